@@ -1,0 +1,260 @@
+#include "analysis/h5/h5_file.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <unistd.h>
+
+#include "devices/core/errors.hpp"
+#include "devices/core/text.hpp"
+
+namespace cimkit::h5 {
+namespace {
+
+// Owns one HDF5 identifier and closes it with the matching H5*close function.
+class Id {
+public:
+    Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+    ~Id() {
+        if (id_ >= 0) close_(id_);
+    }
+    Id(const Id&) = delete;
+    Id& operator=(const Id&) = delete;
+    operator hid_t() const { return id_; }
+    bool valid() const { return id_ >= 0; }
+
+private:
+    hid_t id_;
+    herr_t (*close_)(hid_t);
+};
+
+void silence_hdf5_error_stack() {
+    // cimkit reports HDF5 failures as IoError; the library's own stack dump would only add noise.
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+void check(bool ok, const std::filesystem::path& file, const std::string& what) {
+    if (!ok) throw IoError(file.string(), "HDF5: " + what);
+}
+
+Id complex_type() {
+    Id type(H5Tcreate(H5T_COMPOUND, sizeof(std::complex<double>)), H5Tclose);
+    H5Tinsert(type, "r", 0, H5T_NATIVE_DOUBLE);
+    H5Tinsert(type, "i", sizeof(double), H5T_NATIVE_DOUBLE);
+    return Id(H5Tcopy(type), H5Tclose);
+}
+
+Id utf8_string_type() {
+    Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    return Id(H5Tcopy(type), H5Tclose);
+}
+
+std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
+    const auto name = "." + path.filename().string() + ".part-" + std::to_string(::getpid());
+    return path.parent_path() / name;
+}
+
+void fsync_file(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+struct File::Handle {
+    hid_t file = -1;
+    ~Handle() {
+        if (file >= 0) H5Fclose(file);
+    }
+};
+
+File::File(std::filesystem::path path)
+    : final_path_(std::move(path)), temporary_path_(temporary_path_for(final_path_)),
+      handle_(std::make_unique<Handle>()) {
+    silence_hdf5_error_stack();
+    std::error_code ec;
+    const auto dir = final_path_.parent_path().empty() ? std::filesystem::path(".") : final_path_.parent_path();
+    if (final_path_.filename().empty()) throw IoError(final_path_.string(), "expected a file name, got a folder");
+    if (!std::filesystem::is_directory(dir, ec)) throw IoError(final_path_.string(), "folder '" + dir.string() + "' does not exist");
+    if (std::filesystem::is_directory(final_path_, ec)) throw IoError(final_path_.string(), "is a folder, expected an output file name");
+    std::filesystem::remove(temporary_path_, ec);
+    handle_->file = H5Fcreate(temporary_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    if (handle_->file < 0) throw IoError(final_path_.string(), "cannot create the file (is the folder writable?)");
+}
+
+File::~File() {
+    if (!handle_) return;  // committed
+    handle_.reset();
+    std::error_code ec;
+    std::filesystem::remove(temporary_path_, ec);
+}
+
+void File::create_group(const std::string& group_path) {
+    std::string so_far;
+    for (const auto& part : text::split(group_path, '/')) {
+        if (part.empty()) continue;
+        so_far += "/" + part;
+        if (H5Lexists(handle_->file, so_far.c_str(), H5P_DEFAULT) > 0) continue;
+        Id group(H5Gcreate2(handle_->file, so_far.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+        check(group.valid(), final_path_, "cannot create group '" + so_far + "'");
+    }
+}
+
+namespace {
+
+void write_dataset(hid_t file, const std::filesystem::path& name, const std::string& dataset_path, hid_t type,
+                   const void* data, std::size_t count, const std::string& units, File& owner) {
+    const auto slash = dataset_path.rfind('/');
+    if (slash != std::string::npos && slash > 0) owner.create_group(dataset_path.substr(0, slash));
+    const hsize_t dims[1] = {count};
+    Id space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+    Id dataset(H5Dcreate2(file, dataset_path.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    check(dataset.valid(), name, "cannot create dataset '" + dataset_path + "'");
+    if (count > 0) {
+        check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0, name,
+              "cannot write dataset '" + dataset_path + "'");
+    }
+    owner.set_attribute(dataset_path, "units", units);
+}
+
+}  // namespace
+
+void File::write(const std::string& dataset_path, const std::vector<double>& values, const std::string& units) {
+    write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_DOUBLE, values.data(), values.size(), units, *this);
+}
+
+void File::write(const std::string& dataset_path, const std::vector<std::complex<double>>& values,
+                 const std::string& units) {
+    Id type = complex_type();
+    write_dataset(handle_->file, final_path_, dataset_path, type, values.data(), values.size(), units, *this);
+}
+
+void File::write(const std::string& dataset_path, const std::vector<std::int64_t>& values, const std::string& units) {
+    write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_INT64, values.data(), values.size(), units, *this);
+}
+
+void File::set_attribute(const std::string& object_path, const std::string& name, const std::string& value) {
+    Id object(H5Oopen(handle_->file, object_path.c_str(), H5P_DEFAULT), H5Oclose);
+    check(object.valid(), final_path_, "no object '" + object_path + "' for attribute '" + name + "'");
+    Id type = utf8_string_type();
+    Id space(H5Screate(H5S_SCALAR), H5Sclose);
+    if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
+    Id attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    const char* data = value.c_str();
+    check(attribute.valid() && H5Awrite(attribute, type, &data) >= 0, final_path_,
+          "cannot write attribute '" + name + "' of '" + object_path + "'");
+}
+
+void File::set_attribute(const std::string& object_path, const std::string& name, double value) {
+    Id object(H5Oopen(handle_->file, object_path.c_str(), H5P_DEFAULT), H5Oclose);
+    check(object.valid(), final_path_, "no object '" + object_path + "' for attribute '" + name + "'");
+    Id space(H5Screate(H5S_SCALAR), H5Sclose);
+    if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
+    Id attribute(H5Acreate2(object, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    check(attribute.valid() && H5Awrite(attribute, H5T_NATIVE_DOUBLE, &value) >= 0, final_path_,
+          "cannot write attribute '" + name + "' of '" + object_path + "'");
+}
+
+void File::commit() {
+    check(H5Fflush(handle_->file, H5F_SCOPE_GLOBAL) >= 0, final_path_, "flush failed (disk full?)");
+    const herr_t closed = H5Fclose(handle_->file);
+    handle_->file = -1;
+    check(closed >= 0, final_path_, "close failed (disk full?)");
+    fsync_file(temporary_path_);
+    std::error_code ec;
+    std::filesystem::rename(temporary_path_, final_path_, ec);
+    if (ec) {
+        std::filesystem::remove(temporary_path_, ec);
+        throw IoError(final_path_.string(), "cannot move the finished file into place: " + ec.message());
+    }
+    handle_.reset();
+}
+
+struct Reader::Handle {
+    hid_t file = -1;
+    ~Handle() {
+        if (file >= 0) H5Fclose(file);
+    }
+};
+
+Reader::Reader(const std::filesystem::path& path) : path_(path), handle_(std::make_unique<Handle>()) {
+    silence_hdf5_error_stack();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw IoError(path.string(), "no such file");
+    if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(path.string(), "not an HDF5 file (or corrupt)");
+    handle_->file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (handle_->file < 0) throw IoError(path.string(), "cannot open the HDF5 file (corrupt?)");
+}
+
+Reader::~Reader() = default;
+
+bool Reader::exists(const std::string& object_path) const {
+    std::string so_far;
+    for (const auto& part : text::split(object_path, '/')) {
+        if (part.empty()) continue;
+        so_far += "/" + part;
+        if (H5Lexists(handle_->file, so_far.c_str(), H5P_DEFAULT) <= 0) return false;
+    }
+    return true;
+}
+
+std::vector<std::string> Reader::children(const std::string& group_path) const {
+    Id group(H5Gopen2(handle_->file, group_path.c_str(), H5P_DEFAULT), H5Gclose);
+    check(group.valid(), path_, "no group '" + group_path + "'");
+    H5G_info_t info;
+    check(H5Gget_info(group, &info) >= 0, path_, "cannot list '" + group_path + "'");
+    std::vector<std::string> names;
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        const ssize_t size = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        std::string name(static_cast<std::size_t>(size), '\0');
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
+        names.push_back(name);
+    }
+    return names;
+}
+
+namespace {
+
+template <typename T>
+std::vector<T> read_dataset(hid_t file, const std::filesystem::path& name, const std::string& dataset_path,
+                            hid_t type) {
+    Id dataset(H5Dopen2(file, dataset_path.c_str(), H5P_DEFAULT), H5Dclose);
+    check(dataset.valid(), name, "no dataset '" + dataset_path + "'");
+    Id space(H5Dget_space(dataset), H5Sclose);
+    const hssize_t count = H5Sget_simple_extent_npoints(space);
+    check(count >= 0, name, "cannot read the size of '" + dataset_path + "'");
+    std::vector<T> values(static_cast<std::size_t>(count));
+    if (count > 0) {
+        check(H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0, name,
+              "cannot read dataset '" + dataset_path + "'");
+    }
+    return values;
+}
+
+}  // namespace
+
+std::vector<double> Reader::read_real(const std::string& dataset_path) const {
+    return read_dataset<double>(handle_->file, path_, dataset_path, H5T_NATIVE_DOUBLE);
+}
+
+std::vector<std::complex<double>> Reader::read_complex(const std::string& dataset_path) const {
+    Id type = complex_type();
+    return read_dataset<std::complex<double>>(handle_->file, path_, dataset_path, type);
+}
+
+std::string Reader::string_attribute(const std::string& object_path, const std::string& name) const {
+    Id attribute(H5Aopen_by_name(handle_->file, object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                 H5Aclose);
+    check(attribute.valid(), path_, "no attribute '" + name + "' on '" + object_path + "'");
+    Id type = utf8_string_type();
+    char* data = nullptr;
+    check(H5Aread(attribute, type, &data) >= 0, path_, "cannot read attribute '" + name + "'");
+    std::string value = data ? data : "";
+    H5free_memory(data);
+    return value;
+}
+
+}  // namespace cimkit::h5

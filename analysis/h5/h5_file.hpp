@@ -1,0 +1,69 @@
+#pragma once
+// A new HDF5 file, written under a temporary name and renamed into place by commit().
+//
+// Nothing is ever left half-written at the final path: if commit() is not reached (an exception, a
+// crash) the temporary file is removed (or, after a crash, left under its ".part" name) and any
+// earlier file at the final path is untouched. This is the only code that includes HDF5 headers.
+//
+// Paths name groups and datasets from the root ("/waveforms/tran1/v(out)"); parent groups are
+// created as needed. Every dataset carries a `units` attribute.
+#include <complex>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cimkit::h5 {
+
+class File {
+public:
+    // Creates "<dir>/.<name>.part-<pid>" beside `path`. Throws IoError when that is impossible.
+    explicit File(std::filesystem::path path);
+    ~File();
+    File(const File&) = delete;
+    File& operator=(const File&) = delete;
+
+    void create_group(const std::string& group_path);
+    void write(const std::string& dataset_path, const std::vector<double>& values, const std::string& units);
+    // Complex values are stored as the compound {r, i} that h5py reads as complex128.
+    void write(const std::string& dataset_path, const std::vector<std::complex<double>>& values,
+               const std::string& units);
+    void write(const std::string& dataset_path, const std::vector<std::int64_t>& values, const std::string& units);
+    // A UTF-8 string attribute on a group or dataset ("/" for the root).
+    void set_attribute(const std::string& object_path, const std::string& name, const std::string& value);
+    void set_attribute(const std::string& object_path, const std::string& name, double value);
+
+    // Flushes, closes and renames the file to its final path. Throws IoError on failure.
+    void commit();
+
+    const std::filesystem::path& path() const { return final_path_; }
+
+private:
+    struct Handle;
+    std::filesystem::path final_path_;
+    std::filesystem::path temporary_path_;
+    std::unique_ptr<Handle> handle_;
+};
+
+// Reading back, for tests and --resume.
+class Reader {
+public:
+    explicit Reader(const std::filesystem::path& path);  // throws IoError when not a readable HDF5 file
+    ~Reader();
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+
+    bool exists(const std::string& object_path) const;
+    std::vector<std::string> children(const std::string& group_path) const;
+    std::vector<double> read_real(const std::string& dataset_path) const;
+    std::vector<std::complex<double>> read_complex(const std::string& dataset_path) const;
+    std::string string_attribute(const std::string& object_path, const std::string& name) const;
+
+private:
+    struct Handle;
+    std::filesystem::path path_;
+    std::unique_ptr<Handle> handle_;
+};
+
+}  // namespace cimkit::h5

@@ -1,0 +1,16 @@
+#pragma once
+// Process exit statuses (DESIGN.md section 8) and the one place that turns an exception into one.
+#include <exception>
+
+namespace cimkit::apps {
+
+enum ExitStatus : int {
+    exit_success = 0,
+    exit_simulation_failed = 1,  // no convergence, ngspice failed during an analysis
+    exit_bad_input = 2,          // bad usage, bad netlist/config/data, unwritable output
+};
+
+// Prints "cimkit: error: <message>" to stderr and returns the exit status for the exception.
+int report_failure(const std::exception_ptr& failure);
+
+}  // namespace cimkit::apps

@@ -1,0 +1,60 @@
+// The cimkit executable: parses the command line and hands over to one subcommand.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "apps/exit_status.hpp"
+#include "apps/simulate_command.hpp"
+#include "devices/core/build_info.hpp"
+
+namespace {
+
+// The command line as it would be typed, recorded in every output file.
+std::string quoted_command_line(int argc, char** argv) {
+    std::string out;
+    for (int i = 0; i < argc; ++i) {
+        std::string arg = argv[i];
+        const bool plain = !arg.empty() && arg.find_first_of(" \t\n'\"\\$`()*?;&|<>") == std::string::npos;
+        if (!plain) {
+            std::string escaped = "'";
+            for (char c : arg) escaped += c == '\'' ? std::string("'\\''") : std::string(1, c);
+            arg = escaped + "'";
+        }
+        out += (i ? " " : "") + arg;
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace cimkit::apps;
+    CLI::App app{"cimkit: analog in-memory-computing hardware simulated with ngspice in the loop"};
+    app.set_version_flag("--version", std::string("cimkit ") + cimkit::build_info::version + " (" +
+                                          cimkit::build_info::git_commit + ")");
+    app.require_subcommand(1);
+
+    SimulateOptions simulate;
+    CLI::App* simulate_cmd = add_simulate_command(app, simulate);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "cimkit: error: %s\nRun 'cimkit --help' for usage.\n", e.what());
+        return exit_bad_input;
+    }
+
+    const std::string command_line = quoted_command_line(argc, argv);
+    try {
+        if (simulate_cmd->parsed()) return run_simulate(simulate, command_line);
+    } catch (...) {
+        return report_failure(std::current_exception());
+    }
+    return exit_bad_input;
+}

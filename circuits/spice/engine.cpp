@@ -1,0 +1,305 @@
+#include "circuits/spice/engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <map>
+
+#include "circuits/spice/ngspice_library.hpp"
+#include "circuits/spice/spice_messages.hpp"
+#include "devices/core/errors.hpp"
+#include "devices/core/text.hpp"
+
+namespace cimkit::spice {
+namespace {
+
+std::atomic<bool> engine_alive{false};
+
+// Bounds the captured output of a long run (training issues millions of solves).
+constexpr std::size_t max_output_lines = 20000;
+
+}  // namespace
+
+struct Engine::Impl {
+    std::unique_ptr<NgspiceLibrary> library;
+    int ident = 0;
+    bool fatal_seen = false;
+    int restarts = 0;
+    bool circuit_loaded = false;
+    NetlistText netlist;
+    std::vector<std::string> output;
+    std::vector<std::string> stderr_lines;  // of the current call only
+    std::map<std::string, SourceFunction> voltage_sources;
+    std::map<std::string, SourceFunction> current_sources;
+    std::exception_ptr callback_error;
+
+    void start();
+    void restart() {
+        library.reset();
+        ++restarts;
+        start();
+    }
+    int command(const std::string& text);
+    void send_netlist(const NetlistText& text);
+    void throw_if_fatal(SpiceError::Stage stage);
+    void throw_if_error(SpiceError::Stage stage);
+    void set_source_path(const std::filesystem::path& directory);
+    Vector read_vector(const std::string& plot, const std::string& name, bool is_scale) const;
+    Plot read_plot(const std::string& name) const;
+};
+
+namespace {
+
+Engine::Impl& self(void* user) { return *static_cast<Engine::Impl*>(user); }
+
+int on_output(char* text, int, void* user) {
+    Engine::Impl& impl = self(user);
+    std::string line = text ? text : "";
+    if (text::starts_with(line, "stderr ")) impl.stderr_lines.push_back(line.substr(7));
+    if (impl.output.size() >= max_output_lines) impl.output.erase(impl.output.begin());
+    impl.output.push_back(std::move(line));
+    return 0;
+}
+
+int on_controlled_exit(int, NG_BOOL, NG_BOOL, int, void* user) {
+    // ngspice longjmps back into the command that failed once this returns; the library is then
+    // unusable until it is reloaded, which the engine does after the command returns.
+    self(user).fatal_seen = true;
+    return 0;
+}
+
+int external_value(std::map<std::string, SourceFunction>& sources, const char* kind, double* value,
+                   double time_s, char* name, Engine::Impl& impl) {
+    *value = 0.0;
+    try {
+        const auto it = sources.find(text::to_lower(name ? name : ""));
+        if (it == sources.end()) {
+            throw Error(std::string("EXTERNAL ") + kind + " source '" + (name ? name : "") +
+                        "' has no C++ function registered");
+        }
+        *value = it->second(time_s);
+    } catch (...) {
+        if (!impl.callback_error) impl.callback_error = std::current_exception();
+    }
+    return 0;  // exceptions never cross into ngspice; run() rethrows
+}
+
+int on_external_voltage(double* value, double time_s, char* name, int, void* user) {
+    return external_value(self(user).voltage_sources, "voltage", value, time_s, name, self(user));
+}
+
+int on_external_current(double* value, double time_s, char* name, int, void* user) {
+    return external_value(self(user).current_sources, "current", value, time_s, name, self(user));
+}
+
+}  // namespace
+
+void Engine::Impl::start() {
+    library = std::make_unique<NgspiceLibrary>();
+    fatal_seen = false;
+    circuit_loaded = false;
+    library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, this);
+    library->init_sync(on_external_voltage, on_external_current, nullptr, &ident, this);
+    stderr_lines.clear();
+}
+
+int Engine::Impl::command(const std::string& text) {
+    std::string mutable_text = text;  // the C API takes char*
+    return library->command(mutable_text.data());
+}
+
+void Engine::Impl::throw_if_fatal(SpiceError::Stage stage) {
+    if (!fatal_seen) return;
+    std::string message = error_message(stderr_lines);
+    const NetlistLocation where = locate_in_netlist(message, netlist);
+    if (message.empty()) message = "ngspice stopped with a fatal error";
+    restart();
+    throw SpiceError(stage, netlist.origin, where.line, where.line_text, message + " (engine restarted)");
+}
+
+void Engine::Impl::throw_if_error(SpiceError::Stage stage) {
+    const std::string message = error_message(stderr_lines);
+    if (message.empty()) return;
+    if (stage == SpiceError::Stage::run && is_convergence_failure(message)) {
+        throw ConvergenceError(netlist.origin + ": analysis did not converge: ngspice: " + message);
+    }
+    const NetlistLocation where = locate_in_netlist(message, netlist);
+    throw SpiceError(stage, netlist.origin, where.line, where.line_text, message);
+}
+
+void Engine::Impl::set_source_path(const std::filesystem::path& directory) {
+    // ngspice resolves a relative .include against the working directory and then `sourcepath`.
+    const std::string dir = directory.string();
+    if (dir.empty() || dir.find_first_of(" \t\"()") != std::string::npos) return;
+    command("set sourcepath = ( " + dir + " )");
+}
+
+void Engine::Impl::send_netlist(const NetlistText& text) {
+    std::vector<std::string> copies = text.lines;
+    std::vector<char*> pointers;
+    pointers.reserve(copies.size() + 1);
+    for (auto& line : copies) pointers.push_back(line.data());
+    pointers.push_back(nullptr);
+    library->circ(pointers.data());
+}
+
+Engine::Engine() {
+    if (engine_alive.exchange(true)) {
+        throw Error("an ngspice engine already exists in this process; libngspice allows one");
+    }
+    impl_ = std::make_unique<Impl>();
+    try {
+        impl_->start();
+    } catch (...) {
+        engine_alive = false;
+        throw;
+    }
+}
+
+Engine::~Engine() {
+    impl_.reset();
+    engine_alive = false;
+}
+
+void Engine::load(const NetlistText& netlist) {
+    Impl& m = *impl_;
+    clear();
+    m.output.clear();
+    m.stderr_lines.clear();
+    m.netlist = netlist;
+    m.set_source_path(netlist.directory);
+    m.send_netlist(netlist);
+    m.throw_if_fatal(SpiceError::Stage::load);
+    try {
+        m.throw_if_error(SpiceError::Stage::load);
+    } catch (...) {
+        // A netlist that failed to parse may still sit in ngspice's circuit list.
+        m.command("remcirc");
+        m.command("destroy all");
+        m.stderr_lines.clear();
+        throw;
+    }
+    m.circuit_loaded = true;
+}
+
+void Engine::run() {
+    Impl& m = *impl_;
+    if (!m.circuit_loaded) throw Error("Engine::run: no circuit is loaded");
+    m.stderr_lines.clear();
+    m.callback_error = nullptr;
+    m.command("run");
+    m.throw_if_fatal(SpiceError::Stage::run);
+    if (m.callback_error) std::rethrow_exception(m.callback_error);
+    for (const auto& line : m.stderr_lines) {
+        if (text::to_lower(line).find("no job") != std::string::npos) {
+            throw NetlistError(m.netlist.origin, 0, "",
+                               "has no analysis; expected at least one of .op, .dc, .tran, .ac");
+        }
+    }
+    m.throw_if_error(SpiceError::Stage::run);
+}
+
+void Engine::run_analysis(std::string_view analysis) {
+    Impl& m = *impl_;
+    const std::string spec = text::trim(analysis);
+    const std::string keyword = text::to_lower(text::split(spec, ' ').front());
+    const bool known = keyword == "op" || keyword == "dc" || keyword == "tran" || keyword == "ac";
+    if (!known || spec.find_first_of(";\n\r") != std::string::npos) {
+        throw UsageError("analysis '" + spec + "' is not one of: op, dc ..., tran ..., ac ...");
+    }
+    if (!m.circuit_loaded) throw Error("Engine::run_analysis: no circuit is loaded");
+    m.stderr_lines.clear();
+    m.callback_error = nullptr;
+    m.command(spec);
+    m.throw_if_fatal(SpiceError::Stage::run);
+    if (m.callback_error) std::rethrow_exception(m.callback_error);
+    m.throw_if_error(SpiceError::Stage::run);
+}
+
+Vector Engine::Impl::read_vector(const std::string& plot, const std::string& name, bool is_scale) const {
+    std::string full = plot + "." + name;
+    const pvector_info info = library->vec_info(full.data());
+    Vector v;
+    v.ngspice_name = name;
+    v.is_scale = is_scale;
+    if (!info) return v;
+    v.name = exported_vector_name(name, info->v_type, is_scale);
+    v.unit = unit_of_vector_type(info->v_type);
+    const auto n = static_cast<std::size_t>(std::max(info->v_length, 0));
+    // ngspice keeps an AC plot's frequency scale complex with zero imaginary part; export it real.
+    const bool real_valued_scale = is_scale && info->v_compdata &&
+        std::all_of(info->v_compdata, info->v_compdata + n, [](const ngcomplex_t& c) { return c.cx_imag == 0.0; });
+    if (real_valued_scale) {
+        for (std::size_t i = 0; i < n; ++i) v.real.push_back(info->v_compdata[i].cx_real);
+    } else if (info->v_compdata) {
+        v.complex.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) v.complex.emplace_back(info->v_compdata[i].cx_real, info->v_compdata[i].cx_imag);
+    } else if (info->v_realdata) {
+        v.real.assign(info->v_realdata, info->v_realdata + n);
+    }
+    return v;
+}
+
+Plot Engine::Impl::read_plot(const std::string& name) const {
+    Plot plot;
+    plot.name = name;
+    plot.analysis = name.substr(0, name.find_first_of("0123456789"));
+    std::string mutable_name = name;
+    std::vector<std::string> names;
+    if (char** vecs = library->all_vecs(mutable_name.data())) {
+        for (int i = 0; vecs[i]; ++i) names.emplace_back(vecs[i]);
+    }
+    // ngspice lists a plot's vectors newest first, so its scale (created first) comes last.
+    auto is_named_scale = [](const std::string& n) {
+        return n == "time" || n == "frequency" || (n.size() > 6 && n.compare(n.size() - 6, 6, "-sweep") == 0);
+    };
+    std::string scale_name;
+    for (const auto& n : names) {
+        if (is_named_scale(n)) scale_name = n;
+    }
+    if (scale_name.empty() && plot.analysis != "op" && !names.empty()) scale_name = names.back();
+    std::sort(names.begin(), names.end());
+    if (!scale_name.empty()) plot.vectors.push_back(read_vector(name, scale_name, true));
+    for (const auto& n : names) {
+        if (n != scale_name) plot.vectors.push_back(read_vector(name, n, false));
+    }
+    return plot;
+}
+
+std::vector<Plot> Engine::plots() const {
+    std::vector<Plot> out;
+    char** names = impl_->library->all_plots();
+    for (int i = 0; names && names[i]; ++i) {
+        const std::string name = names[i];
+        if (name != "const") out.push_back(impl_->read_plot(name));
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+void Engine::clear() {
+    Impl& m = *impl_;
+    if (m.circuit_loaded) m.command("remcirc");
+    m.command("destroy all");
+    m.circuit_loaded = false;
+    m.stderr_lines.clear();
+}
+
+void Engine::set_external_voltage(const std::string& source_name, SourceFunction value_V) {
+    impl_->voltage_sources[text::to_lower(source_name)] = std::move(value_V);
+}
+
+void Engine::set_external_current(const std::string& source_name, SourceFunction value_A) {
+    impl_->current_sources[text::to_lower(source_name)] = std::move(value_A);
+}
+
+void Engine::clear_external_sources() {
+    impl_->voltage_sources.clear();
+    impl_->current_sources.clear();
+}
+
+const std::vector<std::string>& Engine::output() const { return impl_->output; }
+
+int Engine::restart_count() const { return impl_->restarts; }
+
+}  // namespace cimkit::spice

@@ -1,0 +1,65 @@
+#pragma once
+// The embedded ngspice engine: one per process (libngspice keeps global state).
+//
+//   Engine engine;
+//   engine.load(NetlistText::from_file("netlists/examples/rc_lowpass.cir"));
+//   engine.run();                          // every analysis card of the netlist
+//   for (const Plot& plot : engine.plots()) ...
+//
+// All ngspice output is captured (output()); nothing is printed to the terminal. Errors become
+// SpiceError (carrying the netlist line ngspice complained about) or ConvergenceError. When ngspice
+// takes its fatal-error path (ControlledExit) the library is unloaded and loaded again, the call
+// throws, and the engine is usable for the next load.
+//
+// Co-simulation: an `EXTERNAL` voltage or current source (`V1 in 0 external`) takes its value at
+// every time point from a C++ function registered under the source's instance name.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "circuits/spice/netlist_text.hpp"
+#include "circuits/spice/plot.hpp"
+
+namespace cimkit::spice {
+
+using SourceFunction = std::function<double(double time_s)>;
+
+class Engine {
+public:
+    // Throws cimkit::Error if another Engine is alive in this process or ngspice cannot be loaded.
+    Engine();
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Parses a netlist, replacing the loaded one. Throws SpiceError (stage load) on a parse error.
+    void load(const NetlistText& netlist);
+    // Runs every analysis card (.op, .dc, .tran, .ac, ...) of the loaded netlist.
+    void run();
+    // Runs one analysis given as an ngspice analysis command: "op", "dc v1 0 1 0.1", "tran 1u 1m",
+    // "ac dec 10 1 1meg". Anything else is a UsageError.
+    void run_analysis(std::string_view analysis);
+    // Every plot produced since the last load, oldest first (ngspice's "const" plot excluded).
+    std::vector<Plot> plots() const;
+    // Frees the loaded circuit and all plots (remcirc, destroy all) so memory stays flat.
+    void clear();
+
+    // Registers the function that drives an EXTERNAL source, by instance name (case-insensitive).
+    void set_external_voltage(const std::string& source_name, SourceFunction value_V);
+    void set_external_current(const std::string& source_name, SourceFunction value_A);
+    void clear_external_sources();
+
+    // ngspice's output since the last load, one line per entry, prefixed "stdout " or "stderr ".
+    const std::vector<std::string>& output() const;
+    // How many times the library was reloaded after a fatal error.
+    int restart_count() const;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cimkit::spice

@@ -1,0 +1,85 @@
+#include "circuits/spice/spice_messages.hpp"
+
+#include <array>
+#include <regex>
+
+#include "devices/core/text.hpp"
+
+namespace cimkit::spice {
+namespace {
+
+bool is_error_line(const std::string& line) {
+    const std::string lower = text::to_lower(text::trim(line));
+    return text::starts_with(lower, "error") || lower.find("aborted") != std::string::npos ||
+           lower.find("fatal") != std::string::npos;
+}
+
+// Collapses runs of blanks and lower-cases, as ngspice does to the lines it echoes.
+std::string normalised(const std::string& line) {
+    std::string out;
+    bool in_space = false;
+    for (char c : text::to_lower(text::trim(line))) {
+        const bool space = c == ' ' || c == '\t';
+        if (space && in_space) continue;
+        out += space ? ' ' : c;
+        in_space = space;
+    }
+    return out;
+}
+
+NetlistLocation at(const NetlistText& netlist, std::size_t index) {
+    return NetlistLocation{static_cast<int>(index + 1), text::trim(netlist.lines[index])};
+}
+
+}  // namespace
+
+std::string error_message(const std::vector<std::string>& stderr_lines) {
+    std::vector<std::string> kept;
+    for (const auto& line : stderr_lines) {
+        if (kept.empty() && !is_error_line(line)) continue;
+        const std::string trimmed = text::trim(line);
+        if (!trimmed.empty()) kept.push_back(trimmed);
+    }
+    return text::join(kept, "; ");
+}
+
+bool is_convergence_failure(const std::string& message) {
+    static const std::array<const char*, 7> markers = {
+        "timestep too small", "singular matrix", "no convergence", "iteration limit",
+        "gmin stepping failed", "source stepping failed", "op failed"};
+    const std::string lower = text::to_lower(message);
+    for (const char* marker : markers) {
+        if (lower.find(marker) != std::string::npos) return true;
+    }
+    return false;
+}
+
+NetlistLocation locate_in_netlist(const std::string& message, const NetlistText& netlist) {
+    // ngspice echoes the offending line between "; " separators of our joined message.
+    for (const auto& part : text::split(message, ';')) {
+        const std::string wanted = normalised(part);
+        if (wanted.size() < 3) continue;
+        for (std::size_t i = 1; i < netlist.lines.size(); ++i) {  // line 1 is the title
+            if (normalised(netlist.lines[i]) == wanted) return at(netlist, i);
+        }
+        // "Error: unknown subckt: x1 in 0 nosub" quotes the line after a colon.
+        const auto colon = wanted.rfind(": ");
+        if (colon == std::string::npos) continue;
+        const std::string tail = wanted.substr(colon + 2);
+        for (std::size_t i = 1; i < netlist.lines.size() && tail.size() >= 3; ++i) {
+            if (normalised(netlist.lines[i]) == tail) return at(netlist, i);
+        }
+    }
+    static const std::regex line_number(R"(line (?:no\. )?(\d+))", std::regex::icase);
+    std::smatch match;
+    if (!std::regex_search(message, match, line_number)) return {};
+    const long wanted = std::stol(match[1].str());
+    long non_blank = 0;
+    for (std::size_t i = 0; i < netlist.lines.size(); ++i) {
+        if (text::trim(netlist.lines[i]).empty()) continue;
+        if (++non_blank == wanted) return at(netlist, i);
+    }
+    return {};
+}
+
+}  // namespace cimkit::spice

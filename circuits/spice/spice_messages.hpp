@@ -1,0 +1,25 @@
+#pragma once
+// Reading ngspice's text output: which lines are errors, what kind, and which netlist line they name.
+#include <string>
+#include <vector>
+
+#include "circuits/spice/netlist_text.hpp"
+
+namespace cimkit::spice {
+
+struct NetlistLocation {
+    int line = 0;           // 1-based line of the netlist text; 0 when unknown
+    std::string line_text;  // that line as the user wrote it
+};
+
+// The stderr lines from the first error on, joined with "; ". Empty when there is no error.
+std::string error_message(const std::vector<std::string>& stderr_lines);
+
+// True when the text reports a failed Newton iteration or time step rather than bad input.
+bool is_convergence_failure(const std::string& message);
+
+// Finds the netlist line an error message refers to: first by the line's text (ngspice quotes the
+// offending line), then by ngspice's line number, which counts non-blank lines.
+NetlistLocation locate_in_netlist(const std::string& message, const NetlistText& netlist);
+
+}  // namespace cimkit::spice

@@ -1,0 +1,18 @@
+# Warnings are errors for cimkit's own targets only; third-party headers come in as SYSTEM includes.
+function(cimkit_target_defaults target)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "INTERFACE_LIBRARY")
+    return()
+  endif()
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
+  if(CIMKIT_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# Every target of ours, library or executable, links the sanitizer runtime when asked.
+if(CIMKIT_SANITIZE)
+  add_link_options(-fsanitize=address,undefined)
+endif()

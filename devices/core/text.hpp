@@ -1,0 +1,19 @@
+#pragma once
+// Small string helpers shared by the netlist, CLI and engine code.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cimkit::text {
+
+std::string trim(std::string_view s);
+std::string to_lower(std::string_view s);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool iequals(std::string_view a, std::string_view b);
+// Splits on `separator`; empty fields are kept.
+std::vector<std::string> split(std::string_view s, char separator);
+// Splits text into lines, dropping the '\n' (and a '\r' before it).
+std::vector<std::string> lines(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+}  // namespace cimkit::text
