@@ -1,5 +1,6 @@
 // The cimkit executable: parses the command line and hands over to one subcommand.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -37,6 +38,14 @@ int main(int argc, char** argv) {
     SimulateOptions simulate;
     CLI::App* simulate_cmd = add_simulate_command(app, simulate);
 
+    // CLI11 reports an unknown subcommand only as "a subcommand is required"; name it instead.
+    const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
+    const bool known = argc > 1 && std::any_of(subcommands.begin(), subcommands.end(),
+                                               [&](CLI::App* cmd) { return cmd->check_name(argv[1]); });
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+        std::fprintf(stderr, "cimkit: error: unknown subcommand '%s'\nRun 'cimkit --help' for usage.\n", argv[1]);
+        return exit_bad_input;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -136,6 +136,10 @@ void Engine::Impl::set_source_path(const std::filesystem::path& directory) {
 
 void Engine::Impl::send_netlist(const NetlistText& text) {
     std::vector<std::string> copies = text.lines;
+    // ngspice refuses a netlist passed by lines without a final .end; batch ngspice does not. Adding
+    // it after the last line keeps every user line at its number.
+    auto last = std::find_if(copies.rbegin(), copies.rend(), [](const std::string& l) { return !text::trim(l).empty(); });
+    if (last == copies.rend() || text::to_lower(text::trim(*last)) != ".end") copies.emplace_back(".end");
     std::vector<char*> pointers;
     pointers.reserve(copies.size() + 1);
     for (auto& line : copies) pointers.push_back(line.data());

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Fails when a C library's header is included outside the one module allowed to include it:
+#   sharedspice.h -> circuits/spice/   HDF5 -> analysis/h5/   SUNDIALS -> devices/ode/
+set -u
+root=${1:?usage: layering_check.sh REPO_ROOT | --self-test}
+if [ "$root" = "--self-test" ]; then
+    # Builds a tiny tree that obeys the rules, then breaks each rule once: the check must notice.
+    self=$(readlink -f "$0"); tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+    mkdir -p "$tmp"/{circuits/spice,analysis/h5,devices/ode,apps}
+    echo '#include <ngspice/sharedspice.h>' > "$tmp/circuits/spice/ngspice_library.hpp"
+    echo '#include <hdf5.h>' > "$tmp/analysis/h5/h5_file.cpp"
+    echo '#include <cvode/cvode.h>' > "$tmp/devices/ode/cvode_integrator.cpp"
+    bash "$self" "$tmp" >/dev/null || { echo "self-test: a clean tree was rejected"; exit 1; }
+    for bad in '#include <ngspice/sharedspice.h>' '#include "hdf5.h"' '#include <H5Cpp.h>' '#include <nvector/nvector_serial.h>'; do
+        echo "$bad" > "$tmp/apps/main.cpp"
+        bash "$self" "$tmp" >/dev/null && { echo "self-test: '$bad' in apps/ was not caught"; exit 1; }
+    done
+    echo "layering self-test: ok"; exit 0
+fi
+cd "$root" || exit 2
+status=0
+check() {  # pattern, allowed folder, library
+    local hits
+    hits=$(grep -rnE --include='*.cpp' --include='*.hpp' --include='*.h' --include='*.cc' "$1" \
+               devices circuits netlists training analysis apps bench tests 2>/dev/null | grep -v "^$2/" || true)
+    if [ -n "$hits" ]; then
+        printf 'layering: %s may only be included under %s/, found:\n%s\n' "$3" "$2" "$hits"
+        status=1
+    fi
+}
+check '#[[:space:]]*include[[:space:]]*[<"]([^>"]*/)?sharedspice\.h' circuits/spice ngspice
+check '#[[:space:]]*include[[:space:]]*[<"](hdf5|H5[A-Za-z_]*)(\.h|\.hpp|\.hh)?[>"]' analysis/h5 HDF5
+check '#[[:space:]]*include[[:space:]]*[<"](cvode|cvodes|arkode|ida|idas|kinsol|nvector|sunlinsol|sunmatrix|sundials|sunnonlinsol)/' devices/ode SUNDIALS
+# The checker must see the modules it guards, or it would pass vacuously.
+for required in circuits/spice/ngspice_library.hpp analysis/h5/h5_file.cpp devices/ode/cvode_integrator.cpp; do
+    [ -f "$required" ] || { echo "layering: expected $required to exist"; status=1; }
+done
+grep -q 'sharedspice.h' circuits/spice/ngspice_library.hpp || { echo "layering: pattern check lost its positive case (ngspice)"; status=1; }
+[ $status -eq 0 ] && echo "layering: ok"
+exit $status
