@@ -191,3 +191,21 @@ TEST(Engine, OutputIsCaptured) {
 }
 
 }  // namespace cimkit::spice
+
+namespace cimkit::spice {
+
+// An EXTERNAL current source into 2 kOhm: v(n) = I(t) * R by Ohm's law at every time point.
+TEST(Engine, ExternalCurrentSourceDrivesOhmsLaw) {
+    Engine engine;
+    engine.set_external_current("I1", [](double t_s) { return 1e-3 * t_s / 1e-3; });  // 0 -> 1 mA ramp
+    engine.load(NetlistText::from_string("external ramp\ni1 0 n external\nr1 n 0 2k\n.tran 10u 1m\n", "i.cir"));
+    engine.run();
+    const auto plots = engine.plots();
+    const Plot& tran = plots.front();
+    const auto& t = tran.vector("time").real;
+    const auto& v = tran.vector("v(n)").real;
+    for (std::size_t i = 0; i < t.size(); ++i) EXPECT_NEAR(v[i], 2e3 * (1e-3 * t[i] / 1e-3), 1e-9);
+    EXPECT_NEAR(v.back(), 2.0, 1e-9);
+}
+
+}  // namespace cimkit::spice
