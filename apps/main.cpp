@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <string>
 
+#include "apps/device_commands.hpp"
 #include "apps/exit_status.hpp"
+#include "apps/plot_command.hpp"
 #include "apps/simulate_command.hpp"
 #include "devices/core/build_info.hpp"
 
@@ -37,6 +39,12 @@ int main(int argc, char** argv) {
 
     SimulateOptions simulate;
     CLI::App* simulate_cmd = add_simulate_command(app, simulate);
+    DevicesOptions devices;
+    CLI::App* devices_cmd = add_devices_command(app, devices);
+    CharacterizeOptions characterize;
+    CLI::App* characterize_cmd = add_characterize_command(app, characterize);
+    PlotOptions plot;
+    CLI::App* plot_cmd = add_plot_command(app, plot);
 
     // CLI11 reports an unknown subcommand only as "a subcommand is required"; name it instead.
     const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
@@ -62,6 +70,9 @@ int main(int argc, char** argv) {
     const std::string command_line = quoted_command_line(argc, argv);
     try {
         if (simulate_cmd->parsed()) return run_simulate(simulate, command_line);
+        if (devices_cmd->parsed()) return run_devices(devices);
+        if (characterize_cmd->parsed()) return run_characterize(characterize, command_line);
+        if (plot_cmd->parsed()) return run_plot(plot);
     } catch (...) {
         return report_failure(std::current_exception());
     }

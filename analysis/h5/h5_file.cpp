@@ -106,11 +106,12 @@ void File::create_group(const std::string& group_path) {
 namespace {
 
 void write_dataset(hid_t file, const std::filesystem::path& name, const std::string& dataset_path, hid_t type,
-                   const void* data, std::size_t count, const std::string& units, File& owner) {
+                   const void* data, std::vector<hsize_t> dims, const std::string& units, File& owner) {
     const auto slash = dataset_path.rfind('/');
     if (slash != std::string::npos && slash > 0) owner.create_group(dataset_path.substr(0, slash));
-    const hsize_t dims[1] = {count};
-    Id space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+    hsize_t count = 1;
+    for (hsize_t d : dims) count *= d;
+    Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
     Id dataset(H5Dcreate2(file, dataset_path.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
     check(dataset.valid(), name, "cannot create dataset '" + dataset_path + "'");
     if (count > 0) {
@@ -123,17 +124,23 @@ void write_dataset(hid_t file, const std::filesystem::path& name, const std::str
 }  // namespace
 
 void File::write(const std::string& dataset_path, const std::vector<double>& values, const std::string& units) {
-    write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_DOUBLE, values.data(), values.size(), units, *this);
+    write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_DOUBLE, values.data(), {values.size()}, units, *this);
+}
+
+void File::write_matrix(const std::string& dataset_path, const std::vector<double>& values, std::size_t rows,
+                        std::size_t cols, const std::string& units) {
+    check(values.size() == rows * cols, final_path_, "matrix '" + dataset_path + "' has the wrong number of values");
+    write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_DOUBLE, values.data(), {rows, cols}, units, *this);
 }
 
 void File::write(const std::string& dataset_path, const std::vector<std::complex<double>>& values,
                  const std::string& units) {
     Id type = complex_type();
-    write_dataset(handle_->file, final_path_, dataset_path, type, values.data(), values.size(), units, *this);
+    write_dataset(handle_->file, final_path_, dataset_path, type, values.data(), {values.size()}, units, *this);
 }
 
 void File::write(const std::string& dataset_path, const std::vector<std::int64_t>& values, const std::string& units) {
-    write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_INT64, values.data(), values.size(), units, *this);
+    write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_INT64, values.data(), {values.size()}, units, *this);
 }
 
 void File::set_attribute(const std::string& object_path, const std::string& name, const std::string& value) {
@@ -255,6 +262,26 @@ std::string Reader::string_attribute(const std::string& object_path, const std::
     std::string value = data ? data : "";
     H5free_memory(data);
     return value;
+}
+
+double Reader::number_attribute(const std::string& object_path, const std::string& name) const {
+    Id attribute(H5Aopen_by_name(handle_->file, object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                 H5Aclose);
+    check(attribute.valid(), path_, "no attribute '" + name + "' on '" + object_path + "'");
+    double value = 0.0;
+    check(H5Aread(attribute, H5T_NATIVE_DOUBLE, &value) >= 0, path_, "attribute '" + name + "' is not a number");
+    return value;
+}
+
+std::vector<std::size_t> Reader::shape(const std::string& dataset_path) const {
+    Id dataset(H5Dopen2(handle_->file, dataset_path.c_str(), H5P_DEFAULT), H5Dclose);
+    check(dataset.valid(), path_, "no dataset '" + dataset_path + "'");
+    Id space(H5Dget_space(dataset), H5Sclose);
+    hsize_t dims[8];
+    const int rank = H5Sget_simple_extent_ndims(space);
+    check(rank >= 0 && rank <= 8, path_, "cannot read the shape of '" + dataset_path + "'");
+    H5Sget_simple_extent_dims(space, dims, nullptr);
+    return std::vector<std::size_t>(dims, dims + rank);
 }
 
 }  // namespace cimkit::h5

@@ -30,6 +30,9 @@ public:
     void write(const std::string& dataset_path, const std::vector<std::complex<double>>& values,
                const std::string& units);
     void write(const std::string& dataset_path, const std::vector<std::int64_t>& values, const std::string& units);
+    // A row-major rows x cols matrix (values.size() == rows * cols).
+    void write_matrix(const std::string& dataset_path, const std::vector<double>& values, std::size_t rows,
+                      std::size_t cols, const std::string& units);
     // A UTF-8 string attribute on a group or dataset ("/" for the root).
     void set_attribute(const std::string& object_path, const std::string& name, const std::string& value);
     void set_attribute(const std::string& object_path, const std::string& name, double value);
@@ -59,6 +62,8 @@ public:
     std::vector<double> read_real(const std::string& dataset_path) const;
     std::vector<std::complex<double>> read_complex(const std::string& dataset_path) const;
     std::string string_attribute(const std::string& object_path, const std::string& name) const;
+    double number_attribute(const std::string& object_path, const std::string& name) const;
+    std::vector<std::size_t> shape(const std::string& dataset_path) const;
 
 private:
     struct Handle;

@@ -1,0 +1,39 @@
+#include "analysis/characterization/experiment.hpp"
+
+#include "devices/core/errors.hpp"
+#include "devices/core/text.hpp"
+
+namespace cimkit::analysis {
+
+const Figure& ExperimentResult::figure(const std::string& name) const {
+    for (const auto& f : figures) {
+        if (f.name == name) return f;
+    }
+    throw Error(device + "/" + experiment + ": no figure '" + name + "'");
+}
+
+const Curve& ExperimentResult::curve(const std::string& name) const {
+    for (const auto& c : curves) {
+        if (c.name == name) return c;
+    }
+    throw Error(device + "/" + experiment + ": no curve '" + name + "'");
+}
+
+const std::vector<std::string>& experiment_names() {
+    static const std::vector<std::string> names{"iv", "pulses", "retention", "variability"};
+    return names;
+}
+
+ExperimentResult run_experiment(const std::string& experiment, const DeviceModel& model,
+                                const ExperimentOptions& options) {
+    if (options.devices < 0 || options.devices > 100000) {
+        throw UsageError("--devices " + std::to_string(options.devices) + " is outside [1, 100000]");
+    }
+    if (experiment == "iv") return run_iv(model, options);
+    if (experiment == "pulses") return run_pulses(model, options);
+    if (experiment == "retention") return run_retention(model, options);
+    if (experiment == "variability") return run_variability(model, options);
+    throw UsageError("unknown experiment '" + experiment + "' (known: " + text::join(experiment_names(), ", ") + ")");
+}
+
+}  // namespace cimkit::analysis

@@ -1,0 +1,58 @@
+#pragma once
+// Device characterisation experiments (`cimkit characterize DEVICE --experiment EXP`):
+//   iv           I-V sweeps at five states (levels 0, 0.25, 0.5, 0.75, 1)
+//   pulses       conductance vs pulse number, potentiation then depression, over N devices
+//   retention    conductance vs time from 1 us to 1 year (log-spaced) from mid-range, N devices
+//   variability  Monte-Carlo over N devices: G at both ends of the range and the first step
+// Each returns curves (datasets with units) and fitted figures (attributes with units); the HDF5
+// layout is /characterisation/<device>/<experiment>/ (docs/hdf5-schema.md).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "devices/device_model.hpp"
+
+namespace cimkit::analysis {
+
+struct Curve {
+    std::string name;                 // dataset name, e.g. "conductance_S"
+    std::vector<double> values;       // row-major
+    std::vector<std::size_t> shape;   // {n} or {rows, cols}
+    std::string units;
+    std::string description;
+};
+
+struct Figure {
+    std::string name;   // attribute name, e.g. "nu_mean"
+    double value;
+    std::string units;  // "1" for dimensionless
+    std::string description;
+};
+
+struct ExperimentResult {
+    std::string device;
+    std::string experiment;
+    std::vector<Curve> curves;
+    std::vector<Figure> figures;
+
+    const Figure& figure(const std::string& name) const;  // throws Error when absent
+    const Curve& curve(const std::string& name) const;
+};
+
+struct ExperimentOptions {
+    int devices = 0;         // 0: the experiment's default (iv 1, pulses 16, retention 16, variability 500)
+    std::uint64_t seed = 1;
+};
+
+const std::vector<std::string>& experiment_names();
+
+// Throws UsageError for an unknown experiment or a device count outside [1, 100000].
+ExperimentResult run_experiment(const std::string& experiment, const DeviceModel& model,
+                                const ExperimentOptions& options);
+
+ExperimentResult run_iv(const DeviceModel& model, const ExperimentOptions& options);
+ExperimentResult run_pulses(const DeviceModel& model, const ExperimentOptions& options);
+ExperimentResult run_retention(const DeviceModel& model, const ExperimentOptions& options);
+ExperimentResult run_variability(const DeviceModel& model, const ExperimentOptions& options);
+
+}  // namespace cimkit::analysis

@@ -1,0 +1,29 @@
+#pragma once
+// `cimkit devices` and `cimkit characterize DEVICE --experiment EXP -o FILE.h5`.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimkit::apps {
+
+struct DevicesOptions {
+    bool markdown = false;
+};
+
+struct CharacterizeOptions {
+    std::string device;
+    std::string experiment;
+    std::string output_path;
+    std::vector<std::string> settings;  // key=value
+    int devices = 0;
+    std::uint64_t seed = 1;
+};
+
+CLI::App* add_devices_command(CLI::App& app, DevicesOptions& options);
+int run_devices(const DevicesOptions& options);
+
+CLI::App* add_characterize_command(CLI::App& app, CharacterizeOptions& options);
+int run_characterize(const CharacterizeOptions& options, const std::string& command_line);
+
+}  // namespace cimkit::apps

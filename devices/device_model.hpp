@@ -1,0 +1,76 @@
+#pragma once
+// The compact face of a synaptic device (DESIGN.md section 3).
+//
+// A DeviceModel holds validated parameters and no per-device data; a DeviceState holds one device:
+// its dynamic state and the device-to-device variation drawn when it was made. Models are immutable
+// after construction, so one model serves every device of an array and every thread.
+//
+// Conventions shared by all models:
+//   - conductance_S(state) is the small-signal read conductance at read_voltage_V(), noise-free;
+//     read_conductance_S() adds read noise where the device has it (PCM).
+//   - current_A(v, state) is the device current for a voltage v across it (positive v, positive
+//     current), and dcurrent_dv_S its analytic derivative (checked against finite differences).
+//   - apply_pulse() moves the state by one write pulse; polarity +1 potentiates (raises G), -1
+//     depresses. Cycle-to-cycle noise is drawn from the rng passed in.
+//   - evolve(state, dt) advances drift and retention over dt seconds with no pulse.
+#include <array>
+#include <string>
+
+#include "devices/core/parameters.hpp"
+#include "devices/core/rng.hpp"
+#include "devices/core/units.hpp"
+
+namespace cimkit {
+
+struct Pulse {
+    double amplitude = 0.0;  // in the model's pulse_amplitude_unit(), > 0
+    double width_s = 0.0;    // > 0
+    int polarity = +1;       // +1 potentiate, -1 depress
+};
+
+// One device. The meaning of each slot is documented by the model (an enum of indices in its header).
+struct DeviceState {
+    std::array<double, 8> x{};
+};
+
+// What happens to a programmed device left alone; decides how retention is characterised.
+enum class RetentionKind {
+    none,     // the state does not move at zero bias (domain wall without thermal hops)
+    leakage,  // the state relaxes exponentially towards a rest value (MOSFET gate, gain cell)
+    drift,    // the conductance decays as a power law (t/t0)^-nu (PCM)
+};
+
+class DeviceModel {
+public:
+    virtual ~DeviceModel() = default;
+
+    virtual const std::string& name() const = 0;
+    virtual const Parameters& parameters() const = 0;
+
+    // A new device at the low-conductance end of its range, with device-to-device variation drawn
+    // from `rng`.
+    virtual DeviceState make_device(Rng& rng) const = 0;
+    // Puts the device at `fraction` (0..1) of its programmable range, as a programming loop would
+    // (used for I-V at several states and for retention from a known start). Keeps its variation.
+    virtual void set_level(DeviceState& state, double fraction) const = 0;
+    // Where the device is within its range, 0..1 (inverse of set_level, ignoring drift and noise).
+    virtual double level(const DeviceState& state) const = 0;
+
+    virtual double conductance_S(const DeviceState& state) const = 0;
+    virtual double read_conductance_S(const DeviceState& state, Rng&) const { return conductance_S(state); }
+    virtual double current_A(double v_V, const DeviceState& state) const = 0;
+    virtual double dcurrent_dv_S(double v_V, const DeviceState& state) const = 0;
+
+    virtual void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const = 0;
+    virtual void evolve(DeviceState& state, double dt_s, Rng& rng) const = 0;
+
+    // The write pulse the model's table describes, with the given polarity.
+    virtual Pulse nominal_pulse(int polarity) const = 0;
+    virtual Unit pulse_amplitude_unit() const = 0;
+    virtual double read_voltage_V() const = 0;
+    // Voltage range over which an I-V sweep is meaningful for this device.
+    virtual double iv_sweep_limit_V() const = 0;
+    virtual RetentionKind retention_kind() const { return RetentionKind::none; }
+};
+
+}  // namespace cimkit

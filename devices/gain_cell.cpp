@@ -1,0 +1,149 @@
+#include "devices/gain_cell.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "devices/ode/cvode_integrator.hpp"
+
+namespace cimkit {
+namespace {
+
+const double inf = std::numeric_limits<double>::infinity();
+constexpr double boltzmann_J_per_K = 1.380649e-23;
+constexpr double weight_center_V = 0.45;  // the published polynomial is centred here
+
+void cross_rules(const Parameters& p) {
+    if (!(p["v_rest_V"] <= p["v_dd_V"])) p.fail("v_rest_V must not exceed v_dd_V");
+    const double model = p["read_model"];
+    if (model != 0.0 && model != 1.0) p.fail("read_model must be 0 (published cubic) or 1 (linear fit)");
+}
+
+}  // namespace
+
+double gain_cell_polynomial(double x, double v_store_V) {
+    // C[i][j]: i = power of (y - 0.45), j = power of x (PHYSICS.md, Leroux et al. public code).
+    static const double c[4][4] = {{0.17393044, 0.15653739, 0.14088365, 0.12679529},
+                                   {5.51975209, 4.96777688, 4.4709992, 0.0},
+                                   {-1.44776001, -1.30298401, 0.0, 0.0},
+                                   {46.05483778, 0.0, 0.0, 0.0}};
+    const double y = v_store_V - weight_center_V;
+    double sum = 0.0;
+    for (int i = 0; i < 4; ++i) {
+        for (int j = 0; i + j < 4; ++j) sum += c[i][j] * std::pow(y, i) * std::pow(x, j);
+    }
+    return sum;
+}
+
+const ParameterTable& gain_cell_parameter_table() {
+    static const ParameterTable table{
+        "gain_cell",
+        {
+            {"v_dd_V", Unit::volt, 0.9, Range::positive(), "supply; stored voltages lie in [0, v_dd_V]"},
+            {"v_rest_V", Unit::volt, 0.0, Range::closed(-1.0, 5.0), "voltage the storage node leaks towards"},
+            {"c_store_F", Unit::farad, 10e-15, Range::positive(), "storage capacitance C_S"},
+            {"retention_tau_s", Unit::second, 5e-3, Range::positive_or_infinite(), "retention time constant (5 ms: silicon write transistor)"},
+            {"leak_nonlinearity_V", Unit::volt, inf, Range::positive_or_infinite(), "subthreshold leak voltage scale (inf: linear leak)"},
+            {"r_write_ohm", Unit::ohm, 1e6, Range::positive(), "on-resistance of the write transistor"},
+            {"write_width_s", Unit::second, 0.2e-9, Range::positive(), "nominal write pulse width"},
+            {"temperature_K", Unit::kelvin, 300.0, Range::non_negative(), "temperature for kT/C write noise (0: none)"},
+            {"v_read_V", Unit::volt, 0.5, Range::positive(), "read input voltage V_in"},
+            {"read_scale_A", Unit::ampere, 1e-6, Range::positive(), "current per unit of the published polynomial (assumed uA)"},
+            {"read_model", Unit::dimensionless, 0.0, Range::closed(0.0, 1.0), "0: published cubic, 1: linear fit 19.3 x (y - 0.45)"},
+            {"c_spread_d2d", Unit::dimensionless, 0.05, Range::closed(0.0, 0.5), "device-to-device spread of C_S, relative sigma"},
+            {"tau_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.5), "device-to-device spread of the retention time, relative sigma"},
+        }};
+    return table;
+}
+
+GainCell::GainCell(const std::vector<Setting>& settings) : parameters_(gain_cell_parameter_table()) {
+    parameters_.apply(settings, cross_rules);
+    const Parameters& p = parameters_;
+    v_dd_V_ = p["v_dd_V"];
+    v_rest_V_ = p["v_rest_V"];
+    c_store_F_ = p["c_store_F"];
+    retention_tau_s_ = p["retention_tau_s"];
+    leak_nonlinearity_V_ = p["leak_nonlinearity_V"];
+    r_write_ohm_ = p["r_write_ohm"];
+    write_width_s_ = p["write_width_s"];
+    temperature_K_ = p["temperature_K"];
+    v_read_V_ = p["v_read_V"];
+    read_scale_A_ = p["read_scale_A"];
+    read_model_ = static_cast<int>(p["read_model"]);
+    c_spread_d2d_ = p["c_spread_d2d"];
+    tau_spread_d2d_ = p["tau_spread_d2d"];
+}
+
+const std::string& GainCell::name() const { return gain_cell_parameter_table().device; }
+
+DeviceState GainCell::make_device(Rng& rng) const {
+    DeviceState s;
+    s.x[store_V] = 0.0;
+    s.x[capacitance_scale] = 1.0 + c_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
+    s.x[tau_scale] = 1.0 + tau_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
+    return s;
+}
+
+void GainCell::set_level(DeviceState& state, double fraction) const {
+    state.x[store_V] = std::clamp(fraction, 0.0, 1.0) * v_dd_V_;
+}
+
+double GainCell::level(const DeviceState& state) const { return state.x[store_V] / v_dd_V_; }
+
+double GainCell::current_A(double v_V, const DeviceState& state) const {
+    const double y = state.x[store_V];
+    if (read_model_ == 1) return read_scale_A_ * 19.3 * v_V * (y - weight_center_V);
+    return read_scale_A_ * (gain_cell_polynomial(v_V, y) - gain_cell_polynomial(0.0, y));
+}
+
+double GainCell::dcurrent_dv_S(double v_V, const DeviceState& state) const {
+    const double y = state.x[store_V] - weight_center_V;
+    if (read_model_ == 1) return read_scale_A_ * 19.3 * y;
+    // d/dx of sum C_ij y^i x^j = sum j C_ij y^i x^(j-1), written out for the published terms.
+    const double x = v_V;
+    const double df = 0.15653739 + 2 * 0.14088365 * x + 3 * 0.12679529 * x * x + 4.96777688 * y +
+                      2 * 4.4709992 * y * x - 1.30298401 * y * y;
+    return read_scale_A_ * df;
+}
+
+double GainCell::conductance_S(const DeviceState& state) const { return current_A(v_read_V_, state) / v_read_V_; }
+
+double GainCell::output_charge_C(double input_width_s, const DeviceState& state) const {
+    return current_A(v_read_V_, state) * input_width_s;
+}
+
+void GainCell::apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const {
+    const double c_F = c_store_F_ * state.x[capacitance_scale];
+    const double target_V = pulse.polarity > 0 ? pulse.amplitude : 0.0;
+    const double v = state.x[store_V];
+    const double settled = target_V + (v - target_V) * std::exp(-pulse.width_s / (r_write_ohm_ * c_F));
+    const double ktc_V = std::sqrt(boltzmann_J_per_K * temperature_K_ / c_F);
+    state.x[store_V] = std::clamp(settled + ktc_V * rng.normal(), 0.0, v_dd_V_);
+}
+
+double GainCell::leakage_rate_V_per_s(double v_V, const DeviceState& state) const {
+    const double tau_s = retention_tau_s_ * state.x[tau_scale];
+    const double dv = v_V - v_rest_V_;
+    const double u = dv / leak_nonlinearity_V_;
+    const double shape = std::abs(u) < 1e-8 ? 1.0 : std::sinh(u) / u;
+    return -dv / tau_s * shape;
+}
+
+void GainCell::evolve(DeviceState& state, double dt_s, Rng&) const {
+    if (dt_s <= 0.0 || std::isinf(retention_tau_s_)) return;
+    const double tau_s = retention_tau_s_ * state.x[tau_scale];
+    ode::SolverOptions options;
+    options.relative_tolerance = 1e-8;
+    options.absolute_tolerance = 1e-12;  // volts; far below kT/C noise
+    options.max_steps = 200000;
+    ode::CvodeIntegrator integrator(1, [&](double, const double* y, double* dydt) {
+        dydt[0] = leakage_rate_V_per_s(y[0], state);
+    }, options);
+    // Beyond 50 time constants the node has reached v_rest to double precision; skip the tail.
+    std::vector<double> v{state.x[store_V]};
+    integrator.integrate(0.0, std::min(dt_s, 50.0 * tau_s), v);
+    state.x[store_V] = dt_s >= 50.0 * tau_s && std::isinf(leak_nonlinearity_V_) ? v_rest_V_ : v[0];
+}
+
+Pulse GainCell::nominal_pulse(int polarity) const { return Pulse{v_dd_V_, write_width_s_, polarity}; }
+
+}  // namespace cimkit

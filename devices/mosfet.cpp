@@ -1,0 +1,133 @@
+#include "devices/mosfet.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cimkit {
+namespace {
+
+const double inf = std::numeric_limits<double>::infinity();
+
+// Drain current and its partial derivatives for V_DS >= 0 (ngspice level 1).
+struct DrainCurrent {
+    double i_A, d_dvgs_S, d_dvds_S;
+};
+
+DrainCurrent level1(double beta, double vt, double lambda, double vgs, double vds) {
+    const double vov = vgs - vt;
+    if (vov <= 0.0) return {0.0, 0.0, 0.0};
+    const double clm = 1.0 + lambda * vds;
+    if (vds < vov) {
+        const double core = (vov - 0.5 * vds) * vds;
+        return {beta * core * clm, beta * vds * clm, beta * ((vov - vds) * clm + core * lambda)};
+    }
+    return {0.5 * beta * vov * vov * clm, beta * vov * clm, 0.5 * beta * vov * vov * lambda};
+}
+
+void cross_rules(const Parameters& p) {
+    if (!(p["v_g_min_V"] < p["v_g_max_V"])) {
+        p.fail("v_g_min_V (" + std::to_string(p["v_g_min_V"]) + " V) must be below v_g_max_V (" +
+               std::to_string(p["v_g_max_V"]) + " V)");
+    }
+    if (!(p["v_read_V"] < p["v_g_min_V"] - p["vto_V"])) {
+        p.fail("v_read_V must be below v_g_min_V - vto_V so that every stored weight reads in triode");
+    }
+}
+
+}  // namespace
+
+const ParameterTable& mosfet_parameter_table() {
+    static const ParameterTable table{
+        "mosfet",
+        {
+            {"kp_A_per_V2", Unit::ampere_per_volt2, 120e-6, Range::positive(), "transconductance parameter mu*Cox (ngspice KP)"},
+            {"vto_V", Unit::volt, 0.4, Range::closed(-2.0, 2.0), "threshold voltage (ngspice VTO)"},
+            {"lambda_per_V", Unit::per_volt, 0.0, Range::closed(0.0, 1.0), "channel-length modulation (ngspice LAMBDA)"},
+            {"w_m", Unit::meter, 1e-6, Range::positive(), "channel width"},
+            {"l_m", Unit::meter, 1e-6, Range::positive(), "channel length"},
+            {"v_g_min_V", Unit::volt, 0.6, Range::closed(-5.0, 5.0), "lowest stored gate voltage (weight minimum)"},
+            {"v_g_max_V", Unit::volt, 1.2, Range::closed(-5.0, 5.0), "highest stored gate voltage (weight maximum)"},
+            {"c_gate_F", Unit::farad, 100e-15, Range::positive(), "gate storage capacitance"},
+            {"pulse_current_A", Unit::ampere, 15e-9, Range::positive(), "write pulse current (charge pump)"},
+            {"pulse_width_s", Unit::second, 10e-9, Range::positive(), "write pulse width"},
+            {"retention_tau_s", Unit::second, inf, Range::positive_or_infinite(), "gate leakage time constant (inf: no leakage)"},
+            {"v_leak_target_V", Unit::volt, 0.0, Range::closed(-5.0, 5.0), "voltage the gate leaks towards"},
+            {"v_read_V", Unit::volt, 0.05, Range::positive(), "read voltage across the channel"},
+            {"step_noise_c2c", Unit::dimensionless, 0.3, Range::non_negative(), "cycle-to-cycle step noise, sigma relative to the step"},
+            {"step_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.5), "device-to-device spread of the step (C_G), relative sigma"},
+            {"vto_spread_d2d_V", Unit::volt, 0.0, Range::closed(0.0, 0.2), "device-to-device threshold spread, sigma"},
+        }};
+    return table;
+}
+
+MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_(mosfet_parameter_table()) {
+    parameters_.apply(settings, cross_rules);
+    const Parameters& p = parameters_;
+    beta_A_per_V2_ = p["kp_A_per_V2"] * p["w_m"] / p["l_m"];
+    vto_V_ = p["vto_V"];
+    lambda_per_V_ = p["lambda_per_V"];
+    v_g_min_V_ = p["v_g_min_V"];
+    v_g_max_V_ = p["v_g_max_V"];
+    c_gate_F_ = p["c_gate_F"];
+    pulse_current_A_ = p["pulse_current_A"];
+    pulse_width_s_ = p["pulse_width_s"];
+    retention_tau_s_ = p["retention_tau_s"];
+    v_leak_target_V_ = p["v_leak_target_V"];
+    v_read_V_ = p["v_read_V"];
+    step_noise_c2c_ = p["step_noise_c2c"];
+    step_spread_d2d_ = p["step_spread_d2d"];
+    vto_spread_d2d_V_ = p["vto_spread_d2d_V"];
+}
+
+const std::string& MosfetSynapse::name() const { return mosfet_parameter_table().device; }
+
+DeviceState MosfetSynapse::make_device(Rng& rng) const {
+    DeviceState s;
+    s.x[gate_V] = v_g_min_V_;
+    // A step-size factor below zero would invert the device: bound the Gaussian at 3 sigma.
+    s.x[step_scale] = 1.0 + step_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
+    s.x[vto_offset_V] = vto_spread_d2d_V_ * rng.normal();
+    return s;
+}
+
+void MosfetSynapse::set_level(DeviceState& state, double fraction) const {
+    state.x[gate_V] = v_g_min_V_ + std::clamp(fraction, 0.0, 1.0) * (v_g_max_V_ - v_g_min_V_);
+}
+
+double MosfetSynapse::level(const DeviceState& state) const {
+    return (state.x[gate_V] - v_g_min_V_) / (v_g_max_V_ - v_g_min_V_);
+}
+
+double MosfetSynapse::current_A(double v_V, const DeviceState& state) const {
+    const double vt = vto_V_ + state.x[vto_offset_V];
+    const double vg = state.x[gate_V];
+    if (v_V >= 0.0) return level1(beta_A_per_V2_, vt, lambda_per_V_, vg, v_V).i_A;
+    return -level1(beta_A_per_V2_, vt, lambda_per_V_, vg - v_V, -v_V).i_A;  // source and drain swap
+}
+
+double MosfetSynapse::dcurrent_dv_S(double v_V, const DeviceState& state) const {
+    const double vt = vto_V_ + state.x[vto_offset_V];
+    const double vg = state.x[gate_V];
+    if (v_V >= 0.0) return level1(beta_A_per_V2_, vt, lambda_per_V_, vg, v_V).d_dvds_S;
+    const DrainCurrent swapped = level1(beta_A_per_V2_, vt, lambda_per_V_, vg - v_V, -v_V);
+    return swapped.d_dvgs_S + swapped.d_dvds_S;
+}
+
+double MosfetSynapse::conductance_S(const DeviceState& state) const {
+    return current_A(v_read_V_, state) / v_read_V_;  // chord conductance: read current = G * v_read
+}
+
+void MosfetSynapse::apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const {
+    const double step_V = pulse.amplitude * pulse.width_s / c_gate_F_ * state.x[step_scale];
+    const double noisy_V = step_V * (1.0 + step_noise_c2c_ * rng.normal());
+    state.x[gate_V] = std::clamp(state.x[gate_V] + pulse.polarity * noisy_V, v_g_min_V_, v_g_max_V_);
+}
+
+void MosfetSynapse::evolve(DeviceState& state, double dt_s, Rng&) const {
+    if (std::isinf(retention_tau_s_) || dt_s <= 0.0) return;
+    state.x[gate_V] = v_leak_target_V_ + (state.x[gate_V] - v_leak_target_V_) * std::exp(-dt_s / retention_tau_s_);
+}
+
+Pulse MosfetSynapse::nominal_pulse(int polarity) const { return Pulse{pulse_current_A_, pulse_width_s_, polarity}; }
+
+}  // namespace cimkit

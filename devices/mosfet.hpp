@@ -1,0 +1,56 @@
+#pragma once
+// MOSFET synapse: a conventional silicon transistor in triode whose gate voltage, held on a storage
+// capacitor, is the weight.
+//
+// Source: Dey, Sharda, Saxena, Kaushik, Singh, Bhowmik, "On-chip learning in a conventional silicon
+// MOSFET based analog hardware neural network", arXiv 1907.00625 (BioCAS 2019).
+//
+// I-V: the ngspice level-1 (Shichman-Hodges) law with the same parameters as the model card
+// netlists/models/mosfet_synapse.lib, so the compact and SPICE faces agree:
+//   triode     (V_DS < V_GS - V_T): I_D = kp (W/L) (V_GS - V_T - V_DS/2) V_DS (1 + lambda V_DS)
+//   saturation (V_DS >= V_GS - V_T): I_D = kp/2 (W/L) (V_GS - V_T)^2 (1 + lambda V_DS)
+//   cut-off    (V_GS <= V_T):         I_D = 0
+// with source and drain swapped for negative V. For small V_DS, G ~ kp (W/L) (V_G - V_T): linear in
+// the stored gate voltage.
+//
+// Write: a charge pulse of current I_p and width t_p moves the gate by dV_G = I_p t_p / C_G, clipped
+// to [v_g_min_V, v_g_max_V] (the charge pump's rails). Linear and symmetric, as the paper claims.
+// Retention: dV_G/dt = -(V_G - v_leak_target_V) / retention_tau_s (exact exponential; inf = none).
+// Variability: device-to-device spread of C_G (step size) and of V_T; cycle-to-cycle step noise.
+#include "devices/device_model.hpp"
+
+namespace cimkit {
+
+const ParameterTable& mosfet_parameter_table();
+
+class MosfetSynapse final : public DeviceModel {
+public:
+    enum Slot { gate_V = 0, step_scale = 1, vto_offset_V = 2 };
+
+    explicit MosfetSynapse(const std::vector<Setting>& settings = {});
+
+    const std::string& name() const override;
+    const Parameters& parameters() const override { return parameters_; }
+    DeviceState make_device(Rng& rng) const override;
+    void set_level(DeviceState& state, double fraction) const override;
+    double level(const DeviceState& state) const override;
+    double conductance_S(const DeviceState& state) const override;
+    double current_A(double v_V, const DeviceState& state) const override;
+    double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
+    void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
+    void evolve(DeviceState& state, double dt_s, Rng& rng) const override;
+    Pulse nominal_pulse(int polarity) const override;
+    Unit pulse_amplitude_unit() const override { return Unit::ampere; }
+    double read_voltage_V() const override { return v_read_V_; }
+    RetentionKind retention_kind() const override { return RetentionKind::leakage; }
+    double iv_sweep_limit_V() const override { return 1.0; }
+
+private:
+    Parameters parameters_;
+    double beta_A_per_V2_, vto_V_, lambda_per_V_;
+    double v_g_min_V_, v_g_max_V_, c_gate_F_, pulse_current_A_, pulse_width_s_;
+    double retention_tau_s_, v_leak_target_V_, v_read_V_;
+    double step_noise_c2c_, step_spread_d2d_, vto_spread_d2d_V_;
+};
+
+}  // namespace cimkit

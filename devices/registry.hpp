@@ -1,0 +1,38 @@
+#pragma once
+// The device registry: every built-in model in one explicit list (register_builtin_devices), chosen
+// by name from the command line or a config (STYLE.md rule 2).
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "devices/device_model.hpp"
+
+namespace cimkit {
+
+struct DeviceEntry {
+    std::string name;     // "pcm"
+    std::string summary;  // one line for `cimkit devices`
+    std::string source;   // the paper(s) the model follows
+    const ParameterTable* table;
+    // Builds a model from settings (all-or-nothing validated). Throws ParameterError.
+    std::function<std::unique_ptr<DeviceModel>(const std::vector<Setting>&)> make;
+};
+
+class Registry {
+public:
+    void add(DeviceEntry entry);
+    // Throws UsageError naming the known devices when `name` is not one of them.
+    const DeviceEntry& find(const std::string& name) const;
+    const std::vector<DeviceEntry>& entries() const { return entries_; }
+
+private:
+    std::vector<DeviceEntry> entries_;
+};
+
+void register_builtin_devices(Registry& registry);
+
+// The registry with every built-in device.
+const Registry& builtin_devices();
+
+}  // namespace cimkit

@@ -1,0 +1,78 @@
+"""Runs `cimkit characterize` for every device and experiment, reads the files with h5py only, checks
+the schema and the physics figures, draws the plots, and checks bad input exits 2 with a clear
+message and no file."""
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+cimkit = sys.argv[1]
+work = Path(tempfile.mkdtemp())
+EXPERIMENTS = ("iv", "pulses", "retention", "variability")
+failures = []
+
+
+def run(*args):
+    return subprocess.run([cimkit, *args], capture_output=True, text=True)
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
+    out = work / f"{device}.h5"
+    r = run("characterize", device, "-e", "all", "-o", str(out), "--devices", "4", "--seed", "3")
+    check(r.returncode == 0, f"{device}: exit {r.returncode}: {r.stderr}")
+    if r.returncode != 0:
+        continue
+    with h5py.File(out, "r") as f:
+        check(f.attrs["seed"] == 3, f"{device}: seed attribute")
+        check(f"[device.{device}]" in f.attrs["config_toml"], f"{device}: config_toml")
+        for experiment in EXPERIMENTS:
+            group = f[f"characterisation/{device}/{experiment}"]
+            for name, dataset in group.items():
+                check("units" in dataset.attrs, f"{device}/{experiment}/{name}: units attribute")
+                check(np.all(np.isfinite(dataset[:])) or name == "fitted", f"{device}/{experiment}/{name}: finite")
+        pulses = f[f"characterisation/{device}/pulses"]
+        check(pulses["conductance_S"].shape[0] == 4, f"{device}: one row per device")
+        check(pulses.attrs["states"] > 1, f"{device}: more than one state")
+        retention = f[f"characterisation/{device}/retention"]
+        if device == "pcm":
+            # IBM model at g_T = 0.5: mu_nu = clip(-0.0155 ln 0.5 + 0.0244, 0.049, 0.1) = 0.0351 -> 0.049
+            check(0.03 < retention.attrs["nu_mean"] < 0.1, f"pcm: nu_mean {retention.attrs['nu_mean']}")
+        if device == "gain_cell":
+            check(abs(retention.attrs["tau_mean_s"] - 5e-3) < 1.5e-3, f"gain_cell: tau {retention.attrs['tau_mean_s']}")
+    p = run("plot", str(out), "-o", str(work))
+    check(p.returncode == 0, f"{device}: plot exit {p.returncode}: {p.stderr}")
+    for experiment in EXPERIMENTS:
+        png = work / f"{device}_{device}_{experiment}.png"
+        check(png.exists() and png.stat().st_size > 10000, f"{device}: {png.name} missing or empty")
+
+# Bad input: exit 2, a message that names what was wrong, and no output file.
+bad = work / "bad.h5"
+cases = [
+    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_max_S=-2.5e-05"),
+     "g_max_S = -2.5e-05 S is outside (0, inf) S"),
+    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_maxx=1"), "unknown parameter 'g_maxx'"),
+    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_max_S"), "key=value"),
+    (("characterize", "memristor", "-e", "iv", "-o", str(bad)), "unknown device 'memristor'"),
+    (("characterize", "pcm", "-e", "endurance", "-o", str(bad)), "unknown experiment 'endurance'"),
+    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--devices", "-5"), "--devices"),
+    (("characterize", "pcm", "-e", "iv", "-o", str(work / "nodir" / "x.h5")), "does not exist"),
+    (("plot", str(work / "missing.h5")), "missing.h5"),
+]
+for args, expected in cases:
+    r = run(*args)
+    check(r.returncode == 2, f"{' '.join(args[:4])}: exit {r.returncode}, expected 2")
+    check(expected in r.stderr, f"{' '.join(args[:4])}: message lacks '{expected}': {r.stderr.strip()}")
+    check(not bad.exists(), f"{' '.join(args[:4])}: left {bad.name} behind")
+
+for failure in failures:
+    print("FAIL", failure)
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,103 @@
+#include "devices/mosfet.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "devices/core/errors.hpp"
+
+namespace cimkit {
+namespace {
+
+MosfetSynapse ideal() {  // no variability, so single devices have exact closed forms
+    return MosfetSynapse({{"step_noise_c2c", "0", "test"}, {"step_spread_d2d", "0", "test"}});
+}
+
+}  // namespace
+
+// Triode: I = kp (W/L) (V_G - V_T - V/2) V = 120e-6 * (0.9 - 0.4 - 0.025) * 0.05 at V_G = 0.9 V, V = 50 mV.
+TEST(Mosfet, TriodeCurrentIsTheLevel1Law) {
+    const MosfetSynapse m = ideal();
+    Rng rng(1);
+    DeviceState s = m.make_device(rng);
+    s.x[MosfetSynapse::gate_V] = 0.9;
+    EXPECT_NEAR(m.current_A(0.05, s), 120e-6 * (0.5 - 0.025) * 0.05, 1e-15);
+    EXPECT_NEAR(m.conductance_S(s), 120e-6 * (0.5 - 0.025), 1e-12);
+    // Saturation beyond V = V_G - V_T: I = kp/2 (V_G - V_T)^2.
+    EXPECT_NEAR(m.current_A(0.8, s), 0.5 * 120e-6 * 0.25, 1e-15);
+    // Source and drain swap for negative V: I(-V) = -(kp (V_G + V - V_T - V/2) V).
+    EXPECT_NEAR(m.current_A(-0.05, s), -120e-6 * (0.9 + 0.05 - 0.4 - 0.025) * 0.05, 1e-15);
+}
+
+TEST(Mosfet, DerivativeMatchesFiniteDifference) {
+    const MosfetSynapse m({{"lambda_per_V", "0.05", "test"}});
+    Rng rng(2);
+    DeviceState s = m.make_device(rng);
+    m.set_level(s, 0.6);
+    for (double v : {-0.7, -0.3, -0.05, 0.02, 0.1, 0.3, 0.6, 0.95}) {
+        const double h = 1e-6;
+        const double fd = (m.current_A(v + h, s) - m.current_A(v - h, s)) / (2 * h);
+        EXPECT_NEAR(m.dcurrent_dv_S(v, s), fd, 1e-6 * std::abs(fd) + 1e-12) << "v = " << v;
+    }
+}
+
+// dV_G = I t / C = 15 nA * 10 ns / 100 fF = 1.5 mV per pulse: 400 pulses span 0.6 V.
+TEST(Mosfet, ChargePulsesAreLinearAndSymmetric) {
+    const MosfetSynapse m = ideal();
+    Rng rng(3);
+    DeviceState s = m.make_device(rng);
+    double g_previous = m.conductance_S(s);
+    std::vector<double> up;
+    for (int k = 0; k < 400; ++k) {
+        m.apply_pulse(s, m.nominal_pulse(+1), rng);
+        up.push_back(m.conductance_S(s) - g_previous);
+        g_previous = m.conductance_S(s);
+    }
+    EXPECT_NEAR(s.x[MosfetSynapse::gate_V], 1.2, 1e-9);
+    for (double step : up) EXPECT_NEAR(step, up.front(), 1e-9 * up.front() + 1e-15);  // triode: dG/dV_G constant
+    EXPECT_NEAR(up.front(), 120e-6 * 1.5e-3, 1e-12);
+    m.apply_pulse(s, m.nominal_pulse(-1), rng);
+    EXPECT_NEAR(g_previous - m.conductance_S(s), up.front(), 1e-12);  // down step = up step
+    m.apply_pulse(s, m.nominal_pulse(+1), rng);
+    m.apply_pulse(s, m.nominal_pulse(+1), rng);
+    EXPECT_NEAR(s.x[MosfetSynapse::gate_V], 1.2, 1e-12) << "the charge pump cannot pass its rail";
+}
+
+// V_G(t) = V_leak + (V_G0 - V_leak) exp(-t/tau).
+TEST(Mosfet, LeakageIsExponential) {
+    const MosfetSynapse m({{"retention_tau_s", "100", "test"}});
+    Rng rng(4);
+    DeviceState s = m.make_device(rng);
+    m.set_level(s, 1.0);
+    m.evolve(s, 50.0, rng);
+    EXPECT_NEAR(s.x[MosfetSynapse::gate_V], 1.2 * std::exp(-0.5), 1e-12);
+    const MosfetSynapse forever = ideal();
+    DeviceState t = forever.make_device(rng);
+    forever.set_level(t, 1.0);
+    forever.evolve(t, 3.15e7, rng);
+    EXPECT_EQ(t.x[MosfetSynapse::gate_V], 1.2);
+}
+
+TEST(Mosfet, SameSeedSameTrajectory) {
+    const MosfetSynapse m;
+    auto run = [&](std::uint64_t seed) {
+        Rng rng(seed);
+        DeviceState s = m.make_device(rng);
+        for (int k = 0; k < 100; ++k) m.apply_pulse(s, m.nominal_pulse(k % 3 ? +1 : -1), rng);
+        return s.x;
+    };
+    EXPECT_EQ(run(11), run(11));
+    EXPECT_NE(run(11), run(12));
+}
+
+TEST(Mosfet, CrossRulesAndRangesAreEnforced) {
+    EXPECT_THROW(MosfetSynapse({{"v_g_min_V", "1.3", "--set"}}), ParameterError);
+    try {
+        MosfetSynapse({{"c_gate_F", "-1e-15", "--set"}});
+        FAIL();
+    } catch (const ParameterError& e) {
+        EXPECT_STREQ(e.what(), "device 'mosfet' (--set): c_gate_F = -1e-15 F is outside (0, inf) F");
+    }
+}
+
+}  // namespace cimkit
