@@ -2,6 +2,7 @@
 
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
+#include "devices/domain_wall.hpp"
 #include "devices/gain_cell.hpp"
 #include "devices/mosfet.hpp"
 #include "devices/pcm.hpp"
@@ -30,6 +31,10 @@ DeviceEntry entry(std::string summary, std::string source, const ParameterTable&
 void register_builtin_devices(Registry& registry) {
     registry.add(entry<MosfetSynapse>("triode MOSFET; the weight is the gate voltage on a storage capacitor",
                                       "Dey et al., arXiv 1907.00625 (BioCAS 2019)", mosfet_parameter_table()));
+    registry.add(entry<DomainWallSynapse>(
+        "spin-orbit-torque domain wall read by an MTJ; 1D (q, phi) model with CVODE or reduced v(J)",
+        "Thiaville et al., EPL 100, 57002 (2012); Emori et al., Nat. Mater. 12, 611 (2013); arXiv 1811.09966",
+        domain_wall_parameter_table()));
     registry.add(entry<PcmDevice>("phase-change memory: IBM statistical model with drift, read noise, nonlinear SET",
                                   "Nandakumar et al., ICECS 2019; Joshi et al., Nat. Commun. 11, 2473 (2020)",
                                   pcm_parameter_table()));
