@@ -50,9 +50,10 @@ public:
     // A new device at the low-conductance end of its range, with device-to-device variation drawn
     // from `rng`.
     virtual DeviceState make_device(Rng& rng) const = 0;
-    // Puts the device at `fraction` (0..1) of its programmable range, as a programming loop would
-    // (used for I-V at several states and for retention from a known start). Keeps its variation.
-    virtual void set_level(DeviceState& state, double fraction) const = 0;
+    // Puts the device at `fraction` (0..1) of its programmable range, as a program-and-verify loop
+    // would (used for I-V at several states, retention from a known start, refresh). Keeps its
+    // device-to-device variation; programming noise, where the device has it, comes from `rng`.
+    virtual void set_level(DeviceState& state, double fraction, Rng& rng) const = 0;
     // Where the device is within its range, 0..1 (inverse of set_level, ignoring drift and noise).
     virtual double level(const DeviceState& state) const = 0;
 

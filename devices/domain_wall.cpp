@@ -155,7 +155,7 @@ DeviceState DomainWallSynapse::make_device(Rng& rng) const {
     return s;
 }
 
-void DomainWallSynapse::set_level(DeviceState& state, double fraction) const {
+void DomainWallSynapse::set_level(DeviceState& state, double fraction, Rng&) const {
     state.x[position_m] = std::clamp(fraction, 0.0, 1.0) * length_m_;
     state.x[angle_rad] = 0.0;  // the Neel ground state (header: sign convention)
 }

@@ -83,7 +83,7 @@ DeviceState GainCell::make_device(Rng& rng) const {
     return s;
 }
 
-void GainCell::set_level(DeviceState& state, double fraction) const {
+void GainCell::set_level(DeviceState& state, double fraction, Rng&) const {
     state.x[store_V] = std::clamp(fraction, 0.0, 1.0) * v_dd_V_;
 }
 

@@ -90,7 +90,7 @@ DeviceState MosfetSynapse::make_device(Rng& rng) const {
     return s;
 }
 
-void MosfetSynapse::set_level(DeviceState& state, double fraction) const {
+void MosfetSynapse::set_level(DeviceState& state, double fraction, Rng&) const {
     state.x[gate_V] = v_g_min_V_ + std::clamp(fraction, 0.0, 1.0) * (v_g_max_V_ - v_g_min_V_);
 }
 

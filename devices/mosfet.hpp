@@ -32,7 +32,7 @@ public:
     const std::string& name() const override;
     const Parameters& parameters() const override { return parameters_; }
     DeviceState make_device(Rng& rng) const override;
-    void set_level(DeviceState& state, double fraction) const override;
+    void set_level(DeviceState& state, double fraction, Rng& rng) const override;
     double level(const DeviceState& state) const override;
     double conductance_S(const DeviceState& state) const override;
     double current_A(double v_V, const DeviceState& state) const override;

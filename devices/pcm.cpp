@@ -12,8 +12,6 @@ namespace {
 constexpr double fit_g_max_S = 25e-6;
 // Keeps ln g_T and g_T^-0.65 finite for a fully RESET cell; the fits are clipped there anyway.
 constexpr double g_T_floor = 1e-12;
-// Seeds of the per-device streams are drawn as integers below 2^53 so a double slot holds them exactly.
-constexpr double seed_span = 9007199254740992.0;
 
 std::string siemens(double value_S) {
     std::ostringstream out;
@@ -112,25 +110,15 @@ DeviceState PcmDevice::make_device(Rng& rng) const {
     // A factor below zero would invert the device: bound the Gaussian at 3 sigma (the cross rule
     // keeps g_min below the lowest g_sat this allows).
     s.x[g_sat_scale] = 1.0 + g_max_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
-    s.x[stream_seed] = std::floor(rng.uniform() * seed_span);
-    s.x[programmings] = 0.0;
     start_drift(s, g_min_S_, g_min_S_ / g_max_S_, rng);
     return s;
 }
 
-void PcmDevice::program(DeviceState& state, double fraction, Rng& rng) const {
+void PcmDevice::set_level(DeviceState& state, double fraction, Rng& rng) const {
     double g_T = std::clamp(fraction, 0.0, 1.0);
     if (levels_ >= 2) g_T = std::round(g_T * (levels_ - 1)) / (levels_ - 1);
     const double noisy_S = g_T * g_max_S_ + programming_noise_S(g_T) * rng.normal();
     start_drift(state, std::clamp(noisy_S, 0.0, g_sat_S(state)), g_T, rng);
-}
-
-void PcmDevice::set_level(DeviceState& state, double fraction) const {
-    const auto seed = static_cast<std::uint64_t>(state.x[stream_seed]);
-    const auto index = static_cast<std::uint64_t>(state.x[programmings]);
-    Rng stream = Rng(seed).stream(index);
-    state.x[programmings] += 1.0;
-    program(state, fraction, stream);
 }
 
 double PcmDevice::level(const DeviceState& state) const { return state.x[g_prog_S] / g_max_S_; }
@@ -214,7 +202,7 @@ void PcmDifferentialPair::refresh(Rng& rng) {
     model_->apply_pulse(minus_, reset, rng);
     DeviceState& target = w > 0.0 ? plus_ : minus_;
     const DeviceState& other = w > 0.0 ? minus_ : plus_;
-    model_->program(target, std::abs(w) + model_->conductance_S(other) / model_->g_max_S(), rng);
+    model_->set_level(target, std::abs(w) + model_->conductance_S(other) / model_->g_max_S(), rng);
     ++refreshes_;
 }
 

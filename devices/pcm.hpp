@@ -31,10 +31,7 @@
 // Programming events:
 //   set_level(f)  program-and-verify to g_T = f (quantised to `levels` when levels >= 2):
 //                 g_prog = clip(f g_max_S + prog_noise_scale sigma_prog(f) N(0,1), 0, g_sat).
-//                 Clipping at 0 follows aihwkit's implementation of the same model. The interface
-//                 gives set_level no Rng, so it draws from a per-device stream seeded in make_device
-//                 (slots stream_seed, programmings): reproducible, and independent of other devices.
-//                 program() does the same with an explicit Rng.
+//                 Clipping at 0 follows aihwkit's implementation of the same model.
 //   SET (+1)      NeuroSim's G(P) = B (1 - e^(-P/A)) + G_min written per pulse:
 //                 mean step dg = (g_sat - g(t)) (1 - e^(-n_eff/A)), A = set_pulses_per_efold,
 //                 n_eff = (amplitude width) / (set_amplitude_V set_width_s), a charge-like pulse
@@ -66,8 +63,6 @@ public:
         nu = 1,           // drift exponent in use (drift_scale already applied)
         time_s = 2,       // time since the last programming event
         g_sat_scale = 3,  // device-to-device factor m on g_max_S
-        stream_seed = 4,  // seed of the device's own set_level noise stream (integer-valued)
-        programmings = 5, // set_level calls so far: the index into that stream
     };
 
     explicit PcmDevice(const std::vector<Setting>& settings = {});
@@ -75,7 +70,7 @@ public:
     const std::string& name() const override;
     const Parameters& parameters() const override { return parameters_; }
     DeviceState make_device(Rng& rng) const override;
-    void set_level(DeviceState& state, double fraction) const override;
+    void set_level(DeviceState& state, double fraction, Rng& rng) const override;
     double level(const DeviceState& state) const override;
     double conductance_S(const DeviceState& state) const override;
     double read_conductance_S(const DeviceState& state, Rng& rng) const override;
@@ -89,8 +84,6 @@ public:
     double iv_sweep_limit_V() const override { return iv_limit_V; }
     RetentionKind retention_kind() const override { return RetentionKind::drift; }
 
-    // set_level with an explicit generator: programs to g_T = fraction (quantised to `levels`).
-    void program(DeviceState& state, double fraction, Rng& rng) const;
     double g_max_S() const { return g_max_S_; }
     // Saturation conductance of this device, g_max_S m.
     double g_sat_S(const DeviceState& state) const { return g_max_S_ * state.x[g_sat_scale]; }

@@ -13,7 +13,7 @@ ExperimentResult run_iv(const DeviceModel& model, const ExperimentOptions& optio
     std::vector<double> voltage_V, current_A, conductance_S;
     for (int k = 0; k < points; ++k) voltage_V.push_back(-limit_V + 2.0 * limit_V * k / (points - 1));
     for (double level : levels) {
-        model.set_level(state, level);
+        model.set_level(state, level, rng);
         for (double v : voltage_V) current_A.push_back(model.current_A(v, state));
         conductance_S.push_back(model.conductance_S(state));
     }

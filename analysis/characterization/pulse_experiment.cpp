@@ -27,7 +27,7 @@ constexpr int max_pulses = 5000;
 int pulses_per_branch(const DeviceModel& model, std::uint64_t seed) {
     Rng rng = Rng(seed).stream(1u << 20);
     DeviceState s = model.make_device(rng);
-    model.set_level(s, 0.0);
+    model.set_level(s, 0.0, rng);
     std::vector<double> g{model.conductance_S(s)};
     while (static_cast<int>(g.size()) <= max_pulses && model.level(s) < 0.98) {
         model.apply_pulse(s, model.nominal_pulse(+1), rng);
@@ -73,7 +73,7 @@ ExperimentResult run_pulses(const DeviceModel& model, const ExperimentOptions& o
     for (int d = 0; d < devices; ++d) {
         Rng rng = Rng(options.seed).stream(static_cast<std::uint64_t>(d));
         DeviceState s = model.make_device(rng);
-        model.set_level(s, 0.0);
+        model.set_level(s, 0.0, rng);
         double* row = &g[static_cast<std::size_t>(d) * points];
         row[0] = model.conductance_S(s);
         for (int k = 1; k < static_cast<int>(points); ++k) {

@@ -89,7 +89,7 @@ ExperimentResult run_retention(const DeviceModel& model, const ExperimentOptions
     for (int d = 0; d < devices; ++d) {
         Rng rng = Rng(options.seed).stream(static_cast<std::uint64_t>(d));
         DeviceState s = model.make_device(rng);
-        model.set_level(s, 0.5);
+        model.set_level(s, 0.5, rng);
         double t_now = 0.0;
         for (double t : t_s) {
             model.evolve(s, t - t_now, rng);

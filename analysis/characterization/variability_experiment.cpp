@@ -21,11 +21,11 @@ ExperimentResult run_variability(const DeviceModel& model, const ExperimentOptio
     for (int d = 0; d < devices; ++d) {
         Rng rng = Rng(options.seed).stream(static_cast<std::uint64_t>(d));
         DeviceState s = model.make_device(rng);
-        model.set_level(s, 0.0);
+        model.set_level(s, 0.0, rng);
         g_low.push_back(model.conductance_S(s));
-        model.set_level(s, 1.0);
+        model.set_level(s, 1.0, rng);
         g_high.push_back(model.conductance_S(s));
-        model.set_level(s, 0.5);
+        model.set_level(s, 0.5, rng);
         const double before = model.conductance_S(s);
         model.apply_pulse(s, model.nominal_pulse(+1), rng);
         step.push_back(model.conductance_S(s) - before);

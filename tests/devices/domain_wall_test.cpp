@@ -45,7 +45,7 @@ std::string text(double value) {
 double displacement_m(const DomainWallSynapse& model, double fraction, const Pulse& pulse) {
     Rng rng(1);
     DeviceState s = model.make_device(rng);
-    model.set_level(s, fraction);
+    model.set_level(s, fraction, rng);
     const double q0_m = s.x[DomainWallSynapse::position_m];
     model.apply_pulse(s, pulse, rng);
     return s.x[DomainWallSynapse::position_m] - q0_m;
@@ -168,7 +168,7 @@ TEST(DomainWall, OppositePulsesCancelAndPolarityMovesConductance) {
         const DomainWallSynapse model(quiet({{"full_dynamics", text(full)}}));
         Rng rng(5);
         DeviceState s = model.make_device(rng);
-        model.set_level(s, 0.5);
+        model.set_level(s, 0.5, rng);
         const double g0_S = model.conductance_S(s);
         model.apply_pulse(s, model.nominal_pulse(+1), rng);
         const double g_up_S = model.conductance_S(s);
@@ -186,9 +186,9 @@ TEST(DomainWall, ConductanceSpansGapToGp) {
     Rng rng(2);
     DeviceState s = model.make_device(rng);
     EXPECT_DOUBLE_EQ(model.conductance_S(s), 20e-6);
-    model.set_level(s, 1.0);
+    model.set_level(s, 1.0, rng);
     EXPECT_DOUBLE_EQ(model.conductance_S(s), 50e-6);
-    model.set_level(s, 0.25);
+    model.set_level(s, 0.25, rng);
     EXPECT_DOUBLE_EQ(model.level(s), 0.25);
 }
 
@@ -199,7 +199,7 @@ TEST(DomainWall, AnalyticDerivativeMatchesFiniteDifference) {
     DeviceState s = model.make_device(rng);
     const double h_V = 1e-6;
     for (const double fraction : {0.0, 0.37, 1.0}) {
-        model.set_level(s, fraction);
+        model.set_level(s, fraction, rng);
         for (double v_V = -model.iv_sweep_limit_V(); v_V <= model.iv_sweep_limit_V(); v_V += 0.1) {
             const double fd_S = (model.current_A(v_V + h_V, s) - model.current_A(v_V - h_V, s)) / (2.0 * h_V);
             EXPECT_NEAR(model.dcurrent_dv_S(v_V, s), fd_S, 1e-8 * fd_S);
@@ -214,7 +214,7 @@ TEST(DomainWall, SameSeedSameStateDifferentSeedDifferentState) {
         auto run = [&model](std::uint64_t seed) {
             Rng rng(seed);
             DeviceState s = model.make_device(rng);
-            model.set_level(s, 0.5);
+            model.set_level(s, 0.5, rng);
             for (int i = 0; i < 100; ++i) model.apply_pulse(s, model.nominal_pulse(rng.uniform() < 0.5 ? -1 : +1), rng);
             return s;
         };
@@ -268,7 +268,7 @@ TEST(DomainWall, ThermalHopRateMatchesArrhenius) {
     int hops = 0;
     for (int i = 0; i < trials; ++i) {
         DeviceState s = model.make_device(rng);
-        model.set_level(s, 0.5);
+        model.set_level(s, 0.5, rng);
         const double q0_m = s.x[DomainWallSynapse::position_m];
         model.apply_pulse(s, Pulse{j, width_s, i % 2 ? +1 : -1}, rng);
         const double dq_m = (s.x[DomainWallSynapse::position_m] - q0_m) * (i % 2 ? 1.0 : -1.0);
@@ -293,7 +293,7 @@ TEST(DomainWall, RetentionWithoutCurrent) {
     Rng rng(8);
     const DomainWallSynapse cold;
     DeviceState s = cold.make_device(rng);
-    cold.set_level(s, 0.5);
+    cold.set_level(s, 0.5, rng);
     const DeviceState before = s;
     cold.evolve(s, 3.15e7, rng);
     EXPECT_EQ(s.x[DomainWallSynapse::position_m], before.x[DomainWallSynapse::position_m]);

@@ -62,7 +62,7 @@ TEST(GainCell, RetentionFollowsExponentialLaw) {
     const GainCell cell = quiet();
     Rng rng(3);
     DeviceState s = cell.make_device(rng);
-    cell.set_level(s, 1.0);
+    cell.set_level(s, 1.0, rng);
     double t = 0.0;
     for (double dt : {1e-4, 1e-3, 4e-3, 1e-2}) {
         cell.evolve(s, dt, rng);
@@ -79,8 +79,8 @@ TEST(GainCell, NonlinearLeakIsFasterAtHighVoltage) {
     DeviceState a = linear.make_device(rng), b = subthreshold.make_device(rng);
     EXPECT_NEAR(subthreshold.leakage_rate_V_per_s(0.9, b) / linear.leakage_rate_V_per_s(0.9, a),
                 std::sinh(9.0) / 9.0, 1e-9);
-    linear.set_level(a, 1.0);
-    subthreshold.set_level(b, 1.0);
+    linear.set_level(a, 1.0, rng);
+    subthreshold.set_level(b, 1.0, rng);
     linear.evolve(a, 1e-3, rng);
     subthreshold.evolve(b, 1e-3, rng);
     EXPECT_LT(b.x[GainCell::store_V], a.x[GainCell::store_V]);
@@ -105,7 +105,7 @@ TEST(GainCell, WriteNoiseIsKTOverC) {
     double sum = 0, sum2 = 0;
     for (int i = 0; i < n; ++i) {
         DeviceState s = cell.make_device(rng);
-        cell.set_level(s, 0.5);
+        cell.set_level(s, 0.5, rng);
         cell.apply_pulse(s, Pulse{0.45, 1e-6, +1}, rng);  // settles fully at 0.45 V, then noise
         sum += s.x[GainCell::store_V] - 0.45;
         sum2 += std::pow(s.x[GainCell::store_V] - 0.45, 2);
@@ -119,7 +119,7 @@ TEST(GainCell, OutputChargeIsCurrentTimesPulseWidth) {
     const GainCell cell = quiet();
     Rng rng(7);
     DeviceState s = cell.make_device(rng);
-    cell.set_level(s, 0.8);
+    cell.set_level(s, 0.8, rng);
     EXPECT_DOUBLE_EQ(cell.output_charge_C(15e-9, s), cell.current_A(0.5, s) * 15e-9);
 }
 

@@ -17,7 +17,7 @@ TEST(MosfetSpiceAgreement, DrainCurrentMatchesNgspiceWithinOnePercent) {
     DeviceState state = model.make_device(rng);
     state.x[MosfetSynapse::vto_offset_V] = 0.0;
     for (double fraction : {0.0, 0.5, 1.0}) {
-        model.set_level(state, fraction);
+        model.set_level(state, fraction, rng);
         const double v_gate = state.x[MosfetSynapse::gate_V];
         const std::string netlist =
             "mosfet synapse I-V\n"

@@ -33,7 +33,7 @@ TEST(Mosfet, DerivativeMatchesFiniteDifference) {
     const MosfetSynapse m({{"lambda_per_V", "0.05", "test"}});
     Rng rng(2);
     DeviceState s = m.make_device(rng);
-    m.set_level(s, 0.6);
+    m.set_level(s, 0.6, rng);
     for (double v : {-0.7, -0.3, -0.05, 0.02, 0.1, 0.3, 0.6, 0.95}) {
         const double h = 1e-6;
         const double fd = (m.current_A(v + h, s) - m.current_A(v - h, s)) / (2 * h);
@@ -68,12 +68,12 @@ TEST(Mosfet, LeakageIsExponential) {
     const MosfetSynapse m({{"retention_tau_s", "100", "test"}});
     Rng rng(4);
     DeviceState s = m.make_device(rng);
-    m.set_level(s, 1.0);
+    m.set_level(s, 1.0, rng);
     m.evolve(s, 50.0, rng);
     EXPECT_NEAR(s.x[MosfetSynapse::gate_V], 1.2 * std::exp(-0.5), 1e-12);
     const MosfetSynapse forever = ideal();
     DeviceState t = forever.make_device(rng);
-    forever.set_level(t, 1.0);
+    forever.set_level(t, 1.0, rng);
     forever.evolve(t, 3.15e7, rng);
     EXPECT_EQ(t.x[MosfetSynapse::gate_V], 1.2);
 }

@@ -73,7 +73,7 @@ TEST(PcmDrift, PowerLawRatiosForFixedNu) {
     const PcmDevice pcm;
     Rng rng(1);
     DeviceState s = pcm.make_device(rng);
-    pcm.set_level(s, 0.5);
+    pcm.set_level(s, 0.5, rng);
     s.x[PcmDevice::nu] = 0.05;
     pcm.evolve(s, 20.0, rng);
     const double g_t0 = pcm.conductance_S(s);
@@ -89,7 +89,7 @@ TEST(PcmDrift, DriftScaleZeroDisablesDrift) {
     const PcmDevice pcm(settings({{"drift_scale", "0"}}));
     Rng rng(2);
     DeviceState s = pcm.make_device(rng);
-    pcm.set_level(s, 0.3);
+    pcm.set_level(s, 0.3, rng);
     const double g0 = pcm.conductance_S(s);
     pcm.evolve(s, one_year_s, rng);
     EXPECT_EQ(pcm.conductance_S(s), g0);
@@ -105,7 +105,7 @@ TEST(PcmDrift, SampledNuMatchesIbmFitWithinSamplingError) {
         DeviceState s = pcm.make_device(rng);
         std::vector<double> nus(n);
         for (double& nu : nus) {
-            pcm.program(s, g_T, rng);
+            pcm.set_level(s, g_T, rng);
             nu = s.x[PcmDevice::nu];
         }
         const double mu = mu_nu(g_T), sigma = sigma_nu(g_T), a = mu / sigma;
@@ -125,7 +125,7 @@ TEST(PcmProgramming, NoiseStdAtHalfRangeMatchesIbmFit) {
     const int n = 40000;
     std::vector<double> g(n);
     for (double& gi : g) {
-        pcm.set_level(s, 0.5);
+        pcm.set_level(s, 0.5, rng);
         gi = s.x[PcmDevice::g_prog_S];
     }
     const double sigma = sigma_prog_S(0.5);
@@ -140,7 +140,7 @@ TEST(PcmReadNoise, StdAt1000sMatchesOneOverFFormula) {
     const PcmDevice pcm;
     Rng rng(5);
     DeviceState s = pcm.make_device(rng);
-    pcm.set_level(s, 0.5);
+    pcm.set_level(s, 0.5, rng);
     pcm.evolve(s, 1000.0, rng);
     const double g = pcm.conductance_S(s);
     const double g_T = s.x[PcmDevice::g_prog_S] / g_max_S;
@@ -233,7 +233,7 @@ TEST(PcmReset, ReturnsToGMinWithinProgrammingNoise) {
     const int n = 20000;
     std::vector<double> g(n);
     for (double& gi : g) {
-        pcm.set_level(s, 0.8);
+        pcm.set_level(s, 0.8, rng);
         pcm.apply_pulse(s, pcm.nominal_pulse(-1), rng);
         gi = pcm.conductance_S(s);
         ASSERT_GE(gi, 0.0);
@@ -249,7 +249,7 @@ TEST(PcmIv, DerivativeMatchesCentralDifference) {
     const PcmDevice pcm;
     Rng rng(11);
     DeviceState s = pcm.make_device(rng);
-    pcm.set_level(s, 0.7);
+    pcm.set_level(s, 0.7, rng);
     pcm.evolve(s, 3600.0, rng);
     const double h = 1e-6;
     for (double v : {-0.3, -0.05, 0.0, 0.1, 0.2, 0.3}) {
@@ -264,7 +264,7 @@ DeviceState hundred_pulses_and_a_year(const PcmDevice& pcm, std::uint64_t seed, 
     DeviceState s = pcm.make_device(rng);
     for (int p = 0; p < 100; ++p) pcm.apply_pulse(s, pcm.nominal_pulse(p % 25 == 24 ? -1 : +1), rng);
     pcm.evolve(s, one_year_s, rng);
-    pcm.set_level(s, 0.4);
+    pcm.set_level(s, 0.4, rng);
     pcm.evolve(s, one_day_s, rng);
     read_S = pcm.read_conductance_S(s, rng);
     return s;
@@ -353,14 +353,14 @@ TEST(PcmLevels, BinaryTargetsAreZeroOrOne) {
     Rng rng(16);
     DeviceState s = binary.make_device(rng);
     for (double f : {0.0, 0.2, 0.49, 0.51, 0.8, 1.0}) {
-        binary.set_level(s, f);
+        binary.set_level(s, f, rng);
         EXPECT_EQ(binary.level(s), f < 0.5 ? 0.0 : 1.0) << "f = " << f;
     }
     const PcmDevice five(settings({{"levels", "5"}, {"prog_noise_scale", "0"}, {"g_max_spread_d2d", "0"}}));
-    five.set_level(s, 0.3);
+    five.set_level(s, 0.3, rng);
     EXPECT_DOUBLE_EQ(five.level(s), 0.25);
     const PcmDevice analog(settings({{"prog_noise_scale", "0"}, {"g_max_spread_d2d", "0"}}));
-    analog.set_level(s, 0.3);
+    analog.set_level(s, 0.3, rng);
     EXPECT_DOUBLE_EQ(analog.level(s), 0.3);
 }
 

@@ -33,7 +33,7 @@ TEST(Registry, EveryModelPotentiatesMonotonicallyOnAverage) {
         for (int d = 0; d < devices; ++d) {
             Rng device_rng = rng.stream(static_cast<std::uint64_t>(d));
             DeviceState s = model->make_device(device_rng);
-            model->set_level(s, 0.1);
+            model->set_level(s, 0.1, device_rng);
             mean[0] += model->conductance_S(s) / devices;
             for (int k = 1; k <= pulses; ++k) {
                 model->apply_pulse(s, model->nominal_pulse(+1), device_rng);
