@@ -61,6 +61,9 @@ public:
     virtual double read_conductance_S(const DeviceState& state, Rng&) const { return conductance_S(state); }
     virtual double current_A(double v_V, const DeviceState& state) const = 0;
     virtual double dcurrent_dv_S(double v_V, const DeviceState& state) const = 0;
+    // dG/d(level): how the read conductance moves with the state, analytic (checked against finite
+    // differences); training uses it to turn a conductance change into pulses.
+    virtual double dconductance_dlevel_S(const DeviceState& state) const = 0;
 
     virtual void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const = 0;
     virtual void evolve(DeviceState& state, double dt_s, Rng& rng) const = 0;

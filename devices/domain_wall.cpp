@@ -166,6 +166,8 @@ double DomainWallSynapse::conductance_S(const DeviceState& state) const {
     return g_ap_S_ + (g_p_S_ - g_ap_S_) * level(state);
 }
 
+double DomainWallSynapse::dconductance_dlevel_S(const DeviceState&) const { return g_p_S_ - g_ap_S_; }
+
 double DomainWallSynapse::current_A(double v_V, const DeviceState& state) const { return conductance_S(state) * v_V; }
 
 double DomainWallSynapse::dcurrent_dv_S(double, const DeviceState& state) const { return conductance_S(state); }

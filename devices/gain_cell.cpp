@@ -105,6 +105,15 @@ double GainCell::dcurrent_dv_S(double v_V, const DeviceState& state) const {
     return read_scale_A_ * df;
 }
 
+// G = I(v_read, y)/v_read with y = level v_dd: dG/dlevel = dI/dy v_dd / v_read, where dI/dy keeps the
+// terms of f(x, y) - f(0, y) that carry x.
+double GainCell::dconductance_dlevel_S(const DeviceState& state) const {
+    const double x = v_read_V_, y = state.x[store_V] - weight_center_V;
+    const double di_dy = read_model_ == 1 ? read_scale_A_ * 19.3 * x
+                                          : read_scale_A_ * (4.96777688 * x + 4.4709992 * x * x - 2 * 1.30298401 * y * x);
+    return di_dy * v_dd_V_ / v_read_V_;
+}
+
 double GainCell::conductance_S(const DeviceState& state) const { return current_A(v_read_V_, state) / v_read_V_; }
 
 double GainCell::output_charge_C(double input_width_s, const DeviceState& state) const {

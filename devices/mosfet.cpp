@@ -113,6 +113,13 @@ double MosfetSynapse::dcurrent_dv_S(double v_V, const DeviceState& state) const 
     return swapped.d_dvgs_S + swapped.d_dvds_S;
 }
 
+// G = I(v_read)/v_read; only V_GS depends on the level, through V_G = v_g_min + level (v_g_max - v_g_min).
+double MosfetSynapse::dconductance_dlevel_S(const DeviceState& state) const {
+    const double vt = vto_V_ + state.x[vto_offset_V];
+    const double di_dvgs = level1(beta_A_per_V2_, vt, lambda_per_V_, state.x[gate_V], v_read_V_).d_dvgs_S;
+    return di_dvgs / v_read_V_ * (v_g_max_V_ - v_g_min_V_);
+}
+
 double MosfetSynapse::conductance_S(const DeviceState& state) const {
     return current_A(v_read_V_, state) / v_read_V_;  // chord conductance: read current = G * v_read
 }

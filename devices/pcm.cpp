@@ -138,6 +138,13 @@ double PcmDevice::read_conductance_S(const DeviceState& state, Rng& rng) const {
     return g_S + sigma_S * rng.normal();
 }
 
+// g(t) = level g_max (t/t0)^-nu, so dg/dlevel = g_max (t/t0)^-nu = g(t)/level.
+double PcmDevice::dconductance_dlevel_S(const DeviceState& state) const {
+    const double t = state.x[time_s];
+    const double drift = t <= drift_t0_s_ ? 1.0 : std::pow(t / drift_t0_s_, -state.x[nu]);
+    return g_max_S_ * drift;
+}
+
 double PcmDevice::current_A(double v_V, const DeviceState& state) const { return conductance_S(state) * v_V; }
 
 double PcmDevice::dcurrent_dv_S(double, const DeviceState& state) const { return conductance_S(state); }

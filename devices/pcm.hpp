@@ -76,6 +76,7 @@ public:
     double read_conductance_S(const DeviceState& state, Rng& rng) const override;
     double current_A(double v_V, const DeviceState& state) const override;
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
+    double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
     void evolve(DeviceState& state, double dt_s, Rng& rng) const override;
     Pulse nominal_pulse(int polarity) const override;

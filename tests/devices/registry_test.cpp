@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
+
 #include "devices/core/errors.hpp"
 
 namespace cimkit {
@@ -43,6 +46,33 @@ TEST(Registry, EveryModelPotentiatesMonotonicallyOnAverage) {
         EXPECT_GT(mean.back(), mean.front());
         for (int k = 5; k <= pulses; k += 5) {
             EXPECT_GE(mean[static_cast<std::size_t>(k)], mean[static_cast<std::size_t>(k - 5)]) << "pulse " << k;
+        }
+    }
+}
+
+}  // namespace cimkit
+
+namespace cimkit {
+
+// dG/dlevel of every model against a central finite difference of conductance_S over set_level,
+// with programming noise off so that set_level is deterministic.
+TEST(Registry, ConductanceDerivativeMatchesFiniteDifference) {
+    const std::map<std::string, std::vector<Setting>> noiseless{{"pcm", {{"prog_noise_scale", "0", "test"}}}};
+    for (const auto& entry : builtin_devices().entries()) {
+        SCOPED_TRACE(entry.name);
+        const auto it = noiseless.find(entry.name);
+        const auto model = entry.make(it == noiseless.end() ? std::vector<Setting>{} : it->second);
+        Rng rng(8);
+        DeviceState s = model->make_device(rng);
+        for (double level : {0.2, 0.5, 0.8}) {
+            const double h = 1e-5;
+            model->set_level(s, level + h, rng);
+            const double up = model->conductance_S(s);
+            model->set_level(s, level - h, rng);
+            const double down = model->conductance_S(s);
+            model->set_level(s, level, rng);
+            const double fd = (up - down) / (2 * h);
+            EXPECT_NEAR(model->dconductance_dlevel_S(s), fd, 1e-6 * std::abs(fd) + 1e-15) << "level " << level;
         }
     }
 }
