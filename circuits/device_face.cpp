@@ -1,0 +1,95 @@
+#include "circuits/device_face.hpp"
+
+#include <cstdio>
+
+#include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
+#include "devices/gain_cell.hpp"
+#include "devices/mosfet.hpp"
+
+namespace cimkit::circuits {
+namespace {
+
+class ResistiveFace final : public DeviceFace {
+public:
+    explicit ResistiveFace(const DeviceModel& model) : model_(model) {}
+    std::string name() const override { return "resistive"; }
+    void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
+                    const DeviceState& state) const override {
+        // A fully RESET PCM cell can program to 0 S: an open circuit, so no element at all.
+        const double g_S = model_.conductance_S(state);
+        if (g_S > 0.0) netlist.add(Resistor{"dev_" + tag, row, column, 1.0 / g_S});
+    }
+
+private:
+    const DeviceModel& model_;
+};
+
+class MosfetFace final : public DeviceFace {
+public:
+    explicit MosfetFace(const MosfetSynapse& model) : model_(model) {}
+    std::string name() const override { return "mosfet_native"; }
+    void add_shared(Netlist& netlist) const override {
+        const Parameters& p = model_.parameters();
+        // No body effect and negligible junctions, as the compact level-1 law assumes.
+        netlist.add_model(ModelCard{"nsyn", "nmos",
+                                    {{"level", 1}, {"kp", p["kp_A_per_V2"]}, {"vto", p["vto_V"]}, {"lambda", p["lambda_per_V"]},
+                                     {"gamma", 0.0}, {"phi", 0.6}, {"is", 1e-30}}});
+    }
+    void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
+                    const DeviceState& state) const override {
+        const Parameters& p = model_.parameters();
+        const std::string gate = "g_" + tag;
+        // A threshold offset dV_T is the same as a gate lowered by dV_T for a level-1 device without
+        // body effect, so one model card serves every device.
+        const double gate_V = state.x[MosfetSynapse::gate_V] - state.x[MosfetSynapse::vto_offset_V];
+        netlist.add(Source{Source::Kind::voltage, "gate_" + tag, gate, "0", Dc{gate_V}});
+        netlist.add(Capacitor{"gate_" + tag, gate, "0", p["c_gate_F"], gate_V});
+        netlist.add(Mosfet{"dev_" + tag, row, gate, column, column, "nsyn", p["w_m"], p["l_m"]});
+    }
+
+private:
+    const MosfetSynapse& model_;
+};
+
+class GainCellFace final : public DeviceFace {
+public:
+    explicit GainCellFace(const GainCell& model) : model_(model) {}
+    std::string name() const override { return "gain_cell_behavioural"; }
+    void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
+                    const DeviceState& state) const override {
+        netlist.add(Behavioural{Behavioural::Kind::current, "dev_" + tag, row, column,
+                                expression("v(" + row + "," + column + ")", state)});
+    }
+
+private:
+    // I(x) = s (f(x, y) - f(0, y)) with y fixed by the state: the x-dependent terms of the cubic,
+    // I = s x (a1 + x (a2 + x a3)), coefficients evaluated here (devices/gain_cell.hpp).
+    std::string expression(const std::string& x, const DeviceState& state) const {
+        const double s = model_.parameters()["read_scale_A"];
+        const double y = state.x[GainCell::store_V] - 0.45;
+        double a1, a2, a3;
+        if (model_.parameters()["read_model"] == 1.0) {
+            a1 = 19.3 * y, a2 = 0.0, a3 = 0.0;
+        } else {
+            a1 = 0.15653739 + 4.96777688 * y - 1.30298401 * y * y;
+            a2 = 0.14088365 + 4.4709992 * y;
+            a3 = 0.12679529;
+        }
+        auto n = [](double v) { return "(" + spice_number(v) + ")"; };  // negative coefficients stay grouped
+        return n(s) + "*" + x + "*(" + n(a1) + "+" + x + "*(" + n(a2) + "+" + x + "*" + n(a3) + "))";
+    }
+
+    const GainCell& model_;
+};
+
+}  // namespace
+
+std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model) {
+    if (const auto* mosfet = dynamic_cast<const MosfetSynapse*>(&model)) return std::make_unique<MosfetFace>(*mosfet);
+    if (const auto* cell = dynamic_cast<const GainCell*>(&model)) return std::make_unique<GainCellFace>(*cell);
+    if (model.name() == "pcm" || model.name() == "domain_wall") return std::make_unique<ResistiveFace>(model);
+    throw UsageError("device '" + model.name() + "' has no SPICE face");
+}
+
+}  // namespace cimkit::circuits

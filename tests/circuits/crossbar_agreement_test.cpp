@@ -1,0 +1,105 @@
+// Each device's SPICE face against its compact model in a 16 x 8 crossbar read through ngspice
+// (issue: crossbars), plus two circuit laws of the read: superposition and read energy.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "circuits/crossbar.hpp"
+#include "circuits/spice/engine.hpp"
+#include "circuits/spice_writer.hpp"
+#include "devices/registry.hpp"
+
+namespace cimkit::circuits {
+namespace {
+
+struct Array {
+    std::vector<DeviceState> states;
+    std::vector<double> inputs_V;
+};
+
+Array random_array(const DeviceModel& model, const CrossbarGeometry& g, std::uint64_t seed) {
+    Rng rng(seed);
+    Array a;
+    for (int k = 0; k < g.rows * g.columns; ++k) {
+        DeviceState s = model.make_device(rng);
+        model.set_level(s, rng.uniform(), rng);
+        a.states.push_back(s);
+    }
+    for (int i = 0; i < g.rows; ++i) a.inputs_V.push_back(model.read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
+    return a;
+}
+
+CrossbarReadout spice_read(spice::Engine& engine, const Netlist& netlist, const CrossbarGeometry& g) {
+    engine.load(spice::NetlistText::from_string(to_spice(netlist), "crossbar"));
+    engine.run();
+    const auto plots = engine.plots();
+    return read_crossbar(plots.at(0), g, ReadTiming{});
+}
+
+}  // namespace
+
+// Column current j = sum_i I(V_i, state_ij): the compact face's Kirchhoff sum with ideal wires.
+TEST(CrossbarAgreement, SpiceAndCompactColumnCurrentsAgreeWithinOnePercentForEveryDevice) {
+    spice::Engine engine;
+    const CrossbarGeometry g{16, 8, 0.0, 0.0};
+    for (const auto& entry : builtin_devices().entries()) {
+        SCOPED_TRACE(entry.name);
+        const auto model = entry.make({});
+        const auto face = make_device_face(*model);
+        const Array a = random_array(*model, g, 11);
+        const auto spice = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V), g);
+        double worst = 0.0;
+        for (int j = 0; j < g.columns; ++j) {
+            double compact_A = 0.0, scale_A = 0.0;
+            for (int i = 0; i < g.rows; ++i) {
+                const double contribution = model->current_A(a.inputs_V[i], a.states[i * g.columns + j]);
+                compact_A += contribution;
+                scale_A += std::abs(contribution);
+            }
+            worst = std::max(worst, std::abs(spice.column_current_A[j] - compact_A) / scale_A);
+        }
+        std::printf("%s (%s face): max relative column-current difference %.3g\n", entry.name.c_str(),
+                    face->name().c_str(), worst);
+        EXPECT_LT(worst, 0.01);
+    }
+}
+
+// A linear (resistive) crossbar: I(Va + Vb) = I(Va) + I(Vb).
+TEST(CrossbarAgreement, ResistiveCrossbarObeysSuperposition) {
+    spice::Engine engine;
+    const auto model = builtin_devices().find("pcm").make({});
+    const auto face = make_device_face(*model);
+    const CrossbarGeometry g{12, 6, 0.0, 0.0};
+    const Array a = random_array(*model, g, 3), b = random_array(*model, g, 4);
+    std::vector<double> both(a.inputs_V);
+    for (std::size_t i = 0; i < both.size(); ++i) both[i] += b.inputs_V[i];
+    const auto ia = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V), g);
+    const auto ib = spice_read(engine, build_crossbar_read(g, *face, a.states, b.inputs_V), g);
+    const auto iab = spice_read(engine, build_crossbar_read(g, *face, a.states, both), g);
+    for (int j = 0; j < g.columns; ++j) {
+        EXPECT_NEAR(iab.column_current_A[j], ia.column_current_A[j] + ib.column_current_A[j],
+                    1e-9 * std::abs(iab.column_current_A[j]));
+    }
+}
+
+// Energy of a purely resistive read: E = sum_i V_i^2 (sum_j G_ij) t_eff, with the trapezoidal pulse's
+// t_eff = t_read + 2 t_edge / 3 (each linear edge contributes integral (t/t_edge)^2 dt = t_edge/3).
+TEST(CrossbarAgreement, ResistiveReadEnergyIsSumOfVSquaredGTimesT) {
+    spice::Engine engine;
+    const auto model = builtin_devices().find("domain_wall").make({});
+    const auto face = make_device_face(*model);
+    const CrossbarGeometry g{16, 8, 0.0, 0.0};
+    const Array a = random_array(*model, g, 5);
+    const ReadTiming timing;
+    const auto readout = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V, timing), g);
+    double expected_J = 0.0;
+    for (int i = 0; i < g.rows; ++i) {
+        for (int j = 0; j < g.columns; ++j) {
+            expected_J += a.inputs_V[i] * a.inputs_V[i] * model->conductance_S(a.states[i * g.columns + j]);
+        }
+    }
+    expected_J *= timing.read_s + 2.0 * timing.edge_s / 3.0;
+    EXPECT_NEAR(readout.read_energy_J, expected_J, 0.01 * expected_J);
+}
+
+}  // namespace cimkit::circuits
