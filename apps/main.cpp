@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "apps/crossbar_command.hpp"
 #include "apps/device_commands.hpp"
 #include "apps/exit_status.hpp"
 #include "apps/plot_command.hpp"
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
     CLI::App* characterize_cmd = add_characterize_command(app, characterize);
     PlotOptions plot;
     CLI::App* plot_cmd = add_plot_command(app, plot);
+    CrossbarOptions crossbar;
+    CLI::App* crossbar_cmd = add_crossbar_command(app, crossbar);
 
     // CLI11 reports an unknown subcommand only as "a subcommand is required"; name it instead.
     const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
@@ -73,6 +76,7 @@ int main(int argc, char** argv) {
         if (devices_cmd->parsed()) return run_devices(devices);
         if (characterize_cmd->parsed()) return run_characterize(characterize, command_line);
         if (plot_cmd->parsed()) return run_plot(plot);
+        if (crossbar_cmd->parsed()) return run_crossbar_command(crossbar, command_line);
     } catch (...) {
         return report_failure(std::current_exception());
     }

@@ -1,0 +1,100 @@
+#include "analysis/crossbar_experiment.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "circuits/crossbar_network.hpp"
+#include "circuits/spice/engine.hpp"
+#include "circuits/spice_writer.hpp"
+
+namespace cimkit::analysis {
+namespace {
+
+// Column sums of I(V_i, state_ij), with the per-column scale sum |I_ij| for relative errors.
+std::vector<double> compact_ideal(const DeviceModel& model, const circuits::CrossbarGeometry& g,
+                                  const std::vector<DeviceState>& states, const std::vector<double>& v,
+                                  std::vector<double>& scale_A) {
+    std::vector<double> current(static_cast<std::size_t>(g.columns), 0.0);
+    scale_A.assign(current.size(), 0.0);
+    for (int i = 0; i < g.rows; ++i) {
+        for (int j = 0; j < g.columns; ++j) {
+            const double c = model.current_A(v[static_cast<std::size_t>(i)], states[static_cast<std::size_t>(i * g.columns + j)]);
+            current[static_cast<std::size_t>(j)] += c;
+            scale_A[static_cast<std::size_t>(j)] += std::abs(c);
+        }
+    }
+    return current;
+}
+
+std::vector<double> compact_with_wires(const DeviceModel& model, const circuits::CrossbarGeometry& g,
+                                       const std::vector<DeviceState>& states, const std::vector<double>& v) {
+    Eigen::MatrixXd g_S(g.rows, g.columns);
+    for (int i = 0; i < g.rows; ++i) {
+        for (int j = 0; j < g.columns; ++j) g_S(i, j) = model.conductance_S(states[static_cast<std::size_t>(i * g.columns + j)]);
+    }
+    const Eigen::VectorXd v_in = Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+    const auto solution = circuits::solve_resistive_crossbar(g_S, v_in, {g.row_wire_ohm, g.column_wire_ohm});
+    return {solution.column_current_A.data(), solution.column_current_A.data() + solution.column_current_A.size()};
+}
+
+}  // namespace
+
+CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
+    const auto& g = run.geometry;
+    circuits::validate_geometry(g);
+    const auto face = circuits::make_device_face(model);
+    CrossbarResult r;
+    r.face = face->name();
+    Rng rng(run.seed);
+    std::vector<DeviceState> states;
+    for (int k = 0; k < g.rows * g.columns; ++k) {
+        DeviceState s = model.make_device(rng);
+        model.set_level(s, rng.uniform(), rng);
+        r.levels.push_back(model.level(s));
+        states.push_back(s);
+    }
+    for (int i = 0; i < g.rows; ++i) r.inputs_V.push_back(model.read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
+
+    const circuits::ReadTiming timing;
+    r.netlist = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, r.inputs_V, timing));
+    spice::Engine engine;
+    const auto start = std::chrono::steady_clock::now();
+    engine.load(spice::NetlistText::from_string(r.netlist, "<crossbar netlist>"));
+    engine.run();
+    r.waveforms = engine.plots();
+    r.spice_wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto readout = circuits::read_crossbar(r.waveforms.at(0), g, timing);
+    r.spice_column_current_A = readout.column_current_A;
+    r.read_energy_J = readout.read_energy_J;
+    r.read_latency_s = readout.read_latency_s;
+
+    std::vector<double> scale_A;
+    r.compact_column_current_A = compact_ideal(model, g, states, r.inputs_V, scale_A);
+    const bool wires = g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0;
+    if (wires && r.face == "resistive") {
+        r.compact_column_current_A = compact_with_wires(model, g, states, r.inputs_V);
+    } else if (wires) {
+        r.compact_includes_wires = false;
+    }
+    for (std::size_t j = 0; j < scale_A.size(); ++j) {
+        if (scale_A[j] == 0.0) continue;
+        r.max_relative_error = std::max(r.max_relative_error,
+                                        std::abs(r.spice_column_current_A[j] - r.compact_column_current_A[j]) / scale_A[j]);
+    }
+    return r;
+}
+
+std::string crossbar_summary(const std::string& device, const CrossbarRun& run, const CrossbarResult& r) {
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "crossbar %s %dx%d (%s face, wires %g/%g Ohm): max relative error spice vs compact %.3g%s, "
+                  "read energy %.4g J, latency %.3g s, ngspice %.3g s",
+                  device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), run.geometry.row_wire_ohm,
+                  run.geometry.column_wire_ohm, r.max_relative_error,
+                  r.compact_includes_wires ? "" : " (compact path ignores wires)", r.read_energy_J, r.read_latency_s,
+                  r.spice_wall_time_s);
+    return line;
+}
+
+}  // namespace cimkit::analysis

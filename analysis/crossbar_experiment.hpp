@@ -1,0 +1,43 @@
+#pragma once
+// `cimkit crossbar`: one MVM with random (seeded) device states and inputs, read through ngspice
+// (the device's SPICE face in a crossbar) and through the compact model, compared column by column.
+//
+// The compact path sums I(V_i, state_ij) down each column with ideal wires. With wire resistance it
+// solves the resistive network with Eigen (circuits/crossbar_network.hpp), which needs ohmic devices
+// (pcm, domain_wall); for the others the compact path ignores the wires and says so.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "circuits/crossbar.hpp"
+#include "circuits/spice/plot.hpp"
+#include "devices/device_model.hpp"
+
+namespace cimkit::analysis {
+
+struct CrossbarRun {
+    circuits::CrossbarGeometry geometry;
+    std::uint64_t seed = 1;
+};
+
+struct CrossbarResult {
+    std::string face;
+    std::vector<double> levels;    // rows x columns, row-major
+    std::vector<double> inputs_V;  // rows
+    std::vector<double> spice_column_current_A;
+    std::vector<double> compact_column_current_A;
+    bool compact_includes_wires = true;
+    double max_relative_error = 0.0;  // max_j |I_spice - I_compact| / sum_i |I_ij|
+    double read_energy_J = 0.0;
+    double read_latency_s = 0.0;
+    double spice_wall_time_s = 0.0;
+    std::string netlist;               // the generated SPICE text
+    std::vector<spice::Plot> waveforms;
+};
+
+// Draws the array, builds and runs the netlist, and compares the two paths.
+CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run);
+
+std::string crossbar_summary(const std::string& device, const CrossbarRun& run, const CrossbarResult& result);
+
+}  // namespace cimkit::analysis

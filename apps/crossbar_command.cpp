@@ -1,0 +1,81 @@
+#include "apps/crossbar_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "analysis/characterization/characterization_export.hpp"
+#include "analysis/crossbar_experiment.hpp"
+#include "analysis/provenance.hpp"
+#include "analysis/waveform_export.hpp"
+#include "devices/core/errors.hpp"
+#include "devices/registry.hpp"
+
+namespace cimkit::apps {
+namespace {
+
+// Written under a temporary name and renamed, like every cimkit output.
+void write_text_atomically(const std::string& path, const std::string& text) {
+    const std::filesystem::path final_path(path);
+    const auto temporary = final_path.parent_path() / ("." + final_path.filename().string() + ".part");
+    {
+        std::ofstream out(temporary);
+        if (!out) throw IoError(path, "cannot write the netlist (does the folder exist?)");
+        out << text;
+        if (!out.flush()) throw IoError(path, "cannot write the netlist (disk full?)");
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, final_path, ec);
+    if (ec) throw IoError(path, "cannot move the netlist into place: " + ec.message());
+}
+
+void write_result(h5::File& file, const CrossbarOptions& o, const analysis::CrossbarResult& r) {
+    file.write("/crossbar/spice/column_current", r.spice_column_current_A, "A");
+    file.write("/crossbar/compact/column_current", r.compact_column_current_A, "A");
+    file.write("/crossbar/inputs", r.inputs_V, "V");
+    file.write_matrix("/crossbar/levels", r.levels, static_cast<std::size_t>(o.rows), static_cast<std::size_t>(o.columns), "1");
+    file.set_attribute("/crossbar", "device", o.device);
+    file.set_attribute("/crossbar", "spice_face", r.face);
+    file.set_attribute("/crossbar", "max_relative_error", r.max_relative_error);
+    file.set_attribute("/crossbar", "max_relative_error_units", "1");
+    file.set_attribute("/crossbar", "read_energy_J", r.read_energy_J);
+    file.set_attribute("/crossbar", "read_latency_s", r.read_latency_s);
+    file.set_attribute("/crossbar", "wire_segment_ohm", o.wire_ohm);
+    file.set_attribute("/crossbar", "compact_includes_wires", r.compact_includes_wires ? "yes" : "no");
+    analysis::write_waveforms(file, r.waveforms);
+}
+
+}  // namespace
+
+CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
+    CLI::App* cmd = app.add_subcommand("crossbar", "One MVM through an ngspice crossbar and the compact model, compared");
+    cmd->add_option("--device", options.device, "Device model (see 'cimkit devices')")->required();
+    cmd->add_option("--rows", options.rows, "Rows (inputs), default 16");
+    cmd->add_option("--cols", options.columns, "Columns (outputs), default 8");
+    cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
+    cmd->add_option("--seed", options.seed, "Random seed for states and inputs (default 1)");
+    cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
+    cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
+    cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
+    return cmd;
+}
+
+int run_crossbar_command(const CrossbarOptions& o, const std::string& command_line) {
+    std::vector<Setting> settings;
+    for (const auto& text : o.settings) settings.push_back(parse_setting(text, "--set"));
+    const auto model = builtin_devices().find(o.device).make(settings);
+    const analysis::CrossbarRun run{{o.rows, o.columns, o.wire_ohm, o.wire_ohm}, o.seed};
+    circuits::validate_geometry(run.geometry);
+    h5::File file(o.output_path);  // an unusable output path fails before the simulation
+    const auto result = analysis::run_crossbar(*model, run);
+    if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, result.netlist);
+    analysis::write_provenance(file, command_line);
+    file.set_attribute("/", "seed", static_cast<double>(o.seed));
+    file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
+    write_result(file, o, result);
+    file.commit();
+    std::printf("%s\nwrote %s\n", analysis::crossbar_summary(o.device, run, result).c_str(), o.output_path.c_str());
+    return 0;
+}
+
+}  // namespace cimkit::apps

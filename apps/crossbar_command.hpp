@@ -1,0 +1,24 @@
+#pragma once
+// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X] [--seed S] [--emit-netlist FILE] -o FILE.h5`
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimkit::apps {
+
+struct CrossbarOptions {
+    std::string device;
+    int rows = 16;
+    int columns = 8;
+    double wire_ohm = 0.0;
+    std::uint64_t seed = 1;
+    std::string netlist_path;
+    std::string output_path;
+    std::vector<std::string> settings;
+};
+
+CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options);
+int run_crossbar_command(const CrossbarOptions& options, const std::string& command_line);
+
+}  // namespace cimkit::apps

@@ -1,0 +1,84 @@
+"""`cimkit crossbar` for every device: the HDF5 file read with h5py, SPICE and compact paths agreeing,
+the emitted netlist giving the same column currents in standalone `ngspice -b`, and bad input exiting
+2 with no file left behind."""
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+cimkit = sys.argv[1]
+work = Path(tempfile.mkdtemp())
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+def read_ascii_raw(path):
+    """Vectors of an ngspice ASCII raw file (SPICE_ASCIIRAWFILE=1): name -> numpy array."""
+    lines = path.read_text().splitlines()
+    n_vars = int(next(l for l in lines if l.startswith("No. Variables:")).split(":")[1])
+    start = lines.index("Variables:") + 1
+    names = [lines[start + k].split()[1] for k in range(n_vars)]
+    values = []
+    for line in lines[lines.index("Values:") + 1:]:
+        fields = line.split()
+        if fields:
+            values.append(float(fields[-1]))
+    data = np.array(values).reshape(-1, n_vars)
+    return {name: data[:, k] for k, name in enumerate(names)}
+
+
+for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
+    out, cir = work / f"{device}.h5", work / f"{device}.cir"
+    r = subprocess.run([cimkit, "crossbar", "--device", device, "--rows", "16", "--cols", "8", "--seed", "4",
+                        "-o", str(out), "--emit-netlist", str(cir)], capture_output=True, text=True)
+    check(r.returncode == 0, f"{device}: exit {r.returncode}: {r.stderr}")
+    if r.returncode != 0:
+        continue
+    check("max relative error" in r.stdout, f"{device}: summary line missing")
+    with h5py.File(out, "r") as f:
+        spice = f["crossbar/spice/column_current"][:]
+        compact = f["crossbar/compact/column_current"][:]
+        check(f["crossbar/spice/column_current"].attrs["units"] == "A", f"{device}: units")
+        check(f["crossbar"].attrs["max_relative_error"] < 0.01, f"{device}: spice vs compact")
+        check(spice.shape == (8,) and compact.shape == (8,), f"{device}: shapes")
+        latency = f["crossbar"].attrs["read_latency_s"]
+        check("tran1" in f["waveforms"], f"{device}: waveforms")
+    # The same netlist in the standalone simulator gives the same column currents.
+    raw = work / f"{device}.raw"
+    env = dict(os.environ, SPICE_ASCIIRAWFILE="1")
+    b = subprocess.run(["ngspice", "-b", "-r", str(raw), str(cir)], capture_output=True, text=True, env=env)
+    check(b.returncode == 0 and raw.exists(), f"{device}: ngspice -b failed: {b.stderr[-300:]}")
+    if raw.exists():
+        vectors = read_ascii_raw(raw)
+        t = vectors["time"]
+        batch = np.array([np.interp(latency, t, vectors[f"i(vsense_{j})"]) for j in range(8)])
+        err = np.max(np.abs(batch - spice) / np.maximum(np.abs(spice), 1e-30))
+        check(err < 1e-6, f"{device}: ngspice -b differs from the embedded engine by {err}")
+
+bad = work / "bad.h5"
+cases = [
+    (["--device", "pcm", "--rows", "0"], "rows = 0"),
+    (["--device", "pcm", "--rows", "1000000", "--cols", "1000000"], "rows = 1000000 is outside"),
+    (["--device", "pcm", "--rows", "100000", "--cols", "1000"], "10^7"),
+    (["--device", "pcm", "--wire-ohm", "-1"], "wire resistance"),
+    (["--device", "memristor"], "unknown device 'memristor'"),
+    (["--device", "pcm", "--set", "g_max_S=0"], "g_max_S = 0 S is outside"),
+]
+for args, expected in cases:
+    r = subprocess.run([cimkit, "crossbar", *args, "-o", str(bad)], capture_output=True, text=True)
+    check(r.returncode == 2, f"{args}: exit {r.returncode}, expected 2")
+    check(expected in r.stderr, f"{args}: message lacks '{expected}': {r.stderr.strip()}")
+    check(not bad.exists(), f"{args}: left bad.h5 behind")
+
+for failure in failures:
+    print("FAIL", failure)
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
