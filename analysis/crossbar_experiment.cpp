@@ -41,23 +41,29 @@ std::vector<double> compact_with_wires(const DeviceModel& model, const circuits:
 }  // namespace
 
 CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
-    const auto& g = run.geometry;
+    circuits::validate_geometry(run.geometry);
+    circuits::CrossbarGeometry g = run.geometry;
+    g.columns = circuits::physical_columns(run.scheme, run.geometry.columns);
     circuits::validate_geometry(g);
     const auto face = circuits::make_device_face(model);
     CrossbarResult r;
     r.face = face->name();
+    r.physical_columns = g.columns;
     Rng rng(run.seed);
+    for (int k = 0; k < run.geometry.rows * run.geometry.columns; ++k) r.weights.push_back(2.0 * rng.uniform() - 1.0);
     std::vector<DeviceState> states;
-    for (int k = 0; k < g.rows * g.columns; ++k) {
+    for (double level : circuits::physical_levels(run.scheme, r.weights, g.rows, run.geometry.columns)) {
         DeviceState s = model.make_device(rng);
-        model.set_level(s, rng.uniform(), rng);
+        model.set_level(s, level, rng);
         r.levels.push_back(model.level(s));
         states.push_back(s);
     }
     for (int i = 0; i < g.rows; ++i) r.inputs_V.push_back(model.read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
 
-    const circuits::ReadTiming timing;
-    r.netlist = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, r.inputs_V, timing));
+    circuits::CrossbarCircuitOptions options;
+    options.access_transistor = run.access_transistor;
+    const circuits::ReadTiming& timing = options.timing;
+    r.netlist = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, r.inputs_V, options));
     spice::Engine engine;
     const auto start = std::chrono::steady_clock::now();
     engine.load(spice::NetlistText::from_string(r.netlist, "<crossbar netlist>"));
@@ -77,6 +83,8 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     } else if (wires) {
         r.compact_includes_wires = false;
     }
+    r.spice_output_A = circuits::weight_column_outputs(run.scheme, r.spice_column_current_A, run.geometry.columns);
+    r.compact_output_A = circuits::weight_column_outputs(run.scheme, r.compact_column_current_A, run.geometry.columns);
     for (std::size_t j = 0; j < scale_A.size(); ++j) {
         if (scale_A[j] == 0.0) continue;
         r.max_relative_error = std::max(r.max_relative_error,
@@ -88,9 +96,10 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
 std::string crossbar_summary(const std::string& device, const CrossbarRun& run, const CrossbarResult& r) {
     char line[512];
     std::snprintf(line, sizeof line,
-                  "crossbar %s %dx%d (%s face, wires %g/%g Ohm): max relative error spice vs compact %.3g%s, "
-                  "read energy %.4g J, latency %.3g s, ngspice %.3g s",
-                  device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), run.geometry.row_wire_ohm,
+                  "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm): max relative error spice vs "
+                  "compact %.3g%s, read energy %.4g J, latency %.3g s, ngspice %.3g s",
+                  device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), to_string(run.scheme).c_str(),
+                  run.access_transistor ? ", 1T1R" : "", r.physical_columns, run.geometry.row_wire_ohm,
                   run.geometry.column_wire_ohm, r.max_relative_error,
                   r.compact_includes_wires ? "" : " (compact path ignores wires)", r.read_energy_J, r.read_latency_s,
                   r.spice_wall_time_s);

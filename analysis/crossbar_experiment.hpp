@@ -11,21 +11,28 @@
 
 #include "circuits/crossbar.hpp"
 #include "circuits/spice/plot.hpp"
+#include "circuits/weight_mapping.hpp"
 #include "devices/device_model.hpp"
 
 namespace cimkit::analysis {
 
 struct CrossbarRun {
-    circuits::CrossbarGeometry geometry;
+    circuits::CrossbarGeometry geometry;  // rows x weight columns; wires
+    circuits::WeightScheme scheme = circuits::WeightScheme::single;
+    bool access_transistor = false;       // 1T1R (the compact path has no select transistor)
     std::uint64_t seed = 1;
 };
 
 struct CrossbarResult {
     std::string face;
-    std::vector<double> levels;    // rows x columns, row-major
+    int physical_columns = 0;
+    std::vector<double> weights;   // rows x weight columns, row-major, in [-1, 1]
+    std::vector<double> levels;    // rows x physical columns, row-major (as programmed)
     std::vector<double> inputs_V;  // rows
     std::vector<double> spice_column_current_A;
     std::vector<double> compact_column_current_A;
+    std::vector<double> spice_output_A;  // one per weight column, after the scheme's combination
+    std::vector<double> compact_output_A;
     bool compact_includes_wires = true;
     double max_relative_error = 0.0;  // max_j |I_spice - I_compact| / sum_i |I_ij|
     double read_energy_J = 0.0;

@@ -32,8 +32,13 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 void write_result(h5::File& file, const CrossbarOptions& o, const analysis::CrossbarResult& r) {
     file.write("/crossbar/spice/column_current", r.spice_column_current_A, "A");
     file.write("/crossbar/compact/column_current", r.compact_column_current_A, "A");
+    file.write("/crossbar/spice/output", r.spice_output_A, "A");
+    file.write("/crossbar/compact/output", r.compact_output_A, "A");
     file.write("/crossbar/inputs", r.inputs_V, "V");
-    file.write_matrix("/crossbar/levels", r.levels, static_cast<std::size_t>(o.rows), static_cast<std::size_t>(o.columns), "1");
+    file.write_matrix("/crossbar/weights", r.weights, static_cast<std::size_t>(o.rows), static_cast<std::size_t>(o.columns), "1");
+    file.write_matrix("/crossbar/levels", r.levels, static_cast<std::size_t>(o.rows), static_cast<std::size_t>(r.physical_columns), "1");
+    file.set_attribute("/crossbar", "scheme", o.scheme);
+    file.set_attribute("/crossbar", "access_transistor", o.access_transistor ? "yes" : "no");
     file.set_attribute("/crossbar", "device", o.device);
     file.set_attribute("/crossbar", "spice_face", r.face);
     file.set_attribute("/crossbar", "max_relative_error", r.max_relative_error);
@@ -53,7 +58,9 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--rows", options.rows, "Rows (inputs), default 16");
     cmd->add_option("--cols", options.columns, "Columns (outputs), default 8");
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
-    cmd->add_option("--seed", options.seed, "Random seed for states and inputs (default 1)");
+    cmd->add_option("--scheme", options.scheme, "Weight mapping: single, differential or reference (default single)");
+    cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
+    cmd->add_option("--seed", options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
     cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
@@ -64,7 +71,8 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     std::vector<Setting> settings;
     for (const auto& text : o.settings) settings.push_back(parse_setting(text, "--set"));
     const auto model = builtin_devices().find(o.device).make(settings);
-    const analysis::CrossbarRun run{{o.rows, o.columns, o.wire_ohm, o.wire_ohm}, o.seed};
+    const analysis::CrossbarRun run{{o.rows, o.columns, o.wire_ohm, o.wire_ohm}, circuits::parse_weight_scheme(o.scheme),
+                                    o.access_transistor, o.seed};
     circuits::validate_geometry(run.geometry);
     h5::File file(o.output_path);  // an unusable output path fails before the simulation
     const auto result = analysis::run_crossbar(*model, run);

@@ -12,6 +12,8 @@ struct CrossbarOptions {
     int rows = 16;
     int columns = 8;
     double wire_ohm = 0.0;
+    std::string scheme = "single";
+    bool access_transistor = false;
     std::uint64_t seed = 1;
     std::string netlist_path;
     std::string output_path;

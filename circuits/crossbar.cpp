@@ -35,6 +35,12 @@ void add_wires(Netlist& netlist, const CrossbarGeometry& g) {
     }
 }
 
+void add_word_line(Netlist& netlist, const AccessTransistor& access) {
+    netlist.add_model(ModelCard{"nsel", "nmos", {{"level", 1}, {"kp", access.kp_A_per_V2}, {"vto", access.vto_V},
+                                                 {"gamma", 0.0}, {"is", 1e-30}}});
+    netlist.add(Source{Source::Kind::voltage, "wl", "wl", "0", Dc{access.v_wordline_V}});
+}
+
 // Trapezoidal integral of y(t).
 double integrate(const std::vector<double>& t, const std::vector<double>& y) {
     double sum = 0.0;
@@ -65,7 +71,8 @@ void validate_geometry(const CrossbarGeometry& g) {
 }
 
 Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, const std::vector<DeviceState>& states,
-                            const std::vector<double>& inputs_V, const ReadTiming& timing) {
+                            const std::vector<double>& inputs_V, const CrossbarCircuitOptions& options) {
+    const ReadTiming& timing = options.timing;
     validate_geometry(g);
     if (states.size() != static_cast<std::size_t>(g.rows) * static_cast<std::size_t>(g.columns) ||
         inputs_V.size() != static_cast<std::size_t>(g.rows)) {
@@ -87,10 +94,18 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
         netlist.save("i(" + index_name("vsense", j) + ")");
     }
     add_wires(netlist, g);
+    if (options.access_transistor) add_word_line(netlist, options.access);
     for (int i = 0; i < g.rows; ++i) {
         for (int j = 0; j < g.columns; ++j) {
             const auto& state = states[static_cast<std::size_t>(i) * static_cast<std::size_t>(g.columns) + static_cast<std::size_t>(j)];
-            face.add_device(netlist, std::to_string(i) + "_" + std::to_string(j), row_node(g, i, j), column_node(g, i, j), state);
+            const std::string tag = std::to_string(i) + "_" + std::to_string(j);
+            std::string device_column = column_node(g, i, j);
+            if (options.access_transistor) {
+                device_column = "m_" + tag;
+                netlist.add(Mosfet{"sel_" + tag, device_column, "wl", column_node(g, i, j), column_node(g, i, j), "nsel",
+                                   options.access.width_m, options.access.length_m});
+            }
+            face.add_device(netlist, tag, row_node(g, i, j), device_column, state);
         }
     }
     // Steps fine enough to resolve the edges; the plateau needs few points (the circuit is static).

@@ -33,6 +33,24 @@ struct ReadTiming {
     double read_s = 10e-9;
 };
 
+// 1T1R: an NMOS select transistor in series with every device (row -> device -> m_i_j -> select
+// transistor -> column), all gates on one word line held at v_wordline_V during the read. Its
+// on-resistance 1/(kp W/L (V_wl - V_T)) adds to each device's; the defaults (W/L = 50) keep it near
+// 80 Ohm, well below device resistances.
+struct AccessTransistor {
+    double width_m = 10e-6;
+    double length_m = 0.2e-6;
+    double kp_A_per_V2 = 120e-6;
+    double vto_V = 0.4;
+    double v_wordline_V = 2.5;
+};
+
+struct CrossbarCircuitOptions {
+    ReadTiming timing;
+    bool access_transistor = false;
+    AccessTransistor access;
+};
+
 // Throws ParameterError for sizes outside [1, 100000] per side or more than 10^7 devices, and for
 // negative or non-finite wire resistances.
 void validate_geometry(const CrossbarGeometry& geometry);
@@ -40,7 +58,7 @@ void validate_geometry(const CrossbarGeometry& geometry);
 // `states` is row-major, rows x columns; `inputs_V` has one voltage per row.
 Netlist build_crossbar_read(const CrossbarGeometry& geometry, const DeviceFace& face,
                             const std::vector<DeviceState>& states, const std::vector<double>& inputs_V,
-                            const ReadTiming& timing = {});
+                            const CrossbarCircuitOptions& options = {});
 
 struct CrossbarReadout {
     std::vector<double> column_current_A;  // at the middle of the read plateau

@@ -63,8 +63,22 @@ for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
         err = np.max(np.abs(batch - spice) / np.maximum(np.abs(spice), 1e-30))
         check(err < 1e-6, f"{device}: ngspice -b differs from the embedded engine by {err}")
 
+# Differential pairs: 2 physical columns per weight column, outputs I+ - I- agree between the paths.
+diff = work / "diff.h5"
+r = subprocess.run([cimkit, "crossbar", "--device", "domain_wall", "--scheme", "differential", "--rows", "8",
+                    "--cols", "4", "-o", str(diff)], capture_output=True, text=True)
+check(r.returncode == 0, f"differential: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    with h5py.File(diff, "r") as f:
+        check(f["crossbar/spice/column_current"].shape == (8,), "differential: 8 physical columns")
+        out_s, out_c = f["crossbar/spice/output"][:], f["crossbar/compact/output"][:]
+        check(out_s.shape == (4,), "differential: 4 outputs")
+        check(np.max(np.abs(out_s - out_c)) < 1e-9 * np.max(np.abs(out_c)), "differential: outputs differ")
+        check(f["crossbar/levels"].shape == (8, 8) and f["crossbar/weights"].shape == (8, 4), "differential: shapes")
+
 bad = work / "bad.h5"
 cases = [
+    (["--device", "pcm", "--scheme", "triple"], "weight scheme 'triple'"),
     (["--device", "pcm", "--rows", "0"], "rows = 0"),
     (["--device", "pcm", "--rows", "1000000", "--cols", "1000000"], "rows = 1000000 is outside"),
     (["--device", "pcm", "--rows", "100000", "--cols", "1000"], "10^7"),

@@ -90,8 +90,9 @@ TEST(CrossbarAgreement, ResistiveReadEnergyIsSumOfVSquaredGTimesT) {
     const auto face = make_device_face(*model);
     const CrossbarGeometry g{16, 8, 0.0, 0.0};
     const Array a = random_array(*model, g, 5);
-    const ReadTiming timing;
-    const auto readout = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V, timing), g);
+    const CrossbarCircuitOptions options;
+    const ReadTiming& timing = options.timing;
+    const auto readout = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V, options), g);
     double expected_J = 0.0;
     for (int i = 0; i < g.rows; ++i) {
         for (int j = 0; j < g.columns; ++j) {
@@ -128,6 +129,34 @@ TEST(CrossbarAgreement, WithWiresNgspiceMatchesEigenNodalSolve) {
         EXPECT_NEAR(spice.column_current_A[j], eigen.column_current_A(j), 1e-3 * std::abs(eigen.column_current_A(j)));
         // The wires matter here (IR drop well above the tolerance), so the check is not vacuous.
         EXPECT_GT(std::abs(ideal.column_current_A(j) - eigen.column_current_A(j)), 1e-3 * std::abs(eigen.column_current_A(j)));
+    }
+}
+
+}  // namespace cimkit::circuits
+
+namespace cimkit::circuits {
+
+// 1T1R: each select transistor adds R_on = 1/(kp W/L (V_wl - V_T)) = 1/(120e-6 * 50 * 2.1) = 79 Ohm in
+// series, so every column current drops, by about R_on G ~ 0.1-0.4 % for 20-50 kOhm devices.
+TEST(CrossbarAgreement, SelectTransistorsAddTheirOnResistance) {
+    spice::Engine engine;
+    const auto model = builtin_devices().find("domain_wall").make({});
+    const auto face = make_device_face(*model);
+    const CrossbarGeometry g{8, 4, 0.0, 0.0};
+    const Array a = random_array(*model, g, 9);
+    CrossbarCircuitOptions options;
+    options.access_transistor = true;
+    const auto with_select = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V, options), g);
+    const double r_on_ohm = 1.0 / (120e-6 * 50 * (2.5 - 0.4));
+    for (int j = 0; j < g.columns; ++j) {
+        double series_A = 0.0, ideal_A = 0.0;
+        for (int i = 0; i < g.rows; ++i) {
+            const double g_S = model->conductance_S(a.states[i * g.columns + j]);
+            ideal_A += a.inputs_V[i] * g_S;
+            series_A += a.inputs_V[i] / (1.0 / g_S + r_on_ohm);  // deep triode: the select transistor is ~ohmic
+        }
+        EXPECT_LT(with_select.column_current_A[j], ideal_A);
+        EXPECT_NEAR(with_select.column_current_A[j], series_A, 2e-4 * series_A);
     }
 }
 
