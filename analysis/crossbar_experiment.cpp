@@ -45,7 +45,7 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     circuits::CrossbarGeometry g = run.geometry;
     g.columns = circuits::physical_columns(run.scheme, run.geometry.columns);
     circuits::validate_geometry(g);
-    const auto face = circuits::make_device_face(model);
+    const auto face = circuits::make_device_face(model, run.face_variant);
     CrossbarResult r;
     r.face = face->name();
     r.physical_columns = g.columns;

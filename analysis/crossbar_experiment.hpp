@@ -20,6 +20,7 @@ struct CrossbarRun {
     circuits::CrossbarGeometry geometry;  // rows x weight columns; wires
     circuits::WeightScheme scheme = circuits::WeightScheme::single;
     bool access_transistor = false;       // 1T1R (the compact path has no select transistor)
+    std::string face_variant;             // "" default face, "transistor" for the gain cell's
     std::uint64_t seed = 1;
 };
 

@@ -60,6 +60,7 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
     cmd->add_option("--scheme", options.scheme, "Weight mapping: single, differential or reference (default single)");
     cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
+    cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' for the gain cell (default: the model's own)");
     cmd->add_option("--seed", options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
@@ -72,7 +73,7 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     for (const auto& text : o.settings) settings.push_back(parse_setting(text, "--set"));
     const auto model = builtin_devices().find(o.device).make(settings);
     const analysis::CrossbarRun run{{o.rows, o.columns, o.wire_ohm, o.wire_ohm}, circuits::parse_weight_scheme(o.scheme),
-                                    o.access_transistor, o.seed};
+                                    o.access_transistor, o.face, o.seed};
     circuits::validate_geometry(run.geometry);
     h5::File file(o.output_path);  // an unusable output path fails before the simulation
     const auto result = analysis::run_crossbar(*model, run);

@@ -14,6 +14,7 @@ struct CrossbarOptions {
     double wire_ohm = 0.0;
     std::string scheme = "single";
     bool access_transistor = false;
+    std::string face;
     std::uint64_t seed = 1;
     std::string netlist_path;
     std::string output_path;

@@ -109,7 +109,7 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
         }
     }
     // Steps fine enough to resolve the edges; the plateau needs few points (the circuit is static).
-    netlist.add_analysis(TranAnalysis{timing.edge_s / 4.0, t_end, timing.edge_s / 2.0});
+    netlist.add_analysis(TranAnalysis{timing.edge_s / 4.0, t_end, timing.edge_s / 2.0, face.needs_initial_conditions()});
     return netlist;
 }
 

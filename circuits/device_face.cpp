@@ -83,11 +83,40 @@ private:
     const GainCell& model_;
 };
 
+class GainCellTransistorFace final : public DeviceFace {
+public:
+    explicit GainCellTransistorFace(const GainCell& model) : model_(model) {}
+    std::string name() const override { return "gain_cell_transistor"; }
+    bool needs_initial_conditions() const override { return true; }
+    void add_shared(Netlist& netlist) const override {
+        using T = GainCellReadTransistor;
+        netlist.add_model(ModelCard{"ngc", "nmos", {{"level", 1}, {"kp", T::kp_A_per_V2}, {"vto", T::vto_V},
+                                                    {"gamma", 0.0}, {"is", 1e-30}}});
+        // Write word line low and write bit line at 0 V: every write transistor is off during a read.
+        netlist.add(Source{Source::Kind::voltage, "wwl", "wwl", "0", Dc{0.0}});
+        netlist.add(Source{Source::Kind::voltage, "wbl", "wbl", "0", Dc{0.0}});
+    }
+    void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
+                    const DeviceState& state) const override {
+        using T = GainCellReadTransistor;
+        const std::string store = "s_" + tag;
+        netlist.add(Capacitor{"store_" + tag, store, "0", model_.parameters()["c_store_F"], state.x[GainCell::store_V]});
+        netlist.add(Mosfet{"write_" + tag, "wbl", "wwl", store, "0", "ngc", T::width_m, T::length_m});
+        netlist.add(Mosfet{"read_" + tag, row, store, column, column, "ngc", T::width_m, T::length_m});
+    }
+
+private:
+    const GainCell& model_;
+};
+
 }  // namespace
 
-std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model) {
+std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant) {
+    const auto* cell = dynamic_cast<const GainCell*>(&model);
+    if (variant == "transistor" && cell) return std::make_unique<GainCellTransistorFace>(*cell);
+    if (!variant.empty()) throw UsageError("device '" + model.name() + "' has no '" + variant + "' SPICE face");
     if (const auto* mosfet = dynamic_cast<const MosfetSynapse*>(&model)) return std::make_unique<MosfetFace>(*mosfet);
-    if (const auto* cell = dynamic_cast<const GainCell*>(&model)) return std::make_unique<GainCellFace>(*cell);
+    if (cell) return std::make_unique<GainCellFace>(*cell);
     if (model.name() == "pcm" || model.name() == "domain_wall") return std::make_unique<ResistiveFace>(model);
     throw UsageError("device '" + model.name() + "' has no SPICE face");
 }

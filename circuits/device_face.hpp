@@ -9,6 +9,10 @@
 //                                            the same card at the defaults), its gate held at the
 //                                            stored V_G by a source, and the storage capacitor C_G
 //   gain_cell_behavioural gain_cell          a B-source with the published cubic read law
+//   gain_cell_transistor  gain_cell          write transistor (off) + storage capacitor C_S charged to
+//                                            V_store + level-1 read transistor (gate = storage node,
+//                                            drain = row, source = column); its I-V is the transistor's
+//                                            (kp 120 uA/V^2, V_T 0.3 V, W/L 1), not the published cubic
 //
 // When to use which: the resistive and behavioural faces reproduce the compact I-V exactly and are
 // the fast path for large arrays; mosfet_native runs ngspice's own transistor equations (and is
@@ -27,12 +31,24 @@ public:
     virtual std::string name() const = 0;
     // Model cards and other elements shared by every device; added once per netlist.
     virtual void add_shared(Netlist&) const {}
+    // True when the face stores its state on capacitors that only their initial condition sets (the
+    // transient must start from them: `uic`).
+    virtual bool needs_initial_conditions() const { return false; }
     // Adds device `tag` (e.g. "3_4") between `row` and `column` with the given state.
     virtual void add_device(Netlist& netlist, const std::string& tag, const std::string& row,
                             const std::string& column, const DeviceState& state) const = 0;
 };
 
-// The face for a model from the registry. Throws UsageError for a model without one.
-std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model);
+// The face for a model from the registry: `variant` "" picks the default, "transistor" the gain
+// cell's transistor-level face. Throws UsageError for a model or variant without a face.
+std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant = "");
+
+// The read transistor of the transistor-level gain cell (level 1, no body effect).
+struct GainCellReadTransistor {
+    static constexpr double kp_A_per_V2 = 120e-6;
+    static constexpr double vto_V = 0.3;
+    static constexpr double width_m = 1e-6;
+    static constexpr double length_m = 1e-6;
+};
 
 }  // namespace cimkit::circuits

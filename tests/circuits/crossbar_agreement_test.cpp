@@ -7,6 +7,7 @@
 #include "circuits/crossbar.hpp"
 #include "circuits/spice/engine.hpp"
 #include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
 
 namespace cimkit::circuits {
@@ -158,6 +159,42 @@ TEST(CrossbarAgreement, SelectTransistorsAddTheirOnResistance) {
         EXPECT_LT(with_select.column_current_A[j], ideal_A);
         EXPECT_NEAR(with_select.column_current_A[j], series_A, 2e-4 * series_A);
     }
+}
+
+}  // namespace cimkit::circuits
+
+#include "circuits/spice_writer.hpp"
+#include "devices/gain_cell.hpp"
+
+namespace cimkit::circuits {
+
+// Transistor-level gain cell: the read transistor's level-1 triode law with V_GS = V_store and
+// V_DS = V_in: I = kp (W/L) (V_store - V_T - V_in/2) V_in, summed down each column; the storage
+// node holds its voltage over the 12 ns read (write transistor off).
+TEST(CrossbarAgreement, TransistorLevelGainCellFollowsItsReadTransistor) {
+    spice::Engine engine;
+    const auto model = builtin_devices().find("gain_cell").make({});
+    const auto face = make_device_face(*model, "transistor");
+    const CrossbarGeometry g{8, 4, 0.0, 0.0};
+    Rng rng(2);
+    Array a;
+    for (int k = 0; k < g.rows * g.columns; ++k) {
+        DeviceState s = model->make_device(rng);
+        model->set_level(s, 0.5 + 0.5 * rng.uniform(), rng);  // V_store 0.45 .. 0.9 V: above V_T
+        a.states.push_back(s);
+    }
+    for (int i = 0; i < g.rows; ++i) a.inputs_V.push_back(0.05 + 0.1 * rng.uniform());  // triode: V_in < V_store - V_T
+    const auto spice = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V), g);
+    using T = GainCellReadTransistor;
+    for (int j = 0; j < g.columns; ++j) {
+        double expected_A = 0.0;
+        for (int i = 0; i < g.rows; ++i) {
+            const double v_store = a.states[i * g.columns + j].x[GainCell::store_V], v = a.inputs_V[i];
+            expected_A += T::kp_A_per_V2 * (v_store - T::vto_V - 0.5 * v) * v;
+        }
+        EXPECT_NEAR(spice.column_current_A[j], expected_A, 1e-3 * expected_A);
+    }
+    EXPECT_THROW(make_device_face(*builtin_devices().find("pcm").make({}), "transistor"), UsageError);
 }
 
 }  // namespace cimkit::circuits
