@@ -1,13 +1,10 @@
 #include "apps/device_commands.hpp"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "analysis/characterization/characterization_export.hpp"
 #include "analysis/device_catalog.hpp"
 #include "analysis/provenance.hpp"
-#include "devices/core/errors.hpp"
-#include "devices/core/text.hpp"
 #include "devices/registry.hpp"
 
 namespace cimkit::apps {
@@ -44,22 +41,14 @@ int run_characterize(const CharacterizeOptions& options, const std::string& comm
     const auto model = entry.make(settings);
     std::vector<std::string> experiments{options.experiment};
     if (options.experiment == "all") experiments = analysis::experiment_names();
-    for (const auto& name : experiments) {  // refuse a bad name before any work or file
-        if (std::find(analysis::experiment_names().begin(), analysis::experiment_names().end(), name) ==
-            analysis::experiment_names().end()) {
-            throw UsageError("--experiment: unknown experiment '" + name + "' (known: " +
-                             text::join(analysis::experiment_names(), ", ") + ", all)");
-        }
-    }
-    if (options.devices < 0 || options.devices > 100000) {
-        throw UsageError("--devices " + std::to_string(options.devices) + " is outside [1, 100000]");
-    }
+    const analysis::ExperimentOptions experiment_options{options.devices, options.seed};
+    for (const auto& name : experiments) analysis::check_experiment(name, experiment_options);  // before any work or file
     h5::File file(options.output_path);
     analysis::write_provenance(file, command_line);
     file.set_attribute("/", "seed", static_cast<double>(options.seed));
     file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
     for (const auto& name : experiments) {
-        const auto result = analysis::run_experiment(name, *model, {options.devices, options.seed});
+        const auto result = analysis::run_experiment(name, *model, experiment_options);
         analysis::write_characterisation(file, result);
         std::fputs(analysis::figures_table(result).c_str(), stdout);
     }

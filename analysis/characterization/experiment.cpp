@@ -1,5 +1,7 @@
 #include "analysis/characterization/experiment.hpp"
 
+#include <algorithm>
+
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
 
@@ -24,16 +26,23 @@ const std::vector<std::string>& experiment_names() {
     return names;
 }
 
-ExperimentResult run_experiment(const std::string& experiment, const DeviceModel& model,
-                                const ExperimentOptions& options) {
+void check_experiment(const std::string& experiment, const ExperimentOptions& options) {
     if (options.devices < 0 || options.devices > 100000) {
         throw UsageError("--devices " + std::to_string(options.devices) + " is outside [1, 100000]");
     }
+    const auto& names = experiment_names();
+    if (std::find(names.begin(), names.end(), experiment) == names.end()) {
+        throw UsageError("unknown experiment '" + experiment + "' (known: " + text::join(names, ", ") + ", all)");
+    }
+}
+
+ExperimentResult run_experiment(const std::string& experiment, const DeviceModel& model,
+                                const ExperimentOptions& options) {
+    check_experiment(experiment, options);
     if (experiment == "iv") return run_iv(model, options);
     if (experiment == "pulses") return run_pulses(model, options);
     if (experiment == "retention") return run_retention(model, options);
-    if (experiment == "variability") return run_variability(model, options);
-    throw UsageError("unknown experiment '" + experiment + "' (known: " + text::join(experiment_names(), ", ") + ")");
+    return run_variability(model, options);
 }
 
 }  // namespace cimkit::analysis

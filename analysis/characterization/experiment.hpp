@@ -46,7 +46,10 @@ struct ExperimentOptions {
 
 const std::vector<std::string>& experiment_names();
 
-// Throws UsageError for an unknown experiment or a device count outside [1, 100000].
+// Throws UsageError for an unknown experiment or a device count outside [1, 100000] (0: default).
+void check_experiment(const std::string& experiment, const ExperimentOptions& options);
+
+// check_experiment, then the experiment.
 ExperimentResult run_experiment(const std::string& experiment, const DeviceModel& model,
                                 const ExperimentOptions& options);
 
