@@ -65,6 +65,7 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     const circuits::ReadTiming& timing = options.timing;
     r.netlist = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, r.inputs_V, options));
     spice::Engine engine;
+    face->bind(engine, states, g.rows, g.columns);
     const auto start = std::chrono::steady_clock::now();
     engine.load(spice::NetlistText::from_string(r.netlist, "<crossbar netlist>"));
     engine.run();

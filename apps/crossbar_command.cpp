@@ -60,7 +60,7 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
     cmd->add_option("--scheme", options.scheme, "Weight mapping: single, differential or reference (default single)");
     cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
-    cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' for the gain cell (default: the model's own)");
+    cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall; EXTERNAL sources, not runnable in ngspice -b)");
     cmd->add_option("--seed", options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();

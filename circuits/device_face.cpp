@@ -25,6 +25,31 @@ private:
     const DeviceModel& model_;
 };
 
+class CosimFace final : public DeviceFace {
+public:
+    explicit CosimFace(const DeviceModel& model) : model_(model) {}
+    std::string name() const override { return "cosim"; }
+    void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
+                    const DeviceState&) const override {
+        // No dc value on an EXTERNAL source (a dc value crashed ngspice 39; NGSPICE-NOTES.md).
+        netlist.add(Source{Source::Kind::voltage, "state_" + tag, "st_" + tag, "0", External{}});
+        netlist.add(Behavioural{Behavioural::Kind::current, "dev_" + tag, row, column,
+                                "v(" + row + "," + column + ")*v(st_" + tag + ")*1e-06"});
+    }
+    void bind(spice::Engine& engine, const std::vector<DeviceState>& states, int rows, int columns) const override {
+        for (int i = 0; i < rows; ++i) {
+            for (int j = 0; j < columns; ++j) {
+                const DeviceState* state = &states[static_cast<std::size_t>(i * columns + j)];
+                engine.set_external_voltage("vstate_" + std::to_string(i) + "_" + std::to_string(j),
+                                            [this, state](double) { return 1e6 * model_.conductance_S(*state); });
+            }
+        }
+    }
+
+private:
+    const DeviceModel& model_;
+};
+
 class MosfetFace final : public DeviceFace {
 public:
     explicit MosfetFace(const MosfetSynapse& model) : model_(model) {}
@@ -113,11 +138,13 @@ private:
 
 std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant) {
     const auto* cell = dynamic_cast<const GainCell*>(&model);
+    const bool ohmic = model.name() == "pcm" || model.name() == "domain_wall";
     if (variant == "transistor" && cell) return std::make_unique<GainCellTransistorFace>(*cell);
+    if (variant == "cosim" && ohmic) return std::make_unique<CosimFace>(model);
     if (!variant.empty()) throw UsageError("device '" + model.name() + "' has no '" + variant + "' SPICE face");
     if (const auto* mosfet = dynamic_cast<const MosfetSynapse*>(&model)) return std::make_unique<MosfetFace>(*mosfet);
     if (cell) return std::make_unique<GainCellFace>(*cell);
-    if (model.name() == "pcm" || model.name() == "domain_wall") return std::make_unique<ResistiveFace>(model);
+    if (ohmic) return std::make_unique<ResistiveFace>(model);
     throw UsageError("device '" + model.name() + "' has no SPICE face");
 }
 

@@ -8,6 +8,10 @@
 //                                            compact parameters (netlists/models/mosfet_synapse.lib is
 //                                            the same card at the defaults), its gate held at the
 //                                            stored V_G by a source, and the storage capacitor C_G
+//   cosim (--face cosim)  pcm, domain_wall    an EXTERNAL voltage source vstate_<tag> carries G in uS,
+//                                            supplied by C++ from the live device state at every time
+//                                            point, and a B-source I = v(row, col) v(st_<tag>) 1e-6:
+//                                            states change between runs without reloading the netlist
 //   gain_cell_behavioural gain_cell          a B-source with the published cubic read law
 //   gain_cell_transistor  gain_cell          write transistor (off) + storage capacitor C_S charged to
 //                                            V_store + level-1 read transistor (gate = storage node,
@@ -21,6 +25,7 @@
 #include <string>
 
 #include "circuits/netlist.hpp"
+#include "circuits/spice/engine.hpp"
 #include "devices/device_model.hpp"
 
 namespace cimkit::circuits {
@@ -34,13 +39,17 @@ public:
     // True when the face stores its state on capacitors that only their initial condition sets (the
     // transient must start from them: `uic`).
     virtual bool needs_initial_conditions() const { return false; }
+    // Faces fed through EXTERNAL sources register their callbacks here. `states` is the crossbar's
+    // row-major rows x columns array (tags "i_j"); it must outlive the runs, and changing it between
+    // runs changes what the next run sees, with no reload.
+    virtual void bind(spice::Engine&, const std::vector<DeviceState>& /*states*/, int /*rows*/, int /*columns*/) const {}
     // Adds device `tag` (e.g. "3_4") between `row` and `column` with the given state.
     virtual void add_device(Netlist& netlist, const std::string& tag, const std::string& row,
                             const std::string& column, const DeviceState& state) const = 0;
 };
 
 // The face for a model from the registry: `variant` "" picks the default, "transistor" the gain
-// cell's transistor-level face. Throws UsageError for a model or variant without a face.
+// cell's transistor-level face, "cosim" the EXTERNAL-source face of ohmic devices. Throws UsageError for a model or variant without a face.
 std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant = "");
 
 // The read transistor of the transistor-level gain cell (level 1, no body effect).

@@ -198,3 +198,36 @@ TEST(CrossbarAgreement, TransistorLevelGainCellFollowsItsReadTransistor) {
 }
 
 }  // namespace cimkit::circuits
+
+namespace cimkit::circuits {
+
+// The co-simulated face: EXTERNAL sources carry each device's conductance from C++. It gives the
+// resistive face's currents, and a change of the device states between two runs of the SAME loaded
+// netlist (no reload) reaches the circuit: the second run matches the compact model of the new states.
+TEST(CrossbarAgreement, CosimFaceFeedsLiveStatesWithoutReloading) {
+    spice::Engine engine;
+    const auto model = builtin_devices().find("domain_wall").make({});
+    const auto cosim = make_device_face(*model, "cosim");
+    const CrossbarGeometry g{12, 5, 0.0, 0.0};
+    Array a = random_array(*model, g, 13);
+    cosim->bind(engine, a.states, g.rows, g.columns);
+    engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *cosim, a.states, a.inputs_V)), "cosim"));
+    auto compact = [&] {
+        std::vector<double> out(g.columns, 0.0);
+        for (int i = 0; i < g.rows; ++i) {
+            for (int j = 0; j < g.columns; ++j) out[j] += model->current_A(a.inputs_V[i], a.states[i * g.columns + j]);
+        }
+        return out;
+    };
+    for (int pass = 0; pass < 2; ++pass) {
+        engine.run();
+        const auto plots = engine.plots();
+        const auto readout = read_crossbar(plots.back(), g, ReadTiming{});
+        const auto expected = compact();
+        for (int j = 0; j < g.columns; ++j) EXPECT_NEAR(readout.column_current_A[j], expected[j], 1e-9 * expected[j]) << "pass " << pass;
+        Rng rng(99);
+        for (auto& s : a.states) model->set_level(s, rng.uniform(), rng);  // new weights, same netlist
+    }
+}
+
+}  // namespace cimkit::circuits
