@@ -1,0 +1,27 @@
+#pragma once
+// Element-wise activation functions of a fully connected layer, a = f(z), and their derivatives.
+//
+//   sigmoid   f(z) = 1 / (1 + e^-z)      f'(z) = a (1 - a)
+//   tanh      f(z) = tanh z              f'(z) = 1 - a^2
+//   relu      f(z) = max(z, 0)           f'(z) = 1 if z > 0, else 0 (the kink at z = 0 takes 0)
+//   identity  f(z) = z                   f'(z) = 1
+// All quantities are dimensionless (in the software network a pre-activation is a number; an
+// engine converts column currents to these numbers before they reach f).
+#include <string>
+
+#include <Eigen/Core>
+
+namespace cimkit::training {
+
+enum class Activation { sigmoid, tanh, relu, identity };
+
+// "sigmoid", "tanh", "relu", "identity"; anything else is a ParameterError listing them.
+Activation parse_activation(const std::string& text);
+std::string to_string(Activation activation);
+
+Eigen::VectorXf activate(Activation activation, const Eigen::VectorXf& z);
+
+// f'(z), given both z and a = f(z) (sigmoid and tanh use a, relu uses z).
+Eigen::VectorXf activation_derivative(Activation activation, const Eigen::VectorXf& z, const Eigen::VectorXf& a);
+
+}  // namespace cimkit::training

@@ -1,0 +1,126 @@
+#include "training/network.hpp"
+
+#include <cassert>
+#include <cmath>
+#include <string>
+
+#include "devices/core/errors.hpp"
+
+namespace cimkit::training {
+namespace {
+
+constexpr int max_layer_size = 100000;
+
+std::string sizes_text(const std::vector<int>& sizes) {
+    std::string text = "{";
+    for (std::size_t i = 0; i < sizes.size(); ++i) text += (i ? ", " : "") + std::to_string(sizes[i]);
+    return text + "}";
+}
+
+}  // namespace
+
+void validate(const NetworkConfig& config) {
+    const auto& sizes = config.layer_sizes;
+    if (sizes.size() < 2) {
+        throw ParameterError("network: layer_sizes = " + sizes_text(sizes) + " must list at least the inputs and the outputs");
+    }
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        if (sizes[i] < 1 || sizes[i] > max_layer_size) {
+            throw ParameterError("network: layer_sizes[" + std::to_string(i) + "] = " + std::to_string(sizes[i]) +
+                                 " is outside [1, " + std::to_string(max_layer_size) + "]");
+        }
+    }
+    if (config.hidden_activations.size() != sizes.size() - 2) {
+        throw ParameterError("network: hidden_activations has " + std::to_string(config.hidden_activations.size()) +
+                             " entries, but layer_sizes = " + sizes_text(sizes) + " has " + std::to_string(sizes.size() - 2) +
+                             " hidden layers");
+    }
+}
+
+Eigen::MatrixXf xavier_uniform(int outputs, int inputs, Rng& rng) {
+    const double s = std::sqrt(6.0 / (inputs + outputs));
+    Eigen::MatrixXf w(outputs, inputs);
+    for (int i = 0; i < outputs; ++i) {
+        for (int j = 0; j < inputs; ++j) w(i, j) = static_cast<float>(s * (2.0 * rng.uniform() - 1.0));
+    }
+    return w;
+}
+
+Network::Network(const NetworkConfig& config, const ArrayFactory& make_array) {
+    validate(config);
+    sizes_ = config.layer_sizes;
+    loss_ = config.loss;
+    const Rng init(config.seed);
+    const int count = static_cast<int>(sizes_.size()) - 1;
+    for (int l = 0; l < count; ++l) {
+        Rng rng = init.stream(static_cast<std::uint64_t>(l));
+        const Eigen::MatrixXf w = xavier_uniform(sizes_[l + 1], sizes_[l], rng);
+        const Activation f = l + 1 < count ? config.hidden_activations[l] : output_activation(loss_);
+        layers_.push_back({make_array(l, w), Eigen::VectorXf::Zero(sizes_[l + 1]), f});
+    }
+}
+
+void Network::add_to_bias(int layer, const Eigen::VectorXf& delta_bias) {
+    assert(delta_bias.size() == layers_.at(layer).bias.size());
+    layers_.at(layer).bias += delta_bias;
+}
+
+std::vector<Eigen::MatrixXf> Network::weights() const {
+    std::vector<Eigen::MatrixXf> all;
+    for (const auto& layer : layers_) all.push_back(layer.array->weights());
+    return all;
+}
+
+ForwardPass forward(const Network& network, const Eigen::VectorXf& x) {
+    assert(x.size() == network.inputs());
+    ForwardPass pass;
+    pass.activations.push_back(x);
+    for (int l = 0; l < network.layer_count(); ++l) {
+        pass.pre_activations.push_back(network.array(l).multiply(pass.activations.back()) + network.bias(l));
+        pass.activations.push_back(activate(network.activation(l), pass.pre_activations.back()));
+    }
+    return pass;
+}
+
+std::vector<Eigen::VectorXf> backward(const Network& network, const ForwardPass& pass, const Eigen::VectorXf& output_gradient_z) {
+    const int count = network.layer_count();
+    assert(output_gradient_z.size() == network.outputs());
+    std::vector<Eigen::VectorXf> deltas(count);
+    deltas[count - 1] = output_gradient_z;
+    for (int l = count - 2; l >= 0; --l) {
+        const Eigen::VectorXf back = network.array(l + 1).multiply_transposed(deltas[l + 1]);
+        const Eigen::VectorXf slope = activation_derivative(network.activation(l), pass.pre_activations[l], pass.activations[l + 1]);
+        deltas[l] = slope.cwiseProduct(back);
+    }
+    return deltas;
+}
+
+Eigen::MatrixXf LayerUpdate::delta_weights() const {
+    return -(learning_rate * delta) * x.transpose();
+}
+
+std::vector<LayerUpdate> compute_updates(const ForwardPass& pass, const std::vector<Eigen::VectorXf>& deltas, float learning_rate) {
+    assert(deltas.size() == pass.pre_activations.size());
+    std::vector<LayerUpdate> updates;
+    for (std::size_t l = 0; l < deltas.size(); ++l) {
+        updates.push_back({pass.activations[l], deltas[l], learning_rate, -learning_rate * deltas[l]});
+    }
+    return updates;
+}
+
+void apply_to_array(Network& network, const std::vector<LayerUpdate>& updates) {
+    assert(static_cast<int>(updates.size()) == network.layer_count());
+    for (int l = 0; l < network.layer_count(); ++l) {
+        const LayerUpdate& u = updates[l];
+        network.array(l).apply_outer_product(u.x, u.delta, u.learning_rate);
+        network.add_to_bias(l, u.delta_bias);
+    }
+}
+
+int predict(const Network& network, const Eigen::VectorXf& x) {
+    Eigen::Index best = 0;
+    forward(network, x).output().maxCoeff(&best);
+    return static_cast<int>(best);
+}
+
+}  // namespace cimkit::training

@@ -1,0 +1,106 @@
+#pragma once
+// A fully connected network of any depth, trained one sample at a time by backprop.
+//
+// Layers l = 0 .. L-1 (L = layer_count()), layer l maps n_l inputs to m_l = n_{l+1} outputs:
+//   z_l     = W_l a_l + b_l           W_l read through the layer's WeightArray (the engine), b_l digital
+//   a_{l+1} = f_l(z_l)                a_0 = x (the sample's features)
+// Output activation f_{L-1} = output_activation(loss) (loss.hpp); hidden activations are chosen per layer.
+//
+// A training step is four functions:
+//   forward          a_l and z_l of every layer for one sample
+//   backward         delta_{L-1} = dL/dz_{L-1} (from the loss),
+//                    delta_l = f_l'(z_l) .* (W_{l+1}^T delta_{l+1})   (multiply_transposed: through the array)
+//   compute_updates  dW_l = -lr delta_l a_l^T, db_l = -lr delta_l   (kept as the factors a_l, delta_l, lr,
+//                    because hardware delivers an outer product, not a matrix)
+//   apply_to_array   W_l <- W_l + dW_l through WeightArray::apply_outer_product; b_l <- b_l + db_l
+//
+// Initialisation (Glorot & Bengio 2010, "Xavier uniform"): w ~ U(-s, s), s = sqrt(6 / (n_l + m_l)),
+// drawn row by row from Rng(seed).stream(l), so each layer's draw is independent of the others; b = 0.
+// The same seed gives bit-identical initial weights.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "devices/core/rng.hpp"
+#include "training/activation.hpp"
+#include "training/loss.hpp"
+#include "training/weight_array.hpp"
+
+namespace cimkit::training {
+
+struct NetworkConfig {
+    std::vector<int> layer_sizes;                // {inputs, hidden ..., outputs}: >= 2 entries, each in [1, 100000]
+    std::vector<Activation> hidden_activations;  // one per hidden layer: layer_sizes.size() - 2 entries
+    Loss loss = Loss::softmax_cross_entropy;     // also fixes the output activation
+    std::uint64_t seed = 0;                      // initialisation
+};
+
+// Throws ParameterError naming the field, its value and the rule.
+void validate(const NetworkConfig& config);
+
+// m x n, entries U(-s, s), s = sqrt(6 / (n + m)), filled row by row.
+Eigen::MatrixXf xavier_uniform(int outputs, int inputs, Rng& rng);
+
+class Network {
+public:
+    // Validates `config`, draws the initial weights and hands each layer's to `make_array`.
+    explicit Network(const NetworkConfig& config, const ArrayFactory& make_array = make_ideal_array);
+
+    int layer_count() const { return static_cast<int>(layers_.size()); }
+    const std::vector<int>& layer_sizes() const { return sizes_; }
+    int inputs() const { return sizes_.front(); }
+    int outputs() const { return sizes_.back(); }
+    Loss loss() const { return loss_; }
+
+    Activation activation(int layer) const { return layers_.at(layer).activation; }
+    const WeightArray& array(int layer) const { return *layers_.at(layer).array; }
+    WeightArray& array(int layer) { return *layers_.at(layer).array; }
+    const Eigen::VectorXf& bias(int layer) const { return layers_.at(layer).bias; }
+    void add_to_bias(int layer, const Eigen::VectorXf& delta_bias);
+
+    std::vector<Eigen::MatrixXf> weights() const;  // effective W_l of every layer, from its array
+
+private:
+    struct Layer {
+        std::unique_ptr<WeightArray> array;
+        Eigen::VectorXf bias;
+        Activation activation;
+    };
+    std::vector<int> sizes_;
+    Loss loss_;
+    std::vector<Layer> layers_;
+};
+
+struct ForwardPass {
+    std::vector<Eigen::VectorXf> activations;      // a_0 (= x) .. a_L: layer_count() + 1 entries
+    std::vector<Eigen::VectorXf> pre_activations;  // z_0 .. z_{L-1}: layer_count() entries
+
+    const Eigen::VectorXf& output() const { return activations.back(); }
+    const Eigen::VectorXf& output_pre_activation() const { return pre_activations.back(); }
+};
+
+// One sample; x.size() == network.inputs() (asserted).
+ForwardPass forward(const Network& network, const Eigen::VectorXf& x);
+
+// delta_l = dL/dz_l for every layer, from the loss gradient dL/dz_{L-1} (LossValue::gradient_z).
+std::vector<Eigen::VectorXf> backward(const Network& network, const ForwardPass& pass, const Eigen::VectorXf& output_gradient_z);
+
+struct LayerUpdate {
+    Eigen::VectorXf x;      // a_l, the layer's input
+    Eigen::VectorXf delta;  // delta_l
+    float learning_rate = 0.0f;
+    Eigen::VectorXf delta_bias;  // -learning_rate * delta
+
+    Eigen::MatrixXf delta_weights() const;  // -learning_rate * delta x^T, dense (logs, exact checks)
+};
+
+std::vector<LayerUpdate> compute_updates(const ForwardPass& pass, const std::vector<Eigen::VectorXf>& deltas, float learning_rate);
+
+void apply_to_array(Network& network, const std::vector<LayerUpdate>& updates);
+
+// The class with the largest output (the first one on a tie).
+int predict(const Network& network, const Eigen::VectorXf& x);
+
+}  // namespace cimkit::training
