@@ -88,21 +88,11 @@ public:
     }
 
 private:
-    // I(x) = s (f(x, y) - f(0, y)) with y fixed by the state: the x-dependent terms of the cubic,
-    // I = s x (a1 + x (a2 + x a3)), coefficients evaluated here (devices/gain_cell.hpp).
+    // I(x) = s x (a1 + x (a2 + x a3)), the compact read law with the state's coefficients.
     std::string expression(const std::string& x, const DeviceState& state) const {
-        const double s = model_.parameters()["read_scale_A"];
-        const double y = state.x[GainCell::store_V] - 0.45;
-        double a1, a2, a3;
-        if (model_.parameters()["read_model"] == 1.0) {
-            a1 = 19.3 * y, a2 = 0.0, a3 = 0.0;
-        } else {
-            a1 = 0.15653739 + 4.96777688 * y - 1.30298401 * y * y;
-            a2 = 0.14088365 + 4.4709992 * y;
-            a3 = 0.12679529;
-        }
+        const GainCell::ReadPolynomial p = model_.read_polynomial(state);
         auto n = [](double v) { return "(" + spice_number(v) + ")"; };  // negative coefficients stay grouped
-        return n(s) + "*" + x + "*(" + n(a1) + "+" + x + "*(" + n(a2) + "+" + x + "*" + n(a3) + "))";
+        return n(model_.read_scale_A()) + "*" + x + "*(" + n(p.a1) + "+" + x + "*(" + n(p.a2) + "+" + x + "*" + n(p.a3) + "))";
     }
 
     const GainCell& model_;

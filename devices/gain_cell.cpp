@@ -20,16 +20,17 @@ void cross_rules(const Parameters& p) {
 
 }  // namespace
 
+// C[i][j]: i = power of (y - 0.45), j = power of x (PHYSICS.md, Leroux et al. public code).
+constexpr double published[4][4] = {{0.17393044, 0.15653739, 0.14088365, 0.12679529},
+                                    {5.51975209, 4.96777688, 4.4709992, 0.0},
+                                    {-1.44776001, -1.30298401, 0.0, 0.0},
+                                    {46.05483778, 0.0, 0.0, 0.0}};
+
 double gain_cell_polynomial(double x, double v_store_V) {
-    // C[i][j]: i = power of (y - 0.45), j = power of x (PHYSICS.md, Leroux et al. public code).
-    static const double c[4][4] = {{0.17393044, 0.15653739, 0.14088365, 0.12679529},
-                                   {5.51975209, 4.96777688, 4.4709992, 0.0},
-                                   {-1.44776001, -1.30298401, 0.0, 0.0},
-                                   {46.05483778, 0.0, 0.0, 0.0}};
     const double y = v_store_V - weight_center_V;
     double sum = 0.0;
     for (int i = 0; i < 4; ++i) {
-        for (int j = 0; i + j < 4; ++j) sum += c[i][j] * std::pow(y, i) * std::pow(x, j);
+        for (int j = 0; i + j < 4; ++j) sum += published[i][j] * std::pow(y, i) * std::pow(x, j);
     }
     return sum;
 }
@@ -89,29 +90,29 @@ void GainCell::set_level(DeviceState& state, double fraction, Rng&) const {
 
 double GainCell::level(const DeviceState& state) const { return state.x[store_V] / v_dd_V_; }
 
+GainCell::ReadPolynomial GainCell::read_polynomial(const DeviceState& state) const {
+    const double y = state.x[store_V] - weight_center_V;
+    if (read_model_ == 1) return {19.3 * y, 0.0, 0.0};
+    // f(x, y) - f(0, y) = x (a1 + a2 x + a3 x^2), gathering the published terms by power of x.
+    return {published[0][1] + published[1][1] * y + published[2][1] * y * y, published[0][2] + published[1][2] * y,
+            published[0][3]};
+}
+
 double GainCell::current_A(double v_V, const DeviceState& state) const {
-    const double y = state.x[store_V];
-    if (read_model_ == 1) return read_scale_A_ * 19.3 * v_V * (y - weight_center_V);
-    return read_scale_A_ * (gain_cell_polynomial(v_V, y) - gain_cell_polynomial(0.0, y));
+    const ReadPolynomial p = read_polynomial(state);
+    return read_scale_A_ * v_V * (p.a1 + v_V * (p.a2 + v_V * p.a3));
 }
 
 double GainCell::dcurrent_dv_S(double v_V, const DeviceState& state) const {
-    const double y = state.x[store_V] - weight_center_V;
-    if (read_model_ == 1) return read_scale_A_ * 19.3 * y;
-    // d/dx of sum C_ij y^i x^j = sum j C_ij y^i x^(j-1), written out for the published terms.
-    const double x = v_V;
-    const double df = 0.15653739 + 2 * 0.14088365 * x + 3 * 0.12679529 * x * x + 4.96777688 * y +
-                      2 * 4.4709992 * y * x - 1.30298401 * y * y;
-    return read_scale_A_ * df;
+    const ReadPolynomial p = read_polynomial(state);
+    return read_scale_A_ * (p.a1 + v_V * (2.0 * p.a2 + 3.0 * v_V * p.a3));
 }
 
-// G = I(v_read, y)/v_read with y = level v_dd: dG/dlevel = dI/dy v_dd / v_read, where dI/dy keeps the
-// terms of f(x, y) - f(0, y) that carry x.
+// G = I(v_read, y)/v_read = s (a1 + a2 x + a3 x^2) with y = level v_dd: dG/dlevel = s v_dd d(a1 + a2 x)/dy.
 double GainCell::dconductance_dlevel_S(const DeviceState& state) const {
     const double x = v_read_V_, y = state.x[store_V] - weight_center_V;
-    const double di_dy = read_model_ == 1 ? read_scale_A_ * 19.3 * x
-                                          : read_scale_A_ * (4.96777688 * x + 4.4709992 * x * x - 2 * 1.30298401 * y * x);
-    return di_dy * v_dd_V_ / v_read_V_;
+    const double d_dy = read_model_ == 1 ? 19.3 : published[1][1] + 2.0 * published[2][1] * y + published[1][2] * x;
+    return read_scale_A_ * v_dd_V_ * d_dy;
 }
 
 double GainCell::conductance_S(const DeviceState& state) const { return current_A(v_read_V_, state) / v_read_V_; }

@@ -55,6 +55,14 @@ public:
     RetentionKind retention_kind() const override { return RetentionKind::leakage; }
     double iv_sweep_limit_V() const override { return v_dd_V_; }
 
+    // The read current as a cubic in the input: I(x) = read_scale_A x (a1 + a2 x + a3 x^2), its
+    // coefficients set by the stored voltage (either read model). The SPICE face writes the same cubic.
+    struct ReadPolynomial {
+        double a1, a2, a3;  // per V, per V^2, per V^3, in units of read_scale_A
+    };
+    ReadPolynomial read_polynomial(const DeviceState& state) const;
+    double read_scale_A() const { return read_scale_A_; }
+
     // Charge delivered by a read pulse of width t_in at the read voltage (pulse-width encoding).
     double output_charge_C(double input_width_s, const DeviceState& state) const;
     // Leakage rate dV/dt of the storage node at voltage v (V/s), for the device's tau.

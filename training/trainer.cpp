@@ -1,7 +1,9 @@
 #include "training/trainer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "devices/core/errors.hpp"
 
@@ -35,7 +37,7 @@ StepResult train_step(Network& network, const Eigen::VectorXf& x, int label, flo
     return {loss.loss, predicted == label};
 }
 
-Eigen::VectorXf features(const Dataset& data, std::size_t i) {
+Eigen::VectorXf sample_features(const Dataset& data, std::size_t i) {
     const auto n = static_cast<std::size_t>(data.features);
     return Eigen::Map<const Eigen::VectorXf>(data.x.data() + i * n, static_cast<Eigen::Index>(n));
 }
@@ -54,7 +56,7 @@ std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng) {
 double accuracy(const Network& network, const Dataset& data) {
     if (data.size() == 0) return 0.0;
     std::size_t correct = 0;
-    for (std::size_t i = 0; i < data.size(); ++i) correct += predict(network, features(data, i)) == data.y[i];
+    for (std::size_t i = 0; i < data.size(); ++i) correct += predict(network, sample_features(data, i)) == data.y[i];
     return static_cast<double>(correct) / static_cast<double>(data.size());
 }
 
@@ -63,7 +65,7 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     double loss_sum = 0.0;
     std::size_t correct = 0;
     for (const std::size_t i : shuffled_order(train.size(), rng)) {
-        const StepResult step = train_step(network, features(train, i), train.y[i], config.learning_rate);
+        const StepResult step = train_step(network, sample_features(train, i), train.y[i], config.learning_rate);
         loss_sum += step.loss;
         correct += step.correct;
     }

@@ -50,7 +50,7 @@ struct StepResult {
 StepResult train_step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate);
 
 // Sample i's features as a vector.
-Eigen::VectorXf features(const Dataset& data, std::size_t i);
+Eigen::VectorXf sample_features(const Dataset& data, std::size_t i);
 
 // A uniformly random permutation of 0 .. n-1 (Fisher-Yates): for k = n-1 down to 1, swap entries k and
 // j = floor(u (k + 1)), u = rng.uniform() in [0, 1).

@@ -46,7 +46,9 @@ TEST(Xor, IdealEngineLearnsXorWithEitherLoss) {
 // initialisation and the shuffle. Measured test accuracy after 50 epochs: seed 1 28/30 (93.3 %;
 // margin 0 samples: its split holds two versicolor/virginica points this network always misses,
 // and it has stayed at 28/30 from epoch 11 on), seeds 2 and 3 30/30 (margin 2 samples, from epochs
-// 2 and 3 on). Mean 97.8 %. The threshold 0.93 is issue 5's Iris target.
+// 2 and 3 on). Mean 97.8 %. The threshold 0.93 is issue 5's Iris target. Over seeds 1..10 the mean
+// is 95.0 %, but the splits of seeds 7 and 10 end at 26/30 and 27/30: with 30 test samples one
+// split's hard points move the figure by 3.3 points each, so a fixed seed list is asserted here.
 TEST(Iris, IdealEngineReaches93PercentFor3Seeds) {
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
         const Split split = scaled_iris(seed);
