@@ -62,7 +62,8 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
 
     circuits::CrossbarCircuitOptions options;
     options.access_transistor = run.access_transistor;
-    const circuits::ReadTiming& timing = options.timing;
+    options.tia_readout = run.tia_readout;
+    options.tia.netlist_dir = CIMKIT_NETLIST_DIR;
     r.netlist = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, r.inputs_V, options));
     spice::Engine engine;
     face->bind(engine, states, g.rows, g.columns);
@@ -71,8 +72,9 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     engine.run();
     r.waveforms = engine.plots();
     r.spice_wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const auto readout = circuits::read_crossbar(r.waveforms.at(0), g, timing);
+    const auto readout = circuits::read_crossbar(r.waveforms.at(0), g, options);
     r.spice_column_current_A = readout.column_current_A;
+    r.spice_column_output_V = readout.column_output_V;
     r.read_energy_J = readout.read_energy_J;
     r.read_latency_s = readout.read_latency_s;
 
@@ -100,7 +102,8 @@ std::string crossbar_summary(const std::string& device, const CrossbarRun& run, 
                   "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm): max relative error spice vs "
                   "compact %.3g%s, read energy %.4g J, latency %.3g s, ngspice %.3g s",
                   device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), to_string(run.scheme).c_str(),
-                  run.access_transistor ? ", 1T1R" : "", r.physical_columns, run.geometry.row_wire_ohm,
+                  std::string(run.access_transistor ? ", 1T1R" : "").append(run.tia_readout ? ", TIA read-out" : "").c_str(),
+                  r.physical_columns, run.geometry.row_wire_ohm,
                   run.geometry.column_wire_ohm, r.max_relative_error,
                   r.compact_includes_wires ? "" : " (compact path ignores wires)", r.read_energy_J, r.read_latency_s,
                   r.spice_wall_time_s);

@@ -21,6 +21,7 @@ struct CrossbarRun {
     circuits::WeightScheme scheme = circuits::WeightScheme::single;
     bool access_transistor = false;       // 1T1R (the compact path has no select transistor)
     std::string face_variant;             // "" default face, "transistor" for the gain cell's
+    bool tia_readout = false;             // op-amp TIA per column instead of an ideal virtual ground
     std::uint64_t seed = 1;
 };
 
@@ -32,6 +33,7 @@ struct CrossbarResult {
     std::vector<double> inputs_V;  // rows
     std::vector<double> spice_column_current_A;
     std::vector<double> compact_column_current_A;
+    std::vector<double> spice_column_output_V;  // TIA outputs, with --readout tia
     std::vector<double> spice_output_A;  // one per weight column, after the scheme's combination
     std::vector<double> compact_output_A;
     bool compact_includes_wires = true;

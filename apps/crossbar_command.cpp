@@ -34,11 +34,13 @@ void write_result(h5::File& file, const CrossbarOptions& o, const analysis::Cros
     file.write("/crossbar/compact/column_current", r.compact_column_current_A, "A");
     file.write("/crossbar/spice/output", r.spice_output_A, "A");
     file.write("/crossbar/compact/output", r.compact_output_A, "A");
+    if (!r.spice_column_output_V.empty()) file.write("/crossbar/spice/column_output", r.spice_column_output_V, "V");
     file.write("/crossbar/inputs", r.inputs_V, "V");
     file.write_matrix("/crossbar/weights", r.weights, static_cast<std::size_t>(o.rows), static_cast<std::size_t>(o.columns), "1");
     file.write_matrix("/crossbar/levels", r.levels, static_cast<std::size_t>(o.rows), static_cast<std::size_t>(r.physical_columns), "1");
     file.set_attribute("/crossbar", "scheme", o.scheme);
     file.set_attribute("/crossbar", "access_transistor", o.access_transistor ? "yes" : "no");
+    file.set_attribute("/crossbar", "readout", o.readout);
     file.set_attribute("/crossbar", "device", o.device);
     file.set_attribute("/crossbar", "spice_face", r.face);
     file.set_attribute("/crossbar", "max_relative_error", r.max_relative_error);
@@ -60,6 +62,8 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
     cmd->add_option("--scheme", options.scheme, "Weight mapping: single, differential or reference (default single)");
     cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
+    cmd->add_option("--readout", options.readout, "Column read-out: ideal (virtual ground) or tia (op-amp TIA, netlists/peripherals/tia.lib)")
+        ->check(CLI::IsMember({"ideal", "tia"}));
     cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall; EXTERNAL sources, not runnable in ngspice -b)");
     cmd->add_option("--seed", options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
@@ -73,7 +77,7 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     for (const auto& text : o.settings) settings.push_back(parse_setting(text, "--set"));
     const auto model = builtin_devices().find(o.device).make(settings);
     const analysis::CrossbarRun run{{o.rows, o.columns, o.wire_ohm, o.wire_ohm}, circuits::parse_weight_scheme(o.scheme),
-                                    o.access_transistor, o.face, o.seed};
+                                    o.access_transistor, o.face, o.readout == "tia", o.seed};
     circuits::validate_geometry(run.geometry);
     h5::File file(o.output_path);  // an unusable output path fails before the simulation
     const auto result = analysis::run_crossbar(*model, run);

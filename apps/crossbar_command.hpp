@@ -15,6 +15,7 @@ struct CrossbarOptions {
     std::string scheme = "single";
     bool access_transistor = false;
     std::string face;
+    std::string readout = "ideal";
     std::uint64_t seed = 1;
     std::string netlist_path;
     std::string output_path;

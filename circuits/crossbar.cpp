@@ -1,6 +1,7 @@
 #include "circuits/crossbar.hpp"
 
 #include <cmath>
+#include <filesystem>
 
 #include "devices/core/errors.hpp"
 
@@ -39,6 +40,17 @@ void add_word_line(Netlist& netlist, const AccessTransistor& access) {
     netlist.add_model(ModelCard{"nsel", "nmos", {{"level", 1}, {"kp", access.kp_A_per_V2}, {"vto", access.vto_V},
                                                  {"gamma", 0.0}, {"is", 1e-30}}});
     netlist.add(Source{Source::Kind::voltage, "wl", "wl", "0", Dc{access.v_wordline_V}});
+}
+
+void add_tia_readout(Netlist& netlist, const CrossbarGeometry& g, const TiaReadout& tia) {
+    const auto library = std::filesystem::absolute(tia.netlist_dir / "peripherals" / "tia.lib");
+    if (!std::filesystem::exists(library)) throw IoError(library.string(), "TIA subcircuit not found");
+    netlist.include(library);
+    for (int j = 0; j < g.columns; ++j) {
+        netlist.add(Instance{index_name("tia", j), {index_name("col", j), index_name("out", j)}, "tia",
+                             {{"a0", tia.open_loop_gain}, {"rf", tia.feedback_ohm}}});
+        netlist.save("v(" + index_name("out", j) + ")");
+    }
 }
 
 // Trapezoidal integral of y(t).
@@ -89,9 +101,13 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
         netlist.save("v(" + index_name("in", i) + ")");
         netlist.save("i(" + index_name("vrow", i) + ")");
     }
-    for (int j = 0; j < g.columns; ++j) {
-        netlist.add(Source{Source::Kind::voltage, index_name("sense", j), index_name("col", j), "0", Dc{0.0}});
-        netlist.save("i(" + index_name("vsense", j) + ")");
+    if (options.tia_readout) {
+        add_tia_readout(netlist, g, options.tia);
+    } else {
+        for (int j = 0; j < g.columns; ++j) {
+            netlist.add(Source{Source::Kind::voltage, index_name("sense", j), index_name("col", j), "0", Dc{0.0}});
+            netlist.save("i(" + index_name("vsense", j) + ")");
+        }
     }
     add_wires(netlist, g);
     if (options.access_transistor) add_word_line(netlist, options.access);
@@ -113,12 +129,20 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
     return netlist;
 }
 
-CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& g, const ReadTiming& timing) {
+CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& g, const CrossbarCircuitOptions& options) {
     const auto& t = tran.vector("time").real;
     CrossbarReadout out;
-    out.read_latency_s = timing.edge_s + 0.5 * timing.read_s;
+    out.read_latency_s = options.timing.edge_s + 0.5 * options.timing.read_s;
     for (int j = 0; j < g.columns; ++j) {
-        out.column_current_A.push_back(sample(t, tran.vector("i(" + index_name("vsense", j) + ")").real, out.read_latency_s));
+        if (options.tia_readout) {
+            // V_out = -I rf a0/(1 + a0)  =>  I = -V_out (1 + a0)/(a0 rf)
+            const double v = sample(t, tran.vector("v(" + index_name("out", j) + ")").real, out.read_latency_s);
+            const double a0 = options.tia.open_loop_gain;
+            out.column_output_V.push_back(v);
+            out.column_current_A.push_back(-v * (1.0 + a0) / (a0 * options.tia.feedback_ohm));
+        } else {
+            out.column_current_A.push_back(sample(t, tran.vector("i(" + index_name("vsense", j) + ")").real, out.read_latency_s));
+        }
     }
     for (int i = 0; i < g.rows; ++i) {
         const auto& v = tran.vector("v(" + index_name("in", i) + ")").real;

@@ -12,6 +12,7 @@
 // The read is a transient: every row rises to its input voltage in `edge_s`, holds for `read_s`,
 // and falls; the column currents are read at the middle of the plateau. Read energy is the
 // integral of the power the row drivers deliver, sum_i integral V_i(t) I_i(t) dt.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -45,10 +46,21 @@ struct AccessTransistor {
     double v_wordline_V = 2.5;
 };
 
+// Column read-out: an ideal virtual ground (a 0 V source per column), or the op-amp transimpedance
+// amplifier of netlists/peripherals/tia.lib per column, whose output V_j = -I_j rf a0/(1 + a0) is
+// turned back into the column current; its input sits at I_j rf/(1 + a0) instead of 0 V.
+struct TiaReadout {
+    double open_loop_gain = 1e4;
+    double feedback_ohm = 10e3;
+    std::filesystem::path netlist_dir;  // where peripherals/tia.lib is (CIMKIT_NETLIST_DIR)
+};
+
 struct CrossbarCircuitOptions {
     ReadTiming timing;
     bool access_transistor = false;
     AccessTransistor access;
+    bool tia_readout = false;
+    TiaReadout tia;
 };
 
 // Throws ParameterError for sizes outside [1, 100000] per side or more than 10^7 devices, and for
@@ -62,11 +74,14 @@ Netlist build_crossbar_read(const CrossbarGeometry& geometry, const DeviceFace& 
 
 struct CrossbarReadout {
     std::vector<double> column_current_A;  // at the middle of the read plateau
+    std::vector<double> column_output_V;   // TIA outputs (empty with the ideal read-out)
     double read_energy_J = 0.0;            // delivered by the row drivers over the whole transient
     double read_latency_s = 0.0;           // time from the start of the read to the sampled point
 };
 
-// Extracts the read-out from the transient plot of a netlist built by build_crossbar_read.
-CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& geometry, const ReadTiming& timing);
+// Extracts the read-out from the transient plot of a netlist built by build_crossbar_read with the
+// same options.
+CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& geometry,
+                              const CrossbarCircuitOptions& options = {});
 
 }  // namespace cimkit::circuits

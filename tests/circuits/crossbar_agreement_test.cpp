@@ -34,7 +34,7 @@ CrossbarReadout spice_read(spice::Engine& engine, const Netlist& netlist, const 
     engine.load(spice::NetlistText::from_string(to_spice(netlist), "crossbar"));
     engine.run();
     const auto plots = engine.plots();
-    return read_crossbar(plots.at(0), g, ReadTiming{});
+    return read_crossbar(plots.at(0), g);
 }
 
 }  // namespace
@@ -222,11 +222,39 @@ TEST(CrossbarAgreement, CosimFaceFeedsLiveStatesWithoutReloading) {
     for (int pass = 0; pass < 2; ++pass) {
         engine.run();
         const auto plots = engine.plots();
-        const auto readout = read_crossbar(plots.back(), g, ReadTiming{});
+        const auto readout = read_crossbar(plots.back(), g);
         const auto expected = compact();
         for (int j = 0; j < g.columns; ++j) EXPECT_NEAR(readout.column_current_A[j], expected[j], 1e-9 * expected[j]) << "pass " << pass;
         Rng rng(99);
         for (auto& s : a.states) model->set_level(s, rng.uniform(), rng);  // new weights, same netlist
+    }
+}
+
+}  // namespace cimkit::circuits
+
+namespace cimkit::circuits {
+
+// TIA read-out (netlists/peripherals/tia.lib per column): V_out = -I rf a0/(1 + a0); the column node
+// sits at I rf/(1 + a0) instead of 0 V, which lowers each device's voltage by that much. With
+// rf = 10 kOhm and a0 = 1e4 that is ~1e-4 V against 0.01-0.1 V inputs: agreement within 1 %.
+TEST(CrossbarAgreement, TiaReadoutGivesTheColumnCurrentsAsVoltages) {
+    spice::Engine engine;
+    const auto model = builtin_devices().find("pcm").make({});
+    const auto face = make_device_face(*model);
+    const CrossbarGeometry g{16, 4, 0.0, 0.0};
+    const Array a = random_array(*model, g, 17);
+    CrossbarCircuitOptions options;
+    options.tia_readout = true;
+    options.tia.netlist_dir = CIMKIT_NETLIST_DIR;
+    engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *face, a.states, a.inputs_V, options)), "tia"));
+    engine.run();
+    const auto readout = read_crossbar(engine.plots().at(0), g, options);
+    for (int j = 0; j < g.columns; ++j) {
+        double compact_A = 0.0;
+        for (int i = 0; i < g.rows; ++i) compact_A += model->current_A(a.inputs_V[i], a.states[i * g.columns + j]);
+        EXPECT_NEAR(readout.column_current_A[j], compact_A, 0.01 * compact_A);
+        EXPECT_LT(readout.column_current_A[j], compact_A) << "the non-ideal virtual ground lowers the current";
+        EXPECT_NEAR(readout.column_output_V[j], -readout.column_current_A[j] * 10e3 * 1e4 / (1 + 1e4), 1e-12);
     }
 }
 
