@@ -63,78 +63,103 @@ double mid_range_step(const std::vector<double>& g) {
     return hi > lo ? std::abs(g[hi] - g[lo]) / static_cast<double>(hi - lo) : 0.0;
 }
 
-}  // namespace
+// Conductance after every pulse: one row per device, 2p + 1 points (p up, then p down).
+struct PulseTrain {
+    int devices, p;
+    std::size_t points;
+    std::vector<double> g;       // devices x points
+    std::vector<double> g_mean;  // points
 
-ExperimentResult run_pulses(const DeviceModel& model, const ExperimentOptions& options) {
-    const int devices = options.devices > 0 ? options.devices : 16;
-    const int p = pulses_per_branch(model, options.seed);
-    const std::size_t points = static_cast<std::size_t>(2 * p + 1);
-    std::vector<double> g(static_cast<std::size_t>(devices) * points);
+    const double* row(int d) const { return &g[static_cast<std::size_t>(d) * points]; }
+};
+
+PulseTrain run_train(const DeviceModel& model, int devices, int p, std::uint64_t seed) {
+    PulseTrain t{devices, p, static_cast<std::size_t>(2 * p + 1), {}, {}};
+    t.g.resize(static_cast<std::size_t>(devices) * t.points);
+    t.g_mean.assign(t.points, 0.0);
     for (int d = 0; d < devices; ++d) {
-        Rng rng = Rng(options.seed).stream(static_cast<std::uint64_t>(d));
+        Rng rng = Rng(seed).stream(static_cast<std::uint64_t>(d));
         DeviceState s = model.make_device(rng);
         model.set_level(s, 0.0, rng);
-        double* row = &g[static_cast<std::size_t>(d) * points];
+        double* row = &t.g[static_cast<std::size_t>(d) * t.points];
         row[0] = model.conductance_S(s);
-        for (int k = 1; k < static_cast<int>(points); ++k) {
-            model.apply_pulse(s, model.nominal_pulse(k <= p ? +1 : -1), rng);
+        for (std::size_t k = 1; k < t.points; ++k) {
+            model.apply_pulse(s, model.nominal_pulse(static_cast<int>(k) <= p ? +1 : -1), rng);
             row[k] = model.conductance_S(s);
         }
+        for (std::size_t k = 0; k < t.points; ++k) t.g_mean[k] += row[k] / devices;
     }
-    std::vector<double> g_mean(points, 0.0);
-    for (int d = 0; d < devices; ++d) {
-        for (std::size_t k = 0; k < points; ++k) g_mean[k] += g[static_cast<std::size_t>(d) * points + k] / devices;
-    }
-    const std::vector<double> up(g_mean.begin(), g_mean.begin() + p + 1);
-    const std::vector<double> down(g_mean.begin() + p, g_mean.end());
+    return t;
+}
 
-    int states = 0;
-    while (states < p && (up[static_cast<std::size_t>(states)] - up.front()) < 0.98 * (up.back() - up.front())) ++states;
+struct StepSpread {
+    double c2c, d2d;
+};
 
-    // Step statistics over the first half of potentiation, where no device is near saturation.
-    const int window = std::max(2, p / 2);
-    std::vector<double> relative_steps, device_means;
-    for (int d = 0; d < devices; ++d) {
-        const double* row = &g[static_cast<std::size_t>(d) * points];
-        std::vector<double> steps;
-        for (int k = 1; k <= window; ++k) steps.push_back(row[k] - row[k - 1]);
-        device_means.push_back(mean(steps));
+// Over the first half of potentiation, where no device is near saturation: each device's mean step
+// (d2d), and each step relative to the mean curve's step scaled by the device's own mean (c2c).
+StepSpread step_spread(const PulseTrain& t) {
+    const int window = std::max(2, t.p / 2);
+    std::vector<double> device_means, relative_steps;
+    for (int d = 0; d < t.devices; ++d) {
+        const double* row = t.row(d);
+        device_means.push_back((row[window] - row[0]) / window);
     }
     const double step_all = mean(device_means);
-    for (int d = 0; d < devices && step_all != 0.0; ++d) {
-        const double* row = &g[static_cast<std::size_t>(d) * points];
+    if (step_all == 0.0) return {0.0, 0.0};
+    for (int d = 0; d < t.devices; ++d) {
+        const double* row = t.row(d);
         const double scale = device_means[static_cast<std::size_t>(d)] / step_all;
         for (int k = 1; k <= window; ++k) {
-            const double expected = (g_mean[static_cast<std::size_t>(k)] - g_mean[static_cast<std::size_t>(k - 1)]) * scale;
+            const auto kk = static_cast<std::size_t>(k);
+            const double expected = (t.g_mean[kk] - t.g_mean[kk - 1]) * scale;
             if (expected != 0.0) relative_steps.push_back((row[k] - row[k - 1]) / expected - 1.0);
         }
     }
-    const double step_up = mid_range_step(up), step_down = mid_range_step(down);
-    std::vector<double> nl_up, nl_down;
-    for (int d = 0; d < devices; ++d) {
-        const auto row = g.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(d) * points);
-        nl_up.push_back(branch_nonlinearity({row, row + p + 1}));
-        nl_down.push_back(branch_nonlinearity({row + p, row + static_cast<std::ptrdiff_t>(points)}));
-    }
+    return {standard_deviation(relative_steps), standard_deviation(device_means) / std::abs(step_all)};
+}
 
-    std::vector<double> pulse_number;
-    for (std::size_t k = 0; k < points; ++k) pulse_number.push_back(static_cast<double>(k));
+// Mean over devices of each branch's nonlinearity: {potentiation, depression}.
+std::pair<double, double> mean_nonlinearity(const PulseTrain& t) {
+    std::vector<double> up, down;
+    for (int d = 0; d < t.devices; ++d) {
+        const double* row = t.row(d);
+        up.push_back(branch_nonlinearity({row, row + t.p + 1}));
+        down.push_back(branch_nonlinearity({row + t.p, row + t.points}));
+    }
+    return {mean(up), mean(down)};
+}
+
+}  // namespace
+
+ExperimentResult run_pulses(const DeviceModel& model, const ExperimentOptions& options) {
+    const int p = pulses_per_branch(model, options.seed);
+    const PulseTrain t = run_train(model, options.devices > 0 ? options.devices : 16, p, options.seed);
+    const std::vector<double> up(t.g_mean.begin(), t.g_mean.begin() + p + 1);
+    const std::vector<double> down(t.g_mean.begin() + p, t.g_mean.end());
+    int states = 0;
+    while (states < p && (up[static_cast<std::size_t>(states)] - up.front()) < 0.98 * (up.back() - up.front())) ++states;
+    const double step_up = mid_range_step(up), step_down = mid_range_step(down);
+    const auto [nl_up, nl_down] = mean_nonlinearity(t);
+    const StepSpread spread = step_spread(t);
+
+    std::vector<double> pulse_number(t.points);
+    for (std::size_t k = 0; k < t.points; ++k) pulse_number[k] = static_cast<double>(k);
     ExperimentResult r{model.name(), "pulses", {}, {}};
     r.curves = {
-        {"pulse_number", pulse_number, {points}, "1", "pulses applied (potentiation first, then depression)"},
-        {"conductance_S", g, {static_cast<std::size_t>(devices), points}, "S", "read conductance, one row per device"},
-        {"mean_conductance_S", g_mean, {points}, "S", "mean over devices"},
+        {"pulse_number", pulse_number, {t.points}, "1", "pulses applied (potentiation first, then depression)"},
+        {"conductance_S", t.g, {static_cast<std::size_t>(t.devices), t.points}, "S", "read conductance, one row per device"},
+        {"mean_conductance_S", t.g_mean, {t.points}, "S", "mean over devices"},
     };
     r.figures = {
         {"pulses_per_branch", static_cast<double>(p), "1", "potentiating (and depressing) pulses applied"},
         {"states", static_cast<double>(states), "1", "pulses to cover 98 % of the potentiation range"},
-        {"nonlinearity_potentiation", mean(nl_up), "1", "max deviation of a device's normalised branch from a line"},
-        {"nonlinearity_depression", mean(nl_down), "1", "max deviation of a device's normalised branch from a line"},
+        {"nonlinearity_potentiation", nl_up, "1", "max deviation of a device's normalised branch from a line"},
+        {"nonlinearity_depression", nl_down, "1", "max deviation of a device's normalised branch from a line"},
         {"asymmetry", step_up + step_down > 0 ? std::abs(step_up - step_down) / (step_up + step_down) : 0.0, "1",
          "difference of mid-range up and down steps over their sum"},
-        {"c2c_sigma", standard_deviation(relative_steps), "1", "cycle-to-cycle step spread, relative to the mean step"},
-        {"d2d_sigma", step_all != 0.0 ? standard_deviation(device_means) / std::abs(step_all) : 0.0, "1",
-         "device-to-device spread of the mean step, relative"},
+        {"c2c_sigma", spread.c2c, "1", "cycle-to-cycle step spread, relative to the mean step"},
+        {"d2d_sigma", spread.d2d, "1", "device-to-device spread of the mean step, relative"},
         {"g_range_S", up.back() - up.front(), "S", "conductance swept by the potentiation branch (mean)"},
     };
     return r;
