@@ -4,6 +4,7 @@
 find_package(Eigen3 3.4 CONFIG REQUIRED)
 find_package(fmt CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
+find_package(tomlplusplus 3 CONFIG REQUIRED)
 find_package(SUNDIALS 6 CONFIG REQUIRED)
 
 # HDF5: libsundials-dev pulls in OpenMPI and the parallel HDF5 build. cimkit writes files from one
