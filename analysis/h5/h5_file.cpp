@@ -216,6 +216,8 @@ std::vector<std::string> Reader::children(const std::string& group_path) const {
     std::vector<std::string> names;
     for (hsize_t i = 0; i < info.nlinks; ++i) {
         const ssize_t size = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        // A corrupt file can fail here; found by the h5_reader fuzz target.
+        check(size >= 0, path_, "cannot read the name of link " + std::to_string(i) + " in '" + group_path + "' (corrupt?)");
         std::string name(static_cast<std::size_t>(size), '\0');
         H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
         names.push_back(name);
