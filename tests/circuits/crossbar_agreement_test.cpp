@@ -30,6 +30,21 @@ Array random_array(const DeviceModel& model, const CrossbarGeometry& g, std::uin
     return a;
 }
 
+// The compact path with ideal wires: column j = sum_i I(V_i, state_ij); `scale_A` gets sum_i |I_ij|.
+std::vector<double> compact_columns(const DeviceModel& model, const CrossbarGeometry& g, const Array& a,
+                                    std::vector<double>* scale_A = nullptr) {
+    std::vector<double> out(g.columns, 0.0);
+    if (scale_A) scale_A->assign(g.columns, 0.0);
+    for (int i = 0; i < g.rows; ++i) {
+        for (int j = 0; j < g.columns; ++j) {
+            const double contribution = model.current_A(a.inputs_V[i], a.states[i * g.columns + j]);
+            out[j] += contribution;
+            if (scale_A) (*scale_A)[j] += std::abs(contribution);
+        }
+    }
+    return out;
+}
+
 CrossbarReadout spice_read(spice::Engine& engine, const Netlist& netlist, const CrossbarGeometry& g) {
     engine.load(spice::NetlistText::from_string(to_spice(netlist), "crossbar"));
     engine.run();
@@ -49,15 +64,11 @@ TEST(CrossbarAgreement, SpiceAndCompactColumnCurrentsAgreeWithinOnePercentForEve
         const auto face = make_device_face(*model);
         const Array a = random_array(*model, g, 11);
         const auto spice = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V), g);
+        std::vector<double> scale_A;
+        const auto compact_A = compact_columns(*model, g, a, &scale_A);
         double worst = 0.0;
         for (int j = 0; j < g.columns; ++j) {
-            double compact_A = 0.0, scale_A = 0.0;
-            for (int i = 0; i < g.rows; ++i) {
-                const double contribution = model->current_A(a.inputs_V[i], a.states[i * g.columns + j]);
-                compact_A += contribution;
-                scale_A += std::abs(contribution);
-            }
-            worst = std::max(worst, std::abs(spice.column_current_A[j] - compact_A) / scale_A);
+            worst = std::max(worst, std::abs(spice.column_current_A[j] - compact_A[j]) / scale_A[j]);
         }
         std::printf("%s (%s face): max relative column-current difference %.3g\n", entry.name.c_str(),
                     face->name().c_str(), worst);
@@ -212,18 +223,11 @@ TEST(CrossbarAgreement, CosimFaceFeedsLiveStatesWithoutReloading) {
     Array a = random_array(*model, g, 13);
     cosim->bind(engine, a.states, g.rows, g.columns);
     engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *cosim, a.states, a.inputs_V)), "cosim"));
-    auto compact = [&] {
-        std::vector<double> out(g.columns, 0.0);
-        for (int i = 0; i < g.rows; ++i) {
-            for (int j = 0; j < g.columns; ++j) out[j] += model->current_A(a.inputs_V[i], a.states[i * g.columns + j]);
-        }
-        return out;
-    };
     for (int pass = 0; pass < 2; ++pass) {
         engine.run();
         const auto plots = engine.plots();
         const auto readout = read_crossbar(plots.back(), g);
-        const auto expected = compact();
+        const auto expected = compact_columns(*model, g, a);
         for (int j = 0; j < g.columns; ++j) EXPECT_NEAR(readout.column_current_A[j], expected[j], 1e-9 * expected[j]) << "pass " << pass;
         Rng rng(99);
         for (auto& s : a.states) model->set_level(s, rng.uniform(), rng);  // new weights, same netlist
@@ -249,11 +253,10 @@ TEST(CrossbarAgreement, TiaReadoutGivesTheColumnCurrentsAsVoltages) {
     engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *face, a.states, a.inputs_V, options)), "tia"));
     engine.run();
     const auto readout = read_crossbar(engine.plots().at(0), g, options);
+    const auto compact_A = compact_columns(*model, g, a);
     for (int j = 0; j < g.columns; ++j) {
-        double compact_A = 0.0;
-        for (int i = 0; i < g.rows; ++i) compact_A += model->current_A(a.inputs_V[i], a.states[i * g.columns + j]);
-        EXPECT_NEAR(readout.column_current_A[j], compact_A, 0.01 * compact_A);
-        EXPECT_LT(readout.column_current_A[j], compact_A) << "the non-ideal virtual ground lowers the current";
+        EXPECT_NEAR(readout.column_current_A[j], compact_A[j], 0.01 * compact_A[j]);
+        EXPECT_LT(readout.column_current_A[j], compact_A[j]) << "the non-ideal virtual ground lowers the current";
         EXPECT_NEAR(readout.column_output_V[j], -readout.column_current_A[j] * 10e3 * 1e4 / (1 + 1e4), 1e-12);
     }
 }
