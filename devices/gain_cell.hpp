@@ -10,7 +10,8 @@
 //   u = (V - v_rest_V)/leak_nonlinearity_V
 // The sinh factor models subthreshold leakage of the write transistor; with leak_nonlinearity_V = inf
 // it is 1 and V(t) = v_rest + (V0 - v_rest) exp(-t/tau) (about 5 ms for silicon write transistors,
-// far longer for oxide semiconductors).
+// far longer for oxide semiconductors), which evolve() applies exactly; the nonlinear law goes
+// through CVODE.
 //
 // Write: the write transistor (on-resistance r_write_ohm) connects the node to the write line for the
 // pulse width: V <- V_w + (V - V_w) exp(-t_p/(r_write C_S)), V_w = v_dd_V for polarity +1 and 0 V for

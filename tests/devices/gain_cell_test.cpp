@@ -71,6 +71,17 @@ TEST(GainCell, RetentionFollowsExponentialLaw) {
     }
 }
 
+// The CVODE path with a nearly linear leak (leak_nonlinearity_V = 1000 V: sinh(u)/u - 1 < 1e-7)
+// against V(t) = V0 exp(-t/tau).
+TEST(GainCell, CvodeLeakPathMatchesTheExponential) {
+    const GainCell cell = quiet({{"leak_nonlinearity_V", "1000", "test"}});
+    Rng rng(3);
+    DeviceState s = cell.make_device(rng);
+    cell.set_level(s, 1.0, rng);
+    cell.evolve(s, 4e-3, rng);
+    EXPECT_NEAR(s.x[GainCell::store_V], 0.9 * std::exp(-4e-3 / 5e-3), 1e-6);
+}
+
 // A sinh-shaped subthreshold leak decays faster than the linear one at large V, same at small V.
 TEST(GainCell, NonlinearLeakIsFasterAtHighVoltage) {
     const GainCell linear = quiet();
