@@ -40,33 +40,28 @@ std::vector<double> compact_with_wires(const DeviceModel& model, const circuits:
 
 }  // namespace
 
-CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
-    circuits::validate_geometry(run.geometry);
-    circuits::CrossbarGeometry g = run.geometry;
-    g.columns = circuits::physical_columns(run.scheme, run.geometry.columns);
-    circuits::validate_geometry(g);
-    const auto face = circuits::make_device_face(model, run.face_variant);
-    CrossbarResult r;
-    r.face = face->name();
-    r.physical_columns = g.columns;
+namespace {
+
+// Random weights in [-1, 1], mapped by the scheme onto programmed devices, and random inputs.
+std::vector<DeviceState> draw_array(const DeviceModel& model, const CrossbarRun& run, int rows, CrossbarResult& r) {
     Rng rng(run.seed);
     for (int k = 0; k < run.geometry.rows * run.geometry.columns; ++k) r.weights.push_back(2.0 * rng.uniform() - 1.0);
     std::vector<DeviceState> states;
-    for (double level : circuits::physical_levels(run.scheme, r.weights, g.rows, run.geometry.columns)) {
+    for (double level : circuits::physical_levels(run.scheme, r.weights, rows, run.geometry.columns)) {
         DeviceState s = model.make_device(rng);
         model.set_level(s, level, rng);
         r.levels.push_back(model.level(s));
         states.push_back(s);
     }
-    for (int i = 0; i < g.rows; ++i) r.inputs_V.push_back(model.read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
+    for (int i = 0; i < rows; ++i) r.inputs_V.push_back(model.read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
+    return states;
+}
 
-    circuits::CrossbarCircuitOptions options;
-    options.access_transistor = run.access_transistor;
-    options.tia_readout = run.tia_readout;
-    options.tia.netlist_dir = CIMKIT_NETLIST_DIR;
-    r.netlist = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, r.inputs_V, options));
+void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometry& g, const std::vector<DeviceState>& states,
+               const circuits::CrossbarCircuitOptions& options, CrossbarResult& r) {
+    r.netlist = circuits::to_spice(circuits::build_crossbar_read(g, face, states, r.inputs_V, options));
     spice::Engine engine;
-    face->bind(engine, states, g.rows, g.columns);
+    face.bind(engine, states, g.rows, g.columns);
     const auto start = std::chrono::steady_clock::now();
     engine.load(spice::NetlistText::from_string(r.netlist, "<crossbar netlist>"));
     engine.run();
@@ -77,7 +72,11 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     r.spice_column_output_V = readout.column_output_V;
     r.read_energy_J = readout.read_energy_J;
     r.read_latency_s = readout.read_latency_s;
+}
 
+// The compact path, and the largest column difference relative to sum_i |I_ij|.
+void run_compact(const DeviceModel& model, const circuits::CrossbarGeometry& g, const std::vector<DeviceState>& states,
+                 CrossbarResult& r) {
     std::vector<double> scale_A;
     r.compact_column_current_A = compact_ideal(model, g, states, r.inputs_V, scale_A);
     const bool wires = g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0;
@@ -86,13 +85,34 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     } else if (wires) {
         r.compact_includes_wires = false;
     }
-    r.spice_output_A = circuits::weight_column_outputs(run.scheme, r.spice_column_current_A, run.geometry.columns);
-    r.compact_output_A = circuits::weight_column_outputs(run.scheme, r.compact_column_current_A, run.geometry.columns);
     for (std::size_t j = 0; j < scale_A.size(); ++j) {
         if (scale_A[j] == 0.0) continue;
         r.max_relative_error = std::max(r.max_relative_error,
                                         std::abs(r.spice_column_current_A[j] - r.compact_column_current_A[j]) / scale_A[j]);
     }
+}
+
+}  // namespace
+
+CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
+    circuits::validate_geometry(run.geometry);
+    circuits::CrossbarGeometry g = run.geometry;
+    g.columns = circuits::physical_columns(run.scheme, run.geometry.columns);
+    circuits::validate_geometry(g);
+    const auto face = circuits::make_device_face(model, run.face_variant);
+    CrossbarResult r;
+    r.face = face->name();
+    r.physical_columns = g.columns;
+    const std::vector<DeviceState> states = draw_array(model, run, g.rows, r);
+
+    circuits::CrossbarCircuitOptions options;
+    options.access_transistor = run.access_transistor;
+    options.tia_readout = run.tia_readout;
+    options.tia.netlist_dir = CIMKIT_NETLIST_DIR;
+    run_spice(*face, g, states, options, r);
+    run_compact(model, g, states, r);
+    r.spice_output_A = circuits::weight_column_outputs(run.scheme, r.spice_column_current_A, run.geometry.columns);
+    r.compact_output_A = circuits::weight_column_outputs(run.scheme, r.compact_column_current_A, run.geometry.columns);
     return r;
 }
 
