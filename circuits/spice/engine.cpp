@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <exception>
 #include <map>
 
@@ -27,7 +28,7 @@ struct Engine::Impl {
     int restarts = 0;
     bool circuit_loaded = false;
     NetlistText netlist;
-    std::vector<std::string> output;
+    std::deque<std::string> output;
     std::vector<std::string> stderr_lines;  // of the current call only
     std::map<std::string, SourceFunction> voltage_sources;
     std::map<std::string, SourceFunction> current_sources;
@@ -44,6 +45,7 @@ struct Engine::Impl {
     void throw_if_fatal(SpiceError::Stage stage);
     void throw_if_error(SpiceError::Stage stage);
     void set_source_path(const std::filesystem::path& directory);
+    void execute_analysis(const std::string& text);
     Vector read_vector(const std::string& plot, const std::string& name, bool is_scale) const;
     Plot read_plot(const std::string& name) const;
 };
@@ -56,7 +58,7 @@ int on_output(char* text, int, void* user) {
     Engine::Impl& impl = self(user);
     std::string line = text ? text : "";
     if (text::starts_with(line, "stderr ")) impl.stderr_lines.push_back(line.substr(7));
-    if (impl.output.size() >= max_output_lines) impl.output.erase(impl.output.begin());
+    if (impl.output.size() >= max_output_lines) impl.output.pop_front();
     impl.output.push_back(std::move(line));
     return 0;
 }
@@ -127,6 +129,22 @@ void Engine::Impl::throw_if_error(SpiceError::Stage stage) {
     throw SpiceError(stage, netlist.origin, where.line, where.line_text, message);
 }
 
+// Runs an analysis command on the loaded circuit and turns what ngspice reported into exceptions.
+void Engine::Impl::execute_analysis(const std::string& text) {
+    if (!circuit_loaded) throw Error("Engine: no circuit is loaded");
+    stderr_lines.clear();
+    callback_error = nullptr;
+    command(text);
+    throw_if_fatal(SpiceError::Stage::run);
+    if (callback_error) std::rethrow_exception(callback_error);
+    for (const auto& line : stderr_lines) {
+        if (text::to_lower(line).find("no job") != std::string::npos) {
+            throw NetlistError(netlist.origin, 0, "", "has no analysis; expected at least one of .op, .dc, .tran, .ac");
+        }
+    }
+    throw_if_error(SpiceError::Stage::run);
+}
+
 void Engine::Impl::set_source_path(const std::filesystem::path& directory) {
     // ngspice resolves a relative .include against the working directory and then `sourcepath`.
     const std::string dir = directory.string();
@@ -186,38 +204,16 @@ void Engine::load(const NetlistText& netlist) {
     m.circuit_loaded = true;
 }
 
-void Engine::run() {
-    Impl& m = *impl_;
-    if (!m.circuit_loaded) throw Error("Engine::run: no circuit is loaded");
-    m.stderr_lines.clear();
-    m.callback_error = nullptr;
-    m.command("run");
-    m.throw_if_fatal(SpiceError::Stage::run);
-    if (m.callback_error) std::rethrow_exception(m.callback_error);
-    for (const auto& line : m.stderr_lines) {
-        if (text::to_lower(line).find("no job") != std::string::npos) {
-            throw NetlistError(m.netlist.origin, 0, "",
-                               "has no analysis; expected at least one of .op, .dc, .tran, .ac");
-        }
-    }
-    m.throw_if_error(SpiceError::Stage::run);
-}
+void Engine::run() { impl_->execute_analysis("run"); }
 
 void Engine::run_analysis(std::string_view analysis) {
-    Impl& m = *impl_;
     const std::string spec = text::trim(analysis);
     const std::string keyword = text::to_lower(text::split(spec, ' ').front());
     const bool known = keyword == "op" || keyword == "dc" || keyword == "tran" || keyword == "ac";
     if (!known || spec.find_first_of(";\n\r") != std::string::npos) {
         throw UsageError("analysis '" + spec + "' is not one of: op, dc ..., tran ..., ac ...");
     }
-    if (!m.circuit_loaded) throw Error("Engine::run_analysis: no circuit is loaded");
-    m.stderr_lines.clear();
-    m.callback_error = nullptr;
-    m.command(spec);
-    m.throw_if_fatal(SpiceError::Stage::run);
-    if (m.callback_error) std::rethrow_exception(m.callback_error);
-    m.throw_if_error(SpiceError::Stage::run);
+    impl_->execute_analysis(spec);
 }
 
 Vector Engine::Impl::read_vector(const std::string& plot, const std::string& name, bool is_scale) const {
@@ -302,7 +298,7 @@ void Engine::clear_external_sources() {
     impl_->current_sources.clear();
 }
 
-const std::vector<std::string>& Engine::output() const { return impl_->output; }
+const std::deque<std::string>& Engine::output() const { return impl_->output; }
 
 int Engine::restart_count() const { return impl_->restarts; }
 

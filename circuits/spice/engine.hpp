@@ -13,6 +13,7 @@
 //
 // Co-simulation: an `EXTERNAL` voltage or current source (`V1 in 0 external`) takes its value at
 // every time point from a C++ function registered under the source's instance name.
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -52,7 +53,7 @@ public:
     void clear_external_sources();
 
     // ngspice's output since the last load, one line per entry, prefixed "stdout " or "stderr ".
-    const std::vector<std::string>& output() const;
+    const std::deque<std::string>& output() const;
     // How many times the library was reloaded after a fatal error.
     int restart_count() const;
 
