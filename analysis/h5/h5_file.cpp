@@ -143,26 +143,30 @@ void File::write(const std::string& dataset_path, const std::vector<std::int64_t
     write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_INT64, values.data(), {values.size()}, units, *this);
 }
 
-void File::set_attribute(const std::string& object_path, const std::string& name, const std::string& value) {
-    Id object(H5Oopen(handle_->file, object_path.c_str(), H5P_DEFAULT), H5Oclose);
-    check(object.valid(), final_path_, "no object '" + object_path + "' for attribute '" + name + "'");
-    Id type = utf8_string_type();
+namespace {
+
+// A scalar attribute of the given type on an object, replacing one of the same name.
+void write_scalar_attribute(hid_t file, const std::filesystem::path& name_of_file, const std::string& object_path,
+                            const std::string& name, hid_t type, const void* data) {
+    Id object(H5Oopen(file, object_path.c_str(), H5P_DEFAULT), H5Oclose);
+    check(object.valid(), name_of_file, "no object '" + object_path + "' for attribute '" + name + "'");
     Id space(H5Screate(H5S_SCALAR), H5Sclose);
     if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
     Id attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    const char* data = value.c_str();
-    check(attribute.valid() && H5Awrite(attribute, type, &data) >= 0, final_path_,
+    check(attribute.valid() && H5Awrite(attribute, type, data) >= 0, name_of_file,
           "cannot write attribute '" + name + "' of '" + object_path + "'");
 }
 
+}  // namespace
+
+void File::set_attribute(const std::string& object_path, const std::string& name, const std::string& value) {
+    Id type = utf8_string_type();
+    const char* data = value.c_str();
+    write_scalar_attribute(handle_->file, final_path_, object_path, name, type, &data);
+}
+
 void File::set_attribute(const std::string& object_path, const std::string& name, double value) {
-    Id object(H5Oopen(handle_->file, object_path.c_str(), H5P_DEFAULT), H5Oclose);
-    check(object.valid(), final_path_, "no object '" + object_path + "' for attribute '" + name + "'");
-    Id space(H5Screate(H5S_SCALAR), H5Sclose);
-    if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
-    Id attribute(H5Acreate2(object, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    check(attribute.valid() && H5Awrite(attribute, H5T_NATIVE_DOUBLE, &value) >= 0, final_path_,
-          "cannot write attribute '" + name + "' of '" + object_path + "'");
+    write_scalar_attribute(handle_->file, final_path_, object_path, name, H5T_NATIVE_DOUBLE, &value);
 }
 
 void File::commit() {
