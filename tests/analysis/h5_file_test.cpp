@@ -2,20 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <fstream>
 
 #include "devices/core/errors.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 namespace cimkit::h5 {
 namespace {
 
-std::filesystem::path scratch(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / ("cimkit_h5_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    return dir / name;
-}
+// One private directory per test process; it is removed when the process ends.
+const cimkit::testing::ScratchDir scratch_dir("cimkit_h5_test");
+
+std::filesystem::path scratch(const std::string& name) { return scratch_dir / name; }
 
 std::size_t files_in(const std::filesystem::path& dir) {
     return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
@@ -48,8 +46,8 @@ TEST(H5File, RoundTripsRealComplexIntegersAndAttributes) {
 }
 
 TEST(H5File, NothingAppearsAtTheFinalPathUntilCommit) {
-    const auto path = scratch("atomic.h5");
-    std::filesystem::remove(path);
+    const cimkit::testing::ScratchDir empty_dir("cimkit_h5_atomic");
+    const auto path = empty_dir / "atomic.h5";
     {
         File file(path);
         file.write("/x", std::vector<double>{1.0}, "V");
