@@ -36,24 +36,26 @@ public:
         netlist.add(Behavioural{Behavioural::Kind::current, "dev_" + tag, row, column,
                                 "v(" + row + "," + column + ")*v(st_" + tag + ")*1e-06"});
     }
-    void bind(spice::Engine& engine, const std::vector<DeviceState>& states, int rows, int columns) const override {
-        for (int i = 0; i < rows; ++i) {
-            for (int j = 0; j < columns; ++j) {
-                const DeviceState* state = &states[static_cast<std::size_t>(i * columns + j)];
-                engine.set_external_voltage("vstate_" + std::to_string(i) + "_" + std::to_string(j),
-                                            [this, state](double) { return 1e6 * model_.conductance_S(*state); });
-            }
-        }
+    void bind_device(spice::Engine& engine, const std::string& tag, const DeviceState* state) const override {
+        engine.set_external_voltage("vstate_" + tag, [this, state](double) { return 1e6 * model_.conductance_S(*state); });
     }
 
 private:
     const DeviceModel& model_;
 };
 
+// A threshold offset dV_T is the same as a gate lowered by dV_T for a level-1 device without body
+// effect, so one model card serves every device.
+double effective_gate_V(const DeviceState& state) {
+    return state.x[MosfetSynapse::gate_V] - state.x[MosfetSynapse::vto_offset_V];
+}
+
+// `cosim`: the gate source is EXTERNAL and reads the live state (bind_device) instead of holding the
+// gate voltage written into the netlist.
 class MosfetFace final : public DeviceFace {
 public:
-    explicit MosfetFace(const MosfetSynapse& model) : model_(model) {}
-    std::string name() const override { return "mosfet_native"; }
+    MosfetFace(const MosfetSynapse& model, bool cosim) : model_(model), cosim_(cosim) {}
+    std::string name() const override { return cosim_ ? "mosfet_cosim" : "mosfet_native"; }
     void add_shared(Netlist& netlist) const override {
         const Parameters& p = model_.parameters();
         // No body effect and negligible junctions, as the compact level-1 law assumes.
@@ -65,16 +67,23 @@ public:
                     const DeviceState& state) const override {
         const Parameters& p = model_.parameters();
         const std::string gate = "g_" + tag;
-        // A threshold offset dV_T is the same as a gate lowered by dV_T for a level-1 device without
-        // body effect, so one model card serves every device.
-        const double gate_V = state.x[MosfetSynapse::gate_V] - state.x[MosfetSynapse::vto_offset_V];
-        netlist.add(Source{Source::Kind::voltage, "gate_" + tag, gate, "0", Dc{gate_V}});
+        const double gate_V = effective_gate_V(state);
+        // No dc value on an EXTERNAL source (a dc value crashed ngspice 39; NGSPICE-NOTES.md).
+        if (cosim_) {
+            netlist.add(Source{Source::Kind::voltage, "gate_" + tag, gate, "0", External{}});
+        } else {
+            netlist.add(Source{Source::Kind::voltage, "gate_" + tag, gate, "0", Dc{gate_V}});
+        }
         netlist.add(Capacitor{"gate_" + tag, gate, "0", p["c_gate_F"], gate_V});
         netlist.add(Mosfet{"dev_" + tag, row, gate, column, column, "nsyn", p["w_m"], p["l_m"]});
+    }
+    void bind_device(spice::Engine& engine, const std::string& tag, const DeviceState* state) const override {
+        if (cosim_) engine.set_external_voltage("vgate_" + tag, [state](double) { return effective_gate_V(*state); });
     }
 
 private:
     const MosfetSynapse& model_;
+    bool cosim_;
 };
 
 class GainCellFace final : public DeviceFace {
@@ -126,13 +135,24 @@ private:
 
 }  // namespace
 
+void DeviceFace::bind(spice::Engine& engine, const std::vector<DeviceState>& states, int rows, int columns) const {
+    for (int i = 0; i < rows; ++i) {
+        for (int j = 0; j < columns; ++j) {
+            const std::size_t k = static_cast<std::size_t>(i) * static_cast<std::size_t>(columns) + static_cast<std::size_t>(j);
+            bind_device(engine, std::to_string(i) + "_" + std::to_string(j), &states[k]);
+        }
+    }
+}
+
 std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant) {
     const auto* cell = dynamic_cast<const GainCell*>(&model);
     const bool ohmic = model.name() == "pcm" || model.name() == "domain_wall";
     if (variant == "transistor" && cell) return std::make_unique<GainCellTransistorFace>(*cell);
+    const auto* mosfet = dynamic_cast<const MosfetSynapse*>(&model);
     if (variant == "cosim" && ohmic) return std::make_unique<CosimFace>(model);
+    if (variant == "cosim" && mosfet) return std::make_unique<MosfetFace>(*mosfet, true);
     if (!variant.empty()) throw UsageError("device '" + model.name() + "' has no '" + variant + "' SPICE face");
-    if (const auto* mosfet = dynamic_cast<const MosfetSynapse*>(&model)) return std::make_unique<MosfetFace>(*mosfet);
+    if (mosfet) return std::make_unique<MosfetFace>(*mosfet, false);
     if (cell) return std::make_unique<GainCellFace>(*cell);
     if (ohmic) return std::make_unique<ResistiveFace>(model);
     throw UsageError("device '" + model.name() + "' has no SPICE face");

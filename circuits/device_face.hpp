@@ -12,6 +12,9 @@
 //                                            supplied by C++ from the live device state at every time
 //                                            point, and a B-source I = v(row, col) v(st_<tag>) 1e-6:
 //                                            states change between runs without reloading the netlist
+//   mosfet_cosim          mosfet              mosfet_native, but the gate source vgate_<tag> is an
+//    (variant "cosim")                        EXTERNAL source carrying the live V_G - dV_T: gate
+//                                            voltages change between runs without reloading
 //   gain_cell_behavioural gain_cell          a B-source with the published cubic read law
 //   gain_cell_transistor  gain_cell          write transistor (off) + storage capacitor C_S charged to
 //                                            V_store + level-1 read transistor (gate = storage node,
@@ -20,7 +23,8 @@
 //
 // When to use which: the resistive and behavioural faces reproduce the compact I-V exactly and are
 // the fast path for large arrays; mosfet_native runs ngspice's own transistor equations (and is
-// checked against the compact law within 1 %).
+// checked against the compact law within 1 %). The cosim faces are for a circuit read many times
+// with changing states (training): the netlist stays loaded and bind_device feeds the states.
 #include <memory>
 #include <string>
 
@@ -39,17 +43,22 @@ public:
     // True when the face stores its state on capacitors that only their initial condition sets (the
     // transient must start from them: `uic`).
     virtual bool needs_initial_conditions() const { return false; }
-    // Faces fed through EXTERNAL sources register their callbacks here. `states` is the crossbar's
-    // row-major rows x columns array (tags "i_j"); it must outlive the runs, and changing it between
-    // runs changes what the next run sees, with no reload.
-    virtual void bind(spice::Engine&, const std::vector<DeviceState>& /*states*/, int /*rows*/, int /*columns*/) const {}
+    // Faces fed through EXTERNAL sources register the callbacks of device `tag` (added by add_device
+    // with the same tag) here, reading `*state` at every solve: `*state` must outlive the engine's
+    // use, and changing it between solves changes what the next solve sees, with no reload. Faces
+    // with no EXTERNAL source do nothing.
+    virtual void bind_device(spice::Engine&, const std::string& /*tag*/, const DeviceState* /*state*/) const {}
+    // bind_device for every device of a crossbar: `states` is its row-major rows x columns array,
+    // tags "i_j" (as build_crossbar_read names them).
+    void bind(spice::Engine& engine, const std::vector<DeviceState>& states, int rows, int columns) const;
     // Adds device `tag` (e.g. "3_4") between `row` and `column` with the given state.
     virtual void add_device(Netlist& netlist, const std::string& tag, const std::string& row,
                             const std::string& column, const DeviceState& state) const = 0;
 };
 
 // The face for a model from the registry: `variant` "" picks the default, "transistor" the gain
-// cell's transistor-level face, "cosim" the EXTERNAL-source face of ohmic devices. Throws UsageError for a model or variant without a face.
+// cell's transistor-level face, "cosim" the EXTERNAL-source face of ohmic devices and of the MOSFET.
+// Throws UsageError for a model or variant without a face.
 std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant = "");
 
 // The read transistor of the transistor-level gain cell (level 1, no body effect).

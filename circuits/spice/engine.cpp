@@ -19,6 +19,18 @@ std::atomic<bool> engine_alive{false};
 // Bounds the captured output of a long run (training issues millions of solves).
 constexpr std::size_t max_output_lines = 20000;
 
+// The trimmed analysis command. UsageError unless its keyword is one of `allowed` (`listed` says
+// which, for the message) and it is one command: ';' or a line break could smuggle in another.
+std::string checked_analysis(std::string_view analysis, const std::vector<std::string>& allowed, const std::string& listed) {
+    const std::string spec = text::trim(analysis);
+    const std::string keyword = text::to_lower(text::split(spec, ' ').front());
+    const bool known = std::find(allowed.begin(), allowed.end(), keyword) != allowed.end();
+    if (!known || spec.find_first_of(";\n\r") != std::string::npos) {
+        throw UsageError("analysis '" + spec + "' is not one of: " + listed);
+    }
+    return spec;
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -46,6 +58,11 @@ struct Engine::Impl {
     void throw_if_error(SpiceError::Stage stage);
     void set_source_path(const std::filesystem::path& directory);
     void execute_analysis(const std::string& text);
+    std::string current_plot() const {
+        const char* name = library->cur_plot();
+        return name ? name : "";
+    }
+    void destroy_plot(const std::string& name) { command("destroy " + name); }
     Vector read_vector(const std::string& plot, const std::string& name, bool is_scale) const;
     Plot read_plot(const std::string& name) const;
 };
@@ -207,13 +224,37 @@ void Engine::load(const NetlistText& netlist) {
 void Engine::run() { impl_->execute_analysis("run"); }
 
 void Engine::run_analysis(std::string_view analysis) {
-    const std::string spec = text::trim(analysis);
-    const std::string keyword = text::to_lower(text::split(spec, ' ').front());
-    const bool known = keyword == "op" || keyword == "dc" || keyword == "tran" || keyword == "ac";
-    if (!known || spec.find_first_of(";\n\r") != std::string::npos) {
-        throw UsageError("analysis '" + spec + "' is not one of: op, dc ..., tran ..., ac ...");
+    impl_->execute_analysis(checked_analysis(analysis, {"op", "dc", "tran", "ac"}, "op, dc ..., tran ..., ac ..."));
+}
+
+std::vector<std::vector<double>> Engine::run_and_read(std::string_view analysis, const std::vector<std::string>& vectors) {
+    Impl& m = *impl_;
+    // op and tran plots are real; ac and dc sweeps are not what a repeated read needs.
+    const std::string spec = checked_analysis(analysis, {"op", "tran"}, "op, tran ...");
+    const std::string before = m.circuit_loaded ? m.current_plot() : "";
+    try {
+        m.execute_analysis(spec);
+    } catch (...) {
+        // A failed solve may still have made a plot; leaving it would slow every later solve. After
+        // a fatal error the library was reloaded and holds no circuit or plot.
+        if (m.circuit_loaded && m.current_plot() != before) m.destroy_plot(m.current_plot());
+        throw;
     }
-    impl_->execute_analysis(spec);
+    const std::string plot = m.current_plot();
+    if (plot == before) throw Error("Engine: '" + spec + "' produced no plot");
+    std::vector<std::vector<double>> out;
+    out.reserve(vectors.size());
+    for (const auto& name : vectors) {
+        std::string full = plot + "." + name;
+        const pvector_info info = m.library->vec_info(full.data());
+        if (!info || !info->v_realdata) {
+            m.destroy_plot(plot);
+            throw Error("Engine: no real vector '" + name + "' in plot '" + plot + "' of '" + spec + "'");
+        }
+        out.emplace_back(info->v_realdata, info->v_realdata + std::max(info->v_length, 0));
+    }
+    m.destroy_plot(plot);
+    return out;
 }
 
 Vector Engine::Impl::read_vector(const std::string& plot, const std::string& name, bool is_scale) const {

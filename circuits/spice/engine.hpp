@@ -42,6 +42,13 @@ public:
     // Runs one analysis given as an ngspice analysis command: "op", "dc v1 0 1 0.1", "tran 1u 1m",
     // "ac dec 10 1 1meg". Anything else is a UsageError.
     void run_analysis(std::string_view analysis);
+    // Runs one analysis ("op" or "tran ...", validated like run_analysis) on the loaded circuit and
+    // returns the named vectors of the plot it produced, as real values, in the order asked
+    // (ngspice names: "in_0" for a node voltage, "vsense_3#branch" for a source current, "time"),
+    // then destroys that plot, so repeated solves of one loaded circuit keep memory and time flat
+    // (a kept plot per solve makes each solve slower; NGSPICE-NOTES.md). The circuit stays loaded.
+    // Throws like run_analysis; cimkit::Error naming the vector and the plot if a vector is missing.
+    std::vector<std::vector<double>> run_and_read(std::string_view analysis, const std::vector<std::string>& vectors);
     // Every plot produced since the last load, oldest first (ngspice's "const" plot excluded).
     std::vector<Plot> plots() const;
     // Frees the loaded circuit and all plots (remcirc, destroy all) so memory stays flat.

@@ -38,6 +38,7 @@ NgspiceLibrary::NgspiceLibrary() : path_(library_path()) {
         bind(handle_, "ngGet_Vec_Info", vec_info, path_);
         bind(handle_, "ngSpice_AllPlots", all_plots, path_);
         bind(handle_, "ngSpice_AllVecs", all_vecs, path_);
+        bind(handle_, "ngSpice_CurPlot", cur_plot, path_);
     } catch (...) {
         dlclose(handle_);
         throw;

@@ -27,6 +27,7 @@ public:
     decltype(&::ngGet_Vec_Info) vec_info = nullptr;
     decltype(&::ngSpice_AllPlots) all_plots = nullptr;
     decltype(&::ngSpice_AllVecs) all_vecs = nullptr;
+    decltype(&::ngSpice_CurPlot) cur_plot = nullptr;
 
 private:
     void* handle_ = nullptr;

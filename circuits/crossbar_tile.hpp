@@ -1,0 +1,57 @@
+#pragma once
+// A read tile: a crossbar sub-circuit meant to stay loaded in ngspice and be read many times (one
+// forward pass per solve), several tiles side by side in one netlist (a layer split over tiles, or
+// several layers). Inputs arrive through EXTERNAL row sources and device states through the face's
+// EXTERNAL sources, so nothing is re-parsed between reads (NGSPICE-NOTES.md: parsing is slow and
+// every ngspice command leaks).
+//
+// Tile `p`, all names prefixed so tiles coexist:
+//   row i:    EXTERNAL source vrow_p_i drives node in_p_i
+//   column j: vsense_p_j holds node col_p_j at 0 V (ideal virtual ground; ideal wires)
+//   device (i, j) between in_p_i and col_p_j, added by the face with tag "p_i_j"
+//
+//   Netlist netlist("layer 0");
+//   face.add_shared(netlist);                        // once per netlist, not per tile
+//   add_read_tile(netlist, "l0t0", 784, 20, face, state_of);
+//   bind_read_tile(engine, "l0t0", 784, 20, face, state_of);
+//   for (int i = 0; i < 784; ++i) engine.set_external_voltage(tile_row_source("l0t0", i), input_of(i));
+//   engine.load(spice::NetlistText::from_string(to_spice(netlist), "layer 0"));
+//   auto currents = engine.run_and_read("op", {tile_column_current_vector("l0t0", 0), ...});
+#include <functional>
+#include <string>
+
+#include "circuits/device_face.hpp"
+#include "circuits/netlist.hpp"
+#include "circuits/spice/engine.hpp"
+
+namespace cimkit::circuits {
+
+using TileStates = std::function<const DeviceState&(int row, int column)>;
+
+// Adds tile `prefix` ([a-z][a-z0-9]*, at most 16 characters, e.g. "l0t1"): `rows` row lines, each
+// driven by the EXTERNAL voltage source tile_row_source(prefix, i); `columns` column lines, each held
+// at 0 V by a sense source; device (i, j) = face.add_device(netlist, "<prefix>_<i>_<j>", row node,
+// column node, state(i, j)). The caller adds face.add_shared(netlist) once per netlist, however many
+// tiles share it. No analysis card: analyses come from Engine::run_and_read. The column currents are
+// `.save`d: once a netlist has any .save, ngspice keeps only saved vectors, which keeps each solve's
+// plot small; a caller that reads other vectors must .save them too.
+// Throws ParameterError for a bad prefix or size (sizes as validate_geometry), NetlistError when a
+// name is already in the netlist (the same prefix twice).
+void add_read_tile(Netlist& netlist, const std::string& prefix, int rows, int columns, const DeviceFace& face,
+                   const TileStates& state);
+
+// Registers the EXTERNAL sources of the tile's devices (face.bind_device with the tags and the state
+// references add_read_tile used; they must outlive the engine's use). Row sources are NOT bound
+// here: the caller registers tile_row_source(prefix, i) with Engine::set_external_voltage.
+void bind_read_tile(spice::Engine& engine, const std::string& prefix, int rows, int columns, const DeviceFace& face,
+                    const TileStates& state);
+
+// Instance name of row i's source, for Engine::set_external_voltage: "vrow_<prefix>_<i>".
+std::string tile_row_source(const std::string& prefix, int row);
+// ngspice vector name of column j's current, for Engine::run_and_read: "vsense_<prefix>_<j>#branch".
+// Its value is the current flowing INTO the column from its devices, in A (positive for positive row
+// voltages and positive conductance): ngspice's branch current of vsense flows from its + terminal
+// (the column node) through the source to ground.
+std::string tile_column_current_vector(const std::string& prefix, int column);
+
+}  // namespace cimkit::circuits
