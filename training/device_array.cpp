@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
+#include <tuple>
 #include <memory>
 #include <sstream>
 #include <utility>
@@ -124,6 +126,7 @@ void validate(const DeviceArrayOptions& options) {
     require_at_least_one("program_verify_iterations", options.program_verify_iterations);
     require_positive("program_tolerance", options.program_tolerance);
     require_at_least_one("calibration_samples", options.calibration_samples);
+    require_positive("read_time_s", options.read_time_s);
 }
 
 DeviceCalibration calibrate_device(const DeviceModel& model, int samples, Rng& rng) {
@@ -163,6 +166,7 @@ DeviceArray::DeviceArray(const DeviceModel& model, const DeviceCalibration& cali
       depress_floor_level_(0.5 * calibration.dg_potentiate_S / calibration.g_range_S()),
       potentiate_pulse_(model.nominal_pulse(+1)),
       depress_pulse_(model.nominal_pulse(-1)),
+      base_rng_(rng),
       device_rng_(rng.stream(0)),
       program_rng_(rng.stream(1)),
       update_rng_(rng.stream(2)),
@@ -285,17 +289,35 @@ Eigen::VectorXf DeviceArray::multiply(const Eigen::VectorXf& x) const {
     counters_.clipped_inputs += drive_voltages(x, options_.x_max, s.volts);
     s.plus_A.setZero(rows_);
     s.minus_A.setZero(rows_);
+    double power_W = 0.0;
     for (int j = 0; j < cols_; ++j) {
         const double v = s.volts(j);
         if (v == 0.0 && calibration_.zero_current_at_zero_bias) continue;
         const DeviceState* plus = &plus_[index(0, j)];
         const DeviceState* minus = &minus_[index(0, j)];
+        double line_A = 0.0;
         for (int i = 0; i < rows_; ++i) {
-            s.plus_A(i) += line_current_A(v, plus[i]);
-            s.minus_A(i) += line_current_A(v, minus[i]);
+            const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
+            s.plus_A(i) += plus_A;
+            s.minus_A(i) += minus_A;
+            line_A += plus_A + minus_A;
         }
+        power_W += v * line_A;
     }
-    return ((s.plus_A - s.minus_A) * read_scale(options_.x_max)).cast<float>();
+    counters_.read_energy_J += power_W * options_.read_time_s;
+    return forward_output(s.plus_A - s.minus_A);
+}
+
+Eigen::VectorXd DeviceArray::forward_drive_V(const Eigen::VectorXf& x) const {
+    assert(x.size() == cols_);
+    Eigen::VectorXd volts;
+    counters_.clipped_inputs += drive_voltages(x, options_.x_max, volts);
+    return volts;
+}
+
+Eigen::VectorXf DeviceArray::forward_output(const Eigen::VectorXd& net_current_A) const {
+    assert(net_current_A.size() == rows_);
+    return (net_current_A * read_scale(options_.x_max)).cast<float>();
 }
 
 // The output lines are driven with d, each input line sums its column of devices.
@@ -308,6 +330,7 @@ Eigen::VectorXf DeviceArray::multiply_transposed(const Eigen::VectorXf& d) const
     s.plus_A.setZero(cols_);
     s.minus_A.setZero(cols_);
     const bool skip_zero = calibration_.zero_current_at_zero_bias;
+    double power_W = 0.0;
     for (int j = 0; j < cols_; ++j) {
         const DeviceState* plus = &plus_[index(0, j)];
         const DeviceState* minus = &minus_[index(0, j)];
@@ -315,12 +338,15 @@ Eigen::VectorXf DeviceArray::multiply_transposed(const Eigen::VectorXf& d) const
         for (int i = 0; i < rows_; ++i) {
             const double v = s.volts(i);
             if (v == 0.0 && skip_zero) continue;
-            sum_plus += line_current_A(v, plus[i]);
-            sum_minus += line_current_A(v, minus[i]);
+            const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
+            sum_plus += plus_A;
+            sum_minus += minus_A;
+            power_W += v * (plus_A + minus_A);
         }
         s.plus_A(j) = sum_plus;
         s.minus_A(j) = sum_minus;
     }
+    counters_.read_energy_J += power_W * options_.read_time_s;
     return ((s.plus_A - s.minus_A) * read_scale(d_max)).cast<float>();
 }
 
@@ -359,17 +385,30 @@ const DeviceState& DeviceArray::device(int row, int col, PairSide side) const {
 
 void DeviceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) {
     assert(x.size() == cols_ && delta.size() == rows_);
+    const double lr = learning_rate;
+    const auto dw = [&](int i, int j) { return -lr * static_cast<double>(delta(i)) * static_cast<double>(x(j)); };
     switch (options_.update_mode) {
-        case UpdateMode::exact: update_exact(x, delta, learning_rate); return;
-        case UpdateMode::pulse: update_pulse(x, delta, learning_rate); return;
-        case UpdateMode::stochastic: update_stochastic(x, delta, learning_rate); return;
+        case UpdateMode::exact: update_exact(dw); return;
+        case UpdateMode::pulse: update_pulse(dw); return;
+        case UpdateMode::stochastic: update_stochastic(x, delta, lr); return;
     }
 }
 
-void DeviceArray::update_exact(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr) {
+void DeviceArray::apply_weight_changes(const Eigen::MatrixXf& dw) {
+    assert(dw.rows() == rows_ && dw.cols() == cols_);
+    const auto change = [&](int i, int j) { return static_cast<double>(dw(i, j)); };
+    switch (options_.update_mode) {
+        case UpdateMode::exact: update_exact(change); return;
+        case UpdateMode::pulse: update_pulse(change); return;
+        case UpdateMode::stochastic: fail("update_mode = stochastic draws its own pulse trains; it cannot apply a given dW");
+    }
+}
+
+template <typename WeightChange>
+void DeviceArray::update_exact(const WeightChange& weight_change) {
     for (int j = 0; j < cols_; ++j) {
         for (int i = 0; i < rows_; ++i) {
-            const double dw = -lr * static_cast<double>(delta(i)) * static_cast<double>(x(j));
+            const double dw = weight_change(i, j);
             if (dw == 0.0) continue;
             const std::size_t k = index(i, j);
             program_pair(k, pair_weight(k) + dw);
@@ -377,12 +416,12 @@ void DeviceArray::update_exact(const Eigen::VectorXf& x, const Eigen::VectorXf& 
     }
 }
 
-void DeviceArray::update_pulse(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr) {
+template <typename WeightChange>
+void DeviceArray::update_pulse(const WeightChange& weight_change) {
     const int cap = options_.max_pulses_per_update;
     for (int j = 0; j < cols_; ++j) {
-        if (x(j) == 0.0f) continue;
         for (int i = 0; i < rows_; ++i) {
-            const double dw = -lr * static_cast<double>(delta(i)) * static_cast<double>(x(j));
+            const double dw = weight_change(i, j);
             const double pulses = std::abs(dw) / dw_pulse_;
             if (!(pulses >= 0.5)) continue;  // rounds to 0 (or is NaN)
             int count = cap;
@@ -487,6 +526,60 @@ void DeviceArray::evolve(double dt_s, Rng& rng) {
 }
 
 void DeviceArray::evolve(double dt_s) { evolve(dt_s, evolve_rng_); }
+
+// ---- epochs, activity, checkpoints ----
+
+void DeviceArray::start_epoch(int epoch) {
+    const auto e = static_cast<std::uint64_t>(epoch);
+    program_rng_ = base_rng_.stream(1).stream(e);
+    update_rng_ = base_rng_.stream(2).stream(e);
+    evolve_rng_ = base_rng_.stream(3).stream(e);
+}
+
+ArrayActivity DeviceArray::activity() const {
+    return {counters_.update_pulses, counters_.read_energy_J, std::numeric_limits<double>::quiet_NaN()};
+}
+
+std::map<std::string, Eigen::MatrixXd> DeviceArray::conductances_S() const {
+    return {{"plus", conductances_S(PairSide::plus)}, {"minus", conductances_S(PairSide::minus)}};
+}
+
+namespace {
+
+constexpr std::size_t state_size = std::tuple_size<decltype(DeviceState::x)>::value;
+
+std::vector<double> flatten(const std::vector<DeviceState>& devices) {
+    std::vector<double> out;
+    out.reserve(devices.size() * state_size);
+    for (const DeviceState& d : devices) out.insert(out.end(), d.x.begin(), d.x.end());
+    return out;
+}
+
+void unflatten(const std::vector<double>& values, std::vector<DeviceState>& devices) {
+    for (std::size_t k = 0; k < devices.size(); ++k) {
+        std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(k * state_size), state_size, devices[k].x.begin());
+    }
+}
+
+}  // namespace
+
+ArrayCheckpoint DeviceArray::checkpoint() const {
+    const DeviceArrayCounters& c = counters_;
+    return {{"plus", flatten(plus_)},
+            {"minus", flatten(minus_)},
+            {"counters", {static_cast<double>(c.update_pulses), static_cast<double>(c.refreshes), static_cast<double>(c.clipped_inputs),
+                          static_cast<double>(c.clipped_weights), static_cast<double>(c.capped_updates),
+                          static_cast<double>(c.programming_writes), c.read_energy_J}}};
+}
+
+void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {
+    const std::size_t values = plus_.size() * state_size;
+    unflatten(checkpoint_block(checkpoint, "plus", values), plus_);
+    unflatten(checkpoint_block(checkpoint, "minus", values), minus_);
+    const auto& c = checkpoint_block(checkpoint, "counters", 7);
+    const auto count = [](double v) { return static_cast<std::uint64_t>(v); };
+    counters_ = {count(c[0]), count(c[1]), count(c[2]), count(c[3]), count(c[4]), count(c[5]), c[6]};
+}
 
 ArrayFactory make_device_array_factory(const DeviceModel& model, DeviceArrayOptions options, std::uint64_t seed) {
     validate(options);

@@ -126,6 +126,7 @@ struct DeviceArrayOptions {
     int program_verify_iterations = 3;  // >= 1: writes per program-and-verify
     double program_tolerance = 1e-4;  // > 0: verify tolerance, fraction of G_high - G_low
     int calibration_samples = 1024;   // >= 1: devices averaged by calibrate_device
+    double read_time_s = 10e-9;       // > 0: how long a read holds its voltages (read energy)
 };
 
 // Throws ParameterError naming the field, its value and the rule.
@@ -160,6 +161,7 @@ struct DeviceArrayCounters {
     std::uint64_t clipped_weights = 0;     // programming targets cut to the representable range
     std::uint64_t capped_updates = 0;      // pulse-mode updates cut to max_pulses_per_update
     std::uint64_t programming_writes = 0;  // set_level calls (initial weights, exact updates, refresh)
+    double read_energy_J = 0.0;  // sum over reads of read_time_s sum_j V_j (line j's current)
 };
 
 enum class PairSide { plus, minus };
@@ -180,9 +182,32 @@ public:
     void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) override;
     Eigen::MatrixXf weights() const override;  // (1) from conductance_S of every pair
 
+    // W <- W + dw (m x n) by the array's update mode (exact or pulse; a stochastic array refuses
+    // with ParameterError): the update an external circuit computed (the spice engine's update
+    // circuit), delivered to the devices as apply_outer_product would deliver -lr delta x^T.
+    void apply_weight_changes(const Eigen::MatrixXf& dw);
+
     // Drift and leakage of every device over dt_s seconds (no pulse).
     void evolve(double dt_s, Rng& rng);
-    void evolve(double dt_s);  // with the array's own evolve stream
+    void evolve(double dt_s) override;  // with the array's own evolve stream
+    // Re-derives the programming, update and evolve streams from (construction seed, epoch).
+    void start_epoch(int epoch) override;
+    ArrayActivity activity() const override;  // update energy NaN: the compact engine has no update circuit
+    std::map<std::string, Eigen::MatrixXd> conductances_S() const override;  // "plus", "minus"
+    // "plus", "minus" (8 doubles per device, column-major), "counters".
+    ArrayCheckpoint checkpoint() const override;
+    void restore(const ArrayCheckpoint& checkpoint) override;
+
+    // The forward read split in two, for an engine that sums the line currents itself (ngspice):
+    // the input line voltages (counting clipped inputs) and the outputs (2) from the summed output
+    // line currents I+_i - I-_i. read_energy_J is the caller's to add (add_read_energy).
+    Eigen::VectorXd forward_drive_V(const Eigen::VectorXf& x) const;
+    Eigen::VectorXf forward_output(const Eigen::VectorXd& net_current_A) const;
+    void add_read_energy(double energy_J) const { counters_.read_energy_J += energy_J; }
+    // The devices in storage order (column-major, k = i + m j); addresses are stable for the
+    // array's life, so a circuit may read them live.
+    const std::vector<DeviceState>& states(PairSide side) const { return side == PairSide::plus ? plus_ : minus_; }
+    const DeviceModel& model() const { return model_; }
 
     int rows() const { return rows_; }
     int cols() const { return cols_; }
@@ -205,8 +230,10 @@ private:
     void program_pair(std::size_t k, double w);
     void program_device(DeviceState& device, double g_target_S);
     double clip_weight(double w, double limit);
-    void update_exact(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr);
-    void update_pulse(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr);
+    template <typename WeightChange>
+    void update_exact(const WeightChange& dw);
+    template <typename WeightChange>
+    void update_pulse(const WeightChange& dw);
     void update_stochastic(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr);
     void pulse_pair(std::size_t k, int direction, int count);
     double saturation_level(const DeviceState& device) const;
@@ -224,6 +251,7 @@ private:
     double depress_floor_level_;   // bidirectional: depress the held device only above this level
     Pulse potentiate_pulse_, depress_pulse_;
     std::vector<DeviceState> plus_, minus_;  // column-major m x n, Eigen's order: k = i + m j
+    Rng base_rng_;  // the construction seed, from which start_epoch derives the streams
     Rng device_rng_, program_rng_, update_rng_, evolve_rng_;
     mutable DeviceArrayCounters counters_;  // reads count clipped inputs
     struct ReadScratch {

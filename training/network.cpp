@@ -65,6 +65,33 @@ void Network::add_to_bias(int layer, const Eigen::VectorXf& delta_bias) {
     layers_.at(layer).bias += delta_bias;
 }
 
+void Network::set_bias(int layer, const Eigen::VectorXf& bias) {
+    if (bias.size() != layers_.at(layer).bias.size()) {
+        throw ParameterError("network: layer " + std::to_string(layer) + " bias has " + std::to_string(layers_.at(layer).bias.size()) +
+                             " entries, not " + std::to_string(bias.size()));
+    }
+    layers_.at(layer).bias = bias;
+}
+
+void Network::evolve(double dt_s) {
+    for (auto& layer : layers_) layer.array->evolve(dt_s);
+}
+
+void Network::start_epoch(int epoch) {
+    for (auto& layer : layers_) layer.array->start_epoch(epoch);
+}
+
+ArrayActivity Network::activity() const {
+    ArrayActivity total;
+    for (const auto& layer : layers_) {
+        const ArrayActivity a = layer.array->activity();
+        total.update_pulses += a.update_pulses;
+        total.read_energy_J += a.read_energy_J;
+        total.update_energy_J += a.update_energy_J;
+    }
+    return total;
+}
+
 std::vector<Eigen::MatrixXf> Network::weights() const {
     std::vector<Eigen::MatrixXf> all;
     for (const auto& layer : layers_) all.push_back(layer.array->weights());

@@ -59,8 +59,14 @@ public:
     WeightArray& array(int layer) { return *layers_.at(layer).array; }
     const Eigen::VectorXf& bias(int layer) const { return layers_.at(layer).bias; }
     void add_to_bias(int layer, const Eigen::VectorXf& delta_bias);
+    void set_bias(int layer, const Eigen::VectorXf& bias);  // size checked (ParameterError)
 
     std::vector<Eigen::MatrixXf> weights() const;  // effective W_l of every layer, from its array
+
+    // Every layer's array: simulated time passes (drift, leakage), or a new epoch starts (streams).
+    void evolve(double dt_s);
+    void start_epoch(int epoch);
+    ArrayActivity activity() const;  // summed over layers
 
 private:
     struct Layer {

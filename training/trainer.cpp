@@ -1,6 +1,7 @@
 #include "training/trainer.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -25,6 +26,10 @@ void validate(const TrainingConfig& config) {
     if (!(std::isfinite(config.learning_rate) && config.learning_rate > 0.0f)) {
         throw ParameterError("training: learning_rate = " + std::to_string(config.learning_rate) + " must be finite and > 0");
     }
+    if (!(std::isfinite(config.sample_period_s) && config.sample_period_s >= 0.0)) {
+        throw ParameterError("training: sample_period_s = " + std::to_string(config.sample_period_s) + " s must be finite and >= 0");
+    }
+    if (config.evolve_every < 1) throw ParameterError("training: evolve_every = " + std::to_string(config.evolve_every) + " must be >= 1");
 }
 
 StepResult train_step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate) {
@@ -60,30 +65,76 @@ double accuracy(const Network& network, const Dataset& data) {
     return static_cast<double>(correct) / static_cast<double>(data.size());
 }
 
-EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& test, int epoch, const TrainingConfig& config) {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& test, int epoch, const TrainingConfig& config,
+                         RunClock& clock, const TrainingHooks& hooks) {
+    const auto started = std::chrono::steady_clock::now();
+    network.start_epoch(epoch);
     Rng rng = Rng(config.seed).stream(static_cast<std::uint64_t>(epoch));
     double loss_sum = 0.0;
-    std::size_t correct = 0;
-    for (const std::size_t i : shuffled_order(train.size(), rng)) {
+    std::size_t correct = 0, done = 0;
+    const std::vector<std::size_t> order = shuffled_order(train.size(), rng);
+    for (const std::size_t i : order) {
+        if (hooks.stop && hooks.stop->load()) throw Interrupted();
         const StepResult step = train_step(network, sample_features(train, i), train.y[i], config.learning_rate);
         loss_sum += step.loss;
         correct += step.correct;
+        ++done;
+        if (config.sample_period_s > 0.0 && done % static_cast<std::size_t>(config.evolve_every) == 0) {
+            network.evolve(config.evolve_every * config.sample_period_s);
+        }
+        if (hooks.on_progress && hooks.progress_every > 0 && (done % hooks.progress_every == 0 || done == order.size())) {
+            const double elapsed_s = seconds_since(started);
+            hooks.on_progress({epoch, done, order.size(), static_cast<double>(correct) / static_cast<double>(done),
+                               elapsed_s > 0.0 ? static_cast<double>(done) / elapsed_s : 0.0});
+        }
     }
+    // Samples after the last whole evolve_every group still took their time.
+    const std::size_t leftover = done % static_cast<std::size_t>(config.evolve_every);
+    if (config.sample_period_s > 0.0 && leftover > 0) network.evolve(static_cast<double>(leftover) * config.sample_period_s);
+    clock.simulated_time_s += static_cast<double>(done) * config.sample_period_s;
+
+    EpochMetrics m;
     const auto n = static_cast<double>(train.size());
-    return {epoch, n > 0 ? correct / n : 0.0, accuracy(network, test), n > 0 ? loss_sum / n : 0.0};
+    m.epoch = epoch;
+    m.train_accuracy = n > 0 ? correct / n : 0.0;
+    m.test_accuracy = accuracy(network, test);
+    m.loss = n > 0 ? loss_sum / n : 0.0;
+    const ArrayActivity activity = network.activity();
+    m.update_pulses = activity.update_pulses;
+    m.energy_read_J = activity.read_energy_J;
+    m.energy_update_J = activity.update_energy_J;
+    clock.wall_time_s += seconds_since(started);
+    m.simulated_time_s = clock.simulated_time_s;
+    m.wall_time_s = clock.wall_time_s;
+    return m;
 }
 
+}  // namespace
+
 std::vector<EpochMetrics> train(Network& network, const Dataset& train, const Dataset& test, const TrainingConfig& config,
-                                const std::function<void(const EpochMetrics&)>& on_epoch) {
+                                int first_epoch, RunClock clock, const TrainingHooks& hooks) {
     validate(config);
     check_matches(network, train);
     check_matches(network, test);
     std::vector<EpochMetrics> history;
-    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
-        history.push_back(train_epoch(network, train, test, epoch, config));
-        if (on_epoch) on_epoch(history.back());
+    for (int epoch = first_epoch; epoch <= config.epochs; ++epoch) {
+        history.push_back(train_epoch(network, train, test, epoch, config, clock, hooks));
+        if (hooks.on_epoch) hooks.on_epoch(history.back(), clock);
     }
     return history;
+}
+
+std::vector<EpochMetrics> train(Network& network, const Dataset& train, const Dataset& test, const TrainingConfig& config,
+                                const std::function<void(const EpochMetrics&)>& on_epoch) {
+    TrainingHooks hooks;
+    if (on_epoch) hooks.on_epoch = [&](const EpochMetrics& m, const RunClock&) { on_epoch(m); };
+    return cimkit::training::train(network, train, test, config, 1, RunClock{}, hooks);
 }
 
 }  // namespace cimkit::training

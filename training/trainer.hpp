@@ -7,14 +7,19 @@
 // Epoch e's order depends only on (seed, e), not on earlier epochs, so a run resumed at epoch e
 // draws the same orders as an uninterrupted one.
 //
+// Before each epoch every array's random streams are re-derived from (seed, epoch)
+// (Network::start_epoch), so a run resumed at an epoch boundary continues bit-identically.
+//
 // Metrics per epoch (EpochMetrics):
 //   train_accuracy  running accuracy over the epoch: each sample's prediction is taken from the
 //                   forward pass of its own training step, before its update (no extra reads of the
 //                   array; it lags a clean post-epoch evaluation slightly)
 //   test_accuracy   fraction of the test set classified correctly after the epoch
 //   loss            mean training loss over the epoch's steps, each taken before its update
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <vector>
 
 #include <Eigen/Core>
@@ -29,16 +34,55 @@ struct TrainingConfig {
     int epochs = 1;              // >= 1
     float learning_rate = 0.01f;  // > 0, finite
     std::uint64_t seed = 0;      // shuffling
+    // Simulated time: each training sample takes sample_period_s (>= 0) of hardware time, and every
+    // evolve_every (>= 1) samples the arrays evolve over evolve_every * sample_period_s, so drift
+    // and leakage act between updates. 0 s: time stands still. Evaluation takes no simulated time.
+    double sample_period_s = 0.0;
+    int evolve_every = 1;
 };
 
 // Throws ParameterError naming the field, its value and the rule.
 void validate(const TrainingConfig& config);
 
+// Metrics of one epoch. The counters and clocks are cumulative from the start of the run (across a
+// resume), read at the end of the epoch.
 struct EpochMetrics {
     int epoch = 0;  // 1-based
     double train_accuracy = 0.0;
     double test_accuracy = 0.0;
     double loss = 0.0;
+    std::uint64_t update_pulses = 0;
+    double energy_read_J = 0.0;
+    double energy_update_J = 0.0;  // NaN when the engine does not model the update circuit
+    double simulated_time_s = 0.0;
+    double wall_time_s = 0.0;
+};
+
+// Where a run stands at an epoch boundary: what a checkpoint restores.
+struct RunClock {
+    double simulated_time_s = 0.0;
+    double wall_time_s = 0.0;
+};
+
+struct Progress {
+    int epoch = 0;
+    std::size_t done = 0, total = 0;  // samples of this epoch
+    double running_accuracy = 0.0;    // over the samples done so far
+    double samples_per_s = 0.0;       // this epoch, wall clock
+};
+
+// Thrown between two samples when TrainingHooks::stop is set (a signal): the epoch is abandoned,
+// the last completed epoch stands.
+class Interrupted : public std::runtime_error {
+public:
+    Interrupted() : std::runtime_error("training interrupted") {}
+};
+
+struct TrainingHooks {
+    std::function<void(const Progress&)> on_progress;  // every progress_every samples (0: never)
+    std::size_t progress_every = 0;
+    std::function<void(const EpochMetrics&, const RunClock&)> on_epoch;  // after each epoch: log, checkpoint
+    const std::atomic<bool>* stop = nullptr;
 };
 
 struct StepResult {
@@ -59,10 +103,13 @@ std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng);
 // Fraction of `data` that `network` classifies correctly (0 for an empty set).
 double accuracy(const Network& network, const Dataset& data);
 
-EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& test, int epoch, const TrainingConfig& config);
+// Runs epochs first_epoch .. config.epochs, continuing from `clock` (a fresh run: epoch 1, zero
+// clock; a resumed run: the checkpoint's). Throws ParameterError if the datasets do not match the
+// network's inputs and outputs, Interrupted when hooks.stop is set.
+std::vector<EpochMetrics> train(Network& network, const Dataset& train, const Dataset& test, const TrainingConfig& config,
+                                int first_epoch, RunClock clock, const TrainingHooks& hooks);
 
-// Runs config.epochs epochs; calls on_epoch (if set) after each, e.g. for progress or a checkpoint.
-// Throws ParameterError if the datasets do not match the network's inputs and outputs.
+// All epochs from the start; on_epoch (if set) after each.
 std::vector<EpochMetrics> train(Network& network, const Dataset& train, const Dataset& test, const TrainingConfig& config,
                                 const std::function<void(const EpochMetrics&)>& on_epoch = {});
 

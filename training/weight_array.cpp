@@ -3,6 +3,8 @@
 #include <cassert>
 #include <utility>
 
+#include "devices/core/errors.hpp"
+
 namespace cimkit::training {
 
 IdealArray::IdealArray(Eigen::MatrixXf weights) : weights_(std::move(weights)) {}
@@ -23,6 +25,25 @@ void IdealArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::Vect
     assert(x.size() == weights_.cols() && delta.size() == weights_.rows());
     const Eigen::VectorXf scaled_delta = learning_rate * delta;
     for (Eigen::Index j = 0; j < weights_.cols(); ++j) weights_.col(j) -= scaled_delta * x(j);
+}
+
+ArrayCheckpoint IdealArray::checkpoint() const {
+    return {{"weights", std::vector<double>(weights_.data(), weights_.data() + weights_.size())}};
+}
+
+void IdealArray::restore(const ArrayCheckpoint& checkpoint) {
+    const auto& w = checkpoint_block(checkpoint, "weights", static_cast<std::size_t>(weights_.size()));
+    for (Eigen::Index k = 0; k < weights_.size(); ++k) weights_.data()[k] = static_cast<float>(w[static_cast<std::size_t>(k)]);
+}
+
+const std::vector<double>& checkpoint_block(const ArrayCheckpoint& checkpoint, const std::string& name, std::size_t size) {
+    const auto it = checkpoint.find(name);
+    if (it == checkpoint.end()) throw ParameterError("checkpoint: block '" + name + "' is missing");
+    if (it->second.size() != size) {
+        throw ParameterError("checkpoint: block '" + name + "' has " + std::to_string(it->second.size()) + " values, expected " +
+                             std::to_string(size));
+    }
+    return it->second;
 }
 
 std::unique_ptr<WeightArray> make_ideal_array(int /*layer*/, const Eigen::MatrixXf& initial_weights) {

@@ -14,12 +14,27 @@
 // ngspice crossbars) implement the same interface: a read becomes a matrix-vector product through
 // the devices, an update an outer product delivered as write pulses, and weights() reports the
 // weights the devices effectively hold (for logs and checks; it need not be cheap).
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <Eigen/Core>
 
 namespace cimkit::training {
+
+// What an array has done since it was built (carried through checkpoints).
+struct ArrayActivity {
+    std::uint64_t update_pulses = 0;  // write pulses delivered to devices
+    double read_energy_J = 0.0;       // energy the read drivers delivered (forward and backward reads)
+    double update_energy_J = 0.0;     // energy of the update circuit; NaN where the engine does not model it
+};
+
+// Everything an array needs to continue bit-identically after a restart, as named blocks of doubles
+// (device states, float weights, counters); written to and read from the run file's checkpoint.
+using ArrayCheckpoint = std::map<std::string, std::vector<double>>;
 
 class WeightArray {
 public:
@@ -29,7 +44,22 @@ public:
     // W <- W - learning_rate * delta x^T; delta has size m, x size n.
     virtual void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) = 0;
     virtual Eigen::MatrixXf weights() const = 0;  // effective W, m x n
+
+    virtual ArrayActivity activity() const { return {}; }
+    // Lets dt_s of simulated time pass with no read or write (drift, leakage). Float weights stay.
+    virtual void evolve(double /*dt_s*/) {}
+    // Called before each epoch (1-based). Arrays with random streams re-derive them from the epoch,
+    // so a run resumed at an epoch boundary draws exactly the numbers an uninterrupted one draws.
+    virtual void start_epoch(int /*epoch*/) {}
+    // Device conductances by name ("plus", "minus"), m x n, in S; empty for float weights.
+    virtual std::map<std::string, Eigen::MatrixXd> conductances_S() const { return {}; }
+    virtual ArrayCheckpoint checkpoint() const = 0;
+    // Throws ParameterError naming the block when a block is missing or has the wrong size.
+    virtual void restore(const ArrayCheckpoint& checkpoint) = 0;
 };
+
+// The block `name` of `checkpoint`, which must hold exactly `size` values (ParameterError otherwise).
+const std::vector<double>& checkpoint_block(const ArrayCheckpoint& checkpoint, const std::string& name, std::size_t size);
 
 // Float weights, updated exactly: w_ij <- w_ij - (learning_rate * delta_i) * x_j, each product and
 // difference rounded once in float, in that order (a test relies on this bit for bit).
@@ -41,6 +71,8 @@ public:
     Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override;
     void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) override;
     Eigen::MatrixXf weights() const override { return weights_; }
+    ArrayCheckpoint checkpoint() const override;  // "weights": m x n, column-major, float values as doubles
+    void restore(const ArrayCheckpoint& checkpoint) override;
 
 private:
     Eigen::MatrixXf weights_;

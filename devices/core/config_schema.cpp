@@ -77,8 +77,11 @@ ConfigValues resolve_config(const std::vector<ConfigKey>& schema, const std::vec
                 values.texts_[key.name] = s.value;
                 break;
             case ConfigKey::Type::integer_list: {
+                // "8,3", "[8, 3]" (as typed in --set) or "" / "[]" (no elements).
+                std::string items = text::trim(s.value);
+                if (items.size() >= 2 && items.front() == '[' && items.back() == ']') items = text::trim(items.substr(1, items.size() - 2));
                 std::vector<long> list;
-                for (const auto& item : text::split(s.value, ',')) {
+                for (const auto& item : items.empty() ? std::vector<std::string>{} : text::split(items, ',')) {
                     long v = 0;
                     if (!parse_long(item, v)) refuse(s, "is not a list of whole numbers");
                     if (!key.range.contains(static_cast<double>(v))) refuse(s, "has an element that " + range_rule(key));

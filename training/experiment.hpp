@@ -1,0 +1,70 @@
+#pragma once
+// A training experiment as a config describes it (data/experiments/*.toml): every key of the
+// schema below, validated all-or-nothing (devices/core/config_schema.hpp), turned into the dataset,
+// the network on its engine, and the training schedule.
+//
+// Engines (run.engine):
+//   ideal    float weights (IdealArray): the software baseline
+//   compact  every layer on devices of array.device (DeviceArray): reads through the devices' I-V,
+//            updates as write pulses whose effect the device physics decides
+//   spice    the compact devices, read through ngspice on every forward pass (SpiceArray); on small
+//            layers (spice.update_circuit_max_devices) every update also runs the update circuit
+// Device parameters are the pass-through keys "device.<parameter>", checked by the device's table.
+//
+// The inputs: features are scaled, on the training set, onto [input.low, input.high]
+// (feature_scaling.hpp); the arrays drive x_max = max(|low|, |high|) at the device's read voltage.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "devices/core/config_schema.hpp"
+#include "devices/device_model.hpp"
+#include "training/dataset.hpp"
+#include "training/device_array.hpp"
+#include "training/network.hpp"
+#include "training/trainer.hpp"
+
+namespace cimkit::training {
+
+class SpiceSession;
+
+// Every key an experiment may set, with default, unit, range and description.
+const std::vector<ConfigKey>& experiment_schema();
+
+// The datasets of `config`, split and scaled. Throws IoError for missing or corrupt files (naming
+// them) and ParameterError for inconsistent settings.
+Split load_experiment_data(const ConfigValues& config);
+
+NetworkConfig network_config(const ConfigValues& config, int inputs, int classes);
+TrainingConfig training_config(const ConfigValues& config);
+DeviceArrayOptions array_options(const ConfigValues& config);
+
+class Experiment {
+public:
+    // Builds model, engine and network (the initial weights programmed into the devices). Throws
+    // ParameterError or UsageError for settings that do not fit together.
+    Experiment(const ConfigValues& config, int inputs, int classes);
+    ~Experiment();
+    Experiment(const Experiment&) = delete;
+    Experiment& operator=(const Experiment&) = delete;
+
+    const std::string& engine() const { return engine_; }
+    const DeviceModel* model() const { return model_.get(); }  // null for the ideal engine
+    Network& network() { return *network_; }
+    const Network& network() const { return *network_; }
+    const TrainingConfig& training() const { return training_; }
+    // Simulated time between the end of training and the extra evaluation (0: none).
+    double evaluate_after_s() const { return evaluate_after_s_; }
+
+private:
+    std::string engine_;
+    std::unique_ptr<DeviceModel> model_;
+    std::unique_ptr<SpiceSession> spice_;
+    std::unique_ptr<Network> network_;
+    TrainingConfig training_;
+    double evaluate_after_s_ = 0.0;
+};
+
+}  // namespace cimkit::training

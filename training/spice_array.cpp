@@ -1,0 +1,212 @@
+#include "training/spice_array.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+#include "circuits/crossbar_tile.hpp"
+#include "circuits/netlist.hpp"
+#include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
+
+namespace cimkit::training {
+
+// A rectangle of one layer's crossbar: input lines [row0, row0 + rows), weight columns
+// [output0, output0 + outputs), each output on two lines (2 b: G+, 2 b + 1: G-).
+struct SpiceSession::Tile {
+    std::string prefix;
+    int row0 = 0, rows = 0, output0 = 0, outputs = 0;
+    std::vector<std::string> read_vectors;  // the 2 outputs column currents, then the rows' source currents
+};
+
+struct SpiceSession::Layer {
+    const DeviceArray* devices = nullptr;
+    std::vector<Tile> tiles;
+    std::vector<double> volts;  // one per input line, read live by the row sources
+
+    const DeviceState& state(const Tile& t, int row, int column) const {
+        const int input = t.row0 + row, output = t.output0 + column / 2;
+        const PairSide side = column % 2 == 0 ? PairSide::plus : PairSide::minus;
+        return devices->states(side)[static_cast<std::size_t>(output) + static_cast<std::size_t>(devices->rows()) * input];
+    }
+};
+
+void validate(const SpiceOptions& o) {
+    if (o.max_tile_rows < 1) throw ParameterError("spice.max_tile_rows = " + std::to_string(o.max_tile_rows) + " must be >= 1");
+    if (o.max_tile_columns < 2) {
+        throw ParameterError("spice.max_tile_columns = " + std::to_string(o.max_tile_columns) + " must be >= 2 (a weight takes two lines)");
+    }
+    if (o.update_circuit_max_devices < 0) throw ParameterError("spice.update_circuit_max_devices must be >= 0");
+    circuits::validate_encoding(o.update_encoding);
+}
+
+SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
+    : model_(model), options_(std::move(options)), face_(circuits::make_device_face(model, options_.face_variant)) {
+    validate(options_);
+    if (options_.netlist_dir.empty()) options_.netlist_dir = CIMKIT_NETLIST_DIR;
+}
+
+SpiceSession::~SpiceSession() = default;
+
+int SpiceSession::add_layer(const DeviceArray& devices) {
+    auto layer = std::make_unique<Layer>();
+    layer->devices = &devices;
+    layer->volts.assign(static_cast<std::size_t>(devices.cols()), 0.0);
+    const int id = static_cast<int>(layers_.size());
+    const int outputs_per_tile = options_.max_tile_columns / 2;
+    for (int row0 = 0; row0 < devices.cols(); row0 += options_.max_tile_rows) {
+        for (int output0 = 0; output0 < devices.rows(); output0 += outputs_per_tile) {
+            Tile t;
+            t.prefix = "l" + std::to_string(id) + "r" + std::to_string(row0) + "c" + std::to_string(output0);
+            t.row0 = row0;
+            t.rows = std::min(options_.max_tile_rows, devices.cols() - row0);
+            t.output0 = output0;
+            t.outputs = std::min(outputs_per_tile, devices.rows() - output0);
+            for (int c = 0; c < 2 * t.outputs; ++c) t.read_vectors.push_back(circuits::tile_column_current_vector(t.prefix, c));
+            for (int r = 0; r < t.rows; ++r) t.read_vectors.push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
+            layer->tiles.push_back(std::move(t));
+        }
+    }
+    layers_.push_back(std::move(layer));
+    loaded_ = false;
+    return id;
+}
+
+void SpiceSession::load() {
+    circuits::Netlist netlist("cimkit training network, " + std::to_string(layers_.size()) + " layers, face " + face_->name());
+    face_->add_shared(netlist);
+    engine_.clear_external_sources();
+    for (const auto& layer : layers_) {
+        for (const Tile& t : layer->tiles) {
+            const auto state = [&](int row, int column) -> const DeviceState& { return layer->state(t, row, column); };
+            circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *face_, state);
+            circuits::bind_read_tile(engine_, t.prefix, t.rows, 2 * t.outputs, *face_, state);
+            for (int r = 0; r < t.rows; ++r) {
+                netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // the drivers' current: read energy
+                const double* volts = &layer->volts[static_cast<std::size_t>(t.row0 + r)];
+                engine_.set_external_voltage(circuits::tile_row_source(t.prefix, r), [volts](double) { return *volts; });
+            }
+        }
+    }
+    engine_.load(spice::NetlistText::from_string(circuits::to_spice(netlist), "<" + netlist.title() + ">"));
+    loaded_ = true;
+    ++loads_;
+}
+
+SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts) {
+    Layer& layer = *layers_.at(static_cast<std::size_t>(id));
+    assert(volts.size() == static_cast<Eigen::Index>(layer.volts.size()));
+    if (!loaded_) load();
+    if (driven_layer_ >= 0 && driven_layer_ != id) {
+        auto& idle = layers_[static_cast<std::size_t>(driven_layer_)]->volts;
+        std::fill(idle.begin(), idle.end(), 0.0);
+    }
+    driven_layer_ = id;
+    std::copy(volts.data(), volts.data() + volts.size(), layer.volts.begin());
+
+    LayerRead out;
+    out.net_current_A = Eigen::VectorXd::Zero(layer.devices->rows());
+    std::vector<std::string> names;
+    for (const Tile& t : layer.tiles) names.insert(names.end(), t.read_vectors.begin(), t.read_vectors.end());
+    const std::vector<std::vector<double>> values = engine_.run_and_read("op", names);
+    ++solves_;
+    std::size_t v = 0;
+    for (const Tile& t : layer.tiles) {
+        for (int b = 0; b < t.outputs; ++b) {
+            out.net_current_A(t.output0 + b) += values.at(v).at(0) - values.at(v + 1).at(0);
+            v += 2;
+        }
+        // ngspice's branch current flows from + through the source to -: a driver delivers -V I.
+        for (int r = 0; r < t.rows; ++r) out.power_W -= layer.volts[static_cast<std::size_t>(t.row0 + r)] * values.at(v++).at(0);
+    }
+    return out;
+}
+
+circuits::UpdateResult SpiceSession::run_update(const std::vector<double>& x, const std::vector<double>& delta) {
+    const std::vector<double> initial_V(x.size() * delta.size(), 0.0);  // dV of the ideal cell does not depend on it
+    loaded_ = false;  // the update circuit replaces the read netlist
+    return circuits::run_update_circuit(engine_, x, delta, initial_V, options_.update_encoding, options_.netlist_dir);
+}
+
+// ---- SpiceArray ----
+
+namespace {
+
+// Checked before the array registers with the session, so a refused array leaves nothing behind.
+const DeviceArrayOptions& spice_checked(const DeviceArrayOptions& options, bool update_circuit) {
+    if (options.two_phase_read) throw ParameterError("spice engine: two_phase_read is not drawn in the circuit; set it false");
+    if (update_circuit && options.update_mode == UpdateMode::stochastic) {
+        throw ParameterError("spice engine: the update circuit computes dW in pulse-width x amplitude mode; "
+                             "array.update_mode = stochastic needs spice.update_circuit_max_devices = 0");
+    }
+    return options;
+}
+
+}  // namespace
+
+SpiceArray::SpiceArray(SpiceSession& session, const DeviceModel& model, const DeviceCalibration& calibration,
+                       const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng)
+    : session_(session),
+      use_update_circuit_(initial_weights.size() <= session.options().update_circuit_max_devices),
+      devices_(model, calibration, initial_weights, spice_checked(options, use_update_circuit_), rng),
+      layer_id_(session.add_layer(devices_)) {}
+
+Eigen::VectorXf SpiceArray::multiply(const Eigen::VectorXf& x) const {
+    const Eigen::VectorXd volts = devices_.forward_drive_V(x);
+    const SpiceSession::LayerRead read = session_.read(layer_id_, volts);
+    devices_.add_read_energy(read.power_W * devices_.options().read_time_s);
+    return devices_.forward_output(read.net_current_A);
+}
+
+void SpiceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) {
+    if (!use_update_circuit_) {
+        devices_.apply_outer_product(x, delta, learning_rate);
+        return;
+    }
+    const double x_max = x.cwiseAbs().maxCoeff(), d_max = delta.cwiseAbs().maxCoeff();
+    if (!(x_max > 0.0 && d_max > 0.0)) return;
+    std::vector<double> x_lines(static_cast<std::size_t>(x.size())), d_lines(static_cast<std::size_t>(delta.size()));
+    for (Eigen::Index j = 0; j < x.size(); ++j) x_lines[static_cast<std::size_t>(j)] = x(j) / x_max;
+    for (Eigen::Index i = 0; i < delta.size(); ++i) d_lines[static_cast<std::size_t>(i)] = delta(i) / d_max;
+    const circuits::UpdateResult result = session_.run_update(x_lines, d_lines);
+    update_energy_J_ += result.energy_J;
+    // Rows of the update circuit are inputs j, columns outputs i (row-major n x m).
+    const double scale = learning_rate * x_max * d_max / circuits::full_scale_update_V(session_.options().update_encoding);
+    Eigen::MatrixXf dw(delta.size(), x.size());
+    for (Eigen::Index j = 0; j < x.size(); ++j) {
+        for (Eigen::Index i = 0; i < delta.size(); ++i) {
+            dw(i, j) = static_cast<float>(scale * result.delta_storage_V[static_cast<std::size_t>(j * delta.size() + i)]);
+        }
+    }
+    devices_.apply_weight_changes(dw);
+}
+
+ArrayActivity SpiceArray::activity() const {
+    ArrayActivity a = devices_.activity();
+    a.update_energy_J = use_update_circuit_ ? update_energy_J_ : std::numeric_limits<double>::quiet_NaN();
+    return a;
+}
+
+ArrayCheckpoint SpiceArray::checkpoint() const {
+    ArrayCheckpoint c = devices_.checkpoint();
+    c["update_energy_J"] = {update_energy_J_};
+    return c;
+}
+
+void SpiceArray::restore(const ArrayCheckpoint& checkpoint) {
+    devices_.restore(checkpoint);
+    update_energy_J_ = checkpoint_block(checkpoint, "update_energy_J", 1)[0];
+}
+
+ArrayFactory make_spice_array_factory(SpiceSession& session, const DeviceModel& model, DeviceArrayOptions options, std::uint64_t seed) {
+    validate(options);
+    Rng calibration_rng = Rng(seed).stream(calibration_stream);
+    const DeviceCalibration calibration = calibrate_device(model, options.calibration_samples, calibration_rng);
+    return [&session, &model, options, calibration, seed](int layer, const Eigen::MatrixXf& initial_weights) -> std::unique_ptr<WeightArray> {
+        return std::make_unique<SpiceArray>(session, model, calibration, initial_weights, options,
+                                            Rng(seed).stream(static_cast<std::uint64_t>(layer)));
+    };
+}
+
+}  // namespace cimkit::training

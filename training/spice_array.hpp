@@ -1,0 +1,126 @@
+#pragma once
+// The `spice` engine: every forward read of every layer is an ngspice operating point of the
+// network's crossbars, with the device states the compact models hold (DESIGN.md section 6).
+//
+// One netlist holds the whole network, loaded once: layer l is split into tiles of at most
+// max_tile_rows input lines x max_tile_columns output lines (a weight takes two lines, G+ and G-),
+// each tile a crossbar with ideal wires and virtual-ground columns (circuits/crossbar_tile.hpp).
+// Inputs reach the row lines and device states reach the devices through EXTERNAL sources that
+// read C++ memory at every solve, so a read after an update needs no command and no re-parse
+// (NGSPICE-NOTES.md: every command leaks, parsing costs tens of ms). A layer read drives only that
+// layer's rows (the others sit at 0 V), runs `op`, and sums each output's tile currents, I+ - I-,
+// digitally (tile partial sums, as on a tiled chip); DeviceArray::forward_output turns them into y.
+// Because the op also solves the idle layers, a read costs about as much as the whole network's
+// array; that is the price of never reloading.
+//
+// What the compact model still does: the backward read (W^T d), which on hardware is a transposed
+// read of the same devices and is computed from the same states; drift and leakage; and the device
+// response to write pulses. Layers with at most update_circuit_max_devices weights also run every
+// update through the outer-product update circuit (circuits/update_circuit.hpp) in ngspice: its
+// simulated storage-node changes dV_ij (about -dV_full x_j delta_i, with the circuit's finite edges)
+// become the weight changes dw_ij = lr max|x| max|delta| dV_ij / dV_full, delivered as pulses by the
+// array's update mode (DeviceArray::apply_weight_changes), and its energy is the update energy.
+// That load replaces the read netlist, which is loaded again at the next read (small layers only).
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "circuits/device_face.hpp"
+#include "circuits/spice/engine.hpp"
+#include "circuits/update_circuit.hpp"
+#include "training/device_array.hpp"
+
+namespace cimkit::training {
+
+struct SpiceOptions {
+    std::string face_variant = "cosim";  // make_device_face variant with live (EXTERNAL) states
+    int max_tile_rows = 256;             // input lines per tile
+    int max_tile_columns = 256;          // output lines per tile (even: two per weight)
+    long update_circuit_max_devices = 128;  // layers with at most m n weights run the update circuit
+    circuits::UpdateEncoding update_encoding;
+    std::filesystem::path netlist_dir;   // netlists/ (the update-cell library); empty: the source tree's
+};
+
+// Throws ParameterError naming the field.
+void validate(const SpiceOptions& options);
+
+class SpiceSession {
+public:
+    // Starts the process's ngspice engine. Throws UsageError if `model` has no face of that variant.
+    SpiceSession(const DeviceModel& model, SpiceOptions options);
+    ~SpiceSession();
+    SpiceSession(const SpiceSession&) = delete;
+    SpiceSession& operator=(const SpiceSession&) = delete;
+
+    // Adds a layer whose devices `devices` holds (it must outlive the session's reads); returns its id.
+    int add_layer(const DeviceArray& devices);
+
+    struct LayerRead {
+        Eigen::VectorXd net_current_A;  // per output: sum over tiles of I+ - I-
+        double power_W = 0.0;           // delivered by the layer's row drivers
+    };
+    // One operating point with layer `id`'s inputs at `volts`; the netlist is (re)loaded if needed.
+    LayerRead read(int id, const Eigen::VectorXd& volts);
+
+    // The update circuit for x (inputs, |x| <= 1) and delta (outputs, |delta| <= 1) of a layer.
+    circuits::UpdateResult run_update(const std::vector<double>& x, const std::vector<double>& delta);
+
+    const SpiceOptions& options() const { return options_; }
+    std::uint64_t solves() const { return solves_; }
+    std::uint64_t loads() const { return loads_; }
+
+private:
+    struct Tile;
+    struct Layer;
+    void load();
+
+    const DeviceModel& model_;
+    SpiceOptions options_;
+    std::unique_ptr<circuits::DeviceFace> face_;
+    spice::Engine engine_;
+    std::vector<std::unique_ptr<Layer>> layers_;
+    bool loaded_ = false;
+    int driven_layer_ = -1;  // the layer whose inputs are not at 0 V
+    std::uint64_t solves_ = 0, loads_ = 0;
+};
+
+class SpiceArray final : public WeightArray {
+public:
+    // Programs `initial_weights` into a DeviceArray (as the compact engine would) and registers it
+    // with `session`. Refuses two_phase_read (ParameterError): the circuit reads one phase.
+    SpiceArray(SpiceSession& session, const DeviceModel& model, const DeviceCalibration& calibration,
+               const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng);
+
+    Eigen::VectorXf multiply(const Eigen::VectorXf& x) const override;  // through ngspice
+    Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override { return devices_.multiply_transposed(d); }
+    void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) override;
+    Eigen::MatrixXf weights() const override { return devices_.weights(); }
+
+    ArrayActivity activity() const override;
+    void evolve(double dt_s) override { devices_.evolve(dt_s); }
+    void start_epoch(int epoch) override { devices_.start_epoch(epoch); }
+    std::map<std::string, Eigen::MatrixXd> conductances_S() const override { return devices_.conductances_S(); }
+    ArrayCheckpoint checkpoint() const override;  // the devices' blocks and "update_energy_J"
+    void restore(const ArrayCheckpoint& checkpoint) override;
+
+    const DeviceArray& devices() const { return devices_; }
+    bool uses_update_circuit() const { return use_update_circuit_; }
+
+private:
+    SpiceSession& session_;
+    bool use_update_circuit_;
+    DeviceArray devices_;
+    int layer_id_;
+    double update_energy_J_ = 0.0;
+};
+
+// Every layer a SpiceArray on devices of `model`, calibrated once with Rng(seed).stream(calibration_stream)
+// as make_device_array_factory does, so the spice and compact engines start from the same devices.
+ArrayFactory make_spice_array_factory(SpiceSession& session, const DeviceModel& model, DeviceArrayOptions options,
+                                      std::uint64_t seed);
+
+}  // namespace cimkit::training
