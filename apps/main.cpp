@@ -9,6 +9,7 @@
 #include "apps/exit_status.hpp"
 #include "apps/plot_command.hpp"
 #include "apps/simulate_command.hpp"
+#include "apps/train_command.hpp"
 #include "devices/core/build_info.hpp"
 
 namespace {
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
     CLI::App* plot_cmd = add_plot_command(app, plot);
     CrossbarOptions crossbar;
     CLI::App* crossbar_cmd = add_crossbar_command(app, crossbar);
+    TrainOptions train;
+    CLI::App* train_cmd = add_train_command(app, train);
 
     // CLI11 reports an unknown subcommand only as "a subcommand is required"; name it instead.
     const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
@@ -77,6 +80,7 @@ int main(int argc, char** argv) {
         if (characterize_cmd->parsed()) return run_characterize(characterize, command_line);
         if (plot_cmd->parsed()) return run_plot(plot);
         if (crossbar_cmd->parsed()) return run_crossbar_command(crossbar, command_line);
+        if (train_cmd->parsed()) return run_train(train, command_line);
     } catch (...) {
         return report_failure(std::current_exception());
     }

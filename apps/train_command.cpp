@@ -1,0 +1,213 @@
+#include "apps/train_command.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "analysis/h5/h5_file.hpp"
+#include "apps/config_file.hpp"
+#include "apps/exit_status.hpp"
+#include "apps/training_file.hpp"
+#include "devices/core/errors.hpp"
+#include "training/experiment.hpp"
+
+namespace cimkit::apps {
+namespace {
+
+using training::EpochMetrics;
+
+std::atomic<bool> stop_requested{false};
+extern "C" void request_stop(int) { stop_requested = true; }
+
+// SIGINT/SIGTERM end the run between two samples; the file keeps the last completed epoch.
+class StopOnSignal {
+public:
+    StopOnSignal() {
+        stop_requested = false;
+        previous_int_ = std::signal(SIGINT, request_stop);
+        previous_term_ = std::signal(SIGTERM, request_stop);
+    }
+    ~StopOnSignal() {
+        std::signal(SIGINT, previous_int_);
+        std::signal(SIGTERM, previous_term_);
+    }
+    StopOnSignal(const StopOnSignal&) = delete;
+    StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+private:
+    void (*previous_int_)(int);
+    void (*previous_term_)(int);
+};
+
+std::string duration(double s) {
+    char text[32];
+    if (s < 60) {
+        std::snprintf(text, sizeof text, "%.0fs", s);
+    } else if (s < 3600) {
+        std::snprintf(text, sizeof text, "%dm%02ds", static_cast<int>(s / 60), static_cast<int>(s) % 60);
+    } else {
+        std::snprintf(text, sizeof text, "%dh%02dm", static_cast<int>(s / 3600), static_cast<int>(s / 60) % 60);
+    }
+    return text;
+}
+
+struct Settings {
+    std::vector<Setting> settings;
+    std::string origin;  // where the config came from, for messages
+};
+
+Settings gather_settings(const TrainOptions& o, const std::string& resumed_toml) {
+    const auto& schema = training::experiment_schema();
+    Settings s;
+    if (!o.resume_path.empty()) {
+        s.origin = o.resume_path + " (config_toml)";
+        s.settings = read_config_text(resumed_toml, s.origin, schema);
+    } else {
+        const std::string path = o.config_path.empty() ? default_training_preset() : o.config_path;
+        s.origin = path;
+        s.settings = read_config_file(path, schema);
+    }
+    for (const auto& text : o.settings) s.settings.push_back(parse_setting(text, "--set"));
+    return s;
+}
+
+class ProgressLine {
+public:
+    ProgressLine(bool quiet, std::size_t samples_per_epoch, int epochs)
+        : quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0), samples_(samples_per_epoch), epochs_(epochs) {}
+
+    void sample(const training::Progress& p) const {
+        if (quiet_ || !tty_) return;
+        const double remaining = static_cast<double>(p.total - p.done) + static_cast<double>(epochs_ - p.epoch) * samples_;
+        std::fprintf(stderr, "\repoch %d/%d  %zu/%zu  %.0f samples/s  ETA %s  running accuracy %.1f %%   ", p.epoch, epochs_, p.done,
+                     p.total, p.samples_per_s, p.samples_per_s > 0 ? duration(remaining / p.samples_per_s).c_str() : "?",
+                     100.0 * p.running_accuracy);
+        std::fflush(stderr);
+    }
+    void epoch(const EpochMetrics& m, double epoch_wall_s) const {
+        if (quiet_) return;
+        std::fprintf(stderr, "%sepoch %d/%d  train %.2f %%  test %.2f %%  loss %.4f  pulses %llu  %.1f s (%.0f samples/s)\n",
+                     tty_ ? "\r" : "", m.epoch, epochs_, 100.0 * m.train_accuracy, 100.0 * m.test_accuracy, m.loss,
+                     static_cast<unsigned long long>(m.update_pulses), epoch_wall_s,
+                     epoch_wall_s > 0 ? static_cast<double>(samples_) / epoch_wall_s : 0.0);
+    }
+
+private:
+    bool quiet_, tty_;
+    std::size_t samples_;
+    int epochs_;
+};
+
+}  // namespace
+
+std::string default_training_preset() { return std::string(CIMKIT_DATA_DIR) + "/experiments/iris_mosfet_spice.toml"; }
+
+CLI::App* add_train_command(CLI::App& app, TrainOptions& options) {
+    CLI::App* cmd = app.add_subcommand("train", "On-chip training of a fully connected network (default: Iris on MOSFET synapses, ngspice in the loop)");
+    cmd->add_option("--config", options.config_path, "Experiment TOML (presets in data/experiments/); default iris_mosfet_spice");
+    cmd->add_option("--set", options.settings, "Override a config key: section.key=value (repeatable)");
+    cmd->add_option("-o,--output", options.output_path, "Run file (HDF5), rewritten atomically every epoch; default run.h5");
+    cmd->add_option("--resume", options.resume_path, "Continue the run in this file from its last completed epoch");
+    cmd->add_flag("--quiet", options.quiet, "No progress on stderr");
+    return cmd;
+}
+
+int run_train(const TrainOptions& o, const std::string& command_line) {
+    ResumePoint resumed;
+    if (!o.resume_path.empty()) {
+        if (!o.config_path.empty()) throw UsageError("--resume takes the config stored in the run file; --config cannot be combined with it");
+        if (!o.settings.empty()) throw UsageError("--resume continues the stored run unchanged; --set cannot be combined with it");
+        try {
+            resumed = read_resume_point(o.resume_path);
+        } catch (const Error& e) {
+            throw IoError(o.resume_path, std::string("cannot resume: ") + e.what());
+        }
+    }
+    const Settings s = gather_settings(o, resumed.config_toml);
+    const ConfigValues config = resolve_config(training::experiment_schema(), s.settings);
+    const std::filesystem::path output = !o.output_path.empty() ? o.output_path : !o.resume_path.empty() ? o.resume_path : "run.h5";
+    { h5::File probe(output); }  // an unusable output path fails now, not after the first epoch
+
+    const training::Split data = training::load_experiment_data(config);
+    training::Experiment experiment(config, data.train.features, data.train.classes);
+    training::Network& network = experiment.network();
+    const training::TrainingConfig& schedule = experiment.training();
+
+    TrainingRecord record;
+    record.command_line = command_line;
+    record.config_toml = config.to_toml();
+    record.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
+    record.engine = experiment.engine();
+    record.device = experiment.model() ? experiment.model()->name() : "";
+    record.epochs_planned = schedule.epochs;
+    record.evaluate_after_s = experiment.evaluate_after_s();
+    int first_epoch = 1;
+    if (!o.resume_path.empty()) {
+        restore_checkpoint(network, resumed.checkpoint);
+        record.history = resumed.history;
+        record.clock = resumed.clock;
+        first_epoch = record.history.empty() ? 1 : record.history.back().epoch + 1;
+    }
+    const auto write = [&](const std::string& status) {
+        record.status = status;
+        record.checkpoint = take_checkpoint(network);
+        record.weights = network.weights();
+        record.conductances_S.clear();
+        for (int l = 0; l < network.layer_count(); ++l) record.conductances_S.push_back(network.array(l).conductances_S());
+        write_training_file(output, record);
+    };
+
+    if (!o.quiet) {
+        std::fprintf(stderr, "cimkit train: %s, engine %s%s%s, %zu training / %zu test samples, epochs %d..%d -> %s\n",
+                     s.origin.c_str(), record.engine.c_str(), record.device.empty() ? "" : ", device ", record.device.c_str(),
+                     data.train.size(), data.test.size(), first_epoch, schedule.epochs, output.c_str());
+    }
+    const ProgressLine progress(o.quiet, data.train.size(), schedule.epochs);
+    StopOnSignal signals;
+    training::TrainingHooks hooks;
+    hooks.stop = &stop_requested;
+    hooks.progress_every = std::max<std::size_t>(1, data.train.size() / 50);
+    hooks.on_progress = [&](const training::Progress& p) { progress.sample(p); };
+    double last_wall_s = record.clock.wall_time_s;
+    hooks.on_epoch = [&](const EpochMetrics& m, const training::RunClock& clock) {
+        record.history.push_back(m);
+        record.clock = clock;
+        write(m.epoch == schedule.epochs ? "complete" : "running");
+        progress.epoch(m, clock.wall_time_s - last_wall_s);
+        last_wall_s = clock.wall_time_s;
+    };
+    try {
+        training::train(network, data.train, data.test, schedule, first_epoch, record.clock, hooks);
+    } catch (const training::Interrupted&) {
+        if (record.history.empty()) {
+            std::fprintf(stderr, "\ncimkit train: interrupted before the first epoch ended; nothing was written\n");
+        } else {
+            std::fprintf(stderr, "\ncimkit train: interrupted; %s holds the run up to epoch %d. Continue with: cimkit train --resume %s\n",
+                         output.c_str(), record.history.back().epoch, output.c_str());
+        }
+        return exit_interrupted;
+    }
+    if (first_epoch > schedule.epochs) write("complete");  // a finished run resumed: rewrite it as it is
+    if (experiment.evaluate_after_s() > 0.0) {
+        // The checkpoint stays the trained state; only the extra evaluation sees the drifted devices.
+        const NetworkCheckpoint trained = take_checkpoint(network);
+        network.evolve(experiment.evaluate_after_s());
+        record.test_accuracy_after = training::accuracy(network, data.test);
+        record.status = "complete";
+        write_training_file(output, record);
+        restore_checkpoint(network, trained);
+    }
+    const EpochMetrics& last = record.history.back();
+    std::printf("test accuracy %.2f %% after %d epochs (train %.2f %%)", 100.0 * last.test_accuracy, last.epoch,
+                100.0 * last.train_accuracy);
+    if (experiment.evaluate_after_s() > 0.0) {
+        std::printf("; %.2f %% after a further %g s of simulated time", 100.0 * record.test_accuracy_after, experiment.evaluate_after_s());
+    }
+    std::printf("\nwrote %s\n", output.c_str());
+    return 0;
+}
+
+}  // namespace cimkit::apps

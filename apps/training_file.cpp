@@ -1,0 +1,172 @@
+#include "apps/training_file.hpp"
+
+#include <cmath>
+
+#include "analysis/h5/h5_file.hpp"
+#include "analysis/provenance.hpp"
+#include "devices/core/errors.hpp"
+
+namespace cimkit::apps {
+namespace {
+
+using training::EpochMetrics;
+
+std::string layer_path(const std::string& group, std::size_t l) { return group + "/layer_" + std::to_string(l); }
+
+// A matrix as HDF5 shows it to h5py: rows x cols, row-major.
+std::vector<double> row_major(const Eigen::MatrixXd& m) {
+    std::vector<double> out;
+    out.reserve(static_cast<std::size_t>(m.size()));
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        for (Eigen::Index j = 0; j < m.cols(); ++j) out.push_back(m(i, j));
+    }
+    return out;
+}
+
+std::vector<double> as_doubles(const Eigen::VectorXf& v) { return {v.data(), v.data() + v.size()}; }
+
+// One column of the metrics table.
+template <typename Get>
+std::vector<double> column(const std::vector<EpochMetrics>& history, Get get) {
+    std::vector<double> out;
+    for (const auto& m : history) out.push_back(static_cast<double>(get(m)));
+    return out;
+}
+
+void write_metrics(h5::File& file, const std::vector<EpochMetrics>& history) {
+    std::vector<std::int64_t> epoch, pulses;
+    for (const auto& m : history) {
+        epoch.push_back(m.epoch);
+        pulses.push_back(static_cast<std::int64_t>(m.update_pulses));
+    }
+    const std::string g = "/training/metrics";
+    file.write(g + "/epoch", epoch, "1");
+    file.write(g + "/train_accuracy", column(history, [](const EpochMetrics& m) { return m.train_accuracy; }), "1");
+    file.write(g + "/test_accuracy", column(history, [](const EpochMetrics& m) { return m.test_accuracy; }), "1");
+    file.write(g + "/loss", column(history, [](const EpochMetrics& m) { return m.loss; }), "1");
+    file.write(g + "/update_pulses", pulses, "1");
+    file.write(g + "/energy_read_J", column(history, [](const EpochMetrics& m) { return m.energy_read_J; }), "J");
+    file.write(g + "/energy_update_J", column(history, [](const EpochMetrics& m) { return m.energy_update_J; }), "J");
+    file.write(g + "/simulated_time_s", column(history, [](const EpochMetrics& m) { return m.simulated_time_s; }), "s");
+    file.write(g + "/wall_time_s", column(history, [](const EpochMetrics& m) { return m.wall_time_s; }), "s");
+    file.set_attribute(g, "layout", "one dataset per column, one row per epoch; counters and clocks cumulative");
+}
+
+void write_network(h5::File& file, const TrainingRecord& r) {
+    for (std::size_t l = 0; l < r.weights.size(); ++l) {
+        const Eigen::MatrixXd w = r.weights[l].cast<double>();
+        file.write_matrix(layer_path("/training/weights", l), row_major(w), static_cast<std::size_t>(w.rows()),
+                          static_cast<std::size_t>(w.cols()), "1");
+        file.write(layer_path("/training/bias", l), as_doubles(r.checkpoint.biases.at(l)), "1");
+        for (const auto& [side, g] : r.conductances_S.at(l)) {
+            file.write_matrix(layer_path("/training/conductance", l) + "/" + side, row_major(g), static_cast<std::size_t>(g.rows()),
+                              static_cast<std::size_t>(g.cols()), "S");
+        }
+    }
+}
+
+void write_checkpoint(h5::File& file, const TrainingRecord& r) {
+    const std::string g = "/training/checkpoint";
+    for (std::size_t l = 0; l < r.checkpoint.arrays.size(); ++l) {
+        for (const auto& [name, values] : r.checkpoint.arrays[l]) file.write(layer_path(g, l) + "/" + name, values, "1");
+        file.write(layer_path(g, l) + "/bias", as_doubles(r.checkpoint.biases.at(l)), "1");
+    }
+    file.set_attribute(g, "layers", static_cast<double>(r.checkpoint.arrays.size()));
+    file.set_attribute(g, "epoch", static_cast<double>(r.history.empty() ? 0 : r.history.back().epoch));
+    file.set_attribute(g, "epochs_planned", static_cast<double>(r.epochs_planned));
+    file.set_attribute(g, "simulated_time_s", r.clock.simulated_time_s);
+    file.set_attribute(g, "wall_time_s", r.clock.wall_time_s);
+    file.set_attribute(g, "contents", "state of every array and bias after the last completed epoch, for cimkit train --resume");
+}
+
+}  // namespace
+
+NetworkCheckpoint take_checkpoint(const training::Network& network) {
+    NetworkCheckpoint c;
+    for (int l = 0; l < network.layer_count(); ++l) {
+        c.arrays.push_back(network.array(l).checkpoint());
+        c.biases.push_back(network.bias(l));
+    }
+    return c;
+}
+
+void restore_checkpoint(training::Network& network, const NetworkCheckpoint& c) {
+    if (c.arrays.size() != static_cast<std::size_t>(network.layer_count()) || c.biases.size() != c.arrays.size()) {
+        throw ParameterError("checkpoint has " + std::to_string(c.arrays.size()) + " layers; the network has " +
+                             std::to_string(network.layer_count()));
+    }
+    for (int l = 0; l < network.layer_count(); ++l) {
+        try {
+            network.array(l).restore(c.arrays[static_cast<std::size_t>(l)]);
+            network.set_bias(l, c.biases[static_cast<std::size_t>(l)]);
+        } catch (const ParameterError& e) {
+            throw ParameterError("layer " + std::to_string(l) + ": " + e.what());
+        }
+    }
+}
+
+void write_training_file(const std::filesystem::path& path, const TrainingRecord& r) {
+    h5::File file(path);
+    analysis::write_provenance(file, r.command_line);
+    file.set_attribute("/", "config_toml", r.config_toml);
+    file.set_attribute("/", "seed", static_cast<double>(r.seed));
+    write_metrics(file, r.history);
+    file.set_attribute("/training", "engine", r.engine);
+    file.set_attribute("/training", "device", r.device);
+    file.set_attribute("/training", "status", r.status);
+    write_network(file, r);
+    write_checkpoint(file, r);
+    if (r.evaluate_after_s > 0.0 && r.status == "complete") {
+        file.set_attribute("/training", "evaluate_after_s", r.evaluate_after_s);
+        file.set_attribute("/training", "test_accuracy_after", r.test_accuracy_after);
+    }
+    file.commit();
+}
+
+ResumePoint read_resume_point(const std::filesystem::path& path) {
+    const h5::Reader reader(path);
+    const auto need = [&](const std::string& object) {
+        if (!reader.exists(object)) throw IoError(path.string(), "is not a cimkit training file: '" + object + "' is missing");
+    };
+    need("/training/checkpoint");
+    need("/training/metrics/epoch");
+    ResumePoint p;
+    const std::string g = "/training/checkpoint";
+    p.config_toml = reader.string_attribute("/", "config_toml");
+    p.epochs_planned = static_cast<int>(reader.number_attribute(g, "epochs_planned"));
+    p.clock.simulated_time_s = reader.number_attribute(g, "simulated_time_s");
+    p.clock.wall_time_s = reader.number_attribute(g, "wall_time_s");
+    const double layers = reader.number_attribute(g, "layers");
+    if (!(layers >= 1 && layers <= 1000)) throw IoError(path.string(), g + " attribute 'layers' is out of range");
+    for (std::size_t l = 0; l < static_cast<std::size_t>(layers); ++l) {
+        const std::string group = layer_path(g, l);
+        need(group);
+        training::ArrayCheckpoint array;
+        for (const auto& name : reader.children(group)) {
+            if (name != "bias") array[name] = reader.read_real(group + "/" + name);
+        }
+        const auto bias = reader.read_real(group + "/bias");
+        p.checkpoint.arrays.push_back(std::move(array));
+        p.checkpoint.biases.push_back(Eigen::Map<const Eigen::VectorXd>(bias.data(), static_cast<Eigen::Index>(bias.size())).cast<float>());
+    }
+    const std::string m = "/training/metrics";
+    const auto epoch = reader.read_real(m + "/epoch");
+    const auto train = reader.read_real(m + "/train_accuracy"), test = reader.read_real(m + "/test_accuracy");
+    const auto loss = reader.read_real(m + "/loss"), pulses = reader.read_real(m + "/update_pulses");
+    const auto e_read = reader.read_real(m + "/energy_read_J"), e_update = reader.read_real(m + "/energy_update_J");
+    const auto t_sim = reader.read_real(m + "/simulated_time_s"), t_wall = reader.read_real(m + "/wall_time_s");
+    for (const auto* col : {&train, &test, &loss, &pulses, &e_read, &e_update, &t_sim, &t_wall}) {
+        if (col->size() != epoch.size()) throw IoError(path.string(), m + " columns have different lengths");
+    }
+    for (std::size_t k = 0; k < epoch.size(); ++k) {
+        p.history.push_back({static_cast<int>(epoch[k]), train[k], test[k], loss[k], static_cast<std::uint64_t>(pulses[k]), e_read[k],
+                             e_update[k], t_sim[k], t_wall[k]});
+    }
+    const double last = reader.number_attribute(g, "epoch");
+    if (p.history.empty() ? last != 0.0 : last != p.history.back().epoch) {
+        throw IoError(path.string(), "checkpoint epoch does not match the metrics table");
+    }
+    return p;
+}
+
+}  // namespace cimkit::apps

@@ -1,0 +1,127 @@
+"""`cimkit train` as a user meets it: the run file read with h5py (metrics table, units, weights,
+conductances, the resolved config as TOML), bad configs exiting 2 with the key named and no file
+left behind, and kill -9 at a random moment followed by --resume ending with the same weights as an
+uninterrupted run of the same seed."""
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+cimkit = sys.argv[1]
+work = Path(tempfile.mkdtemp())
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+def train(*args, **kwargs):
+    return subprocess.run([cimkit, "train", "--quiet", *args], capture_output=True, text=True, **kwargs)
+
+
+# Iris on the spice engine with the read circuit only (update circuit off: ~0.4 s per epoch).
+SHORT = ["--set", "spice.update_circuit_max_devices=0", "--set", "training.sample_period_s=1e-3"]
+
+# ---- the run file
+run = work / "run.h5"
+r = train("-o", str(run), "--set", "training.epochs=3", *SHORT)
+check(r.returncode == 0, f"short spice run failed: {r.returncode} {r.stderr}")
+with h5py.File(run, "r") as f:
+    m = f["/training/metrics"]
+    columns = {"epoch": "1", "train_accuracy": "1", "test_accuracy": "1", "loss": "1", "update_pulses": "1",
+               "energy_read_J": "J", "energy_update_J": "J", "simulated_time_s": "s", "wall_time_s": "s"}
+    for name, unit in columns.items():
+        check(name in m and m[name].shape == (3,), f"metrics column {name} missing or not 3 rows")
+        check(name in m and m[name].attrs.get("units") == unit, f"metrics column {name} units != {unit}")
+    check(list(m["epoch"][:]) == [1, 2, 3], "epochs are 1, 2, 3")
+    # 120 training samples of 1 ms each per epoch.
+    check(np.allclose(m["simulated_time_s"][:], [0.12, 0.24, 0.36]), "simulated time is 120 x 1 ms per epoch")
+    check(np.all(np.diff(m["update_pulses"][:]) > 0), "update pulses accumulate")
+    check(np.all(m["energy_read_J"][:] > 0), "read energy is positive")
+    check(f["/training"].attrs["status"] == "complete", "status complete")
+    config = tomllib.loads(f.attrs["config_toml"])
+    check(config["run"]["engine"] == "spice" and config["training"]["epochs"] == 3, "config_toml holds the resolved config")
+    w0, gp, gm = f["/training/weights/layer_0"], f["/training/conductance/layer_0/plus"], f["/training/conductance/layer_0/minus"]
+    check(w0.shape == (8, 4) and w0.attrs["units"] == "1", "layer 0 weights are 8 x 4, dimensionless")
+    check(gp.shape == (8, 4) and gp.attrs["units"] == "S" and gm.attrs["units"] == "S", "conductances in S")
+    check(f["/training/weights/layer_1"].shape == (3, 8), "layer 1 weights are 3 x 8")
+
+# ---- bad configs: exit 2, the key or file named, nothing written
+bad_toml = work / "bad.toml"
+bad_toml.write_text('[training]\nepochs = "three"\n')
+cases = [
+    (["--set", "training.epoch=3"], "training.epoch"),
+    (["--set", "training.epochs=0"], "training.epochs"),
+    (["--set", "training.learning_rate=-1"], "training.learning_rate"),
+    (["--set", "array.device=memristor"], "memristor"),
+    (["--set", "device.no_such_parameter=1"], "no_such_parameter"),
+    (["--set", "dataset.path=/nonexistent/iris.csv"], "/nonexistent/iris.csv"),
+    (["--config", str(bad_toml)], "bad.toml:2"),
+    (["--config", str(work / "missing.toml")], "missing.toml"),
+    (["--resume", str(bad_toml)], "bad.toml"),
+]
+for args, named in cases:
+    out = work / "bad.h5"
+    r = train("-o", str(out), *args)
+    check(r.returncode == 2, f"{args}: exit {r.returncode}, expected 2 ({r.stderr.strip()})")
+    check(named in r.stderr, f"{args}: message does not name {named!r}: {r.stderr.strip()}")
+    check(not out.exists(), f"{args}: left {out} behind")
+check(not list(work.glob(".bad.h5*")), "temporary files left behind")
+
+# ---- kill -9 at a random moment, then --resume: the same final weights
+EPOCHS = ["--set", "training.epochs=6", "--set", "run.seed=3"]
+reference = work / "reference.h5"
+r = train("-o", str(reference), *SHORT, *EPOCHS)
+check(r.returncode == 0, f"reference run failed: {r.stderr}")
+killed = work / "killed.h5"
+rng = random.Random()
+for attempt in range(5):
+    p = subprocess.Popen([cimkit, "train", "--quiet", "-o", str(killed), *SHORT, *EPOCHS],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not killed.exists() and p.poll() is None and time.time() < deadline:
+        time.sleep(0.02)  # wait for the first checkpoint, then kill at a random moment after it
+    time.sleep(rng.uniform(0.0, 1.5))
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    if killed.exists():
+        break
+with h5py.File(killed, "r") as f:
+    done = int(f["/training/metrics/epoch"][-1])
+print(f"killed after epoch {done} of 6")
+r = train("--resume", str(killed))
+check(r.returncode == 0, f"resume failed: {r.returncode} {r.stderr}")
+with h5py.File(killed, "r") as a, h5py.File(reference, "r") as b:
+    check(list(a["/training/metrics/epoch"][:]) == [1, 2, 3, 4, 5, 6], "resumed run has all 6 epochs")
+    for l in (0, 1):
+        for path in (f"/training/weights/layer_{l}", f"/training/conductance/layer_{l}/plus", f"/training/bias/layer_{l}"):
+            check(np.array_equal(a[path][:], b[path][:]), f"{path} differs after kill + resume")
+    for col in ("test_accuracy", "train_accuracy", "loss", "update_pulses", "simulated_time_s"):
+        check(np.array_equal(a[f"/training/metrics/{col}"][:], b[f"/training/metrics/{col}"][:]), f"metrics {col} differ")
+
+# SIGINT ends the run between samples: exit 130, the file keeps the last completed epoch.
+interrupted = work / "interrupted.h5"
+p = subprocess.Popen([cimkit, "train", "--quiet", "-o", str(interrupted), *SHORT, *EPOCHS], stderr=subprocess.PIPE, text=True)
+while not interrupted.exists() and p.poll() is None:
+    time.sleep(0.02)
+p.send_signal(signal.SIGINT)
+_, err = p.communicate()
+check(p.returncode in (0, 130), f"SIGINT: exit {p.returncode}")
+if p.returncode == 130:
+    check("--resume" in err, "SIGINT message tells how to resume")
+    with h5py.File(interrupted, "r") as f:
+        check(f["/training"].attrs["status"] == "running", "an interrupted file says running")
+
+for failure in failures:
+    print("FAIL:", failure)
+print(f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)

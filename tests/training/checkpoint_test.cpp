@@ -1,0 +1,131 @@
+// Resuming from an epoch-boundary checkpoint continues bit-identically (issue 5: kill and resume
+// gives identical final weights). The CLI's kill -9 test (tests/apps/train_resume.sh) covers the
+// file round trip; this covers the arrays' state and the per-epoch random streams.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "devices/core/errors.hpp"
+#include "devices/registry.hpp"
+#include "training/device_array.hpp"
+#include "training/feature_scaling.hpp"
+#include "training/trainer.hpp"
+
+namespace cimkit::training {
+namespace {
+
+struct Case {
+    std::string device;
+    UpdateMode mode;
+    double sample_period_s;  // PCM: drift draws between samples
+};
+
+Split scaled_iris() {
+    Split split = stratified_split(load_iris_csv(std::string(CIMKIT_DATA_DIR) + "/iris.csv"), 0.2, 3);
+    scale_features(split, 0.0f, 1.0f);
+    return split;
+}
+
+std::unique_ptr<Network> make_network(const DeviceModel& model, UpdateMode mode) {
+    DeviceArrayOptions options;
+    options.update_mode = mode;
+    return std::make_unique<Network>(NetworkConfig{{4, 6, 3}, {Activation::sigmoid}, Loss::softmax_cross_entropy, 7},
+                                     make_device_array_factory(model, options, 7));
+}
+
+TEST(Checkpoint, ResumingAtAnEpochBoundaryGivesBitIdenticalWeights) {
+    const Split split = scaled_iris();
+    for (const Case& c : {Case{"pcm", UpdateMode::pulse, 1e-3}, Case{"domain_wall", UpdateMode::stochastic, 0.0},
+                          Case{"gain_cell", UpdateMode::pulse, 1e-5}}) {
+        const auto model = builtin_devices().find(c.device).make({});
+        TrainingConfig config{4, 0.1f, 11, c.sample_period_s, 3};
+
+        auto uninterrupted = make_network(*model, c.mode);
+        const auto full = train(*uninterrupted, split.train, split.test, config);
+
+        // Two epochs, then "the process dies": only the checkpoint survives.
+        auto first = make_network(*model, c.mode);
+        TrainingConfig two = config;
+        two.epochs = 2;
+        train(*first, split.train, split.test, two);
+        std::vector<ArrayCheckpoint> arrays;
+        std::vector<Eigen::VectorXf> biases;
+        for (int l = 0; l < first->layer_count(); ++l) {
+            arrays.push_back(first->array(l).checkpoint());
+            biases.push_back(first->bias(l));
+        }
+        first.reset();
+
+        auto resumed = make_network(*model, c.mode);  // programs fresh initial weights, then overwritten
+        for (int l = 0; l < resumed->layer_count(); ++l) {
+            resumed->array(l).restore(arrays[static_cast<std::size_t>(l)]);
+            resumed->set_bias(l, biases[static_cast<std::size_t>(l)]);
+        }
+        const auto rest = train(*resumed, split.train, split.test, config, 3, RunClock{}, TrainingHooks{});
+
+        ASSERT_EQ(rest.size(), 2u);
+        EXPECT_EQ(rest.back().test_accuracy, full.back().test_accuracy) << c.device;
+        EXPECT_EQ(rest.back().update_pulses, full.back().update_pulses) << c.device;
+        for (int l = 0; l < resumed->layer_count(); ++l) {
+            EXPECT_EQ(resumed->array(l).weights(), uninterrupted->array(l).weights()) << c.device << " layer " << l;
+            EXPECT_EQ(resumed->bias(l), uninterrupted->bias(l)) << c.device << " layer " << l;
+        }
+    }
+}
+
+TEST(Checkpoint, AMismatchedCheckpointNamesTheBlock) {
+    const auto model = builtin_devices().find("domain_wall").make({});
+    auto network = make_network(*model, UpdateMode::pulse);
+    ArrayCheckpoint c = network->array(0).checkpoint();
+    c["plus"].pop_back();
+    try {
+        network->array(0).restore(c);
+        FAIL() << "a short block must be refused";
+    } catch (const ParameterError& e) {
+        EXPECT_NE(std::string(e.what()).find("'plus'"), std::string::npos) << e.what();
+    }
+    c.erase("minus");
+    EXPECT_THROW(network->array(0).restore(c), ParameterError);
+}
+
+// Float weights that record the simulated time they are given.
+class ClockedArray final : public WeightArray {
+public:
+    ClockedArray(const Eigen::MatrixXf& w, std::vector<double>& steps) : ideal_(w), steps_(steps) {}
+    Eigen::VectorXf multiply(const Eigen::VectorXf& x) const override { return ideal_.multiply(x); }
+    Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override { return ideal_.multiply_transposed(d); }
+    void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& d, float lr) override { ideal_.apply_outer_product(x, d, lr); }
+    Eigen::MatrixXf weights() const override { return ideal_.weights(); }
+    ArrayCheckpoint checkpoint() const override { return ideal_.checkpoint(); }
+    void restore(const ArrayCheckpoint& c) override { ideal_.restore(c); }
+    void evolve(double dt_s) override { steps_.push_back(dt_s); }
+
+private:
+    IdealArray ideal_;
+    std::vector<double>& steps_;
+};
+
+// Simulated time: every evolve_every samples each array evolves over evolve_every sample periods,
+// the samples after the last whole group over theirs, and the clock is the sum (120 samples, groups
+// of 7: 17 groups of 7 s and one of 1 s per layer and epoch).
+TEST(SimulatedTime, ArraysEvolveBetweenSamplesAndTheClockAddsUp) {
+    const Split split = scaled_iris();
+    ASSERT_EQ(split.train.size(), 120u);
+    std::vector<double> steps;
+    Network network(NetworkConfig{{4, 6, 3}, {Activation::sigmoid}, Loss::softmax_cross_entropy, 7},
+                    [&](int, const Eigen::MatrixXf& w) { return std::make_unique<ClockedArray>(w, steps); });
+    const auto history = train(network, split.train, split.test, TrainingConfig{2, 0.1f, 2, 1.0, 7}, 1, RunClock{5.0, 0.0}, TrainingHooks{});
+    EXPECT_DOUBLE_EQ(history[0].simulated_time_s, 5.0 + 120.0);
+    EXPECT_DOUBLE_EQ(history[1].simulated_time_s, 5.0 + 240.0);
+    ASSERT_EQ(steps.size(), 2u * 2u * 18u);  // epochs x layers x (17 groups + leftover)
+    double total = 0.0;
+    for (double dt : steps) total += dt;
+    EXPECT_DOUBLE_EQ(total, 2.0 * 2.0 * 120.0);
+    EXPECT_EQ(std::count(steps.begin(), steps.end(), 7.0), 2 * 2 * 17);
+}
+
+}  // namespace
+}  // namespace cimkit::training
