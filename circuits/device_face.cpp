@@ -31,13 +31,18 @@ public:
     std::string name() const override { return "cosim"; }
     void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
                     const DeviceState&) const override {
+        // G in uS enters as an EXTERNAL current into 1 Ohm, not as an EXTERNAL voltage source: ngspice
+        // redoes its circuit set-up for every analysis, and tearing down a voltage source's branch
+        // equation walks the whole node list. With one voltage source per device every op after the
+        // first was ~12x slower on a 784x20 tile (3 s against 0.25 s); a current source has no branch.
         // No dc value on an EXTERNAL source (a dc value crashed ngspice 39; NGSPICE-NOTES.md).
-        netlist.add(Source{Source::Kind::voltage, "state_" + tag, "st_" + tag, "0", External{}});
+        netlist.add(Source{Source::Kind::current, "state_" + tag, "0", "st_" + tag, External{}});
+        netlist.add(Resistor{"state_" + tag, "st_" + tag, "0", 1.0});
         netlist.add(Behavioural{Behavioural::Kind::current, "dev_" + tag, row, column,
                                 "v(" + row + "," + column + ")*v(st_" + tag + ")*1e-06"});
     }
     void bind_device(spice::Engine& engine, const std::string& tag, const DeviceState* state) const override {
-        engine.set_external_voltage("vstate_" + tag, [this, state](double) { return 1e6 * model_.conductance_S(*state); });
+        engine.set_external_current("istate_" + tag, [this, state](double) { return 1e6 * model_.conductance_S(*state); });
     }
 
 private:
@@ -50,8 +55,10 @@ double effective_gate_V(const DeviceState& state) {
     return state.x[MosfetSynapse::gate_V] - state.x[MosfetSynapse::vto_offset_V];
 }
 
-// `cosim`: the gate source is EXTERNAL and reads the live state (bind_device) instead of holding the
-// gate voltage written into the netlist.
+// `cosim`: the gate is driven by an EXTERNAL source that reads the live state (bind_device) instead
+// of holding the gate voltage written into the netlist. Like the ohmic cosim face it is a current into
+// 1 Ohm (no branch equation: see CosimFace): with an EXTERNAL voltage source per gate, every op after
+// the first on a 784x20 tile took 3.2 s against 0.35 s for the first. 1 Ohm x C_G is 0.1 ps.
 class MosfetFace final : public DeviceFace {
 public:
     MosfetFace(const MosfetSynapse& model, bool cosim) : model_(model), cosim_(cosim) {}
@@ -68,9 +75,10 @@ public:
         const Parameters& p = model_.parameters();
         const std::string gate = "g_" + tag;
         const double gate_V = effective_gate_V(state);
-        // No dc value on an EXTERNAL source (a dc value crashed ngspice 39; NGSPICE-NOTES.md).
         if (cosim_) {
-            netlist.add(Source{Source::Kind::voltage, "gate_" + tag, gate, "0", External{}});
+            // No dc value on an EXTERNAL source (a dc value crashed ngspice 39; NGSPICE-NOTES.md).
+            netlist.add(Source{Source::Kind::current, "gate_" + tag, "0", gate, External{}});
+            netlist.add(Resistor{"gate_" + tag, gate, "0", 1.0});
         } else {
             netlist.add(Source{Source::Kind::voltage, "gate_" + tag, gate, "0", Dc{gate_V}});
         }
@@ -78,7 +86,8 @@ public:
         netlist.add(Mosfet{"dev_" + tag, row, gate, column, column, "nsyn", p["w_m"], p["l_m"]});
     }
     void bind_device(spice::Engine& engine, const std::string& tag, const DeviceState* state) const override {
-        if (cosim_) engine.set_external_voltage("vgate_" + tag, [state](double) { return effective_gate_V(*state); });
+        // V_gate = I x 1 Ohm.
+        if (cosim_) engine.set_external_current("igate_" + tag, [state](double) { return effective_gate_V(*state); });
     }
 
 private:

@@ -8,12 +8,14 @@
 //                                            compact parameters (netlists/models/mosfet_synapse.lib is
 //                                            the same card at the defaults), its gate held at the
 //                                            stored V_G by a source, and the storage capacitor C_G
-//   cosim (--face cosim)  pcm, domain_wall    an EXTERNAL voltage source vstate_<tag> carries G in uS,
+//   cosim (--face cosim)  pcm, domain_wall    an EXTERNAL current source istate_<tag> into a 1 Ohm
+//                                            resistor rstate_<tag> puts G in uS on node st_<tag>,
 //                                            supplied by C++ from the live device state at every time
 //                                            point, and a B-source I = v(row, col) v(st_<tag>) 1e-6:
 //                                            states change between runs without reloading the netlist
-//   mosfet_cosim          mosfet              mosfet_native, but the gate source vgate_<tag> is an
-//    (variant "cosim")                        EXTERNAL source carrying the live V_G - dV_T: gate
+//   mosfet_cosim          mosfet              mosfet_native, but the gate is driven by an EXTERNAL
+//    (variant "cosim")                        current source igate_<tag> into a 1 Ohm resistor
+//                                            rgate_<tag>, carrying the live V_G - dV_T: gate
 //                                            voltages change between runs without reloading
 //   gain_cell_behavioural gain_cell          a B-source with the published cubic read law
 //   gain_cell_transistor  gain_cell          write transistor (off) + storage capacitor C_S charged to

@@ -115,10 +115,7 @@ Netlist::Netlist(std::string title) : title_(std::move(title)) {
 void Netlist::add(Element element) {
     check_element(element);
     const std::string name = spice_name(element);
-    if (std::find(element_names_.begin(), element_names_.end(), name) != element_names_.end()) {
-        refuse("element '" + name + "'", "defined twice");
-    }
-    element_names_.push_back(name);
+    if (!element_names_.insert(name).second) refuse("element '" + name + "'", "defined twice");
     elements_.push_back(std::move(element));
 }
 

@@ -10,6 +10,7 @@
 // "rcell_0_1", a voltage Source{"row_0"} "vrow_0" (whose current ngspice calls i(vrow_0)).
 #include <filesystem>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -126,7 +127,7 @@ public:
 private:
     std::string title_;
     std::vector<Element> elements_;
-    std::vector<std::string> element_names_;
+    std::unordered_set<std::string> element_names_;  // a set: a 784x100 tile has ~10^5 elements
     std::vector<ModelCard> models_;
     std::vector<Subcircuit> subcircuits_;
     std::vector<std::filesystem::path> includes_;
