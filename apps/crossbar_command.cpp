@@ -64,7 +64,7 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
     cmd->add_option("--readout", options.readout, "Column read-out: ideal (virtual ground) or tia (op-amp TIA, netlists/peripherals/tia.lib)")
         ->check(CLI::IsMember({"ideal", "tia"}));
-    cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall; EXTERNAL sources, not runnable in ngspice -b)");
+    cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall, mosfet; EXTERNAL sources, not runnable in ngspice -b)");
     cmd->add_option("--seed", options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();

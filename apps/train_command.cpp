@@ -194,7 +194,9 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     if (experiment.evaluate_after_s() > 0.0) {
         // The checkpoint stays the trained state; only the extra evaluation sees the drifted devices.
         const NetworkCheckpoint trained = take_checkpoint(network);
+        if (experiment.drift_compensation()) network.record_drift_reference();
         network.evolve(experiment.evaluate_after_s());
+        if (experiment.drift_compensation()) network.compensate_drift();
         record.test_accuracy_after = training::accuracy(network, data.test);
         record.status = "complete";
         write_training_file(output, record);

@@ -183,6 +183,7 @@ DeviceArray::DeviceArray(const DeviceModel& model, const DeviceCalibration& cali
         plus_.push_back(model_.make_device(device_rng_));
         minus_.push_back(model_.make_device(device_rng_));
     }
+    if (options_.accumulate_residual) residual_.assign(count, 0.0);
     program_initial(initial_weights);
 }
 
@@ -259,7 +260,7 @@ void DeviceArray::program_device(DeviceState& device, double g_target_S) {
 // ---- read ----
 
 double DeviceArray::read_scale(double input_max) const {
-    return options_.w_max * input_max / (calibration_.g_range_S() * model_.read_voltage_V());
+    return drift_gain_ * options_.w_max * input_max / (calibration_.g_range_S() * model_.read_voltage_V());
 }
 
 std::uint64_t DeviceArray::drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const {
@@ -419,18 +420,26 @@ void DeviceArray::update_exact(const WeightChange& weight_change) {
 template <typename WeightChange>
 void DeviceArray::update_pulse(const WeightChange& weight_change) {
     const int cap = options_.max_pulses_per_update;
+    const bool carry = options_.accumulate_residual;
     for (int j = 0; j < cols_; ++j) {
         for (int i = 0; i < rows_; ++i) {
-            const double dw = weight_change(i, j);
+            const std::size_t k = index(i, j);
+            const double dw = weight_change(i, j) + (carry ? residual_[k] : 0.0);
             const double pulses = std::abs(dw) / dw_pulse_;
-            if (!(pulses >= 0.5)) continue;  // rounds to 0 (or is NaN)
+            if (!(pulses >= 0.5)) {  // rounds to 0 (or is NaN)
+                if (carry && std::isfinite(dw)) residual_[k] = dw;
+                continue;
+            }
             int count = cap;
             if (pulses < cap + 0.5) {
                 count = static_cast<int>(std::round(pulses));
             } else {
                 ++counters_.capped_updates;
             }
-            const std::size_t k = index(i, j);
+            if (carry) {
+                const double bound = cap * dw_pulse_;
+                residual_[k] = std::clamp(dw - std::copysign(count * dw_pulse_, dw), -bound, bound);
+            }
             pulse_pair(k, dw > 0.0 ? +1 : -1, count);
             if (potentiate_only_) refresh_if_needed(k);
         }
@@ -536,6 +545,23 @@ void DeviceArray::start_epoch(int epoch) {
     evolve_rng_ = base_rng_.stream(3).stream(e);
 }
 
+double DeviceArray::all_on_read_A() const {
+    const double v = model_.read_voltage_V();
+    double sum_A = 0.0;
+    for (std::size_t k = 0; k < plus_.size(); ++k) sum_A += model_.current_A(v, plus_[k]) + model_.current_A(v, minus_[k]);
+    return sum_A;
+}
+
+void DeviceArray::record_drift_reference() {
+    drift_reference_A_ = all_on_read_A();
+    drift_gain_ = 1.0;
+}
+
+void DeviceArray::compensate_drift() {
+    const double now_A = all_on_read_A();
+    if (drift_reference_A_ > 0.0 && now_A > 0.0) drift_gain_ = drift_reference_A_ / now_A;
+}
+
 ArrayActivity DeviceArray::activity() const {
     return {counters_.update_pulses, counters_.read_energy_J, std::numeric_limits<double>::quiet_NaN()};
 }
@@ -565,17 +591,20 @@ void unflatten(const std::vector<double>& values, std::vector<DeviceState>& devi
 
 ArrayCheckpoint DeviceArray::checkpoint() const {
     const DeviceArrayCounters& c = counters_;
-    return {{"plus", flatten(plus_)},
+    ArrayCheckpoint out{{"plus", flatten(plus_)},
             {"minus", flatten(minus_)},
             {"counters", {static_cast<double>(c.update_pulses), static_cast<double>(c.refreshes), static_cast<double>(c.clipped_inputs),
                           static_cast<double>(c.clipped_weights), static_cast<double>(c.capped_updates),
                           static_cast<double>(c.programming_writes), c.read_energy_J}}};
+    if (options_.accumulate_residual) out["residual"] = residual_;
+    return out;
 }
 
 void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {
     const std::size_t values = plus_.size() * state_size;
     unflatten(checkpoint_block(checkpoint, "plus", values), plus_);
     unflatten(checkpoint_block(checkpoint, "minus", values), minus_);
+    if (options_.accumulate_residual) residual_ = checkpoint_block(checkpoint, "residual", residual_.size());
     const auto& c = checkpoint_block(checkpoint, "counters", 7);
     const auto count = [](double v) { return static_cast<std::uint64_t>(v); };
     counters_ = {count(c[0]), count(c[1]), count(c[2]), count(c[3]), count(c[4]), count(c[5]), c[6]};

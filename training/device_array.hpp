@@ -54,6 +54,14 @@
 //               (DeviceCalibration). dw > 0 raises w: bidirectional pairs depress G- while G- is
 //               above a floor of half a nominal step (in level), else potentiate G+; dw < 0 mirrors
 //               that. Potentiate-only pairs (PCM) SET G+ for dw > 0 and G- for dw < 0.
+//               Rounding drops the remainder, so an update smaller than dw_pulse / 2 never reaches
+//               the device, and when the updates of one sign are systematically the smaller ones
+//               (a network's many small corrections against few large ones) training drifts away.
+//               accumulate_residual keeps a digital remainder per weight (the mixed-precision
+//               scheme of Nandakumar et al., Front. Neurosci. 2020): n_ij is computed from
+//               dw_ij + r_ij and r_ij <- dw_ij + r_ij - sign n_ij dw_pulse, bounded to
+//               +-max_pulses_per_update dw_pulse. It is open-loop: it counts requested steps, not
+//               the device's actual, nonlinear ones.
 //   stochastic  Gokmen & Vlasov (Front. Neurosci. 2016) stochastic outer product, ESSOP-style
 //               trains (Joshi et al., arXiv 2003.11256): for each of BL time slots, input line j
 //               fires with probability p_j = min(1, c_x |x_j|) and output line i with
@@ -127,6 +135,7 @@ struct DeviceArrayOptions {
     double program_tolerance = 1e-4;  // > 0: verify tolerance, fraction of G_high - G_low
     int calibration_samples = 1024;   // >= 1: devices averaged by calibrate_device
     double read_time_s = 10e-9;       // > 0: how long a read holds its voltages (read energy)
+    bool accumulate_residual = false;  // pulse mode: carry each weight's sub-pulse remainder (below)
 };
 
 // Throws ParameterError naming the field, its value and the rule.
@@ -192,9 +201,12 @@ public:
     void evolve(double dt_s) override;  // with the array's own evolve stream
     // Re-derives the programming, update and evolve streams from (construction seed, epoch).
     void start_epoch(int epoch) override;
+    void record_drift_reference() override;
+    void compensate_drift() override;
     ArrayActivity activity() const override;  // update energy NaN: the compact engine has no update circuit
     std::map<std::string, Eigen::MatrixXd> conductances_S() const override;  // "plus", "minus"
-    // "plus", "minus" (8 doubles per device, column-major), "counters".
+    // "plus", "minus" (8 doubles per device, column-major), "counters", and "residual" when
+    // accumulate_residual is on.
     ArrayCheckpoint checkpoint() const override;
     void restore(const ArrayCheckpoint& checkpoint) override;
 
@@ -223,6 +235,7 @@ public:
 private:
     std::size_t index(int row, int col) const { return static_cast<std::size_t>(row) + static_cast<std::size_t>(rows_) * col; }
     double pair_weight(std::size_t k) const;
+    double all_on_read_A() const;
     double read_scale(double input_max) const;
     double line_current_A(double v, const DeviceState& device) const;
     std::uint64_t drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const;
@@ -251,6 +264,9 @@ private:
     double depress_floor_level_;   // bidirectional: depress the held device only above this level
     Pulse potentiate_pulse_, depress_pulse_;
     std::vector<DeviceState> plus_, minus_;  // column-major m x n, Eigen's order: k = i + m j
+    std::vector<double> residual_;           // accumulate_residual: per-weight remainder, same order
+    double drift_reference_A_ = 0.0;         // all-inputs-on read current when the reference was recorded
+    double drift_gain_ = 1.0;                // read scale correction from compensate_drift()
     Rng base_rng_;  // the construction seed, from which start_epoch derives the streams
     Rng device_rng_, program_rng_, update_rng_, evolve_rng_;
     mutable DeviceArrayCounters counters_;  // reads count clipped inputs

@@ -45,6 +45,8 @@ std::vector<ConfigKey> make_schema() {
         K::number_key("array.backward_input_max", "0", Unit::dimensionless, Range::non_negative(), "error that drives the full read voltage (0: rescaled per read)"),
         K::integer_key("array.max_pulses_per_update", "16", Range::closed(1, 1e6), "pulse mode: cap on pulses per device per update"),
         K::number_key("array.refresh_threshold", "0.9", Unit::dimensionless, {0.0, 1.0, true, false}, "potentiate-only pairs refresh above this fraction of saturation"),
+        K::boolean_key("array.accumulate_residual", "false", "pulse mode: keep each weight's sub-pulse remainder digitally (mixed precision)"),
+        K::boolean_key("array.two_phase_read", "false", "compact engine: negative inputs read as -I(|V|) in a second phase"),
         K::integer_key("array.stochastic_bit_length", "10", Range::closed(1, 1e4), "stochastic mode: time slots per update"),
         K::number_key("array.read_time_s", "1e-08", Unit::second, Range::positive(), "how long a read holds its voltages (read energy)"),
 
@@ -53,6 +55,7 @@ std::vector<ConfigKey> make_schema() {
         K::integer_key("spice.max_tile_columns", "256", Range::closed(2, 100000), "largest crossbar tile: output lines (two per weight column)"),
         K::integer_key("spice.update_circuit_max_devices", "128", Range::closed(0, 1e9), "layers with at most this many weights also run the update circuit in ngspice"),
 
+        K::boolean_key("evaluate.drift_compensation", "false", "before the evaluation after evaluate.after_s, rescale reads by an all-inputs-on reference read (global drift compensation)"),
         K::number_key("evaluate.after_s", "0", Unit::second, Range::non_negative(), "after training, let this much simulated time pass and evaluate again (drift)"),
     };
 }
@@ -133,12 +136,17 @@ DeviceArrayOptions array_options(const ConfigValues& config) {
     o.refresh_threshold = config.number("array.refresh_threshold");
     o.stochastic_bit_length = static_cast<int>(config.integer("array.stochastic_bit_length"));
     o.read_time_s = config.number("array.read_time_s");
+    o.accumulate_residual = config.boolean("array.accumulate_residual");
+    o.two_phase_read = config.boolean("array.two_phase_read");
     validate(o);
     return o;
 }
 
 Experiment::Experiment(const ConfigValues& config, int inputs, int classes)
-    : engine_(config.text("run.engine")), training_(training_config(config)), evaluate_after_s_(config.number("evaluate.after_s")) {
+    : engine_(config.text("run.engine")),
+      training_(training_config(config)),
+      evaluate_after_s_(config.number("evaluate.after_s")),
+      drift_compensation_(config.boolean("evaluate.drift_compensation")) {
     validate(training_);
     const NetworkConfig net = network_config(config, inputs, classes);
     const auto seed = static_cast<std::uint64_t>(config.integer("run.seed"));

@@ -57,6 +57,8 @@ public:
     const TrainingConfig& training() const { return training_; }
     // Simulated time between the end of training and the extra evaluation (0: none).
     double evaluate_after_s() const { return evaluate_after_s_; }
+    // Whether that evaluation rescales reads by a reference read (WeightArray::compensate_drift).
+    bool drift_compensation() const { return drift_compensation_; }
 
 private:
     std::string engine_;
@@ -65,6 +67,7 @@ private:
     std::unique_ptr<Network> network_;
     TrainingConfig training_;
     double evaluate_after_s_ = 0.0;
+    bool drift_compensation_ = false;
 };
 
 }  // namespace cimkit::training

@@ -81,6 +81,14 @@ void Network::start_epoch(int epoch) {
     for (auto& layer : layers_) layer.array->start_epoch(epoch);
 }
 
+void Network::record_drift_reference() {
+    for (auto& layer : layers_) layer.array->record_drift_reference();
+}
+
+void Network::compensate_drift() {
+    for (auto& layer : layers_) layer.array->compensate_drift();
+}
+
 ArrayActivity Network::activity() const {
     ArrayActivity total;
     for (const auto& layer : layers_) {

@@ -66,6 +66,8 @@ public:
     // Every layer's array: simulated time passes (drift, leakage), or a new epoch starts (streams).
     void evolve(double dt_s);
     void start_epoch(int epoch);
+    void record_drift_reference();  // every layer's array (WeightArray::record_drift_reference)
+    void compensate_drift();
     ArrayActivity activity() const;  // summed over layers
 
 private:

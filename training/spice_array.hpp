@@ -103,6 +103,8 @@ public:
     ArrayActivity activity() const override;
     void evolve(double dt_s) override { devices_.evolve(dt_s); }
     void start_epoch(int epoch) override { devices_.start_epoch(epoch); }
+    void record_drift_reference() override { devices_.record_drift_reference(); }
+    void compensate_drift() override { devices_.compensate_drift(); }
     std::map<std::string, Eigen::MatrixXd> conductances_S() const override { return devices_.conductances_S(); }
     ArrayCheckpoint checkpoint() const override;  // the devices' blocks and "update_energy_J"
     void restore(const ArrayCheckpoint& checkpoint) override;
