@@ -41,8 +41,21 @@ void validate(const SpiceOptions& o) {
     circuits::validate_encoding(o.update_encoding);
 }
 
+namespace {
+
+std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model, const std::string& variant) {
+    try {
+        return circuits::make_device_face(model, variant);
+    } catch (const UsageError& e) {
+        throw UsageError(std::string(e.what()) + "; the spice engine needs a face whose state ngspice reads live (spice.face = cosim: "
+                         "mosfet, pcm, domain_wall); train this device with run.engine = compact");
+    }
+}
+
+}  // namespace
+
 SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
-    : model_(model), options_(std::move(options)), face_(circuits::make_device_face(model, options_.face_variant)) {
+    : model_(model), options_(std::move(options)), face_(live_face(model, options_.face_variant)) {
     validate(options_);
     if (options_.netlist_dir.empty()) options_.netlist_dir = CIMKIT_NETLIST_DIR;
 }
