@@ -192,15 +192,13 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     }
     if (first_epoch > schedule.epochs) write("complete");  // a finished run resumed: rewrite it as it is
     if (experiment.evaluate_after_s() > 0.0) {
-        // The checkpoint stays the trained state; only the extra evaluation sees the drifted devices.
-        const NetworkCheckpoint trained = take_checkpoint(network);
+        // `record` already holds the trained state (written after the last epoch, status complete):
+        // only the extra evaluation sees the drifted devices, and the network is not used after it.
         if (experiment.drift_compensation()) network.record_drift_reference();
         network.evolve(experiment.evaluate_after_s());
         if (experiment.drift_compensation()) network.compensate_drift();
         record.test_accuracy_after = training::accuracy(network, data.test);
-        record.status = "complete";
         write_training_file(output, record);
-        restore_checkpoint(network, trained);
     }
     const EpochMetrics& last = record.history.back();
     std::printf("test accuracy %.2f %% after %d epochs (train %.2f %%)", 100.0 * last.test_accuracy, last.epoch,
