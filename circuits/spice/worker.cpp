@@ -1,0 +1,242 @@
+#include "circuits/spice/worker.hpp"
+
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "circuits/spice/worker_child.hpp"
+#include "circuits/spice/worker_errors.hpp"
+#include "circuits/spice/worker_protocol.hpp"
+#include "devices/core/text.hpp"
+
+namespace cimkit::spice {
+namespace {
+
+namespace wp = worker_protocol;
+
+// How long a child may take to exit after its socket closes before it is killed.
+constexpr auto exit_grace = std::chrono::seconds(5);
+
+// Waits for `pid` to end (killing it after `grace`) and returns its wait status; -1 when the status
+// is not ours to read (SIGCHLD ignored by the application, so the kernel reaped it already).
+int reap(pid_t pid, std::chrono::milliseconds grace) {
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    auto pause = std::chrono::microseconds(50);
+    int status = 0;
+    for (;;) {
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) return status;
+        if (done < 0 && errno != EINTR) return -1;
+        if (std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(20000));
+    }
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    return status;
+}
+
+std::string describe_end(pid_t pid, int status) {
+    const std::string who = "ngspice worker process " + std::to_string(pid);
+    if (status == -1) return who + " ended (its exit status was not available)";
+    if (WIFSIGNALED(status)) {
+        const int signal = WTERMSIG(status);
+        const char* name = ::sigabbrev_np(signal);
+        return who + " was killed by signal " + std::to_string(signal) + " (SIG" + (name ? name : "?") + ", " +
+               ::strsignal(signal) + ")";
+    }
+    return who + " exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
+std::string load_request(const std::string& origin) { return "load of '" + origin + "'"; }
+
+}  // namespace
+
+Worker::Worker(WorkerOptions options) : options_(options) {
+    if (options_.max_solves_before_recycle < 0) {
+        throw UsageError("Worker: max_solves_before_recycle must be >= 0 (0 = never), got " +
+                         std::to_string(options_.max_solves_before_recycle));
+    }
+    start_child();
+}
+
+Worker::~Worker() { stop_child(); }
+
+void Worker::start_child() {
+    int fds[2];
+    // A socket pair rather than two pipes: send() takes MSG_NOSIGNAL, so a dead child is an EPIPE to
+    // handle, not a SIGPIPE that kills the parent.
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+        throw Error(std::string("ngspice worker: socketpair failed: ") + std::strerror(errno));
+    }
+    std::fflush(nullptr);  // buffered output must not be inherited and written twice
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        const int error = errno;
+        ::close(fds[0]);
+        ::close(fds[1]);
+        throw Error(std::string("ngspice worker: fork failed: ") + std::strerror(error));
+    }
+    if (pid == 0) {
+        ::close(fds[0]);
+        serve_worker_child(fds[1]);  // never returns
+    }
+    ::close(fds[1]);
+    if (started_once_) ++restarts_;
+    started_once_ = true;
+    pid_ = pid;
+    socket_fd_ = fds[0];
+    child_solves_ = 0;
+    netlist_.reset();
+    for (const auto& entry : voltage_tables_) dirty_voltage_.insert(entry.first);
+    for (const auto& entry : current_tables_) dirty_current_.insert(entry.first);
+
+    wp::Message hello;
+    if (!wp::receive_message(socket_fd_, hello)) child_died("start-up");
+    if (hello.kind == wp::Kind::error) {
+        stop_child();
+        try {
+            wp::throw_decoded_error(hello.payload);
+        } catch (const std::exception& e) {
+            throw Error(std::string("ngspice worker could not start its engine: ") + e.what() +
+                        " (a Worker cannot be started while this process holds an in-process Engine)");
+        }
+    }
+}
+
+void Worker::stop_child() {
+    if (pid_ == 0) return;
+    ::close(socket_fd_);  // the child reads end-of-stream and exits
+    socket_fd_ = -1;
+    reap(pid_, exit_grace);
+    pid_ = 0;
+    netlist_.reset();
+}
+
+void Worker::child_died(const std::string& request) {
+    const pid_t pid = pid_;
+    ::close(socket_fd_);
+    socket_fd_ = -1;
+    const int status = reap(pid, exit_grace);
+    pid_ = 0;
+    netlist_.reset();
+    throw WorkerCrashed(describe_end(pid, status) + " during " + request +
+                        "; the next call starts a fresh worker, which needs the netlist loaded again");
+}
+
+void Worker::ensure_child() {
+    if (pid_ == 0) start_child();
+}
+
+void Worker::recycle_if_due() {
+    if (options_.max_solves_before_recycle == 0 || child_solves_ < options_.max_solves_before_recycle) return;
+    const std::optional<LoadedNetlist> netlist = netlist_;
+    stop_child();
+    start_child();
+    if (netlist) send_load(*netlist);
+}
+
+void Worker::send_load(const LoadedNetlist& netlist) {
+    const std::string request = load_request(netlist.origin);
+    wp::Encoder out;
+    out.text(netlist.text);
+    out.text(netlist.origin);
+    netlist_.reset();  // a failed load leaves the child's engine with no circuit
+    if (!wp::send_message(socket_fd_, wp::Kind::load, out.bytes())) child_died(request);
+    wp::Message response;
+    if (!wp::receive_message(socket_fd_, response)) child_died(request);
+    if (response.kind == wp::Kind::error) wp::throw_decoded_error(response.payload);
+    netlist_ = netlist;
+}
+
+void Worker::load(const std::string& netlist_text, const std::string& origin) {
+    ensure_child();
+    if (options_.max_solves_before_recycle > 0 && child_solves_ >= options_.max_solves_before_recycle) {
+        stop_child();  // a recycle is due anyway; the new netlist goes to the fresh child
+        start_child();
+    }
+    send_load(LoadedNetlist{netlist_text, origin});
+}
+
+void Worker::set_table(std::map<std::string, Table>& tables, std::set<std::string>& dirty,
+                       const std::string& source_name, std::vector<double> values, double step_s) {
+    if (values.empty()) throw UsageError("Worker: external source '" + source_name + "' got an empty table");
+    if (!(step_s > 0.0) || !std::isfinite(step_s)) {
+        throw UsageError("Worker: external source '" + source_name + "' needs a step_s > 0 s, got " +
+                         std::to_string(step_s));
+    }
+    for (double value : values) {
+        if (!std::isfinite(value)) throw UsageError("Worker: external source '" + source_name + "' got a NaN or Inf value");
+    }
+    const std::string name = text::to_lower(source_name);  // ngspice reports instance names in lower case
+    Table& table = tables[name];
+    table.values = std::move(values);
+    table.step_s = step_s;
+    dirty.insert(name);
+}
+
+void Worker::set_external_table(const std::string& source_name, std::vector<double> values, double step_s) {
+    set_table(voltage_tables_, dirty_voltage_, source_name, std::move(values), step_s);
+}
+
+void Worker::set_external_current_table(const std::string& source_name, std::vector<double> values, double step_s) {
+    set_table(current_tables_, dirty_current_, source_name, std::move(values), step_s);
+}
+
+void Worker::send_dirty_tables(const std::string& request) {
+    // No reply: the child applies them in order before the solve that follows.
+    auto send = [&](const std::map<std::string, Table>& tables, std::set<std::string>& dirty, wp::Kind kind) {
+        for (const auto& name : dirty) {
+            const Table& table = tables.at(name);
+            wp::Encoder out;
+            out.text(name);
+            out.f64(table.step_s);
+            out.doubles(table.values);
+            if (!wp::send_message(socket_fd_, kind, out.bytes())) child_died(request);
+        }
+        dirty.clear();
+    };
+    send(voltage_tables_, dirty_voltage_, wp::Kind::set_voltage_table);
+    send(current_tables_, dirty_current_, wp::Kind::set_current_table);
+}
+
+std::vector<std::vector<double>> Worker::run_and_read(const std::string& analysis, const std::vector<std::string>& vectors) {
+    ensure_child();
+    recycle_if_due();
+    const std::string request = "'" + analysis + "'" + (netlist_ ? " of '" + netlist_->origin + "'" : "");
+    send_dirty_tables(request);
+    wp::Encoder out;
+    out.text(analysis);
+    out.texts(vectors);
+    if (!wp::send_message(socket_fd_, wp::Kind::run_and_read, out.bytes())) child_died(request);
+    wp::Message response;
+    if (!wp::receive_message(socket_fd_, response)) child_died(request);
+    ++solves_;
+    ++child_solves_;
+    if (response.kind == wp::Kind::error) wp::throw_decoded_error(response.payload);
+    wp::Decoder in(response.payload);
+    std::vector<std::vector<double>> columns(static_cast<std::size_t>(in.i64()));
+    for (auto& column : columns) column = in.doubles();
+    return columns;
+}
+
+std::size_t Worker::child_rss_bytes() const {
+    if (pid_ == 0) return 0;
+    std::ifstream statm("/proc/" + std::to_string(pid_) + "/statm");
+    std::size_t pages_total = 0, pages_resident = 0;
+    if (!(statm >> pages_total >> pages_resident)) return 0;
+    return pages_resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace cimkit::spice

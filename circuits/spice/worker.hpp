@@ -1,0 +1,114 @@
+#pragma once
+// An ngspice Engine in a child process, so that a crash of ngspice costs one solve, not the run.
+//
+// ngspice can abort() or segfault the whole process (an assertion in its sparse solver, a bad pointer
+// in a command; NGSPICE-NOTES.md, docs/engine.md), and no in-process handler can recover from that.
+// A Worker fork()s a child that owns its own Engine and talks to it over a socket pair:
+//
+//   Worker worker;                                    // forks the child
+//   worker.load(netlist_text, "tile 0");
+//   worker.set_external_table("vin_0", {0.1, 0.2, 0.3}, 1e-6);
+//   auto columns = worker.run_and_read("tran 1u 3u 0 1u", {"time", "vsense_0#branch"});
+//
+// Errors thrown by the child's Engine (SpiceError, ConvergenceError, UsageError, NetlistError,
+// IoError, cimkit::Error) are thrown again here with the same type and message.
+//
+// If the child dies (abort, segfault, killed), the call throws WorkerCrashed and the next call starts
+// a fresh child. The loaded netlist is forgotten: the caller must load() again (it may have been
+// the netlist that crashed ngspice, so reloading it blindly could crash in a loop). The external
+// tables registered so far are kept and sent to the new child.
+//
+// A Worker must be created in a process that has no in-process Engine alive: the child is a fork and
+// would inherit that Engine's ngspice state (start-up then fails with cimkit::Error saying so).
+// The child ends when the Worker is destroyed, or when the parent process dies (it sees its socket
+// close). It ignores SIGINT, so Ctrl-C leaves the decision to the parent.
+#include <sys/types.h>
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "devices/core/errors.hpp"
+
+namespace cimkit::spice {
+
+// The worker's child process died; the message names the signal (or exit status) and the request.
+class WorkerCrashed : public Error {
+public:
+    using Error::Error;
+};
+
+struct WorkerOptions {
+    // After this many solves a child is replaced by a fresh one, which gets the last netlist and all
+    // tables again, so ngspice's per-command leak (NGSPICE-NOTES.md) stays bounded. 0: never.
+    long max_solves_before_recycle = 0;
+};
+
+class Worker {
+public:
+    explicit Worker(WorkerOptions options = {});
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    // Parses a netlist in the child (Engine::load). `origin` names it in error messages.
+    void load(const std::string& netlist_text, const std::string& origin);
+
+    // Drives the EXTERNAL voltage (or current) source `source_name` with values[min(floor(t/step_s +
+    // 1e-9), size-1)]: an `op` sees values[0], a transient with one time point per step_s one sample
+    // per point. Calling again for the same source replaces the values; the numbers travel with the
+    // next solve, so updating between solves costs no extra round trip.
+    void set_external_table(const std::string& source_name, std::vector<double> values, double step_s);
+    void set_external_current_table(const std::string& source_name, std::vector<double> values, double step_s);
+
+    // Engine::run_and_read in the child: "op" or "tran ...", the named vectors in the order asked.
+    std::vector<std::vector<double>> run_and_read(const std::string& analysis, const std::vector<std::string>& vectors);
+
+    // Solves answered by any child of this worker (results and errors alike).
+    long solves() const { return solves_; }
+    // Children started after the first one (crash restarts and recycles).
+    int restarts() const { return restarts_; }
+    // Resident memory of the current child (/proc/<pid>/statm); 0 when none is running.
+    std::size_t child_rss_bytes() const;
+    // The current child's process id; 0 when none is running (for tests and diagnostics).
+    pid_t child_pid() const { return pid_; }
+
+private:
+    struct Table {
+        std::vector<double> values;
+        double step_s = 1.0;
+    };
+    struct LoadedNetlist {
+        std::string text;
+        std::string origin;
+    };
+
+    void start_child();
+    void stop_child();
+    void ensure_child();
+    void recycle_if_due();
+    void send_load(const LoadedNetlist& netlist);
+    void set_table(std::map<std::string, Table>& tables, std::set<std::string>& dirty, const std::string& source_name,
+                   std::vector<double> values, double step_s);
+    void send_dirty_tables(const std::string& request);
+    // Reaps the dead child and throws WorkerCrashed naming how it ended and `request`.
+    [[noreturn]] void child_died(const std::string& request);
+
+    WorkerOptions options_;
+    pid_t pid_ = 0;
+    int socket_fd_ = -1;
+    bool started_once_ = false;
+    long solves_ = 0;
+    long child_solves_ = 0;
+    int restarts_ = 0;
+    std::optional<LoadedNetlist> netlist_;  // what the current child has loaded
+    std::map<std::string, Table> voltage_tables_;
+    std::map<std::string, Table> current_tables_;
+    std::set<std::string> dirty_voltage_;  // tables the current child has not received yet
+    std::set<std::string> dirty_current_;
+};
+
+}  // namespace cimkit::spice

@@ -1,0 +1,150 @@
+#include "circuits/spice/worker_protocol.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "devices/core/errors.hpp"
+
+namespace cimkit::spice::worker_protocol {
+namespace {
+
+// A corrupt length must not turn into a huge allocation; the largest real payload (a netlist of a
+// 784x100 crossbar with wires) is tens of MB.
+constexpr std::uint64_t max_payload_bytes = 1ull << 30;
+
+[[noreturn]] void throw_socket_error(const char* operation) {
+    throw Error(std::string("ngspice worker: ") + operation + " on the worker socket failed: " + std::strerror(errno));
+}
+
+bool peer_gone(int error) { return error == EPIPE || error == ECONNRESET; }
+
+bool write_all(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (peer_gone(errno)) return false;
+            throw_socket_error("send");
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool read_all(int fd, char* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::recv(fd, data, size, 0);
+        if (n == 0) return false;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (peer_gone(errno)) return false;
+            throw_socket_error("recv");
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+void Encoder::raw(const void* data, std::size_t size) { bytes_.append(static_cast<const char*>(data), size); }
+void Encoder::u32(std::uint32_t value) { raw(&value, sizeof value); }
+void Encoder::i64(std::int64_t value) { raw(&value, sizeof value); }
+void Encoder::f64(double value) { raw(&value, sizeof value); }
+
+void Encoder::text(const std::string& value) {
+    i64(static_cast<std::int64_t>(value.size()));
+    raw(value.data(), value.size());
+}
+
+void Encoder::doubles(const std::vector<double>& values) {
+    i64(static_cast<std::int64_t>(values.size()));
+    raw(values.data(), values.size() * sizeof(double));
+}
+
+void Encoder::texts(const std::vector<std::string>& values) {
+    i64(static_cast<std::int64_t>(values.size()));
+    for (const auto& value : values) text(value);
+}
+
+void Decoder::raw(void* data, std::size_t size) {
+    if (size > bytes_.size() - offset_) throw Error("ngspice worker: truncated message");
+    std::memcpy(data, bytes_.data() + offset_, size);
+    offset_ += size;
+}
+
+std::size_t Decoder::count() {
+    const std::int64_t n = i64();
+    if (n < 0 || static_cast<std::uint64_t>(n) > bytes_.size() - offset_) {
+        throw Error("ngspice worker: corrupt element count in a message");
+    }
+    return static_cast<std::size_t>(n);
+}
+
+std::uint32_t Decoder::u32() {
+    std::uint32_t value = 0;
+    raw(&value, sizeof value);
+    return value;
+}
+
+std::int64_t Decoder::i64() {
+    std::int64_t value = 0;
+    raw(&value, sizeof value);
+    return value;
+}
+
+double Decoder::f64() {
+    double value = 0.0;
+    raw(&value, sizeof value);
+    return value;
+}
+
+std::string Decoder::text() {
+    std::string value(count(), '\0');
+    raw(value.data(), value.size());
+    return value;
+}
+
+std::vector<double> Decoder::doubles() {
+    const std::size_t n = count();  // bounds n by the bytes left, not by n * 8: checked again in raw()
+    std::vector<double> values(n);
+    raw(values.data(), n * sizeof(double));
+    return values;
+}
+
+std::vector<std::string> Decoder::texts() {
+    const std::size_t n = count();
+    std::vector<std::string> values;
+    values.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) values.push_back(text());
+    return values;
+}
+
+bool send_message(int fd, Kind kind, const std::string& payload) {
+    // One buffer, one send in the common case: a small request costs a single system call.
+    std::string frame;
+    frame.reserve(12 + payload.size());
+    const auto kind_value = static_cast<std::uint32_t>(kind);
+    const auto length = static_cast<std::uint64_t>(payload.size());
+    frame.append(reinterpret_cast<const char*>(&kind_value), sizeof kind_value);
+    frame.append(reinterpret_cast<const char*>(&length), sizeof length);
+    frame += payload;
+    return write_all(fd, frame.data(), frame.size());
+}
+
+bool receive_message(int fd, Message& message) {
+    std::uint32_t kind_value = 0;
+    std::uint64_t length = 0;
+    if (!read_all(fd, reinterpret_cast<char*>(&kind_value), sizeof kind_value)) return false;
+    if (!read_all(fd, reinterpret_cast<char*>(&length), sizeof length)) return false;
+    if (length > max_payload_bytes) throw Error("ngspice worker: message of " + std::to_string(length) + " bytes refused");
+    message.kind = static_cast<Kind>(kind_value);
+    message.payload.assign(static_cast<std::size_t>(length), '\0');
+    return read_all(fd, message.payload.data(), message.payload.size());
+}
+
+}  // namespace cimkit::spice::worker_protocol

@@ -1,0 +1,69 @@
+#pragma once
+// The byte protocol between a spice::Worker and its child process.
+//
+// A message is a header (kind: u32, payload length: u64) followed by the payload. Payload fields are
+// written in the machine's own byte order: both ends are the same binary on the same machine (the
+// child is a fork), so no portable encoding is needed.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimkit::spice::worker_protocol {
+
+enum class Kind : std::uint32_t {
+    // parent -> child
+    load = 1,               // text, origin                        -> ok | error
+    set_voltage_table = 2,  // name, step_s, values                -> (no reply)
+    set_current_table = 3,  // name, step_s, values                -> (no reply)
+    run_and_read = 4,       // analysis, vector names              -> result | error
+    // child -> parent
+    ok = 10,      // also sent once at start-up when the child's Engine exists
+    result = 11,  // vectors
+    error = 12,   // see worker_errors.hpp
+};
+
+class Encoder {
+public:
+    void u32(std::uint32_t value);
+    void i64(std::int64_t value);
+    void f64(double value);
+    void text(const std::string& value);
+    void doubles(const std::vector<double>& values);
+    void texts(const std::vector<std::string>& values);
+    const std::string& bytes() const { return bytes_; }
+
+private:
+    void raw(const void* data, std::size_t size);
+    std::string bytes_;
+};
+
+// Reads fields back in the order they were written; throws cimkit::Error if the payload is short.
+class Decoder {
+public:
+    explicit Decoder(const std::string& bytes) : bytes_(bytes) {}
+    std::uint32_t u32();
+    std::int64_t i64();
+    double f64();
+    std::string text();
+    std::vector<double> doubles();
+    std::vector<std::string> texts();
+
+private:
+    void raw(void* data, std::size_t size);
+    std::size_t count();  // an element count, checked against the bytes left
+    const std::string& bytes_;
+    std::size_t offset_ = 0;
+};
+
+struct Message {
+    Kind kind = Kind::ok;
+    std::string payload;
+};
+
+// Both return false when the other end has gone (end of stream, EPIPE, ECONNRESET): the caller
+// decides what a vanished peer means. They retry on EINTR, never raise SIGPIPE (MSG_NOSIGNAL on a
+// socket), and throw cimkit::Error for any other failure of the socket.
+bool send_message(int fd, Kind kind, const std::string& payload);
+bool receive_message(int fd, Message& message);
+
+}  // namespace cimkit::spice::worker_protocol
