@@ -6,6 +6,7 @@
 #include <exception>
 #include <map>
 
+#include "circuits/spice/convergence_retry.hpp"
 #include "circuits/spice/ngspice_library.hpp"
 #include "circuits/spice/spice_messages.hpp"
 #include "devices/core/errors.hpp"
@@ -45,6 +46,8 @@ struct Engine::Impl {
     std::map<std::string, SourceFunction> voltage_sources;
     std::map<std::string, SourceFunction> current_sources;
     std::exception_ptr callback_error;
+    std::vector<std::string>* capture = nullptr;  // when set, receives each output line too
+    int retried_runs = 0;
 
     void start();
     void restart() {
@@ -58,6 +61,10 @@ struct Engine::Impl {
     void throw_if_error(SpiceError::Stage stage);
     void set_source_path(const std::filesystem::path& directory);
     void execute_analysis(const std::string& text);
+    void execute_with_retries(const std::string& text);
+    std::vector<std::pair<std::string, std::string>> option_values(const std::vector<std::string>& names);
+    std::vector<std::string> plot_names() const;
+    double drop_new_plots(const std::vector<std::string>& before);
     std::string current_plot() const {
         const char* name = library->cur_plot();
         return name ? name : "";
@@ -75,6 +82,7 @@ int on_output(char* text, int, void* user) {
     Engine::Impl& impl = self(user);
     std::string line = text ? text : "";
     if (text::starts_with(line, "stderr ")) impl.stderr_lines.push_back(line.substr(7));
+    if (impl.capture) impl.capture->push_back(line);
     if (impl.output.size() >= max_output_lines) impl.output.pop_front();
     impl.output.push_back(std::move(line));
     return 0;
@@ -162,6 +170,88 @@ void Engine::Impl::execute_analysis(const std::string& text) {
     throw_if_error(SpiceError::Stage::run);
 }
 
+std::vector<std::pair<std::string, std::string>> Engine::Impl::option_values(const std::vector<std::string>& names) {
+    std::vector<std::string> lines;
+    capture = &lines;
+    command("option");  // prints every circuit option with its value
+    capture = nullptr;
+    return printed_option_values(lines, names);
+}
+
+std::vector<std::string> Engine::Impl::plot_names() const {
+    std::vector<std::string> names;
+    char** all = library->all_plots();
+    for (int i = 0; all && all[i]; ++i) names.emplace_back(all[i]);
+    return names;
+}
+
+// Destroys the plots made since `before` (a failed run may leave a partial one, and every kept plot
+// slows later solves) and returns the last time point any of them reached; -1 when none has one.
+double Engine::Impl::drop_new_plots(const std::vector<std::string>& before) {
+    double last_time_s = -1.0;
+    for (const auto& name : plot_names()) {
+        if (std::find(before.begin(), before.end(), name) != before.end()) continue;
+        std::string time_vector = name + ".time";
+        const pvector_info info = library->vec_info(time_vector.data());
+        if (info && info->v_realdata && info->v_length > 0) {
+            last_time_s = std::max(last_time_s, info->v_realdata[info->v_length - 1]);
+        }
+        destroy_plot(name);
+    }
+    return last_time_s;
+}
+
+// Runs an analysis; if it does not converge, runs it again under the bounded retry policy
+// (convergence_retry.hpp), restores the options it changed, and throws ConvergenceError naming the
+// analysis, the circuit's title and the last time point reached if every attempt fails.
+void Engine::Impl::execute_with_retries(const std::string& text) {
+    const std::vector<RetryAttempt> retries = convergence_retries(text);
+    const std::vector<std::string> plots_before = circuit_loaded ? plot_names() : std::vector<std::string>{};
+    std::string last_message;
+    try {
+        execute_analysis(text);
+        return;
+    } catch (const ConvergenceError& e) {
+        if (retries.empty()) throw;
+        last_message = e.what();
+    }
+    const auto saved = option_values(retry_option_names());
+    auto restore = [&] {
+        if (!circuit_loaded || saved.empty()) return;  // after a fatal error the library was reloaded
+        std::string assignments;
+        for (const auto& [name, value] : saved) assignments += " " + name + "=" + value;
+        command("option" + assignments);
+    };
+    double last_time_s = drop_new_plots(plots_before);
+    std::string tried = "as given";
+    for (const RetryAttempt& attempt : retries) {
+        std::string assignments;
+        for (const auto& [name, value] : attempt.options) assignments += " " + name + "=" + value;
+        command("option" + assignments);
+        tried += "; " + attempt.name + " (" + text::trim(assignments) +
+                 (attempt.analysis != text ? ", '" + attempt.analysis + "'" : "") + ")";
+        ++retried_runs;
+        try {
+            execute_analysis(attempt.analysis);
+            restore();
+            return;
+        } catch (const ConvergenceError& e) {
+            last_message = e.what();
+            last_time_s = std::max(last_time_s, drop_new_plots(plots_before));
+        } catch (...) {
+            restore();
+            throw;
+        }
+    }
+    restore();
+    const std::string title = netlist.lines.empty() ? "" : text::trim(netlist.lines.front());
+    const std::string reached = last_time_s >= 0.0 ? "last time point reached " + std::to_string(last_time_s) + " s"
+                                                   : "no time point reached (the operating point failed)";
+    throw ConvergenceError("'" + text + "' of circuit '" + title + "' (" + netlist.origin + ") did not converge after " +
+                           std::to_string(retries.size() + 1) + " attempts [" + tried + "]; " + reached +
+                           "; last failure: " + last_message);
+}
+
 void Engine::Impl::set_source_path(const std::filesystem::path& directory) {
     // ngspice resolves a relative .include against the working directory and then `sourcepath`.
     const std::string dir = directory.string();
@@ -221,10 +311,10 @@ void Engine::load(const NetlistText& netlist) {
     m.circuit_loaded = true;
 }
 
-void Engine::run() { impl_->execute_analysis("run"); }
+void Engine::run() { impl_->execute_with_retries("run"); }
 
 void Engine::run_analysis(std::string_view analysis) {
-    impl_->execute_analysis(checked_analysis(analysis, {"op", "dc", "tran", "ac"}, "op, dc ..., tran ..., ac ..."));
+    impl_->execute_with_retries(checked_analysis(analysis, {"op", "dc", "tran", "ac"}, "op, dc ..., tran ..., ac ..."));
 }
 
 std::vector<std::vector<double>> Engine::run_and_read(std::string_view analysis, const std::vector<std::string>& vectors) {
@@ -233,7 +323,7 @@ std::vector<std::vector<double>> Engine::run_and_read(std::string_view analysis,
     const std::string spec = checked_analysis(analysis, {"op", "tran"}, "op, tran ...");
     const std::string before = m.circuit_loaded ? m.current_plot() : "";
     try {
-        m.execute_analysis(spec);
+        m.execute_with_retries(spec);
     } catch (...) {
         // A failed solve may still have made a plot; leaving it would slow every later solve. After
         // a fatal error the library was reloaded and holds no circuit or plot.
@@ -342,5 +432,7 @@ void Engine::clear_external_sources() {
 const std::deque<std::string>& Engine::output() const { return impl_->output; }
 
 int Engine::restart_count() const { return impl_->restarts; }
+
+int Engine::convergence_retry_count() const { return impl_->retried_runs; }
 
 }  // namespace cimkit::spice

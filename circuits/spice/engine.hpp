@@ -7,7 +7,8 @@
 //   for (const Plot& plot : engine.plots()) ...
 //
 // All ngspice output is captured (output()); nothing is printed to the terminal. Errors become
-// SpiceError (carrying the netlist line ngspice complained about) or ConvergenceError. When ngspice
+// SpiceError (carrying the netlist line ngspice complained about) or ConvergenceError; an op, tran or
+// run that does not converge is first retried under a bounded policy (convergence_retry.hpp). When ngspice
 // takes its fatal-error path (ControlledExit) the library is unloaded and loaded again, the call
 // throws, and the engine is usable for the next load.
 //
@@ -63,6 +64,8 @@ public:
     const std::deque<std::string>& output() const;
     // How many times the library was reloaded after a fatal error.
     int restart_count() const;
+    // Analysis runs repeated by the convergence retry policy (docs/engine.md) since construction.
+    int convergence_retry_count() const;
 
     struct Impl;
 

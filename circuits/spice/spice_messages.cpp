@@ -10,8 +10,9 @@ namespace {
 
 bool is_error_line(const std::string& line) {
     const std::string lower = text::to_lower(text::trim(line));
-    return text::starts_with(lower, "error") || lower.find("aborted") != std::string::npos ||
-           lower.find("fatal") != std::string::npos;
+    // "doAnalyses: TRAN:  Timestep too small; time = ..." carries the reason of the "aborted" line after it.
+    return text::starts_with(lower, "error") || text::starts_with(lower, "doanalyses:") ||
+           lower.find("aborted") != std::string::npos || lower.find("fatal") != std::string::npos;
 }
 
 // Collapses runs of blanks and lower-cases, as ngspice does to the lines it echoes.
@@ -58,8 +59,8 @@ std::string error_message(const std::vector<std::string>& stderr_lines) {
 }
 
 bool is_convergence_failure(const std::string& message) {
-    static const std::array<const char*, 7> markers = {
-        "timestep too small", "singular matrix", "no convergence", "iteration limit",
+    static const std::array<const char*, 8> markers = {
+        "timestep too small", "singular matrix", "no convergence", "without convergence", "iteration limit",
         "gmin stepping failed", "source stepping failed", "op failed"};
     const std::string lower = text::to_lower(message);
     for (const char* marker : markers) {

@@ -16,6 +16,9 @@ TEST(SpiceMessages, ErrorMessageStartsAtTheFirstErrorLine) {
                                             "unknown parameter (abc) "};
     EXPECT_EQ(error_message(lines), "Error on line 5 or its substitute:; r2 out 0 abc; unknown parameter (abc)");
     EXPECT_EQ(error_message({"warning, something harmless"}), "");
+    // A failed transient gives its reason on a "doAnalyses:" line before the "aborted" one.
+    EXPECT_EQ(error_message({"doAnalyses: TRAN:  Timestep too small; time = 5e-06", "tran simulation(s) aborted"}),
+              "doAnalyses: TRAN:  Timestep too small; time = 5e-06; tran simulation(s) aborted");
 }
 
 TEST(SpiceMessages, LocatesTheLineByItsEchoedText) {
@@ -36,6 +39,7 @@ TEST(SpiceMessages, FallsBackToNgspiceLineNumbersCountingNonBlankLines) {
 TEST(SpiceMessages, ConvergenceFailuresAreRecognised) {
     EXPECT_TRUE(is_convergence_failure("doAnalyses: TRAN:  Timestep too small; run simulation(s) aborted"));
     EXPECT_TRUE(is_convergence_failure("Warning: singular matrix:  check node b"));
+    EXPECT_TRUE(is_convergence_failure("doAnalyses: Too many iterations without convergence"));
     EXPECT_FALSE(is_convergence_failure("unknown parameter (abc)"));
 }
 
