@@ -27,9 +27,20 @@ private:
     herr_t (*close_)(hid_t);
 };
 
-void silence_hdf5_error_stack() {
-    // cimkit reports HDF5 failures as IoError; the library's own stack dump would only add noise.
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+// Called before any other HDF5 function (every File and Reader starts here).
+void prepare_hdf5_library() {
+    static const bool prepared = [] {
+        // No HDF5 clean-up at process exit. After a write fails (disk full, RLIMIT_FSIZE), H5Fclose
+        // fails too and leaves the file half-closed; HDF5's exit handler then closes it again and
+        // segfaults (tests/apps/full_disk.sh: the error was printed, then exit status 139).
+        // cimkit closes every file it keeps explicitly (File::commit), and an uncommitted file is a
+        // temporary that is deleted anyway, so nothing is lost by skipping the exit handler.
+        H5dont_atexit();
+        // cimkit reports HDF5 failures as IoError; the library's own stack dump would only add noise.
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+        return true;
+    }();
+    (void)prepared;
 }
 
 void check(bool ok, const std::filesystem::path& file, const std::string& what) {
@@ -74,7 +85,7 @@ struct File::Handle {
 File::File(std::filesystem::path path)
     : final_path_(std::move(path)), temporary_path_(temporary_path_for(final_path_)),
       handle_(std::make_unique<Handle>()) {
-    silence_hdf5_error_stack();
+    prepare_hdf5_library();
     std::error_code ec;
     const auto dir = final_path_.parent_path().empty() ? std::filesystem::path(".") : final_path_.parent_path();
     if (final_path_.filename().empty()) throw IoError(final_path_.string(), "expected a file name, got a folder");
@@ -192,7 +203,7 @@ struct Reader::Handle {
 };
 
 Reader::Reader(const std::filesystem::path& path) : path_(path), handle_(std::make_unique<Handle>()) {
-    silence_hdf5_error_stack();
+    prepare_hdf5_library();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw IoError(path.string(), "no such file");
     if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(path.string(), "not an HDF5 file (or corrupt)");
