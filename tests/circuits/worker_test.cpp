@@ -34,8 +34,8 @@ const std::string current_fed =
     ".options klu\n"
     ".end\n";
 
-// ngspice 46's `show all` segfaults inside its own printf formatting (found by experiment; the same
-// command in a shell session of ngspice crashes too). A .control block runs during the load.
+// ngspice 46's `show all` segfaults inside its own printf formatting (found by experiment: gdb shows
+// vsnprintf of a bad " %*.*s" argument called from libngspice). A .control block runs during the load.
 const std::string segfaulting =
     "show all segfaults ngspice 46\n"
     "v1 in 0 dc 1\n"
