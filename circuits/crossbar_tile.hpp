@@ -28,6 +28,15 @@ namespace cimkit::circuits {
 
 using TileStates = std::function<const DeviceState&(int row, int column)>;
 
+// Wire resistance per segment between neighbouring cells (0: ideal wires, the nodes of a line merge
+// and the matrix stays small). With wires, device (i, j) sits between r_<prefix>_i_j on its row and
+// c_<prefix>_i_j on its column; row i's line starts at in_<prefix>_i (the driver) and column j's ends
+// at col_<prefix>_j (the sense source), as in build_crossbar_read.
+struct TileWires {
+    double row_ohm = 0.0;
+    double column_ohm = 0.0;
+};
+
 // Adds tile `prefix` ([a-z][a-z0-9]*, at most 16 characters, e.g. "l0t1"): `rows` row lines, each
 // driven by the EXTERNAL voltage source tile_row_source(prefix, i); `columns` column lines, each held
 // at 0 V by a sense source; device (i, j) = face.add_device(netlist, "<prefix>_<i>_<j>", row node,
@@ -38,7 +47,7 @@ using TileStates = std::function<const DeviceState&(int row, int column)>;
 // Throws ParameterError for a bad prefix or size (sizes as validate_geometry), NetlistError when a
 // name is already in the netlist (the same prefix twice).
 void add_read_tile(Netlist& netlist, const std::string& prefix, int rows, int columns, const DeviceFace& face,
-                   const TileStates& state);
+                   const TileStates& state, const TileWires& wires = {});
 
 // Registers the EXTERNAL sources of the tile's devices (face.bind_device with the tags and the state
 // references add_read_tile used; they must outlive the engine's use). Row sources are NOT bound

@@ -1,6 +1,7 @@
 #include "circuits/device_face.hpp"
 
 #include <cstdio>
+#include <map>
 
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
@@ -95,6 +96,34 @@ private:
     bool cosim_;
 };
 
+// `shared_gate`: devices programmed to exactly the same effective gate voltage share one gate node and
+// one source. A read draws no gate current, so this changes nothing in the solution, but it removes a
+// source (and a branch equation) per device: a pulse-programmed array without variation holds only a
+// few dozen distinct levels. For fixed reads (benchmarks, evaluation); states are written into the
+// netlist as with mosfet_native, so a changed state needs a new netlist.
+class SharedGateMosfetFace final : public DeviceFace {
+public:
+    explicit SharedGateMosfetFace(const MosfetSynapse& model) : model_(model), card_(model, false) {}
+    std::string name() const override { return "mosfet_shared_gate"; }
+    void add_shared(Netlist& netlist) const override {
+        card_.add_shared(netlist);
+        gate_node_of_.clear();  // a new netlist: no gate node exists in it yet
+    }
+    void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
+                    const DeviceState& state) const override {
+        const Parameters& p = model_.parameters();
+        const double gate_V = effective_gate_V(state);
+        auto [it, added] = gate_node_of_.try_emplace(gate_V, "gs_" + std::to_string(gate_node_of_.size()));
+        if (added) netlist.add(Source{Source::Kind::voltage, it->second, it->second, "0", Dc{gate_V}});
+        netlist.add(Mosfet{"dev_" + tag, row, it->second, column, column, "nsyn", p["w_m"], p["l_m"]});
+    }
+
+private:
+    const MosfetSynapse& model_;
+    MosfetFace card_;  // the shared model card
+    mutable std::map<double, std::string> gate_node_of_;
+};
+
 class GainCellFace final : public DeviceFace {
 public:
     explicit GainCellFace(const GainCell& model) : model_(model) {}
@@ -160,6 +189,7 @@ std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std
     const auto* mosfet = dynamic_cast<const MosfetSynapse*>(&model);
     if (variant == "cosim" && ohmic) return std::make_unique<CosimFace>(model);
     if (variant == "cosim" && mosfet) return std::make_unique<MosfetFace>(*mosfet, true);
+    if (variant == "shared_gate" && mosfet) return std::make_unique<SharedGateMosfetFace>(*mosfet);
     if (!variant.empty()) throw UsageError("device '" + model.name() + "' has no '" + variant + "' SPICE face");
     if (mosfet) return std::make_unique<MosfetFace>(*mosfet, false);
     if (cell) return std::make_unique<GainCellFace>(*cell);

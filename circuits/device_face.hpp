@@ -17,6 +17,9 @@
 //    (variant "cosim")                        current source igate_<tag> into a 1 Ohm resistor
 //                                            rgate_<tag>, carrying the live V_G - dV_T: gate
 //                                            voltages change between runs without reloading
+//   mosfet_shared_gate    mosfet              mosfet_native, but devices with exactly the same gate
+//    (variant "shared_gate")                   voltage share one gate node and source (a read draws no
+//                                            gate current): one source per level, not per device
 //   gain_cell_behavioural gain_cell          a B-source with the published cubic read law
 //   gain_cell_transistor  gain_cell          write transistor (off) + storage capacitor C_S charged to
 //                                            V_store + level-1 read transistor (gate = storage node,
@@ -59,7 +62,8 @@ public:
 };
 
 // The face for a model from the registry: `variant` "" picks the default, "transistor" the gain
-// cell's transistor-level face, "cosim" the EXTERNAL-source face of ohmic devices and of the MOSFET.
+// cell's transistor-level face, "cosim" the EXTERNAL-source face of ohmic devices and of the MOSFET,
+// "shared_gate" the MOSFET face with one gate source per distinct gate voltage.
 // Throws UsageError for a model or variant without a face.
 std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant = "");
 

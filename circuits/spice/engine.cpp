@@ -5,6 +5,7 @@
 #include <deque>
 #include <exception>
 #include <map>
+#include <unordered_map>
 
 #include "circuits/spice/convergence_retry.hpp"
 #include "circuits/spice/ngspice_library.hpp"
@@ -45,6 +46,11 @@ struct Engine::Impl {
     std::vector<std::string> stderr_lines;  // of the current call only
     std::map<std::string, SourceFunction> voltage_sources;
     std::map<std::string, SourceFunction> current_sources;
+    // ngspice passes the same name pointer (its instance name) on every call for a loaded circuit;
+    // looking that pointer up skips a lower-casing copy and a string search per call, which at two
+    // calls per source and time point was a large share of a batched read. Cleared whenever the
+    // circuit or the registered functions change (the pointers or the targets may then be stale).
+    std::unordered_map<const char*, SourceFunction*> source_by_name_pointer;
     std::exception_ptr callback_error;
     std::vector<std::string>* capture = nullptr;  // when set, receives each output line too
     int retried_runs = 0;
@@ -99,12 +105,16 @@ int external_value(std::map<std::string, SourceFunction>& sources, const char* k
                    double time_s, char* name, Engine::Impl& impl) {
     *value = 0.0;
     try {
-        const auto it = sources.find(text::to_lower(name ? name : ""));
-        if (it == sources.end()) {
-            throw Error(std::string("EXTERNAL ") + kind + " source '" + (name ? name : "") +
-                        "' has no C++ function registered");
+        auto cached = impl.source_by_name_pointer.find(name);
+        if (cached == impl.source_by_name_pointer.end()) {
+            const auto it = sources.find(text::to_lower(name ? name : ""));
+            if (it == sources.end()) {
+                throw Error(std::string("EXTERNAL ") + kind + " source '" + (name ? name : "") +
+                            "' has no C++ function registered");
+            }
+            cached = impl.source_by_name_pointer.emplace(name, &it->second).first;
         }
-        *value = it->second(time_s);
+        *value = (*cached->second)(time_s);
     } catch (...) {
         if (!impl.callback_error) impl.callback_error = std::current_exception();
     }
@@ -125,6 +135,7 @@ void Engine::Impl::start() {
     library = std::make_unique<NgspiceLibrary>();
     fatal_seen = false;
     circuit_loaded = false;
+    source_by_name_pointer.clear();
     library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, this);
     library->init_sync(on_external_voltage, on_external_current, nullptr, &ident, this);
     stderr_lines.clear();
@@ -413,18 +424,22 @@ void Engine::clear() {
     if (m.circuit_loaded) m.command("remcirc");
     m.command("destroy all");
     m.circuit_loaded = false;
+    m.source_by_name_pointer.clear();
     m.stderr_lines.clear();
 }
 
 void Engine::set_external_voltage(const std::string& source_name, SourceFunction value_V) {
+    impl_->source_by_name_pointer.clear();
     impl_->voltage_sources[text::to_lower(source_name)] = std::move(value_V);
 }
 
 void Engine::set_external_current(const std::string& source_name, SourceFunction value_A) {
+    impl_->source_by_name_pointer.clear();
     impl_->current_sources[text::to_lower(source_name)] = std::move(value_A);
 }
 
 void Engine::clear_external_sources() {
+    impl_->source_by_name_pointer.clear();
     impl_->voltage_sources.clear();
     impl_->current_sources.clear();
 }
