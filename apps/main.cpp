@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "apps/bench_command.hpp"
 #include "apps/crossbar_command.hpp"
 #include "apps/device_commands.hpp"
 #include "apps/exit_status.hpp"
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
     CLI::App* crossbar_cmd = add_crossbar_command(app, crossbar);
     TrainOptions train;
     CLI::App* train_cmd = add_train_command(app, train);
+    BenchCommandOptions bench;
+    CLI::App* bench_cmd = add_bench_command(app, bench);
 
     // CLI11 reports an unknown subcommand only as "a subcommand is required"; name it instead.
     const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
         if (plot_cmd->parsed()) return run_plot(plot);
         if (crossbar_cmd->parsed()) return run_crossbar_command(crossbar, command_line);
         if (train_cmd->parsed()) return run_train(train, command_line);
+        if (bench_cmd->parsed()) return run_bench(bench);
     } catch (...) {
         return report_failure(std::current_exception());
     }

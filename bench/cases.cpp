@@ -1,0 +1,21 @@
+#include "bench/forward_benchmarks.hpp"
+#include "bench/harness.hpp"
+#include "bench/training_benchmarks.hpp"
+
+namespace cimkit::bench {
+
+const std::vector<CaseEntry>& cases() {
+    static const std::vector<CaseEntry> all{
+        {"spice-forward", "one MVM through ngspice on a loaded crossbar, samples/s", spice_forward},
+        {"reload-baseline", "the same MVM reloading the netlist per sample, and spice-forward's speed-up", reload_baseline},
+        {"scaling", "ms per sample against the number of devices, op per sample and batched, with and without wires", scaling},
+        {"memory", "RSS growth over 10 000 ngspice solves", memory},
+        {"pool-scaling", "batched reads on 1 against 2 ngspice worker processes", pool_scaling},
+        {"compact-train", "training samples/s of the compact engine (784-100-10 PCM, 784-10 domain wall)", compact_train},
+        {"mnist-spice-epoch", "MNIST training with ngspice forward reads (784-10 domain wall, projected to an epoch)", mnist_spice_epoch},
+        {"iris-spice-train", "wall time of the default `cimkit train`", iris_spice_train},
+    };
+    return all;
+}
+
+}  // namespace cimkit::bench

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Turns the JSON lines of `cimkit bench CASE --json` (bench/run_all) into docs/performance.md,
+with each figure beside the performance issue's target, and prints the target table."""
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+# (case, figure name) -> (comparison, target value, wording). Figures without a target are listed too.
+TARGETS = {
+    ("spice-forward", "784x10 resistive"): (">=", 2000, ">= 2 000 samples/s on one core"),
+    ("spice-forward", "784x100 resistive"): (">=", 150, ">= 150 samples/s"),
+    ("spice-forward", "784x10 MOSFET"): (">=", 250, ">= 250 samples/s"),
+    ("spice-forward", "256x100 resistive with 1 Ohm wires"): (">=", 5, ">= 5 samples/s"),
+    ("reload-baseline", "spice-forward speed-up over reload"): (">=", 100, ">= 100x reload-baseline"),
+    ("compact-train", "784-100-10 PCM, pulse updates"): (">=", 2000, ">= 2 000 samples/s on one core"),
+    ("iris-spice-train", "default `cimkit train` (iris_mosfet_spice)"): ("<=", 30, "<= 30 s"),
+    ("pool-scaling", "speed-up from 1 to 2 workers"): (">=", 1.8, ">= 1.8x"),
+    ("memory", "RSS growth over 10000 op solves"): ("<=", 5, "<= 5 MB over 10 000 solves"),
+}
+
+
+def command(*args):
+    try:
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def verdict(case, figure):
+    target = TARGETS.get((case, figure["name"]))
+    if not target or figure["value"] is None:
+        return "", ""
+    op, value, wording = target
+    met = figure["value"] >= value if op == ">=" else figure["value"] <= value
+    return wording, "met" if met else "**not met**"
+
+
+def main():
+    results_path, output_path = sys.argv[1], sys.argv[2]
+    quick = "--quick" in sys.argv[3:]
+    with open(results_path) as f:
+        reports = [json.loads(line) for line in f if line.strip()]
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    commit = command("git", "-C", repo, "rev-parse", "--short", "HEAD")
+    dirty = command("git", "-C", repo, "status", "--porcelain")
+    lines = [
+        "# Performance",
+        "",
+        "Written by `bench/run_all` (do not edit by hand; the prose around the numbers is in",
+        "[performance-notes.md](performance-notes.md)). Every figure below was measured in one run of",
+        "`bench/run_all`, each baseline beside its optimised figure.",
+        "",
+        f"- machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- commit: {commit}{' (with uncommitted changes)' if dirty not in ('', 'unknown') else ''}",
+        f"- ngspice: {command('dpkg-query', '-W', '-f=${Version}', 'libngspice0')}",
+    ]
+    if quick:
+        lines += ["", "**`--quick` run: small workloads that check the harness; these figures are not the measurements.**"]
+    lines += ["", "## Targets", "", "| case | figure | measured | target | |", "|---|---|---|---|---|"]
+    summary = []
+    for report in reports:
+        for figure in report["figures"]:
+            wording, state = verdict(report["case"], figure)
+            if wording:
+                value = "n/a" if figure["value"] is None else f"{figure['value']:.4g} {figure['unit']}"
+                lines.append(f"| `{report['case']}` | {figure['name']} | {value} | {wording} | {state} |")
+                summary.append(f"{report['case']:<18} {figure['name']:<44} {value:>22}  target {wording:<32} {state}")
+    for report in reports:
+        lines += ["", f"## `{report['case']}`", "", "| figure | value | unit | how |", "|---|---|---|---|"]
+        for figure in report["figures"]:
+            value = "n/a" if figure["value"] is None else f"{figure['value']:.4g}"
+            lines.append(f"| {figure['name']} | {value} | {figure['unit']} | {figure['note']} |")
+        for note in report["notes"]:
+            lines += ["", f"- {note}"]
+    with open(output_path + ".tmp", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(output_path + ".tmp", output_path)
+    print("\n".join(summary))
+    print(f"wrote {output_path}")
+
+
+if __name__ == "__main__":
+    main()

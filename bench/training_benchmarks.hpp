@@ -1,0 +1,11 @@
+#pragma once
+// Benchmarks of training runs (see harness.hpp for what a case reports).
+#include "bench/harness.hpp"
+
+namespace cimkit::bench {
+
+CaseReport compact_train(const BenchOptions& options);     // samples/s of the compact engine
+CaseReport mnist_spice_epoch(const BenchOptions& options);  // spice-engine training rate, projected to an epoch
+CaseReport iris_spice_train(const BenchOptions& options);  // wall time of the default `cimkit train`
+
+}  // namespace cimkit::bench
