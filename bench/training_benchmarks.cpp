@@ -71,7 +71,7 @@ CaseReport iris_spice_train(const BenchOptions& options) {
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
     BenchOptions once = options;
     once.warmup = 0;
-    once.repeats = options.quick ? 1 : std::min(options.repeats, 3);  // about a minute per run
+    once.repeats = 1;  // one run of about a minute and a half
     std::vector<std::string> extra;
     if (options.quick) extra = {"--set", "training.epochs=1"};
     const double s = median_seconds(once, [&] {
