@@ -52,8 +52,13 @@ def verdict(case, figure):
 def main():
     results_path, output_path = sys.argv[1], sys.argv[2]
     quick = "--quick" in sys.argv[3:]
+    reports = []
     with open(results_path) as f:
-        reports = [json.loads(line) for line in f if line.strip()]
+        for line in f:
+            if line.startswith("{"):
+                reports.append(json.loads(line))
+            elif line.strip():
+                print(f"render_performance: ignored a line that is not a case's JSON: {line.strip()[:80]}", file=sys.stderr)
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     commit = command("git", "-C", repo, "rev-parse", "--short", "HEAD")
     dirty = command("git", "-C", repo, "status", "--porcelain")

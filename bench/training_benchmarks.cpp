@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,9 @@ CaseReport iris_spice_train(const BenchOptions& options) {
     const double s = median_seconds(once, [&] {
         const pid_t child = fork();
         if (child == 0) {
+            // The run's own report would land in the JSON stream on stdout.
+            const int null_fd = open("/dev/null", O_WRONLY);
+            if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
             std::vector<const char*> argv{self.c_str(), "train", "--quiet", "-o", output.c_str()};
             for (const auto& e : extra) argv.push_back(e.c_str());
             argv.push_back(nullptr);
