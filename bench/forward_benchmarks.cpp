@@ -67,8 +67,6 @@ double reload_throughput(const ForwardCircuit& circuit, int samples, const Bench
     for (std::size_t n = 0; n < lines.size(); ++n) {
         if (lines[n].rfind("vrow_t_", 0) == 0) row_lines.push_back(n);
     }
-    std::vector<std::string> columns;
-    for (int j = 0; j < circuit.spec().columns; ++j) columns.push_back(circuits::tile_column_current_vector("t", j));
     const Eigen::MatrixXd x = circuit.random_inputs_V(samples, 7);
     const std::filesystem::path file = std::filesystem::temp_directory_path() / fmt::format("cimkit-bench-reload-{}.cir", getpid());
     const double s = median_seconds(options, [&] {
@@ -83,7 +81,7 @@ double reload_throughput(const ForwardCircuit& circuit, int samples, const Bench
                 for (const auto& l : sample_lines) out << l << '\n';
             }
             engine().load(spice::NetlistText::from_file(file));
-            engine().run_and_read("op", columns);
+            engine().run_and_read("op", circuit.outputs());
             engine().clear();
         }
     });

@@ -60,11 +60,13 @@ Eigen::MatrixXd ForwardCircuit::batched(spice::Engine& engine, const Eigen::Matr
 }
 
 Eigen::MatrixXd ForwardCircuit::op_per_sample(spice::Engine& engine, const Eigen::MatrixXd& inputs_V) const {
-    Eigen::VectorXd live = inputs_V.row(0).transpose();
-    for (int i = 0; i < spec_.rows; ++i) engine.set_external_voltage(row_sources_[static_cast<std::size_t>(i)], [&live, i](double) { return live(i); });
+    live_V_ = inputs_V.row(0).transpose();
+    for (int i = 0; i < spec_.rows; ++i) {
+        engine.set_external_voltage(row_sources_[static_cast<std::size_t>(i)], [this, i](double) { return live_V_(i); });
+    }
     Eigen::MatrixXd out(inputs_V.rows(), spec_.columns);
     for (Eigen::Index k = 0; k < inputs_V.rows(); ++k) {
-        live = inputs_V.row(k).transpose();
+        live_V_ = inputs_V.row(k).transpose();
         const auto values = engine.run_and_read("op", outputs_);
         for (int j = 0; j < spec_.columns; ++j) out(k, j) = values[static_cast<std::size_t>(j)].at(0);
     }

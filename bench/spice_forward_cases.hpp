@@ -28,7 +28,6 @@ public:
     ~ForwardCircuit();
 
     const ForwardSpec& spec() const { return spec_; }
-    std::size_t netlist_bytes() const { return netlist_text_.size(); }
     const std::string& netlist_text() const { return netlist_text_; }
     Eigen::MatrixXd random_inputs_V(int samples, std::uint64_t seed) const;  // samples x rows, [0, V_read)
 
@@ -40,7 +39,6 @@ public:
 
     const std::vector<std::string>& row_sources() const { return row_sources_; }
     const std::vector<std::string>& outputs() const { return outputs_; }
-    const DeviceModel& model() const { return *model_; }
     const DeviceState& at(int i, int j) const;
 
 private:
@@ -50,6 +48,9 @@ private:
     std::vector<DeviceState> states_;
     std::string netlist_text_;
     std::vector<std::string> row_sources_, outputs_;
+    // The sample the row sources read during op_per_sample; a member, because the engine keeps the
+    // registered functions after the call returns.
+    mutable Eigen::VectorXd live_V_;
 };
 
 double max_relative_error(const Eigen::MatrixXd& a, const Eigen::MatrixXd& reference);

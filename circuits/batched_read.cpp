@@ -22,11 +22,8 @@ Eigen::Index sample_at(double time_s, Eigen::Index samples) {
 }  // namespace
 
 Eigen::MatrixXd BatchedRead::run(spice::Engine& engine, const Eigen::MatrixXd& inputs_V) {
+    check_batch_inputs("BatchedRead", inputs_V, row_sources_.size());
     const Eigen::Index samples = inputs_V.rows();
-    if (samples < 1 || inputs_V.cols() != static_cast<Eigen::Index>(row_sources_.size())) {
-        throw UsageError("BatchedRead: inputs are " + std::to_string(inputs_V.rows()) + " x " + std::to_string(inputs_V.cols()) +
-                         ", expected K >= 1 samples x " + std::to_string(row_sources_.size()) + " row sources");
-    }
     inputs_V_ = inputs_V;
     for (std::size_t i = 0; i < row_sources_.size(); ++i) {
         const auto column = static_cast<Eigen::Index>(i);
@@ -34,9 +31,7 @@ Eigen::MatrixXd BatchedRead::run(spice::Engine& engine, const Eigen::MatrixXd& i
             return inputs_V_(sample_at(time_s, inputs_V_.rows()), column);
         });
     }
-    std::vector<std::string> vectors{"time"};
-    vectors.insert(vectors.end(), outputs_.begin(), outputs_.end());
-    const auto values = engine.run_and_read(batched_transient(samples), vectors);
+    const auto values = engine.run_and_read(batched_transient(samples), batched_vectors(outputs_));
     last_time_points_ = static_cast<long>(values.front().size());
     return samples_from_time_points(values, samples);
 }
@@ -46,6 +41,19 @@ std::string batched_transient(long samples) {
     // have ramped up (they all fall inside sample 0). No capacitor sees the input, so the step size
     // never matters for accuracy, only for the count of solves.
     return "tran 1 " + spice_number(static_cast<double>(samples)) + " 0 1";
+}
+
+std::vector<std::string> batched_vectors(const std::vector<std::string>& outputs) {
+    std::vector<std::string> vectors{"time"};
+    vectors.insert(vectors.end(), outputs.begin(), outputs.end());
+    return vectors;
+}
+
+void check_batch_inputs(const std::string& who, const Eigen::MatrixXd& inputs_V, std::size_t row_sources) {
+    if (inputs_V.rows() < 1 || inputs_V.cols() != static_cast<Eigen::Index>(row_sources)) {
+        throw UsageError(who + ": inputs are " + std::to_string(inputs_V.rows()) + " x " + std::to_string(inputs_V.cols()) +
+                         ", expected K >= 1 samples x " + std::to_string(row_sources) + " row sources");
+    }
 }
 
 Eigen::MatrixXd samples_from_time_points(const std::vector<std::vector<double>>& values, long samples) {

@@ -25,6 +25,10 @@ namespace cimkit::circuits {
 // output rows of the last point inside each sample's interval (`values` holds "time" first, then the
 // outputs, as run_and_read returns them). Throws cimkit::Error naming a sample without a time point.
 std::string batched_transient(long samples);
+// "time" followed by `outputs`: what a batched transient reads back.
+std::vector<std::string> batched_vectors(const std::vector<std::string>& outputs);
+// Throws UsageError unless `inputs_V` is K >= 1 samples x `row_sources` columns; `who` names the caller.
+void check_batch_inputs(const std::string& who, const Eigen::MatrixXd& inputs_V, std::size_t row_sources);
 Eigen::MatrixXd samples_from_time_points(const std::vector<std::vector<double>>& values, long samples);
 
 class BatchedRead {

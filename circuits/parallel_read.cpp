@@ -25,10 +25,8 @@ Eigen::MatrixXd ParallelRead::run_share(spice::Worker& worker, const Eigen::Matr
         const Eigen::VectorXd column = inputs_V.col(static_cast<Eigen::Index>(i));
         worker.set_external_table(row_sources_[i], std::vector<double>(column.data(), column.data() + column.size()), 1.0);
     }
-    std::vector<std::string> vectors{"time"};
-    vectors.insert(vectors.end(), outputs_.begin(), outputs_.end());
     try {
-        return samples_from_time_points(worker.run_and_read(batched_transient(inputs_V.rows()), vectors), inputs_V.rows());
+        return samples_from_time_points(worker.run_and_read(batched_transient(inputs_V.rows()), batched_vectors(outputs_)), inputs_V.rows());
     } catch (const spice::WorkerCrashed&) {
         worker.load(netlist_text_, origin_);  // the fresh child has no circuit; the next run can go on
         throw;
@@ -36,10 +34,7 @@ Eigen::MatrixXd ParallelRead::run_share(spice::Worker& worker, const Eigen::Matr
 }
 
 Eigen::MatrixXd ParallelRead::run(const Eigen::MatrixXd& inputs_V) {
-    if (inputs_V.cols() != static_cast<Eigen::Index>(row_sources_.size()) || inputs_V.rows() < 1) {
-        throw UsageError("ParallelRead: inputs are " + std::to_string(inputs_V.rows()) + " x " + std::to_string(inputs_V.cols()) +
-                         ", expected K >= 1 samples x " + std::to_string(row_sources_.size()) + " row sources");
-    }
+    check_batch_inputs("ParallelRead", inputs_V, row_sources_.size());
     const Eigen::Index samples = inputs_V.rows();
     const Eigen::Index used = std::min<Eigen::Index>(samples, static_cast<Eigen::Index>(workers_.size()));
     Eigen::MatrixXd out(samples, static_cast<Eigen::Index>(outputs_.size()));
