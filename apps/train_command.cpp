@@ -79,6 +79,7 @@ public:
     ProgressLine(bool quiet, std::size_t samples_per_epoch, int epochs)
         : quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0), samples_(samples_per_epoch), epochs_(epochs) {}
 
+    bool line_open() const { return !quiet_ && tty_; }  // a progress line without its newline may be on stderr
     void sample(const training::Progress& p) const {
         if (quiet_ || !tty_) return;
         const double remaining = static_cast<double>(p.total - p.done) + static_cast<double>(epochs_ - p.epoch) * samples_;
@@ -100,6 +101,13 @@ private:
     std::size_t samples_;
     int epochs_;
 };
+
+// What the run file holds after the run ended early.
+std::string kept(const std::filesystem::path& output, const TrainingRecord& record) {
+    if (record.history.empty()) return "the first epoch did not end, so nothing was written";
+    return output.string() + " holds the run up to epoch " + std::to_string(record.history.back().epoch) +
+           ". Continue with: cimkit train --resume " + output.string();
+}
 
 }  // namespace
 
@@ -146,14 +154,14 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     record.evaluate_after_s = experiment.evaluate_after_s();
     int first_epoch = 1;
     if (!o.resume_path.empty()) {
-        restore_checkpoint(network, resumed.checkpoint);
+        training::restore_checkpoint(network, resumed.checkpoint);
         record.history = resumed.history;
         record.clock = resumed.clock;
         first_epoch = record.history.empty() ? 1 : record.history.back().epoch + 1;
     }
     const auto write = [&](const std::string& status) {
         record.status = status;
-        record.checkpoint = take_checkpoint(network);
+        record.checkpoint = training::take_checkpoint(network);
         record.weights = network.weights();
         record.conductances_S.clear();
         for (int l = 0; l < network.layer_count(); ++l) record.conductances_S.push_back(network.array(l).conductances_S());
@@ -171,6 +179,12 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     hooks.stop = &stop_requested;
     hooks.progress_every = std::max<std::size_t>(1, data.train.size() / 50);
     hooks.on_progress = [&](const training::Progress& p) { progress.sample(p); };
+    // Shown even with --quiet: a skipped sample changes what the run measured.
+    const auto warn_skipped = [&](const training::SkippedSample& k) {
+        std::fprintf(stderr, "%scimkit train: warning: epoch %d, %s sample %zu skipped (training.on_convergence_failure = skip): %s\n",
+                     progress.line_open() ? "\n" : "", k.epoch, k.training ? "training" : "test", k.index, k.error.c_str());
+    };
+    hooks.on_skip = warn_skipped;
     double last_wall_s = record.clock.wall_time_s;
     hooks.on_epoch = [&](const EpochMetrics& m, const training::RunClock& clock) {
         record.history.push_back(m);
@@ -181,13 +195,11 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     };
     try {
         training::train(network, data.train, data.test, schedule, first_epoch, record.clock, hooks);
+    } catch (const ConvergenceError& e) {
+        // training.on_convergence_failure = stop: exit 1 with the error and what the file holds.
+        throw ConvergenceError(std::string(e.what()) + "; " + kept(output, record) + " (training.on_convergence_failure = stop)");
     } catch (const training::Interrupted&) {
-        if (record.history.empty()) {
-            std::fprintf(stderr, "\ncimkit train: interrupted before the first epoch ended; nothing was written\n");
-        } else {
-            std::fprintf(stderr, "\ncimkit train: interrupted; %s holds the run up to epoch %d. Continue with: cimkit train --resume %s\n",
-                         output.c_str(), record.history.back().epoch, output.c_str());
-        }
+        std::fprintf(stderr, "\ncimkit train: interrupted; %s\n", kept(output, record).c_str());
         return exit_interrupted;
     }
     if (first_epoch > schedule.epochs) write("complete");  // a finished run resumed: rewrite it as it is
@@ -197,7 +209,8 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         if (experiment.drift_compensation()) network.record_drift_reference();
         network.evolve(experiment.evaluate_after_s());
         if (experiment.drift_compensation()) network.compensate_drift();
-        record.test_accuracy_after = training::accuracy(network, data.test);
+        const auto warn = [&](std::size_t i, const ConvergenceError& e) { warn_skipped({schedule.epochs, false, i, e.what()}); };
+        record.test_accuracy_after = training::evaluate(network, data.test, schedule.on_convergence_failure, warn).accuracy;
         write_training_file(output, record);
     }
     const EpochMetrics& last = record.history.back();

@@ -34,10 +34,12 @@ std::vector<double> column(const std::vector<EpochMetrics>& history, Get get) {
 }
 
 void write_metrics(h5::File& file, const std::vector<EpochMetrics>& history) {
-    std::vector<std::int64_t> epoch, pulses;
+    std::vector<std::int64_t> epoch, pulses, skipped, skipped_test;
     for (const auto& m : history) {
         epoch.push_back(m.epoch);
         pulses.push_back(static_cast<std::int64_t>(m.update_pulses));
+        skipped.push_back(static_cast<std::int64_t>(m.skipped_samples));
+        skipped_test.push_back(static_cast<std::int64_t>(m.skipped_test_samples));
     }
     const std::string g = "/training/metrics";
     file.write(g + "/epoch", epoch, "1");
@@ -49,7 +51,10 @@ void write_metrics(h5::File& file, const std::vector<EpochMetrics>& history) {
     file.write(g + "/energy_update_J", column(history, [](const EpochMetrics& m) { return m.energy_update_J; }), "J");
     file.write(g + "/simulated_time_s", column(history, [](const EpochMetrics& m) { return m.simulated_time_s; }), "s");
     file.write(g + "/wall_time_s", column(history, [](const EpochMetrics& m) { return m.wall_time_s; }), "s");
-    file.set_attribute(g, "layout", "one dataset per column, one row per epoch; counters and clocks cumulative");
+    file.write(g + "/skipped_samples", skipped, "1");
+    file.write(g + "/skipped_test_samples", skipped_test, "1");
+    file.set_attribute(g, "layout",
+                       "one dataset per column, one row per epoch; counters and clocks cumulative, except skipped_* (per epoch)");
 }
 
 void write_network(h5::File& file, const TrainingRecord& r) {
@@ -79,31 +84,16 @@ void write_checkpoint(h5::File& file, const TrainingRecord& r) {
     file.set_attribute(g, "contents", "state of every array and bias after the last completed epoch, for cimkit train --resume");
 }
 
+// A whole number in [0, limit], checked before any conversion: a corrupt file must not reach an
+// out-of-range cast.
+double whole_number(const std::filesystem::path& path, const std::string& what, double v, double limit) {
+    if (!(v >= 0.0 && v <= limit && v == std::floor(v))) throw IoError(path.string(), what + " holds " + std::to_string(v) + ", not a count");
+    return v;
+}
+
+constexpr double max_epoch = 1e9;
+
 }  // namespace
-
-NetworkCheckpoint take_checkpoint(const training::Network& network) {
-    NetworkCheckpoint c;
-    for (int l = 0; l < network.layer_count(); ++l) {
-        c.arrays.push_back(network.array(l).checkpoint());
-        c.biases.push_back(network.bias(l));
-    }
-    return c;
-}
-
-void restore_checkpoint(training::Network& network, const NetworkCheckpoint& c) {
-    if (c.arrays.size() != static_cast<std::size_t>(network.layer_count()) || c.biases.size() != c.arrays.size()) {
-        throw ParameterError("checkpoint has " + std::to_string(c.arrays.size()) + " layers; the network has " +
-                             std::to_string(network.layer_count()));
-    }
-    for (int l = 0; l < network.layer_count(); ++l) {
-        try {
-            network.array(l).restore(c.arrays[static_cast<std::size_t>(l)]);
-            network.set_bias(l, c.biases[static_cast<std::size_t>(l)]);
-        } catch (const ParameterError& e) {
-            throw ParameterError("layer " + std::to_string(l) + ": " + e.what());
-        }
-    }
-}
 
 void write_training_file(const std::filesystem::path& path, const TrainingRecord& r) {
     h5::File file(path);
@@ -133,7 +123,7 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
     ResumePoint p;
     const std::string g = "/training/checkpoint";
     p.config_toml = reader.string_attribute("/", "config_toml");
-    p.epochs_planned = static_cast<int>(reader.number_attribute(g, "epochs_planned"));
+    p.epochs_planned = static_cast<int>(whole_number(path, g + " attribute 'epochs_planned'", reader.number_attribute(g, "epochs_planned"), max_epoch));
     p.clock.simulated_time_s = reader.number_attribute(g, "simulated_time_s");
     p.clock.wall_time_s = reader.number_attribute(g, "wall_time_s");
     const double layers = reader.number_attribute(g, "layers");
@@ -155,12 +145,21 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
     const auto loss = reader.read_real(m + "/loss"), pulses = reader.read_real(m + "/update_pulses");
     const auto e_read = reader.read_real(m + "/energy_read_J"), e_update = reader.read_real(m + "/energy_update_J");
     const auto t_sim = reader.read_real(m + "/simulated_time_s"), t_wall = reader.read_real(m + "/wall_time_s");
-    for (const auto* col : {&train, &test, &loss, &pulses, &e_read, &e_update, &t_sim, &t_wall}) {
+    // Files written before the skipped_* columns existed had no skipped samples.
+    const auto optional = [&](const std::string& name) {
+        return reader.exists(m + "/" + name) ? reader.read_real(m + "/" + name) : std::vector<double>(epoch.size(), 0.0);
+    };
+    const auto skipped = optional("skipped_samples"), skipped_test = optional("skipped_test_samples");
+    for (const auto* col : {&train, &test, &loss, &pulses, &e_read, &e_update, &t_sim, &t_wall, &skipped, &skipped_test}) {
         if (col->size() != epoch.size()) throw IoError(path.string(), m + " columns have different lengths");
     }
+    const auto count = [&](double v, const char* column) {
+        return static_cast<std::uint64_t>(whole_number(path, m + "/" + column, v, 0x1p63));
+    };
     for (std::size_t k = 0; k < epoch.size(); ++k) {
-        p.history.push_back({static_cast<int>(epoch[k]), train[k], test[k], loss[k], static_cast<std::uint64_t>(pulses[k]), e_read[k],
-                             e_update[k], t_sim[k], t_wall[k]});
+        p.history.push_back({static_cast<int>(whole_number(path, m + "/epoch", epoch[k], max_epoch)), train[k], test[k], loss[k],
+                             count(pulses[k], "update_pulses"), e_read[k], e_update[k], t_sim[k], t_wall[k],
+                             count(skipped[k], "skipped_samples"), count(skipped_test[k], "skipped_test_samples")});
     }
     const double last = reader.number_attribute(g, "epoch");
     if (p.history.empty() ? last != 0.0 : last != p.history.back().epoch) {

@@ -16,15 +16,7 @@
 
 namespace cimkit::apps {
 
-// The network's state at an epoch boundary, as written and read back.
-struct NetworkCheckpoint {
-    std::vector<training::ArrayCheckpoint> arrays;  // per layer
-    std::vector<Eigen::VectorXf> biases;            // per layer
-};
-
-NetworkCheckpoint take_checkpoint(const training::Network& network);
-// Throws ParameterError (naming the layer and block) when the checkpoint does not fit the network.
-void restore_checkpoint(training::Network& network, const NetworkCheckpoint& checkpoint);
+using training::NetworkCheckpoint;
 
 struct TrainingRecord {
     std::string command_line;

@@ -34,6 +34,7 @@ std::vector<ConfigKey> make_schema() {
         K::number_key("training.learning_rate", "0.05", Unit::dimensionless, {0.0, 100.0, true, false}, "SGD step"),
         K::number_key("training.sample_period_s", "0", Unit::second, Range::non_negative(), "simulated hardware time per training sample (drift and leakage act over it)"),
         K::integer_key("training.evolve_every", "1", Range::closed(1, 1e6), "samples between device evolve() calls (each covers that many sample periods)"),
+        K::text_key("training.on_convergence_failure", "stop", {"stop", "skip"}, "a sample whose simulation does not converge ends the run (stop) or is skipped, counted and reported (skip)"),
 
         K::number_key("input.low", "0", Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),
         K::number_key("input.high", "1", Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),
@@ -122,6 +123,7 @@ TrainingConfig training_config(const ConfigValues& config) {
     t.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
     t.sample_period_s = config.number("training.sample_period_s");
     t.evolve_every = static_cast<int>(config.integer("training.evolve_every"));
+    t.on_convergence_failure = parse_on_convergence_failure(config.text("training.on_convergence_failure"));
     return t;
 }
 

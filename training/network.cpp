@@ -158,4 +158,28 @@ int predict(const Network& network, const Eigen::VectorXf& x) {
     return static_cast<int>(best);
 }
 
+NetworkCheckpoint take_checkpoint(const Network& network) {
+    NetworkCheckpoint c;
+    for (int l = 0; l < network.layer_count(); ++l) {
+        c.arrays.push_back(network.array(l).checkpoint());
+        c.biases.push_back(network.bias(l));
+    }
+    return c;
+}
+
+void restore_checkpoint(Network& network, const NetworkCheckpoint& c) {
+    if (c.arrays.size() != static_cast<std::size_t>(network.layer_count()) || c.biases.size() != c.arrays.size()) {
+        throw ParameterError("checkpoint has " + std::to_string(c.arrays.size()) + " layers; the network has " +
+                             std::to_string(network.layer_count()));
+    }
+    for (int l = 0; l < network.layer_count(); ++l) {
+        try {
+            network.array(l).restore(c.arrays[static_cast<std::size_t>(l)]);
+            network.set_bias(l, c.biases[static_cast<std::size_t>(l)]);
+        } catch (const ParameterError& e) {
+            throw ParameterError("layer " + std::to_string(l) + ": " + e.what());
+        }
+    }
+}
+
 }  // namespace cimkit::training

@@ -111,4 +111,15 @@ void apply_to_array(Network& network, const std::vector<LayerUpdate>& updates);
 // The class with the largest output (the first one on a tie).
 int predict(const Network& network, const Eigen::VectorXf& x);
 
+// Every layer's array state and bias: what a checkpoint holds, and what a skipped training step
+// restores (trainer.hpp).
+struct NetworkCheckpoint {
+    std::vector<ArrayCheckpoint> arrays;  // per layer
+    std::vector<Eigen::VectorXf> biases;  // per layer
+};
+
+NetworkCheckpoint take_checkpoint(const Network& network);
+// Throws ParameterError (naming the layer and block) when the checkpoint does not fit the network.
+void restore_checkpoint(Network& network, const NetworkCheckpoint& checkpoint);
+
 }  // namespace cimkit::training

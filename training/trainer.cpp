@@ -21,6 +21,14 @@ void check_matches(const Network& network, const Dataset& data) {
 
 }  // namespace
 
+OnConvergenceFailure parse_on_convergence_failure(const std::string& text) {
+    if (text == "stop") return OnConvergenceFailure::stop;
+    if (text == "skip") return OnConvergenceFailure::skip;
+    throw ParameterError("training: on_convergence_failure = '" + text + "' must be 'stop' or 'skip'");
+}
+
+std::string to_string(OnConvergenceFailure policy) { return policy == OnConvergenceFailure::skip ? "skip" : "stop"; }
+
 void validate(const TrainingConfig& config) {
     if (config.epochs < 1) throw ParameterError("training: epochs = " + std::to_string(config.epochs) + " must be >= 1");
     if (!(std::isfinite(config.learning_rate) && config.learning_rate > 0.0f)) {
@@ -32,14 +40,34 @@ void validate(const TrainingConfig& config) {
     if (config.evolve_every < 1) throw ParameterError("training: evolve_every = " + std::to_string(config.evolve_every) + " must be >= 1");
 }
 
-StepResult train_step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate) {
+namespace {
+
+// all_or_nothing: if the update throws, every array and bias is restored to its state before it.
+StepResult step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate, bool all_or_nothing) {
     const ForwardPass pass = forward(network, x);
     const LossValue loss = evaluate_loss(network.loss(), pass.output_pre_activation(), label);
     const std::vector<Eigen::VectorXf> deltas = backward(network, pass, loss.gradient_z);
-    apply_to_array(network, compute_updates(pass, deltas, learning_rate));
+    const std::vector<LayerUpdate> updates = compute_updates(pass, deltas, learning_rate);
+    if (all_or_nothing) {
+        const NetworkCheckpoint before = take_checkpoint(network);
+        try {
+            apply_to_array(network, updates);
+        } catch (...) {
+            restore_checkpoint(network, before);
+            throw;
+        }
+    } else {
+        apply_to_array(network, updates);
+    }
     Eigen::Index predicted = 0;
     pass.output().maxCoeff(&predicted);
     return {loss.loss, predicted == label};
+}
+
+}  // namespace
+
+StepResult train_step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate) {
+    return step(network, x, label, learning_rate, false);
 }
 
 Eigen::VectorXf sample_features(const Dataset& data, std::size_t i) {
@@ -58,11 +86,26 @@ std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng) {
     return order;
 }
 
-double accuracy(const Network& network, const Dataset& data) {
-    if (data.size() == 0) return 0.0;
+double accuracy(const Network& network, const Dataset& data) { return evaluate(network, data, OnConvergenceFailure::stop).accuracy; }
+
+Evaluation evaluate(const Network& network, const Dataset& data, OnConvergenceFailure policy,
+                    const std::function<void(std::size_t index, const ConvergenceError&)>& on_skip) {
+    Evaluation result;
+    if (data.size() == 0) return result;
     std::size_t correct = 0;
-    for (std::size_t i = 0; i < data.size(); ++i) correct += predict(network, sample_features(data, i)) == data.y[i];
-    return static_cast<double>(correct) / static_cast<double>(data.size());
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        try {
+            correct += predict(network, sample_features(data, i)) == data.y[i];
+        } catch (const ConvergenceError& e) {
+            if (policy == OnConvergenceFailure::stop) {
+                throw ConvergenceError("sample " + std::to_string(i) + " of '" + data.name + "': " + e.what());
+            }
+            ++result.skipped;
+            if (on_skip) on_skip(i, e);
+        }
+    }
+    result.accuracy = static_cast<double>(correct) / static_cast<double>(data.size());
+    return result;
 }
 
 namespace {
@@ -76,21 +119,31 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     const auto started = std::chrono::steady_clock::now();
     network.start_epoch(epoch);
     Rng rng = Rng(config.seed).stream(static_cast<std::uint64_t>(epoch));
+    const bool skip = config.on_convergence_failure == OnConvergenceFailure::skip;
     double loss_sum = 0.0;
-    std::size_t correct = 0, done = 0;
+    std::size_t correct = 0, done = 0, skipped = 0;
     const std::vector<std::size_t> order = shuffled_order(train.size(), rng);
     for (const std::size_t i : order) {
         if (hooks.stop && hooks.stop->load()) throw Interrupted();
-        const StepResult step = train_step(network, sample_features(train, i), train.y[i], config.learning_rate);
-        loss_sum += step.loss;
-        correct += step.correct;
+        try {
+            const StepResult result = step(network, sample_features(train, i), train.y[i], config.learning_rate, skip);
+            loss_sum += result.loss;
+            correct += result.correct;
+        } catch (const ConvergenceError& e) {
+            const std::string where = "epoch " + std::to_string(epoch) + ", training sample " + std::to_string(i);
+            if (!skip) throw ConvergenceError(where + ": " + e.what());
+            ++skipped;
+            if (hooks.on_skip) hooks.on_skip({epoch, true, i, e.what()});
+        }
+        // A skipped sample still took its sample period: the hardware spent it trying.
         ++done;
         if (config.sample_period_s > 0.0 && done % static_cast<std::size_t>(config.evolve_every) == 0) {
             network.evolve(config.evolve_every * config.sample_period_s);
         }
         if (hooks.on_progress && hooks.progress_every > 0 && (done % hooks.progress_every == 0 || done == order.size())) {
             const double elapsed_s = seconds_since(started);
-            hooks.on_progress({epoch, done, order.size(), static_cast<double>(correct) / static_cast<double>(done),
+            const std::size_t trained = done - skipped;
+            hooks.on_progress({epoch, done, order.size(), trained > 0 ? static_cast<double>(correct) / static_cast<double>(trained) : 0.0,
                                elapsed_s > 0.0 ? static_cast<double>(done) / elapsed_s : 0.0});
         }
     }
@@ -100,11 +153,21 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     clock.simulated_time_s += static_cast<double>(done) * config.sample_period_s;
 
     EpochMetrics m;
-    const auto n = static_cast<double>(train.size());
+    const auto trained = static_cast<double>(done - skipped);
     m.epoch = epoch;
-    m.train_accuracy = n > 0 ? correct / n : 0.0;
-    m.test_accuracy = accuracy(network, test);
-    m.loss = n > 0 ? loss_sum / n : 0.0;
+    m.train_accuracy = trained > 0 ? correct / trained : 0.0;
+    m.loss = trained > 0 ? loss_sum / trained : 0.0;
+    m.skipped_samples = skipped;
+    Evaluation evaluation;
+    try {
+        evaluation = evaluate(network, test, config.on_convergence_failure, [&](std::size_t i, const ConvergenceError& e) {
+            if (hooks.on_skip) hooks.on_skip({epoch, false, i, e.what()});
+        });
+    } catch (const ConvergenceError& e) {
+        throw ConvergenceError("epoch " + std::to_string(epoch) + ", evaluation of test " + e.what());
+    }
+    m.test_accuracy = evaluation.accuracy;
+    m.skipped_test_samples = evaluation.skipped;
     const ArrayActivity activity = network.activity();
     m.update_pulses = activity.update_pulses;
     m.energy_read_J = activity.read_energy_J;

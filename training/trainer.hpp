@@ -16,19 +16,37 @@
 //                   array; it lags a clean post-epoch evaluation slightly)
 //   test_accuracy   fraction of the test set classified correctly after the epoch
 //   loss            mean training loss over the epoch's steps, each taken before its update
+// (both over the samples trained, i.e. without skipped ones; see OnConvergenceFailure).
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "devices/core/errors.hpp"
 #include "devices/core/rng.hpp"
 #include "training/dataset.hpp"
 #include "training/network.hpp"
 
 namespace cimkit::training {
+
+// What the loop does when a sample's simulation fails to converge (a ConvergenceError from an
+// ngspice analysis, after the engine's own retries, or from a CVODE integration):
+//   stop  the run ends: the error is rethrown, naming the epoch and the sample; the epochs
+//         completed so far stand
+//   skip  the sample is skipped and counted (EpochMetrics::skipped_*), and reported through
+//         TrainingHooks::on_skip. A training sample contributes no update: if the failure came
+//         during the update itself, every array and bias is restored to its state before that
+//         sample's update (its reads still happened and stay counted). A test sample counts as
+//         misclassified.
+// Under skip every training step snapshots the network before its update (WeightArray::checkpoint),
+// which costs a copy of the device states per sample; stop costs nothing.
+enum class OnConvergenceFailure { stop, skip };
+OnConvergenceFailure parse_on_convergence_failure(const std::string& text);  // "stop" | "skip"; ParameterError otherwise
+std::string to_string(OnConvergenceFailure policy);
 
 struct TrainingConfig {
     int epochs = 1;              // >= 1
@@ -39,6 +57,7 @@ struct TrainingConfig {
     // and leakage act between updates. 0 s: time stands still. Evaluation takes no simulated time.
     double sample_period_s = 0.0;
     int evolve_every = 1;
+    OnConvergenceFailure on_convergence_failure = OnConvergenceFailure::stop;
 };
 
 // Throws ParameterError naming the field, its value and the rule.
@@ -56,6 +75,9 @@ struct EpochMetrics {
     double energy_update_J = 0.0;  // NaN when the engine does not model the update circuit
     double simulated_time_s = 0.0;
     double wall_time_s = 0.0;
+    // Samples of this epoch skipped after a convergence failure (per epoch, not cumulative).
+    std::uint64_t skipped_samples = 0;       // training samples: no update applied
+    std::uint64_t skipped_test_samples = 0;  // test samples: counted as misclassified
 };
 
 // Where a run stands at an epoch boundary: what a checkpoint restores.
@@ -78,10 +100,19 @@ public:
     Interrupted() : std::runtime_error("training interrupted") {}
 };
 
+// A sample skipped under OnConvergenceFailure::skip.
+struct SkippedSample {
+    int epoch = 0;
+    bool training = true;   // a training sample (false: a test sample during evaluation)
+    std::size_t index = 0;  // the sample's index in its dataset
+    std::string error;      // the ConvergenceError's message
+};
+
 struct TrainingHooks {
     std::function<void(const Progress&)> on_progress;  // every progress_every samples (0: never)
     std::size_t progress_every = 0;
     std::function<void(const EpochMetrics&, const RunClock&)> on_epoch;  // after each epoch: log, checkpoint
+    std::function<void(const SkippedSample&)> on_skip;                  // each skipped sample (warn)
     const std::atomic<bool>* stop = nullptr;
 };
 
@@ -103,9 +134,21 @@ std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng);
 // Fraction of `data` that `network` classifies correctly (0 for an empty set).
 double accuracy(const Network& network, const Dataset& data);
 
+struct Evaluation {
+    double accuracy = 0.0;     // over the whole set: a skipped sample counts as misclassified
+    std::uint64_t skipped = 0;  // samples whose read failed to converge
+};
+
+// accuracy() under `policy`: with skip, a sample whose read throws ConvergenceError is counted,
+// passed to on_skip (index, error) and counted as misclassified; with stop the error is rethrown
+// naming the test sample.
+Evaluation evaluate(const Network& network, const Dataset& data, OnConvergenceFailure policy,
+                    const std::function<void(std::size_t index, const ConvergenceError&)>& on_skip = {});
+
 // Runs epochs first_epoch .. config.epochs, continuing from `clock` (a fresh run: epoch 1, zero
 // clock; a resumed run: the checkpoint's). Throws ParameterError if the datasets do not match the
-// network's inputs and outputs, Interrupted when hooks.stop is set.
+// network's inputs and outputs, Interrupted when hooks.stop is set, ConvergenceError (naming the
+// epoch and sample) when a simulation fails and config.on_convergence_failure is stop.
 std::vector<EpochMetrics> train(Network& network, const Dataset& train, const Dataset& test, const TrainingConfig& config,
                                 int first_epoch, RunClock clock, const TrainingHooks& hooks);
 

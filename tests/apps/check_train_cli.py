@@ -38,7 +38,8 @@ check(r.returncode == 0, f"short spice run failed: {r.returncode} {r.stderr}")
 with h5py.File(run, "r") as f:
     m = f["/training/metrics"]
     columns = {"epoch": "1", "train_accuracy": "1", "test_accuracy": "1", "loss": "1", "update_pulses": "1",
-               "energy_read_J": "J", "energy_update_J": "J", "simulated_time_s": "s", "wall_time_s": "s"}
+               "energy_read_J": "J", "energy_update_J": "J", "simulated_time_s": "s", "wall_time_s": "s",
+               "skipped_samples": "1", "skipped_test_samples": "1"}
     for name, unit in columns.items():
         check(name in m and m[name].shape == (3,), f"metrics column {name} missing or not 3 rows")
         check(name in m and m[name].attrs.get("units") == unit, f"metrics column {name} units != {unit}")
@@ -47,6 +48,8 @@ with h5py.File(run, "r") as f:
     check(np.allclose(m["simulated_time_s"][:], [0.12, 0.24, 0.36]), "simulated time is 120 x 1 ms per epoch")
     check(np.all(np.diff(m["update_pulses"][:]) > 0), "update pulses accumulate")
     check(np.all(m["energy_read_J"][:] > 0), "read energy is positive")
+    check(list(m["skipped_samples"][:]) == [0, 0, 0] and list(m["skipped_test_samples"][:]) == [0, 0, 0], "no sample skipped")
+    check(m["skipped_samples"].dtype == np.int64, "skipped_samples is int64")
     check(f["/training"].attrs["status"] == "complete", "status complete")
     config = tomllib.loads(f.attrs["config_toml"])
     check(config["run"]["engine"] == "spice" and config["training"]["epochs"] == 3, "config_toml holds the resolved config")

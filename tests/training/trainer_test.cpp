@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
 
 #include "devices/core/errors.hpp"
@@ -132,6 +134,148 @@ TEST(Trainer, RejectsBadConfigsAndMismatchedData) {
     three.classes = 3;
     EXPECT_NE(training_error(three, {1, 0.1f, 1}).find("2 features and 3 classes, but the network has 2 inputs and 2 outputs"),
               std::string::npos);
+}
+
+// ---- training.on_convergence_failure
+
+// Which calls of one layer's array fail, counted from 0 over the whole run.
+struct Faults {
+    std::set<int> failing_multiplies, failing_updates;
+    int multiplies = 0, updates = 0;
+};
+
+// Float weights whose reads and updates throw ConvergenceError on chosen calls, as a solve that
+// does not converge would.
+class FlakyArray final : public WeightArray {
+public:
+    FlakyArray(const Eigen::MatrixXf& w, Faults& faults) : ideal_(w), faults_(faults) {}
+    Eigen::VectorXf multiply(const Eigen::VectorXf& x) const override {
+        if (faults_.failing_multiplies.count(faults_.multiplies++)) throw ConvergenceError("injected: read did not converge");
+        return ideal_.multiply(x);
+    }
+    Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override { return ideal_.multiply_transposed(d); }
+    void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& d, float lr) override {
+        if (faults_.failing_updates.count(faults_.updates++)) throw ConvergenceError("injected: update did not converge");
+        ideal_.apply_outer_product(x, d, lr);
+    }
+    Eigen::MatrixXf weights() const override { return ideal_.weights(); }
+    ArrayCheckpoint checkpoint() const override { return ideal_.checkpoint(); }
+    void restore(const ArrayCheckpoint& c) override { ideal_.restore(c); }
+
+private:
+    IdealArray ideal_;
+    Faults& faults_;
+};
+
+// Iris 4-8-3 whose layer l fails as faults[l] says. One epoch makes 120 training steps (one layer-0
+// and one layer-1 read, one update per layer each), then 30 test reads per layer.
+Network flaky_iris_network(std::vector<Faults>& faults) {
+    return Network(NetworkConfig{{4, 8, 3}, {Activation::tanh}, Loss::softmax_cross_entropy, 1},
+                   [&](int l, const Eigen::MatrixXf& w) { return std::make_unique<FlakyArray>(w, faults.at(static_cast<std::size_t>(l))); });
+}
+
+// Layer 0's reads fail at the steps in positions 5 and 17 of the epoch's order; layer 1's update
+// fails at its 41st update (position 42: positions 5 and 17 made no update), after layer 0's update
+// of that step went in; one test read fails (layer 0's read 125: test sample 5).
+std::vector<Faults> injected_faults() {
+    std::vector<Faults> faults(2);
+    faults[0].failing_multiplies = {5, 17, 125};
+    faults[1].failing_updates = {40};
+    return faults;
+}
+
+TEST(ConvergenceFailure, SkipLeavesOutTheFailingSamplesAndTrainsTheRest) {
+    const Split split = scaled_iris(1);
+    TrainingConfig config{1, 0.02f, 1};
+    config.on_convergence_failure = OnConvergenceFailure::skip;
+    std::vector<Faults> faults = injected_faults();
+    Network flaky = flaky_iris_network(faults);
+    std::vector<SkippedSample> skipped;
+    TrainingHooks hooks;
+    hooks.on_skip = [&](const SkippedSample& k) { skipped.push_back(k); };
+    const auto history = train(flaky, split.train, split.test, config, 1, RunClock{}, hooks);
+
+    Rng rng = Rng(config.seed).stream(1);
+    const std::vector<std::size_t> order = shuffled_order(split.train.size(), rng);
+    ASSERT_EQ(skipped.size(), 4u);
+    const std::size_t positions[] = {5, 17, 42};
+    for (std::size_t k = 0; k < 3; ++k) {
+        EXPECT_TRUE(skipped[k].training);
+        EXPECT_EQ(skipped[k].epoch, 1);
+        EXPECT_EQ(skipped[k].index, order[positions[k]]) << k;
+        EXPECT_NE(skipped[k].error.find("injected"), std::string::npos);
+    }
+    EXPECT_FALSE(skipped[3].training);
+    EXPECT_EQ(skipped[3].index, 5u);
+    ASSERT_EQ(history.size(), 1u);
+    EXPECT_EQ(history[0].skipped_samples, 3u);
+    EXPECT_EQ(history[0].skipped_test_samples, 1u);
+    EXPECT_EQ(faults[1].updates, 118);  // every step that passed its reads reached layer 1's update
+
+    // The reference: the same epoch with the three samples left out, on plain float weights. Bit
+    // for bit equal, so the step whose layer-1 update failed left no trace of its layer-0 update.
+    Network reference = iris_network(1);
+    std::size_t correct = 0;
+    double loss = 0.0;
+    for (std::size_t p = 0; p < order.size(); ++p) {
+        if (p == 5 || p == 17 || p == 42) continue;
+        const std::size_t i = order[p];
+        const StepResult step = train_step(reference, sample_features(split.train, i), split.train.y[i], 0.02f);
+        correct += step.correct;
+        loss += step.loss;
+    }
+    for (int l = 0; l < 2; ++l) {
+        EXPECT_EQ(flaky.weights()[static_cast<std::size_t>(l)], reference.weights()[static_cast<std::size_t>(l)]) << "layer " << l;
+        EXPECT_EQ(flaky.bias(l), reference.bias(l)) << "layer " << l;
+    }
+    EXPECT_EQ(history[0].train_accuracy, static_cast<double>(correct) / 117.0);
+    EXPECT_EQ(history[0].loss, loss / 117.0);
+    // The failed test sample counts as misclassified; the other 29 as the reference classifies them.
+    std::size_t test_correct = 0;
+    for (std::size_t i = 0; i < split.test.size(); ++i) {
+        if (i != 5) test_correct += predict(reference, sample_features(split.test, i)) == split.test.y[i];
+    }
+    EXPECT_EQ(history[0].test_accuracy, static_cast<double>(test_correct) / 30.0);
+}
+
+TEST(ConvergenceFailure, StopRethrowsNamingEpochAndSample) {
+    const Split split = scaled_iris(1);
+    std::vector<Faults> faults = injected_faults();
+    Network flaky = flaky_iris_network(faults);
+    int epochs_done = 0;
+    Rng rng = Rng(1).stream(1);
+    const std::size_t failing = shuffled_order(split.train.size(), rng)[5];
+    try {
+        train(flaky, split.train, split.test, TrainingConfig{2, 0.02f, 1}, [&](const EpochMetrics&) { ++epochs_done; });
+        FAIL() << "stop must rethrow";
+    } catch (const ConvergenceError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("epoch 1, training sample " + std::to_string(failing) + ": injected: read did not converge"),
+                  std::string::npos)
+            << message;
+    }
+    EXPECT_EQ(epochs_done, 0);
+    EXPECT_EQ(faults[0].multiplies, 6);  // nothing ran after the failing read
+}
+
+TEST(ConvergenceFailure, StopDuringEvaluationNamesTheTestSample) {
+    const Split split = scaled_iris(1);
+    std::vector<Faults> faults(2);
+    faults[0].failing_multiplies = {123};  // the 4th test read of epoch 1
+    Network flaky = flaky_iris_network(faults);
+    try {
+        train(flaky, split.train, split.test, TrainingConfig{1, 0.02f, 1});
+        FAIL() << "stop must rethrow";
+    } catch (const ConvergenceError& e) {
+        EXPECT_NE(std::string(e.what()).find("epoch 1, evaluation of test sample 3 of '"), std::string::npos) << e.what();
+    }
+}
+
+TEST(ConvergenceFailure, PolicyParsesStopAndSkipOnly) {
+    EXPECT_EQ(parse_on_convergence_failure("stop"), OnConvergenceFailure::stop);
+    EXPECT_EQ(parse_on_convergence_failure("skip"), OnConvergenceFailure::skip);
+    EXPECT_THROW(parse_on_convergence_failure("ignore"), ParameterError);
+    EXPECT_EQ(to_string(OnConvergenceFailure::skip), "skip");
 }
 
 // Reference: x' = lo + (x - min)(hi - lo)/(max - min) with the TRAIN set's min and max.
