@@ -101,22 +101,12 @@ Source row_source(std::size_t i, double x, double t_row_s, const UpdateEncoding&
     return source;
 }
 
-std::filesystem::path update_library(const std::filesystem::path& netlist_dir) {
-    const auto library = std::filesystem::absolute(netlist_dir / "peripherals" / "update_outer_product.lib");
-    if (!std::filesystem::is_regular_file(library)) throw IoError(library.string(), "update-cell library not found");
-    return library;
-}
-
 void add_cells(Netlist& netlist, std::size_t rows, std::size_t columns, const std::vector<double>& initial_V,
                const UpdateEncoding& encoding) {
     for (std::size_t i = 0; i < rows; ++i) {
         for (std::size_t j = 0; j < columns; ++j) {
             const std::string out = cell_name("uout", i, j), storage = cell_name("st", i, j);
-            netlist.add(
-                Instance{cell_name("upd", i, j),
-                         {index_name("urow", i), index_name("ucol", j), out},
-                         "update_cell",
-                         {{"k", encoding.cell_gain_A_per_V}, {"vth", cell_threshold_V}, {"vsharp", cell_sharpness_V}}});
+            netlist.add(update_cell(i, j, out, encoding));
             netlist.add(Source{Source::Kind::voltage, cell_name("ucell", i, j), out, storage, Dc{0.0}});
             netlist.add(Capacitor{storage, storage, "0", encoding.storage_F, initial_V[i * columns + j]});
             netlist.save("v(" + storage + ")");
@@ -175,6 +165,66 @@ void check_result(const UpdateResult& result, std::size_t states, const std::str
 
 }  // namespace
 
+std::filesystem::path update_library(const std::filesystem::path& netlist_dir) {
+    const auto library = std::filesystem::absolute(netlist_dir / "peripherals" / "update_outer_product.lib");
+    if (!std::filesystem::is_regular_file(library)) throw IoError(library.string(), "update-cell library not found");
+    return library;
+}
+
+Instance update_cell(std::size_t row, std::size_t column, const std::string& storage_side, const UpdateEncoding& encoding) {
+    return Instance{cell_name("upd", row, column),
+                    {index_name("urow", row), index_name("ucol", column), storage_side},
+                    "update_cell",
+                    {{"k", encoding.cell_gain_A_per_V}, {"vth", cell_threshold_V}, {"vsharp", cell_sharpness_V}}};
+}
+
+std::string update_row_source(std::size_t row) { return "v" + index_name("urow", row); }
+std::string update_column_source(std::size_t column) { return "v" + index_name("ucol", column); }
+std::string update_storage_node(std::size_t row, std::size_t column) { return cell_name("st", row, column); }
+
+std::vector<std::pair<double, double>> row_pulse_corners(double x, const UpdateEncoding& encoding) {
+    const double t_row_s = std::abs(x) * encoding.max_row_pulse_s;
+    if (!(t_row_s > 0.0)) return {};
+    const double sign = x > 0.0 ? 1.0 : -1.0, edge_s = ramp_s(t_row_s, encoding);
+    std::vector<std::pair<double, double>> corners{{0.0, 0.0}, {edge_s, sign * row_pulse_V}};
+    if (t_row_s > edge_s) corners.emplace_back(t_row_s, sign * row_pulse_V);
+    corners.emplace_back(t_row_s + edge_s, 0.0);
+    return corners;
+}
+
+std::vector<double> row_switching_times_s(double x, const UpdateEncoding& encoding) {
+    const double t_row_s = std::abs(x) * encoding.max_row_pulse_s;
+    if (!(t_row_s > 0.0)) return {};
+    const double edge_s = ramp_s(t_row_s, encoding);
+    std::vector<double> times;
+    for (const double level_V : {cell_threshold_V - 2.0 * cell_sharpness_V, cell_threshold_V + 2.0 * cell_sharpness_V}) {
+        times.push_back(level_V / row_pulse_V * edge_s);                  // rising
+        times.push_back(t_row_s + (1.0 - level_V / row_pulse_V) * edge_s);  // falling
+    }
+    std::sort(times.begin(), times.end());
+    return times;
+}
+
+double update_window_s(const std::vector<double>& x, const UpdateEncoding& encoding) {
+    double last_end_s = 0.0;
+    for (const double t_row : row_pulse_widths_s(x, encoding)) last_end_s = std::max(last_end_s, row_end_s(t_row, encoding));
+    return std::max(last_end_s, encoding.row_edge_s) + encoding.row_edge_s;
+}
+
+void check_update_signals(const std::vector<double>& x, const std::vector<double>& delta) {
+    check_unit_signals("x", x);
+    check_unit_signals("delta", delta);
+}
+
+UpdateResult empty_update_result(const std::vector<double>& x, int columns, const UpdateEncoding& encoding) {
+    UpdateResult result;
+    result.rows = static_cast<int>(x.size());
+    result.columns = columns;
+    result.row_pulse_s = row_pulse_widths_s(x, encoding);
+    for (const double t_row : result.row_pulse_s) result.latency_s = std::max(result.latency_s, row_end_s(t_row, encoding));
+    return result;
+}
+
 void validate_encoding(const UpdateEncoding& e) {
     const std::pair<const char*, double> fields[] = {{"max_row_pulse_s", e.max_row_pulse_s},
                                                      {"max_column_V", e.max_column_V},
@@ -207,11 +257,7 @@ Netlist build_update_circuit(const std::vector<double>& x, const std::vector<dou
     Netlist netlist("cimkit update circuit " + std::to_string(x.size()) + "x" + std::to_string(delta.size()));
     netlist.include(update_library(netlist_dir));
     const std::vector<double> t_row = row_pulse_widths_s(x, encoding);
-    double last_end_s = 0.0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        netlist.add(row_source(i, x[i], t_row[i], encoding));
-        last_end_s = std::max(last_end_s, row_end_s(t_row[i], encoding));
-    }
+    for (std::size_t i = 0; i < x.size(); ++i) netlist.add(row_source(i, x[i], t_row[i], encoding));
     for (std::size_t j = 0; j < delta.size(); ++j) {
         netlist.add(Source{Source::Kind::voltage, index_name("ucol", j), index_name("ucol", j), "0",
                            Dc{delta[j] * encoding.max_column_V}});
@@ -221,19 +267,13 @@ Netlist build_update_circuit(const std::vector<double>& x, const std::vector<dou
     // between them the currents are constant and steps of an edge suffice. The storage nodes have no
     // DC path, hence uic.
     const double step_s = encoding.row_edge_s;
-    netlist.add_analysis(
-        TranAnalysis{step_s, std::max(last_end_s, encoding.row_edge_s) + encoding.row_edge_s, step_s, true});
+    netlist.add_analysis(TranAnalysis{step_s, update_window_s(x, encoding), step_s, true});
     return netlist;
 }
 
 UpdateResult read_update_circuit(const spice::Plot& tran, const std::vector<double>& x, int columns,
                                  const UpdateEncoding& encoding) {
-    UpdateResult result;
-    result.rows = static_cast<int>(x.size());
-    result.columns = columns;
-    result.row_pulse_s = row_pulse_widths_s(x, encoding);
-    for (const double t_row : result.row_pulse_s)
-        result.latency_s = std::max(result.latency_s, row_end_s(t_row, encoding));
+    UpdateResult result = empty_update_result(x, columns, encoding);
     const VectorIndex vectors(tran);
     const auto& t = vectors["time"];
     std::vector<double> power(t.size());

@@ -49,7 +49,10 @@
 //                  t_write full_scale_pulses s: V <- V_w + (V - V_w) exp(-t / (r_write C_S)),
 //                  monotone in s. (Its amplitude is the write-line target, so scaling it would
 //                  change the direction of the move.)
+#include <cstddef>
 #include <filesystem>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "circuits/netlist.hpp"
@@ -77,6 +80,24 @@ double full_scale_update_V(const UpdateEncoding& encoding);
 // The row pulse width at half maximum, |x| * max_row_pulse_s, per row.
 std::vector<double> row_pulse_widths_s(const std::vector<double>& x, const UpdateEncoding& encoding);
 
+// Throws ParameterError naming the entry when x or delta is empty, not finite or outside [-1, 1].
+void check_update_signals(const std::vector<double>& x, const std::vector<double>& delta);
+
+// Pieces shared with the resident circuit (resident_update.hpp), so both draw the same cells and pulses:
+// the cell library (IoError if missing); cell (row, column), its third port on `storage_side`; the
+// instance names of row and column sources and of the storage nodes.
+std::filesystem::path update_library(const std::filesystem::path& netlist_dir);
+Instance update_cell(std::size_t row, std::size_t column, const std::string& storage_side, const UpdateEncoding& encoding);
+std::string update_row_source(std::size_t row);
+std::string update_column_source(std::size_t column);
+std::string update_storage_node(std::size_t row, std::size_t column);
+// The row pulse for x as (time, voltage) corners from t = 0 (none for x = 0), and the four times at
+// which it crosses the cells' switching window vth -+ 2 vsharp.
+std::vector<std::pair<double, double>> row_pulse_corners(double x, const UpdateEncoding& encoding);
+std::vector<double> row_switching_times_s(double x, const UpdateEncoding& encoding);
+// The transient's stop time: the end of the last row pulse plus one edge.
+double update_window_s(const std::vector<double>& x, const UpdateEncoding& encoding);
+
 // The update netlist for x (rows), delta (columns) and the storage nodes' initial voltages
 // (row-major, rows x columns). `netlist_dir` is the netlists/ folder (peripherals/ inside it).
 // Throws ParameterError for empty or mismatched sizes, non-finite values, |x| > 1 or |delta| > 1, and
@@ -94,6 +115,9 @@ struct UpdateResult {
     double energy_J = 0.0;                // sum of cell_energy_J (net, into the storage capacitors)
     double latency_s = 0.0;               // end of the last row pulse
 };
+
+// An UpdateResult for x with its sizes, row pulses and latency filled in, no cells yet.
+UpdateResult empty_update_result(const std::vector<double>& x, int columns, const UpdateEncoding& encoding);
 
 // Extracts the result from the transient plot of a netlist built by build_update_circuit with the same
 // x, number of columns and encoding.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <deque>
 #include <exception>
 #include <map>
@@ -52,6 +53,12 @@ struct Engine::Impl {
     // circuit or the registered functions change (the pointers or the targets may then be stale).
     std::unordered_map<const char*, SourceFunction*> source_by_name_pointer;
     std::exception_ptr callback_error;
+    // Transient breakpoints for EXTERNAL waveforms, which ngspice cannot see (a PWL source registers
+    // its corners itself). ngSpice_SetBkpt before a command is lost once a transient has run (the
+    // next one starts a fresh breakpoint table), so they are set from the first EXTERNAL callback
+    // of the analysis, when that table exists (NGSPICE-NOTES.md).
+    std::vector<double> pending_breakpoints_s;
+    bool breakpoints_armed = false;
     std::vector<std::string>* capture = nullptr;  // when set, receives each output line too
     int retried_runs = 0;
 
@@ -104,6 +111,10 @@ int on_controlled_exit(int, NG_BOOL, NG_BOOL, int, void* user) {
 int external_value(std::map<std::string, SourceFunction>& sources, const char* kind, double* value,
                    double time_s, char* name, Engine::Impl& impl) {
     *value = 0.0;
+    if (impl.breakpoints_armed) {
+        impl.breakpoints_armed = false;
+        for (const double t : impl.pending_breakpoints_s) impl.library->set_breakpoint(t);
+    }
     try {
         auto cached = impl.source_by_name_pointer.find(name);
         if (cached == impl.source_by_name_pointer.end()) {
@@ -138,6 +149,9 @@ void Engine::Impl::start() {
     source_by_name_pointer.clear();
     library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, this);
     library->init_sync(on_external_voltage, on_external_current, nullptr, &ident, this);
+    // Without it ngspice reads /proc/meminfo at every stored point of every analysis (outitf.c checks
+    // the memory a plot may need), about 12 us per point: most of a small transient's time.
+    command("set no_mem_check");
     stderr_lines.clear();
 }
 
@@ -170,9 +184,13 @@ void Engine::Impl::execute_analysis(const std::string& text) {
     if (!circuit_loaded) throw Error("Engine: no circuit is loaded");
     stderr_lines.clear();
     callback_error = nullptr;
+    breakpoints_armed = !pending_breakpoints_s.empty();
     command(text);
+    const bool breakpoints_unset = breakpoints_armed;
+    breakpoints_armed = false;
     throw_if_fatal(SpiceError::Stage::run);
     if (callback_error) std::rethrow_exception(callback_error);
+    if (breakpoints_unset) throw UsageError("Engine: transient breakpoints need an EXTERNAL source in the circuit");
     for (const auto& line : stderr_lines) {
         if (text::to_lower(line).find("no job") != std::string::npos) {
             throw NetlistError(netlist.origin, 0, "", "has no analysis; expected at least one of .op, .dc, .tran, .ac");
@@ -328,11 +346,21 @@ void Engine::run_analysis(std::string_view analysis) {
     impl_->execute_with_retries(checked_analysis(analysis, {"op", "dc", "tran", "ac"}, "op, dc ..., tran ..., ac ..."));
 }
 
-std::vector<std::vector<double>> Engine::run_and_read(std::string_view analysis, const std::vector<std::string>& vectors) {
+std::vector<std::vector<double>> Engine::run_and_read(std::string_view analysis, const std::vector<std::string>& vectors,
+                                                     const std::vector<double>& breakpoints_s) {
     Impl& m = *impl_;
     // op and tran plots are real; ac and dc sweeps are not what a repeated read needs.
     const std::string spec = checked_analysis(analysis, {"op", "tran"}, "op, tran ...");
+    if (!breakpoints_s.empty() && spec.rfind("tran", 0) != 0) throw UsageError("Engine: breakpoints need a tran analysis, not '" + spec + "'");
+    for (const double t : breakpoints_s) {
+        if (!(std::isfinite(t) && t > 0.0)) throw UsageError("Engine: a transient breakpoint must be finite and > 0 s");
+    }
     const std::string before = m.circuit_loaded ? m.current_plot() : "";
+    m.pending_breakpoints_s = breakpoints_s;
+    struct Disarm {
+        Impl& m;
+        ~Disarm() { m.pending_breakpoints_s.clear(); }
+    } disarm{m};
     try {
         m.execute_with_retries(spec);
     } catch (...) {

@@ -49,7 +49,11 @@ public:
     // then destroys that plot, so repeated solves of one loaded circuit keep memory and time flat
     // (a kept plot per solve makes each solve slower; NGSPICE-NOTES.md). The circuit stays loaded.
     // Throws like run_analysis; cimkit::Error naming the vector and the plot if a vector is missing.
-    std::vector<std::vector<double>> run_and_read(std::string_view analysis, const std::vector<std::string>& vectors);
+    // `breakpoints_s` (tran only, each > 0 s): times the transient must land on, as a PWL corner
+    // would make it, for EXTERNAL waveforms whose corners ngspice cannot see. They take effect from
+    // the analysis' first EXTERNAL callback, so the circuit needs an EXTERNAL source (UsageError).
+    std::vector<std::vector<double>> run_and_read(std::string_view analysis, const std::vector<std::string>& vectors,
+                                                  const std::vector<double>& breakpoints_s = {});
     // Every plot produced since the last load, oldest first (ngspice's "const" plot excluded).
     std::vector<Plot> plots() const;
     // Frees the loaded circuit and all plots (remcirc, destroy all) so memory stays flat.

@@ -39,6 +39,7 @@ NgspiceLibrary::NgspiceLibrary() : path_(library_path()) {
         bind(handle_, "ngSpice_AllPlots", all_plots, path_);
         bind(handle_, "ngSpice_AllVecs", all_vecs, path_);
         bind(handle_, "ngSpice_CurPlot", cur_plot, path_);
+        bind(handle_, "ngSpice_SetBkpt", set_breakpoint, path_);
     } catch (...) {
         dlclose(handle_);
         throw;

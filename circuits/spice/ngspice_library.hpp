@@ -28,6 +28,7 @@ public:
     decltype(&::ngSpice_AllPlots) all_plots = nullptr;
     decltype(&::ngSpice_AllVecs) all_vecs = nullptr;
     decltype(&::ngSpice_CurPlot) cur_plot = nullptr;
+    decltype(&::ngSpice_SetBkpt) set_breakpoint = nullptr;
 
 private:
     void* handle_ = nullptr;

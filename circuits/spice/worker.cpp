@@ -170,28 +170,41 @@ void Worker::load(const std::string& netlist_text, const std::string& origin) {
 }
 
 void Worker::set_table(std::map<std::string, Table>& tables, std::set<std::string>& dirty,
-                       const std::string& source_name, std::vector<double> values, double step_s) {
-    if (values.empty()) throw UsageError("Worker: external source '" + source_name + "' got an empty table");
-    if (!(step_s > 0.0) || !std::isfinite(step_s)) {
+                       const std::string& source_name, Table table) {
+    if (table.values.empty()) throw UsageError("Worker: external source '" + source_name + "' got an empty table");
+    if (!(table.step_s > 0.0) || !std::isfinite(table.step_s)) {
         throw UsageError("Worker: external source '" + source_name + "' needs a step_s > 0 s, got " +
-                         std::to_string(step_s));
+                         std::to_string(table.step_s));
     }
-    for (double value : values) {
+    for (double value : table.values) {
         if (!std::isfinite(value)) throw UsageError("Worker: external source '" + source_name + "' got a NaN or Inf value");
     }
+    if (!table.times_s.empty()) {
+        if (table.times_s.size() != table.values.size()) {
+            throw UsageError("Worker: external waveform '" + source_name + "' has " + std::to_string(table.times_s.size()) +
+                             " times for " + std::to_string(table.values.size()) + " values");
+        }
+        for (std::size_t k = 0; k < table.times_s.size(); ++k) {
+            if (!std::isfinite(table.times_s[k]) || (k > 0 && !(table.times_s[k] > table.times_s[k - 1]))) {
+                throw UsageError("Worker: external waveform '" + source_name + "' needs finite, increasing times");
+            }
+        }
+    }
     const std::string name = text::to_lower(source_name);  // ngspice reports instance names in lower case
-    Table& table = tables[name];
-    table.values = std::move(values);
-    table.step_s = step_s;
+    tables[name] = std::move(table);
     dirty.insert(name);
 }
 
 void Worker::set_external_table(const std::string& source_name, std::vector<double> values, double step_s) {
-    set_table(voltage_tables_, dirty_voltage_, source_name, std::move(values), step_s);
+    set_table(voltage_tables_, dirty_voltage_, source_name, Table{std::move(values), step_s, {}});
 }
 
 void Worker::set_external_current_table(const std::string& source_name, std::vector<double> values, double step_s) {
-    set_table(current_tables_, dirty_current_, source_name, std::move(values), step_s);
+    set_table(current_tables_, dirty_current_, source_name, Table{std::move(values), step_s, {}});
+}
+
+void Worker::set_external_waveform(const std::string& source_name, std::vector<double> times_s, std::vector<double> values_V) {
+    set_table(voltage_tables_, dirty_voltage_, source_name, Table{std::move(values_V), 1.0, std::move(times_s)});
 }
 
 void Worker::send_dirty_tables(const std::string& request) {
@@ -203,6 +216,7 @@ void Worker::send_dirty_tables(const std::string& request) {
             out.text(name);
             out.f64(table.step_s);
             out.doubles(table.values);
+            out.doubles(table.times_s);
             if (!wp::send_message(socket_fd_, kind, out.bytes())) child_died(request);
         }
         dirty.clear();
@@ -211,7 +225,15 @@ void Worker::send_dirty_tables(const std::string& request) {
     send(current_tables_, dirty_current_, wp::Kind::set_current_table);
 }
 
-std::vector<std::vector<double>> Worker::run_and_read(const std::string& analysis, const std::vector<std::string>& vectors) {
+std::vector<std::vector<double>> Worker::run_and_read(const std::string& analysis, const std::vector<std::string>& vectors,
+                                                     const std::vector<double>& breakpoints_s) {
+    start_run_and_read(analysis, vectors, breakpoints_s);
+    return finish_run_and_read();
+}
+
+void Worker::start_run_and_read(const std::string& analysis, const std::vector<std::string>& vectors,
+                                const std::vector<double>& breakpoints_s) {
+    if (pending_request_) throw UsageError("Worker: " + *pending_request_ + " is still running; finish it first");
     ensure_child();
     recycle_if_due();
     const std::string request = "'" + analysis + "'" + (netlist_ ? " of '" + netlist_->origin + "'" : "");
@@ -219,7 +241,15 @@ std::vector<std::vector<double>> Worker::run_and_read(const std::string& analysi
     wp::Encoder out;
     out.text(analysis);
     out.texts(vectors);
+    out.doubles(breakpoints_s);
     if (!wp::send_message(socket_fd_, wp::Kind::run_and_read, out.bytes())) child_died(request);
+    pending_request_ = request;
+}
+
+std::vector<std::vector<double>> Worker::finish_run_and_read() {
+    if (!pending_request_) throw UsageError("Worker: no solve was started");
+    const std::string request = *pending_request_;
+    pending_request_.reset();
     wp::Message response;
     if (!wp::receive_message(socket_fd_, response)) child_died(request);
     ++solves_;

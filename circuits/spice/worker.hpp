@@ -64,8 +64,19 @@ public:
     void set_external_table(const std::string& source_name, std::vector<double> values, double step_s);
     void set_external_current_table(const std::string& source_name, std::vector<double> values, double step_s);
 
+    // Drives the EXTERNAL voltage source `source_name` with the piecewise-linear waveform through
+    // (times_s[k], values_V[k]), held at the end values outside them. ngspice does not see its corners:
+    // pass the ones that matter as breakpoints to run_and_read.
+    void set_external_waveform(const std::string& source_name, std::vector<double> times_s, std::vector<double> values_V);
+
     // Engine::run_and_read in the child: "op" or "tran ...", the named vectors in the order asked.
-    std::vector<std::vector<double>> run_and_read(const std::string& analysis, const std::vector<std::string>& vectors);
+    std::vector<std::vector<double>> run_and_read(const std::string& analysis, const std::vector<std::string>& vectors,
+                                                  const std::vector<double>& breakpoints_s = {});
+    // The same in two halves, so that several workers solve at once: start sends the request and
+    // returns; finish waits for the answer and throws what run_and_read would. One solve at a time.
+    void start_run_and_read(const std::string& analysis, const std::vector<std::string>& vectors,
+                            const std::vector<double>& breakpoints_s = {});
+    std::vector<std::vector<double>> finish_run_and_read();
 
     // Solves answered by any child of this worker (results and errors alike).
     long solves() const { return solves_; }
@@ -80,6 +91,7 @@ private:
     struct Table {
         std::vector<double> values;
         double step_s = 1.0;
+        std::vector<double> times_s;  // empty: a step table; else a piecewise-linear waveform
     };
     struct LoadedNetlist {
         std::string text;
@@ -92,7 +104,7 @@ private:
     void recycle_if_due();
     void send_load(const LoadedNetlist& netlist);
     void set_table(std::map<std::string, Table>& tables, std::set<std::string>& dirty, const std::string& source_name,
-                   std::vector<double> values, double step_s);
+                   Table table);
     void send_dirty_tables(const std::string& request);
     // Reaps the dead child and throws WorkerCrashed naming how it ended and `request`.
     [[noreturn]] void child_died(const std::string& request);
@@ -105,6 +117,7 @@ private:
     long child_solves_ = 0;
     int restarts_ = 0;
     std::optional<LoadedNetlist> netlist_;  // what the current child has loaded
+    std::optional<std::string> pending_request_;  // a started solve whose answer is not read yet
     std::map<std::string, Table> voltage_tables_;
     std::map<std::string, Table> current_tables_;
     std::set<std::string> dirty_voltage_;  // tables the current child has not received yet

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <map>
@@ -23,7 +24,17 @@ constexpr int child_socket_fd = 3;
 struct StepTable {
     std::vector<double> values;
     double step_s = 1.0;
+    std::vector<double> times_s;  // empty: a step table; else piecewise linear through (times_s, values)
 };
+
+double piecewise_linear_value(const std::vector<double>& times_s, const std::vector<double>& values, double time_s) {
+    const auto after = std::upper_bound(times_s.begin(), times_s.end(), time_s);
+    if (after == times_s.begin()) return values.front();
+    if (after == times_s.end()) return values.back();
+    const auto k = static_cast<std::size_t>(after - times_s.begin());
+    const double f = (time_s - times_s[k - 1]) / (times_s[k] - times_s[k - 1]);
+    return values[k - 1] + f * (values[k] - values[k - 1]);
+}
 
 // The parent's files, pipes and other workers' sockets are not the child's business. Holding another
 // worker's socket would keep that worker's child from seeing end-of-stream when its parent closes.
@@ -73,7 +84,8 @@ public:
                 return reply([&] {
                     wp::Decoder in(request.payload);
                     const std::string analysis = in.text();
-                    const auto columns = engine_.run_and_read(analysis, in.texts());
+                    const std::vector<std::string> vectors = in.texts();
+                    const auto columns = engine_.run_and_read(analysis, vectors, in.doubles());
                     wp::Encoder out;
                     out.i64(static_cast<std::int64_t>(columns.size()));
                     for (const auto& column : columns) out.doubles(column);
@@ -108,7 +120,10 @@ private:
         auto& table = tables[name];
         if (!table) {
             table = std::make_shared<StepTable>();
-            auto value_at = [table](double time_s) { return step_table_value(table->values, table->step_s, time_s); };
+            auto value_at = [table](double time_s) {
+                return table->times_s.empty() ? step_table_value(table->values, table->step_s, time_s)
+                                              : piecewise_linear_value(table->times_s, table->values, time_s);
+            };
             if (voltage) {
                 engine_.set_external_voltage(name, value_at);
             } else {
@@ -117,6 +132,7 @@ private:
         }
         table->values = std::move(values);
         table->step_s = step_s;
+        table->times_s = in.doubles();
     }
 
     Engine& engine_;

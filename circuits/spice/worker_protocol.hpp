@@ -13,9 +13,9 @@ namespace cimkit::spice::worker_protocol {
 enum class Kind : std::uint32_t {
     // parent -> child
     load = 1,               // text, origin                        -> ok | error
-    set_voltage_table = 2,  // name, step_s, values                -> (no reply)
-    set_current_table = 3,  // name, step_s, values                -> (no reply)
-    run_and_read = 4,       // analysis, vector names              -> result | error
+    set_voltage_table = 2,  // name, step_s, values, times (empty: steps) -> (no reply)
+    set_current_table = 3,  // name, step_s, values, times (empty: steps) -> (no reply)
+    run_and_read = 4,       // analysis, vector names, breakpoints    -> result | error
     // child -> parent
     ok = 10,      // also sent once at start-up when the child's Engine exists
     result = 11,  // vectors

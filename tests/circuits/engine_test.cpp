@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "devices/core/errors.hpp"
@@ -206,6 +207,29 @@ TEST(Engine, ExternalCurrentSourceDrivesOhmsLaw) {
     const auto& v = tran.vector("v(n)").real;
     for (std::size_t i = 0; i < t.size(); ++i) EXPECT_NEAR(v[i], 2e3 * (1e-3 * t[i] / 1e-3), 1e-9);
     EXPECT_NEAR(v.back(), 2.0, 1e-9);
+}
+
+// Breakpoints given to run_and_read are time points of the transient (ngspice cannot see the corner
+// of an EXTERNAL waveform), on every solve, not only the first; none of them appear without it. They
+// need a tran and an EXTERNAL source.
+TEST(Engine, TransientLandsOnGivenBreakpoints) {
+    Engine engine;
+    engine.set_external_voltage("v1", [](double t_s) { return t_s > 3.3e-9 ? 1.0 : 0.0; });
+    engine.load(NetlistText::from_string("step\nv1 a 0 external\nr1 a b 1k\nc1 b 0 1p\n", "bp.cir"));
+    const std::vector<double> breakpoints_s{3.3e-9, 7.1e-9};
+    auto lands_on = [](const std::vector<double>& t, double at) {
+        return std::any_of(t.begin(), t.end(), [&](double x) { return std::abs(x - at) < 1e-15; });
+    };
+    for (int solve = 0; solve < 3; ++solve) {
+        const auto t = engine.run_and_read("tran 1n 10n 0 1n", {"time"}, breakpoints_s).at(0);
+        for (const double at : breakpoints_s) EXPECT_TRUE(lands_on(t, at)) << "solve " << solve << ", " << at << " s";
+    }
+    const auto plain = engine.run_and_read("tran 1n 10n 0 1n", {"time"}).at(0);
+    EXPECT_FALSE(lands_on(plain, 7.1e-9));
+    EXPECT_THROW(engine.run_and_read("op", {"b"}, breakpoints_s), UsageError);
+    EXPECT_THROW(engine.run_and_read("tran 1n 10n", {"time"}, {-1e-9}), UsageError);
+    engine.load(NetlistText::from_string("no external\nv1 a 0 dc 1\nr1 a 0 1k\n", "plain.cir"));
+    EXPECT_THROW(engine.run_and_read("tran 1n 10n", {"time"}, breakpoints_s), UsageError);
 }
 
 }  // namespace cimkit::spice
