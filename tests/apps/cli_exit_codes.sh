@@ -65,6 +65,8 @@ expect "crossbar zero rows"    2 'rows'                      no  -- crossbar --d
 expect "crossbar absurd size"  2 '10\^7|100000'             no  -- crossbar --device pcm --rows 1000000 --cols 1000000 -o "$work/out.h5"
 expect "crossbar neg. wire"    2 'wire'                      no  -- crossbar --device pcm --wire-ohm -1 -o "$work/out.h5"
 expect "crossbar unknown face" 2 'nosuchface'                no  -- crossbar --device pcm --face nosuchface -o "$work/out.h5"
+expect "netlist dir missing"   2 'net.cir.*does not exist'   no  -- crossbar --device pcm -o "$work/out.h5" --emit-netlist "$work/no/net.cir"
+expect "netlist is a folder"   2 'it is a folder'            no  -- crossbar --device pcm -o "$work/out.h5" --emit-netlist "$work"
 expect "train unknown key"     2 'training.epoch'            no  -- train --quiet --set training.epoch=3 -o "$work/out.h5"
 expect "train epochs range"    2 'training.epochs'           no  -- train --quiet --set training.epochs=0 -o "$work/out.h5"
 expect "train NaN rate"        2 'training.learning_rate'    no  -- train --quiet --set training.learning_rate=nan -o "$work/out.h5"
