@@ -26,6 +26,9 @@ namespace wp = worker_protocol;
 // How long a child may take to exit after its socket closes before it is killed.
 constexpr auto exit_grace = std::chrono::seconds(5);
 
+// About 4 months: far beyond any solve, and far inside the steady clock's range.
+constexpr double max_solve_timeout_s = 1e7;
+
 // Waits for `pid` to end (killing it after `grace`) and returns its wait status; -1 when the status
 // is not ours to read (SIGCHLD ignored by the application, so the kernel reaped it already).
 int reap(pid_t pid, std::chrono::milliseconds grace) {
@@ -67,6 +70,9 @@ Worker::Worker(WorkerOptions options) : options_(options) {
     if (options_.max_solves_before_recycle < 0) {
         throw UsageError("Worker: max_solves_before_recycle must be >= 0 (0 = never), got " +
                          std::to_string(options_.max_solves_before_recycle));
+    }
+    if (!(options_.solve_timeout_s >= 0.0 && options_.solve_timeout_s <= max_solve_timeout_s)) {
+        throw UsageError("Worker: solve_timeout_s must be in [0, 1e7] s (0 = no limit), got " + std::to_string(options_.solve_timeout_s));
     }
     start_child();
 }
@@ -133,6 +139,20 @@ void Worker::child_died(const std::string& request) {
     netlist_.reset();
     throw WorkerCrashed(describe_end(pid, status) + " during " + request +
                         "; the next call starts a fresh worker, which needs the netlist loaded again");
+}
+
+void Worker::child_timed_out(const std::string& request) {
+    const pid_t pid = pid_;
+    ::kill(pid, SIGKILL);
+    ::close(socket_fd_);
+    socket_fd_ = -1;
+    reap(pid, exit_grace);
+    pid_ = 0;
+    netlist_.reset();
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g s", options_.solve_timeout_s);
+    throw WorkerTimeout(request + " did not finish within the worker's solve_timeout_s = " + limit + "; ngspice worker process " +
+                        std::to_string(pid) + " was killed. The next call starts a fresh worker, which needs the netlist loaded again");
 }
 
 void Worker::ensure_child() {
@@ -244,12 +264,15 @@ void Worker::start_run_and_read(const std::string& analysis, const std::vector<s
     out.doubles(breakpoints_s);
     if (!wp::send_message(socket_fd_, wp::Kind::run_and_read, out.bytes())) child_died(request);
     pending_request_ = request;
+    pending_deadline_ = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                               std::chrono::duration<double>(options_.solve_timeout_s));
 }
 
 std::vector<std::vector<double>> Worker::finish_run_and_read() {
     if (!pending_request_) throw UsageError("Worker: no solve was started");
     const std::string request = *pending_request_;
     pending_request_.reset();
+    if (options_.solve_timeout_s > 0.0 && !wp::wait_readable(socket_fd_, pending_deadline_)) child_timed_out(request);
     wp::Message response;
     if (!wp::receive_message(socket_fd_, response)) child_died(request);
     ++solves_;

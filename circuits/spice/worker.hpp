@@ -14,9 +14,11 @@
 // IoError, cimkit::Error) are thrown again here with the same type and message.
 //
 // If the child dies (abort, segfault, killed), the call throws WorkerCrashed and the next call starts
-// a fresh child. The loaded netlist is forgotten: the caller must load() again (it may have been
-// the netlist that crashed ngspice, so reloading it blindly could crash in a loop). The external
-// tables registered so far are kept and sent to the new child.
+// a fresh child; a solve that hangs past WorkerOptions::solve_timeout_s gets its child killed and
+// throws WorkerTimeout (a WorkerCrashed), with the same restart. The loaded netlist is forgotten:
+// the caller must load() again (it may have been the netlist that crashed ngspice, so reloading it
+// blindly could crash in a loop). The external tables registered so far are kept and sent to the
+// new child.
 //
 // A Worker must be created in a process that has no in-process Engine alive: the child is a fork and
 // would inherit that Engine's ngspice state (start-up then fails with cimkit::Error saying so).
@@ -24,6 +26,7 @@
 // close). It ignores SIGINT, so Ctrl-C leaves the decision to the parent.
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -41,10 +44,24 @@ public:
     using Error::Error;
 };
 
+// A solve took longer than WorkerOptions::solve_timeout_s: the child was killed (SIGKILL) and reaped.
+// It is a WorkerCrashed, because what follows is the same: the next call starts a fresh child, which
+// needs the netlist loaded again. The message names the request and the limit.
+class WorkerTimeout : public WorkerCrashed {
+public:
+    using WorkerCrashed::WorkerCrashed;
+};
+
 struct WorkerOptions {
     // After this many solves a child is replaced by a fresh one, which gets the last netlist and all
     // tables again, so ngspice's per-command leak (NGSPICE-NOTES.md) stays bounded. 0: never.
     long max_solves_before_recycle = 0;
+    // Wall-clock limit on one solve, from the request being sent to the first byte of the answer;
+    // then WorkerTimeout. 0: no limit. The default, 600 s, is a hang detector, not a budget: the
+    // slowest solve measured (NGSPICE-NOTES.md: an `op` of a 784x100 level-1 MOSFET crossbar) was
+    // stopped after 60 s, and a batched transient of that array takes under 1 s per sample. Callers
+    // that know their solve time should set a tighter limit. Loads are not limited.
+    double solve_timeout_s = 600.0;
 };
 
 class Worker {
@@ -108,6 +125,8 @@ private:
     void send_dirty_tables(const std::string& request);
     // Reaps the dead child and throws WorkerCrashed naming how it ended and `request`.
     [[noreturn]] void child_died(const std::string& request);
+    // Kills the child that did not answer `request` in time, reaps it and throws WorkerTimeout.
+    [[noreturn]] void child_timed_out(const std::string& request);
 
     WorkerOptions options_;
     pid_t pid_ = 0;
@@ -118,6 +137,7 @@ private:
     int restarts_ = 0;
     std::optional<LoadedNetlist> netlist_;  // what the current child has loaded
     std::optional<std::string> pending_request_;  // a started solve whose answer is not read yet
+    std::chrono::steady_clock::time_point pending_deadline_;  // when that solve times out
     std::map<std::string, Table> voltage_tables_;
     std::map<std::string, Table> current_tables_;
     std::set<std::string> dirty_voltage_;  // tables the current child has not received yet

@@ -1,7 +1,9 @@
 #include "circuits/spice/worker_protocol.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -145,6 +147,20 @@ bool receive_message(int fd, Message& message) {
     message.kind = static_cast<Kind>(kind_value);
     message.payload.assign(static_cast<std::size_t>(length), '\0');
     return read_all(fd, message.payload.data(), message.payload.size());
+}
+
+bool wait_readable(int fd, std::chrono::steady_clock::time_point deadline) {
+    pollfd entry{fd, POLLIN, 0};
+    for (;;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        const int ready = ::poll(&entry, 1, static_cast<int>(std::clamp<long long>(left, 0, 1 << 30)));
+        if (ready > 0) return true;  // data, end of stream or an error: receive_message sorts them out
+        if (ready == 0) {
+            if (left <= 0) return false;
+            continue;  // poll woke early (a clamped wait): wait on
+        }
+        if (errno != EINTR) throw_socket_error("poll");
+    }
 }
 
 }  // namespace cimkit::spice::worker_protocol

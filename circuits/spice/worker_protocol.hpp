@@ -4,6 +4,7 @@
 // A message is a header (kind: u32, payload length: u64) followed by the payload. Payload fields are
 // written in the machine's own byte order: both ends are the same binary on the same machine (the
 // child is a fork), so no portable encoding is needed.
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -65,5 +66,9 @@ struct Message {
 // socket), and throw cimkit::Error for any other failure of the socket.
 bool send_message(int fd, Kind kind, const std::string& payload);
 bool receive_message(int fd, Message& message);
+
+// Waits until `fd` has something to read (or the peer has gone) and returns true; false when
+// `deadline` passes first. Retries on EINTR; throws cimkit::Error if poll() fails otherwise.
+bool wait_readable(int fd, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace cimkit::spice::worker_protocol

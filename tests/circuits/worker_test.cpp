@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cmath>
 
@@ -214,6 +215,64 @@ TEST(Worker, RecyclesAfterMaxSolvesKeepingCircuitAndTables) {
     ASSERT_EQ(children.size(), 4u);
     for (std::size_t i = 0; i + 1 < children.size(); ++i) EXPECT_TRUE(reaped(children[i]));
     EXPECT_THROW(Worker(WorkerOptions{-1}), UsageError);
+}
+
+// A transient that cannot finish in any useful time: a 1 ps maximum step over 1 s (10^12 steps),
+// saving nothing before 0.999 s so that the child's memory stays small while it runs.
+const std::string endless =
+    "endless transient\n"
+    "v1 a 0 sin(0 1 1meg)\n"
+    "r1 a b 1k\n"
+    "c1 b 0 1n\n"
+    ".options klu\n"
+    ".end\n";
+
+TEST(Worker, HungSolveTimesOutKillsTheChildAndTheNextCallRecovers) {
+    WorkerOptions options;
+    options.solve_timeout_s = 1.0;
+    Worker worker(options);
+    worker.load(endless, "endless.cir");
+    const pid_t first = worker.child_pid();
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        worker.run_and_read("tran 1p 1 0.999 1p", {"b"});
+        FAIL() << "a 10^12-step transient finished";
+    } catch (const WorkerTimeout& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("'tran 1p 1 0.999 1p' of 'endless.cir'"), std::string::npos) << message;
+        EXPECT_NE(message.find("solve_timeout_s = 1 s"), std::string::npos) << message;
+        EXPECT_NE(message.find("killed"), std::string::npos) << message;
+    }
+    const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    RecordProperty("timeout_waited_s", std::to_string(waited_s));
+    EXPECT_GE(waited_s, 1.0);
+    EXPECT_LT(waited_s, 3.0);  // the limit plus killing and reaping, not the transient's length
+    EXPECT_EQ(worker.child_pid(), 0);
+    EXPECT_TRUE(reaped(first)) << "the timed-out child was left running or as a zombie";
+    EXPECT_EQ(worker.solves(), 0);  // an unanswered solve is not counted
+
+    // Like after a crash: a fresh child, which needs the netlist again; tables are kept.
+    worker.set_external_table("vin", {5.0}, 1e-6);
+    worker.load(divider, "divider");
+    EXPECT_NEAR(worker.run_and_read("op", {"out"})[0][0], 3.0, 1e-9);
+    EXPECT_EQ(worker.restarts(), 1);
+    EXPECT_NE(worker.child_pid(), first);
+}
+
+TEST(Worker, TimeoutIsAWorkerCrashAndItsOptionIsChecked) {
+    // ParallelRead and other callers that recover from WorkerCrashed recover from a timeout too.
+    EXPECT_THROW(throw WorkerTimeout("x"), WorkerCrashed);
+    for (const double bad : {-1.0, std::nan(""), 1e300}) {
+        WorkerOptions options;
+        options.solve_timeout_s = bad;
+        EXPECT_THROW(Worker{options}, UsageError) << bad;
+    }
+    WorkerOptions none;
+    none.solve_timeout_s = 0.0;  // no limit
+    Worker worker(none);
+    worker.load(divider, "divider");
+    worker.set_external_table("vin", {1.0}, 1e-6);
+    EXPECT_NEAR(worker.run_and_read("op", {"out"})[0][0], 0.6, 1e-9);
 }
 
 TEST(Worker, DestructorEndsTheChild) {
