@@ -84,8 +84,11 @@ DeviceState GainCell::make_device(Rng& rng) const {
     return s;
 }
 
-void GainCell::set_level(DeviceState& state, double fraction, Rng&) const {
-    state.x[store_V] = std::clamp(fraction, 0.0, 1.0) * v_dd_V_;
+// A write ends when the write transistor opens, which samples the kT/C noise of the node.
+void GainCell::set_level(DeviceState& state, double fraction, Rng& rng) const {
+    const double c_F = c_store_F_ * state.x[capacitance_scale];
+    const double ktc_V = std::sqrt(boltzmann_J_per_K * temperature_K_ / c_F);
+    state.x[store_V] = std::clamp(std::clamp(fraction, 0.0, 1.0) * v_dd_V_ + ktc_V * rng.normal(), 0.0, v_dd_V_);
 }
 
 double GainCell::level(const DeviceState& state) const { return state.x[store_V] / v_dd_V_; }

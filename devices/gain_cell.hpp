@@ -15,7 +15,8 @@
 //
 // Write: the write transistor (on-resistance r_write_ohm) connects the node to the write line for the
 // pulse width: V <- V_w + (V - V_w) exp(-t_p/(r_write C_S)), V_w = v_dd_V for polarity +1 and 0 V for
-// -1. Each write adds kT/C noise, sigma = sqrt(k_B T / C_S).
+// -1. Each write, and each set_level (a verified write ends the same way), adds kT/C noise,
+// sigma = sqrt(k_B T / C_S).
 //
 // Read (the multiply), x = V_in, y = V_store:
 //   published cubic, read_model = 0: f(x, y) = sum_{i+j<=3} C_ij (y - 0.45)^i x^j  (coefficients in

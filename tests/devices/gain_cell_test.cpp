@@ -126,6 +126,24 @@ TEST(GainCell, WriteNoiseIsKTOverC) {
     EXPECT_NEAR(sum / n, 0.0, 5 * sigma / std::sqrt(n));
 }
 
+// set_level is a verified write, and it too ends by opening the write transistor: kT/C noise,
+// sigma = 0.644 mV at 10 fF and 300 K, zero mean at mid-range.
+TEST(GainCell, SetLevelCarriesKTOverCNoise) {
+    const GainCell cell({{"c_spread_d2d", "0", "test"}});
+    Rng rng(8);
+    const int n = 20000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; ++i) {
+        DeviceState s = cell.make_device(rng);
+        cell.set_level(s, 0.5, rng);
+        sum += s.x[GainCell::store_V] - 0.45;
+        sum2 += std::pow(s.x[GainCell::store_V] - 0.45, 2);
+    }
+    const double sigma = std::sqrt(1.380649e-23 * 300 / 10e-15);
+    EXPECT_NEAR(std::sqrt(sum2 / n), sigma, 5 * sigma / std::sqrt(2.0 * n));
+    EXPECT_NEAR(sum / n, 0.0, 5 * sigma / std::sqrt(n));
+}
+
 TEST(GainCell, OutputChargeIsCurrentTimesPulseWidth) {
     const GainCell cell = quiet();
     Rng rng(7);
