@@ -96,6 +96,24 @@ UpdateMode parse_update_mode(const std::string& text) {
     fail("update_mode = '" + text + "' must be one of exact, pulse, stochastic");
 }
 
+std::string to_string(PulseRounding rounding) { return rounding == PulseRounding::floor ? "floor" : "nearest"; }
+
+PulseRounding parse_pulse_rounding(const std::string& text) {
+    for (const PulseRounding rounding : {PulseRounding::nearest, PulseRounding::floor}) {
+        if (text == to_string(rounding)) return rounding;
+    }
+    fail("pulse_rounding = '" + text + "' must be one of nearest, floor");
+}
+
+std::string to_string(InputEncoding encoding) { return encoding == InputEncoding::pulse_width ? "pulse_width" : "amplitude"; }
+
+InputEncoding parse_input_encoding(const std::string& text) {
+    for (const InputEncoding encoding : {InputEncoding::amplitude, InputEncoding::pulse_width}) {
+        if (text == to_string(encoding)) return encoding;
+    }
+    fail("input_encoding = '" + text + "' must be one of amplitude, pulse_width");
+}
+
 std::string to_string(PairPolicy policy) {
     switch (policy) {
         case PairPolicy::automatic: return "automatic";
@@ -127,6 +145,16 @@ void validate(const DeviceArrayOptions& options) {
     require_positive("program_tolerance", options.program_tolerance);
     require_at_least_one("calibration_samples", options.calibration_samples);
     require_positive("read_time_s", options.read_time_s);
+    if (options.weight_levels < 0) fail("weight_levels = " + std::to_string(options.weight_levels) + " must be >= 0 (0: analog)");
+    if (options.weight_levels > 0 && options.update_mode != UpdateMode::exact) {
+        fail("weight_levels = " + std::to_string(options.weight_levels) + " needs update_mode = exact (levels are written by program-and-verify)");
+    }
+    if (!(std::isfinite(options.refresh_interval_s) && options.refresh_interval_s >= 0.0)) {
+        fail("refresh_interval_s = " + number(options.refresh_interval_s) + " must be finite and >= 0 (0: no level refresh)");
+    }
+    if (options.refresh_interval_s > 0.0 && options.weight_levels == 0) {
+        fail("refresh_interval_s = " + number(options.refresh_interval_s) + " needs weight_levels > 0: a refresh restores a level, and analog weights have none");
+    }
 }
 
 DeviceCalibration calibrate_device(const DeviceModel& model, int samples, Rng& rng) {
@@ -279,8 +307,20 @@ std::uint64_t DeviceArray::drive_voltages(const Eigen::VectorXf& input, double i
 }
 
 double DeviceArray::line_current_A(double v, const DeviceState& device) const {
+    if (options_.input_encoding == InputEncoding::pulse_width) {
+        const double v_read = model_.read_voltage_V(), duty = std::abs(v) / v_read;
+        if (v >= 0.0) return duty * model_.current_A(v_read, device);
+        return options_.two_phase_read ? -duty * model_.current_A(v_read, device) : duty * model_.current_A(-v_read, device);
+    }
     if (options_.two_phase_read && v < 0.0) return -model_.current_A(-v, device);
     return model_.current_A(v, device);
+}
+
+// The voltage across a line's devices while it conducts (read energy): v itself, or +-v_read for
+// pulse-width inputs (whose line currents above are already averaged over the read window).
+double DeviceArray::line_voltage_V(double v) const {
+    if (options_.input_encoding == InputEncoding::pulse_width && v != 0.0) return std::copysign(model_.read_voltage_V(), v);
+    return v;
 }
 
 // Column by column (the storage order): each input line adds its devices' currents to every output.
@@ -303,7 +343,7 @@ Eigen::VectorXf DeviceArray::multiply(const Eigen::VectorXf& x) const {
             s.minus_A(i) += minus_A;
             line_A += plus_A + minus_A;
         }
-        power_W += v * line_A;
+        power_W += line_voltage_V(v) * line_A;
     }
     counters_.read_energy_J += power_W * options_.read_time_s;
     return forward_output(s.plus_A - s.minus_A);
@@ -311,6 +351,9 @@ Eigen::VectorXf DeviceArray::multiply(const Eigen::VectorXf& x) const {
 
 Eigen::VectorXd DeviceArray::forward_drive_V(const Eigen::VectorXf& x) const {
     assert(x.size() == cols_);
+    if (options_.input_encoding == InputEncoding::pulse_width) {
+        fail("input_encoding = pulse_width is not drawn in the spice engine's read circuit (it drives line voltages); use amplitude");
+    }
     Eigen::VectorXd volts;
     counters_.clipped_inputs += drive_voltages(x, options_.x_max, volts);
     return volts;
@@ -342,7 +385,7 @@ Eigen::VectorXf DeviceArray::multiply_transposed(const Eigen::VectorXf& d) const
             const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
             sum_plus += plus_A;
             sum_minus += minus_A;
-            power_W += v * (plus_A + minus_A);
+            power_W += line_voltage_V(v) * (plus_A + minus_A);
         }
         s.plus_A(j) = sum_plus;
         s.minus_A(j) = sum_minus;
@@ -407,6 +450,10 @@ void DeviceArray::apply_weight_changes(const Eigen::MatrixXf& dw) {
 
 template <typename WeightChange>
 void DeviceArray::update_exact(const WeightChange& weight_change) {
+    if (options_.weight_levels > 0) {
+        update_levels(weight_change);
+        return;
+    }
     for (int j = 0; j < cols_; ++j) {
         for (int i = 0; i < rows_; ++i) {
             const double dw = weight_change(i, j);
@@ -421,18 +468,20 @@ template <typename WeightChange>
 void DeviceArray::update_pulse(const WeightChange& weight_change) {
     const int cap = options_.max_pulses_per_update;
     const bool carry = options_.accumulate_residual;
+    const bool use_floor = options_.pulse_rounding == PulseRounding::floor;
+    const double first = use_floor ? 1.0 : 0.5;  // the smallest u that gives one pulse
     for (int j = 0; j < cols_; ++j) {
         for (int i = 0; i < rows_; ++i) {
             const std::size_t k = index(i, j);
             const double dw = weight_change(i, j) + (carry ? residual_[k] : 0.0);
             const double pulses = std::abs(dw) / dw_pulse_;
-            if (!(pulses >= 0.5)) {  // rounds to 0 (or is NaN)
+            if (!(pulses >= first)) {  // rounds to 0 (or is NaN)
                 if (carry && std::isfinite(dw)) residual_[k] = dw;
                 continue;
             }
             int count = cap;
-            if (pulses < cap + 0.5) {
-                count = static_cast<int>(std::round(pulses));
+            if (pulses < cap + first) {
+                count = static_cast<int>(use_floor ? std::floor(pulses) : std::round(pulses));
             } else {
                 ++counters_.capped_updates;
             }
@@ -443,6 +492,42 @@ void DeviceArray::update_pulse(const WeightChange& weight_change) {
             pulse_pair(k, dw > 0.0 ? +1 : -1, count);
             if (potentiate_only_) refresh_if_needed(k);
         }
+    }
+}
+
+// The level grid (header): read, round to the level, move by whole levels, keep the rest digitally.
+template <typename WeightChange>
+void DeviceArray::update_levels(const WeightChange& weight_change) {
+    const double q = level_step();
+    const bool carry = options_.accumulate_residual;
+    const bool use_floor = options_.pulse_rounding == PulseRounding::floor;
+    for (int j = 0; j < cols_; ++j) {
+        for (int i = 0; i < rows_; ++i) {
+            const std::size_t k = index(i, j);
+            const double dw = weight_change(i, j) + (carry ? residual_[k] : 0.0);
+            const double u = std::abs(dw) / q;
+            const double steps = use_floor ? std::floor(u) : std::round(u);
+            if (!(steps >= 1.0)) {  // no whole level (or NaN)
+                if (carry && std::isfinite(dw)) residual_[k] = dw;
+                continue;
+            }
+            const double signed_steps = std::copysign(steps, dw);
+            if (carry) residual_[k] = dw - signed_steps * q;
+            program_pair(k, nearest_level_weight(k) + signed_steps * q);
+        }
+    }
+}
+
+double DeviceArray::nearest_level_weight(std::size_t k) const {
+    const double q = level_step();
+    return std::clamp(std::round(pair_weight(k) / q), -static_cast<double>(options_.weight_levels),
+                      static_cast<double>(options_.weight_levels)) * q;
+}
+
+void DeviceArray::refresh_levels() {
+    for (std::size_t k = 0; k < plus_.size(); ++k) {
+        program_pair(k, nearest_level_weight(k));
+        ++counters_.refreshes;
     }
 }
 
@@ -527,10 +612,30 @@ void DeviceArray::refresh(std::size_t k) {
 
 // ---- time ----
 
-void DeviceArray::evolve(double dt_s, Rng& rng) {
+void DeviceArray::leak(double dt_s, Rng& rng) {
     for (std::size_t k = 0; k < plus_.size(); ++k) {
         model_.evolve(plus_[k], dt_s, rng);
         model_.evolve(minus_[k], dt_s, rng);
+    }
+}
+
+// With level refresh, time advances in steps that end on each refresh.
+void DeviceArray::evolve(double dt_s, Rng& rng) {
+    const double interval = options_.refresh_interval_s;
+    if (!(interval > 0.0)) {
+        leak(dt_s, rng);
+        return;
+    }
+    double left = dt_s;
+    while (left > 0.0) {
+        const double step = std::min(left, interval - since_refresh_s_);
+        leak(step, rng);
+        left -= step;
+        since_refresh_s_ += step;
+        if (since_refresh_s_ >= interval * (1.0 - 1e-12)) {
+            refresh_levels();
+            since_refresh_s_ = 0.0;
+        }
     }
 }
 
@@ -597,6 +702,7 @@ ArrayCheckpoint DeviceArray::checkpoint() const {
                           static_cast<double>(c.clipped_weights), static_cast<double>(c.capped_updates),
                           static_cast<double>(c.programming_writes), c.read_energy_J}}};
     if (options_.accumulate_residual) out["residual"] = residual_;
+    if (options_.refresh_interval_s > 0.0) out["refresh_clock"] = {since_refresh_s_};
     return out;
 }
 
@@ -605,6 +711,7 @@ void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {
     unflatten(checkpoint_block(checkpoint, "plus", values), plus_);
     unflatten(checkpoint_block(checkpoint, "minus", values), minus_);
     if (options_.accumulate_residual) residual_ = checkpoint_block(checkpoint, "residual", residual_.size());
+    if (options_.refresh_interval_s > 0.0) since_refresh_s_ = checkpoint_block(checkpoint, "refresh_clock", 1)[0];
     const auto& c = checkpoint_block(checkpoint, "counters", 7);
     const auto count = [](double v) { return static_cast<std::uint64_t>(v); };
     counters_ = {count(c[0]), count(c[1]), count(c[2]), count(c[3]), count(c[4]), count(c[5]), c[6]};

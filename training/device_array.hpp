@@ -36,6 +36,12 @@
 // input is a read-transistor gate, it is an idealisation (a real array needs a second read port or
 // a digital transpose). The d -> voltage range is backward_input_max, or, when 0, max|d| of each
 // vector (a digital gain before the DACs, undone after the ADCs, so d is never clipped).
+// input_encoding: `amplitude` drives V_j as above. `pulse_width` drives every line at the fixed read
+// voltage (+-v_read, by the input's sign) for a time proportional to |x_j| / x_max, as the gain-cell
+// arrays of Leroux et al. (2025) encode inputs; a line then delivers the charge of
+// (|x_j| / x_max) current_A(+-v_read, state) over the read window, so the output is linear in x
+// whatever the device's I-V does between 0 and v_read (the I-V's dependence on the stored state
+// stays). The spice engine drives amplitudes only and refuses it (forward_drive_V).
 // two_phase_read: lines with negative inputs are driven with +|V| in a second read phase whose
 // output is subtracted, i.e. each device contributes sign(V) current_A(|V|, state). For a device
 // meant for one input polarity (the gain cell's pulse-width inputs) this removes the asymmetry of
@@ -62,6 +68,19 @@
 //               dw_ij + r_ij and r_ij <- dw_ij + r_ij - sign n_ij dw_pulse, bounded to
 //               +-max_pulses_per_update dw_pulse. It is open-loop: it counts requested steps, not
 //               the device's actual, nonlinear ones.
+//               pulse_rounding picks n_ij from u = |dw_ij (+ r_ij)| / dw_pulse:
+//                 nearest  n = round(u): a pulse from u >= 1/2, the remainder in [-1/2, 1/2] dw_pulse
+//                          and of either sign;
+//                 floor    n = floor(u): a pulse only from u >= 1, the remainder in [0, 1) dw_pulse
+//                          with the sign of the request. This is the transfer rule of Nandakumar
+//                          et al. 2020 (p = floor(|chi| / epsilon), chi <- chi - p epsilon sign chi).
+//               With the remainder carried, both deliver the same total on average, but a stream of
+//               small updates of random sign crosses the +-1/2 bounds of `nearest` far more often
+//               than the +-1 bounds of `floor` (after a transfer at +1/2 the remainder sits at -1/2,
+//               on the opposite bound): for Gaussian updates of sigma 0.1 dw_pulse, 15 600 against
+//               1 800 pulses per 2e5 updates. Every pulse carries the device's cycle-to-cycle noise
+//               and, on a potentiate-only pair, a pull towards w = 0, so fewer pulses for the same
+//               net change is what a noisy, nonlinear device needs.
 //   stochastic  Gokmen & Vlasov (Front. Neurosci. 2016) stochastic outer product, ESSOP-style
 //               trains (Joshi et al., arXiv 2003.11256): for each of BL time slots, input line j
 //               fires with probability p_j = min(1, c_x |x_j|) and output line i with
@@ -73,6 +92,19 @@
 //               max_pulses_per_update does not apply.
 // The device physics (nonlinear and asymmetric steps, cycle-to-cycle and device-to-device noise,
 // saturation at the ends of the range) acts through apply_pulse in both pulse modes.
+//
+// Weight levels (exact mode, weight_levels = L > 0): every write puts the pair on the grid
+// w = n q, q = w_max / L, |n| <= L (a multi-level cell, as multi-level DRAM stores 2 bits per cell).
+// An update first reads the pair and rounds it to its level n (undoing leakage and write noise
+// below q / 2), then re-programs it to (n + m) q, where m is pulse_rounding's whole count of
+// (dw + r) / q and, with accumulate_residual, r carries the rest digitally as in pulse mode; m = 0
+// writes nothing. Level refresh (refresh_interval_s > 0, needs weight_levels): every
+// refresh_interval_s of evolve() time each pair is read, rounded to its level and re-programmed
+// there, like a DRAM refresh. A stored level survives as long as leakage between refreshes and
+// the write noise stay below q / 2: for a leak towards 0 V at retention tau from the top of the
+// range, v_dd interval / tau < (v_dd / 2L) roughly, i.e. interval < tau / (2L) (tau = 5 ms,
+// L = 64: 39 us). evolve() advances time in steps that end on every refresh, so the interval holds
+// whatever the caller's dt.
 //
 // Refresh (potentiate-only pairs, Joshi et al. ISCAS 2021; Nandakumar et al. 2020): after an update,
 // a pair with either device above refresh_threshold of its saturation level (PCM: g_sat/g_max, its
@@ -112,7 +144,18 @@ std::string to_string(UpdateMode mode);
 // "exact", "pulse" or "stochastic"; throws ParameterError naming the text otherwise.
 UpdateMode parse_update_mode(const std::string& text);
 
+// How pulse mode turns a requested change of u pulses into a whole count (header, `pulse`).
+enum class PulseRounding { nearest, floor };
+std::string to_string(PulseRounding rounding);
+// "nearest" or "floor"; throws ParameterError naming the text otherwise.
+PulseRounding parse_pulse_rounding(const std::string& text);
+
 // Which devices of a pair updates may move.
+// How the read drives an input line (header).
+enum class InputEncoding { amplitude, pulse_width };
+std::string to_string(InputEncoding encoding);
+InputEncoding parse_input_encoding(const std::string& text);
+
 enum class PairPolicy {
     automatic,        // from the calibration: potentiate-only when depression is abrupt (PCM RESET)
     bidirectional,    // gradual potentiation and depression (domain wall, MOSFET, gain cell)
@@ -136,6 +179,10 @@ struct DeviceArrayOptions {
     int calibration_samples = 1024;   // >= 1: devices averaged by calibrate_device
     double read_time_s = 10e-9;       // > 0: how long a read holds its voltages (read energy)
     bool accumulate_residual = false;  // pulse mode: carry each weight's sub-pulse remainder (below)
+    PulseRounding pulse_rounding = PulseRounding::nearest;  // pulse mode: round or floor the pulse count
+    InputEncoding input_encoding = InputEncoding::amplitude;  // read: line voltage or pulse width
+    int weight_levels = 0;            // >= 0, exact mode: weights on a grid of w_max / weight_levels (0: analog)
+    double refresh_interval_s = 0.0;  // >= 0, needs weight_levels: level refresh period (0: none)
 };
 
 // Throws ParameterError naming the field, its value and the rule.
@@ -165,7 +212,7 @@ DeviceCalibration calibrate_device(const DeviceModel& model, int samples, Rng& r
 
 struct DeviceArrayCounters {
     std::uint64_t update_pulses = 0;       // write pulses through apply_pulse (updates and refresh RESETs)
-    std::uint64_t refreshes = 0;           // pairs refreshed
+    std::uint64_t refreshes = 0;           // pairs refreshed (potentiate-only refresh or level refresh)
     std::uint64_t clipped_inputs = 0;      // read inputs beyond +-x_max (forward) or +-backward_input_max
     std::uint64_t clipped_weights = 0;     // programming targets cut to the representable range
     std::uint64_t capped_updates = 0;      // pulse-mode updates cut to max_pulses_per_update
@@ -205,8 +252,8 @@ public:
     void compensate_drift() override;
     ArrayActivity activity() const override;  // update energy NaN: the compact engine has no update circuit
     std::map<std::string, Eigen::MatrixXd> conductances_S() const override;  // "plus", "minus"
-    // "plus", "minus" (8 doubles per device, column-major), "counters", and "residual" when
-    // accumulate_residual is on.
+    // "plus", "minus" (8 doubles per device, column-major), "counters", "residual" when
+    // accumulate_residual is on, "refresh_clock" when level refresh is on.
     ArrayCheckpoint checkpoint() const override;
     void restore(const ArrayCheckpoint& checkpoint) override;
 
@@ -238,6 +285,7 @@ private:
     double all_on_read_A() const;
     double read_scale(double input_max) const;
     double line_current_A(double v, const DeviceState& device) const;
+    double line_voltage_V(double v) const;
     std::uint64_t drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const;
     void program_initial(const Eigen::MatrixXf& initial_weights);
     void program_pair(std::size_t k, double w);
@@ -253,6 +301,12 @@ private:
     void clear_device(DeviceState& device);
     void refresh_if_needed(std::size_t k);
     void refresh(std::size_t k);
+    template <typename WeightChange>
+    void update_levels(const WeightChange& dw);
+    double level_step() const { return options_.w_max / options_.weight_levels; }
+    double nearest_level_weight(std::size_t k) const;
+    void refresh_levels();
+    void leak(double dt_s, Rng& rng);
 
     const DeviceModel& model_;
     const PcmDevice* pcm_;  // the model if it is PCM (its per-device saturation level), else null
@@ -267,6 +321,7 @@ private:
     std::vector<double> residual_;           // accumulate_residual: per-weight remainder, same order
     double drift_reference_A_ = 0.0;         // all-inputs-on read current when the reference was recorded
     double drift_gain_ = 1.0;                // read scale correction from compensate_drift()
+    double since_refresh_s_ = 0.0;           // level refresh: evolve() time since the last one
     Rng base_rng_;  // the construction seed, from which start_epoch derives the streams
     Rng device_rng_, program_rng_, update_rng_, evolve_rng_;
     mutable DeviceArrayCounters counters_;  // reads count clipped inputs

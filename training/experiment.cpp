@@ -47,6 +47,10 @@ std::vector<ConfigKey> make_schema() {
         K::integer_key("array.max_pulses_per_update", "16", Range::closed(1, 1e6), "pulse mode: cap on pulses per device per update"),
         K::number_key("array.refresh_threshold", "0.9", Unit::dimensionless, {0.0, 1.0, true, false}, "potentiate-only pairs refresh above this fraction of saturation"),
         K::boolean_key("array.accumulate_residual", "false", "pulse mode: keep each weight's sub-pulse remainder digitally (mixed precision)"),
+        K::text_key("array.input_encoding", "amplitude", {"amplitude", "pulse_width"}, "compact engine: inputs as line voltages, or as pulse widths at the read voltage (gain cells)"),
+        K::integer_key("array.weight_levels", "0", Range::closed(0, 1e6), "exact mode: weights on a grid of w_max / weight_levels (0: analog)"),
+        K::number_key("array.refresh_interval_s", "0", Unit::second, Range::non_negative(), "exact mode with weight_levels: read, round to the level and re-write every pair this often (0: never)"),
+        K::text_key("array.pulse_rounding", "nearest", {"nearest", "floor"}, "pulse mode: pulses = round(|dw| / dw_pulse), or floor (Nandakumar et al. 2020's transfer)"),
         K::boolean_key("array.two_phase_read", "false", "compact engine: negative inputs read as -I(|V|) in a second phase"),
         K::integer_key("array.stochastic_bit_length", "10", Range::closed(1, 1e4), "stochastic mode: time slots per update"),
         K::number_key("array.read_time_s", "1e-08", Unit::second, Range::positive(), "how long a read holds its voltages (read energy)"),
@@ -139,6 +143,10 @@ DeviceArrayOptions array_options(const ConfigValues& config) {
     o.stochastic_bit_length = static_cast<int>(config.integer("array.stochastic_bit_length"));
     o.read_time_s = config.number("array.read_time_s");
     o.accumulate_residual = config.boolean("array.accumulate_residual");
+    o.pulse_rounding = parse_pulse_rounding(config.text("array.pulse_rounding"));
+    o.input_encoding = parse_input_encoding(config.text("array.input_encoding"));
+    o.weight_levels = static_cast<int>(config.integer("array.weight_levels"));
+    o.refresh_interval_s = config.number("array.refresh_interval_s");
     o.two_phase_read = config.boolean("array.two_phase_read");
     validate(o);
     return o;

@@ -142,6 +142,31 @@ TEST(Read, TwoPhaseReadMakesTheGainCellOddInItsInput) {
     EXPECT_NEAR(array.multiply(Eigen::VectorXf::Unit(4, 0))(1), array.weights()(1, 0), 2e-4);
 }
 
+// Reference: with pulse-width inputs every line is driven at +v_read for a time |x| / x_max, so a
+// line's charge is (|x| / x_max) I(v_read, state) and y is exactly linear in x (y(x/2) = y(x)/2),
+// equal to W x with W from (1); the same array read by amplitude (V = v_read x / x_max) is not:
+// at half the input the cubic read's gain a1 + a2 V + a3 V^2 is off by the a2 term (pair
+// difference: C12 (y+ - y-) v_read / 2 against a1's C11 (y+ - y-), about 20 % at 0.5 V).
+TEST(Read, PulseWidthInputsMakeTheGainCellLinearInItsInput) {
+    const auto model = quiet_gain_cell();
+    DeviceArrayOptions options = options_with(UpdateMode::exact);
+    options.input_encoding = InputEncoding::pulse_width;
+    const Eigen::MatrixXf w0 = random_weights(3, 4, 0.9f, 40);
+    DeviceArray width(*model, w0, options, Rng(41));
+    DeviceArray amplitude(*model, w0, options_with(UpdateMode::exact), Rng(41));
+    const Eigen::VectorXf x = random_vector(4, 1.0f, 42).cwiseAbs();
+    const Eigen::VectorXd reference = width.weights().cast<double>() * x.cast<double>();
+    EXPECT_LE((width.multiply(x).cast<double>() - reference).cwiseAbs().maxCoeff(), 1e-5 * reference.cwiseAbs().maxCoeff());
+    EXPECT_LE((width.multiply(0.5f * x) - 0.5f * width.multiply(x)).cwiseAbs().maxCoeff(), 1e-6f);
+    EXPECT_GT((amplitude.multiply(0.5f * x) - 0.5f * amplitude.multiply(x)).cwiseAbs().maxCoeff(), 0.02f * reference.cwiseAbs().maxCoeff());
+    // Transposed read with signed errors and two phases: odd and linear as well.
+    options.two_phase_read = true;
+    DeviceArray both(*model, w0, options, Rng(41));
+    const Eigen::VectorXf d = random_vector(3, 1.0f, 43);
+    const Eigen::VectorXd e_ref = both.weights().cast<double>().transpose() * d.cast<double>();
+    EXPECT_LE((both.multiply_transposed(d).cast<double>() - e_ref).cwiseAbs().maxCoeff(), 1e-5 * e_ref.cwiseAbs().maxCoeff());
+}
+
 // ---------------------------------------------------------------- programming and exact updates
 
 // Reference: exact mode re-programs w <- w - lr delta x^T; the quiet domain wall's set_level is
@@ -255,6 +280,48 @@ TEST(PulseMode, ResidualAccumulationDeliversSubPulseUpdatesOnAverage) {
     EXPECT_EQ(restored.weights(), with.weights());
 }
 
+// pulse_rounding = floor (the transfer rule of Nandakumar et al. 2020): with the remainder carried,
+// a request of u pulses gives floor(u) and leaves a remainder in [0, 1) dw_pulse of the request's
+// sign. Reference, by hand, for requests in units of dw_pulse:
+//   +0.6 +0.6 +0.6 (running sums 0.6, 1.2 -> 1 pulse, 0.2 + 0.6 = 0.8): 1 pulse in all, remainder 0.8;
+//   then +0.6 -0.6 repeated (net zero): floor moves between 1.4 -> 1 pulse, 0.4 -> -0.2, ... never
+//   reaching |u| >= 1 again after the first; nearest pulses on every request (0.6 -> 1, remainder
+//   -0.4; -1.0 -> 1 pulse back; ...).
+// A zero-sum stream is the case that matters: every pulse carries device noise, so the rule that
+// sends fewer pulses for the same net change is the one to prefer.
+TEST(PulseMode, FloorRoundingTransfersWholePulsesAndKeepsTheRemainderBelowOne) {
+    const auto model = quiet_domain_wall();
+    const Eigen::MatrixXf w0 = Eigen::MatrixXf::Constant(1, 1, 0.5f);
+    DeviceArrayOptions nearest = options_with(UpdateMode::pulse);
+    nearest.accumulate_residual = true;
+    DeviceArrayOptions floored = nearest;
+    floored.pulse_rounding = PulseRounding::floor;
+    DeviceArray with_floor(*model, w0, floored, Rng(3)), with_nearest(*model, w0, nearest, Rng(3));
+    const double step = with_floor.pulse_weight_step();
+    const Eigen::VectorXf x = Eigen::VectorXf::Ones(1);
+    const auto request = [&](DeviceArray& array, double pulses) {
+        array.apply_outer_product(x, Eigen::VectorXf::Constant(1, static_cast<float>(-pulses * step)), 1.0f);
+    };
+    request(with_floor, 0.6);
+    EXPECT_EQ(with_floor.counters().update_pulses, 0u) << "0.6 of a pulse must stay digital under floor";
+    request(with_floor, 0.6);
+    EXPECT_EQ(with_floor.counters().update_pulses, 1u);
+    request(with_floor, 0.6);
+    EXPECT_EQ(with_floor.counters().update_pulses, 1u);
+    EXPECT_NEAR(with_floor.checkpoint().at("residual").at(0), 0.8 * step, 1e-6 * step);
+    EXPECT_NEAR(with_floor.weights()(0, 0) - w0(0, 0), step, 1e-6);
+
+    for (int k = 0; k < 10; ++k) {
+        request(with_floor, k % 2 == 0 ? 0.6 : -0.6);
+        request(with_nearest, k % 2 == 0 ? 0.6 : -0.6);
+    }
+    // floor: 0.8 + 0.6 = 1.4 -> one pulse, then the sums stay in [-0.2, 0.4]: 2 pulses in all.
+    EXPECT_EQ(with_floor.counters().update_pulses, 2u);
+    EXPECT_EQ(with_nearest.counters().update_pulses, 10u);
+    EXPECT_NEAR(with_nearest.weights()(0, 0), w0(0, 0), 1e-6) << "ten pulses, net zero";
+    EXPECT_LT(std::abs(with_floor.checkpoint().at("residual").at(0)), step);
+}
+
 // Global drift compensation: after a day of PCM drift (programming and read noise off) every
 // conductance has decayed by (t/t0)^-nu, with nu depending on the state (IBM model), so one common
 // gain cannot undo it exactly; it must undo most of it: the rms output error at least halves
@@ -342,6 +409,51 @@ TEST(Evolve, GainCellWeightsDecayWithTheRetentionTime) {
     EXPECT_LE((array.weights() - w0 * static_cast<float>(std::exp(-1.0))).cwiseAbs().maxCoeff(), 1e-5f);
 }
 
+// Level refresh on leaking gain cells (linear read, no write noise): with L = 16 levels, q = w_max/16
+// = 0.0625; leakage over one 10 us interval at tau = 5 ms moves a weight by at most
+// w_max (1 - exp(-2e-3)) = 2e-3, far below q/2, so every refresh restores the level exactly (up to
+// the verify tolerance, 1e-4 w_max). Over 1 ms (100 refreshes) the refreshed weights stay on their
+// levels while an array without refresh loses 1 - exp(-0.2) = 18 % of each weight.
+TEST(Evolve, LevelRefreshHoldsLeakingGainCellsOnTheirLevels) {
+    const auto model = quiet_gain_cell("1");
+    DeviceArrayOptions options = options_with(UpdateMode::exact);
+    options.weight_levels = 16;
+    options.refresh_interval_s = 10e-6;
+    const Eigen::MatrixXf w0 = random_weights(3, 5, 0.9f, 44);
+    DeviceArray refreshed(*model, w0, options, Rng(45));
+    DeviceArray plain(*model, w0, options_with(UpdateMode::exact), Rng(45));
+    const float q = 1.0f / 16.0f, tolerance = 2e-4f;
+    refreshed.evolve(10e-6);  // the first refresh puts every weight on its level
+    const Eigen::MatrixXf leaked = w0 * static_cast<float>(std::exp(-10e-6 / 5e-3));  // what the first refresh reads
+    const Eigen::MatrixXf levels = (leaked / q).array().round().matrix() * q;
+    EXPECT_LE((refreshed.weights() - levels).cwiseAbs().maxCoeff(), tolerance);
+    EXPECT_EQ(refreshed.counters().refreshes, 15u);
+    refreshed.evolve(1e-3);
+    plain.evolve(10e-6 + 1e-3);
+    EXPECT_LE((refreshed.weights() - levels).cwiseAbs().maxCoeff(), tolerance);
+    EXPECT_EQ(refreshed.counters().refreshes, 15u * 101u);
+    EXPECT_LE((plain.weights() - w0 * static_cast<float>(std::exp(-(10e-6 + 1e-3) / 5e-3))).cwiseAbs().maxCoeff(), 1e-4f);
+}
+
+// Level updates with the remainder carried (floor): 0.6 q is kept digitally, a second 0.6 q moves
+// the weight by exactly one level and leaves 0.2 q.
+TEST(ExactMode, LevelUpdatesMoveByWholeLevelsAndCarryTheRest) {
+    const auto model = quiet_gain_cell("1");
+    DeviceArrayOptions options = options_with(UpdateMode::exact);
+    options.weight_levels = 16;
+    options.accumulate_residual = true;
+    options.pulse_rounding = PulseRounding::floor;
+    const Eigen::MatrixXf w0 = Eigen::MatrixXf::Constant(1, 1, 0.25f);  // level 4
+    DeviceArray array(*model, w0, options, Rng(46));
+    const double q = 1.0 / 16.0;
+    const Eigen::VectorXf x = Eigen::VectorXf::Ones(1), delta = Eigen::VectorXf::Constant(1, static_cast<float>(-0.6 * q));
+    array.apply_outer_product(x, delta, 1.0f);
+    EXPECT_NEAR(array.weights()(0, 0), 0.25, 2e-4);
+    array.apply_outer_product(x, delta, 1.0f);
+    EXPECT_NEAR(array.weights()(0, 0), 0.25 + q, 2e-4);
+    EXPECT_NEAR(array.checkpoint().at("residual").at(0), 0.2 * q, 1e-6);
+}
+
 // ---------------------------------------------------------------- calibration and options
 
 TEST(Calibration, PcmIsPotentiateOnlyAndTheOthersBidirectional) {
@@ -394,6 +506,13 @@ TEST(Options, ValidationNamesTheFieldValueAndRule) {
     bad = {};
     bad.max_pulses_per_update = 0;
     EXPECT_EQ(message(bad), "device array: max_pulses_per_update = 0 must be >= 1");
+    bad = {};
+    bad.weight_levels = 8;
+    EXPECT_EQ(message(bad), "device array: weight_levels = 8 needs update_mode = exact (levels are written by program-and-verify)");
+    bad = {};
+    bad.update_mode = UpdateMode::exact;
+    bad.refresh_interval_s = 1e-5;
+    EXPECT_EQ(message(bad), "device array: refresh_interval_s = 1e-05 needs weight_levels > 0: a refresh restores a level, and analog weights have none");
     EXPECT_EQ(message({}), "");
     EXPECT_EQ(parse_update_mode("stochastic"), UpdateMode::stochastic);
     EXPECT_THROW(parse_update_mode("ideal"), ParameterError);
