@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <exception>
 #include <string>
 
 #include "devices/core/errors.hpp"
@@ -150,6 +151,16 @@ void apply_to_array(Network& network, const std::vector<LayerUpdate>& updates) {
         network.array(l).apply_outer_product(u.x, u.delta, u.learning_rate);
         network.add_to_bias(l, u.delta_bias);
     }
+    // Every started update is finished even if one fails, so none is left running into the next sample.
+    std::exception_ptr first_failure;
+    for (int l = 0; l < network.layer_count(); ++l) {
+        try {
+            network.array(l).finish_updates();
+        } catch (...) {
+            if (!first_failure) first_failure = std::current_exception();
+        }
+    }
+    if (first_failure) std::rethrow_exception(first_failure);
 }
 
 int predict(const Network& network, const Eigen::VectorXf& x) {

@@ -24,6 +24,7 @@ struct SpiceSession::Layer {
     const DeviceArray* devices = nullptr;
     std::vector<Tile> tiles;
     std::vector<double> volts;  // one per input line, read live by the row sources
+    std::unique_ptr<circuits::ResidentUpdateCircuit> update;  // rows: inputs, columns: outputs
 
     const DeviceState& state(const Tile& t, int row, int column) const {
         const int input = t.row0 + row, output = t.output0 + column / 2;
@@ -60,11 +61,22 @@ SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
     if (options_.netlist_dir.empty()) options_.netlist_dir = CIMKIT_NETLIST_DIR;
 }
 
+spice::Engine& SpiceSession::engine() {
+    if (!engine_) engine_ = std::make_unique<spice::Engine>();
+    return *engine_;
+}
+
 SpiceSession::~SpiceSession() = default;
 
-int SpiceSession::add_layer(const DeviceArray& devices) {
+int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit) {
     auto layer = std::make_unique<Layer>();
     layer->devices = &devices;
+    if (with_update_circuit) {
+        // Its worker is a fork, which must happen before this process's engine exists (first read).
+        if (engine_) throw UsageError("spice engine: a layer with an update circuit must be added before the first read");
+        layer->update = std::make_unique<circuits::ResidentUpdateCircuit>(devices.cols(), devices.rows(),
+                                                                          options_.update_encoding, options_.netlist_dir);
+    }
     layer->volts.assign(static_cast<std::size_t>(devices.cols()), 0.0);
     const int id = static_cast<int>(layers_.size());
     const int outputs_per_tile = options_.max_tile_columns / 2;
@@ -89,20 +101,21 @@ int SpiceSession::add_layer(const DeviceArray& devices) {
 void SpiceSession::load() {
     circuits::Netlist netlist("cimkit training network, " + std::to_string(layers_.size()) + " layers, face " + face_->name());
     face_->add_shared(netlist);
-    engine_.clear_external_sources();
+    spice::Engine& engine = this->engine();
+    engine.clear_external_sources();
     for (const auto& layer : layers_) {
         for (const Tile& t : layer->tiles) {
             const auto state = [&](int row, int column) -> const DeviceState& { return layer->state(t, row, column); };
             circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *face_, state);
-            circuits::bind_read_tile(engine_, t.prefix, t.rows, 2 * t.outputs, *face_, state);
+            circuits::bind_read_tile(engine, t.prefix, t.rows, 2 * t.outputs, *face_, state);
             for (int r = 0; r < t.rows; ++r) {
                 netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // the drivers' current: read energy
                 const double* volts = &layer->volts[static_cast<std::size_t>(t.row0 + r)];
-                engine_.set_external_voltage(circuits::tile_row_source(t.prefix, r), [volts](double) { return *volts; });
+                engine.set_external_voltage(circuits::tile_row_source(t.prefix, r), [volts](double) { return *volts; });
             }
         }
     }
-    engine_.load(spice::NetlistText::from_string(circuits::to_spice(netlist), "<" + netlist.title() + ">"));
+    engine.load(spice::NetlistText::from_string(circuits::to_spice(netlist), "<" + netlist.title() + ">"));
     loaded_ = true;
     ++loads_;
 }
@@ -122,7 +135,7 @@ SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts)
     out.net_current_A = Eigen::VectorXd::Zero(layer.devices->rows());
     std::vector<std::string> names;
     for (const Tile& t : layer.tiles) names.insert(names.end(), t.read_vectors.begin(), t.read_vectors.end());
-    const std::vector<std::vector<double>> values = engine_.run_and_read("op", names);
+    const std::vector<std::vector<double>> values = engine_->run_and_read("op", names);
     ++solves_;
     std::size_t v = 0;
     for (const Tile& t : layer.tiles) {
@@ -136,10 +149,10 @@ SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts)
     return out;
 }
 
-circuits::UpdateResult SpiceSession::run_update(const std::vector<double>& x, const std::vector<double>& delta) {
-    const std::vector<double> initial_V(x.size() * delta.size(), 0.0);  // dV of the ideal cell does not depend on it
-    loaded_ = false;  // the update circuit replaces the read netlist
-    return circuits::run_update_circuit(engine_, x, delta, initial_V, options_.update_encoding, options_.netlist_dir);
+circuits::ResidentUpdateCircuit& SpiceSession::update_circuit(int id) {
+    Layer& layer = *layers_.at(static_cast<std::size_t>(id));
+    if (!layer.update) throw UsageError("spice engine: layer " + std::to_string(id) + " has no update circuit");
+    return *layer.update;
 }
 
 // ---- SpiceArray ----
@@ -163,9 +176,16 @@ SpiceArray::SpiceArray(SpiceSession& session, const DeviceModel& model, const De
     : session_(session),
       use_update_circuit_(initial_weights.size() <= session.options().update_circuit_max_devices),
       devices_(model, calibration, initial_weights, spice_checked(options, use_update_circuit_), rng),
-      layer_id_(session.add_layer(devices_)) {}
+      layer_id_(session.add_layer(devices_, use_update_circuit_)) {}
+
+void SpiceArray::require_settled() const {
+    if (use_update_circuit_ && session_.update_circuit(layer_id_).running()) {
+        throw UsageError("spice engine: layer " + std::to_string(layer_id_) + "'s update is still solving; call finish_updates first");
+    }
+}
 
 Eigen::VectorXf SpiceArray::multiply(const Eigen::VectorXf& x) const {
+    require_settled();
     const Eigen::VectorXd volts = devices_.forward_drive_V(x);
     const SpiceSession::LayerRead read = session_.read(layer_id_, volts);
     devices_.add_read_energy(read.power_W * devices_.options().read_time_s);
@@ -173,6 +193,7 @@ Eigen::VectorXf SpiceArray::multiply(const Eigen::VectorXf& x) const {
 }
 
 void SpiceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) {
+    finish_updates();
     if (!use_update_circuit_) {
         devices_.apply_outer_product(x, delta, learning_rate);
         return;
@@ -182,32 +203,42 @@ void SpiceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::Vect
     std::vector<double> x_lines(static_cast<std::size_t>(x.size())), d_lines(static_cast<std::size_t>(delta.size()));
     for (Eigen::Index j = 0; j < x.size(); ++j) x_lines[static_cast<std::size_t>(j)] = x(j) / x_max;
     for (Eigen::Index i = 0; i < delta.size(); ++i) d_lines[static_cast<std::size_t>(i)] = delta(i) / d_max;
-    const circuits::UpdateResult result = session_.run_update(x_lines, d_lines);
+    session_.update_circuit(layer_id_).start(x_lines, d_lines);
+    pending_update_scale_ = learning_rate * x_max * d_max / circuits::full_scale_update_V(session_.options().update_encoding);
+}
+
+void SpiceArray::finish_updates() {
+    circuits::ResidentUpdateCircuit* circuit = use_update_circuit_ ? &session_.update_circuit(layer_id_) : nullptr;
+    if (!circuit || !circuit->running()) return;
+    const circuits::UpdateResult result = circuit->finish();
     update_energy_J_ += result.energy_J;
     // Rows of the update circuit are inputs j, columns outputs i (row-major n x m).
-    const double scale = learning_rate * x_max * d_max / circuits::full_scale_update_V(session_.options().update_encoding);
-    Eigen::MatrixXf dw(delta.size(), x.size());
-    for (Eigen::Index j = 0; j < x.size(); ++j) {
-        for (Eigen::Index i = 0; i < delta.size(); ++i) {
-            dw(i, j) = static_cast<float>(scale * result.delta_storage_V[static_cast<std::size_t>(j * delta.size() + i)]);
+    const auto outputs = static_cast<Eigen::Index>(result.columns), inputs = static_cast<Eigen::Index>(result.rows);
+    Eigen::MatrixXf dw(outputs, inputs);
+    for (Eigen::Index j = 0; j < inputs; ++j) {
+        for (Eigen::Index i = 0; i < outputs; ++i) {
+            dw(i, j) = static_cast<float>(pending_update_scale_ * result.delta_storage_V[static_cast<std::size_t>(j * outputs + i)]);
         }
     }
     devices_.apply_weight_changes(dw);
 }
 
 ArrayActivity SpiceArray::activity() const {
+    require_settled();
     ArrayActivity a = devices_.activity();
     a.update_energy_J = use_update_circuit_ ? update_energy_J_ : std::numeric_limits<double>::quiet_NaN();
     return a;
 }
 
 ArrayCheckpoint SpiceArray::checkpoint() const {
+    require_settled();
     ArrayCheckpoint c = devices_.checkpoint();
     c["update_energy_J"] = {update_energy_J_};
     return c;
 }
 
 void SpiceArray::restore(const ArrayCheckpoint& checkpoint) {
+    finish_updates();
     devices_.restore(checkpoint);
     update_energy_J_ = checkpoint_block(checkpoint, "update_energy_J", 1)[0];
 }

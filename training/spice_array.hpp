@@ -16,11 +16,13 @@
 // What the compact model still does: the backward read (W^T d), which on hardware is a transposed
 // read of the same devices and is computed from the same states; drift and leakage; and the device
 // response to write pulses. Layers with at most update_circuit_max_devices weights also run every
-// update through the outer-product update circuit (circuits/update_circuit.hpp) in ngspice: its
-// simulated storage-node changes dV_ij (about -dV_full x_j delta_i, with the circuit's finite edges)
-// become the weight changes dw_ij = lr max|x| max|delta| dV_ij / dV_full, delivered as pulses by the
-// array's update mode (DeviceArray::apply_weight_changes), and its energy is the update energy.
-// That load replaces the read netlist, which is loaded again at the next read (small layers only).
+// update through the outer-product update circuit in ngspice, kept loaded in a worker process of its
+// own (circuits/resident_update.hpp): its simulated storage-node changes dV_ij (about
+// -dV_full x_j delta_i, with the circuit's finite edges) become the weight changes
+// dw_ij = lr max|x| max|delta| dV_ij / dV_full, delivered as pulses by the array's update mode
+// (DeviceArray::apply_weight_changes), and its energy is the update energy. apply_outer_product only
+// starts that transient; finish_updates (which apply_to_array calls after starting every layer's)
+// waits for it and applies it, so the layers' update circuits solve at the same time.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -31,6 +33,7 @@
 
 #include "circuits/device_face.hpp"
 #include "circuits/spice/engine.hpp"
+#include "circuits/resident_update.hpp"
 #include "circuits/update_circuit.hpp"
 #include "training/device_array.hpp"
 
@@ -57,7 +60,9 @@ public:
     SpiceSession& operator=(const SpiceSession&) = delete;
 
     // Adds a layer whose devices `devices` holds (it must outlive the session's reads); returns its id.
-    int add_layer(const DeviceArray& devices);
+    // With an update circuit, it starts that circuit's worker process, which must happen before the
+    // first read starts this process's engine (UsageError otherwise).
+    int add_layer(const DeviceArray& devices, bool with_update_circuit);
 
     struct LayerRead {
         Eigen::VectorXd net_current_A;  // per output: sum over tiles of I+ - I-
@@ -66,8 +71,8 @@ public:
     // One operating point with layer `id`'s inputs at `volts`; the netlist is (re)loaded if needed.
     LayerRead read(int id, const Eigen::VectorXd& volts);
 
-    // The update circuit for x (inputs, |x| <= 1) and delta (outputs, |delta| <= 1) of a layer.
-    circuits::UpdateResult run_update(const std::vector<double>& x, const std::vector<double>& delta);
+    // Layer `id`'s update circuit (rows: its inputs, columns: its outputs); UsageError if it has none.
+    circuits::ResidentUpdateCircuit& update_circuit(int id);
 
     const SpiceOptions& options() const { return options_; }
     std::uint64_t solves() const { return solves_; }
@@ -77,12 +82,13 @@ private:
     struct Tile;
     struct Layer;
     void load();
+    spice::Engine& engine();  // started at the first load, after every update circuit's fork
 
     const DeviceModel& model_;
     SpiceOptions options_;
     std::unique_ptr<circuits::DeviceFace> face_;
-    spice::Engine engine_;
-    std::vector<std::unique_ptr<Layer>> layers_;
+    std::vector<std::unique_ptr<Layer>> layers_;  // before engine_: their workers end after it
+    std::unique_ptr<spice::Engine> engine_;
     bool loaded_ = false;
     int driven_layer_ = -1;  // the layer whose inputs are not at 0 V
     std::uint64_t solves_ = 0, loads_ = 0;
@@ -96,16 +102,27 @@ public:
                const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng);
 
     Eigen::VectorXf multiply(const Eigen::VectorXf& x) const override;  // through ngspice
-    Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override { return devices_.multiply_transposed(d); }
+    Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override {
+        require_settled();
+        return devices_.multiply_transposed(d);
+    }
+    // With the update circuit, starts it; finish_updates applies the result.
     void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) override;
-    Eigen::MatrixXf weights() const override { return devices_.weights(); }
+    void finish_updates() override;
+    Eigen::MatrixXf weights() const override {
+        require_settled();
+        return devices_.weights();
+    }
 
     ArrayActivity activity() const override;
-    void evolve(double dt_s) override { devices_.evolve(dt_s); }
-    void start_epoch(int epoch) override { devices_.start_epoch(epoch); }
-    void record_drift_reference() override { devices_.record_drift_reference(); }
-    void compensate_drift() override { devices_.compensate_drift(); }
-    std::map<std::string, Eigen::MatrixXd> conductances_S() const override { return devices_.conductances_S(); }
+    void evolve(double dt_s) override { finish_updates(); devices_.evolve(dt_s); }
+    void start_epoch(int epoch) override { finish_updates(); devices_.start_epoch(epoch); }
+    void record_drift_reference() override { finish_updates(); devices_.record_drift_reference(); }
+    void compensate_drift() override { finish_updates(); devices_.compensate_drift(); }
+    std::map<std::string, Eigen::MatrixXd> conductances_S() const override {
+        require_settled();
+        return devices_.conductances_S();
+    }
     ArrayCheckpoint checkpoint() const override;  // the devices' blocks and "update_energy_J"
     void restore(const ArrayCheckpoint& checkpoint) override;
 
@@ -113,11 +130,15 @@ public:
     bool uses_update_circuit() const { return use_update_circuit_; }
 
 private:
+    // UsageError if an update is still solving: what the devices hold would not include it.
+    void require_settled() const;
+
     SpiceSession& session_;
     bool use_update_circuit_;
     DeviceArray devices_;
     int layer_id_;
     double update_energy_J_ = 0.0;
+    double pending_update_scale_ = 0.0;  // dw per volt of dV for the running update
 };
 
 // Every layer a SpiceArray on devices of `model`, calibrated once with Rng(seed).stream(calibration_stream)

@@ -43,6 +43,10 @@ public:
     virtual Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const = 0;  // W^T d, size n
     // W <- W - learning_rate * delta x^T; delta has size m, x size n.
     virtual void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) = 0;
+    // Completes updates that apply_outer_product only started (a circuit solving in another process);
+    // apply_to_array calls it on every layer after starting all of them. Other calls may assume none
+    // is left running.
+    virtual void finish_updates() {}
     virtual Eigen::MatrixXf weights() const = 0;  // effective W, m x n
 
     virtual ArrayActivity activity() const { return {}; }

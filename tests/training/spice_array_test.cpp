@@ -82,15 +82,21 @@ TEST(SpiceArray, UpdateCircuitDeliversTheOuterProduct) {
     const Eigen::VectorXf delta = random_matrix(4, 1, -1.0f, 1.0f, 5).col(0);
     const float lr = 0.3f;
     spice.apply_outer_product(x, delta, lr);
+    EXPECT_THROW(spice.weights(), UsageError);  // the update circuit is still solving
+    spice.finish_updates();
     compact.apply_outer_product(x, delta, lr);
     const Eigen::MatrixXf ideal_change = -lr * delta * x.transpose();
     const double largest = ideal_change.cwiseAbs().maxCoeff();
     EXPECT_LT((spice.weights() - compact.weights()).cwiseAbs().maxCoeff(), 0.02 * largest);
     EXPECT_LT((spice.weights() - w0 - ideal_change).cwiseAbs().maxCoeff(), 0.02 * largest);
     EXPECT_GT(spice.activity().update_energy_J, 0.0);
-    // The update replaced the read netlist; the next read loads it again and still agrees.
+    // The update circuit has its own worker process: the read netlist is loaded once and still agrees.
     const Eigen::VectorXf probe = random_matrix(6, 1, 0.0f, 1.0f, 6).col(0);
     EXPECT_LT(max_relative_difference(spice.multiply(probe), spice.devices().multiply(probe)), 0.01);
+    spice.apply_outer_product(x, delta, lr);
+    spice.finish_updates();
+    EXPECT_LT(max_relative_difference(spice.multiply(probe), spice.devices().multiply(probe)), 0.01);
+    EXPECT_EQ(session.loads(), 1u);
 }
 
 TEST(SpiceArray, RefusesWhatTheCircuitCannotDo) {
