@@ -160,7 +160,7 @@ CaseReport memory(const BenchOptions& options) {
     const double after = resident_bytes();
     engine().clear();
     r.figures.push_back({fmt::format("RSS growth over {} op solves", solves), (after - before) / 1e6, "MB",
-                         "64x16 resistive tile kept loaded, EXTERNAL inputs, each solve's plot destroyed"});
+                         "64x16 resistive tile kept loaded, EXTERNAL inputs, each solve's plot destroyed (32 at a time)"});
     return r;
 }
 
