@@ -55,9 +55,11 @@ TEST(Registry, EveryModelPotentiatesMonotonicallyOnAverage) {
 namespace cimkit {
 
 // dG/dlevel of every model against a central finite difference of conductance_S over set_level,
-// with programming noise off so that set_level is deterministic.
+// with programming noise off so that set_level is deterministic (PCM: the IBM programming noise;
+// gain cell: kT/C, off at 0 K).
 TEST(Registry, ConductanceDerivativeMatchesFiniteDifference) {
-    const std::map<std::string, std::vector<Setting>> noiseless{{"pcm", {{"prog_noise_scale", "0", "test"}}}};
+    const std::map<std::string, std::vector<Setting>> noiseless{{"pcm", {{"prog_noise_scale", "0", "test"}}},
+                                                                {"gain_cell", {{"temperature_K", "0", "test"}}}};
     for (const auto& entry : builtin_devices().entries()) {
         SCOPED_TRACE(entry.name);
         const auto it = noiseless.find(entry.name);
