@@ -269,10 +269,23 @@ std::vector<std::complex<double>> Reader::read_complex(const std::string& datase
     return read_dataset<std::complex<double>>(handle_->file, path_, dataset_path, type);
 }
 
+namespace {
+
+// Checks that an open attribute holds exactly one value: H5Aread writes as many values as the file's
+// dataspace says, and the callers read into a single variable.
+void check_single_value(hid_t attribute, const std::filesystem::path& path, const std::string& object_path, const std::string& name) {
+    check(attribute >= 0, path, "no attribute '" + name + "' on '" + object_path + "'");
+    Id space(H5Aget_space(attribute), H5Sclose);
+    check(space.valid() && H5Sget_simple_extent_npoints(space) == 1, path,
+          "attribute '" + name + "' on '" + object_path + "' is not a single value");
+}
+
+}  // namespace
+
 std::string Reader::string_attribute(const std::string& object_path, const std::string& name) const {
     Id attribute(H5Aopen_by_name(handle_->file, object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
                  H5Aclose);
-    check(attribute.valid(), path_, "no attribute '" + name + "' on '" + object_path + "'");
+    check_single_value(attribute, path_, object_path, name);
     Id type = utf8_string_type();
     char* data = nullptr;
     check(H5Aread(attribute, type, &data) >= 0, path_, "cannot read attribute '" + name + "'");
@@ -284,7 +297,7 @@ std::string Reader::string_attribute(const std::string& object_path, const std::
 double Reader::number_attribute(const std::string& object_path, const std::string& name) const {
     Id attribute(H5Aopen_by_name(handle_->file, object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
                  H5Aclose);
-    check(attribute.valid(), path_, "no attribute '" + name + "' on '" + object_path + "'");
+    check_single_value(attribute, path_, object_path, name);
     double value = 0.0;
     check(H5Aread(attribute, H5T_NATIVE_DOUBLE, &value) >= 0, path_, "attribute '" + name + "' is not a number");
     return value;

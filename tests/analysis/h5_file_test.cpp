@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
+#include <utility>
 
 #include "devices/core/errors.hpp"
 #include "tests/support/scratch_dir.hpp"
@@ -87,6 +89,22 @@ TEST(H5File, ReaderRefusesFilesThatAreNotHdf5) {
     std::ofstream(path) << "this is not HDF5";
     EXPECT_THROW(Reader{path}, IoError);
     EXPECT_THROW(Reader{scratch("missing.h5")}, IoError);
+}
+
+// A file (written by h5py) whose attributes hold 64 values where one is expected: H5Aread would write
+// all 64 into the single variable the reader passes, overflowing the stack (found by fuzz_h5_reader
+// under ASan). Each read is refused instead.
+TEST(H5File, ReaderRefusesAttributesThatAreNotOneValue) {
+    const Reader reader(std::string(CIMKIT_TEST_DATA_DIR) + "/fuzz/corpus/h5_reader/array_attributes_h5");
+    for (const auto& [object, name] : {std::pair{"/", "config_toml"}, std::pair{"/x", "units"}}) {
+        try {
+            (void)reader.string_attribute(object, name);
+            FAIL() << name << " was read";
+        } catch (const IoError& e) {
+            EXPECT_NE(std::string(e.what()).find("is not a single value"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_THROW((void)reader.number_attribute("/training/checkpoint", "epochs_planned"), IoError);
 }
 
 }  // namespace cimkit::h5
