@@ -2,15 +2,31 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz/ and runs each for a bounded
 # time on a copy of its committed corpus (tests/fuzz/corpus/<target>/). Prints the executions per
 # target. A crash leaves its reproducer in build-fuzz/crashes/<target>/: commit it to the corpus as a
-# regression input once fixed (ctest replays the corpus in every build).
-# Usage: scripts/run_fuzz.sh [seconds per target, default 12]
+# regression input once fixed (ctest replays the corpus in every build). A crash, leak, UB or an input
+# that runs past 10 s in our own code fails the run (exit 1); a fault inside libhdf5 itself (a hang
+# or a memory error on a corrupt file) ends that target's run and is reported with its input, but
+# does not fail the run: it is not ours to fix (docs/testing.md).
+# Usage: scripts/run_fuzz.sh [seconds per target, default 12]   (CIMKIT_FUZZ_JOBS: build jobs, default nproc)
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-12}
 targets=(netlist_guard config_toml iris_csv mnist_idx h5_reader)
 build="$repo_root/build-fuzz"
 CC=clang CXX=clang++ cmake -S "$repo_root" -B "$build" -DCIMKIT_FUZZ=ON -DCIMKIT_SANITIZE=ON -DCIMKIT_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target "${targets[@]/#/fuzz_}" >/dev/null
+cmake --build "$build" -j "${CIMKIT_FUZZ_JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}" >/dev/null
+# Whether the finding in libFuzzer log $1 (a timeout, or a sanitizer's report) is libhdf5's own: the
+# first frame of its stack that is not the sanitizer, the fuzzer, an interceptor or libc is in
+# libhdf5, and the faulting memory was not ours (no cimkit frame where the report says what the
+# address is: a stack variable of ours, or a block we allocated).
+inside_libhdf5() {
+    local report
+    report=$(sed -n '/ERROR: \(libFuzzer\|AddressSanitizer\|LeakSanitizer\|UndefinedBehaviorSanitizer\)/,/^SUMMARY/p' "$1")
+    printf '%s\n' "$report" | grep -E '^ +#[0-9]+ ' | grep -vE '__sanitizer_|__interceptor_|__asan_|fuzzer::|libc\.so' \
+        | head -1 | grep -q 'libhdf5' || return 1
+    # The lines after the first stack: where the address lies, who allocated it.
+    ! printf '%s\n' "$report" | awk 's == 2 { print; next } /^ +#[0-9]+ / { s = 1; next } s == 1 { s = 2 }' | grep -q 'cimkit::'
+}
+
 status=0
 for t in "${targets[@]}"; do
     work=$(mktemp -d)
@@ -18,14 +34,20 @@ for t in "${targets[@]}"; do
     mkdir -p "$build/crashes/$t"
     log="$build/fuzz_$t.log"
     # Leak checking stays on (these targets do not load ngspice), minus libhdf5's own leaks.
+    started=$(date +%s%N)
     if LSAN_OPTIONS="suppressions=$repo_root/tests/fuzz/lsan.supp" "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-          -artifact_prefix="$build/crashes/$t/" "$work" >"$log" 2>&1; then
-        runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | grep -o '[0-9]*')
-        printf 'fuzz %-14s %10s executions in %ss, no crash\n' "$t" "${runs:-?}" "$seconds"
+          -print_final_stats=1 -artifact_prefix="$build/crashes/$t/" "$work" >"$log" 2>&1; then
+        outcome="no crash"
+    elif inside_libhdf5 "$log"; then
+        # libhdf5 1.10's own faults on corrupt files (docs/testing.md): reads that run for minutes and
+        # out-of-bounds copies in its global-heap code. Not fixable here; reported with the input.
+        outcome="stopped by a fault inside libhdf5 ($(grep -m1 -oE 'ERROR: [A-Za-z]+: [a-z-]+' "$log")), input $(ls -t "$build/crashes/$t"/* | head -1)"
     else
-        printf 'fuzz %-14s CRASH: see %s and %s\n' "$t" "$log" "$build/crashes/$t/"
+        outcome="CRASH: see $log and $build/crashes/$t/"
         status=1
     fi
+    runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
+    printf 'fuzz %-14s %10s executions in %4.1f s, %s\n' "$t" "${runs:-?}" "$(awk -v a="$started" -v b="$(date +%s%N)" 'BEGIN { print (b - a) / 1e9 }')" "$outcome"
     rm -rf "$work"
 done
 exit $status
