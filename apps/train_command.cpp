@@ -104,9 +104,15 @@ private:
 
 // What the run file holds after the run ended early.
 std::string kept(const std::filesystem::path& output, const TrainingRecord& record) {
-    if (record.history.empty()) return "the first epoch did not end, so nothing was written";
-    return output.string() + " holds the run up to epoch " + std::to_string(record.history.back().epoch) +
-           ". Continue with: cimkit train --resume " + output.string();
+    std::string where;
+    if (record.position.epoch != 0) {
+        where = "epoch " + std::to_string(record.position.epoch) + " after " + std::to_string(record.position.done) + " samples";
+    } else if (!record.history.empty()) {
+        where = "the end of epoch " + std::to_string(record.history.back().epoch);
+    } else {
+        return "the first epoch did not end, so nothing was written";
+    }
+    return output.string() + " holds the run up to " + where + ". Continue with: cimkit train --resume " + output.string();
 }
 
 }  // namespace
@@ -157,6 +163,7 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         training::restore_checkpoint(network, resumed.checkpoint);
         record.history = resumed.history;
         record.clock = resumed.clock;
+        record.position = resumed.position;
         first_epoch = record.history.empty() ? 1 : record.history.back().epoch + 1;
     }
     const auto write = [&](const std::string& status) {
@@ -189,16 +196,20 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     hooks.on_epoch = [&](const EpochMetrics& m, const training::RunClock& clock) {
         record.history.push_back(m);
         record.clock = clock;
+        record.position = {};
         write(m.epoch == schedule.epochs ? "complete" : "running");
         progress.epoch(m, clock.wall_time_s - last_wall_s);
         last_wall_s = clock.wall_time_s;
     };
     try {
-        training::train(network, data.train, data.test, schedule, first_epoch, record.clock, hooks);
+        training::train(network, data.train, data.test, schedule, first_epoch, record.clock, hooks, record.position);
     } catch (const ConvergenceError& e) {
         // training.on_convergence_failure = stop: exit 1 with the error and what the file holds.
         throw ConvergenceError(std::string(e.what()) + "; " + kept(output, record) + " (training.on_convergence_failure = stop)");
-    } catch (const training::Interrupted&) {
+    } catch (const training::Interrupted& stopped) {
+        // Checkpoint where the epoch stopped, so that --resume continues from this very sample.
+        record.position = stopped.position;
+        write("running");
         std::fprintf(stderr, "\ncimkit train: interrupted; %s\n", kept(output, record).c_str());
         return exit_interrupted;
     }

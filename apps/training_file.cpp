@@ -11,6 +11,9 @@ namespace {
 
 using training::EpochMetrics;
 
+// The values of /training/checkpoint/in_epoch, in order (training::EpochPosition).
+const char* const in_epoch_fields = "epoch, samples done, of them correct, of them skipped, loss sum, wall time so far (s)";
+
 std::string layer_path(const std::string& group, std::size_t l) { return group + "/layer_" + std::to_string(l); }
 
 // A matrix as HDF5 shows it to h5py: rows x cols, row-major.
@@ -81,7 +84,18 @@ void write_checkpoint(h5::File& file, const TrainingRecord& r) {
     file.set_attribute(g, "epochs_planned", static_cast<double>(r.epochs_planned));
     file.set_attribute(g, "simulated_time_s", r.clock.simulated_time_s);
     file.set_attribute(g, "wall_time_s", r.clock.wall_time_s);
-    file.set_attribute(g, "contents", "state of every array and bias after the last completed epoch, for cimkit train --resume");
+    if (r.position.epoch != 0) {
+        const training::EpochPosition& at = r.position;
+        file.write(g + "/in_epoch", std::vector<double>{static_cast<double>(at.epoch), static_cast<double>(at.done),
+                                                        static_cast<double>(at.correct), static_cast<double>(at.skipped), at.loss_sum,
+                                                        at.wall_time_s},
+                   "1");
+        file.set_attribute(g + "/in_epoch", "fields", in_epoch_fields);
+        file.set_attribute(g, "contents", "state of every array and bias inside epoch " + std::to_string(at.epoch) + ", after " +
+                                              std::to_string(at.done) + " of its samples (in_epoch), for cimkit train --resume");
+    } else {
+        file.set_attribute(g, "contents", "state of every array and bias after the last completed epoch, for cimkit train --resume");
+    }
 }
 
 // A whole number in [0, limit], checked before any conversion: a corrupt file must not reach an
@@ -164,6 +178,20 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
     const double last = reader.number_attribute(g, "epoch");
     if (p.history.empty() ? last != 0.0 : last != p.history.back().epoch) {
         throw IoError(path.string(), "checkpoint epoch does not match the metrics table");
+    }
+    if (reader.exists(g + "/in_epoch")) {
+        const auto at = reader.read_real(g + "/in_epoch");
+        const std::string what = g + "/in_epoch";
+        if (at.size() != 6 || !std::isfinite(at[4]) || !std::isfinite(at[5])) {
+            throw IoError(path.string(), what + " must hold 6 finite values (" + in_epoch_fields + ")");
+        }
+        p.position.epoch = static_cast<int>(whole_number(path, what + " epoch", at[0], max_epoch));
+        p.position.done = static_cast<std::uint64_t>(whole_number(path, what + " samples done", at[1], 0x1p63));
+        p.position.correct = static_cast<std::uint64_t>(whole_number(path, what + " correct", at[2], 0x1p63));
+        p.position.skipped = static_cast<std::uint64_t>(whole_number(path, what + " skipped", at[3], 0x1p63));
+        p.position.loss_sum = at[4];
+        p.position.wall_time_s = at[5];
+        if (p.position.epoch != static_cast<int>(last) + 1) throw IoError(path.string(), what + " is not the epoch after the last completed one");
     }
     return p;
 }

@@ -2,7 +2,8 @@
 // The run file of `cimkit train` (docs/hdf5-schema.md, /training): per-epoch metrics, the final
 // weights and conductances with units, the resolved config, and a checkpoint from which --resume
 // continues. The whole file is rewritten atomically after every epoch, so a kill at any moment
-// leaves either the previous epoch's complete file or the new one.
+// leaves either the previous epoch's complete file or the new one; on SIGINT/SIGTERM it is
+// rewritten once more with a checkpoint inside the epoch that was stopped.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -27,6 +28,8 @@ struct TrainingRecord {
     std::string status;  // "running", "complete"
     std::vector<training::EpochMetrics> history;
     training::RunClock clock;  // at the end of history.back()
+    // Where the checkpoint stands inside the next epoch (SIGINT/SIGTERM); epoch 0: at the boundary.
+    training::EpochPosition position;
     NetworkCheckpoint checkpoint;
     // The network's effective weights, biases and device conductances when the file is written.
     std::vector<Eigen::MatrixXf> weights;
@@ -43,6 +46,7 @@ struct ResumePoint {
     std::string config_toml;
     std::vector<training::EpochMetrics> history;
     training::RunClock clock;
+    training::EpochPosition position;
     NetworkCheckpoint checkpoint;
     int epochs_planned = 0;
 };

@@ -703,6 +703,13 @@ ArrayCheckpoint DeviceArray::checkpoint() const {
                           static_cast<double>(c.programming_writes), c.read_energy_J}}};
     if (options_.accumulate_residual) out["residual"] = residual_;
     if (options_.refresh_interval_s > 0.0) out["refresh_clock"] = {since_refresh_s_};
+    // The epoch's random streams where they stand, for a resume in the middle of an epoch (at an
+    // epoch boundary start_epoch re-derives them anyway).
+    std::vector<double>& streams = out["rng"];
+    for (const Rng* rng : {&program_rng_, &update_rng_, &evolve_rng_}) {
+        const std::vector<double> state = rng->state();
+        streams.insert(streams.end(), state.begin(), state.end());
+    }
     return out;
 }
 
@@ -712,6 +719,15 @@ void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {
     unflatten(checkpoint_block(checkpoint, "minus", values), minus_);
     if (options_.accumulate_residual) residual_ = checkpoint_block(checkpoint, "residual", residual_.size());
     if (options_.refresh_interval_s > 0.0) since_refresh_s_ = checkpoint_block(checkpoint, "refresh_clock", 1)[0];
+    if (checkpoint.count("rng")) {  // absent in files written before the streams were checkpointed
+        const std::size_t n = Rng::state_size();
+        const auto& streams = checkpoint_block(checkpoint, "rng", 3 * n);
+        Rng* targets[] = {&program_rng_, &update_rng_, &evolve_rng_};
+        for (std::size_t r = 0; r < 3; ++r) {
+            targets[r]->restore(std::vector<double>(streams.begin() + static_cast<std::ptrdiff_t>(r * n),
+                                                    streams.begin() + static_cast<std::ptrdiff_t>((r + 1) * n)));
+        }
+    }
     const auto& c = checkpoint_block(checkpoint, "counters", 7);
     const auto count = [](double v) { return static_cast<std::uint64_t>(v); };
     counters_ = {count(c[0]), count(c[1]), count(c[2]), count(c[3]), count(c[4]), count(c[5]), c[6]};

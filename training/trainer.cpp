@@ -114,49 +114,58 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Runs epoch `epoch` from `at` (at.epoch == epoch: a mid-epoch resume; else from its start).
 EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& test, int epoch, const TrainingConfig& config,
-                         RunClock& clock, const TrainingHooks& hooks) {
+                         RunClock& clock, const TrainingHooks& hooks, EpochPosition at) {
     const auto started = std::chrono::steady_clock::now();
-    network.start_epoch(epoch);
+    if (at.epoch != epoch) {
+        network.start_epoch(epoch);
+        at = EpochPosition{epoch};
+    }
+    const std::uint64_t first = at.done;
     Rng rng = Rng(config.seed).stream(static_cast<std::uint64_t>(epoch));
     const bool skip = config.on_convergence_failure == OnConvergenceFailure::skip;
-    double loss_sum = 0.0;
-    std::size_t correct = 0, done = 0, skipped = 0;
     const std::vector<std::size_t> order = shuffled_order(train.size(), rng);
-    for (const std::size_t i : order) {
-        if (hooks.stop && hooks.stop->load()) throw Interrupted();
+    for (std::size_t k = static_cast<std::size_t>(first); k < order.size(); ++k) {
+        const std::size_t i = order[k];
+        if (hooks.stop && hooks.stop->load()) {
+            at.wall_time_s += seconds_since(started);
+            throw Interrupted(at);
+        }
         try {
             const StepResult result = step(network, sample_features(train, i), train.y[i], config.learning_rate, skip);
-            loss_sum += result.loss;
-            correct += result.correct;
+            at.loss_sum += result.loss;
+            at.correct += result.correct;
         } catch (const ConvergenceError& e) {
             const std::string where = "epoch " + std::to_string(epoch) + ", training sample " + std::to_string(i);
             if (!skip) throw ConvergenceError(where + ": " + e.what());
-            ++skipped;
+            ++at.skipped;
             if (hooks.on_skip) hooks.on_skip({epoch, true, i, e.what()});
         }
         // A skipped sample still took its sample period: the hardware spent it trying.
-        ++done;
-        if (config.sample_period_s > 0.0 && done % static_cast<std::size_t>(config.evolve_every) == 0) {
+        const std::uint64_t done = ++at.done;
+        if (config.sample_period_s > 0.0 && done % static_cast<std::uint64_t>(config.evolve_every) == 0) {
             network.evolve(config.evolve_every * config.sample_period_s);
         }
         if (hooks.on_progress && hooks.progress_every > 0 && (done % hooks.progress_every == 0 || done == order.size())) {
             const double elapsed_s = seconds_since(started);
-            const std::size_t trained = done - skipped;
-            hooks.on_progress({epoch, done, order.size(), trained > 0 ? static_cast<double>(correct) / static_cast<double>(trained) : 0.0,
-                               elapsed_s > 0.0 ? static_cast<double>(done) / elapsed_s : 0.0});
+            const std::uint64_t trained = done - at.skipped;
+            hooks.on_progress({epoch, static_cast<std::size_t>(done), order.size(),
+                               trained > 0 ? static_cast<double>(at.correct) / static_cast<double>(trained) : 0.0,
+                               elapsed_s > 0.0 ? static_cast<double>(done - first) / elapsed_s : 0.0});
         }
     }
+    const std::uint64_t done = at.done, skipped = at.skipped;
     // Samples after the last whole evolve_every group still took their time.
-    const std::size_t leftover = done % static_cast<std::size_t>(config.evolve_every);
+    const std::uint64_t leftover = done % static_cast<std::uint64_t>(config.evolve_every);
     if (config.sample_period_s > 0.0 && leftover > 0) network.evolve(static_cast<double>(leftover) * config.sample_period_s);
     clock.simulated_time_s += static_cast<double>(done) * config.sample_period_s;
 
     EpochMetrics m;
     const auto trained = static_cast<double>(done - skipped);
     m.epoch = epoch;
-    m.train_accuracy = trained > 0 ? correct / trained : 0.0;
-    m.loss = trained > 0 ? loss_sum / trained : 0.0;
+    m.train_accuracy = trained > 0 ? static_cast<double>(at.correct) / trained : 0.0;
+    m.loss = trained > 0 ? at.loss_sum / trained : 0.0;
     m.skipped_samples = skipped;
     Evaluation evaluation;
     try {
@@ -172,7 +181,7 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     m.update_pulses = activity.update_pulses;
     m.energy_read_J = activity.read_energy_J;
     m.energy_update_J = activity.update_energy_J;
-    clock.wall_time_s += seconds_since(started);
+    clock.wall_time_s += at.wall_time_s + seconds_since(started);
     m.simulated_time_s = clock.simulated_time_s;
     m.wall_time_s = clock.wall_time_s;
     return m;
@@ -181,13 +190,19 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
 }  // namespace
 
 std::vector<EpochMetrics> train(Network& network, const Dataset& train, const Dataset& test, const TrainingConfig& config,
-                                int first_epoch, RunClock clock, const TrainingHooks& hooks) {
+                                int first_epoch, RunClock clock, const TrainingHooks& hooks, const EpochPosition& resume_at) {
     validate(config);
     check_matches(network, train);
     check_matches(network, test);
+    if (resume_at.epoch != 0 && (resume_at.epoch != first_epoch || resume_at.done > train.size() ||
+                                 resume_at.correct > resume_at.done || resume_at.skipped > resume_at.done - resume_at.correct)) {
+        throw ParameterError("training: cannot resume epoch " + std::to_string(resume_at.epoch) + " after " +
+                             std::to_string(resume_at.done) + " samples: the run continues at epoch " + std::to_string(first_epoch) +
+                             " and an epoch has " + std::to_string(train.size()) + " samples");
+    }
     std::vector<EpochMetrics> history;
     for (int epoch = first_epoch; epoch <= config.epochs; ++epoch) {
-        history.push_back(train_epoch(network, train, test, epoch, config, clock, hooks));
+        history.push_back(train_epoch(network, train, test, epoch, config, clock, hooks, resume_at));
         if (hooks.on_epoch) hooks.on_epoch(history.back(), clock);
     }
     return history;

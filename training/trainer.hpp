@@ -93,11 +93,24 @@ struct Progress {
     double samples_per_s = 0.0;       // this epoch, wall clock
 };
 
-// Thrown between two samples when TrainingHooks::stop is set (a signal): the epoch is abandoned,
-// the last completed epoch stands.
+// Where a run stands inside an epoch. With the arrays' checkpoints (which carry their random
+// streams) and the biases, it is what resuming mid-epoch needs to end exactly as an uninterrupted
+// run: the epoch's order is re-derived from (seed, epoch), and the first `done` entries are skipped.
+struct EpochPosition {
+    int epoch = 0;                    // the epoch in progress (1-based); 0: at an epoch boundary
+    std::uint64_t done = 0;           // samples of its order already stepped (trained or skipped)
+    std::uint64_t correct = 0;        // of those, trained and predicted correctly
+    std::uint64_t skipped = 0;        // of those, skipped (OnConvergenceFailure::skip)
+    double loss_sum = 0.0;            // over the trained ones
+    double wall_time_s = 0.0;         // spent in the epoch so far
+};
+
+// Thrown between two samples when TrainingHooks::stop is set (a signal). `position` says where the
+// epoch stopped: a checkpoint of the network taken now, with it, resumes there (train's resume_at).
 class Interrupted : public std::runtime_error {
 public:
-    Interrupted() : std::runtime_error("training interrupted") {}
+    explicit Interrupted(const EpochPosition& at) : std::runtime_error("training interrupted"), position(at) {}
+    EpochPosition position;
 };
 
 // A sample skipped under OnConvergenceFailure::skip.
@@ -146,11 +159,13 @@ Evaluation evaluate(const Network& network, const Dataset& data, OnConvergenceFa
                     const std::function<void(std::size_t index, const ConvergenceError&)>& on_skip = {});
 
 // Runs epochs first_epoch .. config.epochs, continuing from `clock` (a fresh run: epoch 1, zero
-// clock; a resumed run: the checkpoint's). Throws ParameterError if the datasets do not match the
-// network's inputs and outputs, Interrupted when hooks.stop is set, ConvergenceError (naming the
-// epoch and sample) when a simulation fails and config.on_convergence_failure is stop.
+// clock; a resumed run: the checkpoint's). With resume_at.epoch == first_epoch the network holds a
+// mid-epoch checkpoint: that epoch continues at resume_at (its streams are not re-derived). Throws
+// ParameterError if the datasets do not match the network's inputs and outputs or resume_at does not
+// fit, Interrupted when hooks.stop is set, ConvergenceError (naming the epoch and sample) when a
+// simulation fails and config.on_convergence_failure is stop.
 std::vector<EpochMetrics> train(Network& network, const Dataset& train, const Dataset& test, const TrainingConfig& config,
-                                int first_epoch, RunClock clock, const TrainingHooks& hooks);
+                                int first_epoch, RunClock clock, const TrainingHooks& hooks, const EpochPosition& resume_at = {});
 
 // All epochs from the start; on_epoch (if set) after each.
 std::vector<EpochMetrics> train(Network& network, const Dataset& train, const Dataset& test, const TrainingConfig& config,

@@ -1,7 +1,7 @@
 """`cimkit train` as a user meets it: the run file read with h5py (metrics table, units, weights,
 conductances, the resolved config as TOML), bad configs exiting 2 with the key named and no file
-left behind, and kill -9 at a random moment followed by --resume ending with the same weights as an
-uninterrupted run of the same seed."""
+left behind, kill -9 at a random moment followed by --resume ending with the same weights as an
+uninterrupted run of the same seed, and the same for SIGINT/SIGTERM, which checkpoint mid-epoch."""
 import random
 import signal
 import subprocess
@@ -111,18 +111,40 @@ with h5py.File(killed, "r") as a, h5py.File(reference, "r") as b:
     for col in ("test_accuracy", "train_accuracy", "loss", "update_pulses", "simulated_time_s"):
         check(np.array_equal(a[f"/training/metrics/{col}"][:], b[f"/training/metrics/{col}"][:]), f"metrics {col} differ")
 
-# SIGINT ends the run between samples: exit 130, the file keeps the last completed epoch.
-interrupted = work / "interrupted.h5"
-p = subprocess.Popen([cimkit, "train", "--quiet", "-o", str(interrupted), *SHORT, *EPOCHS], stderr=subprocess.PIPE, text=True)
-while not interrupted.exists() and p.poll() is None:
-    time.sleep(0.02)
-p.send_signal(signal.SIGINT)
-_, err = p.communicate()
-check(p.returncode in (0, 130), f"SIGINT: exit {p.returncode}")
-if p.returncode == 130:
-    check("--resume" in err, "SIGINT message tells how to resume")
+# SIGINT (and SIGTERM) end the run between two samples: exit 130, and the file is rewritten with a
+# checkpoint inside the stopped epoch (/training/checkpoint/in_epoch: device states, their random
+# streams, the position in the epoch's order). --resume from it ends with the same final weights and
+# metrics as the uninterrupted run.
+for sig in (signal.SIGINT, signal.SIGTERM):
+    interrupted = work / f"interrupted_{sig.name}.h5"
+    p = subprocess.Popen([cimkit, "train", "--quiet", "-o", str(interrupted), *SHORT, *EPOCHS], stderr=subprocess.PIPE, text=True)
+    while not interrupted.exists() and p.poll() is None:
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0.0, 1.0))  # a random moment after the first epoch's file
+    p.send_signal(sig)
+    _, err = p.communicate()
+    check(p.returncode in (0, 130), f"{sig.name}: exit {p.returncode}")
+    if p.returncode != 130:
+        print(f"{sig.name}: the run finished before the signal")
+        continue
+    check("--resume" in err, f"{sig.name}: the message tells how to resume: {err.strip()}")
     with h5py.File(interrupted, "r") as f:
         check(f["/training"].attrs["status"] == "running", "an interrupted file says running")
+        at = f["/training/checkpoint/in_epoch"][:] if "in_epoch" in f["/training/checkpoint"] else None
+        done = int(f["/training/metrics/epoch"][-1]) if f["/training/metrics/epoch"].shape[0] else 0
+    check(at is not None and int(at[0]) == done + 1, f"{sig.name}: checkpoint inside epoch {done + 1}")
+    if at is not None:
+        print(f"{sig.name}: stopped in epoch {int(at[0])} after {int(at[1])} of 120 samples")
+    r = train("--resume", str(interrupted))
+    check(r.returncode == 0, f"resume after {sig.name} failed: {r.returncode} {r.stderr}")
+    with h5py.File(interrupted, "r") as a, h5py.File(reference, "r") as b:
+        check("in_epoch" not in a["/training/checkpoint"], "a finished run has no in-epoch checkpoint")
+        for l in (0, 1):
+            for path in (f"/training/weights/layer_{l}", f"/training/conductance/layer_{l}/plus", f"/training/bias/layer_{l}"):
+                check(np.array_equal(a[path][:], b[path][:]), f"{path} differs after {sig.name} + resume")
+        for col in ("epoch", "test_accuracy", "train_accuracy", "loss", "update_pulses", "simulated_time_s"):
+            check(np.array_equal(a[f"/training/metrics/{col}"][:], b[f"/training/metrics/{col}"][:]),
+                  f"metrics {col} differ after {sig.name} + resume")
 
 for failure in failures:
     print("FAIL:", failure)

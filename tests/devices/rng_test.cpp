@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
+
+#include "devices/core/errors.hpp"
 
 namespace cimkit {
 
@@ -42,6 +45,32 @@ TEST(Rng, NormalHasUnitMomentsAndUniformIsInRange) {
     }
     EXPECT_NEAR(sum / n, 0.0, 5.0 / std::sqrt(n));
     EXPECT_NEAR(sum2 / n, 1.0, 5.0 * std::sqrt(2.0 / n));
+}
+
+// A checkpoint taken mid-stream (after an odd number of normals, so the distribution holds a saved
+// second value) continues with exactly the numbers the original draws next.
+TEST(Rng, RestoredStateContinuesTheStreamBitForBit) {
+    Rng original = Rng(9).stream(4);
+    for (int i = 0; i < 1001; ++i) (void)(i % 3 ? original.normal() : original.uniform());
+    const std::vector<double> saved = original.state();
+    ASSERT_EQ(saved.size(), Rng::state_size());
+    Rng restored(123);
+    restored.restore(saved);
+    EXPECT_EQ(restored.seed(), original.seed());
+    for (int i = 0; i < 1000; ++i) {
+        ASSERT_EQ(restored.normal(), original.normal()) << i;
+        ASSERT_EQ(restored.uniform(), original.uniform()) << i;
+    }
+    EXPECT_EQ(restored.stream(2).normal(), original.stream(2).normal());
+    std::vector<double> bad = saved;
+    bad.pop_back();
+    EXPECT_THROW(restored.restore(bad), ParameterError);
+    bad = saved;
+    bad[5] = -1.0;
+    EXPECT_THROW(restored.restore(bad), ParameterError);
+    bad = saved;
+    bad[7] = 0.5;
+    EXPECT_THROW(restored.restore(bad), ParameterError);
 }
 
 }  // namespace cimkit

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,6 +75,98 @@ TEST(Checkpoint, ResumingAtAnEpochBoundaryGivesBitIdenticalWeights) {
             EXPECT_EQ(resumed->bias(l), uninterrupted->bias(l)) << c.device << " layer " << l;
         }
     }
+}
+
+// SIGINT/SIGTERM mid-epoch: the trainer stops between two samples and says where (Interrupted's
+// position); a checkpoint taken then (device states, counters and the arrays' random streams) plus
+// that position resumes to the same final weights and metrics as an uninterrupted run. Epoch 2 stops
+// after 37 samples: inside an evolve_every group of 3, so the evolve schedule is crossed too.
+TEST(Checkpoint, ResumingInsideAnEpochGivesBitIdenticalWeightsAndMetrics) {
+    const Split split = scaled_iris();
+    for (const Case& c : {Case{"pcm", UpdateMode::pulse, 1e-3}, Case{"domain_wall", UpdateMode::stochastic, 0.0},
+                          Case{"gain_cell", UpdateMode::pulse, 1e-5}}) {
+        const auto model = builtin_devices().find(c.device).make({});
+        const TrainingConfig config{4, 0.1f, 11, c.sample_period_s, 3};
+        auto uninterrupted = make_network(*model, c.mode);
+        const auto full = train(*uninterrupted, split.train, split.test, config);
+
+        auto first = make_network(*model, c.mode);
+        std::atomic<bool> stop{false};
+        RunClock clock_at_epoch_1;
+        TrainingHooks hooks;
+        hooks.stop = &stop;
+        hooks.progress_every = 1;
+        hooks.on_progress = [&](const Progress& p) { stop = p.epoch == 2 && p.done == 37; };
+        hooks.on_epoch = [&](const EpochMetrics&, const RunClock& clock) { clock_at_epoch_1 = clock; };
+        EpochPosition position;
+        try {
+            train(*first, split.train, split.test, config, 1, RunClock{}, hooks);
+            FAIL() << "not interrupted";
+        } catch (const Interrupted& e) {
+            position = e.position;
+        }
+        EXPECT_EQ(position.epoch, 2);
+        EXPECT_EQ(position.done, 37u);
+        const NetworkCheckpoint saved = take_checkpoint(*first);
+        first.reset();
+
+        auto resumed = make_network(*model, c.mode);
+        restore_checkpoint(*resumed, saved);
+        const auto rest = train(*resumed, split.train, split.test, config, 2, clock_at_epoch_1, TrainingHooks{}, position);
+
+        ASSERT_EQ(rest.size(), 3u);
+        for (std::size_t e = 0; e < rest.size(); ++e) {
+            const EpochMetrics& a = rest[e];
+            const EpochMetrics& b = full[e + 1];
+            EXPECT_EQ(a.epoch, b.epoch);
+            EXPECT_EQ(a.train_accuracy, b.train_accuracy) << c.device << " epoch " << a.epoch;
+            EXPECT_EQ(a.loss, b.loss) << c.device << " epoch " << a.epoch;
+            EXPECT_EQ(a.test_accuracy, b.test_accuracy) << c.device << " epoch " << a.epoch;
+            EXPECT_EQ(a.update_pulses, b.update_pulses) << c.device << " epoch " << a.epoch;
+            EXPECT_EQ(a.simulated_time_s, b.simulated_time_s) << c.device << " epoch " << a.epoch;
+        }
+        for (int l = 0; l < resumed->layer_count(); ++l) {
+            EXPECT_EQ(resumed->array(l).weights(), uninterrupted->array(l).weights()) << c.device << " layer " << l;
+            EXPECT_EQ(resumed->bias(l), uninterrupted->bias(l)) << c.device << " layer " << l;
+        }
+    }
+}
+
+// Without the random streams (a checkpoint from before they were saved), the same resume draws
+// different numbers from the middle of the epoch on: the streams are what makes it exact.
+TEST(Checkpoint, ResumingInsideAnEpochNeedsTheRandomStreams) {
+    const Split split = scaled_iris();
+    const auto model = builtin_devices().find("domain_wall").make({});
+    const TrainingConfig config{2, 0.1f, 11, 0.0, 1};
+    auto uninterrupted = make_network(*model, UpdateMode::stochastic);
+    train(*uninterrupted, split.train, split.test, config);
+    auto first = make_network(*model, UpdateMode::stochastic);
+    std::atomic<bool> stop{false};
+    TrainingHooks hooks;
+    hooks.stop = &stop;
+    hooks.progress_every = 1;
+    hooks.on_progress = [&](const Progress& p) { stop = p.epoch == 1 && p.done == 50; };
+    EpochPosition position;
+    try {
+        train(*first, split.train, split.test, config, 1, RunClock{}, hooks);
+    } catch (const Interrupted& e) {
+        position = e.position;
+    }
+    NetworkCheckpoint saved = take_checkpoint(*first);
+    for (auto& array : saved.arrays) array.erase("rng");
+    auto resumed = make_network(*model, UpdateMode::stochastic);
+    restore_checkpoint(*resumed, saved);
+    train(*resumed, split.train, split.test, config, 1, RunClock{}, TrainingHooks{}, position);
+    EXPECT_NE(resumed->array(0).weights(), uninterrupted->array(0).weights());
+}
+
+TEST(Checkpoint, AResumePositionThatDoesNotFitIsRefused) {
+    const Split split = scaled_iris();
+    const auto model = builtin_devices().find("pcm").make({});
+    auto network = make_network(*model, UpdateMode::pulse);
+    const TrainingConfig config{3, 0.1f, 11};
+    EXPECT_THROW(train(*network, split.train, split.test, config, 2, RunClock{}, TrainingHooks{}, EpochPosition{3, 5}), ParameterError);
+    EXPECT_THROW(train(*network, split.train, split.test, config, 2, RunClock{}, TrainingHooks{}, EpochPosition{2, 121}), ParameterError);
 }
 
 TEST(Checkpoint, AMismatchedCheckpointNamesTheBlock) {
