@@ -679,11 +679,12 @@ namespace {
 
 constexpr std::size_t state_size = std::tuple_size<decltype(DeviceState::x)>::value;
 
-std::vector<double> flatten(const std::vector<DeviceState>& devices) {
-    std::vector<double> out;
-    out.reserve(devices.size() * state_size);
-    for (const DeviceState& d : devices) out.insert(out.end(), d.x.begin(), d.x.end());
-    return out;
+// Into `out`'s existing storage when it is large enough.
+void flatten(const std::vector<DeviceState>& devices, std::vector<double>& out) {
+    out.resize(devices.size() * state_size);
+    for (std::size_t k = 0; k < devices.size(); ++k) {
+        std::copy_n(devices[k].x.begin(), state_size, out.begin() + static_cast<std::ptrdiff_t>(k * state_size));
+    }
 }
 
 void unflatten(const std::vector<double>& values, std::vector<DeviceState>& devices) {
@@ -695,22 +696,28 @@ void unflatten(const std::vector<double>& values, std::vector<DeviceState>& devi
 }  // namespace
 
 ArrayCheckpoint DeviceArray::checkpoint() const {
+    ArrayCheckpoint out;
+    checkpoint_into(out);
+    return out;
+}
+
+void DeviceArray::checkpoint_into(ArrayCheckpoint& out) const {
     const DeviceArrayCounters& c = counters_;
-    ArrayCheckpoint out{{"plus", flatten(plus_)},
-            {"minus", flatten(minus_)},
-            {"counters", {static_cast<double>(c.update_pulses), static_cast<double>(c.refreshes), static_cast<double>(c.clipped_inputs),
-                          static_cast<double>(c.clipped_weights), static_cast<double>(c.capped_updates),
-                          static_cast<double>(c.programming_writes), c.read_energy_J}}};
+    flatten(plus_, out["plus"]);
+    flatten(minus_, out["minus"]);
+    out["counters"] = {static_cast<double>(c.update_pulses), static_cast<double>(c.refreshes), static_cast<double>(c.clipped_inputs),
+                       static_cast<double>(c.clipped_weights), static_cast<double>(c.capped_updates),
+                       static_cast<double>(c.programming_writes), c.read_energy_J};
     if (options_.accumulate_residual) out["residual"] = residual_;
     if (options_.refresh_interval_s > 0.0) out["refresh_clock"] = {since_refresh_s_};
     // The epoch's random streams where they stand, for a resume in the middle of an epoch (at an
     // epoch boundary start_epoch re-derives them anyway).
     std::vector<double>& streams = out["rng"];
+    streams.clear();
     for (const Rng* rng : {&program_rng_, &update_rng_, &evolve_rng_}) {
         const std::vector<double> state = rng->state();
         streams.insert(streams.end(), state.begin(), state.end());
     }
-    return out;
 }
 
 void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {

@@ -255,6 +255,7 @@ public:
     // "plus", "minus" (8 doubles per device, column-major), "counters", "residual" when
     // accumulate_residual is on, "refresh_clock" when level refresh is on.
     ArrayCheckpoint checkpoint() const override;
+    void checkpoint_into(ArrayCheckpoint& out) const override;
     void restore(const ArrayCheckpoint& checkpoint) override;
 
     // The forward read split in two, for an engine that sums the line currents itself (ngspice):

@@ -171,11 +171,18 @@ int predict(const Network& network, const Eigen::VectorXf& x) {
 
 NetworkCheckpoint take_checkpoint(const Network& network) {
     NetworkCheckpoint c;
-    for (int l = 0; l < network.layer_count(); ++l) {
-        c.arrays.push_back(network.array(l).checkpoint());
-        c.biases.push_back(network.bias(l));
-    }
+    take_checkpoint(network, c);
     return c;
+}
+
+void take_checkpoint(const Network& network, NetworkCheckpoint& into) {
+    const auto layers = static_cast<std::size_t>(network.layer_count());
+    into.arrays.resize(layers);
+    into.biases.resize(layers);
+    for (std::size_t l = 0; l < layers; ++l) {
+        network.array(static_cast<int>(l)).checkpoint_into(into.arrays[l]);
+        into.biases[l] = network.bias(static_cast<int>(l));
+    }
 }
 
 void restore_checkpoint(Network& network, const NetworkCheckpoint& c) {

@@ -119,6 +119,8 @@ struct NetworkCheckpoint {
 };
 
 NetworkCheckpoint take_checkpoint(const Network& network);
+// The same into `into`, reusing its storage (WeightArray::checkpoint_into).
+void take_checkpoint(const Network& network, NetworkCheckpoint& into);
 // Throws ParameterError (naming the layer and block) when the checkpoint does not fit the network.
 void restore_checkpoint(Network& network, const NetworkCheckpoint& checkpoint);
 

@@ -42,18 +42,19 @@ void validate(const TrainingConfig& config) {
 
 namespace {
 
-// all_or_nothing: if the update throws, every array and bias is restored to its state before it.
-StepResult step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate, bool all_or_nothing) {
+// With `before` (not null): the network is checkpointed into it before the update, and restored
+// from it if the update throws, so that a failed update leaves every array and bias as it was.
+StepResult step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate, NetworkCheckpoint* before) {
     const ForwardPass pass = forward(network, x);
     const LossValue loss = evaluate_loss(network.loss(), pass.output_pre_activation(), label);
     const std::vector<Eigen::VectorXf> deltas = backward(network, pass, loss.gradient_z);
     const std::vector<LayerUpdate> updates = compute_updates(pass, deltas, learning_rate);
-    if (all_or_nothing) {
-        const NetworkCheckpoint before = take_checkpoint(network);
+    if (before) {
+        take_checkpoint(network, *before);
         try {
             apply_to_array(network, updates);
         } catch (...) {
-            restore_checkpoint(network, before);
+            restore_checkpoint(network, *before);
             throw;
         }
     } else {
@@ -67,7 +68,7 @@ StepResult step(Network& network, const Eigen::VectorXf& x, int label, float lea
 }  // namespace
 
 StepResult train_step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate) {
-    return step(network, x, label, learning_rate, false);
+    return step(network, x, label, learning_rate, nullptr);
 }
 
 Eigen::VectorXf sample_features(const Dataset& data, std::size_t i) {
@@ -125,6 +126,7 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     const std::uint64_t first = at.done;
     Rng rng = Rng(config.seed).stream(static_cast<std::uint64_t>(epoch));
     const bool skip = config.on_convergence_failure == OnConvergenceFailure::skip;
+    NetworkCheckpoint before_update;  // skip: the rollback point of each step, its storage reused
     const std::vector<std::size_t> order = shuffled_order(train.size(), rng);
     for (std::size_t k = static_cast<std::size_t>(first); k < order.size(); ++k) {
         const std::size_t i = order[k];
@@ -133,7 +135,7 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
             throw Interrupted(at);
         }
         try {
-            const StepResult result = step(network, sample_features(train, i), train.y[i], config.learning_rate, skip);
+            const StepResult result = step(network, sample_features(train, i), train.y[i], config.learning_rate, skip ? &before_update : nullptr);
             at.loss_sum += result.loss;
             at.correct += result.correct;
         } catch (const ConvergenceError& e) {

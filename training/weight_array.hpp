@@ -63,6 +63,10 @@ public:
     virtual void record_drift_reference() {}
     virtual void compensate_drift() {}
     virtual ArrayCheckpoint checkpoint() const = 0;
+    // The same into `out`, which may hold an earlier checkpoint of this array: an array with large
+    // blocks reuses their storage, so that a checkpoint per training step (a skipped sample's
+    // rollback, trainer.hpp) does not allocate and fault in megabytes each time.
+    virtual void checkpoint_into(ArrayCheckpoint& out) const { out = checkpoint(); }
     // Throws ParameterError naming the block when a block is missing or has the wrong size.
     virtual void restore(const ArrayCheckpoint& checkpoint) = 0;
 };
