@@ -736,7 +736,10 @@ void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {
         }
     }
     const auto& c = checkpoint_block(checkpoint, "counters", 7);
-    const auto count = [](double v) { return static_cast<std::uint64_t>(v); };
+    const auto count = [](double v) {  // checked first: a corrupt run file must not reach an out-of-range cast
+        if (!(v >= 0.0 && v < 0x1p64)) throw ParameterError("checkpoint: block 'counters' holds " + std::to_string(v) + ", not a count");
+        return static_cast<std::uint64_t>(v);
+    };
     counters_ = {count(c[0]), count(c[1]), count(c[2]), count(c[3]), count(c[4]), count(c[5]), c[6]};
 }
 

@@ -80,6 +80,15 @@ for args, named in cases:
     check(not out.exists(), f"{args}: left {out} behind")
 check(not list(work.glob(".bad.h5*")), "temporary files left behind")
 
+# ---- a corrupt count in a checkpoint: refused with exit 2 before any cast of it
+corrupt = work / "corrupt_counters.h5"
+r = train("-o", str(corrupt), "--set", "run.engine=compact", "--set", "training.epochs=1")
+check(r.returncode == 0, f"compact run failed: {r.stderr}")
+with h5py.File(corrupt, "r+") as f:
+    f["/training/checkpoint/layer_0/counters"][0] = -5.0
+r = train("--resume", str(corrupt))
+check(r.returncode == 2 and "counters" in r.stderr, f"corrupt counters: exit {r.returncode}, {r.stderr.strip()}")
+
 # ---- kill -9 at a random moment, then --resume: the same final weights
 EPOCHS = ["--set", "training.epochs=6", "--set", "run.seed=3"]
 reference = work / "reference.h5"
