@@ -41,7 +41,9 @@ public:
     // Throws ParameterError for wrong sizes or values, UsageError if an update is still running.
     void start(const std::vector<double>& x, const std::vector<double>& delta);
     // Waits for the started update and returns what read_update_circuit would (energy as above).
-    // Throws the worker's errors (ConvergenceError, WorkerCrashed, ...).
+    // Throws the worker's errors (ConvergenceError, WorkerCrashed, ...). After a crash the circuit is
+    // gone: a new worker cannot be forked while the training process's own engine lives (Worker), so
+    // later updates throw too and a training run stops at its last checkpoint.
     UpdateResult finish();
     bool running() const { return running_; }
 
