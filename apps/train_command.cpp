@@ -204,8 +204,10 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     try {
         training::train(network, data.train, data.test, schedule, first_epoch, record.clock, hooks, record.position);
     } catch (const ConvergenceError& e) {
-        // training.on_convergence_failure = stop: exit 1 with the error and what the file holds.
-        throw ConvergenceError(std::string(e.what()) + "; " + kept(output, record) + " (training.on_convergence_failure = stop)");
+        // Exit 1 with the error and what the file holds.
+        const bool stop_policy = schedule.on_convergence_failure == training::OnConvergenceFailure::stop;
+        throw ConvergenceError(std::string(e.what()) + "; " + kept(output, record) +
+                               (stop_policy ? " (training.on_convergence_failure = stop; skip would leave such samples out)" : ""));
     } catch (const training::Interrupted& stopped) {
         // Checkpoint where the epoch stopped, so that --resume continues from this very sample.
         record.position = stopped.position;

@@ -27,8 +27,6 @@ OnConvergenceFailure parse_on_convergence_failure(const std::string& text) {
     throw ParameterError("training: on_convergence_failure = '" + text + "' must be 'stop' or 'skip'");
 }
 
-std::string to_string(OnConvergenceFailure policy) { return policy == OnConvergenceFailure::skip ? "skip" : "stop"; }
-
 void validate(const TrainingConfig& config) {
     if (config.epochs < 1) throw ParameterError("training: epochs = " + std::to_string(config.epochs) + " must be >= 1");
     if (!(std::isfinite(config.learning_rate) && config.learning_rate > 0.0f)) {
@@ -126,7 +124,8 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     const std::uint64_t first = at.done;
     Rng rng = Rng(config.seed).stream(static_cast<std::uint64_t>(epoch));
     const bool skip = config.on_convergence_failure == OnConvergenceFailure::skip;
-    NetworkCheckpoint before_update;  // skip: the rollback point of each step, its storage reused
+    NetworkCheckpoint rollback;  // skip: the network before each step's update, its storage reused
+    NetworkCheckpoint* const before_update = skip ? &rollback : nullptr;
     const std::vector<std::size_t> order = shuffled_order(train.size(), rng);
     for (std::size_t k = static_cast<std::size_t>(first); k < order.size(); ++k) {
         const std::size_t i = order[k];
@@ -135,7 +134,7 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
             throw Interrupted(at);
         }
         try {
-            const StepResult result = step(network, sample_features(train, i), train.y[i], config.learning_rate, skip ? &before_update : nullptr);
+            const StepResult result = step(network, sample_features(train, i), train.y[i], config.learning_rate, before_update);
             at.loss_sum += result.loss;
             at.correct += result.correct;
         } catch (const ConvergenceError& e) {
