@@ -56,7 +56,7 @@ std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model, const 
 }  // namespace
 
 SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
-    : model_(model), options_(std::move(options)), face_(live_face(model, options_.face_variant)) {
+    : options_(std::move(options)), face_(live_face(model, options_.face_variant)) {
     validate(options_);
     if (options_.netlist_dir.empty()) options_.netlist_dir = CIMKIT_NETLIST_DIR;
 }

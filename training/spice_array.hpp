@@ -84,7 +84,6 @@ private:
     void load();
     spice::Engine& engine();  // started at the first load, after every update circuit's fork
 
-    const DeviceModel& model_;
     SpiceOptions options_;
     std::unique_ptr<circuits::DeviceFace> face_;
     std::vector<std::unique_ptr<Layer>> layers_;  // before engine_: their workers end after it
