@@ -3,13 +3,16 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "analysis/h5/h5_file.hpp"
 #include "apps/config_file.hpp"
 #include "apps/exit_status.hpp"
+#include "apps/isolated_check.hpp"
 #include "apps/training_file.hpp"
 #include "devices/core/errors.hpp"
 #include "training/experiment.hpp"
@@ -41,6 +44,23 @@ private:
     void (*previous_int_)(int);
     void (*previous_term_)(int);
 };
+
+// How long the trial read of a --resume file (run_isolated_check) may take. A sound run file reads in
+// well under a second (an MNIST checkpoint is some tens of MB of contiguous datasets), so 30 s leaves
+// a wide margin for a loaded machine, a network disk or a sanitizer build, while a corrupt file on
+// which libhdf5 spins is refused after half a minute instead of never. The environment variable
+// exists for the bad-input test, which should not wait that long on each such file.
+double resume_check_timeout_s() {
+    constexpr double default_s = 30.0;
+    const char* text = std::getenv("CIMKIT_RESUME_CHECK_TIMEOUT_S");
+    if (text == nullptr || *text == '\0') return default_s;
+    char* end = nullptr;
+    const double s = std::strtod(text, &end);
+    if (*end != '\0' || !std::isfinite(s) || !(s > 0.0 && s <= 1e6)) {
+        throw UsageError(std::string("CIMKIT_RESUME_CHECK_TIMEOUT_S must be a number of seconds in (0, 1e6], got '") + text + "'");
+    }
+    return s;
+}
 
 std::string duration(double s) {
     char text[32];
@@ -134,7 +154,11 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     if (!o.resume_path.empty()) {
         if (!o.config_path.empty()) throw UsageError("--resume takes the config stored in the run file; --config cannot be combined with it");
         if (!o.settings.empty()) throw UsageError("--resume continues the stored run unchanged; --set cannot be combined with it");
+        const double check_timeout_s = resume_check_timeout_s();
         try {
+            // libhdf5 can hang or crash on a corrupt file: read it once in a child process first.
+            // No engine, worker or thread exists yet, so the fork copies nothing that could misbehave.
+            run_isolated_check([&] { (void)read_resume_point(o.resume_path); }, o.resume_path, "the HDF5 library", check_timeout_s);
             resumed = read_resume_point(o.resume_path);
         } catch (const Error& e) {
             throw IoError(o.resume_path, std::string("cannot resume: ") + e.what());
