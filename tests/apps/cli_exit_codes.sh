@@ -4,15 +4,21 @@
 set -u
 cimkit=${1:?cimkit binary}; examples=${2:?examples dir}; bad=${3:?bad-netlist dir}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+faults=$(cd "$(dirname "$0")/../fuzz/libhdf5_faults" && pwd)
 failures=0; passed=0
+within=""  # set by expect_within: the command must end within this many seconds
 
 # expect NAME STATUS MESSAGE_PATTERN OUTPUT_MUST_EXIST -- ARGS...
 expect() {
     local name=$1 status=$2 pattern=$3 must_exist=$4; shift 5
     rm -f "$work/out.h5"
-    "$cimkit" "$@" >"$work/stdout" 2>"$work/stderr"; local got=$?
+    local limit=() start=${EPOCHREALTIME/./}
+    [ -z "$within" ] || limit=(timeout -k 5 $((2 * within)))  # a hang fails the case, not the whole test
+    "${limit[@]}" "$cimkit" "$@" >"$work/stdout" 2>"$work/stderr"; local got=$?
+    local elapsed_ms=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
     local problem=""
     [ "$got" -eq "$status" ] || problem="exit $got, expected $status"
+    if [ -n "$within" ] && [ "$elapsed_ms" -gt $((within * 1000)) ]; then problem="$problem; took $elapsed_ms ms, limit ${within} s"; fi
     if [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$work/stderr" "$work/stdout"; then
         problem="$problem; output lacks /$pattern/"
     fi
@@ -24,8 +30,15 @@ expect() {
         printf 'FAIL %s: %s\n  stderr: %s\n' "$name" "$problem" "$(head -c 600 "$work/stderr")"
         failures=$((failures + 1))
     else
-        printf 'ok   %s\n' "$name"; passed=$((passed + 1))
+        printf 'ok   %s%s\n' "$name" "${within:+ ($elapsed_ms ms)}"; passed=$((passed + 1))
     fi
+}
+
+# expect_within SECONDS NAME ...: as expect, and the command must end within SECONDS.
+expect_within() {
+    within=$1; shift
+    expect "$@"
+    within=""
 }
 
 expect "good transient"        0 'tran1: 4 vectors'          yes -- simulate "$examples/rc_lowpass.cir" -o "$work/out.h5"
@@ -96,8 +109,24 @@ printf 'not an HDF5 file' > "$work/corrupt.h5"
 expect "corrupt resume file"   2 'corrupt.h5'                no  -- train --quiet --resume "$work/corrupt.h5" -o "$work/out.h5"
 "$cimkit" simulate "$examples/divider.cir" -o "$work/other.h5" >/dev/null 2>&1
 expect "resume non-training"   2 'other.h5.*not a cimkit training file' no -- train --quiet --resume "$work/other.h5" -o "$work/out.h5"
+# Files on which libhdf5 1.10 itself hangs or crashes (tests/fuzz/libhdf5_faults/README.md): read in
+# a child process with a time limit first, so each is a clear error, not a hang or a crash. The first
+# two are the fuzzer's findings (refused before the faulty read: no /training group); the other two
+# are run files with the same kind of corrupt global heap, so the resume read itself hits the fault.
+expect_within 10 "resume libhdf5 fuzz hang"  2 'hang-H5HG_read-b1d0be68' no -- train --quiet --resume "$faults/hang-H5HG_read-b1d0be68" -o "$work/out.h5"
+expect_within 10 "resume libhdf5 fuzz crash" 2 'memcpy-overlap-H5HG_read-4a613080' no -- train --quiet --resume "$faults/memcpy-overlap-H5HG_read-4a613080" -o "$work/out.h5"
+expect_within 10 "resume libhdf5 crash"      2 'resume-crash-huge_heap_object.h5.*HDF5 library (crashed \(signal|failed)' no -- train --quiet --resume "$faults/resume-crash-huge_heap_object.h5" -o "$work/out.h5"
+# Spins for minutes inside libhdf5: a 3 s limit instead of the default 30 s keeps the test short.
+CIMKIT_RESUME_CHECK_TIMEOUT_S=3 expect_within 10 "resume libhdf5 hang" 2 'resume-hang-zero_heap_object_header.h5.*did not finish within 3 s' no -- train --quiet --resume "$faults/resume-hang-zero_heap_object_header.h5" -o "$work/out.h5"
 expect "resume with --set"     2 'resume'                    no  -- train --quiet --resume "$work/other.h5" --set training.epochs=2 -o "$work/out.h5"
 expect "train output missing dir" 2 'does not exist'         no  -- train --quiet -o "$work/no/such/out.h5"
+
+# A run file on which libhdf5 crashes, resumed in place: refused, and left as it was.
+cp "$faults/resume-crash-huge_heap_object.h5" "$work/crash.h5"
+before=$(md5sum < "$work/crash.h5")
+"$cimkit" train --quiet --resume "$work/crash.h5" >/dev/null 2>&1; got=$?
+if [ "$got" -eq 2 ] && [ "$before" = "$(md5sum < "$work/crash.h5")" ]; then printf 'ok   crashing resume file intact\n'; passed=$((passed + 1));
+else printf 'FAIL crashing resume file intact: exit %s, or crash.h5 changed\n' "$got"; failures=$((failures + 1)); fi
 
 # A failed run must not touch an earlier result at the same path.
 "$cimkit" simulate "$examples/divider.cir" -o "$work/keep.h5" >/dev/null 2>&1
