@@ -74,6 +74,7 @@ void Encoder::texts(const std::vector<std::string>& values) {
 }
 
 void Decoder::raw(void* data, std::size_t size) {
+    if (size == 0) return;  // an empty vector's data() may be null, which memcpy must not get
     if (size > bytes_.size() - offset_) throw Error("ngspice worker: truncated message");
     std::memcpy(data, bytes_.data() + offset_, size);
     offset_ += size;
