@@ -162,6 +162,10 @@ namespace {
 // Checked before the array registers with the session, so a refused array leaves nothing behind.
 const DeviceArrayOptions& spice_checked(const DeviceArrayOptions& options, bool update_circuit) {
     if (options.two_phase_read) throw ParameterError("spice engine: two_phase_read is not drawn in the circuit; set it false");
+    if (options.input_encoding == InputEncoding::pulse_width) {
+        throw ParameterError("spice engine: array.input_encoding = pulse_width is not drawn in the circuit (one op per read); "
+                             "use amplitude");
+    }
     if (update_circuit && options.update_mode == UpdateMode::stochastic) {
         throw ParameterError("spice engine: the update circuit computes dW in pulse-width x amplitude mode; "
                              "array.update_mode = stochastic needs spice.update_circuit_max_devices = 0");

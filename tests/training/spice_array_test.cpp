@@ -110,6 +110,9 @@ TEST(SpiceArray, RefusesWhatTheCircuitCannotDo) {
     DeviceArrayOptions stochastic;
     stochastic.update_mode = UpdateMode::stochastic;
     EXPECT_THROW(SpiceArray(session, *model, calibration, Eigen::MatrixXf::Constant(2, 2, 0.1f), stochastic, Rng(1)), ParameterError);
+    DeviceArrayOptions pulse_width;
+    pulse_width.input_encoding = InputEncoding::pulse_width;
+    EXPECT_THROW(SpiceArray(session, *model, calibration, Eigen::MatrixXf::Constant(2, 2, 0.1f), pulse_width, Rng(1)), ParameterError);
     const auto cell = builtin_devices().find("gain_cell").make({});
     EXPECT_THROW(SpiceSession(*cell, SpiceOptions{}), UsageError);
 }
