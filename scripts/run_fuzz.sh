@@ -15,13 +15,15 @@ build="$repo_root/build-fuzz"
 CC=clang CXX=clang++ cmake -S "$repo_root" -B "$build" -DCIMKIT_FUZZ=ON -DCIMKIT_SANITIZE=ON -DCIMKIT_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j "${CIMKIT_FUZZ_JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}" >/dev/null
 # Whether the finding in libFuzzer log $1 (a timeout, or a sanitizer's report) is libhdf5's own: the
-# first frame of its stack that is not the sanitizer, the fuzzer, an interceptor or libc is in
+# first frame of its stack that is not the sanitizer, the fuzzer, an interceptor (ASan's malloc & co.
+# show as plain `malloc` in the fuzz binary) or libc is in
 # libhdf5, and the faulting memory was not ours (no cimkit frame where the report says what the
 # address is: a stack variable of ours, or a block we allocated).
 inside_libhdf5() {
     local report
     report=$(sed -n '/ERROR: \(libFuzzer\|AddressSanitizer\|LeakSanitizer\|UndefinedBehaviorSanitizer\)/,/^SUMMARY/p' "$1")
-    printf '%s\n' "$report" | grep -E '^ +#[0-9]+ ' | grep -vE '__sanitizer_|__interceptor_|__asan_|fuzzer::|libc\.so' \
+    printf '%s\n' "$report" | grep -E '^ +#[0-9]+ ' \
+        | grep -vE '__sanitizer_|__interceptor_|__asan_|fuzzer::|libc\.so| in (malloc|calloc|realloc|free|posix_memalign|aligned_alloc) ' \
         | head -1 | grep -q 'libhdf5' || return 1
     # The lines after the first stack: where the address lies, who allocated it.
     ! printf '%s\n' "$report" | awk 's == 2 { print; next } /^ +#[0-9]+ / { s = 1; next } s == 1 { s = 2 }' | grep -q 'cimkit::'
