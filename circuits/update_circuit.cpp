@@ -47,10 +47,18 @@ void check_unit_signals(const std::string& name, const std::vector<double>& valu
     }
 }
 
-void check_inputs(const std::vector<double>& x, const std::vector<double>& delta,
-                  const std::vector<double>& initial_V) {
+}  // namespace
+
+void check_update_signals(const std::vector<double>& x, const std::vector<double>& delta) {
     check_unit_signals("x", x);
     check_unit_signals("delta", delta);
+}
+
+namespace {
+
+void check_inputs(const std::vector<double>& x, const std::vector<double>& delta,
+                  const std::vector<double>& initial_V) {
+    check_update_signals(x, delta);
     if (static_cast<double>(x.size()) * static_cast<double>(delta.size()) > 1e7)
         fail("rows x columns is above 10^7 cells");
     if (initial_V.size() != x.size() * delta.size()) {
@@ -209,11 +217,6 @@ double update_window_s(const std::vector<double>& x, const UpdateEncoding& encod
     double last_end_s = 0.0;
     for (const double t_row : row_pulse_widths_s(x, encoding)) last_end_s = std::max(last_end_s, row_end_s(t_row, encoding));
     return std::max(last_end_s, encoding.row_edge_s) + encoding.row_edge_s;
-}
-
-void check_update_signals(const std::vector<double>& x, const std::vector<double>& delta) {
-    check_unit_signals("x", x);
-    check_unit_signals("delta", delta);
 }
 
 UpdateResult empty_update_result(const std::vector<double>& x, int columns, const UpdateEncoding& encoding) {
