@@ -16,8 +16,8 @@
 #include <new>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 
+#include "devices/core/child_process.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::apps {
@@ -102,28 +102,6 @@ void rethrow_report(const std::string& report) {
             throw std::bad_alloc();
         default:
             throw std::runtime_error(text);
-    }
-}
-
-// Waits for `pid` until `deadline`; its wait status, or nothing when it is still running then.
-// -1: the status is not ours to read (SIGCHLD ignored, so the kernel reaped it already).
-std::optional<int> wait_until(pid_t pid, Clock::time_point deadline) {
-    auto pause = std::chrono::microseconds(50);
-    int status = 0;
-    for (;;) {
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid) return status;
-        if (done < 0 && errno != EINTR) return -1;
-        if (Clock::now() >= deadline) return std::nullopt;
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::microseconds(20000));
-    }
-}
-
-void kill_and_reap(pid_t pid) {
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
 }
 

@@ -11,11 +11,11 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <thread>
 
 #include "circuits/spice/worker_child.hpp"
 #include "circuits/spice/worker_errors.hpp"
 #include "circuits/spice/worker_protocol.hpp"
+#include "devices/core/child_process.hpp"
 #include "devices/core/text.hpp"
 
 namespace cimkit::spice {
@@ -32,22 +32,8 @@ constexpr double max_solve_timeout_s = 1e7;
 // Waits for `pid` to end (killing it after `grace`) and returns its wait status; -1 when the status
 // is not ours to read (SIGCHLD ignored by the application, so the kernel reaped it already).
 int reap(pid_t pid, std::chrono::milliseconds grace) {
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    auto pause = std::chrono::microseconds(50);
-    int status = 0;
-    for (;;) {
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid) return status;
-        if (done < 0 && errno != EINTR) return -1;
-        if (std::chrono::steady_clock::now() >= deadline) break;
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::microseconds(20000));
-    }
-    ::kill(pid, SIGKILL);
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return -1;
-    }
-    return status;
+    if (const auto status = wait_until(pid, std::chrono::steady_clock::now() + grace)) return *status;
+    return kill_and_reap(pid);
 }
 
 std::string describe_end(pid_t pid, int status) {
