@@ -65,6 +65,29 @@ void add_read_tile(Netlist& netlist, const std::string& prefix, int rows, int co
     }
 }
 
+void add_differential_equivalent_tile(Netlist& netlist, const std::string& prefix, int rows, int pairs, const TileConductances& g_plus_S,
+                                      const TileConductances& g_minus_S) {
+    validate_tile(prefix, rows, pairs);
+    for (int i = 0; i < rows; ++i) {
+        netlist.add(Source{Source::Kind::voltage, indexed("row", prefix, i), indexed("in", prefix, i), "0", External{}});
+    }
+    for (int b = 0; b < pairs; ++b) {
+        netlist.add(Source{Source::Kind::voltage, indexed("sense", prefix, b), indexed("col", prefix, b), "0", Dc{0.0}});
+        netlist.save("i(" + indexed("vsense", prefix, b) + ")");
+    }
+    for (int i = 0; i < rows; ++i) {
+        const std::string row = indexed("in", prefix, i);
+        double row_load_S = 0.0;
+        for (int b = 0; b < pairs; ++b) {
+            const double g_plus = g_plus_S(i, b), g_minus = g_minus_S(i, b);
+            row_load_S += g_plus + g_minus;
+            // From ground through the source into the sense line: the pair's net current.
+            if (g_plus != g_minus) netlist.add(Vccs{"dev_" + device_tag(prefix, i, b), "0", indexed("col", prefix, b), row, "0", g_plus - g_minus});
+        }
+        if (row_load_S > 0.0) netlist.add(Resistor{indexed("load", prefix, i), row, "0", 1.0 / row_load_S});
+    }
+}
+
 void bind_read_tile(spice::Engine& engine, const std::string& prefix, int rows, int columns, const DeviceFace& face,
                     const TileStates& state) {
     validate_tile(prefix, rows, columns);

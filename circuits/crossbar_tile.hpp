@@ -49,6 +49,23 @@ struct TileWires {
 void add_read_tile(Netlist& netlist, const std::string& prefix, int rows, int columns, const DeviceFace& face,
                    const TileStates& state, const TileWires& wires = {});
 
+// A tile of differential pairs of ohmic devices (weight b = G+ on one column line, G- on the next)
+// with ideal wires, drawn as its exact equivalent with a smaller solve (a transformation;
+// docs/performance-notes.md). Both lines of a pair sit at 0 V on their sense sources, so device
+// (i, line) carries g V_i into its line whatever the other devices do, and the pair's net current
+// I+ - I- is sum_i (g+_ib - g-_ib) V_i. Here each pair is ONE sense line (the pair with complementary
+// row drive, +V into G+ and -V into G-, sums the same net current on one column) and each pair on a
+// row ONE VCCS of gain g+ - g- from the row voltage into it (two matrix entries, no coupling back
+// into the row); each row gets one resistor to ground of conductance sum_b (g+_ib + g-_ib), which
+// draws from the row source exactly the current the devices would. The net currents and every row
+// driver current equal add_read_tile's (net = its line 2b minus line 2b + 1). A pair with
+// g+ == g- carries no net current: no VCCS.
+// Row sources as add_read_tile; sense source b's current is tile_column_current_vector(prefix, b),
+// .saved. Throws as add_read_tile.
+using TileConductances = std::function<double(int row, int column)>;
+void add_differential_equivalent_tile(Netlist& netlist, const std::string& prefix, int rows, int pairs, const TileConductances& g_plus_S,
+                                      const TileConductances& g_minus_S);
+
 // Registers the EXTERNAL sources of the tile's devices (face.bind_device with the tags and the state
 // references add_read_tile used; they must outlive the engine's use). Row sources are NOT bound
 // here: the caller registers tile_row_source(prefix, i) with Engine::set_external_voltage.

@@ -66,6 +66,10 @@ struct ElementChecker {
         nodes({&e.out_plus, &e.out_minus, &e.in_plus, &e.in_minus});
         check_value(what, e.gain, false);
     }
+    void operator()(const Vccs& e) const {
+        nodes({&e.out_plus, &e.out_minus, &e.in_plus, &e.in_minus});
+        check_value(what, e.gain_S, false);
+    }
     void operator()(const Instance& e) const {
         for (const auto& n : e.nodes) check_name(what + " node", n);
         check_name(what + " subcircuit", e.subcircuit);
@@ -103,6 +107,7 @@ std::string spice_name(const Element& element) {
         char operator()(const Mosfet&) const { return 'm'; }
         char operator()(const Behavioural&) const { return 'b'; }
         char operator()(const Vcvs&) const { return 'e'; }
+        char operator()(const Vccs&) const { return 'g'; }
         char operator()(const Instance&) const { return 'x'; }
     };
     return std::string(1, std::visit(Letter{}, element)) + element_name(element);

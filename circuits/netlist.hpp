@@ -64,6 +64,13 @@ struct Vcvs {
     double gain;
 };
 
+// Voltage-controlled current source: gain_S * V(in_plus, in_minus) flows from out_plus through the
+// source to out_minus (SPICE's G element).
+struct Vccs {
+    std::string name, out_plus, out_minus, in_plus, in_minus;
+    double gain_S;
+};
+
 struct Instance {
     std::string name;
     std::vector<std::string> nodes;
@@ -71,7 +78,7 @@ struct Instance {
     std::vector<std::pair<std::string, double>> parameters;
 };
 
-using Element = std::variant<Resistor, Capacitor, Source, Mosfet, Behavioural, Vcvs, Instance>;
+using Element = std::variant<Resistor, Capacitor, Source, Mosfet, Behavioural, Vcvs, Vccs, Instance>;
 
 struct ModelCard {
     std::string name, type;  // type: nmos, pmos, d, ...

@@ -47,6 +47,9 @@ struct ElementLine {
     std::string operator()(const Vcvs& e) const {
         return name + " " + e.out_plus + " " + e.out_minus + " " + e.in_plus + " " + e.in_minus + " " + spice_number(e.gain);
     }
+    std::string operator()(const Vccs& e) const {
+        return name + " " + e.out_plus + " " + e.out_minus + " " + e.in_plus + " " + e.in_minus + " " + spice_number(e.gain_S);
+    }
     std::string operator()(const Instance& e) const {
         std::string out = name;
         for (const auto& node : e.nodes) out += " " + node;
