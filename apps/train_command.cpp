@@ -247,7 +247,7 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         network.evolve(experiment.evaluate_after_s());
         if (experiment.drift_compensation()) network.compensate_drift();
         const auto warn = [&](std::size_t i, const ConvergenceError& e) { warn_skipped({schedule.epochs, false, i, e.what()}); };
-        record.test_accuracy_after = training::evaluate(network, data.test, schedule.on_convergence_failure, warn).accuracy;
+        record.test_accuracy_after = training::evaluate(network, data.test, schedule.on_convergence_failure, warn, schedule.batch_size).accuracy;
         write_training_file(output, record);
     }
     const EpochMetrics& last = record.history.back();

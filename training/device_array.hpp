@@ -241,7 +241,7 @@ public:
     // W <- W + dw (m x n) by the array's update mode (exact or pulse; a stochastic array refuses
     // with ParameterError): the update an external circuit computed (the spice engine's update
     // circuit), delivered to the devices as apply_outer_product would deliver -lr delta x^T.
-    void apply_weight_changes(const Eigen::MatrixXf& dw);
+    void apply_weight_changes(const Eigen::MatrixXf& dw) override;
 
     // Drift and leakage of every device over dt_s seconds (no pulse).
     void evolve(double dt_s, Rng& rng);

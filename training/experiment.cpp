@@ -34,6 +34,7 @@ std::vector<ConfigKey> make_schema() {
         K::number_key("training.learning_rate", "0.05", Unit::dimensionless, {0.0, 100.0, true, false}, "SGD step"),
         K::number_key("training.sample_period_s", "0", Unit::second, Range::non_negative(), "simulated hardware time per training sample (drift and leakage act over it)"),
         K::integer_key("training.evolve_every", "1", Range::closed(1, 1e6), "samples between device evolve() calls (each covers that many sample periods)"),
+        K::integer_key("training.batch_size", "1", Range::closed(1, 1e6), "samples per weight update: 1 is per-sample SGD; B > 1 reads B samples with the weights fixed and writes their summed update once (the spice engine's fast path with spice.face = reload)"),
         K::text_key("training.on_convergence_failure", "stop", {"stop", "skip"}, "a sample whose simulation does not converge ends the run (stop) or is skipped, counted and reported (skip)"),
 
         K::number_key("input.low", "0", Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),
@@ -55,7 +56,8 @@ std::vector<ConfigKey> make_schema() {
         K::integer_key("array.stochastic_bit_length", "10", Range::closed(1, 1e4), "stochastic mode: time slots per update"),
         K::number_key("array.read_time_s", "1e-08", Unit::second, Range::positive(), "how long a read holds its voltages (read energy)"),
 
-        K::text_key("spice.face", "cosim", {"cosim"}, "how devices appear in ngspice: EXTERNAL sources carry the live device state"),
+        K::text_key("spice.face", "cosim", {"cosim", "reload"}, "how devices appear in ngspice: EXTERNAL sources carry the live device state (cosim), or fixed elements reloaded after every update, read in batched transients on worker processes (reload)"),
+        K::integer_key("spice.workers", "2", Range::closed(1, 64), "reload face: worker processes per layer, each solving one block of the layer's outputs"),
         K::integer_key("spice.max_tile_rows", "256", Range::closed(1, 100000), "largest crossbar tile: input lines"),
         K::integer_key("spice.max_tile_columns", "256", Range::closed(2, 100000), "largest crossbar tile: output lines (two per weight column)"),
         K::integer_key("spice.update_circuit_max_devices", "128", Range::closed(0, 1e9), "layers with at most this many weights also run the update circuit in ngspice"),
@@ -127,6 +129,7 @@ TrainingConfig training_config(const ConfigValues& config) {
     t.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
     t.sample_period_s = config.number("training.sample_period_s");
     t.evolve_every = static_cast<int>(config.integer("training.evolve_every"));
+    t.batch_size = static_cast<int>(config.integer("training.batch_size"));
     t.on_convergence_failure = parse_on_convergence_failure(config.text("training.on_convergence_failure"));
     return t;
 }
@@ -166,6 +169,11 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes)
     }
     model_ = builtin_devices().find(config.text("array.device")).make(config.passed_through());
     const DeviceArrayOptions options = array_options(config);
+    if (training_.batch_size > 1 && options.update_mode == UpdateMode::stochastic) {
+        throw ParameterError("training.batch_size = " + std::to_string(training_.batch_size) +
+                             " writes each batch's summed update at once, but array.update_mode = stochastic draws pulse trains "
+                             "from one sample's x and delta; use update_mode = pulse or exact, or batch_size = 1");
+    }
     if (engine_ == "compact") {
         network_ = std::make_unique<Network>(net, make_device_array_factory(*model_, options, seed));
         return;
@@ -175,6 +183,10 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes)
     spice.max_tile_rows = static_cast<int>(config.integer("spice.max_tile_rows"));
     spice.max_tile_columns = static_cast<int>(config.integer("spice.max_tile_columns"));
     spice.update_circuit_max_devices = config.integer("spice.update_circuit_max_devices");
+    spice.workers = static_cast<int>(config.integer("spice.workers"));
+    // A mini-batch writes a dense summed update (apply_weight_changes); the update circuit draws one
+    // rank-1 outer product, so it is not used, and the update energy is not modelled (NaN).
+    if (training_.batch_size > 1) spice.update_circuit_max_devices = 0;
     spice_ = std::make_unique<SpiceSession>(*model_, spice);
     network_ = std::make_unique<Network>(net, make_spice_array_factory(*spice_, *model_, options, seed));
 }

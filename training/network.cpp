@@ -163,6 +163,52 @@ void apply_to_array(Network& network, const std::vector<LayerUpdate>& updates) {
     if (first_failure) std::rethrow_exception(first_failure);
 }
 
+ForwardPass BatchForwardPass::sample(Eigen::Index b) const {
+    ForwardPass pass;
+    for (const auto& a : activations) pass.activations.push_back(a.col(b));
+    for (const auto& z : pre_activations) pass.pre_activations.push_back(z.col(b));
+    return pass;
+}
+
+BatchForwardPass forward_batch(const Network& network, const Eigen::MatrixXf& x) {
+    assert(x.rows() == network.inputs());
+    BatchForwardPass pass;
+    pass.activations.push_back(x);
+    for (int l = 0; l < network.layer_count(); ++l) {
+        Eigen::MatrixXf z = network.array(l).multiply_batch(pass.activations.back());
+        z.colwise() += network.bias(l);
+        Eigen::MatrixXf a(z.rows(), z.cols());
+        for (Eigen::Index b = 0; b < z.cols(); ++b) a.col(b) = activate(network.activation(l), z.col(b));
+        pass.pre_activations.push_back(std::move(z));
+        pass.activations.push_back(std::move(a));
+    }
+    return pass;
+}
+
+BatchUpdate::BatchUpdate(const Network& network) {
+    for (int l = 0; l < network.layer_count(); ++l) {
+        delta_weights.push_back(Eigen::MatrixXf::Zero(network.layer_sizes()[l + 1], network.layer_sizes()[l]));
+        delta_bias.push_back(Eigen::VectorXf::Zero(network.layer_sizes()[l + 1]));
+    }
+}
+
+void BatchUpdate::add(const std::vector<LayerUpdate>& sample_updates) {
+    assert(sample_updates.size() == delta_weights.size());
+    for (std::size_t l = 0; l < sample_updates.size(); ++l) {
+        const LayerUpdate& u = sample_updates[l];
+        delta_weights[l].noalias() -= (u.learning_rate * u.delta) * u.x.transpose();
+        delta_bias[l] += u.delta_bias;
+    }
+}
+
+void apply_batch_update(Network& network, const BatchUpdate& update) {
+    assert(static_cast<int>(update.delta_weights.size()) == network.layer_count());
+    for (int l = 0; l < network.layer_count(); ++l) {
+        network.array(l).apply_weight_changes(update.delta_weights[static_cast<std::size_t>(l)]);
+        network.add_to_bias(l, update.delta_bias[static_cast<std::size_t>(l)]);
+    }
+}
+
 int predict(const Network& network, const Eigen::VectorXf& x) {
     Eigen::Index best = 0;
     forward(network, x).output().maxCoeff(&best);

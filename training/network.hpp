@@ -108,6 +108,32 @@ std::vector<LayerUpdate> compute_updates(const ForwardPass& pass, const std::vec
 
 void apply_to_array(Network& network, const std::vector<LayerUpdate>& updates);
 
+// Mini-batch training (TrainingConfig::batch_size > 1): the batch is read with the weights fixed, one
+// sample per column, and the updates of its samples are summed digitally and written once:
+//   dW_l = sum_b -lr delta_l,b a_l,b^T,  db_l = sum_b -lr delta_l,b     (the sum, not the mean: lr
+// stays a per-sample step, and batch_size = 1 is plain SGD)
+struct BatchForwardPass {
+    std::vector<Eigen::MatrixXf> activations;      // a_0 (= X) .. a_L, each layer width x B
+    std::vector<Eigen::MatrixXf> pre_activations;  // z_0 .. z_{L-1}
+
+    Eigen::Index samples() const { return activations.front().cols(); }
+    ForwardPass sample(Eigen::Index b) const;  // column b as a one-sample pass (for backward)
+};
+
+// X: network.inputs() x B (asserted). Each layer's read is one WeightArray::multiply_batch.
+BatchForwardPass forward_batch(const Network& network, const Eigen::MatrixXf& x);
+
+struct BatchUpdate {
+    std::vector<Eigen::MatrixXf> delta_weights;  // per layer, m x n
+    std::vector<Eigen::VectorXf> delta_bias;     // per layer
+
+    explicit BatchUpdate(const Network& network);  // zeros
+    void add(const std::vector<LayerUpdate>& sample_updates);
+};
+
+// W_l <- W_l + dW_l through WeightArray::apply_weight_changes, b_l <- b_l + db_l.
+void apply_batch_update(Network& network, const BatchUpdate& update);
+
 // The class with the largest output (the first one on a tie).
 int predict(const Network& network, const Eigen::VectorXf& x);
 

@@ -9,6 +9,7 @@
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
+#include "training/reloaded_read.hpp"
 
 namespace cimkit::training {
 
@@ -25,6 +26,7 @@ struct SpiceSession::Layer {
     std::vector<Tile> tiles;
     std::vector<double> volts;  // one per input line, read live by the row sources
     std::unique_ptr<circuits::ResidentUpdateCircuit> update;  // rows: inputs, columns: outputs
+    std::unique_ptr<ReloadedLayerRead> reloaded;              // the reload face's reads
 
     const DeviceState& state(const Tile& t, int row, int column) const {
         const int input = t.row0 + row, output = t.output0 + column / 2;
@@ -39,6 +41,7 @@ void validate(const SpiceOptions& o) {
         throw ParameterError("spice.max_tile_columns = " + std::to_string(o.max_tile_columns) + " must be >= 2 (a weight takes two lines)");
     }
     if (o.update_circuit_max_devices < 0) throw ParameterError("spice.update_circuit_max_devices must be >= 0");
+    if (o.workers < 1) throw ParameterError("spice.workers = " + std::to_string(o.workers) + " must be >= 1");
     circuits::validate_encoding(o.update_encoding);
 }
 
@@ -56,7 +59,7 @@ std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model, const 
 }  // namespace
 
 SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
-    : options_(std::move(options)), face_(live_face(model, options_.face_variant)) {
+    : options_(std::move(options)), face_(options_.reload() ? nullptr : live_face(model, options_.face_variant)) {
     validate(options_);
     if (options_.netlist_dir.empty()) options_.netlist_dir = CIMKIT_NETLIST_DIR;
 }
@@ -79,6 +82,11 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
     }
     layer->volts.assign(static_cast<std::size_t>(devices.cols()), 0.0);
     const int id = static_cast<int>(layers_.size());
+    if (options_.reload()) {
+        layer->reloaded = std::make_unique<ReloadedLayerRead>(
+            devices, ReloadedReadOptions{options_.workers, options_.max_tile_rows, options_.max_tile_columns},
+            "layer " + std::to_string(id));
+    }
     const int outputs_per_tile = options_.max_tile_columns / 2;
     for (int row0 = 0; row0 < devices.cols(); row0 += options_.max_tile_rows) {
         for (int output0 = 0; output0 < devices.rows(); output0 += outputs_per_tile) {
@@ -120,9 +128,34 @@ void SpiceSession::load() {
     ++loads_;
 }
 
+std::uint64_t SpiceSession::loads() const {
+    std::uint64_t total = loads_;
+    for (const auto& layer : layers_) total += layer->reloaded ? layer->reloaded->loads() : 0;
+    return total;
+}
+
+SpiceSession::LayerBatchRead SpiceSession::read_batch(int id, const Eigen::MatrixXd& volts) {
+    Layer& layer = *layers_.at(static_cast<std::size_t>(id));
+    if (layer.reloaded) {
+        ReloadedLayerRead::Batch batch = layer.reloaded->read(volts);
+        return {std::move(batch.net_current_A), std::move(batch.power_W)};
+    }
+    LayerBatchRead out{Eigen::MatrixXd(layer.devices->rows(), volts.cols()), Eigen::VectorXd(volts.cols())};
+    for (Eigen::Index b = 0; b < volts.cols(); ++b) {
+        const LayerRead one = read(id, volts.col(b));
+        out.net_current_A.col(b) = one.net_current_A;
+        out.power_W(b) = one.power_W;
+    }
+    return out;
+}
+
 SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts) {
     Layer& layer = *layers_.at(static_cast<std::size_t>(id));
     assert(volts.size() == static_cast<Eigen::Index>(layer.volts.size()));
+    if (layer.reloaded) {
+        const ReloadedLayerRead::Batch batch = layer.reloaded->read(volts);
+        return {batch.net_current_A.col(0), batch.power_W(0)};
+    }
     if (!loaded_) load();
     if (driven_layer_ >= 0 && driven_layer_ != id) {
         auto& idle = layers_[static_cast<std::size_t>(driven_layer_)]->volts;
@@ -188,12 +221,25 @@ void SpiceArray::require_settled() const {
     }
 }
 
+Eigen::VectorXf SpiceArray::output_of(const Eigen::VectorXd& net_current_A, double power_W) const {
+    devices_.add_read_energy(power_W * devices_.options().read_time_s);
+    return devices_.forward_output(net_current_A);
+}
+
 Eigen::VectorXf SpiceArray::multiply(const Eigen::VectorXf& x) const {
     require_settled();
-    const Eigen::VectorXd volts = devices_.forward_drive_V(x);
-    const SpiceSession::LayerRead read = session_.read(layer_id_, volts);
-    devices_.add_read_energy(read.power_W * devices_.options().read_time_s);
-    return devices_.forward_output(read.net_current_A);
+    const SpiceSession::LayerRead read = session_.read(layer_id_, devices_.forward_drive_V(x));
+    return output_of(read.net_current_A, read.power_W);
+}
+
+Eigen::MatrixXf SpiceArray::multiply_batch(const Eigen::MatrixXf& x) const {
+    require_settled();
+    Eigen::MatrixXd volts(x.rows(), x.cols());
+    for (Eigen::Index b = 0; b < x.cols(); ++b) volts.col(b) = devices_.forward_drive_V(x.col(b));
+    const SpiceSession::LayerBatchRead read = session_.read_batch(layer_id_, volts);
+    Eigen::MatrixXf y(devices_.rows(), x.cols());
+    for (Eigen::Index b = 0; b < x.cols(); ++b) y.col(b) = output_of(read.net_current_A.col(b), read.power_W(b));
+    return y;
 }
 
 void SpiceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) {

@@ -39,13 +39,24 @@
 
 namespace cimkit::training {
 
+// Faces (spice.face):
+//   cosim   (default) the live face above: one netlist for the whole network, loaded once, device
+//           states fed through EXTERNAL sources, one `op` per read in this process
+//   reload  each layer's states written into its netlist as fixed elements (resistors; the MOSFET's
+//           shared-gate face), read a batch of samples per transient on `workers` worker processes
+//           and reloaded whenever the states changed (training/reloaded_read.hpp). The fast path for
+//           large layers with mini-batch training (training.batch_size); every read is still a
+//           circuit solve of the devices' present states.
 struct SpiceOptions {
-    std::string face_variant = "cosim";  // make_device_face variant with live (EXTERNAL) states
+    std::string face_variant = "cosim";  // "cosim" (a make_device_face variant with live states) or "reload"
     int max_tile_rows = 256;             // input lines per tile
     int max_tile_columns = 256;          // output lines per tile (even: two per weight)
     long update_circuit_max_devices = 128;  // layers with at most m n weights run the update circuit
     circuits::UpdateEncoding update_encoding;
     std::filesystem::path netlist_dir;   // netlists/ (the update-cell library); empty: the source tree's
+    int workers = 2;                     // reload face: worker processes per layer (column blocks)
+
+    bool reload() const { return face_variant == "reload"; }
 };
 
 // Throws ParameterError naming the field.
@@ -70,13 +81,20 @@ public:
     };
     // One operating point with layer `id`'s inputs at `volts`; the netlist is (re)loaded if needed.
     LayerRead read(int id, const Eigen::VectorXd& volts);
+    struct LayerBatchRead {
+        Eigen::MatrixXd net_current_A;  // outputs x B
+        Eigen::VectorXd power_W;        // per sample
+    };
+    // B samples (columns of `volts`): one batched transient per column block with the reload face,
+    // one read() per sample with the live face.
+    LayerBatchRead read_batch(int id, const Eigen::MatrixXd& volts);
 
     // Layer `id`'s update circuit (rows: its inputs, columns: its outputs); UsageError if it has none.
     circuits::ResidentUpdateCircuit& update_circuit(int id);
 
     const SpiceOptions& options() const { return options_; }
-    std::uint64_t solves() const { return solves_; }
-    std::uint64_t loads() const { return loads_; }
+    std::uint64_t solves() const { return solves_; }  // live face: `op`s run
+    std::uint64_t loads() const;                      // netlist loads (reload face: of every layer)
 
 private:
     struct Tile;
@@ -85,7 +103,7 @@ private:
     spice::Engine& engine();  // started at the first load, after every update circuit's fork
 
     SpiceOptions options_;
-    std::unique_ptr<circuits::DeviceFace> face_;
+    std::unique_ptr<circuits::DeviceFace> face_;  // the live face; null with the reload face
     std::vector<std::unique_ptr<Layer>> layers_;  // before engine_: their workers end after it
     std::unique_ptr<spice::Engine> engine_;
     bool loaded_ = false;
@@ -101,6 +119,13 @@ public:
                const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng);
 
     Eigen::VectorXf multiply(const Eigen::VectorXf& x) const override;  // through ngspice
+    Eigen::MatrixXf multiply_batch(const Eigen::MatrixXf& x) const override;
+    // The dense update of a mini-batch goes to the devices by the array's update mode; the update
+    // circuit (rank-1 outer products) is not used for it.
+    void apply_weight_changes(const Eigen::MatrixXf& dw) override {
+        finish_updates();
+        devices_.apply_weight_changes(dw);
+    }
     Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override {
         require_settled();
         return devices_.multiply_transposed(d);
@@ -131,6 +156,7 @@ public:
 private:
     // UsageError if an update is still solving: what the devices hold would not include it.
     void require_settled() const;
+    Eigen::VectorXf output_of(const Eigen::VectorXd& net_current_A, double power_W) const;  // adds the read energy
 
     SpiceSession& session_;
     bool use_update_circuit_;

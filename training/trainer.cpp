@@ -36,31 +36,69 @@ void validate(const TrainingConfig& config) {
         throw ParameterError("training: sample_period_s = " + std::to_string(config.sample_period_s) + " s must be finite and >= 0");
     }
     if (config.evolve_every < 1) throw ParameterError("training: evolve_every = " + std::to_string(config.evolve_every) + " must be >= 1");
+    if (config.batch_size < 1) throw ParameterError("training: batch_size = " + std::to_string(config.batch_size) + " must be >= 1");
 }
 
 namespace {
 
-// With `before` (not null): the network is checkpointed into it before the update, and restored
+// Runs `update`. With `before` (not null): the network is checkpointed into it first, and restored
 // from it if the update throws, so that a failed update leaves every array and bias as it was.
+template <typename Update>
+void update_with_rollback(Network& network, NetworkCheckpoint* before, const Update& update) {
+    if (!before) {
+        update();
+        return;
+    }
+    take_checkpoint(network, *before);
+    try {
+        update();
+    } catch (...) {
+        restore_checkpoint(network, *before);
+        throw;
+    }
+}
+
 StepResult step(Network& network, const Eigen::VectorXf& x, int label, float learning_rate, NetworkCheckpoint* before) {
     const ForwardPass pass = forward(network, x);
     const LossValue loss = evaluate_loss(network.loss(), pass.output_pre_activation(), label);
     const std::vector<Eigen::VectorXf> deltas = backward(network, pass, loss.gradient_z);
     const std::vector<LayerUpdate> updates = compute_updates(pass, deltas, learning_rate);
-    if (before) {
-        take_checkpoint(network, *before);
-        try {
-            apply_to_array(network, updates);
-        } catch (...) {
-            restore_checkpoint(network, *before);
-            throw;
-        }
-    } else {
-        apply_to_array(network, updates);
-    }
+    update_with_rollback(network, before, [&] { apply_to_array(network, updates); });
     Eigen::Index predicted = 0;
     pass.output().maxCoeff(&predicted);
     return {loss.loss, predicted == label};
+}
+
+// Columns: the features of samples order[first .. first + count).
+Eigen::MatrixXf batch_features(const Dataset& data, const std::vector<std::size_t>& order, std::size_t first, std::size_t count) {
+    Eigen::MatrixXf x(data.features, static_cast<Eigen::Index>(count));
+    for (std::size_t b = 0; b < count; ++b) x.col(static_cast<Eigen::Index>(b)) = sample_features(data, order[first + b]);
+    return x;
+}
+
+struct BatchResult {
+    double loss_sum = 0.0;
+    std::uint64_t correct = 0;  // predictions before the update
+};
+
+// One mini-batch step over samples order[first .. first + count); `before` as in update_with_rollback.
+BatchResult batch_step(Network& network, const Dataset& data, const std::vector<std::size_t>& order, std::size_t first,
+                       std::size_t count, float learning_rate, NetworkCheckpoint* before) {
+    const BatchForwardPass batch = forward_batch(network, batch_features(data, order, first, count));
+    BatchUpdate update(network);
+    BatchResult result;
+    for (Eigen::Index b = 0; b < batch.samples(); ++b) {
+        const ForwardPass pass = batch.sample(b);
+        const int label = data.y[order[first + static_cast<std::size_t>(b)]];
+        const LossValue loss = evaluate_loss(network.loss(), pass.output_pre_activation(), label);
+        update.add(compute_updates(pass, backward(network, pass, loss.gradient_z), learning_rate));
+        Eigen::Index predicted = 0;
+        pass.output().maxCoeff(&predicted);
+        result.loss_sum += loss.loss;
+        result.correct += predicted == label;
+    }
+    update_with_rollback(network, before, [&] { apply_batch_update(network, update); });
+    return result;
 }
 
 }  // namespace
@@ -88,19 +126,34 @@ std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng) {
 double accuracy(const Network& network, const Dataset& data) { return evaluate(network, data, OnConvergenceFailure::stop).accuracy; }
 
 Evaluation evaluate(const Network& network, const Dataset& data, OnConvergenceFailure policy,
-                    const std::function<void(std::size_t index, const ConvergenceError&)>& on_skip) {
+                    const std::function<void(std::size_t index, const ConvergenceError&)>& on_skip, int batch_size) {
     Evaluation result;
     if (data.size() == 0) return result;
+    std::vector<std::size_t> in_order(data.size());
+    for (std::size_t i = 0; i < data.size(); ++i) in_order[i] = i;
+    const auto batch = static_cast<std::size_t>(std::max(batch_size, 1));
     std::size_t correct = 0;
-    for (std::size_t i = 0; i < data.size(); ++i) {
+    for (std::size_t first = 0; first < data.size(); first += batch) {
+        const std::size_t count = std::min(batch, data.size() - first);
         try {
-            correct += predict(network, sample_features(data, i)) == data.y[i];
-        } catch (const ConvergenceError& e) {
-            if (policy == OnConvergenceFailure::stop) {
-                throw ConvergenceError("sample " + std::to_string(i) + " of '" + data.name + "': " + e.what());
+            if (count == 1) {
+                correct += predict(network, sample_features(data, first)) == data.y[first];
+                continue;
             }
-            ++result.skipped;
-            if (on_skip) on_skip(i, e);
+            const BatchForwardPass pass = forward_batch(network, batch_features(data, in_order, first, count));
+            for (std::size_t b = 0; b < count; ++b) {
+                Eigen::Index predicted = 0;
+                pass.activations.back().col(static_cast<Eigen::Index>(b)).maxCoeff(&predicted);
+                correct += predicted == data.y[first + b];
+            }
+        } catch (const ConvergenceError& e) {
+            const std::string which = count == 1 ? "sample " + std::to_string(first)
+                                                 : "samples " + std::to_string(first) + ".." + std::to_string(first + count - 1);
+            if (policy == OnConvergenceFailure::stop) throw ConvergenceError(which + " of '" + data.name + "': " + e.what());
+            result.skipped += count;
+            for (std::size_t i = first; i < first + count; ++i) {
+                if (on_skip) on_skip(i, e);
+            }
         }
     }
     result.accuracy = static_cast<double>(correct) / static_cast<double>(data.size());
@@ -127,28 +180,42 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     NetworkCheckpoint rollback;  // skip: the network before each step's update, its storage reused
     NetworkCheckpoint* const before_update = skip ? &rollback : nullptr;
     const std::vector<std::size_t> order = shuffled_order(train.size(), rng);
-    for (std::size_t k = static_cast<std::size_t>(first); k < order.size(); ++k) {
-        const std::size_t i = order[k];
+    const auto batch = static_cast<std::size_t>(config.batch_size);
+    const auto evolve_every = static_cast<std::uint64_t>(config.evolve_every);
+    for (std::size_t k = static_cast<std::size_t>(first); k < order.size();) {
         if (hooks.stop && hooks.stop->load()) {
             at.wall_time_s += seconds_since(started);
             throw Interrupted(at);
         }
+        const std::size_t count = std::min(batch, order.size() - k);
         try {
-            const StepResult result = step(network, sample_features(train, i), train.y[i], config.learning_rate, before_update);
-            at.loss_sum += result.loss;
-            at.correct += result.correct;
+            if (batch == 1) {
+                const StepResult result = step(network, sample_features(train, order[k]), train.y[order[k]], config.learning_rate, before_update);
+                at.loss_sum += result.loss;
+                at.correct += result.correct;
+            } else {
+                const BatchResult result = batch_step(network, train, order, k, count, config.learning_rate, before_update);
+                at.loss_sum += result.loss_sum;
+                at.correct += result.correct;
+            }
         } catch (const ConvergenceError& e) {
-            const std::string where = "epoch " + std::to_string(epoch) + ", training sample " + std::to_string(i);
+            const std::string where = "epoch " + std::to_string(epoch) + ", training sample" +
+                                      (count == 1 ? " " + std::to_string(order[k])
+                                                  : "s at positions " + std::to_string(k) + ".." + std::to_string(k + count - 1) + " of the epoch");
             if (!skip) throw ConvergenceError(where + ": " + e.what());
-            ++at.skipped;
-            if (hooks.on_skip) hooks.on_skip({epoch, true, i, e.what()});
+            at.skipped += count;
+            for (std::size_t b = k; b < k + count; ++b) {
+                if (hooks.on_skip) hooks.on_skip({epoch, true, order[b], e.what()});
+            }
         }
-        // A skipped sample still took its sample period: the hardware spent it trying.
-        const std::uint64_t done = ++at.done;
-        if (config.sample_period_s > 0.0 && done % static_cast<std::uint64_t>(config.evolve_every) == 0) {
-            network.evolve(config.evolve_every * config.sample_period_s);
-        }
-        if (hooks.on_progress && hooks.progress_every > 0 && (done % hooks.progress_every == 0 || done == order.size())) {
+        // A skipped sample still took its sample period: the hardware spent it trying. The arrays
+        // evolve once for every whole group of evolve_every samples completed.
+        const std::uint64_t previous = at.done, done = at.done += count;
+        k += count;
+        const std::uint64_t groups = done / evolve_every - previous / evolve_every;
+        if (config.sample_period_s > 0.0 && groups > 0) network.evolve(static_cast<double>(groups * evolve_every) * config.sample_period_s);
+        if (hooks.on_progress && hooks.progress_every > 0 &&
+            (done / hooks.progress_every != previous / hooks.progress_every || done == order.size())) {
             const double elapsed_s = seconds_since(started);
             const std::uint64_t trained = done - at.skipped;
             hooks.on_progress({epoch, static_cast<std::size_t>(done), order.size(),
@@ -170,9 +237,12 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     m.skipped_samples = skipped;
     Evaluation evaluation;
     try {
-        evaluation = evaluate(network, test, config.on_convergence_failure, [&](std::size_t i, const ConvergenceError& e) {
-            if (hooks.on_skip) hooks.on_skip({epoch, false, i, e.what()});
-        });
+        evaluation = evaluate(
+            network, test, config.on_convergence_failure,
+            [&](std::size_t i, const ConvergenceError& e) {
+                if (hooks.on_skip) hooks.on_skip({epoch, false, i, e.what()});
+            },
+            config.batch_size);
     } catch (const ConvergenceError& e) {
         throw ConvergenceError("epoch " + std::to_string(epoch) + ", evaluation of test " + e.what());
     }

@@ -1,9 +1,17 @@
 #pragma once
-// Stochastic gradient descent over a Dataset, one sample per step (no mini-batches):
+// Stochastic gradient descent over a Dataset, one sample per step, or one mini-batch per step:
 //   for epoch e = 1 .. epochs:
 //     order = Fisher-Yates shuffle of 0 .. n-1, drawn from Rng(seed).stream(e)
-//     for each sample i in order:  forward -> loss -> backward -> compute_updates -> apply_to_array
-//     then evaluate the test set (forward only, no update).
+//     batch_size 1: for each sample i in order:
+//                     forward -> loss -> backward -> compute_updates -> apply_to_array
+//     batch_size B: for each run of B samples of the order (the last may be shorter):
+//                     forward_batch (weights fixed over the batch) -> per sample loss, backward,
+//                     compute_updates, summed (BatchUpdate) -> apply_batch_update, once
+//     then evaluate the test set (forward only, no update; in batches of B).
+// Mini-batches exist for engines whose read costs far less per sample when samples come together
+// (the spice engine's reloaded batched transients, spice_array.hpp); the update is the sum of the
+// batch's per-sample updates, so learning_rate keeps its meaning. The backward reads of a batch
+// see the same fixed weights as its forward reads.
 // Epoch e's order depends only on (seed, e), not on earlier epochs, so a run resumed at epoch e
 // draws the same orders as an uninterrupted one.
 //
@@ -57,6 +65,7 @@ struct TrainingConfig {
     // and leakage act between updates. 0 s: time stands still. Evaluation takes no simulated time.
     double sample_period_s = 0.0;
     int evolve_every = 1;
+    int batch_size = 1;  // >= 1: samples per update (1: plain per-sample SGD)
     OnConvergenceFailure on_convergence_failure = OnConvergenceFailure::stop;
 };
 
@@ -154,9 +163,10 @@ struct Evaluation {
 
 // accuracy() under `policy`: with skip, a sample whose read throws ConvergenceError is counted,
 // passed to on_skip (index, error) and counted as misclassified; with stop the error is rethrown
-// naming the test sample.
+// naming the test sample. batch_size > 1 reads the set in batches (forward_batch); a failed batch
+// counts all of its samples.
 Evaluation evaluate(const Network& network, const Dataset& data, OnConvergenceFailure policy,
-                    const std::function<void(std::size_t index, const ConvergenceError&)>& on_skip = {});
+                    const std::function<void(std::size_t index, const ConvergenceError&)>& on_skip = {}, int batch_size = 1);
 
 // Runs epochs first_epoch .. config.epochs, continuing from `clock` (a fresh run: epoch 1, zero
 // clock; a resumed run: the checkpoint's). With resume_at.epoch == first_epoch the network holds a

@@ -7,6 +7,20 @@
 
 namespace cimkit::training {
 
+Eigen::MatrixXf WeightArray::multiply_batch(const Eigen::MatrixXf& x) const {
+    Eigen::MatrixXf y;
+    for (Eigen::Index b = 0; b < x.cols(); ++b) {
+        const Eigen::VectorXf column = multiply(x.col(b));  // each read counted once (energy, clipping)
+        if (b == 0) y.resize(column.size(), x.cols());
+        y.col(b) = column;
+    }
+    return y;
+}
+
+void WeightArray::apply_weight_changes(const Eigen::MatrixXf& /*dw*/) {
+    throw UsageError("this engine's arrays take rank-1 outer-product updates only; set training.batch_size = 1");
+}
+
 IdealArray::IdealArray(Eigen::MatrixXf weights) : weights_(std::move(weights)) {}
 
 Eigen::VectorXf IdealArray::multiply(const Eigen::VectorXf& x) const {
@@ -25,6 +39,11 @@ void IdealArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::Vect
     assert(x.size() == weights_.cols() && delta.size() == weights_.rows());
     const Eigen::VectorXf scaled_delta = learning_rate * delta;
     for (Eigen::Index j = 0; j < weights_.cols(); ++j) weights_.col(j) -= scaled_delta * x(j);
+}
+
+void IdealArray::apply_weight_changes(const Eigen::MatrixXf& dw) {
+    assert(dw.rows() == weights_.rows() && dw.cols() == weights_.cols());
+    weights_ += dw;
 }
 
 ArrayCheckpoint IdealArray::checkpoint() const {

@@ -47,6 +47,15 @@ public:
     // apply_to_array calls it on every layer after starting all of them. Other calls may assume none
     // is left running.
     virtual void finish_updates() {}
+    // Mini-batch training (TrainingConfig::batch_size > 1) reads a whole batch at once and writes
+    // the batch's summed update once:
+    //   multiply_batch        Y = W X, X n x B (one sample per column), Y m x B; the default reads
+    //                         column by column through multiply()
+    //   apply_weight_changes  W <- W + dw (m x n), a dense change accumulated digitally over the
+    //                         batch; the default refuses (UsageError): an array whose update is an
+    //                         outer-product circuit or pulse train has no dense write
+    virtual Eigen::MatrixXf multiply_batch(const Eigen::MatrixXf& x) const;
+    virtual void apply_weight_changes(const Eigen::MatrixXf& dw);
     virtual Eigen::MatrixXf weights() const = 0;  // effective W, m x n
 
     virtual ArrayActivity activity() const { return {}; }
@@ -83,6 +92,7 @@ public:
     Eigen::VectorXf multiply(const Eigen::VectorXf& x) const override;
     Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override;
     void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) override;
+    void apply_weight_changes(const Eigen::MatrixXf& dw) override;  // weights += dw, in float
     Eigen::MatrixXf weights() const override { return weights_; }
     ArrayCheckpoint checkpoint() const override;  // "weights": m x n, column-major, float values as doubles
     void restore(const ArrayCheckpoint& checkpoint) override;

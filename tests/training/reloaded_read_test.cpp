@@ -1,0 +1,172 @@
+// The spice engine's reload face: layer reads as batched transients of netlists that hold the device
+// states as fixed elements, on worker processes, reloaded whenever a state changes.
+#include "training/reloaded_read.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <memory>
+#include <string>
+
+#include "devices/registry.hpp"
+#include "training/feature_scaling.hpp"
+#include "training/spice_array.hpp"
+#include "training/trainer.hpp"
+
+namespace cimkit::training {
+namespace {
+
+Eigen::MatrixXd random_matrix(int rows, int cols, double low, double high, std::uint64_t seed) {
+    Rng rng(seed);
+    Eigen::MatrixXd m(rows, cols);
+    for (int j = 0; j < cols; ++j) {
+        for (int i = 0; i < rows; ++i) m(i, j) = low + (high - low) * rng.uniform();
+    }
+    return m;
+}
+
+// 12 inputs x 5 outputs in tiles of 5 rows x 2 weights: 3 row blocks, and 2 workers (outputs 0..1
+// and 2..4), so every output sums tile partial currents and both workers take part.
+ReloadedReadOptions small_tiles() { return ReloadedReadOptions{2, 5, 4}; }
+
+DeviceArray pcm_array(const DeviceModel& model) {
+    Rng c(99);
+    const DeviceCalibration calibration = calibrate_device(model, 64, c);
+    return DeviceArray(model, calibration, random_matrix(5, 12, -0.8, 0.8, 1).cast<float>(), DeviceArrayOptions{}, Rng(5));
+}
+
+// Ohm's law for the ohmic PCM devices: net column current (G+ - G-) V, and the row drivers deliver
+// sum_j V_j^2 sum_i (G+_ij + G-_ij), the power the devices dissipate.
+void expect_ohms_law(const DeviceArray& devices, const Eigen::MatrixXd& volts, const ReloadedLayerRead::Batch& read) {
+    const Eigen::MatrixXd g_plus = devices.conductances_S(PairSide::plus), g_minus = devices.conductances_S(PairSide::minus);
+    const Eigen::MatrixXd current_A = (g_plus - g_minus) * volts;
+    const Eigen::VectorXd power_W = ((g_plus + g_minus).colwise().sum() * volts.cwiseAbs2()).transpose();
+    EXPECT_LT((read.net_current_A - current_A).cwiseAbs().maxCoeff(), 1e-9 * current_A.cwiseAbs().maxCoeff());
+    EXPECT_LT((read.power_W - power_W).cwiseAbs().maxCoeff(), 1e-9 * power_W.cwiseAbs().maxCoeff());
+}
+
+TEST(ReloadedRead, BatchCurrentsAndDriverPowerFollowOhmsLaw) {
+    const auto model = builtin_devices().find("pcm").make({});
+    const DeviceArray devices = pcm_array(*model);
+    ReloadedLayerRead read(devices, small_tiles(), "test layer");
+    const Eigen::MatrixXd volts = random_matrix(12, 7, -0.2, 0.2, 3);
+    expect_ohms_law(devices, volts, read.read(volts));
+    EXPECT_EQ(read.loads(), 1u);
+}
+
+// No reload while the states stand still; one after drift (every device) and one after an update
+// (a few devices); each read then sees the new states exactly.
+TEST(ReloadedRead, ReloadsExactlyWhenAStateChanged) {
+    const auto model = builtin_devices().find("pcm").make({});
+    DeviceArray devices = pcm_array(*model);
+    ReloadedLayerRead read(devices, small_tiles(), "test layer");
+    const Eigen::MatrixXd volts = random_matrix(12, 3, 0.0, 0.2, 4);
+    read.read(volts);
+    expect_ohms_law(devices, volts, read.read(volts));
+    EXPECT_EQ(read.loads(), 1u);
+    devices.evolve(10.0);
+    expect_ohms_law(devices, volts, read.read(volts));
+    EXPECT_EQ(read.loads(), 2u);
+    Eigen::MatrixXf dw = Eigen::MatrixXf::Zero(5, 12);
+    dw(2, 7) = 0.3f;
+    devices.apply_weight_changes(dw);
+    expect_ohms_law(devices, volts, read.read(volts));
+    EXPECT_EQ(read.loads(), 3u);
+}
+
+// A worker killed between reads costs a reload: the next read still returns the right currents.
+TEST(ReloadedRead, SurvivesAKilledWorker) {
+    const auto model = builtin_devices().find("pcm").make({});
+    const DeviceArray devices = pcm_array(*model);
+    ReloadedLayerRead read(devices, small_tiles(), "test layer");
+    const Eigen::MatrixXd volts = random_matrix(12, 4, 0.0, 0.2, 5);
+    read.read(volts);
+    const std::vector<pid_t> pids = read.worker_pids();
+    ASSERT_EQ(pids.size(), 2u);
+    ASSERT_EQ(kill(pids[1], SIGKILL), 0);
+    expect_ohms_law(devices, volts, read.read(volts));
+    EXPECT_EQ(read.loads(), 2u);
+    EXPECT_NE(read.worker_pids()[1], pids[1]);
+}
+
+TEST(ReloadedRead, RejectsAWrongInputShape) {
+    const auto model = builtin_devices().find("pcm").make({});
+    const DeviceArray devices = pcm_array(*model);
+    ReloadedLayerRead read(devices, small_tiles(), "layer 3");
+    try {
+        read.read(Eigen::MatrixXd::Zero(11, 2));
+        FAIL() << "11 inputs accepted";
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("layer 3"), std::string::npos) << e.what();
+    }
+}
+
+// Every device the reload face can draw, through SpiceArray::multiply_batch, against the compact
+// read of the same devices: ohmic and behavioural faces to 1e-6, the MOSFET (ngspice's level-1
+// equations, shared gate sources) within 1 % as in the live face's test.
+TEST(ReloadedRead, SpiceArrayBatchReadsAgreeWithTheCompactDevices) {
+    for (const std::string name : {"pcm", "domain_wall", "gain_cell", "mosfet"}) {
+        const auto model = builtin_devices().find(name).make({});
+        SpiceOptions options;
+        options.face_variant = "reload";
+        options.max_tile_rows = 5;
+        options.max_tile_columns = 4;
+        SpiceSession session(*model, options);
+        Rng c(99);
+        const DeviceCalibration calibration = calibrate_device(*model, 64, c);
+        SpiceArray array(session, *model, calibration, random_matrix(5, 12, -0.8, 0.8, 1).cast<float>(), DeviceArrayOptions{}, Rng(5));
+        const Eigen::MatrixXf x = random_matrix(12, 6, 0.0, 1.0, 2).cast<float>();
+        const Eigen::MatrixXf spice = array.multiply_batch(x);
+        const double tolerance = name == "mosfet" ? 0.01 : 1e-6;
+        for (Eigen::Index b = 0; b < x.cols(); ++b) {
+            const Eigen::VectorXf compact = array.devices().multiply(x.col(b));
+            EXPECT_LT((spice.col(b) - compact).cwiseAbs().maxCoeff(), tolerance * compact.cwiseAbs().maxCoeff()) << name << " sample " << b;
+        }
+        EXPECT_LT((array.multiply(x.col(0)) - spice.col(0)).cwiseAbs().maxCoeff(), 1e-6 * spice.col(0).cwiseAbs().maxCoeff()) << name;
+        EXPECT_EQ(session.loads(), 1u) << name;
+        // The gain cell's read conductance is signed (negative below V_store = 0.45 V): its drivers
+        // may take energy back. Every other device only dissipates.
+        const double energy_J = array.activity().read_energy_J;
+        if (name == "gain_cell") {
+            EXPECT_NE(energy_J, 0.0);
+        } else {
+            EXPECT_GT(energy_J, 0.0) << name;
+        }
+    }
+}
+
+// Mini-batch training of Iris on domain-wall synapses (the iris_domain_wall_spice settings, batches of
+// 10): the spice engine with the reload face and the compact engine, same seed, end with the same
+// accuracies, losses and pulse counts (the reads agree to about 1e-9).
+TEST(ReloadedRead, MiniBatchTrainingMatchesTheCompactEngine) {
+    Split split = stratified_split(load_iris_csv(CIMKIT_DATA_DIR "/iris.csv"), 0.2, 1);
+    scale_features(split, 0.0f, 1.0f);
+    const auto model = builtin_devices().find("domain_wall").make({});
+    DeviceArrayOptions options;
+    options.w_max = 2.0;
+    options.accumulate_residual = true;
+    const NetworkConfig net{{4, 8, 3}, {Activation::sigmoid}, Loss::softmax_cross_entropy, 1};
+    TrainingConfig config{20, 0.1f, 1};
+    config.batch_size = 10;
+    SpiceOptions spice_options;
+    spice_options.face_variant = "reload";
+    SpiceSession session(*model, spice_options);
+    Network spice(net, make_spice_array_factory(session, *model, options, 1));
+    Network compact(net, make_device_array_factory(*model, options, 1));
+    const auto spice_history = train(spice, split.train, split.test, config);
+    const auto compact_history = train(compact, split.train, split.test, config);
+    for (std::size_t e = 0; e < spice_history.size(); ++e) {
+        EXPECT_EQ(spice_history[e].train_accuracy, compact_history[e].train_accuracy) << "epoch " << e + 1;
+        EXPECT_EQ(spice_history[e].test_accuracy, compact_history[e].test_accuracy) << "epoch " << e + 1;
+        EXPECT_NEAR(spice_history[e].loss, compact_history[e].loss, 1e-5 * compact_history[e].loss) << "epoch " << e + 1;
+        EXPECT_EQ(spice_history[e].update_pulses, compact_history[e].update_pulses) << "epoch " << e + 1;
+    }
+    EXPECT_GT(compact_history.back().test_accuracy, 0.9);
+    // Each of the 20 x 12 batch updates changes both layers' states, and the first read after it (the
+    // next batch, or the epoch's test pass) reloads each layer once; reads with no update in between
+    // reload nothing.
+    EXPECT_EQ(session.loads(), 2u * 20u * 12u);
+}
+
+}  // namespace
+}  // namespace cimkit::training

@@ -1,0 +1,214 @@
+#include "training/reloaded_read.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <thread>
+
+#include "circuits/batched_read.hpp"
+#include "circuits/crossbar_tile.hpp"
+#include "circuits/netlist.hpp"
+#include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
+
+namespace cimkit::training {
+
+// Inputs [row0, row0 + rows) x weight outputs [output0, output0 + outputs), each output on two lines
+// (2 b: G+, 2 b + 1: G-).
+struct ReloadedLayerRead::Tile {
+    std::string prefix;
+    int row0 = 0, rows = 0, output0 = 0, outputs = 0;
+};
+
+// One worker and the tiles of its column block.
+struct ReloadedLayerRead::Block {
+    std::unique_ptr<spice::Worker> worker;
+    std::unique_ptr<circuits::DeviceFace> face;  // one per block: a face may keep per-netlist state
+    bool differential = false;                   // ohmic devices: one VCCS per pair (add_differential_equivalent_tile)
+    std::vector<Tile> tiles;
+    std::vector<std::string> sources;  // every tile's row sources, tile by tile
+    std::vector<std::string> outputs;  // every tile's column currents, then its row source currents
+    std::string origin;
+};
+
+namespace {
+
+// ngspice slows down with every load-and-run cycle in one process, though its memory stays flat:
+// 150 cycles of a 55 000-element block in one worker took load 0.24 -> 0.61 s and a 100-sample
+// transient 0.21 -> 1.09 s; `destroy all` and `delete all` between cycles did not stop it. A fresh
+// child every 25 reads (one load each) keeps both near their start (measured with 20: 0.23-0.35 s
+// and 0.23-0.32 s over the same 150 cycles); the restart itself costs about a load.
+spice::WorkerOptions worker_options() {
+    spice::WorkerOptions options;
+    options.max_solves_before_recycle = 25;
+    return options;
+}
+
+std::unique_ptr<circuits::DeviceFace> fixed_face(const DeviceModel& model) {
+    try {
+        return circuits::make_device_face(model, "shared_gate");
+    } catch (const UsageError&) {
+        return circuits::make_device_face(model);
+    }
+}
+
+}  // namespace
+
+ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedReadOptions& options, const std::string& name)
+    : devices_(devices), name_(name) {
+    if (options.workers < 1) throw UsageError("spice.workers = " + std::to_string(options.workers) + " must be >= 1");
+    const int outputs = devices.rows(), inputs = devices.cols();
+    const int blocks = std::min(options.workers, outputs);
+    const int per_tile = std::max(1, options.max_tile_columns / 2);
+    for (int b = 0; b < blocks; ++b) {
+        auto block = std::make_unique<Block>();
+        block->face = fixed_face(devices.model());
+        block->differential = block->face->name() == "resistive";
+        const int first = outputs * b / blocks, last = outputs * (b + 1) / blocks;  // this block's outputs
+        block->origin = name_ + ", outputs " + std::to_string(first) + ".." + std::to_string(last - 1);
+        for (int row0 = 0; row0 < inputs; row0 += options.max_tile_rows) {
+            for (int output0 = first; output0 < last; output0 += per_tile) {
+                Tile t;
+                t.prefix = "r" + std::to_string(row0) + "c" + std::to_string(output0);
+                t.row0 = row0;
+                t.rows = std::min(options.max_tile_rows, inputs - row0);
+                t.output0 = output0;
+                t.outputs = std::min(per_tile, last - output0);
+                block->tiles.push_back(t);
+            }
+        }
+        const int lines_per_output = block->differential ? 1 : 2;
+        for (const Tile& t : block->tiles) {
+            for (int r = 0; r < t.rows; ++r) block->sources.push_back(circuits::tile_row_source(t.prefix, r));
+            for (int c = 0; c < lines_per_output * t.outputs; ++c) block->outputs.push_back(circuits::tile_column_current_vector(t.prefix, c));
+        }
+        for (const std::string& source : block->sources) block->outputs.push_back(source + "#branch");
+        block->worker = std::make_unique<spice::Worker>(worker_options());
+        blocks_.push_back(std::move(block));
+    }
+}
+
+ReloadedLayerRead::~ReloadedLayerRead() = default;
+
+std::vector<pid_t> ReloadedLayerRead::worker_pids() const {
+    std::vector<pid_t> pids;
+    for (const auto& block : blocks_) pids.push_back(block->worker->child_pid());
+    return pids;
+}
+
+bool ReloadedLayerRead::states_changed() const {
+    const auto differs = [](const std::vector<DeviceState>& now, const std::vector<DeviceState>& loaded) {
+        return now.size() != loaded.size() || std::memcmp(now.data(), loaded.data(), now.size() * sizeof(DeviceState)) != 0;
+    };
+    return !loaded_ || differs(devices_.states(PairSide::plus), loaded_plus_) || differs(devices_.states(PairSide::minus), loaded_minus_);
+}
+
+namespace {
+
+// Runs f(b) for every block b on its own thread and rethrows the first failure after all have ended.
+template <typename F>
+void for_each_block(std::size_t blocks, const F& f) {
+    std::vector<std::exception_ptr> errors(blocks);
+    std::vector<std::thread> threads;
+    for (std::size_t b = 0; b < blocks; ++b) {
+        threads.emplace_back([&, b] {
+            try {
+                f(b);
+            } catch (...) {
+                errors[b] = std::current_exception();
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors) {
+        if (e) std::rethrow_exception(e);
+    }
+}
+
+}  // namespace
+
+void ReloadedLayerRead::load_all() {
+    loaded_ = false;
+    // Each block on its own thread: it writes its netlist (about 0.07 s at 55 000 devices) and its
+    // worker parses it (about 0.25 s), both blocks at once.
+    for_each_block(blocks_.size(), [&](std::size_t b) {
+        Block& block = *blocks_[b];
+        circuits::Netlist netlist("cimkit " + block.origin + ", face " + block.face->name() + " (states as fixed elements)");
+        block.face->add_shared(netlist);
+        for (const Tile& t : block.tiles) {
+            const auto state = [&](int row, int column) -> const DeviceState& {
+                const std::size_t k = static_cast<std::size_t>(t.output0 + column / 2) +
+                                      static_cast<std::size_t>(devices_.rows()) * static_cast<std::size_t>(t.row0 + row);
+                return devices_.states(column % 2 == 0 ? PairSide::plus : PairSide::minus)[k];
+            };
+            if (block.differential) {
+                const DeviceModel& model = devices_.model();
+                circuits::add_differential_equivalent_tile(
+                    netlist, t.prefix, t.rows, t.outputs, [&](int row, int b) { return model.conductance_S(state(row, 2 * b)); },
+                    [&](int row, int b) { return model.conductance_S(state(row, 2 * b + 1)); });
+            } else {
+                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state);
+            }
+            for (int r = 0; r < t.rows; ++r) netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // read energy
+        }
+        block.worker->load(circuits::to_spice(netlist), "<" + block.origin + ">");
+    });
+    loaded_plus_ = devices_.states(PairSide::plus);
+    loaded_minus_ = devices_.states(PairSide::minus);
+    loaded_ = true;
+    ++loads_;
+}
+
+ReloadedLayerRead::Batch ReloadedLayerRead::run_all(const Eigen::MatrixXd& volts) {
+    const Eigen::Index samples = volts.cols();
+    Batch out{Eigen::MatrixXd::Zero(devices_.rows(), samples), Eigen::VectorXd::Zero(samples)};
+    std::vector<Eigen::VectorXd> block_power(blocks_.size(), Eigen::VectorXd::Zero(samples));
+    for_each_block(blocks_.size(), [&](std::size_t b) {
+        Block& block = *blocks_[b];
+        std::size_t s = 0;
+        for (const Tile& t : block.tiles) {
+            for (int r = 0; r < t.rows; ++r) {
+                const Eigen::VectorXd line = volts.row(t.row0 + r).transpose();
+                block.worker->set_external_table(block.sources[s++], std::vector<double>(line.data(), line.data() + line.size()), 1.0);
+            }
+        }
+        const Eigen::MatrixXd values = circuits::samples_from_time_points(
+            block.worker->run_and_read(circuits::batched_transient(samples), circuits::batched_vectors(block.outputs)), samples);
+        // Blocks own disjoint outputs, so their threads write disjoint rows of net_current_A.
+        Eigen::Index v = 0;
+        for (const Tile& t : block.tiles) {
+            for (int o = 0; o < t.outputs; ++o) {
+                const Eigen::VectorXd net = block.differential ? values.col(v) : Eigen::VectorXd(values.col(v) - values.col(v + 1));
+                out.net_current_A.row(t.output0 + o) += net.transpose();
+                v += block.differential ? 1 : 2;
+            }
+        }
+        // ngspice's branch current flows from + through the source to -: a driver delivers -V I.
+        s = 0;
+        for (const Tile& t : block.tiles) {
+            for (int r = 0; r < t.rows; ++r, ++v, ++s) {
+                block_power[b] -= volts.row(t.row0 + r).transpose().cwiseProduct(values.col(v));
+            }
+        }
+    });
+    for (const auto& p : block_power) out.power_W += p;
+    return out;
+}
+
+ReloadedLayerRead::Batch ReloadedLayerRead::read(const Eigen::MatrixXd& volts) {
+    if (volts.rows() != devices_.cols() || volts.cols() < 1) {
+        throw UsageError(name_ + ": a batch read takes " + std::to_string(devices_.cols()) + " x B input voltages (B >= 1), not " +
+                         std::to_string(volts.rows()) + " x " + std::to_string(volts.cols()));
+    }
+    for (int attempt = 1;; ++attempt) {
+        try {
+            if (states_changed()) load_all();
+            return run_all(volts);
+        } catch (const spice::WorkerCrashed&) {
+            loaded_ = false;  // the fresh children hold no circuit
+            if (attempt == 2) throw;
+        }
+    }
+}
+
+}  // namespace cimkit::training

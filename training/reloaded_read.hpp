@@ -1,0 +1,81 @@
+#pragma once
+// The spice engine's `reload` face (spice.face = reload): a layer's crossbar with the device states
+// written into the netlist as fixed elements, read a whole batch of samples per ngspice transient.
+//
+// Why: the live (cosim) face needs an EXTERNAL source and a B-source per device, so that states can
+// change without a reload; at MNIST size (157 000 devices in the first layer) one read takes seconds.
+// Fixed elements (VCCS for PCM and domain wall, a gate source per distinct level for the MOSFET)
+// are the cheapest circuit ngspice can solve, and a batched transient (circuits/batched_read.hpp)
+// reads one sample per time point. The price is a reload (a new parse) whenever the states have
+// changed, i.e. once per weight update: mini-batch training (TrainingConfig::batch_size) amortises
+// it over the batch.
+//
+// Faces: ohmic devices (PCM, domain wall) as their pairs' exact VCCS equivalent
+// (circuits/crossbar_tile.hpp, add_differential_equivalent_tile: one VCCS of gain G+ - G- per pair
+// into one sense line, and one load resistor per row that draws the devices' total driver current;
+// the net currents and driver currents equal the resistor crossbar's). Other models go through their
+// default face (the gain cell's behavioural one), or their shared-gate face where they have one
+// (MOSFET: one gate source per distinct level, not per device). Both are transformations that
+// change no output current.
+//
+// Work split (a transformation, docs/performance-notes.md): with ideal wires the output columns are
+// independent, so the layer's outputs are cut into one contiguous block per worker process
+// (spice::Worker); each worker holds its block's tiles (the same max_tile_rows x max_tile_columns
+// tiling as the live face, tile partial sums added digitally) and all of the batch's samples. The
+// workers parse and solve at the same time, one thread waiting on each.
+//
+// Reload rule: before a read the devices' states are compared with the ones last loaded (bit for
+// bit); any difference reloads every block, so a read always sees exactly the devices' present
+// states. A worker that crashes costs a reload and one retry of the read; a second crash is thrown.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "circuits/device_face.hpp"
+#include "circuits/spice/worker.hpp"
+#include "training/device_array.hpp"
+
+namespace cimkit::training {
+
+struct ReloadedReadOptions {
+    int workers = 2;           // worker processes (column blocks), >= 1
+    int max_tile_rows = 256;   // input lines per tile
+    int max_tile_columns = 256;  // output lines per tile (two per weight)
+};
+
+class ReloadedLayerRead {
+public:
+    // Starts the workers (forks: this process must have no in-process ngspice Engine yet). `devices`
+    // must outlive this object. Throws UsageError for workers < 1.
+    ReloadedLayerRead(const DeviceArray& devices, const ReloadedReadOptions& options, const std::string& name);
+    ~ReloadedLayerRead();
+
+    struct Batch {
+        Eigen::MatrixXd net_current_A;  // outputs x B: per output, sum over tiles of I+ - I-
+        Eigen::VectorXd power_W;        // B: power the row drivers delivered during each sample
+    };
+    // Input line voltages `volts` (inputs x B, B >= 1), one sample per column.
+    Batch read(const Eigen::MatrixXd& volts);
+
+    std::uint64_t loads() const { return loads_; }  // reloads of the whole layer (all blocks)
+    std::vector<pid_t> worker_pids() const;         // the workers' current child processes (tests, diagnostics)
+
+private:
+    struct Tile;
+    struct Block;
+    bool states_changed() const;
+    void load_all();
+    Batch run_all(const Eigen::MatrixXd& volts);
+
+    const DeviceArray& devices_;
+    std::string name_;
+    std::vector<std::unique_ptr<Block>> blocks_;
+    std::vector<DeviceState> loaded_plus_, loaded_minus_;  // the states in the loaded netlists
+    bool loaded_ = false;
+    std::uint64_t loads_ = 0;
+};
+
+}  // namespace cimkit::training
