@@ -1,6 +1,5 @@
 #include "circuits/spice/worker_child.hpp"
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -141,18 +140,6 @@ private:
     std::map<std::string, std::shared_ptr<StepTable>> current_tables_;
 };
 
-// A child loads and frees circuits of tens of MB over and over (reloaded netlists, one per weight
-// update). By default glibc hands freed memory back to the kernel (heap trim, munmap of large
-// blocks) and every next load faults it in again, page by page: measured on a 55 000-element
-// netlist in a worker, load 0.31 -> 0.19 s and a 100-sample batched transient 0.26 -> 0.21 s with
-// the freed memory kept. The child's resident size then stays at its high-water mark, which
-// recycling (WorkerOptions::max_solves_before_recycle) bounds like any other growth.
-void keep_freed_memory() {
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    mallopt(M_TOP_PAD, 64 << 20);
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest allowed value on 64-bit
-}
-
 }  // namespace
 
 double step_table_value(const std::vector<double>& values, double step_s, double time_s) {
@@ -166,7 +153,6 @@ double step_table_value(const std::vector<double>& values, double step_s, double
 void serve_worker_child(int socket_fd) {
     keep_only_socket(socket_fd);
     reset_signals();
-    keep_freed_memory();
     // Nothing below may return into the parent's code (its stack is ours after fork): every path
     // ends in _exit, which also skips the parent's atexit handlers and stream buffers.
     std::unique_ptr<Engine> engine;
