@@ -250,6 +250,17 @@ std::vector<T> read_dataset(hid_t file, const std::filesystem::path& name, const
     Id space(H5Dget_space(dataset), H5Sclose);
     const hssize_t count = H5Sget_simple_extent_npoints(space);
     check(count >= 0, name, "cannot read the size of '" + dataset_path + "'");
+    // A corrupt file can declare any extent (the fuzzer found one asking for 5.9 GB). A contiguous
+    // dataset (what our writer makes) stores every value, so its extent must fit its storage.
+    Id create(H5Dget_create_plist(dataset), H5Pclose);
+    Id file_type(H5Dget_type(dataset), H5Tclose);
+    if (create.valid() && file_type.valid() && H5Pget_layout(create) == H5D_CONTIGUOUS) {
+        const double needed_bytes = static_cast<double>(count) * static_cast<double>(H5Tget_size(file_type));
+        const auto stored_bytes = static_cast<double>(H5Dget_storage_size(dataset));
+        check(needed_bytes <= stored_bytes, name,
+              "dataset '" + dataset_path + "' declares " + std::to_string(count) + " values but stores only " +
+                  std::to_string(static_cast<long long>(stored_bytes)) + " bytes: the file is corrupt or truncated");
+    }
     std::vector<T> values(static_cast<std::size_t>(count));
     if (count > 0) {
         check(H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0, name,
