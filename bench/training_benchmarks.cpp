@@ -18,18 +18,20 @@
 namespace cimkit::bench {
 namespace {
 
-std::string preset(const std::string& name) { return std::string(CIMKIT_DATA_DIR) + "/experiments/" + name + ".toml"; }
+// Preset `name` (data/experiments) with `overrides` ("section.key=value") applied, checked.
+ConfigValues preset_config(const std::string& name, const std::vector<std::string>& overrides) {
+    const auto& schema = training::experiment_schema();
+    std::vector<Setting> settings = apps::read_config_file(std::string(CIMKIT_DATA_DIR) + "/experiments/" + name + ".toml", schema);
+    for (const auto& s : overrides) settings.push_back(parse_setting(s, "bench"));
+    return resolve_config(schema, settings);
+}
 
 // Training samples per second of one epoch over the first `samples` MNIST training images, on the
 // compact engine, with the preset's device, update mode, noise and drift. The test set is cut to 100
 // images so that the epoch's evaluation hardly counts.
 double training_samples_per_s(const std::string& preset_name, const std::string& engine, long samples, const BenchOptions& options) {
-    const auto& schema = training::experiment_schema();
-    std::vector<Setting> settings = apps::read_config_file(preset(preset_name), schema);
-    for (const std::string s : {"training.epochs=1", "dataset.test_limit=100"}) settings.push_back(parse_setting(s, "bench"));
-    settings.push_back(parse_setting("run.engine=" + engine, "bench"));
-    settings.push_back(parse_setting(fmt::format("dataset.train_limit={}", samples), "bench"));
-    const ConfigValues config = resolve_config(schema, settings);
+    const ConfigValues config = preset_config(preset_name, {"training.epochs=1", "dataset.test_limit=100", "run.engine=" + engine,
+                                                            fmt::format("dataset.train_limit={}", samples)});
     const training::Split data = training::load_experiment_data(config);
     const double s = median_seconds(options, [&] {
         training::Experiment experiment(config, data.train.features, data.train.classes);  // a fresh network per run
@@ -69,15 +71,10 @@ struct EpochRun {
 };
 
 EpochRun mnist_epoch(const std::string& engine, const BenchOptions& options) {
-    const auto& schema = training::experiment_schema();
-    std::vector<Setting> settings = apps::read_config_file(preset("mnist_pcm"), schema);
-    for (const auto& s : mnist_epoch_settings) settings.push_back(parse_setting(s, "bench"));
-    settings.push_back(parse_setting("run.engine=" + engine, "bench"));
-    if (options.quick) {
-        settings.push_back(parse_setting("dataset.train_limit=2000", "bench"));
-        settings.push_back(parse_setting("dataset.test_limit=1000", "bench"));
-    }
-    const ConfigValues config = resolve_config(schema, settings);
+    std::vector<std::string> overrides = mnist_epoch_settings;
+    overrides.push_back("run.engine=" + engine);
+    if (options.quick) overrides.insert(overrides.end(), {"dataset.train_limit=2000", "dataset.test_limit=1000"});
+    const ConfigValues config = preset_config("mnist_pcm", overrides);
     const training::Split data = training::load_experiment_data(config);
     const auto start = std::chrono::steady_clock::now();
     training::Experiment experiment(config, data.train.features, data.train.classes);

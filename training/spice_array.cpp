@@ -9,7 +9,6 @@
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
-#include "training/reloaded_read.hpp"
 
 namespace cimkit::training {
 
@@ -134,19 +133,10 @@ std::uint64_t SpiceSession::loads() const {
     return total;
 }
 
-SpiceSession::LayerBatchRead SpiceSession::read_batch(int id, const Eigen::MatrixXd& volts) {
+ReloadedLayerRead::Batch SpiceSession::read_batch(int id, const Eigen::MatrixXd& volts) {
     Layer& layer = *layers_.at(static_cast<std::size_t>(id));
-    if (layer.reloaded) {
-        ReloadedLayerRead::Batch batch = layer.reloaded->read(volts);
-        return {std::move(batch.net_current_A), std::move(batch.power_W)};
-    }
-    LayerBatchRead out{Eigen::MatrixXd(layer.devices->rows(), volts.cols()), Eigen::VectorXd(volts.cols())};
-    for (Eigen::Index b = 0; b < volts.cols(); ++b) {
-        const LayerRead one = read(id, volts.col(b));
-        out.net_current_A.col(b) = one.net_current_A;
-        out.power_W(b) = one.power_W;
-    }
-    return out;
+    if (!layer.reloaded) throw UsageError("spice engine: layer " + std::to_string(id) + " has the live face; batch reads need spice.face = reload");
+    return layer.reloaded->read(volts);
 }
 
 SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts) {
@@ -233,10 +223,11 @@ Eigen::VectorXf SpiceArray::multiply(const Eigen::VectorXf& x) const {
 }
 
 Eigen::MatrixXf SpiceArray::multiply_batch(const Eigen::MatrixXf& x) const {
+    if (!session_.options().reload()) return WeightArray::multiply_batch(x);  // the live face: one op per sample
     require_settled();
     Eigen::MatrixXd volts(x.rows(), x.cols());
     for (Eigen::Index b = 0; b < x.cols(); ++b) volts.col(b) = devices_.forward_drive_V(x.col(b));
-    const SpiceSession::LayerBatchRead read = session_.read_batch(layer_id_, volts);
+    const ReloadedLayerRead::Batch read = session_.read_batch(layer_id_, volts);
     Eigen::MatrixXf y(devices_.rows(), x.cols());
     for (Eigen::Index b = 0; b < x.cols(); ++b) y.col(b) = output_of(read.net_current_A.col(b), read.power_W(b));
     return y;

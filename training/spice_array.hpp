@@ -35,6 +35,7 @@
 #include "circuits/spice/engine.hpp"
 #include "circuits/resident_update.hpp"
 #include "circuits/update_circuit.hpp"
+#include "training/reloaded_read.hpp"
 #include "training/device_array.hpp"
 
 namespace cimkit::training {
@@ -81,13 +82,9 @@ public:
     };
     // One operating point with layer `id`'s inputs at `volts`; the netlist is (re)loaded if needed.
     LayerRead read(int id, const Eigen::VectorXd& volts);
-    struct LayerBatchRead {
-        Eigen::MatrixXd net_current_A;  // outputs x B
-        Eigen::VectorXd power_W;        // per sample
-    };
-    // B samples (columns of `volts`): one batched transient per column block with the reload face,
-    // one read() per sample with the live face.
-    LayerBatchRead read_batch(int id, const Eigen::MatrixXd& volts);
+    // Reload face only: B samples (columns of `volts`) as one batched transient per column block
+    // (ReloadedLayerRead::read). UsageError for a layer of the live face, whose batch is B read()s.
+    ReloadedLayerRead::Batch read_batch(int id, const Eigen::MatrixXd& volts);
 
     // Layer `id`'s update circuit (rows: its inputs, columns: its outputs); UsageError if it has none.
     circuits::ResidentUpdateCircuit& update_circuit(int id);
