@@ -11,6 +11,7 @@
 
 #include "analysis/h5/h5_file.hpp"
 #include "apps/config_file.hpp"
+#include "apps/config_toml.hpp"
 #include "apps/exit_status.hpp"
 #include "apps/isolated_check.hpp"
 #include "apps/training_file.hpp"
@@ -176,7 +177,7 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
 
     TrainingRecord record;
     record.command_line = command_line;
-    record.config_toml = config.to_toml();
+    record.config_toml = config_toml(config);
     record.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
     record.engine = experiment.engine();
     record.device = experiment.model() ? experiment.model()->name() : "";

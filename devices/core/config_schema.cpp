@@ -1,11 +1,11 @@
 #include "devices/core/config_schema.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
@@ -22,7 +22,10 @@ bool parse_double(const std::string& text, double& out) {
     char* end = nullptr;
     errno = 0;
     out = std::strtod(t.c_str(), &end);
-    return !t.empty() && end == t.c_str() + t.size() && errno != ERANGE && !std::isnan(out);
+    // ERANGE also flags a subnormal result, which is exact enough and is what a subnormal written
+    // back with 17 digits reads as; only overflow and underflow to zero are refused.
+    const bool out_of_range = errno == ERANGE && (out == 0.0 || std::isinf(out));
+    return !t.empty() && end == t.c_str() + t.size() && !out_of_range && !std::isnan(out);
 }
 
 bool parse_long(const std::string& text, long& out) {
@@ -31,6 +34,20 @@ bool parse_long(const std::string& text, long& out) {
     errno = 0;
     out = std::strtol(t.c_str(), &end, 10);
     return !t.empty() && end == t.c_str() + t.size() && errno != ERANGE;
+}
+
+// A name TOML writes as it is (a bare key, or dotted bare keys): parameter names are snake_case, and
+// a name with spaces, quotes or control characters would need quoting that toml++ 3.3 does not
+// always get right.
+bool bare_key(const std::string& name) {
+    if (name.empty()) return false;
+    for (const auto& part : text::split(name, '.')) {
+        if (part.empty()) return false;
+        for (const char c : part) {
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+        }
+    }
+    return true;
 }
 
 std::string range_rule(const ConfigKey& key) {
@@ -71,6 +88,7 @@ ConfigValues resolve_config(const std::vector<ConfigKey>& schema, const std::vec
                 values.numbers_[key.name] = s.value == "true" ? 1.0 : 0.0;
                 break;
             case ConfigKey::Type::text:
+                if (!text::is_utf8(s.value)) refuse(s, "is not valid UTF-8 text");
                 if (!key.choices.empty() && std::find(key.choices.begin(), key.choices.end(), s.value) == key.choices.end()) {
                     refuse(s, "is not one of: " + text::join(key.choices, ", "));
                 }
@@ -95,7 +113,18 @@ ConfigValues resolve_config(const std::vector<ConfigKey>& schema, const std::vec
     for (const auto& key : schema) apply(key, Setting{key.name, key.default_value, "default of " + key.name});
     for (const auto& s : settings) {
         if (!pass_through_prefix.empty() && text::starts_with(s.key, pass_through_prefix)) {
-            values.passed_through_.push_back(Setting{s.key.substr(pass_through_prefix.size()), s.value, s.origin});
+            if (!bare_key(s.key.substr(pass_through_prefix.size()))) {
+                throw ParameterError(s.origin + ": '" + s.key + "' is not a parameter name (letters, digits, '_' and '-', parts joined by '.')");
+            }
+            if (!text::is_utf8(s.value)) refuse(s, "is not valid UTF-8 text");
+            Setting passed{s.key.substr(pass_through_prefix.size()), s.value, s.origin};
+            auto& list = values.passed_through_;
+            const auto same = std::find_if(list.begin(), list.end(), [&](const Setting& p) { return p.key == passed.key; });
+            if (same != list.end()) {
+                *same = passed;
+            } else {
+                list.push_back(passed);
+            }
             continue;
         }
         const auto it = std::find_if(schema.begin(), schema.end(), [&](const ConfigKey& k) { return k.name == s.key; });
@@ -127,40 +156,31 @@ const std::vector<long>& ConfigValues::integer_list(const std::string& key) cons
     return it->second;
 }
 
-std::string ConfigValues::to_toml() const {
-    std::map<std::string, std::vector<std::string>> sections;
-    for (const auto& key : schema_) {
-        const auto dot = key.name.rfind('.');
-        const std::string section = dot == std::string::npos ? "" : key.name.substr(0, dot);
-        const std::string name = dot == std::string::npos ? key.name : key.name.substr(dot + 1);
-        std::ostringstream line;
-        line.precision(17);
-        line << name << " = ";
-        switch (key.type) {
-            case ConfigKey::Type::number: line << number(key.name); break;
-            case ConfigKey::Type::integer: line << integer(key.name); break;
-            case ConfigKey::Type::boolean: line << (boolean(key.name) ? "true" : "false"); break;
-            case ConfigKey::Type::text: line << '"' << text(key.name) << '"'; break;
-            case ConfigKey::Type::integer_list: {
-                std::vector<std::string> items;
-                for (long v : integer_list(key.name)) items.push_back(std::to_string(v));
-                line << "[" << text::join(items, ", ") << "]";
-                break;
-            }
+bool operator==(const ConfigValues& a, const ConfigValues& b) {
+    const auto same_schema = [](const std::vector<ConfigKey>& x, const std::vector<ConfigKey>& y) {
+        if (x.size() != y.size()) return false;
+        for (std::size_t k = 0; k < x.size(); ++k) {
+            if (x[k].name != y[k].name || x[k].type != y[k].type) return false;
         }
-        if (key.unit != Unit::dimensionless) line << "  # " << symbol(key.unit);
-        sections[section].push_back(line.str());
+        return true;
+    };
+    const auto same_value = [](const std::string& x, const std::string& y) {
+        double u = 0, v = 0;
+        if (parse_double(x, u) && parse_double(y, v)) return u == v;
+        return x == y;
+    };
+    const auto as_map = [](const std::vector<Setting>& settings) {
+        std::map<std::string, std::string> out;
+        for (const auto& s : settings) out[s.key] = s.value;
+        return out;
+    };
+    if (!same_schema(a.schema_, b.schema_) || a.numbers_ != b.numbers_ || a.texts_ != b.texts_ || a.lists_ != b.lists_) return false;
+    const auto pa = as_map(a.passed_through_), pb = as_map(b.passed_through_);
+    if (pa.size() != pb.size()) return false;
+    for (auto x = pa.begin(), y = pb.begin(); x != pa.end(); ++x, ++y) {
+        if (x->first != y->first || !same_value(x->second, y->second)) return false;
     }
-    std::ostringstream out;
-    for (const auto& [section, lines] : sections) {
-        if (!section.empty()) out << "[" << section << "]\n";
-        for (const auto& line : lines) out << line << "\n";
-    }
-    if (!passed_through_.empty()) {
-        out << "[device]\n";
-        for (const auto& s : passed_through_) out << s.key << " = " << s.value << "\n";
-    }
-    return out.str();
+    return true;
 }
 
 }  // namespace cimkit

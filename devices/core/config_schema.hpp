@@ -59,8 +59,14 @@ public:
     const std::vector<long>& integer_list(const std::string& key) const;
     // Settings under the pass-through prefix, with the prefix removed ("device.g_max_S" -> "g_max_S").
     const std::vector<Setting>& passed_through() const { return passed_through_; }
-    // The resolved config as TOML text (every key, defaults included), for provenance.
-    std::string to_toml() const;
+    // The schema the values were resolved against (for the TOML writer, apps/config_toml.hpp).
+    const std::vector<ConfigKey>& schema() const { return schema_; }
+
+    // Same schema and same values. Pass-through values are compared as the device table reads them:
+    // as numbers when both are numbers (".5" equals "0.5"), otherwise as text; their order does not
+    // matter, as only the last setting of a key is kept.
+    friend bool operator==(const ConfigValues& a, const ConfigValues& b);
+    friend bool operator!=(const ConfigValues& a, const ConfigValues& b) { return !(a == b); }
 
 private:
     friend ConfigValues resolve_config(const std::vector<ConfigKey>&, const std::vector<Setting>&, const std::string&);
@@ -72,7 +78,10 @@ private:
 };
 
 // Defaults, overridden by `settings` in order. Throws ParameterError on the first bad setting or
-// on a schema whose default does not pass its own rule (a bug).
+// on a schema whose default does not pass its own rule (a bug). Text and pass-through values must be
+// valid UTF-8 (they are stored as UTF-8 TOML in run files). Of several pass-through settings of one
+// key only the last is kept, where the first stood. Pass-through keys must be parameter names
+// (letters, digits, "_" and "-", parts joined by ".").
 ConfigValues resolve_config(const std::vector<ConfigKey>& schema, const std::vector<Setting>& settings,
                             const std::string& pass_through_prefix = "device.");
 

@@ -15,5 +15,9 @@ std::vector<std::string> split(std::string_view s, char separator);
 // Splits text into lines, dropping the '\n' (and a '\r' before it).
 std::vector<std::string> lines(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF). Text that is
+// stored as UTF-8 (HDF5 attributes, TOML) must be checked first: a stray byte would be re-encoded
+// as another character and no longer read back as itself.
+bool is_utf8(std::string_view s);
 
 }  // namespace cimkit::text

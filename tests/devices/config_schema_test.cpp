@@ -51,11 +51,40 @@ TEST(ConfigSchema, ErrorsNameOriginKeyValueAndRule) {
     EXPECT_NE(error_of({{"training.learning_rate", "nan", "--set"}}).find("is not a number"), std::string::npos);
 }
 
-TEST(ConfigSchema, ResolvedConfigPrintsAsToml) {
-    const auto v = resolve_config(schema, {{"engine.kind", "spice", "--set"}});
-    const std::string toml = v.to_toml();
-    EXPECT_NE(toml.find("[engine]\nkind = \"spice\"\nread_time_s = 1e-08  # s\n"), std::string::npos) << toml;
-    EXPECT_NE(toml.find("layers = [4, 8, 3]"), std::string::npos);
+TEST(ConfigSchema, EqualityComparesValuesAndPassThroughNumbersAsNumbers) {
+    const auto a = resolve_config(schema, {{"device.retention_tau_s", ".5", "--set"}, {"device.g_max_S", "2e-5", "--set"}});
+    const auto b = resolve_config(schema, {{"device.g_max_S", "0.00002", "x.toml:1"}, {"device.retention_tau_s", "0.5", "x.toml:2"}});
+    EXPECT_TRUE(a == b);
+    EXPECT_FALSE(a == resolve_config(schema, {{"device.retention_tau_s", "0.5", "--set"}}));
+    EXPECT_FALSE(a == resolve_config(schema, {{"device.retention_tau_s", ".5", "--set"}, {"device.g_max_S", "3e-5", "--set"}}));
+    EXPECT_FALSE(resolve_config(schema, {}) == resolve_config(schema, {{"engine.kind", "spice", "--set"}}));
+    EXPECT_FALSE(resolve_config(schema, {}) == resolve_config(schema, {{"training.learning_rate", "0.010000000000000002", "--set"}}));
+}
+
+TEST(ConfigSchema, LaterPassThroughSettingOfAKeyReplacesTheEarlier) {
+    const auto v = resolve_config(schema, {{"device.a", "1", "x.toml:1"}, {"device.b", "2", "x.toml:2"}, {"device.a", "3", "--set"}});
+    ASSERT_EQ(v.passed_through().size(), 2u);
+    EXPECT_EQ(v.passed_through()[0].key, "a");
+    EXPECT_EQ(v.passed_through()[0].value, "3");
+    EXPECT_EQ(v.passed_through()[0].origin, "--set");
+}
+
+TEST(ConfigSchema, PassThroughKeysMustBeParameterNames) {
+    for (const std::string key : {"device.", "device.a b", "device.\tG", "device.a..b", "device.\"q\"", "device.\xc3\xa9"}) {
+        EXPECT_NE(error_of({{key, "1", "--set"}}).find("--set: '" + key + "' is not a parameter name"), std::string::npos) << key;
+    }
+    EXPECT_EQ(error_of({{"device.g_max_S", "1", "--set"}, {"device.sub.k-1", "2", "--set"}}), "");
+}
+
+TEST(ConfigSchema, TextThatIsNotUtf8IsRefused) {
+    EXPECT_EQ(error_of({{"device.path", "a\xff", "--set"}}), "--set: device.path = a\xff is not valid UTF-8 text");
+    const std::vector<ConfigKey> free_text{ConfigKey::text_key("dataset.path", "", {}, "file")};
+    try {
+        resolve_config(free_text, {{"dataset.path", "data/\xc0\xaf", "--set"}});
+        FAIL() << "accepted";
+    } catch (const ParameterError& e) {
+        EXPECT_NE(std::string(e.what()).find("dataset.path = data/\xc0\xaf is not valid UTF-8 text"), std::string::npos) << e.what();
+    }
 }
 
 }  // namespace cimkit

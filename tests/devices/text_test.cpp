@@ -26,4 +26,15 @@ TEST(Text, TrimLowerAndCompare) {
     EXPECT_TRUE(starts_with("stderr Error", "stderr "));
 }
 
+TEST(Text, Utf8AcceptsWellFormedTextOnly) {
+    EXPECT_TRUE(is_utf8(""));
+    EXPECT_TRUE(is_utf8("plain \\u0041 \"quoted\"\n"));
+    EXPECT_TRUE(is_utf8("\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));  // é € 😀
+    EXPECT_FALSE(is_utf8("a\xff" "b"));                             // not a lead byte
+    EXPECT_FALSE(is_utf8("\xc3"));                                  // cut short
+    EXPECT_FALSE(is_utf8("\xc0\xaf"));                              // overlong '/'
+    EXPECT_FALSE(is_utf8("\xed\xa0\x80"));                          // surrogate U+D800
+    EXPECT_FALSE(is_utf8("\xf4\x90\x80\x80"));                      // above U+10FFFF
+}
+
 }  // namespace cimkit::text

@@ -1,10 +1,14 @@
 // Fuzz target: a TOML run configuration read against a schema and resolved. Any input must end in a
-// config or a cimkit::Error, never a crash.
+// config or a cimkit::Error, never a crash; and a config that resolves must read back as itself from
+// the TOML that config_toml writes (the run file's config_toml), or the target aborts.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "apps/config_file.hpp"
+#include "apps/config_toml.hpp"
 #include "devices/core/errors.hpp"
 
 namespace {
@@ -27,7 +31,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string text(reinterpret_cast<const char*>(data), size);
     try {
         const auto settings = cimkit::apps::read_config_text(text, "fuzz.toml", schema());
-        (void)cimkit::resolve_config(schema(), settings).to_toml();
+        const auto config = cimkit::resolve_config(schema(), settings);
+        const std::string written = cimkit::apps::config_toml(config);
+        try {
+            if (cimkit::resolve_config(schema(), cimkit::apps::read_config_text(written, "written.toml", schema())) == config) return 0;
+        } catch (const cimkit::Error& e) {
+            std::fprintf(stderr, "config_toml wrote TOML that does not resolve: %s\n%s", e.what(), written.c_str());
+            std::abort();
+        }
+        std::fprintf(stderr, "config_toml wrote TOML that resolves to another config:\n%s", written.c_str());
+        std::abort();
     } catch (const cimkit::Error&) {
     }
     return 0;
