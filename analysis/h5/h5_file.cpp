@@ -180,6 +180,10 @@ void File::set_attribute(const std::string& object_path, const std::string& name
     write_scalar_attribute(handle_->file, final_path_, object_path, name, H5T_NATIVE_DOUBLE, &value);
 }
 
+void File::set_integer_attribute(const std::string& object_path, const std::string& name, std::uint64_t value) {
+    write_scalar_attribute(handle_->file, final_path_, object_path, name, H5T_NATIVE_UINT64, &value);
+}
+
 void File::commit() {
     check(H5Fflush(handle_->file, H5F_SCOPE_GLOBAL) >= 0, final_path_, "flush failed (disk full?)");
     const herr_t closed = H5Fclose(handle_->file);
@@ -213,7 +217,36 @@ Reader::Reader(const std::filesystem::path& path) : path_(path), handle_(std::ma
 
 Reader::~Reader() = default;
 
+namespace {
+
+const char* link_kind(H5L_type_t type) {
+    switch (type) {
+        case H5L_TYPE_EXTERNAL: return "an external link (to an object in another file)";
+        case H5L_TYPE_SOFT: return "a soft link (a path that may lead through an external link)";
+        default: return "a user-defined link";
+    }
+}
+
+}  // namespace
+
+void Reader::refuse_links(const std::string& object_path) const {
+    // Part by part: H5Lexists and H5Lget_info follow every link of a path but its last, and each
+    // earlier part has been checked to be a hard link by then.
+    std::string so_far;
+    for (const auto& part : text::split(object_path, '/')) {
+        if (part.empty()) continue;
+        so_far += "/" + part;
+        if (H5Lexists(handle_->file, so_far.c_str(), H5P_DEFAULT) <= 0) return;  // missing: the caller's open says so
+        H5L_info_t info;
+        check(H5Lget_info(handle_->file, so_far.c_str(), &info, H5P_DEFAULT) >= 0, path_, "cannot read the link '" + so_far + "' (corrupt?)");
+        if (info.type != H5L_TYPE_HARD) {
+            throw IoError(path_.string(), "'" + so_far + "' is " + link_kind(info.type) + "; cimkit reads only objects stored in the file itself (reading '" + object_path + "')");
+        }
+    }
+}
+
 bool Reader::exists(const std::string& object_path) const {
+    refuse_links(object_path);
     std::string so_far;
     for (const auto& part : text::split(object_path, '/')) {
         if (part.empty()) continue;
@@ -224,6 +257,7 @@ bool Reader::exists(const std::string& object_path) const {
 }
 
 std::vector<std::string> Reader::children(const std::string& group_path) const {
+    refuse_links(group_path);
     Id group(H5Gopen2(handle_->file, group_path.c_str(), H5P_DEFAULT), H5Gclose);
     check(group.valid(), path_, "no group '" + group_path + "'");
     H5G_info_t info;
@@ -254,6 +288,10 @@ std::vector<T> read_dataset(hid_t file, const std::filesystem::path& name, const
     // dataset (what our writer makes) stores every value, so its extent must fit its storage.
     Id create(H5Dget_create_plist(dataset), H5Pclose);
     Id file_type(H5Dget_type(dataset), H5Tclose);
+    // Values kept in other files are as foreign as an external link (Reader's comment).
+    check(create.valid(), name, "cannot read how dataset '" + dataset_path + "' is stored (corrupt?)");
+    check(H5Pget_layout(create) != H5D_VIRTUAL && H5Pget_external_count(create) == 0, name,
+          "dataset '" + dataset_path + "' keeps its values in other files (virtual dataset or external storage); cimkit reads only values stored in the file itself");
     if (create.valid() && file_type.valid() && H5Pget_layout(create) == H5D_CONTIGUOUS) {
         const double needed_bytes = static_cast<double>(count) * static_cast<double>(H5Tget_size(file_type));
         const auto stored_bytes = static_cast<double>(H5Dget_storage_size(dataset));
@@ -272,10 +310,12 @@ std::vector<T> read_dataset(hid_t file, const std::filesystem::path& name, const
 }  // namespace
 
 std::vector<double> Reader::read_real(const std::string& dataset_path) const {
+    refuse_links(dataset_path);
     return read_dataset<double>(handle_->file, path_, dataset_path, H5T_NATIVE_DOUBLE);
 }
 
 std::vector<std::complex<double>> Reader::read_complex(const std::string& dataset_path) const {
+    refuse_links(dataset_path);
     Id type = complex_type();
     return read_dataset<std::complex<double>>(handle_->file, path_, dataset_path, type);
 }
@@ -294,6 +334,7 @@ void check_single_value(hid_t attribute, const std::filesystem::path& path, cons
 }  // namespace
 
 std::string Reader::string_attribute(const std::string& object_path, const std::string& name) const {
+    refuse_links(object_path);
     Id attribute(H5Aopen_by_name(handle_->file, object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
                  H5Aclose);
     check_single_value(attribute, path_, object_path, name);
@@ -306,6 +347,7 @@ std::string Reader::string_attribute(const std::string& object_path, const std::
 }
 
 double Reader::number_attribute(const std::string& object_path, const std::string& name) const {
+    refuse_links(object_path);
     Id attribute(H5Aopen_by_name(handle_->file, object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
                  H5Aclose);
     check_single_value(attribute, path_, object_path, name);
@@ -314,7 +356,60 @@ double Reader::number_attribute(const std::string& object_path, const std::strin
     return value;
 }
 
+std::uint64_t Reader::integer_attribute(const std::string& object_path, const std::string& name) const {
+    refuse_links(object_path);
+    Id attribute(H5Aopen_by_name(handle_->file, object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    check_single_value(attribute, path_, object_path, name);
+    Id type(H5Aget_type(attribute), H5Tclose);
+    const std::string what = "attribute '" + name + "' on '" + object_path + "'";
+    // Checked before reading: HDF5 would convert a float (truncating) or a negative value (clipping).
+    check(type.valid() && H5Tget_class(type) == H5T_INTEGER && H5Tget_size(type) <= 8, path_, what + " is not an integer");
+    if (H5Tget_sign(type) == H5T_SGN_2) {
+        std::int64_t value = 0;
+        check(H5Aread(attribute, H5T_NATIVE_INT64, &value) >= 0, path_, "cannot read " + what);
+        check(value >= 0, path_, what + " is negative (" + std::to_string(value) + ")");
+        return static_cast<std::uint64_t>(value);
+    }
+    std::uint64_t value = 0;
+    check(H5Aread(attribute, H5T_NATIVE_UINT64, &value) >= 0, path_, "cannot read " + what);
+    return value;
+}
+
+namespace {
+
+std::string numpy_name(hid_t type) {
+    const std::string bits = std::to_string(8 * H5Tget_size(type));
+    switch (H5Tget_class(type)) {
+        case H5T_FLOAT: return "float" + bits;
+        case H5T_INTEGER: return (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + bits;
+        case H5T_STRING: return "string";
+        case H5T_COMPOUND: return "compound";
+        default: return "other";
+    }
+}
+
+}  // namespace
+
+std::string Reader::type_name(const std::string& dataset_path) const {
+    refuse_links(dataset_path);
+    Id dataset(H5Dopen2(handle_->file, dataset_path.c_str(), H5P_DEFAULT), H5Dclose);
+    check(dataset.valid(), path_, "no dataset '" + dataset_path + "'");
+    Id type(H5Dget_type(dataset), H5Tclose);
+    check(type.valid(), path_, "cannot read the type of '" + dataset_path + "'");
+    return numpy_name(type);
+}
+
+std::string Reader::attribute_type_name(const std::string& object_path, const std::string& name) const {
+    refuse_links(object_path);
+    Id attribute(H5Aopen_by_name(handle_->file, object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    check(attribute.valid(), path_, "no attribute '" + name + "' on '" + object_path + "'");
+    Id type(H5Aget_type(attribute), H5Tclose);
+    check(type.valid(), path_, "cannot read the type of attribute '" + name + "' on '" + object_path + "'");
+    return numpy_name(type);
+}
+
 std::vector<std::size_t> Reader::shape(const std::string& dataset_path) const {
+    refuse_links(dataset_path);
     Id dataset(H5Dopen2(handle_->file, dataset_path.c_str(), H5P_DEFAULT), H5Dclose);
     check(dataset.valid(), path_, "no dataset '" + dataset_path + "'");
     Id space(H5Dget_space(dataset), H5Sclose);

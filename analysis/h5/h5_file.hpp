@@ -36,6 +36,8 @@ public:
     // A UTF-8 string attribute on a group or dataset ("/" for the root).
     void set_attribute(const std::string& object_path, const std::string& name, const std::string& value);
     void set_attribute(const std::string& object_path, const std::string& name, double value);
+    // A uint64 attribute, for counts and seeds (a double holds integers exactly only up to 2^53).
+    void set_integer_attribute(const std::string& object_path, const std::string& name, std::uint64_t value);
 
     // Flushes, closes and renames the file to its final path. Throws IoError on failure.
     void commit();
@@ -50,6 +52,12 @@ private:
 };
 
 // Reading back, for tests and --resume.
+//
+// Only objects stored in the file itself are read: a path through an external link (another file),
+// a soft link (a path that may lead through one) or a user-defined link, and a dataset whose values
+// live in other files (external storage, virtual datasets) are refused with an IoError naming the
+// file and the object. cimkit never writes any of these; a file that has them was made to read
+// something else than it seems to hold.
 class Reader {
 public:
     explicit Reader(const std::filesystem::path& path);  // throws IoError when not a readable HDF5 file
@@ -63,9 +71,20 @@ public:
     std::vector<std::complex<double>> read_complex(const std::string& dataset_path) const;
     std::string string_attribute(const std::string& object_path, const std::string& name) const;
     double number_attribute(const std::string& object_path, const std::string& name) const;
+    // An attribute stored as an integer (any width, signed or not) holding a value >= 0; an attribute
+    // of another type, or a negative one, is an IoError.
+    std::uint64_t integer_attribute(const std::string& object_path, const std::string& name) const;
     std::vector<std::size_t> shape(const std::string& dataset_path) const;
+    // The stored element type as numpy names it ("float64", "int64", "uint8", ...; "string",
+    // "compound", "other"), so that a caller can refuse a dataset or attribute of the wrong type
+    // rather than have it converted.
+    std::string type_name(const std::string& dataset_path) const;
+    std::string attribute_type_name(const std::string& object_path, const std::string& name) const;
 
 private:
+    // Throws IoError when a part of `object_path` is not a hard link (see above).
+    void refuse_links(const std::string& object_path) const;
+
     struct Handle;
     std::filesystem::path path_;
     std::unique_ptr<Handle> handle_;
