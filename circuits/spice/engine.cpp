@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <map>
@@ -297,8 +299,18 @@ void Engine::Impl::execute_with_retries(const std::string& text) {
 
 void Engine::Impl::set_source_path(const std::filesystem::path& directory) {
     // ngspice resolves a relative .include against the working directory and then `sourcepath`.
+    // `set` is a command of ngspice's control language, which expands backquotes (through a shell),
+    // variables and globs: only a folder name made of plain characters may go into it. Untrusted
+    // netlists never come here: they run in a worker whose working directory is their folder.
     const std::string dir = directory.string();
-    if (dir.empty() || dir.find_first_of(" \t\"()") != std::string::npos) return;
+    if (dir.empty()) return;
+    const bool plain = std::all_of(dir.begin(), dir.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("/._+-", c) != nullptr;
+    });
+    if (!plain) {
+        throw UsageError("Engine: the netlist's folder '" + dir + "' has characters ngspice's command language would "
+                         "interpret; load it through a spice::Worker (its working directory is the folder)");
+    }
     command("set sourcepath = ( " + dir + " )");
 }
 

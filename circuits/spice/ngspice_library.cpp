@@ -9,11 +9,6 @@
 namespace cimkit::spice {
 namespace {
 
-std::string library_path() {
-    if (const char* override_path = std::getenv("CIMKIT_NGSPICE_LIBRARY")) return override_path;
-    return CIMKIT_NGSPICE_SHARED_LIBRARY;  // found by CMake at configure time
-}
-
 template <typename Function>
 void bind(void* handle, const char* symbol, Function& out, const std::string& path) {
     out = reinterpret_cast<Function>(dlsym(handle, symbol));
@@ -22,7 +17,12 @@ void bind(void* handle, const char* symbol, Function& out, const std::string& pa
 
 }  // namespace
 
-NgspiceLibrary::NgspiceLibrary() : path_(library_path()) {
+std::string NgspiceLibrary::default_path() {
+    if (const char* override_path = std::getenv("CIMKIT_NGSPICE_LIBRARY")) return override_path;
+    return CIMKIT_NGSPICE_SHARED_LIBRARY;  // found by CMake at configure time
+}
+
+NgspiceLibrary::NgspiceLibrary() : path_(default_path()) {
     // RTLD_LOCAL keeps each loaded copy's globals to itself; RTLD_NOW fails here, not mid-run.
     handle_ = dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle_) {

@@ -19,6 +19,8 @@ public:
     NgspiceLibrary& operator=(const NgspiceLibrary&) = delete;
 
     const std::string& path() const { return path_; }
+    // The file a new NgspiceLibrary loads: CIMKIT_NGSPICE_LIBRARY, else the one found at build time.
+    static std::string default_path();
 
     decltype(&::ngSpice_Init) init = nullptr;
     decltype(&::ngSpice_Init_Sync) init_sync = nullptr;

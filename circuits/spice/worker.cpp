@@ -82,7 +82,7 @@ void Worker::start_child() {
     }
     if (pid == 0) {
         ::close(fds[0]);
-        serve_worker_child(fds[1]);  // never returns
+        serve_worker_child(fds[1], options_);  // never returns
     }
     ::close(fds[1]);
     if (started_once_) ++restarts_;
@@ -160,9 +160,7 @@ void Worker::send_load(const LoadedNetlist& netlist) {
     out.text(netlist.origin);
     netlist_.reset();  // a failed load leaves the child's engine with no circuit
     if (!wp::send_message(socket_fd_, wp::Kind::load, out.bytes())) child_died(request);
-    wp::Message response;
-    if (!wp::receive_message(socket_fd_, response)) child_died(request);
-    if (response.kind == wp::Kind::error) wp::throw_decoded_error(response.payload);
+    await_answer(request, deadline_from_now(), false);
     netlist_ = netlist;
 }
 
@@ -250,24 +248,48 @@ void Worker::start_run_and_read(const std::string& analysis, const std::vector<s
     out.doubles(breakpoints_s);
     if (!wp::send_message(socket_fd_, wp::Kind::run_and_read, out.bytes())) child_died(request);
     pending_request_ = request;
-    pending_deadline_ = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                               std::chrono::duration<double>(options_.solve_timeout_s));
+    pending_deadline_ = deadline_from_now();
 }
 
 std::vector<std::vector<double>> Worker::finish_run_and_read() {
     if (!pending_request_) throw UsageError("Worker: no solve was started");
     const std::string request = *pending_request_;
     pending_request_.reset();
-    if (options_.solve_timeout_s > 0.0 && !wp::wait_readable(socket_fd_, pending_deadline_)) child_timed_out(request);
-    wp::Message response;
-    if (!wp::receive_message(socket_fd_, response)) child_died(request);
-    ++solves_;
-    ++child_solves_;
-    if (response.kind == wp::Kind::error) wp::throw_decoded_error(response.payload);
-    wp::Decoder in(response.payload);
+    const std::string payload = await_answer(request, pending_deadline_, true);
+    wp::Decoder in(payload);
     std::vector<std::vector<double>> columns(static_cast<std::size_t>(in.i64()));
     for (auto& column : columns) column = in.doubles();
     return columns;
+}
+
+AllPlots Worker::run_all() {
+    if (pending_request_) throw UsageError("Worker: " + *pending_request_ + " is still running; finish it first");
+    ensure_child();
+    const std::string request = "the analyses of '" + (netlist_ ? netlist_->origin : std::string("no netlist")) + "'";
+    if (!wp::send_message(socket_fd_, wp::Kind::run_all, "")) child_died(request);
+    const std::string payload = await_answer(request, deadline_from_now(), true);
+    wp::Decoder in(payload);
+    AllPlots all;
+    all.plots = wp::decode_plots(in);
+    all.output = in.texts();
+    return all;
+}
+
+std::chrono::steady_clock::time_point Worker::deadline_from_now() const {
+    return std::chrono::steady_clock::now() +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options_.solve_timeout_s));
+}
+
+std::string Worker::await_answer(const std::string& request, std::chrono::steady_clock::time_point deadline, bool is_solve) {
+    if (options_.solve_timeout_s > 0.0 && !wp::wait_readable(socket_fd_, deadline)) child_timed_out(request);
+    wp::Message response;
+    if (!wp::receive_message(socket_fd_, response)) child_died(request);
+    if (is_solve) {
+        ++solves_;
+        ++child_solves_;
+    }
+    if (response.kind == wp::Kind::error) wp::throw_decoded_error(response.payload);
+    return std::move(response.payload);
 }
 
 std::size_t Worker::child_rss_bytes() const {

@@ -34,6 +34,8 @@
 #include <string>
 #include <vector>
 
+#include "circuits/spice/plot.hpp"
+#include "circuits/spice/sandbox.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::spice {
@@ -60,8 +62,18 @@ struct WorkerOptions {
     // then WorkerTimeout. 0: no limit. The default, 600 s, is a hang detector, not a budget: the
     // slowest solve measured (NGSPICE-NOTES.md: an `op` of a 784x100 level-1 MOSFET crossbar) was
     // stopped after 60 s, and a batched transient of that array takes under 1 s per sample. Callers
-    // that know their solve time should set a tighter limit. Loads are not limited.
+    // that know their solve time should set a tighter limit. Loads get the same limit.
     double solve_timeout_s = 600.0;
+    // The child's address-space limit (RLIMIT_AS); 0: none. Not applied under AddressSanitizer.
+    std::size_t memory_limit_bytes = 0;
+    // The sandbox for a netlist from someone else (sandbox.hpp); off by default, for cimkit's own.
+    SandboxPolicy sandbox;
+};
+
+// Every plot of a run_all, and ngspice's output since the load ("stdout ..." / "stderr ..." lines).
+struct AllPlots {
+    std::vector<Plot> plots;
+    std::vector<std::string> output;
 };
 
 class Worker {
@@ -85,6 +97,10 @@ public:
     // (times_s[k], values_V[k]), held at the end values outside them. ngspice does not see its corners:
     // pass the ones that matter as breakpoints to run_and_read.
     void set_external_waveform(const std::string& source_name, std::vector<double> times_s, std::vector<double> values_V);
+
+    // Every analysis card of the loaded netlist (Engine::run, unless a .control block already made
+    // plots), with solve_timeout_s as the limit.
+    AllPlots run_all();
 
     // Engine::run_and_read in the child: "op" or "tran ...", the named vectors in the order asked.
     std::vector<std::vector<double>> run_and_read(const std::string& analysis, const std::vector<std::string>& vectors,
@@ -123,6 +139,12 @@ private:
     void set_table(std::map<std::string, Table>& tables, std::set<std::string>& dirty, const std::string& source_name,
                    Table table);
     void send_dirty_tables(const std::string& request);
+    // The deadline of a request sent now: solve_timeout_s from now (unused when the limit is 0).
+    std::chrono::steady_clock::time_point deadline_from_now() const;
+    // Waits for the answer to `request` until `deadline` (when solve_timeout_s is set) and returns its
+    // payload; throws WorkerTimeout, WorkerCrashed, or the child's error again. A solve's answer,
+    // result or error, counts towards solves() and the recycle limit.
+    std::string await_answer(const std::string& request, std::chrono::steady_clock::time_point deadline, bool is_solve);
     // Reaps the dead child and throws WorkerCrashed naming how it ended and `request`.
     [[noreturn]] void child_died(const std::string& request);
     // Kills the child that did not answer `request` in time, reaps it and throws WorkerTimeout.

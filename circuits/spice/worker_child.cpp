@@ -1,15 +1,19 @@
 #include "circuits/spice/worker_child.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "circuits/spice/engine.hpp"
+#include "circuits/spice/sandbox.hpp"
 #include "circuits/spice/worker_errors.hpp"
 #include "circuits/spice/worker_protocol.hpp"
 
@@ -60,6 +64,26 @@ void reset_signals() {
     sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
+// An address-space limit: ngspice asked for more (`.ac lin 2000000000`, a huge array) fails its
+// allocation inside the child, which then dies or reports, instead of the machine swapping. Not under
+// AddressSanitizer, which reserves terabytes of address space for its shadow memory.
+#if defined(__SANITIZE_ADDRESS__)
+#define CIMKIT_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CIMKIT_UNDER_ASAN 1
+#endif
+#endif
+void limit_memory(std::size_t bytes) {
+#if defined(CIMKIT_UNDER_ASAN)
+    (void)bytes;
+#else
+    if (bytes == 0) return;
+    const rlimit limit{bytes, bytes};
+    if (::setrlimit(RLIMIT_AS, &limit) != 0) throw Error(std::string("cannot limit the worker's memory: ") + std::strerror(errno));
+#endif
+}
+
 class Child {
 public:
     explicit Child(Engine& engine) : engine_(engine) {}
@@ -90,6 +114,15 @@ public:
                     out.i64(static_cast<std::int64_t>(columns.size()));
                     for (const auto& column : columns) out.doubles(column);
                     return wp::Message{wp::Kind::result, out.bytes()};
+                });
+            case wp::Kind::run_all:
+                return reply([&] {
+                    // With --allow-control a .control block may already have run its own analyses.
+                    if (engine_.plots().empty()) engine_.run();
+                    wp::Encoder out;
+                    wp::encode_plots(out, engine_.plots());
+                    out.texts({engine_.output().begin(), engine_.output().end()});
+                    return wp::Message{wp::Kind::plots, out.bytes()};
                 });
             default:
                 ::_exit(121);  // a parent that speaks another protocol: nothing sensible to do
@@ -150,14 +183,17 @@ double step_table_value(const std::vector<double>& values, double step_s, double
     return values[static_cast<std::size_t>(position)];
 }
 
-void serve_worker_child(int socket_fd) {
+void serve_worker_child(int socket_fd, const WorkerOptions& options) {
     keep_only_socket(socket_fd);
     reset_signals();
     // Nothing below may return into the parent's code (its stack is ours after fork): every path
     // ends in _exit, which also skips the parent's atexit handlers and stream buffers.
     std::unique_ptr<Engine> engine;
     try {
+        limit_memory(options.memory_limit_bytes);
+        enter_sandbox(options.sandbox);
         engine = std::make_unique<Engine>();
+        seal_sandbox(options.sandbox);
     } catch (...) {
         wp::send_message(child_socket_fd, wp::Kind::error, wp::encode_error(std::current_exception()));
         ::_exit(0);

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "circuits/spice/worker.hpp"
+
 namespace cimkit::spice {
 
 // A source value held for `step_s` per sample: values[min(floor(t / step_s + 1e-9), size - 1)].
@@ -11,6 +13,7 @@ namespace cimkit::spice {
 // The 1e-9 keeps t = k * step_s, computed in floating point, on sample k.
 double step_table_value(const std::vector<double>& values, double step_s, double time_s);
 
-[[noreturn]] void serve_worker_child(int socket_fd);
+// Applies `options`' memory limit and sandbox around the child's Engine, then serves requests.
+[[noreturn]] void serve_worker_child(int socket_fd, const WorkerOptions& options);
 
 }  // namespace cimkit::spice

@@ -127,6 +127,49 @@ std::vector<std::string> Decoder::texts() {
     return values;
 }
 
+void encode_plots(Encoder& out, const std::vector<Plot>& plots) {
+    out.i64(static_cast<std::int64_t>(plots.size()));
+    for (const Plot& plot : plots) {
+        out.text(plot.name);
+        out.text(plot.analysis);
+        out.i64(static_cast<std::int64_t>(plot.vectors.size()));
+        for (const Vector& v : plot.vectors) {
+            out.texts({v.name, v.ngspice_name, v.unit});
+            out.u32(v.is_scale ? 1 : 0);
+            out.doubles(v.real);
+            std::vector<double> pairs;
+            pairs.reserve(2 * v.complex.size());
+            for (const auto& c : v.complex) {
+                pairs.push_back(c.real());
+                pairs.push_back(c.imag());
+            }
+            out.doubles(pairs);
+        }
+    }
+}
+
+std::vector<Plot> decode_plots(Decoder& in) {
+    std::vector<Plot> plots(in.count());
+    for (Plot& plot : plots) {
+        plot.name = in.text();
+        plot.analysis = in.text();
+        plot.vectors.resize(in.count());
+        for (Vector& v : plot.vectors) {
+            const auto names = in.texts();
+            if (names.size() != 3) throw Error("ngspice worker: malformed vector in a plot message");
+            v.name = names[0];
+            v.ngspice_name = names[1];
+            v.unit = names[2];
+            v.is_scale = in.u32() != 0;
+            v.real = in.doubles();
+            const std::vector<double> pairs = in.doubles();
+            v.complex.reserve(pairs.size() / 2);
+            for (std::size_t k = 0; k + 1 < pairs.size(); k += 2) v.complex.emplace_back(pairs[k], pairs[k + 1]);
+        }
+    }
+    return plots;
+}
+
 bool send_message(int fd, Kind kind, const std::string& payload) {
     // One buffer, one send in the common case: a small request costs a single system call.
     std::string frame;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "circuits/spice/plot.hpp"
+
 namespace cimkit::spice::worker_protocol {
 
 enum class Kind : std::uint32_t {
@@ -17,10 +19,12 @@ enum class Kind : std::uint32_t {
     set_voltage_table = 2,  // name, step_s, values, times (empty: steps) -> (no reply)
     set_current_table = 3,  // name, step_s, values, times (empty: steps) -> (no reply)
     run_and_read = 4,       // analysis, vector names, breakpoints    -> result | error
+    run_all = 5,            // (nothing): every analysis card          -> plots | error
     // child -> parent
     ok = 10,      // also sent once at start-up when the child's Engine exists
     result = 11,  // vectors
     error = 12,   // see worker_errors.hpp
+    plots = 13,   // plots (encode_plots), then ngspice's output lines
 };
 
 class Encoder {
@@ -48,13 +52,17 @@ public:
     std::string text();
     std::vector<double> doubles();
     std::vector<std::string> texts();
+    std::size_t count();  // an element count (i64), checked against the bytes left
 
 private:
     void raw(void* data, std::size_t size);
-    std::size_t count();  // an element count, checked against the bytes left
     const std::string& bytes_;
     std::size_t offset_ = 0;
 };
+
+// Every vector of every plot, complex values as (real, imaginary) pairs.
+void encode_plots(Encoder& out, const std::vector<Plot>& plots);
+std::vector<Plot> decode_plots(Decoder& in);
 
 struct Message {
     Kind kind = Kind::ok;

@@ -30,7 +30,9 @@ TEST(ParallelRead, TwoWorkersGiveTheDeviceLawInSampleOrder) {
     for (int i = 0; i < rows; ++i) row_sources.push_back(tile_row_source("t", i));
     for (int j = 0; j < columns; ++j) outputs.push_back(tile_column_current_vector("t", j));
 
-    ParallelRead pool(2, to_spice(netlist), "<parallel read test>", row_sources, outputs, spice::WorkerOptions{2});
+    spice::WorkerOptions recycle_often;
+    recycle_often.max_solves_before_recycle = 2;
+    ParallelRead pool(2, to_spice(netlist), "<parallel read test>", row_sources, outputs, recycle_often);
     for (int samples : {1, 2, 31}) {
         Eigen::MatrixXd x(samples, rows);
         for (Eigen::Index k = 0; k < x.size(); ++k) x.data()[k] = model->read_voltage_V() * rng.uniform();

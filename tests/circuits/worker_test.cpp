@@ -201,8 +201,14 @@ TEST(Worker, KilledChildIsReportedAndReplaced) {
     }
 }
 
+static WorkerOptions recycling_after(long solves) {
+    WorkerOptions options;
+    options.max_solves_before_recycle = solves;
+    return options;
+}
+
 TEST(Worker, RecyclesAfterMaxSolvesKeepingCircuitAndTables) {
-    Worker worker(WorkerOptions{3});
+    Worker worker(recycling_after(3));
     worker.load(divider, "divider");
     std::vector<pid_t> children;
     for (int i = 1; i <= 10; ++i) {
@@ -214,7 +220,7 @@ TEST(Worker, RecyclesAfterMaxSolvesKeepingCircuitAndTables) {
     EXPECT_EQ(worker.restarts(), 3);  // before solves 4, 7 and 10
     ASSERT_EQ(children.size(), 4u);
     for (std::size_t i = 0; i + 1 < children.size(); ++i) EXPECT_TRUE(reaped(children[i]));
-    EXPECT_THROW(Worker(WorkerOptions{-1}), UsageError);
+    EXPECT_THROW(Worker(recycling_after(-1)), UsageError);
 }
 
 // A transient that cannot finish in any useful time: a 1 ps maximum step over 1 s (10^12 steps),
