@@ -1,8 +1,9 @@
 #include "analysis/h5/h5_file.hpp"
 
-#include <fcntl.h>
 #include <hdf5.h>
-#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
@@ -43,8 +44,25 @@ void prepare_hdf5_library() {
     (void)prepared;
 }
 
+// HDF5's file drivers record the system's errno in the text of their error ("..., errno = 27, error
+// message = 'File too large'"); it is the only place the real cause of a failed write survives.
+herr_t find_errno(unsigned, const H5E_error2_t* error, void* found) {
+    const char* at = error->desc ? std::strstr(error->desc, "errno = ") : nullptr;
+    if (at != nullptr && *static_cast<int*>(found) == 0) *static_cast<int*>(found) = std::atoi(at + 8);
+    return 0;
+}
+
+// The system's reason for the HDF5 call that just failed, or "" when HDF5 recorded none.
+std::string system_reason_on_error_stack() {
+    int error = 0;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_errno, &error);
+    return error > 0 ? system_reason(error) : std::string();
+}
+
 void check(bool ok, const std::filesystem::path& file, const std::string& what) {
-    if (!ok) throw IoError(file.string(), "HDF5: " + what);
+    if (ok) return;
+    const std::string reason = system_reason_on_error_stack();
+    throw IoError(file.string(), "HDF5: " + what + (reason.empty() ? "" : ": " + reason));
 }
 
 Id complex_type() {
@@ -61,18 +79,6 @@ Id utf8_string_type() {
     return Id(H5Tcopy(type), H5Tclose);
 }
 
-std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
-    const auto name = "." + path.filename().string() + ".part-" + std::to_string(::getpid());
-    return path.parent_path() / name;
-}
-
-void fsync_file(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
-}
-
 }  // namespace
 
 struct File::Handle {
@@ -82,25 +88,23 @@ struct File::Handle {
     }
 };
 
-File::File(std::filesystem::path path)
-    : final_path_(std::move(path)), temporary_path_(temporary_path_for(final_path_)),
-      handle_(std::make_unique<Handle>()) {
+File::File(std::filesystem::path path) : final_path_(std::move(path)), handle_(std::make_unique<Handle>()) {
     prepare_hdf5_library();
     std::error_code ec;
     const auto dir = final_path_.parent_path().empty() ? std::filesystem::path(".") : final_path_.parent_path();
     if (final_path_.filename().empty()) throw IoError(final_path_.string(), "expected a file name, got a folder");
     if (!std::filesystem::is_directory(dir, ec)) throw IoError(final_path_.string(), "folder '" + dir.string() + "' does not exist");
     if (std::filesystem::is_directory(final_path_, ec)) throw IoError(final_path_.string(), "is a folder, expected an output file name");
-    std::filesystem::remove(temporary_path_, ec);
-    handle_->file = H5Fcreate(temporary_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
-    if (handle_->file < 0) throw IoError(final_path_.string(), "cannot create the file (is the folder writable?)");
+    // The temporary exists (created exclusively, so it is ours); HDF5 reopens it by name.
+    temporary_ = std::make_unique<TemporaryFile>(final_path_);
+    temporary_->close();
+    handle_->file = H5Fcreate(temporary_->path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    check(handle_->file >= 0, final_path_, "cannot create the file");
 }
 
 File::~File() {
-    if (!handle_) return;  // committed
-    handle_.reset();
-    std::error_code ec;
-    std::filesystem::remove(temporary_path_, ec);
+    handle_.reset();     // closes the HDF5 file before its temporary is deleted
+    temporary_.reset();  // deletes the temporary unless commit() moved it into place
 }
 
 void File::create_group(const std::string& group_path) {
@@ -185,18 +189,11 @@ void File::set_integer_attribute(const std::string& object_path, const std::stri
 }
 
 void File::commit() {
-    check(H5Fflush(handle_->file, H5F_SCOPE_GLOBAL) >= 0, final_path_, "flush failed (disk full?)");
+    check(H5Fflush(handle_->file, H5F_SCOPE_GLOBAL) >= 0, final_path_, "flush failed");
     const herr_t closed = H5Fclose(handle_->file);
     handle_->file = -1;
-    check(closed >= 0, final_path_, "close failed (disk full?)");
-    fsync_file(temporary_path_);
-    std::error_code ec;
-    std::filesystem::rename(temporary_path_, final_path_, ec);
-    if (ec) {
-        std::filesystem::remove(temporary_path_, ec);
-        throw IoError(final_path_.string(), "cannot move the finished file into place: " + ec.message());
-    }
-    handle_.reset();
+    check(closed >= 0, final_path_, "close failed");
+    temporary_->move_into_place();  // IoError with the system's reason; the temporary is then deleted
 }
 
 struct Reader::Handle {

@@ -1,9 +1,10 @@
 #pragma once
 // A new HDF5 file, written under a temporary name and renamed into place by commit().
 //
-// Nothing is ever left half-written at the final path: if commit() is not reached (an exception, a
-// crash) the temporary file is removed (or, after a crash, left under its ".part" name) and any
-// earlier file at the final path is untouched. This is the only code that includes HDF5 headers.
+// Nothing is ever left half-written at the final path: if commit() is not reached (an exception,
+// SIGINT/SIGTERM) the temporary file is removed (after a crash, left under its ".part" name) and any
+// earlier file at the final path is untouched (devices/core/temporary_file.hpp). This is the only
+// code that includes HDF5 headers.
 //
 // Paths name groups and datasets from the root ("/waveforms/tran1/v(out)"); parent groups are
 // created as needed. Every dataset carries a `units` attribute.
@@ -14,11 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "devices/core/temporary_file.hpp"
+
 namespace cimkit::h5 {
 
 class File {
 public:
-    // Creates "<dir>/.<name>.part-<pid>" beside `path`. Throws IoError when that is impossible.
+    // Creates a uniquely named ".<name>.part-<pid>-<n>" beside `path`. Throws IoError when that is
+    // impossible. Whether `path` may be replaced is the caller's decision (apps/output_claim.hpp).
     explicit File(std::filesystem::path path);
     ~File();
     File(const File&) = delete;
@@ -47,7 +51,7 @@ public:
 private:
     struct Handle;
     std::filesystem::path final_path_;
-    std::filesystem::path temporary_path_;
+    std::unique_ptr<TemporaryFile> temporary_;
     std::unique_ptr<Handle> handle_;
 };
 
