@@ -5,6 +5,7 @@
 #include "analysis/characterization/characterization_export.hpp"
 #include "analysis/device_catalog.hpp"
 #include "analysis/provenance.hpp"
+#include "apps/seed_option.hpp"
 #include "devices/registry.hpp"
 
 namespace cimkit::apps {
@@ -30,7 +31,7 @@ CLI::App* add_characterize_command(CLI::App& app, CharacterizeOptions& options) 
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
     cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
     cmd->add_option("--devices", options.devices, "Number of devices (default: per experiment)");
-    cmd->add_option("--seed", options.seed, "Random seed (default 1)");
+    add_seed_option(*cmd, options.seed, "Random seed (default 1)");
     return cmd;
 }
 
@@ -45,7 +46,7 @@ int run_characterize(const CharacterizeOptions& options, const std::string& comm
     for (const auto& name : experiments) analysis::check_experiment(name, experiment_options);  // before any work or file
     h5::File file(options.output_path);
     analysis::write_provenance(file, command_line);
-    file.set_attribute("/", "seed", static_cast<double>(options.seed));
+    file.set_integer_attribute("/", "seed", options.seed);
     file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
     for (const auto& name : experiments) {
         const auto result = analysis::run_experiment(name, *model, experiment_options);

@@ -14,6 +14,7 @@
 #include "apps/config_toml.hpp"
 #include "apps/exit_status.hpp"
 #include "apps/isolated_check.hpp"
+#include "apps/resume_check.hpp"
 #include "apps/training_file.hpp"
 #include "devices/core/errors.hpp"
 #include "training/experiment.hpp"
@@ -185,6 +186,9 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     record.evaluate_after_s = experiment.evaluate_after_s();
     int first_epoch = 1;
     if (!o.resume_path.empty()) {
+        check_resume_point(o.resume_path, resumed,
+                           {record.engine, record.device, record.seed, schedule.epochs, data.train.size(), data.test.size(),
+                            training::take_checkpoint(network)});
         training::restore_checkpoint(network, resumed.checkpoint);
         record.history = resumed.history;
         record.clock = resumed.clock;

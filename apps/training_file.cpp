@@ -79,9 +79,10 @@ void write_checkpoint(h5::File& file, const TrainingRecord& r) {
         for (const auto& [name, values] : r.checkpoint.arrays[l]) file.write(layer_path(g, l) + "/" + name, values, "1");
         file.write(layer_path(g, l) + "/bias", as_doubles(r.checkpoint.biases.at(l)), "1");
     }
-    file.set_attribute(g, "layers", static_cast<double>(r.checkpoint.arrays.size()));
-    file.set_attribute(g, "epoch", static_cast<double>(r.history.empty() ? 0 : r.history.back().epoch));
-    file.set_attribute(g, "epochs_planned", static_cast<double>(r.epochs_planned));
+    // Counts as integers; the reader takes them as numbers, so files that stored them as float64 still resume.
+    file.set_integer_attribute(g, "layers", r.checkpoint.arrays.size());
+    file.set_integer_attribute(g, "epoch", static_cast<std::uint64_t>(r.history.empty() ? 0 : r.history.back().epoch));
+    file.set_integer_attribute(g, "epochs_planned", static_cast<std::uint64_t>(r.epochs_planned));
     file.set_attribute(g, "simulated_time_s", r.clock.simulated_time_s);
     file.set_attribute(g, "wall_time_s", r.clock.wall_time_s);
     if (r.position.epoch != 0) {
@@ -107,13 +108,26 @@ double whole_number(const std::filesystem::path& path, const std::string& what, 
 
 constexpr double max_epoch = 1e9;
 
+// A 1-D dataset of the type the writer uses, read as doubles. Checked first: HDF5 would convert any
+// number type, so a block of another type is not the file write_training_file made.
+std::vector<double> read_block(const h5::Reader& reader, const std::filesystem::path& path, const std::string& dataset,
+                               const char* dtype) {
+    const std::string found = reader.type_name(dataset);
+    if (found != dtype) throw IoError(path.string(), "dataset '" + dataset + "' is " + found + ", expected " + dtype);
+    const auto shape = reader.shape(dataset);
+    if (shape.size() != 1) {
+        throw IoError(path.string(), "dataset '" + dataset + "' has " + std::to_string(shape.size()) + " dimensions, expected 1");
+    }
+    return reader.read_real(dataset);
+}
+
 }  // namespace
 
 void write_training_file(const std::filesystem::path& path, const TrainingRecord& r) {
     h5::File file(path);
     analysis::write_provenance(file, r.command_line);
     file.set_attribute("/", "config_toml", r.config_toml);
-    file.set_attribute("/", "seed", static_cast<double>(r.seed));
+    file.set_integer_attribute("/", "seed", r.seed);
     write_metrics(file, r.history);
     file.set_attribute("/training", "engine", r.engine);
     file.set_attribute("/training", "device", r.device);
@@ -137,6 +151,12 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
     ResumePoint p;
     const std::string g = "/training/checkpoint";
     p.config_toml = reader.string_attribute("/", "config_toml");
+    p.engine = reader.string_attribute("/training", "engine");
+    p.device = reader.string_attribute("/training", "device");
+    // Files written before seeds were stored as integers hold a float64; a whole one is accepted.
+    p.seed = reader.attribute_type_name("/", "seed") == "float64"
+                 ? static_cast<std::uint64_t>(whole_number(path, "root attribute 'seed'", reader.number_attribute("/", "seed"), 0x1p63))
+                 : reader.integer_attribute("/", "seed");
     p.epochs_planned = static_cast<int>(whole_number(path, g + " attribute 'epochs_planned'", reader.number_attribute(g, "epochs_planned"), max_epoch));
     p.clock.simulated_time_s = reader.number_attribute(g, "simulated_time_s");
     p.clock.wall_time_s = reader.number_attribute(g, "wall_time_s");
@@ -147,21 +167,22 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
         need(group);
         training::ArrayCheckpoint array;
         for (const auto& name : reader.children(group)) {
-            if (name != "bias") array[name] = reader.read_real(group + "/" + name);
+            if (name != "bias") array[name] = read_block(reader, path, group + "/" + name, "float64");
         }
-        const auto bias = reader.read_real(group + "/bias");
+        const auto bias = read_block(reader, path, group + "/bias", "float64");
         p.checkpoint.arrays.push_back(std::move(array));
         p.checkpoint.biases.push_back(Eigen::Map<const Eigen::VectorXd>(bias.data(), static_cast<Eigen::Index>(bias.size())).cast<float>());
     }
     const std::string m = "/training/metrics";
-    const auto epoch = reader.read_real(m + "/epoch");
-    const auto train = reader.read_real(m + "/train_accuracy"), test = reader.read_real(m + "/test_accuracy");
-    const auto loss = reader.read_real(m + "/loss"), pulses = reader.read_real(m + "/update_pulses");
-    const auto e_read = reader.read_real(m + "/energy_read_J"), e_update = reader.read_real(m + "/energy_update_J");
-    const auto t_sim = reader.read_real(m + "/simulated_time_s"), t_wall = reader.read_real(m + "/wall_time_s");
+    const auto column = [&](const std::string& name, const char* dtype) { return read_block(reader, path, m + "/" + name, dtype); };
+    const auto epoch = column("epoch", "int64");
+    const auto train = column("train_accuracy", "float64"), test = column("test_accuracy", "float64");
+    const auto loss = column("loss", "float64"), pulses = column("update_pulses", "int64");
+    const auto e_read = column("energy_read_J", "float64"), e_update = column("energy_update_J", "float64");
+    const auto t_sim = column("simulated_time_s", "float64"), t_wall = column("wall_time_s", "float64");
     // Files written before the skipped_* columns existed had no skipped samples.
     const auto optional = [&](const std::string& name) {
-        return reader.exists(m + "/" + name) ? reader.read_real(m + "/" + name) : std::vector<double>(epoch.size(), 0.0);
+        return reader.exists(m + "/" + name) ? column(name, "int64") : std::vector<double>(epoch.size(), 0.0);
     };
     const auto skipped = optional("skipped_samples"), skipped_test = optional("skipped_test_samples");
     for (const auto* col : {&train, &test, &loss, &pulses, &e_read, &e_update, &t_sim, &t_wall, &skipped, &skipped_test}) {
@@ -180,7 +201,7 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
         throw IoError(path.string(), "checkpoint epoch does not match the metrics table");
     }
     if (reader.exists(g + "/in_epoch")) {
-        const auto at = reader.read_real(g + "/in_epoch");
+        const auto at = read_block(reader, path, g + "/in_epoch", "float64");
         const std::string what = g + "/in_epoch";
         if (at.size() != 6 || !std::isfinite(at[4]) || !std::isfinite(at[5])) {
             throw IoError(path.string(), what + " must hold 6 finite values (" + in_epoch_fields + ")");

@@ -44,6 +44,8 @@ void write_training_file(const std::filesystem::path& path, const TrainingRecord
 
 struct ResumePoint {
     std::string config_toml;
+    std::string engine, device;  // /training attributes
+    std::uint64_t seed = 0;      // root attribute
     std::vector<training::EpochMetrics> history;
     training::RunClock clock;
     training::EpochPosition position;

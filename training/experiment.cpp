@@ -103,6 +103,16 @@ Split load_experiment_data(const ConfigValues& config) {
     }
     limit(split.train, config.integer("dataset.train_limit"));
     limit(split.test, config.integer("dataset.test_limit"));
+    // An empty set would train on nothing or report 0.00 % test accuracy as if it were measured.
+    const std::string source = name + (path.empty() ? "" : " at '" + path + "'");
+    if (split.train.size() == 0) {
+        throw ParameterError("dataset " + source + ": the training set is empty (dataset.test_fraction = " +
+                             std::to_string(config.number("dataset.test_fraction")) + ", dataset.validation_holdout, dataset.train_limit)");
+    }
+    if (split.test.size() == 0) {
+        throw ParameterError("dataset " + source + ": the test set is empty (dataset.test_fraction = " +
+                             std::to_string(config.number("dataset.test_fraction")) + ", dataset.validation_holdout)");
+    }
     const double low = config.number("input.low"), high = config.number("input.high");
     if (!(low < high)) {
         throw ParameterError("input.low = " + std::to_string(low) + " must be below input.high = " + std::to_string(high));
