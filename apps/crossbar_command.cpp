@@ -1,63 +1,26 @@
 #include "apps/crossbar_command.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
+#include <memory>
 
 #include "analysis/characterization/characterization_export.hpp"
 #include "analysis/crossbar_experiment.hpp"
 #include "analysis/provenance.hpp"
 #include "analysis/waveform_export.hpp"
+#include "apps/output_claim.hpp"
 #include "devices/core/errors.hpp"
+#include "devices/core/temporary_file.hpp"
 #include "devices/registry.hpp"
 
 namespace cimkit::apps {
 namespace {
 
-// Refuses, before any simulation, a netlist path whose folder is missing or that names a folder.
-void check_text_output(const std::string& path) {
-    const std::filesystem::path p(path);
-    const std::filesystem::path folder = p.parent_path().empty() ? "." : p.parent_path();
-    std::error_code ec;
-    if (!std::filesystem::is_directory(folder, ec)) throw IoError(path, "cannot write the netlist: folder '" + folder.string() + "' does not exist");
-    if (std::filesystem::is_directory(p, ec)) throw IoError(path, "cannot write the netlist: it is a folder");
-}
-
 // Written under a temporary name beside the target and renamed onto it, like every cimkit output; on
 // any failure the temporary is removed and an earlier file at `path` is left as it was.
 void write_text_atomically(const std::string& path, const std::string& text) {
-    const std::filesystem::path final_path(path);
-    const auto temporary = final_path.parent_path() / ("." + final_path.filename().string() + ".part-" + std::to_string(::getpid()));
-    const auto fail = [&](const std::string& what, int error) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        std::string reason = std::strerror(error);
-        if (error == ENOSPC || error == EFBIG || error == EDQUOT) reason += " (disk full?)";
-        throw IoError(path, "cannot " + what + " the netlist: " + reason);
-    };
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail("write", errno);
-    for (std::size_t done = 0; done < text.size();) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int error = errno;
-            ::close(fd);
-            fail("write", error);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 && errno != EINVAL) {  // EINVAL: a file system without fsync
-        const int error = errno;
-        ::close(fd);
-        fail("write", error);
-    }
-    if (::close(fd) != 0) fail("write", errno);
-    if (::rename(temporary.c_str(), final_path.c_str()) != 0) fail("move into place", errno);
+    TemporaryFile file(path);
+    file.write_all_and_close(text.data(), text.size());
+    file.move_into_place();
 }
 
 void write_result(h5::File& file, const CrossbarOptions& o, const analysis::CrossbarResult& r) {
@@ -100,6 +63,7 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
     cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
+    cmd->add_flag("--force", options.force, "Replace existing output files (-o and --emit-netlist)");
     return cmd;
 }
 
@@ -110,8 +74,13 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     const analysis::CrossbarRun run{{o.rows, o.columns, o.wire_ohm, o.wire_ohm}, circuits::parse_weight_scheme(o.scheme),
                                     o.access_transistor, o.face, o.readout == "tia", o.seed};
     circuits::validate_geometry(run.geometry);
-    h5::File file(o.output_path);  // an unusable output path fails before the simulation
-    if (!o.netlist_path.empty()) check_text_output(o.netlist_path);
+    // Unusable output paths fail before the simulation.
+    const OutputClaim claim(o.output_path, {}, o.force);
+    std::unique_ptr<OutputClaim> netlist_claim;
+    if (!o.netlist_path.empty()) {
+        netlist_claim = std::make_unique<OutputClaim>(o.netlist_path, std::vector<NamedInput>{{o.output_path, "the HDF5 output (-o)"}}, o.force);
+    }
+    h5::File file(o.output_path);
     const auto result = analysis::run_crossbar(*model, run);
     if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, result.netlist);
     analysis::write_provenance(file, command_line);

@@ -20,6 +20,7 @@ struct CrossbarOptions {
     std::string netlist_path;
     std::string output_path;
     std::vector<std::string> settings;
+    bool force = false;
 };
 
 CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options);

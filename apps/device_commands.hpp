@@ -18,6 +18,7 @@ struct CharacterizeOptions {
     std::vector<std::string> settings;  // key=value
     int devices = 0;
     std::uint64_t seed = 1;
+    bool force = false;
 };
 
 CLI::App* add_devices_command(CLI::App& app, DevicesOptions& options);

@@ -1,6 +1,7 @@
 // The cimkit executable: parses the command line and hands over to one subcommand.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "apps/simulate_command.hpp"
 #include "apps/train_command.hpp"
 #include "devices/core/build_info.hpp"
+#include "devices/core/cleanup_on_signal.hpp"
 
 namespace {
 
@@ -76,6 +78,13 @@ int main(int argc, char** argv) {
         return exit_bad_input;
     }
 
+    // SIGINT/SIGTERM delete the temporaries and lock files of outputs being written (train replaces
+    // these handlers while it trains, to stop between two samples and keep a checkpoint).
+    cimkit::cleanup_on_signal::install();
+    // Past a file size limit (ulimit -f) a write then fails with EFBIG and is reported like a full
+    // disk, with the file named and its temporary deleted; SIGXFSZ's default action would kill the
+    // process and leave the temporary behind.
+    std::signal(SIGXFSZ, SIG_IGN);
     const std::string command_line = quoted_command_line(argc, argv);
     try {
         if (simulate_cmd->parsed()) return run_simulate(simulate, command_line);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "apps/output_lock.hpp"
 #include "devices/core/errors.hpp"
 
 extern char** environ;
@@ -22,6 +23,7 @@ CLI::App* add_plot_command(CLI::App& app, PlotOptions& options) {
     CLI::App* cmd = app.add_subcommand("plot", "Draw PNG figures of a cimkit HDF5 file");
     cmd->add_option("file", options.input_path, "HDF5 file written by cimkit")->required();
     cmd->add_option("-o,--output-dir", options.output_dir, "Folder for the PNGs (default: beside the file)");
+    cmd->add_flag("--force", options.force, "Replace existing PNGs");
     return cmd;
 }
 
@@ -32,7 +34,10 @@ int run_plot(const PlotOptions& options) {
     if (dir.empty()) dir = std::filesystem::path(options.input_path).parent_path().string();
     if (dir.empty()) dir = ".";
     if (!std::filesystem::is_directory(dir, ec)) throw IoError(dir, "output folder does not exist");
+    // Every figure is named "<stem>_<what>.png": one lock for them all, held until the script ends.
+    const OutputLock lock(std::filesystem::path(dir) / (std::filesystem::path(options.input_path).stem().string() + ".png"));
     std::vector<std::string> args{python(), CIMKIT_PLOT_SCRIPT, options.input_path, dir};
+    if (options.force) args.push_back("--force");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

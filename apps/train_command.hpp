@@ -12,6 +12,7 @@ struct TrainOptions {
     std::string output_path;  // empty: run.h5, or the resumed file
     std::string resume_path;
     bool quiet = false;
+    bool force = false;  // replace an existing output (not needed to rewrite the --resume file)
 };
 
 CLI::App* add_train_command(CLI::App& app, TrainOptions& options);

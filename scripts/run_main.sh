@@ -7,4 +7,5 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$repo_root/scripts/setup.sh"
 "$repo_root/scripts/build.sh"
 mkdir -p "$repo_root/results"
-"$repo_root/build/apps/cimkit" train -o "$repo_root/results/iris_mosfet_spice.h5"
+# --force: the script is idempotent, a second run replaces the first run's result.
+"$repo_root/build/apps/cimkit" train --force -o "$repo_root/results/iris_mosfet_spice.h5"

@@ -1,7 +1,11 @@
 """Draws PNG figures of a cimkit HDF5 file: one per characterisation experiment and one per
-waveform plot. Usage: cimkit_plot.py FILE.h5 OUTPUT_DIR (normally run through `cimkit plot`).
+waveform plot. Usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force] (normally run through `cimkit plot`).
 Reads the file with h5py only; axis labels take their units from the datasets' `units` attributes."""
+import os
+import signal
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -88,37 +92,90 @@ def plot_waveform(group, ax):
     ax.legend(fontsize=8)
 
 
+def fail(path, what):
+    print(f"cimkit: error: '{path}': {what}", file=sys.stderr)
+    sys.exit(2)
+
+
+def figures(f, stem):
+    """(PNG name, title, draw function) of every figure the file holds, before anything is drawn."""
+    out = []
+    for device, experiments in f.get("characterisation", {}).items():
+        for experiment, group in experiments.items():
+            out.append((f"{stem}_{device}_{experiment}.png", f"{device}: {experiment}",
+                        lambda ax, g=group, e=experiment: PLOTTERS[e](g, ax)))
+    for name, group in f.get("waveforms", {}).items():
+        out.append((f"{stem}_{name}.png", f"{stem}: {name}", lambda ax, g=group: plot_waveform(g, ax)))
+    return out
+
+
+def check_target(target, source, force):
+    """Refuses a PNG path that is not a regular file (links are not followed), is the input, or
+    exists without --force: renaming onto it would destroy it."""
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        fail(target, "exists and is not a regular file (a link, folder, FIFO or device); expected a regular file or a new name")
+    if os.path.samefile(target, source):
+        fail(target, "is also the input file; write the figures to another folder")
+    if not force:
+        fail(target, "exists; pass --force to replace it")
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: cimkit_plot.py FILE.h5 OUTPUT_DIR")
-    path, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
+    args = [a for a in sys.argv[1:] if a != "--force"]
+    force = len(args) != len(sys.argv) - 1
+    if len(args) != 2:
+        sys.exit("usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force]")
+    path, out_dir = Path(args[0]), Path(args[1])
+    # SIGTERM ends the script through the same clean-up as an error or Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
     try:
         f = h5py.File(path, "r")
     except OSError as error:
         print(f"cimkit plot: '{path}': not a readable HDF5 file ({error})", file=sys.stderr)
         sys.exit(2)
-    written = []
     with f:
-        for device, experiments in f.get("characterisation", {}).items():
-            for experiment, group in experiments.items():
-                fig, ax = figure(f"{device}: {experiment}")
-                PLOTTERS[experiment](group, ax)
-                written.append(out_dir / f"{path.stem}_{device}_{experiment}.png")
+        planned = figures(f, path.stem)
+        if not planned:
+            print(f"cimkit plot: '{path}' has no /characterisation or /waveforms group", file=sys.stderr)
+            sys.exit(2)
+        for name, _, _ in planned:
+            check_target(out_dir / name, path, force)
+        # Each figure goes to a temporary beside its target; all are renamed into place only after
+        # every one was drawn, so a failure leaves earlier PNGs as they were.
+        temporaries = []
+        try:
+            for name, title, draw in planned:
+                fd, temporary = tempfile.mkstemp(prefix=f".{name}.part-", suffix=".png", dir=out_dir)
+                os.close(fd)
+                temporaries.append((temporary, out_dir / name))
+                fig, ax = figure(title)
+                try:
+                    draw(ax)
+                except (KeyError, ValueError, TypeError, IndexError) as error:
+                    print(f"cimkit plot: '{path}': cannot draw {name}: {error}; no figure written", file=sys.stderr)
+                    sys.exit(1)
                 fig.tight_layout()
-                fig.savefig(written[-1])
+                fig.savefig(temporary, format="png")
                 plt.close(fig)
-        for name, group in f.get("waveforms", {}).items():
-            fig, ax = figure(f"{path.stem}: {name}")
-            plot_waveform(group, ax)
-            written.append(out_dir / f"{path.stem}_{name}.png")
-            fig.tight_layout()
-            fig.savefig(written[-1])
-            plt.close(fig)
-    if not written:
-        print(f"cimkit plot: '{path}' has no /characterisation or /waveforms group", file=sys.stderr)
-        sys.exit(2)
-    for p in written:
-        print(f"wrote {p}")
+                os.chmod(temporary, 0o666 & ~current_umask())
+            for temporary, target in temporaries:
+                os.replace(temporary, target)
+        finally:
+            for temporary, _ in temporaries:
+                if os.path.lexists(temporary):
+                    os.unlink(temporary)
+    for _, target in temporaries:
+        print(f"wrote {target}")
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ expect "crossbar absurd size"  2 '10\^7|100000'             no  -- crossbar --de
 expect "crossbar neg. wire"    2 'wire'                      no  -- crossbar --device pcm --wire-ohm -1 -o "$work/out.h5"
 expect "crossbar unknown face" 2 'nosuchface'                no  -- crossbar --device pcm --face nosuchface -o "$work/out.h5"
 expect "netlist dir missing"   2 'net.cir.*does not exist'   no  -- crossbar --device pcm -o "$work/out.h5" --emit-netlist "$work/no/net.cir"
-expect "netlist is a folder"   2 'it is a folder'            no  -- crossbar --device pcm -o "$work/out.h5" --emit-netlist "$work"
+expect "netlist is a folder"   2 'is a folder'               no  -- crossbar --device pcm -o "$work/out.h5" --emit-netlist "$work"
 expect "train unknown key"     2 'training.epoch'            no  -- train --quiet --set training.epoch=3 -o "$work/out.h5"
 expect "train epochs range"    2 'training.epochs'           no  -- train --quiet --set training.epochs=0 -o "$work/out.h5"
 expect "train NaN rate"        2 'training.learning_rate'    no  -- train --quiet --set training.learning_rate=nan -o "$work/out.h5"
@@ -132,10 +132,10 @@ before=$(md5sum < "$work/crash.h5")
 if [ "$got" -eq 2 ] && [ "$before" = "$(md5sum < "$work/crash.h5")" ]; then printf 'ok   crashing resume file intact\n'; passed=$((passed + 1));
 else printf 'FAIL crashing resume file intact: exit %s, or crash.h5 changed\n' "$got"; failures=$((failures + 1)); fi
 
-# A failed run must not touch an earlier result at the same path.
+# A failed run must not touch an earlier result at the same path (--force: replacing it was asked for).
 "$cimkit" simulate "$examples/divider.cir" -o "$work/keep.h5" >/dev/null 2>&1
 before=$(md5sum < "$work/keep.h5")
-"$cimkit" simulate "$bad/voltage_loop.cir" -o "$work/keep.h5" >/dev/null 2>&1
+"$cimkit" simulate "$bad/voltage_loop.cir" -o "$work/keep.h5" --force >/dev/null 2>&1
 if [ "$before" = "$(md5sum < "$work/keep.h5")" ]; then printf 'ok   earlier file intact\n'; passed=$((passed + 1));
 else printf 'FAIL earlier file intact: keep.h5 changed after a failed run\n'; failures=$((failures + 1)); fi
 

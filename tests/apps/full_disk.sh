@@ -21,7 +21,7 @@ full_disk() {
         failures=$((failures + 1)); return
     fi
     local before; before=$(cd "$work" && sha256sum *)
-    (trap '' XFSZ; ulimit -f "$limit"; exec "$cimkit" "$@") >"$logs/stdout" 2>"$logs/stderr"
+    (trap '' XFSZ; ulimit -f "$limit"; exec "$cimkit" "$@" --force) >"$logs/stdout" 2>"$logs/stderr"
     local got=$? problem=""
     [ "$got" -eq 2 ] || problem="exit $got, expected 2"
     grep -qE "${failing//./\\.}.*(disk full|cannot write|File too large)" "$logs/stderr" || problem="$problem; message does not name $failing and the cause"
