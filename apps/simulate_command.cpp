@@ -4,6 +4,7 @@
 
 #include "analysis/provenance.hpp"
 #include "analysis/waveform_export.hpp"
+#include "apps/output_claim.hpp"
 #include "circuits/netlist_guard.hpp"
 #include "circuits/spice/engine.hpp"
 #include "devices/core/errors.hpp"
@@ -22,6 +23,7 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
                   "Accept .control blocks, *ng_script, .pre_osdi and includes outside the netlist's folder "
                   "(only for netlists you trust)");
     cmd->add_flag("-v,--verbose", options.verbose, "Print ngspice's own output to stderr");
+    cmd->add_flag("--force", options.force, "Replace an existing output file");
     return cmd;
 }
 
@@ -29,6 +31,7 @@ int run_simulate(const SimulateOptions& options, const std::string& command_line
     const auto netlist = spice::NetlistText::from_file(options.netlist_path);
     circuits::check_untrusted_netlist(netlist, circuits::NetlistPolicy{options.allow_control});
     // Fail on an unusable output path before spending time in the simulator.
+    const OutputClaim claim(options.output_path, {{options.netlist_path, "the netlist"}}, options.force);
     h5::File file(options.output_path);
 
     spice::Engine engine;

@@ -13,6 +13,7 @@ struct SimulateOptions {
     std::vector<std::string> vectors;
     bool allow_control = false;
     bool verbose = false;
+    bool force = false;
 };
 
 CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options);
