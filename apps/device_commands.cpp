@@ -5,6 +5,7 @@
 #include "analysis/characterization/characterization_export.hpp"
 #include "analysis/device_catalog.hpp"
 #include "analysis/provenance.hpp"
+#include "apps/output_claim.hpp"
 #include "apps/seed_option.hpp"
 #include "devices/registry.hpp"
 
@@ -32,6 +33,7 @@ CLI::App* add_characterize_command(CLI::App& app, CharacterizeOptions& options) 
     cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
     cmd->add_option("--devices", options.devices, "Number of devices (default: per experiment)");
     add_seed_option(*cmd, options.seed, "Random seed (default 1)");
+    cmd->add_flag("--force", options.force, "Replace an existing output file");
     return cmd;
 }
 
@@ -44,6 +46,7 @@ int run_characterize(const CharacterizeOptions& options, const std::string& comm
     if (options.experiment == "all") experiments = analysis::experiment_names();
     const analysis::ExperimentOptions experiment_options{options.devices, options.seed};
     for (const auto& name : experiments) analysis::check_experiment(name, experiment_options);  // before any work or file
+    const OutputClaim claim(options.output_path, {}, options.force);
     h5::File file(options.output_path);
     analysis::write_provenance(file, command_line);
     file.set_integer_attribute("/", "seed", options.seed);

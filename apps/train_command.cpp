@@ -15,6 +15,7 @@
 #include "apps/exit_status.hpp"
 #include "apps/isolated_check.hpp"
 #include "apps/resume_check.hpp"
+#include "apps/output_claim.hpp"
 #include "apps/training_file.hpp"
 #include "devices/core/errors.hpp"
 #include "training/experiment.hpp"
@@ -124,6 +125,21 @@ private:
     int epochs_;
 };
 
+// The files a run reads, which its output must not replace: the config and the dataset.
+std::vector<NamedInput> training_inputs(const TrainOptions& o, const ConfigValues& config) {
+    std::vector<NamedInput> inputs;
+    if (o.resume_path.empty()) inputs.push_back({o.config_path.empty() ? default_training_preset() : o.config_path, "the config file"});
+    const bool iris = config.text("dataset.name") == "iris";
+    std::filesystem::path data = config.text("dataset.path");
+    if (data.empty()) data = std::filesystem::path(CIMKIT_DATA_DIR) / (iris ? "iris.csv" : "mnist");
+    inputs.push_back({data, "the dataset"});
+    std::error_code ec;
+    if (std::filesystem::is_directory(data, ec)) {  // MNIST: the IDX files in the folder
+        for (const auto& entry : std::filesystem::directory_iterator(data, ec)) inputs.push_back({entry.path(), "a dataset file"});
+    }
+    return inputs;
+}
+
 // What the run file holds after the run ended early.
 std::string kept(const std::filesystem::path& output, const TrainingRecord& record) {
     std::string where;
@@ -148,6 +164,7 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& options) {
     cmd->add_option("-o,--output", options.output_path, "Run file (HDF5), rewritten atomically every epoch; default run.h5");
     cmd->add_option("--resume", options.resume_path, "Continue the run in this file from its last completed epoch");
     cmd->add_flag("--quiet", options.quiet, "No progress on stderr");
+    cmd->add_flag("--force", options.force, "Replace an existing output file (--resume rewrites its own file without it)");
     return cmd;
 }
 
@@ -169,6 +186,10 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     const Settings s = gather_settings(o, resumed.config_toml);
     const ConfigValues config = resolve_config(training::experiment_schema(), s.settings);
     const std::filesystem::path output = !o.output_path.empty() ? o.output_path : !o.resume_path.empty() ? o.resume_path : "run.h5";
+    // Held until the run ends: no other cimkit process writes this file meanwhile. Resuming in place
+    // rewrites the run file on purpose; any other existing file is replaced only with --force.
+    const bool resumes_in_place = !o.resume_path.empty() && same_file(output, o.resume_path);
+    const OutputClaim claim(output, training_inputs(o, config), o.force || resumes_in_place);
     { h5::File probe(output); }  // an unusable output path fails now, not after the first epoch
 
     const training::Split data = training::load_experiment_data(config);
