@@ -213,6 +213,11 @@ void Engine::Impl::execute_analysis(const std::string& text) {
         }
     }
     throw_if_error(SpiceError::Stage::run);
+    if (reports_singular_matrix(stderr_lines)) {
+        throw ConvergenceError(netlist.origin + ": the circuit matrix is singular, so '" + text +
+                               "' has no unique solution (a floating node, a loop of voltage sources, or an equation "
+                               "with none); ngspice: " + text::join(stderr_lines, "; "));
+    }
 }
 
 std::vector<std::pair<std::string, std::string>> Engine::Impl::option_values(const std::vector<std::string>& names) {

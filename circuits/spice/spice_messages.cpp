@@ -11,8 +11,20 @@ namespace {
 bool is_error_line(const std::string& line) {
     const std::string lower = text::to_lower(text::trim(line));
     // "doAnalyses: TRAN:  Timestep too small; time = ..." carries the reason of the "aborted" line after it.
-    return text::starts_with(lower, "error") || text::starts_with(lower, "doanalyses:") ||
+    // A warning that ngspice dropped a line ("'r1 a' is not a valid resistor instance line, ignored!")
+    // means the circuit simulated is not the one written: an error too.
+    const bool dropped = text::starts_with(lower, "warning") &&
+                         (lower.find("ignored") != std::string::npos || lower.find("not a valid") != std::string::npos);
+    return dropped || text::starts_with(lower, "error") || text::starts_with(lower, "doanalyses:") ||
            lower.find("aborted") != std::string::npos || lower.find("fatal") != std::string::npos;
+}
+
+// The first '...'-quoted part of a message, where ngspice quotes the line it is talking about.
+std::string quoted_part(const std::string& message) {
+    const auto open = message.find('\'');
+    if (open == std::string::npos) return "";
+    const auto close = message.find('\'', open + 1);
+    return close == std::string::npos ? "" : message.substr(open + 1, close - open - 1);
 }
 
 // Collapses runs of blanks and lower-cases, as ngspice does to the lines it echoes.
@@ -48,6 +60,13 @@ long ngspice_line_number(const std::string& message) {
 
 }  // namespace
 
+bool reports_singular_matrix(const std::vector<std::string>& stderr_lines) {
+    for (const auto& line : stderr_lines) {
+        if (text::to_lower(line).find("singular matrix") != std::string::npos) return true;
+    }
+    return false;
+}
+
 std::string error_message(const std::vector<std::string>& stderr_lines) {
     std::vector<std::string> kept;
     for (const auto& line : stderr_lines) {
@@ -72,6 +91,11 @@ bool is_convergence_failure(const std::string& message) {
 NetlistLocation locate_in_netlist(const std::string& message, const NetlistText& netlist) {
     // ngspice echoes the offending line between "; " separators of our joined message.
     for (const auto& part : text::split(message, ';')) {
+        if (const std::string quoted = normalised(quoted_part(part)); quoted.size() >= 3) {
+            for (std::size_t i = 1; i < netlist.lines.size(); ++i) {
+                if (normalised(netlist.lines[i]) == quoted) return at(netlist, i);
+            }
+        }
         const std::string wanted = normalised(part);
         if (wanted.size() < 3) continue;
         for (std::size_t i = 1; i < netlist.lines.size(); ++i) {  // line 1 is the title

@@ -12,8 +12,13 @@ struct NetlistLocation {
     std::string line_text;  // that line as the user wrote it
 };
 
-// The stderr lines from the first error on, joined with "; ". Empty when there is no error.
+// The stderr lines from the first error on, joined with "; ". Empty when there is no error. A warning
+// that ngspice ignored a line counts as an error: the circuit would not be the one written.
 std::string error_message(const std::vector<std::string>& stderr_lines);
+
+// True when ngspice warned of a singular circuit matrix. Its fall-backs (gmin and source stepping,
+// then a "transient op") can still end "successfully" with a node at -1e15 V, which is no solution.
+bool reports_singular_matrix(const std::vector<std::string>& stderr_lines);
 
 // True when the text reports a failed Newton iteration or time step rather than bad input.
 bool is_convergence_failure(const std::string& message);

@@ -104,4 +104,16 @@ TEST(EngineConvergence, TransientNamesTheLastTimePointReached) {
     EXPECT_EQ(engine.convergence_retry_count(), 3);
 }
 
+// v(b) = v(b) + 1 has no solution: the matrix is singular, and ngspice 46's last fall-back (a
+// "transient op") used to end "successfully" with v(b) near -1e15 V (security review, issue 13).
+TEST(EngineConvergence, SingularMatrixIsAFailureNotAResult) {
+    Engine engine;
+    engine.load(NetlistText::from_string("no solution\nb1 b 0 v=v(b)+1\nr1 b 0 1k\n.op\n.end\n", "singular.cir"));
+    EXPECT_THROW(engine.run(), ConvergenceError);
+    // A solvable circuit on the same engine still runs and gives its answer.
+    engine.load(NetlistText::from_string("divider\nv1 a 0 dc 1\nr1 a b 1k\nr2 b 0 1k\n.op\n.end\n", "divider.cir"));
+    engine.run();
+    EXPECT_NEAR(engine.plots().back().vector("v(b)").real.at(0), 0.5, 1e-12);
+}
+
 }  // namespace cimkit::spice

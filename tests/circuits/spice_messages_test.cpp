@@ -36,6 +36,19 @@ TEST(SpiceMessages, FallsBackToNgspiceLineNumbersCountingNonBlankLines) {
     EXPECT_EQ(locate_in_netlist("Error: no line here", netlist).line, 0);
 }
 
+TEST(SpiceMessages, ADroppedLineIsAnErrorAndNamesThatLine) {
+    // ngspice 46's words when it drops a resistor with one node (measured); the run would simulate
+    // a circuit without it.
+    const std::string message = error_message({"Warning: 'r2 out 0 abc' is not a valid resistor instance line, ignored!"});
+    EXPECT_NE(message, "");
+    EXPECT_EQ(locate_in_netlist(message, netlist).line, 7);
+}
+
+TEST(SpiceMessages, SingularMatrixWarningsAreReported) {
+    EXPECT_TRUE(reports_singular_matrix({"Note: Starting dynamic gmin stepping", "Warning: singular matrix:  check node b1#branch"}));
+    EXPECT_FALSE(reports_singular_matrix({"Note: Starting dynamic gmin stepping", "Warning: Dynamic gmin stepping failed"}));
+}
+
 TEST(SpiceMessages, ConvergenceFailuresAreRecognised) {
     EXPECT_TRUE(is_convergence_failure("doAnalyses: TRAN:  Timestep too small; run simulation(s) aborted"));
     EXPECT_TRUE(is_convergence_failure("Warning: singular matrix:  check node b"));
