@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <new>
 
+#include "circuits/spice/worker.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::apps {
@@ -19,6 +20,9 @@ int report_failure(const std::exception_ptr& failure) {
     try {
         std::rethrow_exception(failure);
     } catch (const ConvergenceError& e) {
+        return print("simulation failed", e, exit_simulation_failed);
+    } catch (const spice::WorkerCrashed& e) {
+        // ngspice crashed, hung or ran out of memory in its worker process: a failed simulation.
         return print("simulation failed", e, exit_simulation_failed);
     } catch (const SpiceError& e) {
         // A netlist ngspice cannot parse is bad input; an error during an analysis is a failed run.

@@ -6,11 +6,59 @@
 #include "analysis/waveform_export.hpp"
 #include "apps/output_claim.hpp"
 #include "circuits/netlist_guard.hpp"
-#include "circuits/spice/engine.hpp"
+#include "circuits/spice/spice_messages.hpp"
+#include "circuits/spice/worker.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
 
 namespace cimkit::apps {
+namespace {
+
+// ngspice runs in a worker process: a crash, an abort, a hang or a runaway allocation ends the
+// worker, not cimkit. Without --allow-control the worker is sandboxed to the netlist's folder.
+spice::WorkerOptions simulate_worker_options(const SimulateOptions& options, const spice::NetlistText& netlist) {
+    spice::WorkerOptions worker;
+    if (!(options.timeout_s > 0.0 && options.timeout_s <= 1e7)) {
+        throw UsageError("--timeout must be in (0, 1e7] s, got " + std::to_string(options.timeout_s));
+    }
+    if (!(options.max_memory_MiB >= 64 && options.max_memory_MiB <= (1 << 24))) {
+        throw UsageError("--max-memory must be in [64, 16777216] MiB, got " + std::to_string(options.max_memory_MiB));
+    }
+    worker.solve_timeout_s = options.timeout_s;
+    worker.memory_limit_bytes = static_cast<std::size_t>(options.max_memory_MiB) << 20;
+    std::error_code ec;
+    worker.sandbox.folder = std::filesystem::canonical(netlist.directory, ec);
+    worker.sandbox.enabled = !options.allow_control;
+    if (worker.sandbox.enabled && spice::landlock_abi() == 0) {
+        std::fprintf(stderr, "cimkit: warning: this kernel has no Landlock; the sandbox still forbids programs, "
+                             "sockets and library loading, but which files the netlist reads is checked only by "
+                             "cimkit's netlist guard\n");
+    }
+    return worker;
+}
+
+// A load error of a netlist with includes, placed at the line ngspice echoed, in whichever file holds
+// it: ngspice's line numbers then count the expanded deck and would name a wrong line of the netlist.
+[[noreturn]] void throw_located(const SpiceError& error, const spice::NetlistText& netlist,
+                                const std::vector<std::filesystem::path>& included_files) {
+    const std::string& message = error.spice_message();
+    if (const auto where = spice::locate_by_text(message, netlist); where.line > 0) {
+        throw SpiceError(error.stage(), netlist.origin, where.line, where.line_text, message);
+    }
+    for (const auto& path : included_files) {
+        try {
+            const auto included = spice::NetlistText::from_file(path);
+            if (const auto where = spice::locate_by_text(message, included); where.line > 0) {
+                throw SpiceError(error.stage(), included.origin, where.line, where.line_text, message);
+            }
+        } catch (const NetlistError&) {
+            // an empty included file holds no line
+        }
+    }
+    throw SpiceError(error.stage(), netlist.origin, 0, "", message);
+}
+
+}  // namespace
 
 CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
     CLI::App* cmd = app.add_subcommand("simulate", "Run every analysis of a SPICE netlist in ngspice and export "
@@ -23,32 +71,40 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
                   "Accept .control blocks, *ng_script, .pre_osdi and includes outside the netlist's folder "
                   "(only for netlists you trust)");
     cmd->add_flag("-v,--verbose", options.verbose, "Print ngspice's own output to stderr");
+    cmd->add_option("--timeout", options.timeout_s, "Wall-clock limit on loading and on running the analyses, s")
+        ->capture_default_str();
+    cmd->add_option("--max-memory", options.max_memory_MiB, "Memory limit of the ngspice worker process, MiB")
+        ->capture_default_str();
     cmd->add_flag("--force", options.force, "Replace an existing output file");
     return cmd;
 }
 
 int run_simulate(const SimulateOptions& options, const std::string& command_line) {
     const auto netlist = spice::NetlistText::from_file(options.netlist_path);
-    circuits::check_untrusted_netlist(netlist, circuits::NetlistPolicy{options.allow_control});
+    const auto reads = circuits::check_untrusted_netlist(netlist, circuits::NetlistPolicy{options.allow_control});
     // Fail on an unusable output path before spending time in the simulator.
-    const OutputClaim claim(options.output_path, {{options.netlist_path, "the netlist"}}, options.force);
+    std::vector<NamedInput> inputs = {{options.netlist_path, "the netlist"}};
+    for (const auto& path : reads.included_files) inputs.push_back({path.string(), "a file the netlist includes"});
+    const OutputClaim claim(options.output_path, inputs, options.force);
     h5::File file(options.output_path);
 
-    spice::Engine engine;
-    auto echo = [&] {
-        if (!options.verbose) return;
-        for (const auto& line : engine.output()) std::fprintf(stderr, "ngspice: %s\n", line.c_str());
-    };
+    spice::Worker worker(simulate_worker_options(options, netlist));
+    spice::AllPlots all;
     try {
-        engine.load(netlist);
-        // With --allow-control a .control block may already have run its own analyses.
-        if (engine.plots().empty()) engine.run();
-    } catch (...) {
-        echo();
-        throw;
+        worker.load(netlist.joined(), netlist.origin);
+        all = worker.run_all();
+    } catch (const SpiceError& error) {
+        if (reads.included_files.empty() || error.stage() != SpiceError::Stage::load) throw;
+        throw_located(error, netlist, reads.included_files);
+    } catch (const spice::WorkerTimeout& timeout) {
+        throw spice::WorkerTimeout(netlist.origin + ": ngspice did not finish within --timeout: " + timeout.what());
+    } catch (const spice::WorkerCrashed& crash) {
+        throw spice::WorkerCrashed(netlist.origin + ": ngspice crashed (or ran out of --max-memory): " + crash.what());
     }
-    echo();
-    const auto plots = analysis::select_vectors(engine.plots(), options.vectors);
+    if (options.verbose) {
+        for (const auto& line : all.output) std::fprintf(stderr, "ngspice: %s\n", line.c_str());
+    }
+    const auto plots = analysis::select_vectors(all.plots, options.vectors);
     if (plots.empty()) {
         throw NetlistError(netlist.origin, 0, "", "produced no results; expected at least one of .op, .dc, .tran, .ac");
     }

@@ -14,6 +14,8 @@ struct SimulateOptions {
     bool allow_control = false;
     bool verbose = false;
     bool force = false;
+    double timeout_s = 600.0;    // the worker's limit on the load and on the run
+    long max_memory_MiB = 8192;  // the worker's address-space limit
 };
 
 CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options);

@@ -88,7 +88,7 @@ bool is_convergence_failure(const std::string& message) {
     return false;
 }
 
-NetlistLocation locate_in_netlist(const std::string& message, const NetlistText& netlist) {
+NetlistLocation locate_by_text(const std::string& message, const NetlistText& netlist) {
     // ngspice echoes the offending line between "; " separators of our joined message.
     for (const auto& part : text::split(message, ';')) {
         if (const std::string quoted = normalised(quoted_part(part)); quoted.size() >= 3) {
@@ -109,6 +109,11 @@ NetlistLocation locate_in_netlist(const std::string& message, const NetlistText&
             if (normalised(netlist.lines[i]) == tail) return at(netlist, i);
         }
     }
+    return {};
+}
+
+NetlistLocation locate_in_netlist(const std::string& message, const NetlistText& netlist) {
+    if (NetlistLocation by_text = locate_by_text(message, netlist); by_text.line > 0) return by_text;
     const long wanted = ngspice_line_number(message);
     if (wanted <= 0) return {};
     long non_blank = 0;

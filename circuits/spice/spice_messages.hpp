@@ -26,5 +26,8 @@ bool is_convergence_failure(const std::string& message);
 // Finds the netlist line an error message refers to: first by the line's text (ngspice quotes the
 // offending line), then by ngspice's line number, which counts non-blank lines.
 NetlistLocation locate_in_netlist(const std::string& message, const NetlistText& netlist);
+// The first half alone: by the quoted text only. For a netlist with includes, whose line numbers in
+// ngspice's messages count the expanded deck and so name no line of any one file.
+NetlistLocation locate_by_text(const std::string& message, const NetlistText& netlist);
 
 }  // namespace cimkit::spice
