@@ -7,6 +7,7 @@
 #include "analysis/crossbar_experiment.hpp"
 #include "analysis/provenance.hpp"
 #include "analysis/waveform_export.hpp"
+#include "apps/contained_run.hpp"
 #include "apps/output_claim.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/temporary_file.hpp"
@@ -64,6 +65,8 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
     cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
     cmd->add_flag("--force", options.force, "Replace existing output files (-o and --emit-netlist)");
+    cmd->add_option("--timeout", options.timeout_s, "Wall-clock limit on the simulation, s")->capture_default_str();
+    cmd->add_option("--max-memory", options.max_memory_MiB, "Memory limit of the simulating process, MiB")->capture_default_str();
     return cmd;
 }
 
@@ -80,16 +83,27 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     if (!o.netlist_path.empty()) {
         netlist_claim = std::make_unique<OutputClaim>(o.netlist_path, std::vector<NamedInput>{{o.output_path, "the HDF5 output (-o)"}}, o.force);
     }
-    h5::File file(o.output_path);
-    const auto result = analysis::run_crossbar(*model, run);
-    if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, result.netlist);
-    analysis::write_provenance(file, command_line);
-    file.set_attribute("/", "seed", static_cast<double>(o.seed));
-    file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
-    write_result(file, o, result);
-    file.commit();
-    std::printf("%s\nwrote %s\n", analysis::crossbar_summary(o.device, run, result).c_str(), o.output_path.c_str());
-    return 0;
+    std::vector<std::filesystem::path> outputs = {o.output_path};
+    if (!o.netlist_path.empty()) outputs.emplace_back(o.netlist_path);
+    if (!(o.max_memory_MiB >= 64 && o.max_memory_MiB <= (1 << 24))) {
+        throw UsageError("--max-memory must be in [64, 16777216] MiB, got " + std::to_string(o.max_memory_MiB));
+    }
+    const ContainedLimits limits{o.timeout_s, static_cast<std::size_t>(o.max_memory_MiB) << 20};
+    // ngspice runs in-process in a child: a crash or a runaway array ends the child (contained_run.hpp).
+    return run_contained(
+        [&] {
+            h5::File file(o.output_path);
+            const auto result = analysis::run_crossbar(*model, run);
+            if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, result.netlist);
+            analysis::write_provenance(file, command_line);
+            file.set_attribute("/", "seed", static_cast<double>(o.seed));
+            file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
+            write_result(file, o, result);
+            file.commit();
+            std::printf("%s\nwrote %s\n", analysis::crossbar_summary(o.device, run, result).c_str(), o.output_path.c_str());
+            return 0;
+        },
+        "crossbar " + std::to_string(o.rows) + "x" + std::to_string(o.columns) + " " + o.device, outputs, limits);
 }
 
 }  // namespace cimkit::apps

@@ -21,6 +21,8 @@ struct CrossbarOptions {
     std::string output_path;
     std::vector<std::string> settings;
     bool force = false;
+    double timeout_s = 3600.0;   // the simulating child's wall-clock limit
+    long max_memory_MiB = 8192;  // its address-space limit
 };
 
 CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options);

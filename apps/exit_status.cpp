@@ -36,8 +36,10 @@ int report_failure(const std::exception_ptr& failure) {
         return print("error", e, exit_bad_input);
     } catch (const IoError& e) {
         return print("error", e, exit_bad_input);
-    } catch (const std::bad_alloc& e) {
-        return print("error", e, exit_simulation_failed);
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "cimkit: error: out of memory: the run needs more memory than this machine (or "
+                             "--max-memory, where the command has it) allows; try a smaller problem\n");
+        return exit_simulation_failed;
     } catch (const std::exception& e) {
         return print("internal error", e, exit_simulation_failed);
     }
