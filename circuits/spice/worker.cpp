@@ -73,6 +73,7 @@ void Worker::start_child() {
         throw Error(std::string("ngspice worker: socketpair failed: ") + std::strerror(errno));
     }
     std::fflush(nullptr);  // buffered output must not be inherited and written twice
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
         const int error = errno;
@@ -82,7 +83,7 @@ void Worker::start_child() {
     }
     if (pid == 0) {
         ::close(fds[0]);
-        serve_worker_child(fds[1], options_);  // never returns
+        serve_worker_child(fds[1], options_, parent);  // never returns
     }
     ::close(fds[1]);
     if (started_once_) ++restarts_;

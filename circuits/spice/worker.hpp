@@ -68,6 +68,11 @@ struct WorkerOptions {
     std::size_t memory_limit_bytes = 0;
     // The sandbox for a netlist from someone else (sandbox.hpp); off by default, for cimkit's own.
     SandboxPolicy sandbox;
+    // The child is killed (SIGKILL) when the thread that started it ends, so that Ctrl-C or a kill of
+    // the parent in the middle of a long analysis does not leave ngspice running on (the child ignores
+    // SIGINT and otherwise notices only at its next request). Linux ties this to the *thread*, so only
+    // for a Worker created and restarted on a thread that lives as long as it does (simulate's).
+    bool die_with_parent = false;
 };
 
 // Every plot of a run_all, and ngspice's output since the load ("stdout ..." / "stderr ..." lines).

@@ -1,5 +1,6 @@
 #include "circuits/spice/worker_child.hpp"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -183,9 +184,10 @@ double step_table_value(const std::vector<double>& values, double step_s, double
     return values[static_cast<std::size_t>(position)];
 }
 
-void serve_worker_child(int socket_fd, const WorkerOptions& options) {
+void serve_worker_child(int socket_fd, const WorkerOptions& options, pid_t parent) {
     keep_only_socket(socket_fd);
     reset_signals();
+    if (options.die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)) ::_exit(0);
     // Nothing below may return into the parent's code (its stack is ours after fork): every path
     // ends in _exit, which also skips the parent's atexit handlers and stream buffers.
     std::unique_ptr<Engine> engine;

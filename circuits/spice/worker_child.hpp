@@ -1,6 +1,8 @@
 #pragma once
 // The worker's child process: owns the Engine and answers the parent's requests until the parent
 // closes its end of the socket. Runs only in a freshly forked child; never returns.
+#include <sys/types.h>
+
 #include <cstddef>
 #include <vector>
 
@@ -14,6 +16,7 @@ namespace cimkit::spice {
 double step_table_value(const std::vector<double>& values, double step_s, double time_s);
 
 // Applies `options`' memory limit and sandbox around the child's Engine, then serves requests.
-[[noreturn]] void serve_worker_child(int socket_fd, const WorkerOptions& options);
+// `parent` is the forking process's id (the child checks it has not died already).
+[[noreturn]] void serve_worker_child(int socket_fd, const WorkerOptions& options, pid_t parent);
 
 }  // namespace cimkit::spice

@@ -140,5 +140,24 @@ expect "huge .ac is bounded"          1 'huge.cir' -- simulate "$project/huge.ci
 expect "bad --timeout"                2 'timeout' -- simulate "$project/plain.cir" -o "$project/out.h5" --force --timeout -1
 expect "bad --max-memory"             2 'max-memory' -- simulate "$project/plain.cir" -o "$project/out.h5" --force --max-memory 1
 
+# Ctrl-C in the middle of a long analysis: cimkit exits 130, its ngspice worker (which ignores SIGINT)
+# does not run on, and no temporary is left.
+(cd "$cwd" && exec "$cimkit" simulate "$project/long.cir" -o "$project/interrupted.h5" >/dev/null 2>&1) &
+runner=$!
+worker=""
+for _ in $(seq 50); do worker=$(pgrep -P "$runner" | head -n1); [ -n "$worker" ] && break; sleep 0.1; done
+sleep 0.5
+kill -INT "$runner"; wait "$runner"; status=$?
+sleep 0.5
+problem=""
+[ "$status" -eq 130 ] || problem="exit $status, expected 130"
+[ -n "$worker" ] || problem="$problem; no worker process seen"
+# A zombie has ended (a container's init may be slow to reap it); any other state is still running.
+state=$( [ -n "$worker" ] && ps -o stat= -p "$worker" 2>/dev/null | tr -d ' ')
+case "$state" in ""|Z*) ;; *) problem="$problem; worker $worker still running ($state)"; kill -9 "$worker" ;; esac
+if ls -A "$project" | grep -qE '\.part|\.lock|interrupted'; then problem="$problem; files left behind"; fi
+if [ -n "$problem" ]; then printf 'FAIL Ctrl-C ends the worker: %s\n' "$problem"; failures=$((failures + 1))
+else printf 'ok   Ctrl-C ends the worker\n'; passed=$((passed + 1)); fi
+
 printf '%d passed, %d failed\n' "$passed" "$failures"
 [ "$failures" -eq 0 ]
