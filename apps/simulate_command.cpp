@@ -76,13 +76,20 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
         ->capture_default_str();
     cmd->add_option("--max-memory", options.max_memory_MiB, "Memory limit of the ngspice worker process, MiB")
         ->capture_default_str();
+    cmd->add_option("--max-points", options.max_points,
+                    "Refuse an analysis card asking for more points (sweep points, or tstop/tstep of a .tran)")
+        ->capture_default_str();
     cmd->add_flag("--force", options.force, "Replace an existing output file");
     return cmd;
 }
 
 int run_simulate(const SimulateOptions& options, const std::string& command_line) {
     const auto netlist = spice::NetlistText::from_file(options.netlist_path);
-    const auto reads = circuits::check_untrusted_netlist(netlist, circuits::NetlistPolicy{options.allow_control});
+    if (!(options.max_points >= 1.0 && options.max_points <= 1e12)) {
+        throw UsageError("--max-points must be in [1, 1e12], got " + std::to_string(options.max_points));
+    }
+    const auto reads =
+        circuits::check_untrusted_netlist(netlist, circuits::NetlistPolicy{options.allow_control, options.max_points});
     // Fail on an unusable output path before spending time in the simulator.
     std::vector<NamedInput> inputs = {{options.netlist_path, "the netlist"}};
     for (const auto& path : reads.included_files) inputs.push_back({path.string(), "a file the netlist includes"});

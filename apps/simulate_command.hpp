@@ -16,6 +16,7 @@ struct SimulateOptions {
     bool force = false;
     double timeout_s = 600.0;    // the worker's limit on the load and on the run
     long max_memory_MiB = 8192;  // the worker's address-space limit
+    double max_points = 1e7;     // the netlist guard's limit on one analysis' points
 };
 
 CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options);

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <system_error>
 
+#include "circuits/analysis_size.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
 
@@ -72,9 +74,15 @@ struct IncludeSite {
     std::size_t index;  // line index in that file
 };
 
+std::string format_count(double n) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", n);
+    return text;
+}
+
 class Guard {
 public:
-    explicit Guard(fs::path folder) : folder_(std::move(folder)) {}
+    Guard(fs::path folder, double max_points) : folder_(std::move(folder)), max_points_(max_points) {}
 
     NetlistReads reads() const { return {folder_, included_}; }
 
@@ -99,6 +107,10 @@ public:
                 refuse(site, "'" + first_word(line) + "' loads a shared library into the simulator");
             }
             if (any_prefix(line, {".model", ".cmodel"})) check_model(site);
+            if (const auto points = analysis_points(line); points && !(*points <= max_points_)) {
+                refuse(site, "the analysis asks for " + format_count(*points) + " points, more than the limit of " +
+                                 format_count(max_points_) + " (--max-points)", false);
+            }
             if (any_prefix(line, {".inc", ".lib"})) expansions += check_include(site, line, stack);
             if (expansions > max_include_expansions) {
                 refuse(site, "the netlist expands to more than " + std::to_string(max_include_expansions) +
@@ -233,6 +245,7 @@ private:
     }
 
     fs::path folder_;
+    double max_points_;
     std::vector<fs::path> included_;
     std::map<fs::path, long> expansions_;
     std::uintmax_t total_bytes_ = 0;
@@ -248,7 +261,7 @@ NetlistReads check_untrusted_netlist(const spice::NetlistText& netlist, const Ne
         folder = fs::canonical(netlist.directory, ec);
         if (ec) throw IoError(netlist.directory.string(), "cannot resolve the netlist's folder: " + ec.message());
     }
-    Guard guard(folder);
+    Guard guard(folder, policy.max_analysis_points);
     std::vector<fs::path> stack;
     std::error_code ec;
     // A netlist that includes itself is a loop like any other.

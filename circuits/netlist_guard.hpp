@@ -21,6 +21,9 @@ namespace cimkit::circuits {
 
 struct NetlistPolicy {
     bool allow_control = false;  // accept everything above (only for netlists you trust)
+    // An analysis card asking for more points than this (`.ac lin 2000000000 ...`, a `.tran` whose
+    // stop time is 10^12 print steps) is refused: it would fill memory or run for hours.
+    double max_analysis_points = 1e7;
 };
 
 // What a checked netlist will read.
@@ -31,7 +34,8 @@ struct NetlistReads {
 
 // Throws NetlistError naming the file (the included one, where the rule broke there), the line and
 // the rule when the netlist breaks the policy, and when an include cannot be found, loops, or nests
-// deeper than 16 files. With allow_control nothing is checked and nothing is read.
+// deeper than 16 files, and when an analysis asks for more than max_analysis_points points. With
+// allow_control nothing is checked and nothing is read.
 NetlistReads check_untrusted_netlist(const spice::NetlistText& netlist, const NetlistPolicy& policy);
 
 }  // namespace cimkit::circuits

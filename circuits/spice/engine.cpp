@@ -181,8 +181,15 @@ void Engine::Impl::throw_if_fatal(SpiceError::Stage stage) {
     std::string message = error_message(stderr_lines);
     const NetlistLocation where = locate_in_netlist(message, netlist);
     if (message.empty()) message = "ngspice stopped with a fatal error";
-    restart();
-    throw SpiceError(stage, netlist.origin, where.line, where.line_text, message + " (engine restarted)");
+    // Reloading can itself fail (out of memory is a common fatal error, and under a memory limit the
+    // old copy may not be gone yet): the fatal error is still the news, the reload a footnote.
+    std::string after = " (engine restarted)";
+    try {
+        restart();
+    } catch (const std::exception& e) {
+        after = std::string(" (the engine could not be restarted: ") + e.what() + ")";
+    }
+    throw SpiceError(stage, netlist.origin, where.line, where.line_text, message + after);
 }
 
 void Engine::Impl::throw_if_error(SpiceError::Stage stage) {

@@ -133,10 +133,14 @@ expect "singular matrix is a failure" 1 'singular.cir' -- $(simulate singular.ci
 printf '* models\nr1 a b 1k\nR2 b 0 abc\n' > "$project/bad_model.inc"
 netlist include_error.cir ".include bad_model.inc"
 expect "error inside an include"      2 'bad_model.inc:3' -- $(simulate include_error.cir)
-{ echo "long transient"; echo "v1 in 0 sin(0 1 1k)"; echo "r1 in 0 1k"; echo ".tran 1p 1"; echo ".end"; } > "$project/long.cir"
+# 10^5 output points, but a 1 ps maximum step over 1 s: 10^12 steps.
+{ echo "long transient"; echo "v1 in 0 sin(0 1 1k)"; echo "r1 in 0 1k"; echo ".tran 10u 1 0 1p"; echo ".end"; } > "$project/long.cir"
 expect "--timeout ends a long run"    1 'long.cir.*--timeout' -- simulate "$project/long.cir" -o "$project/out.h5" --force --timeout 2
 { echo "huge ac"; echo "v1 a 0 dc 0 ac 1"; echo "r1 a 0 1k"; echo ".ac lin 2000000000 1 1meg"; echo ".end"; } > "$project/huge.cir"
-expect "huge .ac is bounded"          1 'huge.cir' -- simulate "$project/huge.cir" -o "$project/out.h5" --force --timeout 5 --max-memory 512
+expect "huge .ac is refused"          2 'huge.cir:4.*2e\+09 points' -- simulate "$project/huge.cir" -o "$project/out.h5" --force
+{ echo "many steps"; echo "v1 in 0 sin(0 1 1k)"; echo "r1 in 0 1k"; echo ".tran 1p 1"; echo ".end"; } > "$project/steps.cir"
+expect "10^12-point .tran is refused" 2 'steps.cir:4.*1e\+12 points' -- simulate "$project/steps.cir" -o "$project/out.h5" --force
+expect "memory limit ends a big run"  1 'huge.cir.*allocate' -- simulate "$project/huge.cir" -o "$project/out.h5" --force --max-points 1e12 --max-memory 256 --timeout 60
 expect "bad --timeout"                2 'timeout' -- simulate "$project/plain.cir" -o "$project/out.h5" --force --timeout -1
 expect "bad --max-memory"             2 'max-memory' -- simulate "$project/plain.cir" -o "$project/out.h5" --force --max-memory 1
 

@@ -181,6 +181,18 @@ TEST(NetlistGuard, RefusesIncludesThatAreMissingOrNotRegularFiles) {
     EXPECT_TRUE(contains(refusal(tree, ".include \"unclosed.inc").message, "needs a file name"));
 }
 
+TEST(NetlistGuard, RefusesAnalysesAskingForMorePointsThanTheLimit) {
+    const Tree tree;
+    const Refusal ac = refusal(tree, ".ac lin 2000000000 1 1meg");
+    EXPECT_EQ(ac.line, 3);
+    EXPECT_TRUE(contains(ac.message, "2e+09 points")) << ac.message;
+    EXPECT_EQ(refusal(tree, ".tran 1p 1").line, 3);
+    EXPECT_EQ(refusal(tree, ".tran 1u 1m\n.ac dec 100 1 1g\n.dc v1 0 1 1m").line, 0);
+    // The limit is the caller's: the same card passes under a higher one.
+    const fs::path main = tree.write("project/big.cir", "t\nv1 a 0 1\n.ac lin 2000000000 1 1meg\n");
+    EXPECT_NO_THROW(check_untrusted_netlist(spice::NetlistText::from_file(main), NetlistPolicy{false, 1e10}));
+}
+
 TEST(NetlistGuard, TextWithoutAFolderCannotInclude) {
     const auto text = spice::NetlistText::from_string("t\n.include x.inc\n.op\n", "<text>");
     EXPECT_THROW(check_untrusted_netlist(text, {}), NetlistError);
