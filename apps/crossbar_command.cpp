@@ -9,6 +9,7 @@
 #include "analysis/waveform_export.hpp"
 #include "apps/contained_run.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/seed_option.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/temporary_file.hpp"
 #include "devices/registry.hpp"
@@ -60,7 +61,7 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--readout", options.readout, "Column read-out: ideal (virtual ground) or tia (op-amp TIA, netlists/peripherals/tia.lib)")
         ->check(CLI::IsMember({"ideal", "tia"}));
     cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall, mosfet; EXTERNAL sources, not runnable in ngspice -b)");
-    cmd->add_option("--seed", options.seed, "Random seed for weights, states and inputs (default 1)");
+    add_seed_option(*cmd, options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
     cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
@@ -96,7 +97,7 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
             const auto result = analysis::run_crossbar(*model, run);
             if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, result.netlist);
             analysis::write_provenance(file, command_line);
-            file.set_attribute("/", "seed", static_cast<double>(o.seed));
+            file.set_integer_attribute("/", "seed", o.seed);
             file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
             write_result(file, o, result);
             file.commit();

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import h5py
@@ -91,6 +92,25 @@ for args, expected in cases:
     check(r.returncode == 2, f"{args}: exit {r.returncode}, expected 2")
     check(expected in r.stderr, f"{args}: message lacks '{expected}': {r.stderr.strip()}")
     check(not bad.exists(), f"{args}: left bad.h5 behind")
+
+# Seeds: only whole numbers in [0, 2^64-1], stored as uint64 so that the largest survives exactly
+# (as float64 it would read back as 2^64). CLI11 alone turned -1 into 2^64-1 without a word.
+for seed in ("-1", "1.5", "18446744073709551616", "0x10"):
+    r = subprocess.run([cimkit, "crossbar", "--device", "pcm", "--rows", "2", "--cols", "2", "--seed", seed,
+                        "-o", str(bad)], capture_output=True, text=True)
+    check(r.returncode == 2 and "--seed" in r.stderr, f"--seed {seed}: exit {r.returncode}: {r.stderr.strip()}")
+    check(not bad.exists(), f"--seed {seed}: left bad.h5 behind")
+top = work / "top_seed.h5"
+r = subprocess.run([cimkit, "crossbar", "--device", "pcm", "--rows", "2", "--cols", "2", "--seed", "18446744073709551615",
+                    "--set", "t_read_s=1.2345678901234567e-7", "-o", str(top)], capture_output=True, text=True)
+check(r.returncode == 0, f"--seed 2^64-1: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    with h5py.File(top, "r") as f:
+        seed = f.attrs["seed"]
+        check(seed.dtype == np.uint64 and int(seed) == 2**64 - 1, f"seed stored as {seed.dtype} {seed}")
+        # config_toml is TOML that any reader takes, holding the resolved parameters exactly.
+        parameters = tomllib.loads(f.attrs["config_toml"])["device"]["pcm"]
+        check(parameters["t_read_s"] == 1.2345678901234567e-7 and parameters["g_max_S"] == 25e-6, f"config_toml: {parameters}")
 
 for failure in failures:
     print("FAIL", failure)
