@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "devices/core/errors.hpp"
+#include "devices/core/input_file.hpp"
 
 namespace cimkit::apps {
 namespace {
@@ -99,8 +100,7 @@ std::vector<Setting> read_config_text(const std::string& toml_text, const std::s
 }
 
 std::vector<Setting> read_config_file(const std::filesystem::path& path, const std::vector<ConfigKey>& schema) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw IoError(path.string(), "no such config file");
+    require_regular_file(path, "config file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError(path.string(), "cannot open the config file");
     std::ostringstream text;

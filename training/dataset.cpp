@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "devices/core/errors.hpp"
+#include "devices/core/input_file.hpp"
 #include "devices/core/rng.hpp"
 #include "devices/core/text.hpp"
 
@@ -40,6 +41,7 @@ int parse_count(const std::string& field, const std::filesystem::path& path, int
 }
 
 std::vector<std::string> read_lines(const std::filesystem::path& path) {
+    require_regular_file(path, "dataset file (CSV)");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError(path.string(), "cannot open the dataset file");
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

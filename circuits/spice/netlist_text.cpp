@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "devices/core/errors.hpp"
+#include "devices/core/input_file.hpp"
 #include "devices/core/text.hpp"
 
 namespace cimkit::spice {
@@ -16,13 +17,8 @@ constexpr std::uintmax_t max_netlist_bytes = 256u * 1024u * 1024u;
 
 NetlistText NetlistText::from_file(const std::filesystem::path& path) {
     const std::string name = path.string();
+    require_regular_file(path, "netlist file");
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw IoError(name, "no such netlist file");
-    if (std::filesystem::is_directory(path, ec)) throw IoError(name, "is a directory, expected a netlist file");
-    // A FIFO would block the read forever and /dev/zero would never end it.
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        throw IoError(name, "is not a regular file (a device, FIFO or socket); expected a netlist file");
-    }
     const auto size = std::filesystem::file_size(path, ec);
     if (!ec && size > max_netlist_bytes) throw IoError(name, "netlist larger than 256 MiB");
     std::ifstream in(path, std::ios::binary);

@@ -48,7 +48,7 @@ expect "unknown subcommand"    2 'frobnicate'                no  -- frobnicate
 expect "missing -o"            2 'output'                    no  -- simulate "$examples/divider.cir"
 expect "unknown option"        2 '--bogus'                   no  -- simulate "$examples/divider.cir" -o "$work/out.h5" --bogus
 expect "missing netlist file"  2 'nonexistent.cir.*no such'  no  -- simulate "$work/nonexistent.cir" -o "$work/out.h5"
-expect "netlist is a folder"   2 'is a directory'            no  -- simulate "$examples" -o "$work/out.h5"
+expect "netlist is a folder"   2 'is a folder'               no  -- simulate "$examples" -o "$work/out.h5"
 expect "syntax error line"     2 'syntax_error.cir:5'        no  -- simulate "$bad/syntax_error.cir" -o "$work/out.h5"
 expect "control block refused" 2 'control_block.cir:4.*--allow-control' no -- simulate "$bad/control_block.cir" -o "$work/out.h5"
 expect "control block allowed" 0 'op1'                       yes -- simulate "$bad/control_block.cir" -o "$work/out.h5" --allow-control

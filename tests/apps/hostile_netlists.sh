@@ -117,6 +117,10 @@ netlist fifo.cir ".include pipe.inc"
 expect "FIFO include, no hang"        2 'fifo.cir:2.*not a regular file' -- $(simulate fifo.cir)
 expect "FIFO netlist, no hang"        2 'pipe.inc.*not a regular file' -- simulate "$project/pipe.inc" -o "$project/out.h5" --force
 expect "/dev/zero netlist"            2 '/dev/zero.*not a regular file' -- simulate /dev/zero -o "$project/out.h5" --force
+# The other inputs a stranger can hand over: a config file and a dataset.
+expect "FIFO config, no hang"         2 'pipe.inc.*not a regular file' -- train --config "$project/pipe.inc" -o "$project/out.h5" --force
+expect "FIFO dataset, no hang"        2 'pipe.inc.*not a regular file' -- train --set run.engine=compact --set "dataset.path=$project/pipe.inc" -o "$project/out.h5" --force
+expect "/dev/zero dataset"            2 '/dev/zero.*not a regular file' -- train --set run.engine=compact --set dataset.path=/dev/zero -o "$project/out.h5" --force
 
 # --- crashes, loops and bounds -------------------------------------------------------------------------
 netlist self.cir ".include self.cir"
