@@ -15,6 +15,7 @@
 #include "apps/exit_status.hpp"
 #include "apps/isolated_check.hpp"
 #include "apps/resume_check.hpp"
+#include "circuits/spice/worker.hpp"
 #include "apps/output_claim.hpp"
 #include "apps/training_file.hpp"
 #include "devices/core/errors.hpp"
@@ -258,6 +259,9 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         const bool stop_policy = schedule.on_convergence_failure == training::OnConvergenceFailure::stop;
         throw ConvergenceError(std::string(e.what()) + "; " + kept(output, record) +
                                (stop_policy ? " (training.on_convergence_failure = stop; skip would leave such samples out)" : ""));
+    } catch (const spice::WorkerCrashed& e) {
+        // An ngspice worker died (killed, out of memory, a crash) or hung: exit 1 with what the file holds.
+        throw spice::WorkerCrashed(std::string(e.what()) + "; " + kept(output, record));
     } catch (const training::Interrupted& stopped) {
         // Checkpoint where the epoch stopped, so that --resume continues from this very sample.
         record.position = stopped.position;

@@ -167,5 +167,22 @@ if ls -A "$project" | grep -qE '\.part|\.lock|interrupted'; then problem="$probl
 if [ -n "$problem" ]; then printf 'FAIL Ctrl-C ends the worker: %s\n' "$problem"; failures=$((failures + 1))
 else printf 'ok   Ctrl-C ends the worker\n'; passed=$((passed + 1)); fi
 
+# An ngspice worker killed during `train` (as the kernel's OOM killer would): exit 1 naming the
+# worker, the signal and the command that continues the run; --resume then finishes it.
+run=$work/killed_worker.h5
+"$cimkit" train --set training.epochs=4 -o "$run" >/dev/null 2>"$work/train.err" &
+trainer=$!
+for _ in $(seq 300); do [ -s "$run" ] && break; sleep 0.1; done  # the first epoch is written
+victim=$(pgrep -P "$trainer" | head -n1)
+[ -n "$victim" ] && kill -9 "$victim"
+wait "$trainer"; status=$?
+problem=""
+[ -n "$victim" ] || problem="no worker to kill"
+[ "$status" -eq 1 ] || problem="$problem; exit $status, expected 1"
+grep -q "SIGKILL.*Continue with: cimkit train --resume $run" "$work/train.err" || problem="$problem; no resume hint: $(cat "$work/train.err")"
+"$cimkit" train --resume "$run" >/dev/null 2>&1 || problem="$problem; --resume failed"
+if [ -n "$problem" ]; then printf 'FAIL killed worker in train: %s\n' "$problem"; failures=$((failures + 1))
+else printf 'ok   killed worker in train\n'; passed=$((passed + 1)); fi
+
 printf '%d passed, %d failed\n' "$passed" "$failures"
 [ "$failures" -eq 0 ]
