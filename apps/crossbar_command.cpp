@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "analysis/characterization/characterization_export.hpp"
+#include "analysis/characterization/parameters_toml.hpp"
 #include "analysis/crossbar_experiment.hpp"
 #include "analysis/provenance.hpp"
 #include "analysis/waveform_export.hpp"

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "analysis/characterization/characterization_export.hpp"
+#include "analysis/characterization/parameters_toml.hpp"
 #include "analysis/device_catalog.hpp"
 #include "analysis/provenance.hpp"
 #include "apps/output_claim.hpp"

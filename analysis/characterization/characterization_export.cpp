@@ -1,6 +1,5 @@
 #include "analysis/characterization/characterization_export.hpp"
 
-#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -32,23 +31,6 @@ std::string figures_table(const ExperimentResult& result) {
         std::snprintf(line, sizeof line, "  %-26s %12.5g %-4s %s\n", f.name.c_str(), f.value, f.units.c_str(),
                       f.description.c_str());
         out << line;
-    }
-    return out.str();
-}
-
-std::string parameters_toml(const DeviceModel& model) {
-    std::ostringstream out;
-    out.precision(17);
-    out << "[device." << model.name() << "]\n";
-    for (const auto& spec : model.parameters().table().specs) {
-        const double value = model.parameters()[spec.name];
-        out << spec.name << " = ";
-        if (std::isinf(value)) {
-            out << (value > 0 ? "inf" : "-inf");
-        } else {
-            out << value;
-        }
-        out << "  # " << symbol(spec.unit) << "\n";
     }
     return out.str();
 }

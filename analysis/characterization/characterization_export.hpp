@@ -14,7 +14,4 @@ void write_characterisation(h5::File& file, const ExperimentResult& result);
 // "pcm retention\n  nu_mean   0.0612   1   mean fitted drift exponent\n ..."
 std::string figures_table(const ExperimentResult& result);
 
-// The resolved device parameters as TOML ("[device.pcm]\ng_max_S = 2.5e-05  # S\n...").
-std::string parameters_toml(const DeviceModel& model);
-
 }  // namespace cimkit::analysis

@@ -4,6 +4,7 @@ message and no file."""
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import h5py
@@ -31,8 +32,9 @@ for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
     if r.returncode != 0:
         continue
     with h5py.File(out, "r") as f:
-        check(f.attrs["seed"] == 3, f"{device}: seed attribute")
-        check(f"[device.{device}]" in f.attrs["config_toml"], f"{device}: config_toml")
+        check(f.attrs["seed"] == 3 and f.attrs["seed"].dtype == np.uint64, f"{device}: seed attribute")
+        parameters = tomllib.loads(f.attrs["config_toml"])["device"][device]
+        check(parameters and all(isinstance(v, float) for v in parameters.values()), f"{device}: config_toml {parameters}")
         for experiment in EXPERIMENTS:
             group = f[f"characterisation/{device}/{experiment}"]
             for name, dataset in group.items():
