@@ -1,7 +1,6 @@
 #include "apps/contained_run.hpp"
 
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,19 +16,12 @@
 #include "devices/core/child_process.hpp"
 #include "devices/core/cleanup_on_signal.hpp"
 #include "devices/core/errors.hpp"
+#include "devices/core/process_limits.hpp"
 
 namespace cimkit::apps {
 namespace {
 
 namespace fs = std::filesystem;
-
-#if defined(__SANITIZE_ADDRESS__)
-#define CIMKIT_CONTAINED_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CIMKIT_CONTAINED_UNDER_ASAN 1
-#endif
-#endif
 
 [[noreturn]] void serve_child(const std::function<int()>& work, pid_t parent, std::size_t memory_bytes) {
     int status = exit_simulation_failed;
@@ -37,12 +29,7 @@ namespace fs = std::filesystem;
         // The parent's death (kill -9 included) must not leave this process writing on.
         if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || ::getppid() != parent) ::_exit(exit_interrupted);
         cleanup_on_signal::install();  // this process deletes its own temporaries on SIGINT/SIGTERM
-#if !defined(CIMKIT_CONTAINED_UNDER_ASAN)
-        const rlimit limit{memory_bytes, memory_bytes};
-        if (::setrlimit(RLIMIT_AS, &limit) != 0) throw Error(std::string("cannot limit memory: ") + std::strerror(errno));
-#else
-        (void)memory_bytes;
-#endif
+        limit_address_space(memory_bytes);
         status = work();
     } catch (...) {
         status = report_failure(std::current_exception());
@@ -71,16 +58,13 @@ void remove_temporaries_of(pid_t pid, const std::vector<fs::path>& outputs) {
 }  // namespace
 
 int run_contained(const std::function<int()>& work, const std::string& what, const std::vector<fs::path>& outputs,
-                  const ContainedLimits& limits) {
-    if (!(limits.timeout_s > 0.0 && limits.timeout_s <= 1e7)) {
-        throw UsageError("--timeout must be in (0, 1e7] s, got " + std::to_string(limits.timeout_s));
-    }
-    if (limits.memory_bytes < (64ull << 20)) throw UsageError("--max-memory must be at least 64 MiB");
+                  const RunLimits& limits) {
+    check_run_limits(limits);
     const pid_t parent = ::getpid();
     std::fflush(nullptr);  // buffered output must not be inherited and written twice
     const pid_t pid = ::fork();
     if (pid < 0) throw Error(what + ": fork failed: " + std::strerror(errno));
-    if (pid == 0) serve_child(work, parent, limits.memory_bytes);
+    if (pid == 0) serve_child(work, parent, limits.memory_bytes());
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(limits.timeout_s));
     const auto status = wait_until(pid, deadline);

@@ -18,18 +18,15 @@
 #include <string>
 #include <vector>
 
-namespace cimkit::apps {
+#include "apps/run_limits.hpp"
 
-struct ContainedLimits {
-    double timeout_s = 3600.0;                // wall clock; then the child is killed
-    std::size_t memory_bytes = 8192ull << 20;  // RLIMIT_AS of the child (not under AddressSanitizer)
-};
+namespace cimkit::apps {
 
 // Runs `work` in the child and returns the exit status it returned there (an exception in `work` is
 // reported there as report_failure does and gives its status). Throws spice::WorkerCrashed (exit 1)
 // naming `what` and the signal when the child was killed, spice::WorkerTimeout when it ran past the
-// limit, UsageError when a limit is out of range.
+// limit, UsageError when a limit is out of range (check_run_limits).
 int run_contained(const std::function<int()>& work, const std::string& what,
-                  const std::vector<std::filesystem::path>& outputs, const ContainedLimits& limits);
+                  const std::vector<std::filesystem::path>& outputs, const RunLimits& limits);
 
 }  // namespace cimkit::apps

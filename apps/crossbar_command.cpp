@@ -66,8 +66,7 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
     cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
     cmd->add_flag("--force", options.force, "Replace existing output files (-o and --emit-netlist)");
-    cmd->add_option("--timeout", options.timeout_s, "Wall-clock limit on the simulation, s")->capture_default_str();
-    cmd->add_option("--max-memory", options.max_memory_MiB, "Memory limit of the simulating process, MiB")->capture_default_str();
+    add_run_limit_options(*cmd, options.limits);
     return cmd;
 }
 
@@ -86,10 +85,6 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     }
     std::vector<std::filesystem::path> outputs = {o.output_path};
     if (!o.netlist_path.empty()) outputs.emplace_back(o.netlist_path);
-    if (!(o.max_memory_MiB >= 64 && o.max_memory_MiB <= (1 << 24))) {
-        throw UsageError("--max-memory must be in [64, 16777216] MiB, got " + std::to_string(o.max_memory_MiB));
-    }
-    const ContainedLimits limits{o.timeout_s, static_cast<std::size_t>(o.max_memory_MiB) << 20};
     // ngspice runs in-process in a child: a crash or a runaway array ends the child (contained_run.hpp).
     return run_contained(
         [&] {
@@ -104,7 +99,7 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
             std::printf("%s\nwrote %s\n", analysis::crossbar_summary(o.device, run, result).c_str(), o.output_path.c_str());
             return 0;
         },
-        "crossbar " + std::to_string(o.rows) + "x" + std::to_string(o.columns) + " " + o.device, outputs, limits);
+        "crossbar " + std::to_string(o.rows) + "x" + std::to_string(o.columns) + " " + o.device, outputs, o.limits);
 }
 
 }  // namespace cimkit::apps

@@ -1,6 +1,8 @@
 #pragma once
 // `cimkit crossbar --device D --rows R --cols C [--wire-ohm X] [--seed S] [--emit-netlist FILE] -o FILE.h5`
 #include <CLI/CLI.hpp>
+
+#include "apps/run_limits.hpp"
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,8 +23,7 @@ struct CrossbarOptions {
     std::string output_path;
     std::vector<std::string> settings;
     bool force = false;
-    double timeout_s = 3600.0;   // the simulating child's wall-clock limit
-    long max_memory_MiB = 8192;  // its address-space limit
+    RunLimits limits{3600.0, 8192};  // of the child that simulates (apps/contained_run.hpp)
 };
 
 CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options);

@@ -17,15 +17,10 @@ namespace {
 // ngspice runs in a worker process: a crash, an abort, a hang or a runaway allocation ends the
 // worker, not cimkit. Without --allow-control the worker is sandboxed to the netlist's folder.
 spice::WorkerOptions simulate_worker_options(const SimulateOptions& options, const spice::NetlistText& netlist) {
+    check_run_limits(options.limits);
     spice::WorkerOptions worker;
-    if (!(options.timeout_s > 0.0 && options.timeout_s <= 1e7)) {
-        throw UsageError("--timeout must be in (0, 1e7] s, got " + std::to_string(options.timeout_s));
-    }
-    if (!(options.max_memory_MiB >= 64 && options.max_memory_MiB <= (1 << 24))) {
-        throw UsageError("--max-memory must be in [64, 16777216] MiB, got " + std::to_string(options.max_memory_MiB));
-    }
-    worker.solve_timeout_s = options.timeout_s;
-    worker.memory_limit_bytes = static_cast<std::size_t>(options.max_memory_MiB) << 20;
+    worker.solve_timeout_s = options.limits.timeout_s;
+    worker.memory_limit_bytes = options.limits.memory_bytes();
     std::error_code ec;
     worker.sandbox.folder = std::filesystem::canonical(netlist.directory, ec);
     worker.sandbox.enabled = !options.allow_control;
@@ -72,10 +67,7 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
                   "Accept .control blocks, *ng_script, .pre_osdi and includes outside the netlist's folder "
                   "(only for netlists you trust)");
     cmd->add_flag("-v,--verbose", options.verbose, "Print ngspice's own output to stderr");
-    cmd->add_option("--timeout", options.timeout_s, "Wall-clock limit on loading and on running the analyses, s")
-        ->capture_default_str();
-    cmd->add_option("--max-memory", options.max_memory_MiB, "Memory limit of the ngspice worker process, MiB")
-        ->capture_default_str();
+    add_run_limit_options(*cmd, options.limits);
     cmd->add_option("--max-points", options.max_points,
                     "Refuse an analysis card asking for more points (sweep points, or tstop/tstep of a .tran)")
         ->capture_default_str();

@@ -2,6 +2,8 @@
 // `cimkit simulate NETLIST -o FILE.h5`: runs every analysis of a netlist in ngspice and exports all
 // vectors (or those given with --vectors) to HDF5.
 #include <CLI/CLI.hpp>
+
+#include "apps/run_limits.hpp"
 #include <string>
 #include <vector>
 
@@ -14,8 +16,7 @@ struct SimulateOptions {
     bool allow_control = false;
     bool verbose = false;
     bool force = false;
-    double timeout_s = 600.0;    // the worker's limit on the load and on the run
-    long max_memory_MiB = 8192;  // the worker's address-space limit
+    RunLimits limits{600.0, 8192};  // of the ngspice worker: the load and the run, and its memory
     double max_points = 1e7;     // the netlist guard's limit on one analysis' points
 };
 

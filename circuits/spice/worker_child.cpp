@@ -1,14 +1,11 @@
 #include "circuits/spice/worker_child.hpp"
 
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cerrno>
 #include <csignal>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,6 +14,7 @@
 #include "circuits/spice/sandbox.hpp"
 #include "circuits/spice/worker_errors.hpp"
 #include "circuits/spice/worker_protocol.hpp"
+#include "devices/core/process_limits.hpp"
 
 namespace cimkit::spice {
 namespace {
@@ -63,26 +61,6 @@ void reset_signals() {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-}
-
-// An address-space limit: ngspice asked for more (`.ac lin 2000000000`, a huge array) fails its
-// allocation inside the child, which then dies or reports, instead of the machine swapping. Not under
-// AddressSanitizer, which reserves terabytes of address space for its shadow memory.
-#if defined(__SANITIZE_ADDRESS__)
-#define CIMKIT_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CIMKIT_UNDER_ASAN 1
-#endif
-#endif
-void limit_memory(std::size_t bytes) {
-#if defined(CIMKIT_UNDER_ASAN)
-    (void)bytes;
-#else
-    if (bytes == 0) return;
-    const rlimit limit{bytes, bytes};
-    if (::setrlimit(RLIMIT_AS, &limit) != 0) throw Error(std::string("cannot limit the worker's memory: ") + std::strerror(errno));
-#endif
 }
 
 class Child {
@@ -192,7 +170,7 @@ void serve_worker_child(int socket_fd, const WorkerOptions& options, pid_t paren
     // ends in _exit, which also skips the parent's atexit handlers and stream buffers.
     std::unique_ptr<Engine> engine;
     try {
-        limit_memory(options.memory_limit_bytes);
+        limit_address_space(options.memory_limit_bytes);
         enter_sandbox(options.sandbox);
         engine = std::make_unique<Engine>();
         seal_sandbox(options.sandbox);

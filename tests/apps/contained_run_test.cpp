@@ -71,7 +71,7 @@ TEST(ContainedRun, ACrashIsAnErrorAndLeavesNoTemporaryAndTheEarlierFile) {
 TEST(ContainedRun, AHangIsStoppedAtTheTimeLimit) {
     testing::ScratchDir scratch("cimkit_contained");
     const fs::path output = scratch / "out.h5";
-    ContainedLimits limits;
+    RunLimits limits;
     limits.timeout_s = 0.5;
     const auto start = std::chrono::steady_clock::now();
     EXPECT_THROW(run_contained(writes_then(output, [] { std::this_thread::sleep_for(std::chrono::seconds(30)); }), "test",
@@ -85,8 +85,8 @@ TEST(ContainedRun, AHangIsStoppedAtTheTimeLimit) {
 
 #if !defined(__SANITIZE_ADDRESS__)
 TEST(ContainedRun, MemoryBeyondTheLimitFailsInTheChild) {
-    ContainedLimits limits;
-    limits.memory_bytes = 256ull << 20;
+    RunLimits limits;
+    limits.max_memory_MiB = 256;
     const int status = run_contained(
         [] {
             std::vector<char> big(1ull << 30, 1);  // 1 GiB against a 256 MiB limit
@@ -99,11 +99,11 @@ TEST(ContainedRun, MemoryBeyondTheLimitFailsInTheChild) {
 #endif
 
 TEST(ContainedRun, RefusesLimitsOutOfRange) {
-    ContainedLimits limits;
+    RunLimits limits;
     limits.timeout_s = -1.0;
     EXPECT_THROW(run_contained([] { return 0; }, "test", {}, limits), UsageError);
-    limits = ContainedLimits{};
-    limits.memory_bytes = 1 << 20;
+    limits = RunLimits{};
+    limits.max_memory_MiB = 1;
     EXPECT_THROW(run_contained([] { return 0; }, "test", {}, limits), UsageError);
 }
 
