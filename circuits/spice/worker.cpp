@@ -102,8 +102,12 @@ void Worker::start_child() {
         try {
             wp::throw_decoded_error(hello.payload);
         } catch (const std::exception& e) {
-            throw Error(std::string("ngspice worker could not start its engine: ") + e.what() +
-                        " (a Worker cannot be started while this process holds an in-process Engine)");
+            // The usual cause, an Engine inherited from this process, deserves its remedy; a sandbox
+            // that could not be entered explains itself.
+            const std::string why = e.what();
+            const bool inherited_engine = why.find("already exists") != std::string::npos;
+            throw Error("ngspice worker could not start its engine: " + why +
+                        (inherited_engine ? " (a Worker cannot be started while this process holds an in-process Engine)" : ""));
         }
     }
 }
