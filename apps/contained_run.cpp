@@ -75,8 +75,10 @@ int run_contained(const std::function<int()>& work, const std::string& what, con
         std::snprintf(limit, sizeof limit, "%g s", limits.timeout_s);
         throw spice::WorkerTimeout(what + " did not finish within --timeout = " + limit + "; it was stopped and nothing was written");
     }
-    if (*status != -1 && WIFEXITED(*status)) return WEXITSTATUS(*status);
+    // Whatever the child left under its own name is orphaned now (an exit without unwinding, as a
+    // sanitizer's report makes, skips the destructors that delete temporaries).
     remove_temporaries_of(pid, outputs);
+    if (*status != -1 && WIFEXITED(*status)) return WEXITSTATUS(*status);
     const std::string how = *status == -1 ? "ended without an exit status" : "was killed by " + describe_signal(WTERMSIG(*status));
     throw spice::WorkerCrashed(what + ": the simulation " + how +
                                " (a crash in ngspice or a library, or more memory than --max-memory); nothing was written");
