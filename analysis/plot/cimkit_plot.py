@@ -1,23 +1,40 @@
 """Draws PNG figures of a cimkit HDF5 file: one per characterisation experiment and one per
-waveform plot. Usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force] (normally run through `cimkit plot`).
-Reads the file with h5py only; axis labels take their units from the datasets' `units` attributes."""
+waveform plot. Usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force] [--ready-fd N] (normally run
+through `cimkit plot`). Axis labels take their units from the datasets' `units` attributes.
+
+Two phases. First the file is read whole into memory (h5_snapshot.py), with SIGINT and SIGTERM at
+their default action and stderr silenced: libhdf5 may spin or crash there on a corrupt file, and
+then `cimkit plot`, which runs this script with a time limit on that phase, reports the file as
+corrupt in one line. When the file is read and closed, one byte on --ready-fd ends the limited
+phase; only then are temporaries created and figures drawn.
+
+Exit status: 0; 2 for bad input (the file, its contents, the arguments, an output that cannot be
+written), with one line "cimkit: error: '<file>': <what was expected>" on stderr; 1 for a failure
+while drawing; 130 on SIGINT/SIGTERM. Never a Python traceback."""
+import contextlib
 import os
 import signal
 import stat
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
 try:
-    import h5py
-except ImportError:
-    sys.exit("cimkit plot: python3-h5py is missing (run scripts/setup.sh)")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import h5_snapshot
+except ImportError as missing:
+    print(f"cimkit: error: the plotting script cannot import {missing.name} (run scripts/setup.sh)", file=sys.stderr)
+    sys.exit(1)
+
+# The contract is one line on stderr: matplotlib's and numpy's warnings (a log axis without positive
+# values, say) would add lines and say nothing the figure does not show.
+warnings.simplefilter("ignore")
 
 
 def label(name, dataset):
@@ -97,15 +114,30 @@ def fail(path, what):
     sys.exit(2)
 
 
-def figures(f, stem):
+def figures(data, path):
     """(PNG name, title, draw function) of every figure the file holds, before anything is drawn."""
-    out = []
-    for device, experiments in f.get("characterisation", {}).items():
-        for experiment, group in experiments.items():
-            out.append((f"{stem}_{device}_{experiment}.png", f"{device}: {experiment}",
-                        lambda ax, g=group, e=experiment: PLOTTERS[e](g, ax)))
-    for name, group in f.get("waveforms", {}).items():
-        out.append((f"{stem}_{name}.png", f"{stem}: {name}", lambda ax, g=group: plot_waveform(g, ax)))
+    stem, out = path.stem, []
+    characterisation = data.get("characterisation")
+    if characterisation is not None:
+        if not characterisation.is_group:
+            fail(path, "/characterisation is a dataset; expected a group of devices")
+        for device, experiments in characterisation.items():
+            if not experiments.is_group:
+                fail(path, f"{experiments.name} is a dataset; expected a group of experiments")
+            for experiment, group in experiments.items():
+                if experiment not in PLOTTERS or not group.is_group:
+                    fail(path, f"{group.name} is not an experiment plot knows; expected groups named "
+                               f"{', '.join(PLOTTERS)}")
+                out.append((f"{stem}_{device}_{experiment}.png", f"{device}: {experiment}",
+                            lambda ax, g=group, e=experiment: PLOTTERS[e](g, ax)))
+    waveforms = data.get("waveforms")
+    if waveforms is not None:
+        if not waveforms.is_group:
+            fail(path, "/waveforms is a dataset; expected a group of analyses")
+        for name, group in waveforms.items():
+            if not group.is_group:
+                fail(path, f"{group.name} is a dataset; expected a group of vectors")
+            out.append((f"{stem}_{name}.png", f"{stem}: {name}", lambda ax, g=group: plot_waveform(g, ax)))
     return out
 
 
@@ -124,51 +156,110 @@ def check_target(target, source, force):
         fail(target, "exists; pass --force to replace it")
 
 
-def main():
-    args = [a for a in sys.argv[1:] if a != "--force"]
-    force = len(args) != len(sys.argv) - 1
-    if len(args) != 2:
-        sys.exit("usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force]")
-    path, out_dir = Path(args[0]), Path(args[1])
-    # SIGTERM ends the script through the same clean-up as an error or Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+@contextlib.contextmanager
+def stderr_silenced():
+    """Sends file descriptor 2 to /dev/null: what libhdf5, glibc or Python's fault handler print when
+    the library fails on a corrupt file is not for the user, who gets one line from cimkit."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
     try:
-        f = h5py.File(path, "r")
-    except OSError as error:
-        print(f"cimkit plot: '{path}': not a readable HDF5 file ({error})", file=sys.stderr)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def reason(error):
+    """The text of an exception; a KeyError's str() is the repr of its key, quotes and all."""
+    return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+
+
+def parse_arguments(argv):
+    args, force, ready_fd = [], False, None
+    it = iter(argv)
+    for arg in it:
+        if arg == "--force":
+            force = True
+        elif arg == "--ready-fd":
+            ready_fd = int(next(it, "-1"))
+        else:
+            args.append(arg)
+    if len(args) != 2 or (ready_fd is not None and ready_fd < 0):
+        print("cimkit: error: usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force] [--ready-fd N]", file=sys.stderr)
         sys.exit(2)
-    with f:
-        planned = figures(f, path.stem)
-        if not planned:
-            print(f"cimkit plot: '{path}' has no /characterisation or /waveforms group", file=sys.stderr)
-            sys.exit(2)
-        for name, _, _ in planned:
-            check_target(out_dir / name, path, force)
-        # Each figure goes to a temporary beside its target; all are renamed into place only after
-        # every one was drawn, so a failure leaves earlier PNGs as they were.
-        temporaries = []
-        try:
-            for name, title, draw in planned:
+    return Path(args[0]), Path(args[1]), force, ready_fd
+
+
+def draw_all(path, out_dir, planned):
+    """Each figure goes to a temporary beside its target; all are renamed into place only after every
+    one was drawn, so a failure leaves earlier PNGs as they were."""
+    temporaries = []
+    try:
+        for name, title, draw in planned:
+            target = out_dir / name
+            try:
                 fd, temporary = tempfile.mkstemp(prefix=f".{name}.part-", suffix=".png", dir=out_dir)
                 os.close(fd)
-                temporaries.append((temporary, out_dir / name))
-                fig, ax = figure(title)
-                try:
-                    draw(ax)
-                except (KeyError, ValueError, TypeError, IndexError) as error:
-                    print(f"cimkit plot: '{path}': cannot draw {name}: {error}; no figure written", file=sys.stderr)
-                    sys.exit(1)
-                fig.tight_layout()
+            except OSError as error:
+                fail(target, f"cannot write it ({error.strerror or error}); expected a writable folder")
+            temporaries.append((temporary, target))
+            fig, ax = figure(title)
+            try:
+                draw(ax)
+            except (KeyError, ValueError, TypeError, IndexError, AttributeError) as error:
+                # The draw functions index what cimkit writes: a miss is the file's fault.
+                fail(path, f"cannot draw {name} ({reason(error)}); expected the datasets and attributes cimkit "
+                           "writes for it; no figure written")
+            except Exception as error:
+                print(f"cimkit: error: '{path}': drawing {name} failed ({type(error).__name__}: {error}); "
+                      "no figure written", file=sys.stderr)
+                sys.exit(1)
+            fig.tight_layout()
+            try:
                 fig.savefig(temporary, format="png")
-                plt.close(fig)
                 os.chmod(temporary, 0o666 & ~current_umask())
-            for temporary, target in temporaries:
+            except OSError as error:
+                fail(target, f"cannot write it ({error.strerror or error}; disk full?); no figure written")
+            plt.close(fig)
+        for temporary, target in temporaries:
+            try:
                 os.replace(temporary, target)
-        finally:
-            for temporary, _ in temporaries:
-                if os.path.lexists(temporary):
-                    os.unlink(temporary)
-    for _, target in temporaries:
+            except OSError as error:
+                fail(target, f"cannot write it ({error.strerror or error})")
+    finally:
+        for temporary, _ in temporaries:
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
+    return [target for _, target in temporaries]
+
+
+def main():
+    path, out_dir, force, ready_fd = parse_arguments(sys.argv[1:])
+    # While libhdf5 reads, a signal must end the process at once: a spinning C library never returns
+    # to the interpreter, where Python's handlers would run, and there is nothing to clean up yet.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        with stderr_silenced():
+            data = h5_snapshot.read(path, ("characterisation", "waveforms"))
+    except h5_snapshot.Unreadable as error:
+        fail(path, str(error))
+    if ready_fd is not None:
+        os.write(ready_fd, b"r")
+        os.close(ready_fd)
+    # From here on temporaries exist: SIGINT and SIGTERM end the script through draw_all's clean-up.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+    planned = figures(data, path)
+    if not planned:
+        fail(path, "has no /characterisation or /waveforms group; expected a file written by cimkit simulate or characterize")
+    for name, _, _ in planned:
+        check_target(out_dir / name, path, force)
+    for target in draw_all(path, out_dir, planned):
         print(f"wrote {target}")
 
 
@@ -179,4 +270,10 @@ def current_umask():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as bug:  # a fault of this script: still one line, not a traceback
+        print(f"cimkit: error: the plotting script failed ({type(bug).__name__}: {bug})", file=sys.stderr)
+        sys.exit(1)
