@@ -1,21 +1,39 @@
 #include "apps/plot_command.hpp"
 
-#include <spawn.h>
-#include <sys/wait.h>
-
+#include <cstdio>
 #include <filesystem>
 #include <vector>
 
+#include "apps/env_seconds.hpp"
 #include "apps/output_lock.hpp"
+#include "apps/plot_process.hpp"
 #include "devices/core/errors.hpp"
-
-extern char** environ;
 
 namespace cimkit::apps {
 namespace {
 
 // Debian's h5py and matplotlib install for /usr/bin/python3; another python3 may come first on PATH.
 std::string python() { return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; }
+
+// How long the plotting script may take to start and read the file (apps/plot_process.hpp). A sound
+// file is read in about a second (most of it importing matplotlib), so 30 s, as for the trial read
+// of `train --resume`, leaves a wide margin for a loaded machine or a network disk, while a corrupt
+// file on which libhdf5 spins is refused after half a minute instead of never. The variable lets the
+// bad-input tests use a few seconds.
+double read_timeout_s() { return seconds_from_environment("CIMKIT_PLOT_READ_TIMEOUT_S", 30.0); }
+
+// Deletes the temporaries ".<stem>_<what>.png.part-XXXXXX.png" of a script killed while drawing (its
+// own clean-up never ran). The lock on "<stem>.png" is held, so no other plot is writing them.
+void remove_temporaries(const std::filesystem::path& dir, const std::string& stem) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const std::string prefix = "." + stem + "_";
+        if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".png.part-") != std::string::npos) {
+            std::filesystem::remove(entry.path(), ec);
+        }
+    }
+}
 
 }  // namespace
 
@@ -28,27 +46,30 @@ CLI::App* add_plot_command(CLI::App& app, PlotOptions& options) {
 }
 
 int run_plot(const PlotOptions& options) {
+    const std::string& input = options.input_path;
+    const double timeout_s = read_timeout_s();
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(options.input_path, ec)) throw IoError(options.input_path, "no such file");
+    if (!std::filesystem::exists(input, ec)) throw IoError(input, "no such file; expected an HDF5 file written by cimkit");
+    // A FIFO or a device would block or never end the read, before any time limit could help.
+    if (!std::filesystem::is_regular_file(input, ec)) {
+        throw IoError(input, "is not a regular file (a folder, FIFO or device); expected an HDF5 file written by cimkit");
+    }
     std::string dir = options.output_dir;
-    if (dir.empty()) dir = std::filesystem::path(options.input_path).parent_path().string();
+    if (dir.empty()) dir = std::filesystem::path(input).parent_path().string();
     if (dir.empty()) dir = ".";
     if (!std::filesystem::is_directory(dir, ec)) throw IoError(dir, "output folder does not exist");
     // Every figure is named "<stem>_<what>.png": one lock for them all, held until the script ends.
-    const OutputLock lock(std::filesystem::path(dir) / (std::filesystem::path(options.input_path).stem().string() + ".png"));
-    std::vector<std::string> args{python(), CIMKIT_PLOT_SCRIPT, options.input_path, dir};
+    const std::string stem = std::filesystem::path(input).stem().string();
+    const OutputLock lock(std::filesystem::path(dir) / (stem + ".png"));
+    std::vector<std::string> args{python(), CIMKIT_PLOT_SCRIPT, input, dir};
     if (options.force) args.push_back("--force");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
-        throw IoError(args[0], "cannot start the plotting script");
+    const PlotScriptEnd end = run_plot_script(args, input, timeout_s);
+    if (!end.killed_by.empty()) {
+        remove_temporaries(dir, stem);
+        std::fprintf(stderr, "cimkit: error: '%s': the plotting process was killed (%s) while drawing; no figure written\n",
+                     input.c_str(), end.killed_by.c_str());
     }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status)) return 1;
-    return WEXITSTATUS(status);  // the script exits 2 for a file it cannot read
+    return end.exit_status;  // the script's: 0, 1 (drawing failed), 2 (bad input, its message printed), 130
 }
 
 }  // namespace cimkit::apps
