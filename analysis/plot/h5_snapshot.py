@@ -50,7 +50,7 @@ def _load(group, key):
     where = f"{group.name.rstrip('/')}/{key}"
     link = group.get(key, getlink=True)
     if not isinstance(link, h5py.HardLink):
-        raise Unreadable(f"{where} is a {type(link).__name__}; expected only groups and datasets stored in the file")
+        raise Unreadable(f"{where} is a link ({type(link).__name__}); expected only groups and datasets stored in the file")
     obj = group[key]
     attrs = {name: obj.attrs[name] for name in obj.attrs}
     if isinstance(obj, h5py.Group):
