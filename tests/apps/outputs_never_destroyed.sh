@@ -109,11 +109,11 @@ cmp -s "$work/earlier.h5" "$work/replaced.h5" && report "--force replaced the fi
 mkdir "$work/figs" "$work/bad"
 succeed "plot"                       -- plot "$work/earlier.h5" -o "$work/figs"
 refuse "plot, existing PNGs"         "'$work/figs/earlier_ac1.png': exists; pass --force" -- plot "$work/earlier.h5" -o "$work/figs"
-cp "$work/earlier.h5" "$work/bad/earlier.h5"  # same PNG names; its last figure cannot be drawn
+cp "$work/earlier.h5" "$work/bad/earlier.h5"  # same PNG names; its last figure cannot be drawn (bad input: exit 2)
 "$python" -c "import h5py, sys; g = h5py.File(sys.argv[1], 'r+').create_group('waveforms/zz'); g.attrs['scale'] = 'nope'; g['x'] = [1.0]" "$work/bad/earlier.h5"
 before=$(snapshot)
 "$cimkit" plot "$work/bad/earlier.h5" -o "$work/figs" --force >"$logs/stdout" 2>"$logs/stderr"; got=$?
-problem=""; [ "$got" -ne 0 ] || problem="exit 0 on a figure that cannot be drawn"
+problem=""; [ "$got" -eq 2 ] || problem="exit $got on a figure the file lacks the data for, expected 2"
 grep -q "bad/earlier.h5" "$logs/stderr" || problem="$problem; the message does not name the file"
 [ "$(snapshot)" = "$before" ] || problem="$problem; earlier PNGs changed"
 [ -z "$(leftovers)" ] || problem="$problem; left $(leftovers | tr '\n' ' ')"
