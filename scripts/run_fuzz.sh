@@ -16,7 +16,8 @@ CC=clang CXX=clang++ cmake -S "$repo_root" -B "$build" -DCIMKIT_FUZZ=ON -DCIMKIT
 cmake --build "$build" -j "${CIMKIT_FUZZ_JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}" >/dev/null
 # Whether the finding in libFuzzer log $1 (a timeout, or a sanitizer's report) is libhdf5's own: the
 # first frame of its stack that is not the sanitizer, the fuzzer, an interceptor (ASan's malloc & co.
-# show as plain `malloc` in the fuzz binary) or libc is in
+# show as plain `malloc` in the fuzz binary; its allocator as `__asan::...`, libFuzzer's malloc hooks as
+# `__sanitizer::...`, as in a libFuzzer out-of-memory report) or libc is in
 # libhdf5, and the faulting memory was not ours (no cimkit frame where the report says what the
 # address is: a stack variable of ours, or a block we allocated).
 # No `head` or `grep -q` inside these pipes: they stop reading early, the writer then dies of SIGPIPE,
@@ -25,7 +26,7 @@ cmake --build "$build" -j "${CIMKIT_FUZZ_JOBS:-$(nproc)}" --target "${targets[@]
 inside_libhdf5() {
     local report first after
     report=$(sed -n '/ERROR: \(libFuzzer\|AddressSanitizer\|LeakSanitizer\|UndefinedBehaviorSanitizer\)/,/^SUMMARY/p' "$1")
-    first=$(printf '%s\n' "$report" | awk '/^ +#[0-9]+ / && !/__sanitizer_|__interceptor_|__asan_|fuzzer::|libc\.so| in (malloc|calloc|realloc|free|posix_memalign|aligned_alloc) / && !seen { print; seen = 1 }')
+    first=$(printf '%s\n' "$report" | awk '/^ +#[0-9]+ / && !/__sanitizer[_:]|__interceptor_|__asan[_:]|fuzzer::|libc\.so| in (malloc|calloc|realloc|free|posix_memalign|aligned_alloc) / && !seen { print; seen = 1 }')
     [[ $first == *libhdf5* ]] || return 1
     # The lines after the first stack: where the address lies, who allocated it.
     after=$(printf '%s\n' "$report" | awk 's == 2 { print; next } /^ +#[0-9]+ / { s = 1; next } s == 1 { s = 2 }')
