@@ -1,6 +1,7 @@
 #pragma once
-// The root attributes every cimkit HDF5 file carries (DESIGN.md section 7): cimkit_version,
-// git_commit, created_utc (ISO 8601) and command_line.
+// The root attributes every cimkit HDF5 file carries
+// (docs/architecture.md#output-files-and-provenance): cimkit_version, git_commit, created_utc
+// (ISO 8601) and command_line.
 #include <string>
 
 #include "analysis/h5/h5_file.hpp"

@@ -1,5 +1,6 @@
 #pragma once
-// Process exit statuses (DESIGN.md section 8) and the one place that turns an exception into one.
+// Process exit statuses (docs/architecture.md#exit-statuses) and the one place that turns an
+// exception into one.
 #include <exception>
 
 namespace cimkit::apps {

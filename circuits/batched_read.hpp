@@ -1,9 +1,9 @@
 #pragma once
 // Many forward reads of one loaded circuit in one ngspice transient: sample k drives the EXTERNAL
 // row sources during simulated time [k, k + 1) s, and the column currents of the last time point
-// inside that interval are sample k's outputs (NGSPICE-NOTES.md: a transient step starts Newton from
-// the previous solution, so this is 10-80x cheaper per sample than an `op` for nonlinear arrays and
-// about 10x for resistive ones).
+// inside that interval are sample k's outputs (docs/ngspice-facts.md#op-versus-batched-transient:
+// a transient step starts Newton from the previous solution, so this is 10-80x cheaper per sample
+// than an `op` for nonlinear arrays and about 10x for resistive ones).
 //
 // Valid only for circuits whose read has no memory: resistors, transistors without intrinsic
 // capacitances and gates held by sources (every face in device_face.hpp at read voltages). A face

@@ -2,8 +2,8 @@
 // A read tile: a crossbar sub-circuit meant to stay loaded in ngspice and be read many times (one
 // forward pass per solve), several tiles side by side in one netlist (a layer split over tiles, or
 // several layers). Inputs arrive through EXTERNAL row sources and device states through the face's
-// EXTERNAL sources, so nothing is re-parsed between reads (NGSPICE-NOTES.md: parsing is slow and
-// every ngspice command leaks).
+// EXTERNAL sources, so nothing is re-parsed between reads (docs/ngspice-facts.md#per-command-leak:
+// parsing is slow and every ngspice command leaks).
 //
 // Tile `p`, all names prefixed so tiles coexist:
 //   row i:    EXTERNAL source vrow_p_i drives node in_p_i

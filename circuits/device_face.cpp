@@ -36,7 +36,8 @@ public:
         // redoes its circuit set-up for every analysis, and tearing down a voltage source's branch
         // equation walks the whole node list. With one voltage source per device every op after the
         // first was ~12x slower on a 784x20 tile (3 s against 0.25 s); a current source has no branch.
-        // No dc value on an EXTERNAL source (a dc value crashed ngspice 39; NGSPICE-NOTES.md).
+        // No dc value on an EXTERNAL source (a dc value crashed ngspice 39;
+        // docs/ngspice-facts.md#external-sources).
         netlist.add(Source{Source::Kind::current, "state_" + tag, "0", "st_" + tag, External{}});
         netlist.add(Resistor{"state_" + tag, "st_" + tag, "0", 1.0});
         netlist.add(Behavioural{Behavioural::Kind::current, "dev_" + tag, row, column,
@@ -77,7 +78,8 @@ public:
         const std::string gate = "g_" + tag;
         const double gate_V = effective_gate_V(state);
         if (cosim_) {
-            // No dc value on an EXTERNAL source (a dc value crashed ngspice 39; NGSPICE-NOTES.md).
+            // No dc value on an EXTERNAL source (a dc value crashed ngspice 39;
+            // docs/ngspice-facts.md#external-sources).
             netlist.add(Source{Source::Kind::current, "gate_" + tag, "0", gate, External{}});
             netlist.add(Resistor{"gate_" + tag, gate, "0", 1.0});
         } else {

@@ -1,6 +1,6 @@
 #pragma once
-// The SPICE face of a device (DESIGN.md section 3): how one device of a compact model appears in a
-// generated netlist, between a row node and a column node, with the same state.
+// The SPICE face of a device (docs/architecture.md#device-faces): how one device of a compact model
+// appears in a generated netlist, between a row node and a column node, with the same state.
 //
 //   face                 devices             what is generated
 //   resistive            pcm, domain_wall    R = 1 / G(state): both are ohmic at read voltages

@@ -26,7 +26,8 @@ struct Waveform {
         }
         return out + ")";
     }
-    // No dc value: `V1 a 0 dc 0 external` crashed ngspice 39 (NGSPICE-NOTES.md).
+    // No dc value: `V1 a 0 dc 0 external` crashed ngspice 39
+    // (docs/ngspice-facts.md#external-sources).
     std::string operator()(const External&) const { return "external"; }
 };
 

@@ -1,8 +1,9 @@
 #pragma once
-// The one place where a typed Netlist becomes SPICE text (STYLE.md rule 7).
+// The one place where a typed Netlist becomes SPICE text (docs/architecture.md#one-spice-writer).
 //
 // Numbers are printed with 17 significant digits, so the text round-trips the doubles exactly.
-// Every netlist sets `.options klu` (ngspice 46's KLU solver; NGSPICE-NOTES.md).
+// Every netlist sets `.options klu` (ngspice 46's KLU solver;
+// docs/ngspice-facts.md#klu-is-not-the-default).
 #include <string>
 
 #include "circuits/netlist.hpp"

@@ -22,7 +22,8 @@ target_link_libraries(cimkit_hdf5_serial INTERFACE ${HDF5_C_LIBRARIES})
 target_compile_definitions(cimkit_hdf5_serial INTERFACE ${HDF5_C_DEFINITIONS})
 
 # ngspice: only the header is used at build time. The library is dlopen()ed at run time so that the
-# engine can be unloaded and reloaded after ngspice's fatal-error path (NGSPICE-NOTES.md).
+# engine can be unloaded and reloaded after ngspice's fatal-error path
+# (docs/ngspice-facts.md#reload-after-a-fatal-error).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(NGSPICE REQUIRED IMPORTED_TARGET ngspice>=46)
 find_file(NGSPICE_SHARED_LIBRARY NAMES libngspice.so.0

@@ -1,5 +1,6 @@
-# The commit a binary was built from goes into every output file (DESIGN.md section 7). It is read at
-# build time, not configure time, so an incremental build after a commit records the new commit.
+# The commit a binary was built from goes into every output file
+# (docs/architecture.md#output-files-and-provenance). It is read at build time, not configure time,
+# so an incremental build after a commit records the new commit.
 add_custom_target(cimkit_version_header
   COMMAND ${CMAKE_COMMAND}
           -DSOURCE_DIR=${CMAKE_SOURCE_DIR}

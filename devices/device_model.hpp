@@ -1,5 +1,5 @@
 #pragma once
-// The compact face of a synaptic device (DESIGN.md section 3).
+// The compact face of a synaptic device (docs/architecture.md#device-faces).
 //
 // A DeviceModel holds validated parameters and no per-device data; a DeviceState holds one device:
 // its dynamic state and the device-to-device variation drawn when it was made. Models are immutable

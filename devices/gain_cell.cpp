@@ -20,7 +20,8 @@ void cross_rules(const Parameters& p) {
 
 }  // namespace
 
-// C[i][j]: i = power of (y - 0.45), j = power of x (PHYSICS.md, Leroux et al. public code).
+// C[i][j]: i = power of (y - 0.45), j = power of x (docs/physics-sources.md#gain-cell, Leroux et
+// al. public code).
 constexpr double published[4][4] = {{0.17393044, 0.15653739, 0.14088365, 0.12679529},
                                     {5.51975209, 4.96777688, 4.4709992, 0.0},
                                     {-1.44776001, -1.30298401, 0.0, 0.0},

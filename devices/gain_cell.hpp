@@ -20,8 +20,9 @@
 //
 // Read (the multiply), x = V_in, y = V_store:
 //   published cubic, read_model = 0: f(x, y) = sum_{i+j<=3} C_ij (y - 0.45)^i x^j  (coefficients in
-//     PHYSICS.md, from the paper's public code). The fit has terms without x (a read-out offset);
-//     the cell current is taken as I = read_scale_A * (f(x, y) - f(0, y)), so no input gives no current.
+//     docs/physics-sources.md#gain-cell, from the paper's public code). The fit has terms without
+//     x (a read-out offset); the cell current is taken as I = read_scale_A * (f(x, y) - f(0, y)),
+//     so no input gives no current.
 //   linear fit, read_model = 1: I = read_scale_A * 19.3 x (y - 0.45).
 // The signed weight is y - 0.45 V, so the read "conductance" I(v_read)/v_read may be negative.
 // Pulse-width inputs: the charge delivered in a read of width t_in is Q = I(v_read, y) t_in.

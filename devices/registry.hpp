@@ -1,6 +1,6 @@
 #pragma once
 // The device registry: every built-in model in one explicit list (register_builtin_devices), chosen
-// by name from the command line or a config (STYLE.md rule 2).
+// by name from the command line or a config (docs/architecture.md#device-registry).
 #include <functional>
 #include <memory>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // The `compact` engine's weight array: a layer's weights held by devices of one DeviceModel, read
 // through the devices' own I-V and updated by write pulses whose effect the device physics decides
-// (DESIGN.md sections 3 and 6, issue 5).
+// (docs/architecture.md#device-faces and docs/architecture.md#training-engines, issue 5).
 //
 // Differential pairs. Weight w_ij is held by two devices, G+_ij and G-_ij, of the same model:
 //   w = w_max (G+ - G-) / (G_high - G_low)                                             (1)

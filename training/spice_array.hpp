@@ -1,15 +1,17 @@
 #pragma once
 // The `spice` engine: every forward read of every layer is an ngspice operating point of the
-// network's crossbars, with the device states the compact models hold (DESIGN.md section 6).
+// network's crossbars, with the device states the compact models hold
+// (docs/architecture.md#training-engines).
 //
 // One netlist holds the whole network, loaded once: layer l is split into tiles of at most
 // max_tile_rows input lines x max_tile_columns output lines (a weight takes two lines, G+ and G-),
 // each tile a crossbar with ideal wires and virtual-ground columns (circuits/crossbar_tile.hpp).
 // Inputs reach the row lines and device states reach the devices through EXTERNAL sources that
 // read C++ memory at every solve, so a read after an update needs no command and no re-parse
-// (NGSPICE-NOTES.md: every command leaks, parsing costs tens of ms). A layer read drives only that
-// layer's rows (the others sit at 0 V), runs `op`, and sums each output's tile currents, I+ - I-,
-// digitally (tile partial sums, as on a tiled chip); DeviceArray::forward_output turns them into y.
+// (docs/ngspice-facts.md#per-command-leak: every command leaks, parsing costs tens of ms). A layer
+// read drives only that layer's rows (the others sit at 0 V), runs `op`, and sums each output's
+// tile currents, I+ - I-, digitally (tile partial sums, as on a tiled chip);
+// DeviceArray::forward_output turns them into y.
 // Because the op also solves the idle layers, a read costs about as much as the whole network's
 // array; that is the price of never reloading.
 //

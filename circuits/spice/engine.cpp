@@ -59,7 +59,7 @@ struct Engine::Impl {
     // Transient breakpoints for EXTERNAL waveforms, which ngspice cannot see (a PWL source registers
     // its corners itself). ngSpice_SetBkpt before a command is lost once a transient has run (the
     // next one starts a fresh breakpoint table), so they are set from the first EXTERNAL callback
-    // of the analysis, when that table exists (NGSPICE-NOTES.md).
+    // of the analysis, when that table exists (docs/engine.md).
     std::vector<double> pending_breakpoints_s;
     bool breakpoints_armed = false;
     std::vector<std::string>* capture = nullptr;  // when set, receives each output line too

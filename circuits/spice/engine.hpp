@@ -48,7 +48,8 @@ public:
     // (ngspice names: "in_0" for a node voltage, "vsense_3#branch" for a source current, "time"),
     // then destroys that plot (in groups of 32, one command per group: every command leaks), so
     // repeated solves of one loaded circuit keep memory and time flat
-    // (a kept plot per solve makes each solve slower; NGSPICE-NOTES.md). The circuit stays loaded.
+    // (a kept plot per solve makes each solve slower;
+    // docs/ngspice-facts.md#destroy-plots-or-solves-slow-down). The circuit stays loaded.
     // Throws like run_analysis; cimkit::Error naming the vector and the plot if a vector is missing.
     // `breakpoints_s` (tran only, each > 0 s): times the transient must land on, as a PWL corner
     // would make it, for EXTERNAL waveforms whose corners ngspice cannot see. They take effect from

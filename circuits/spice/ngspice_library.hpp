@@ -3,7 +3,8 @@
 //
 // ngspice is loaded at run time rather than linked because its fatal-error path (ControlledExit)
 // leaves the library unusable, and calling ngSpice_Init again segfaults. Unloading with dlclose()
-// and loading again is the documented way back to a working engine (NGSPICE-NOTES.md).
+// and loading again is the documented way back to a working engine
+// (docs/ngspice-facts.md#reload-after-a-fatal-error).
 #include <ngspice/sharedspice.h>
 
 #include <string>

@@ -2,7 +2,8 @@
 // An ngspice Engine in a child process, so that a crash of ngspice costs one solve, not the run.
 //
 // ngspice can abort() or segfault the whole process (an assertion in its sparse solver, a bad pointer
-// in a command; NGSPICE-NOTES.md, docs/engine.md), and no in-process handler can recover from that.
+// in a command; docs/ngspice-facts.md#background-runs-and-crashes, docs/engine.md), and no
+// in-process handler can recover from that.
 // A Worker fork()s a child that owns its own Engine and talks to it over a socket pair:
 //
 //   Worker worker;                                    // forks the child
@@ -56,13 +57,15 @@ public:
 
 struct WorkerOptions {
     // After this many solves a child is replaced by a fresh one, which gets the last netlist and all
-    // tables again, so ngspice's per-command leak (NGSPICE-NOTES.md) stays bounded. 0: never.
+    // tables again, so ngspice's per-command leak (docs/ngspice-facts.md#per-command-leak) stays
+    // bounded. 0: never.
     long max_solves_before_recycle = 0;
     // Wall-clock limit on one solve, from the request being sent to the first byte of the answer;
     // then WorkerTimeout. 0: no limit. The default, 600 s, is a hang detector, not a budget: the
-    // slowest solve measured (NGSPICE-NOTES.md: an `op` of a 784x100 level-1 MOSFET crossbar) was
-    // stopped after 60 s, and a batched transient of that array takes under 1 s per sample. Callers
-    // that know their solve time should set a tighter limit. Loads get the same limit.
+    // slowest solve measured (docs/ngspice-facts.md#measured-timings: an `op` of a 784x100 level-1
+    // MOSFET crossbar) was stopped after 60 s, and a batched transient of that array takes under
+    // 1 s per sample. Callers that know their solve time should set a tighter limit. Loads get the
+    // same limit.
     double solve_timeout_s = 600.0;
     // The child's address-space limit (RLIMIT_AS); 0: none. Not applied under AddressSanitizer.
     std::size_t memory_limit_bytes = 0;

@@ -1,5 +1,5 @@
 #pragma once
-// The error hierarchy of cimkit (STYLE.md rule 5).
+// The error hierarchy of cimkit (docs/architecture.md#errors).
 //
 // Typed exceptions carry bad input and failed runs; bugs use assertions. Every error derives from
 // cimkit::Error, and each type maps to one process exit status (apps/exit_status.hpp):

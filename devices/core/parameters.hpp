@@ -1,5 +1,5 @@
 #pragma once
-// Parameter tables and validated parameter sets (STYLE.md rules 1, 3, 4).
+// Parameter tables and validated parameter sets (docs/architecture.md#parameter-tables).
 //
 // A device declares each parameter once: name (with its unit suffix), unit, default, allowed range,
 // one-line description. `cimkit devices` and docs/devices.md print the same table.

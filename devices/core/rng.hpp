@@ -1,5 +1,6 @@
 #pragma once
-// The seeded random generator every stochastic model takes explicitly (STYLE.md rule 9).
+// The seeded random generator every stochastic model takes explicitly
+// (docs/architecture.md#seeded-randomness).
 //
 // There is no global generator. A run seeds one Rng from its config; independent streams (one per
 // device, one per experiment) come from stream(i), so results do not depend on the order in which

@@ -293,7 +293,8 @@ TEST(CrossbarNetwork, BadInputIsRefusedByName) {
     EXPECT_NE(refused(huge, VectorXd::Zero(2500), w).find("above the limit of 10000000"), std::string::npos);
 }
 
-// Scale check at the size NGSPICE-NOTES.md measures (51 200 unknowns). The time is logged, not asserted.
+// Scale check at the size measured in docs/ngspice-facts.md#measured-timings (51 200 unknowns).
+// The time is logged, not asserted.
 TEST(CrossbarNetwork, Solves256By100WithOneOhmWires) {
     const MatrixXd g = random_conductances(256, 100, 13);
     const VectorXd v = random_voltages(256, 0.0, 0.2, 14);

@@ -1,5 +1,5 @@
-// Memory stays flat over thousands of load/run cycles (DESIGN.md section 4): the engine frees each
-// circuit and its plots (remcirc, destroy all) before the next load.
+// Memory stays flat over thousands of load/run cycles (docs/architecture.md#embedded-ngspice): the
+// engine frees each circuit and its plots (remcirc, destroy all) before the next load.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -49,7 +49,8 @@ TEST(EngineMemory, ResidentSetStaysFlatOver2000LoadRunCycles) {
     const double growth_MiB = resident_MiB() - before_MiB;
     std::printf("RSS growth over 2000 load/run cycles: %.2f MiB\n", growth_MiB);
     // Without remcirc/destroy all each cycle keeps its circuit and ~0.2 MiB of plot data.
-    // ngspice's command leak (~0.3 KB per command, NGSPICE-NOTES.md) allows a few MiB.
+    // ngspice's command leak (~0.3 KB per command, docs/ngspice-facts.md#per-command-leak) allows a
+    // few MiB.
     EXPECT_LT(growth_MiB, 8.0) << "RSS grew by " << growth_MiB << " MiB over 2000 cycles";
 }
 

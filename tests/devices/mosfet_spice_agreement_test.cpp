@@ -1,5 +1,6 @@
 // The two faces of the MOSFET synapse agree: the compact level-1 law (devices/mosfet) against
-// ngspice running the model card netlists/models/mosfet_synapse.lib (PHYSICS.md: within 1 %).
+// ngspice running the model card netlists/models/mosfet_synapse.lib
+// (docs/physics-sources.md#mosfet-synapse: within 1 %).
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -68,7 +68,7 @@ TEST(Parameters, SettingTextIsKeyEqualsValue) {
 }
 
 // Every table of every registered device: default inside its range, unit symbol set, description
-// present, names unique (STYLE.md rule 1).
+// present, names unique (docs/architecture.md#parameter-tables).
 TEST(Parameters, EveryBuiltinTableIsWellFormed) {
     for (const auto& device : builtin_devices().entries()) {
         std::vector<std::string> seen;

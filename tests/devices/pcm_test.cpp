@@ -42,7 +42,8 @@ Moments moments(const std::vector<double>& xs) {
 double normal_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI); }
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
-// The IBM fits, written out again from PHYSICS.md so the tests do not reuse the model's code.
+// The IBM fits, written out again from docs/physics-sources.md#phase-change-memory so the tests do
+// not reuse the model's code.
 double mu_nu(double g_T) { return std::clamp(-0.0155 * std::log(g_T) + 0.0244, 0.049, 0.1); }
 double sigma_nu(double g_T) { return std::clamp(-0.0125 * std::log(g_T) - 0.0059, 0.008, 0.045); }
 double sigma_prog_S(double g_T) {
