@@ -38,11 +38,6 @@ namespace fs = std::filesystem;
     ::_exit(status);  // no parent atexit handlers, no second flush of inherited buffers
 }
 
-std::string describe_signal(int signal) {
-    const char* name = ::sigabbrev_np(signal);
-    return "signal " + std::to_string(signal) + " (SIG" + (name ? name : "?") + ", " + ::strsignal(signal) + ")";
-}
-
 // Deletes ".<name>.part-<pid>-*" beside each output: what a killed child was writing.
 void remove_temporaries_of(pid_t pid, const std::vector<fs::path>& outputs) {
     for (const auto& output : outputs) {

@@ -39,12 +39,7 @@ int reap(pid_t pid, std::chrono::milliseconds grace) {
 std::string describe_end(pid_t pid, int status) {
     const std::string who = "ngspice worker process " + std::to_string(pid);
     if (status == -1) return who + " ended (its exit status was not available)";
-    if (WIFSIGNALED(status)) {
-        const int signal = WTERMSIG(status);
-        const char* name = ::sigabbrev_np(signal);
-        return who + " was killed by signal " + std::to_string(signal) + " (SIG" + (name ? name : "?") + ", " +
-               ::strsignal(signal) + ")";
-    }
+    if (WIFSIGNALED(status)) return who + " was killed by " + describe_signal(WTERMSIG(status));
     return who + " exited with status " + std::to_string(WEXITSTATUS(status));
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <thread>
 
 namespace cimkit {
@@ -31,6 +32,11 @@ int kill_and_reap(pid_t pid) {
         if (errno != EINTR) return -1;
     }
     return status;
+}
+
+std::string describe_signal(int signal) {
+    const char* name = ::sigabbrev_np(signal);
+    return "signal " + std::to_string(signal) + " (SIG" + (name ? name : "?") + ", " + ::strsignal(signal) + ")";
 }
 
 }  // namespace cimkit

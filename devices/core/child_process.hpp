@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 
 namespace cimkit {
 
@@ -14,5 +15,8 @@ std::optional<int> wait_until(pid_t pid, std::chrono::steady_clock::time_point d
 
 // Sends SIGKILL and reaps `pid`; its wait status, or -1 as above.
 int kill_and_reap(pid_t pid);
+
+// "signal 11 (SIGSEGV, Segmentation fault)": how a child's death by `signal` reads in a message.
+std::string describe_signal(int signal);
 
 }  // namespace cimkit
