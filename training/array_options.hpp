@@ -1,0 +1,58 @@
+#pragma once
+// The options of a device array (training/device_array.hpp explains what each one does) and the
+// rules that make a set of them valid on its own. Kept apart from the array so the settings layer
+// can describe them without depending on how the array works.
+#include <string>
+
+namespace cimkit::training {
+
+enum class UpdateMode { exact, pulse, stochastic };
+std::string to_string(UpdateMode mode);
+// "exact", "pulse" or "stochastic"; throws ParameterError naming the text otherwise.
+UpdateMode parse_update_mode(const std::string& text);
+
+// How pulse mode turns a requested change of u pulses into a whole count (training/device_array.hpp, `pulse`).
+enum class PulseRounding { nearest, floor };
+std::string to_string(PulseRounding rounding);
+// "nearest" or "floor"; throws ParameterError naming the text otherwise.
+PulseRounding parse_pulse_rounding(const std::string& text);
+
+// How the read drives an input line (training/device_array.hpp).
+enum class InputEncoding { amplitude, pulse_width };
+std::string to_string(InputEncoding encoding);
+InputEncoding parse_input_encoding(const std::string& text);
+
+// Which devices of a pair updates may move.
+enum class PairPolicy {
+    automatic,        // from the calibration: potentiate-only when depression is abrupt (PCM RESET)
+    bidirectional,    // gradual potentiation and depression (domain wall, MOSFET, gain cell)
+    potentiate_only,  // only gradual potentiation; refresh when a device nears saturation
+};
+std::string to_string(PairPolicy policy);
+PairPolicy parse_pair_policy(const std::string& text);
+
+struct DeviceArrayOptions {
+    UpdateMode update_mode = UpdateMode::pulse;
+    PairPolicy pair_policy = PairPolicy::automatic;
+    double w_max = 1.0;               // > 0: weight of one device at level 1 against one at level 0
+    double x_max = 1.0;               // > 0: forward input that drives the full read voltage
+    double backward_input_max = 0.0;  // >= 0: d that drives the full read voltage; 0 = max|d| per read
+    bool two_phase_read = false;      // negative inputs read as -I(|V|) in a second phase (training/device_array.hpp)
+    int max_pulses_per_update = 16;   // >= 1: pulse-mode cap per device per update
+    double refresh_threshold = 0.9;   // (0, 1]: of a device's saturation level (potentiate-only pairs)
+    int stochastic_bit_length = 10;   // >= 1: BL, time slots of a stochastic update
+    int program_verify_iterations = 3;  // >= 1: writes per program-and-verify
+    double program_tolerance = 1e-4;  // > 0: verify tolerance, fraction of G_high - G_low
+    int calibration_samples = 1024;   // >= 1: devices averaged by calibrate_device
+    double read_time_s = 10e-9;       // > 0: how long a read holds its voltages (read energy)
+    bool accumulate_residual = false;  // pulse mode: carry each weight's sub-pulse remainder (training/device_array.hpp)
+    PulseRounding pulse_rounding = PulseRounding::nearest;  // pulse mode: round or floor the pulse count
+    InputEncoding input_encoding = InputEncoding::amplitude;  // read: line voltage or pulse width
+    int weight_levels = 0;            // >= 0, exact mode: weights on a grid of w_max / weight_levels (0: analog)
+    double refresh_interval_s = 0.0;  // >= 0, needs weight_levels: level refresh period (0: none)
+};
+
+// Throws ParameterError naming the field, its value and the rule.
+void validate(const DeviceArrayOptions& options);
+
+}  // namespace cimkit::training
