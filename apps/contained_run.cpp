@@ -1,6 +1,5 @@
 #include "apps/contained_run.hpp"
 
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,19 +22,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void serve_child(const std::function<int()>& work, pid_t parent, std::size_t memory_bytes) {
+int serve_child(const std::function<int()>& work, int socket_fd, std::size_t memory_bytes) {
+    ::close(socket_fd);  // the exit status says it all
     int status = exit_simulation_failed;
     try {
-        // The parent's death (kill -9 included) must not leave this process writing on.
-        if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || ::getppid() != parent) ::_exit(exit_interrupted);
         cleanup_on_signal::install();  // this process deletes its own temporaries on SIGINT/SIGTERM
         limit_address_space(memory_bytes);
         status = work();
     } catch (...) {
         status = report_failure(std::current_exception());
     }
-    std::fflush(nullptr);
-    ::_exit(status);  // no parent atexit handlers, no second flush of inherited buffers
+    std::fflush(nullptr);  // fork_child leaves with _exit, which flushes nothing
+    return status;
 }
 
 // Deletes ".<name>.part-<pid>-*" beside each output: what a killed child was writing.
@@ -55,14 +53,13 @@ void remove_temporaries_of(pid_t pid, const std::vector<fs::path>& outputs) {
 int run_contained(const std::function<int()>& work, const std::string& what, const std::vector<fs::path>& outputs,
                   const RunLimits& limits) {
     check_run_limits(limits);
-    const pid_t parent = ::getpid();
-    std::fflush(nullptr);  // buffered output must not be inherited and written twice
-    const pid_t pid = ::fork();
-    if (pid < 0) throw Error(what + ": fork failed: " + std::strerror(errno));
-    if (pid == 0) serve_child(work, parent, limits.memory_bytes());
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(limits.timeout_s));
-    const auto status = wait_until(pid, deadline);
+    // SIGTERM on the parent's death (kill -9 included): the child must not go on writing, and its
+    // handler deletes its temporaries.
+    const ForkedChild child = fork_child([&](int socket_fd) { return serve_child(work, socket_fd, limits.memory_bytes()); },
+                                         SIGTERM, what);
+    ::close(child.socket_fd);
+    const pid_t pid = child.pid;
+    const auto status = wait_until(pid, deadline_after(limits.timeout_s));
     if (!status) {
         kill_and_reap(pid);
         remove_temporaries_of(pid, outputs);
@@ -74,8 +71,7 @@ int run_contained(const std::function<int()>& work, const std::string& what, con
     // sanitizer's report makes, skips the destructors that delete temporaries).
     remove_temporaries_of(pid, outputs);
     if (*status != -1 && WIFEXITED(*status)) return WEXITSTATUS(*status);
-    const std::string how = *status == -1 ? "ended without an exit status" : "was killed by " + describe_signal(WTERMSIG(*status));
-    throw spice::WorkerCrashed(what + ": the simulation " + how +
+    throw spice::WorkerCrashed(what + ": the simulation " + describe_end(*status) +
                                " (a crash in ngspice or a library, or more memory than --max-memory); nothing was written");
 }
 

@@ -2,7 +2,7 @@
 // Runs the plotting script (analysis/plot/cimkit_plot.py) as a child process with a wall-clock limit
 // on the phase in which it reads the HDF5 file.
 //
-// Why a limit on the Python process itself, and not apps/isolated_check.hpp first: libhdf5 1.10
+// Why a limit on the Python process itself, and not devices/core/isolated_call.hpp first: libhdf5 1.10
 // spins for minutes or crashes on some corrupt files (tests/fuzz/libhdf5_faults/), and which files do
 // depends on what is read and how. A trial read by cimkit's C++ reader would vouch for its own reads,
 // not for h5py's (the plotting script reads other groups and attributes). Bounding the very process

@@ -13,7 +13,7 @@
 #include "apps/config_file.hpp"
 #include "apps/config_toml.hpp"
 #include "apps/exit_status.hpp"
-#include "apps/isolated_check.hpp"
+#include "devices/core/isolated_call.hpp"
 #include "apps/resume_check.hpp"
 #include "circuits/spice/worker.hpp"
 #include "apps/output_claim.hpp"

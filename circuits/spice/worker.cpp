@@ -13,7 +13,7 @@
 #include <fstream>
 
 #include "circuits/spice/worker_child.hpp"
-#include "circuits/spice/worker_errors.hpp"
+#include "devices/core/error_transport.hpp"
 #include "circuits/spice/worker_protocol.hpp"
 #include "devices/core/child_process.hpp"
 #include "devices/core/text.hpp"
@@ -36,12 +36,7 @@ int reap(pid_t pid, std::chrono::milliseconds grace) {
     return kill_and_reap(pid);
 }
 
-std::string describe_end(pid_t pid, int status) {
-    const std::string who = "ngspice worker process " + std::to_string(pid);
-    if (status == -1) return who + " ended (its exit status was not available)";
-    if (WIFSIGNALED(status)) return who + " was killed by " + describe_signal(WTERMSIG(status));
-    return who + " exited with status " + std::to_string(WEXITSTATUS(status));
-}
+std::string describe_end(pid_t pid, int status) { return "ngspice worker process " + std::to_string(pid) + " " + cimkit::describe_end(status); }
 
 std::string load_request(const std::string& origin) { return "load of '" + origin + "'"; }
 
@@ -61,30 +56,13 @@ Worker::Worker(WorkerOptions options) : options_(options) {
 Worker::~Worker() { stop_child(); }
 
 void Worker::start_child() {
-    int fds[2];
-    // A socket pair rather than two pipes: send() takes MSG_NOSIGNAL, so a dead child is an EPIPE to
-    // handle, not a SIGPIPE that kills the parent.
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-        throw Error(std::string("ngspice worker: socketpair failed: ") + std::strerror(errno));
-    }
-    std::fflush(nullptr);  // buffered output must not be inherited and written twice
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        const int error = errno;
-        ::close(fds[0]);
-        ::close(fds[1]);
-        throw Error(std::string("ngspice worker: fork failed: ") + std::strerror(error));
-    }
-    if (pid == 0) {
-        ::close(fds[0]);
-        serve_worker_child(fds[1], options_, parent);  // never returns
-    }
-    ::close(fds[1]);
+    const ForkedChild child = fork_child([this](int socket_fd) { return serve_worker_child(socket_fd, options_); },
+                                         options_.die_with_parent ? SIGKILL : 0, "ngspice worker");
+    const pid_t pid = child.pid;
     if (started_once_) ++restarts_;
     started_once_ = true;
     pid_ = pid;
-    socket_fd_ = fds[0];
+    socket_fd_ = child.socket_fd;
     child_solves_ = 0;
     netlist_.reset();
     for (const auto& entry : voltage_tables_) dirty_voltage_.insert(entry.first);
@@ -95,7 +73,7 @@ void Worker::start_child() {
     if (hello.kind == wp::Kind::error) {
         stop_child();
         try {
-            wp::throw_decoded_error(hello.payload);
+            throw_decoded_error(hello.payload);
         } catch (const std::exception& e) {
             // The usual cause, an Engine inherited from this process, deserves its remedy; a sandbox
             // that could not be entered explains itself.
@@ -288,7 +266,7 @@ std::string Worker::await_answer(const std::string& request, std::chrono::steady
         ++solves_;
         ++child_solves_;
     }
-    if (response.kind == wp::Kind::error) wp::throw_decoded_error(response.payload);
+    if (response.kind == wp::Kind::error) throw_decoded_error(response.payload);
     return std::move(response.payload);
 }
 

@@ -1,6 +1,5 @@
 #include "circuits/spice/worker_child.hpp"
 
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,7 +11,7 @@
 
 #include "circuits/spice/engine.hpp"
 #include "circuits/spice/sandbox.hpp"
-#include "circuits/spice/worker_errors.hpp"
+#include "devices/core/error_transport.hpp"
 #include "circuits/spice/worker_protocol.hpp"
 #include "devices/core/process_limits.hpp"
 
@@ -117,7 +116,7 @@ private:
         try {
             response = work();
         } catch (...) {
-            response = {wp::Kind::error, wp::encode_error(std::current_exception())};
+            response = {wp::Kind::error, encode_error(std::current_exception())};
         }
         return wp::send_message(child_socket_fd, response.kind, response.payload);
     }
@@ -162,12 +161,11 @@ double step_table_value(const std::vector<double>& values, double step_s, double
     return values[static_cast<std::size_t>(position)];
 }
 
-void serve_worker_child(int socket_fd, const WorkerOptions& options, pid_t parent) {
+int serve_worker_child(int socket_fd, const WorkerOptions& options) {
     keep_only_socket(socket_fd);
     reset_signals();
-    if (options.die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)) ::_exit(0);
-    // Nothing below may return into the parent's code (its stack is ours after fork): every path
-    // ends in _exit, which also skips the parent's atexit handlers and stream buffers.
+    // Every path returns the exit status to fork_child, which leaves with _exit (skipping the
+    // parent's atexit handlers and stream buffers).
     std::unique_ptr<Engine> engine;
     try {
         limit_address_space(options.memory_limit_bytes);
@@ -175,10 +173,10 @@ void serve_worker_child(int socket_fd, const WorkerOptions& options, pid_t paren
         engine = std::make_unique<Engine>();
         seal_sandbox(options.sandbox);
     } catch (...) {
-        wp::send_message(child_socket_fd, wp::Kind::error, wp::encode_error(std::current_exception()));
-        ::_exit(0);
+        wp::send_message(child_socket_fd, wp::Kind::error, encode_error(std::current_exception()));
+        return 0;
     }
-    if (!wp::send_message(child_socket_fd, wp::Kind::ok, "")) ::_exit(0);
+    if (!wp::send_message(child_socket_fd, wp::Kind::ok, "")) return 0;
     Child child(*engine);
     try {
         wp::Message request;
@@ -186,9 +184,9 @@ void serve_worker_child(int socket_fd, const WorkerOptions& options, pid_t paren
             if (!child.answer(request)) break;
         }
     } catch (...) {
-        ::_exit(122);  // the socket itself failed; the parent sees end-of-stream and the status
+        return 122;  // the socket itself failed; the parent sees end-of-stream and the status
     }
-    ::_exit(0);  // the parent closed its end: it is done with us, or has died
+    return 0;  // the parent closed its end: it is done with us, or has died
 }
 
 }  // namespace cimkit::spice

@@ -1,8 +1,6 @@
 #pragma once
 // The worker's child process: owns the Engine and answers the parent's requests until the parent
-// closes its end of the socket. Runs only in a freshly forked child; never returns.
-#include <sys/types.h>
-
+// closes its end of the socket. Runs only in a freshly forked child.
 #include <cstddef>
 #include <vector>
 
@@ -15,8 +13,9 @@ namespace cimkit::spice {
 // The 1e-9 keeps t = k * step_s, computed in floating point, on sample k.
 double step_table_value(const std::vector<double>& values, double step_s, double time_s);
 
-// Applies `options`' memory limit and sandbox around the child's Engine, then serves requests.
-// `parent` is the forking process's id (the child checks it has not died already).
-[[noreturn]] void serve_worker_child(int socket_fd, const WorkerOptions& options, pid_t parent);
+// Applies `options`' memory limit and sandbox around the child's Engine, then serves requests until
+// the parent closes its end. Returns the child's exit status (the child of fork_child,
+// devices/core/child_process.hpp, which leaves with it).
+int serve_worker_child(int socket_fd, const WorkerOptions& options);
 
 }  // namespace cimkit::spice

@@ -1,15 +1,15 @@
 #pragma once
 // The byte protocol between a spice::Worker and its child process.
 //
-// A message is a header (kind: u32, payload length: u64) followed by the payload. Payload fields are
-// written in the machine's own byte order: both ends are the same binary on the same machine (the
-// child is a fork), so no portable encoding is needed.
+// A message is a header (kind: u32, payload length: u64) followed by the payload, whose fields are
+// written with devices/core/byte_codec.hpp.
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "circuits/spice/plot.hpp"
+#include "devices/core/byte_codec.hpp"
 
 namespace cimkit::spice::worker_protocol {
 
@@ -23,42 +23,13 @@ enum class Kind : std::uint32_t {
     // child -> parent
     ok = 10,      // also sent once at start-up when the child's Engine exists
     result = 11,  // vectors
-    error = 12,   // see worker_errors.hpp
+    error = 12,   // devices/core/error_transport.hpp
     plots = 13,   // plots (encode_plots), then ngspice's output lines
 };
 
-class Encoder {
-public:
-    void u32(std::uint32_t value);
-    void i64(std::int64_t value);
-    void f64(double value);
-    void text(const std::string& value);
-    void doubles(const std::vector<double>& values);
-    void texts(const std::vector<std::string>& values);
-    const std::string& bytes() const { return bytes_; }
-
-private:
-    void raw(const void* data, std::size_t size);
-    std::string bytes_;
-};
-
-// Reads fields back in the order they were written; throws cimkit::Error if the payload is short.
-class Decoder {
-public:
-    explicit Decoder(const std::string& bytes) : bytes_(bytes) {}
-    std::uint32_t u32();
-    std::int64_t i64();
-    double f64();
-    std::string text();
-    std::vector<double> doubles();
-    std::vector<std::string> texts();
-    std::size_t count();  // an element count (i64), checked against the bytes left
-
-private:
-    void raw(void* data, std::size_t size);
-    const std::string& bytes_;
-    std::size_t offset_ = 0;
-};
+// Payload fields (devices/core/byte_codec.hpp): the format every child process of cimkit speaks.
+using cimkit::Decoder;
+using cimkit::Encoder;
 
 // Every vector of every plot, complex values as (real, imaginary) pairs.
 void encode_plots(Encoder& out, const std::vector<Plot>& plots);

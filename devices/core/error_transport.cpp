@@ -1,13 +1,15 @@
-#include "circuits/spice/worker_errors.hpp"
+#include "devices/core/error_transport.hpp"
 
-#include "circuits/spice/worker_protocol.hpp"
+#include <new>
+
+#include "devices/core/byte_codec.hpp"
 #include "devices/core/errors.hpp"
 
-namespace cimkit::spice::worker_protocol {
+namespace cimkit {
 namespace {
 
 // The cimkit types that cross the process boundary; anything else arrives as cimkit::Error.
-enum class ErrorType : std::uint32_t { error, usage, parameter, io, netlist, spice, convergence };
+enum class ErrorType : std::uint32_t { error, usage, parameter, io, netlist, spice, convergence, out_of_memory };
 
 // IoError and NetlistError build their message from their fields plus a free text that they do not
 // keep; it is what follows the prefix that the same fields with an empty text produce.
@@ -48,12 +50,16 @@ std::string encode_error(std::exception_ptr error) {
     } catch (const ParameterError& e) {
         out.u32(static_cast<std::uint32_t>(ErrorType::parameter));
         out.text(e.what());
+    } catch (const std::bad_alloc&) {
+        // Kept as itself: the top level reports it as "out of memory", not as an internal error.
+        out.u32(static_cast<std::uint32_t>(ErrorType::out_of_memory));
+        out.text("");
     } catch (const std::exception& e) {
         out.u32(static_cast<std::uint32_t>(ErrorType::error));
         out.text(e.what());
     } catch (...) {
         out.u32(static_cast<std::uint32_t>(ErrorType::error));
-        out.text("ngspice worker: an exception of unknown type");
+        out.text("child process: an exception of unknown type");
     }
     return out.bytes();
 }
@@ -87,10 +93,12 @@ void throw_decoded_error(const std::string& payload) {
             throw UsageError(message);
         case ErrorType::parameter:
             throw ParameterError(message);
+        case ErrorType::out_of_memory:
+            throw std::bad_alloc();
         case ErrorType::error:
             break;
     }
     throw Error(message);
 }
 
-}  // namespace cimkit::spice::worker_protocol
+}  // namespace cimkit
