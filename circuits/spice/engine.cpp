@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "circuits/spice/convergence_retry.hpp"
+#include "circuits/spice/engine_impl.hpp"
 #include "circuits/spice/ngspice_library.hpp"
 #include "circuits/spice/spice_messages.hpp"
 #include "devices/core/errors.hpp"
@@ -21,9 +22,6 @@ namespace cimkit::spice {
 namespace {
 
 std::atomic<bool> engine_alive{false};
-
-// Bounds the captured output of a long run (training issues millions of solves).
-constexpr std::size_t max_output_lines = 20000;
 
 // The trimmed analysis command. UsageError unless its keyword is one of `allowed` (`listed` says
 // which, for the message) and it is one command: ';' or a line break could smuggle in another.
@@ -39,123 +37,7 @@ std::string checked_analysis(std::string_view analysis, const std::vector<std::s
 
 }  // namespace
 
-struct Engine::Impl {
-    std::unique_ptr<NgspiceLibrary> library;
-    int ident = 0;
-    bool fatal_seen = false;
-    int restarts = 0;
-    bool circuit_loaded = false;
-    NetlistText netlist;
-    std::deque<std::string> output;
-    std::vector<std::string> stderr_lines;  // of the current call only
-    std::map<std::string, SourceFunction> voltage_sources;
-    std::map<std::string, SourceFunction> current_sources;
-    // ngspice passes the same name pointer (its instance name) on every call for a loaded circuit;
-    // looking that pointer up skips a lower-casing copy and a string search per call, which at two
-    // calls per source and time point was a large share of a batched read. Cleared whenever the
-    // circuit or the registered functions change (the pointers or the targets may then be stale).
-    std::unordered_map<const char*, SourceFunction*> source_by_name_pointer;
-    std::exception_ptr callback_error;
-    // Transient breakpoints for EXTERNAL waveforms, which ngspice cannot see (a PWL source registers
-    // its corners itself). ngSpice_SetBkpt before a command is lost once a transient has run (the
-    // next one starts a fresh breakpoint table), so they are set from the first EXTERNAL callback
-    // of the analysis, when that table exists (docs/engine.md).
-    std::vector<double> pending_breakpoints_s;
-    bool breakpoints_armed = false;
-    std::vector<std::string>* capture = nullptr;  // when set, receives each output line too
-    int retried_runs = 0;
 
-    void start();
-    void restart() {
-        library.reset();
-        ++restarts;
-        start();
-    }
-    int command(const std::string& text);
-    void send_netlist(const NetlistText& text);
-    void throw_if_fatal(SpiceError::Stage stage);
-    void throw_if_error(SpiceError::Stage stage);
-    void set_source_path(const std::filesystem::path& directory);
-    void execute_analysis(const std::string& text);
-    void execute_with_retries(const std::string& text);
-    std::vector<std::pair<std::string, std::string>> option_values(const std::vector<std::string>& names);
-    std::vector<std::string> plot_names() const;
-    double drop_new_plots(const std::vector<std::string>& before);
-    std::string current_plot() const {
-        const char* name = library->cur_plot();
-        return name ? name : "";
-    }
-    void destroy_plot(const std::string& name) { command("destroy " + name); }
-    // run_and_read's plots, read and waiting to be destroyed. Every ngspice command leaks a few
-    // hundred bytes, so they go in groups of read_plots_per_destroy with one `destroy` (at one command
-    // per solve the 10 000-solve benchmark grew by 5.7 MB); a few kept plots do not slow a solve.
-    std::vector<std::string> read_plots;
-    static constexpr std::size_t read_plots_per_destroy = 32;
-    void destroy_read_plots() {
-        if (read_plots.empty()) return;
-        std::string names;
-        for (const auto& name : read_plots) names += " " + name;
-        read_plots.clear();
-        command("destroy" + names);
-    }
-    Vector read_vector(const std::string& plot, const std::string& name, bool is_scale) const;
-    Plot read_plot(const std::string& name) const;
-};
-
-namespace {
-
-Engine::Impl& self(void* user) { return *static_cast<Engine::Impl*>(user); }
-
-int on_output(char* text, int, void* user) {
-    Engine::Impl& impl = self(user);
-    std::string line = text ? text : "";
-    if (text::starts_with(line, "stderr ")) impl.stderr_lines.push_back(line.substr(7));
-    if (impl.capture) impl.capture->push_back(line);
-    if (impl.output.size() >= max_output_lines) impl.output.pop_front();
-    impl.output.push_back(std::move(line));
-    return 0;
-}
-
-int on_controlled_exit(int, NG_BOOL, NG_BOOL, int, void* user) {
-    // ngspice longjmps back into the command that failed once this returns; the library is then
-    // unusable until it is reloaded, which the engine does after the command returns.
-    self(user).fatal_seen = true;
-    return 0;
-}
-
-int external_value(std::map<std::string, SourceFunction>& sources, const char* kind, double* value,
-                   double time_s, char* name, Engine::Impl& impl) {
-    *value = 0.0;
-    if (impl.breakpoints_armed) {
-        impl.breakpoints_armed = false;
-        for (const double t : impl.pending_breakpoints_s) impl.library->set_breakpoint(t);
-    }
-    try {
-        auto cached = impl.source_by_name_pointer.find(name);
-        if (cached == impl.source_by_name_pointer.end()) {
-            const auto it = sources.find(text::to_lower(name ? name : ""));
-            if (it == sources.end()) {
-                throw Error(std::string("EXTERNAL ") + kind + " source '" + (name ? name : "") +
-                            "' has no C++ function registered");
-            }
-            cached = impl.source_by_name_pointer.emplace(name, &it->second).first;
-        }
-        *value = (*cached->second)(time_s);
-    } catch (...) {
-        if (!impl.callback_error) impl.callback_error = std::current_exception();
-    }
-    return 0;  // exceptions never cross into ngspice; run() rethrows
-}
-
-int on_external_voltage(double* value, double time_s, char* name, int, void* user) {
-    return external_value(self(user).voltage_sources, "voltage", value, time_s, name, self(user));
-}
-
-int on_external_current(double* value, double time_s, char* name, int, void* user) {
-    return external_value(self(user).current_sources, "current", value, time_s, name, self(user));
-}
-
-}  // namespace
 
 void Engine::Impl::start() {
     library = std::make_unique<NgspiceLibrary>();
@@ -163,8 +45,7 @@ void Engine::Impl::start() {
     circuit_loaded = false;
     source_by_name_pointer.clear();
     read_plots.clear();
-    library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, this);
-    library->init_sync(on_external_voltage, on_external_current, nullptr, &ident, this);
+    register_callbacks(*this);
     // Without it ngspice reads /proc/meminfo at every stored point of every analysis (outitf.c checks
     // the memory a plot may need), about 12 us per point: most of a small transient's time.
     command("set no_mem_check");
@@ -440,68 +321,6 @@ std::vector<std::vector<double>> Engine::run_and_read(std::string_view analysis,
     }
     m.read_plots.push_back(plot);
     if (m.read_plots.size() >= Impl::read_plots_per_destroy) m.destroy_read_plots();
-    return out;
-}
-
-Vector Engine::Impl::read_vector(const std::string& plot, const std::string& name, bool is_scale) const {
-    std::string full = plot + "." + name;
-    const pvector_info info = library->vec_info(full.data());
-    Vector v;
-    v.ngspice_name = name;
-    v.is_scale = is_scale;
-    if (!info) return v;
-    v.name = exported_vector_name(name, info->v_type, is_scale);
-    v.unit = unit_of_vector_type(info->v_type);
-    const auto n = static_cast<std::size_t>(std::max(info->v_length, 0));
-    // ngspice keeps an AC plot's frequency scale complex with zero imaginary part; export it real.
-    const bool real_valued_scale = is_scale && info->v_compdata &&
-        std::all_of(info->v_compdata, info->v_compdata + n, [](const ngcomplex_t& c) { return c.cx_imag == 0.0; });
-    if (real_valued_scale) {
-        for (std::size_t i = 0; i < n; ++i) v.real.push_back(info->v_compdata[i].cx_real);
-    } else if (info->v_compdata) {
-        v.complex.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) v.complex.emplace_back(info->v_compdata[i].cx_real, info->v_compdata[i].cx_imag);
-    } else if (info->v_realdata) {
-        v.real.assign(info->v_realdata, info->v_realdata + n);
-    }
-    return v;
-}
-
-Plot Engine::Impl::read_plot(const std::string& name) const {
-    Plot plot;
-    plot.name = name;
-    plot.analysis = name.substr(0, name.find_first_of("0123456789"));
-    std::string mutable_name = name;
-    std::vector<std::string> names;
-    if (char** vecs = library->all_vecs(mutable_name.data())) {
-        for (int i = 0; vecs[i]; ++i) names.emplace_back(vecs[i]);
-    }
-    // ngspice lists a plot's vectors newest first, so its scale (created first) comes last.
-    auto is_named_scale = [](const std::string& n) {
-        return n == "time" || n == "frequency" || (n.size() > 6 && n.compare(n.size() - 6, 6, "-sweep") == 0);
-    };
-    std::string scale_name;
-    for (const auto& n : names) {
-        if (is_named_scale(n)) scale_name = n;
-    }
-    if (scale_name.empty() && plot.analysis != "op" && !names.empty()) scale_name = names.back();
-    std::sort(names.begin(), names.end());
-    if (!scale_name.empty()) plot.vectors.push_back(read_vector(name, scale_name, true));
-    for (const auto& n : names) {
-        if (n != scale_name) plot.vectors.push_back(read_vector(name, n, false));
-    }
-    return plot;
-}
-
-std::vector<Plot> Engine::plots() const {
-    std::vector<Plot> out;
-    char** names = impl_->library->all_plots();
-    for (int i = 0; names && names[i]; ++i) {
-        const std::string name = names[i];
-        const auto& read = impl_->read_plots;  // already returned by run_and_read, as good as destroyed
-        if (name != "const" && std::find(read.begin(), read.end(), name) == read.end()) out.push_back(impl_->read_plot(name));
-    }
-    std::reverse(out.begin(), out.end());
     return out;
 }
 

@@ -1,0 +1,73 @@
+#include <algorithm>
+#include <string>
+
+#include "circuits/spice/engine_impl.hpp"
+#include "devices/core/text.hpp"
+
+// What ngspice calls back during a command (docs/engine.md): output lines, its fatal exits, and the
+// values of EXTERNAL sources. None of them may let an exception into ngspice's C code.
+namespace cimkit::spice {
+namespace {
+
+// Bounds the captured output of a long run (training issues millions of solves).
+constexpr std::size_t max_output_lines = 20000;
+
+Engine::Impl& self(void* user) { return *static_cast<Engine::Impl*>(user); }
+
+int on_output(char* text, int, void* user) {
+    Engine::Impl& impl = self(user);
+    std::string line = text ? text : "";
+    if (text::starts_with(line, "stderr ")) impl.stderr_lines.push_back(line.substr(7));
+    if (impl.capture) impl.capture->push_back(line);
+    if (impl.output.size() >= max_output_lines) impl.output.pop_front();
+    impl.output.push_back(std::move(line));
+    return 0;
+}
+
+int on_controlled_exit(int, NG_BOOL, NG_BOOL, int, void* user) {
+    // ngspice longjmps back into the command that failed once this returns; the library is then
+    // unusable until it is reloaded, which the engine does after the command returns.
+    self(user).fatal_seen = true;
+    return 0;
+}
+
+int external_value(std::map<std::string, SourceFunction>& sources, const char* kind, double* value,
+                   double time_s, char* name, Engine::Impl& impl) {
+    *value = 0.0;
+    if (impl.breakpoints_armed) {
+        impl.breakpoints_armed = false;
+        for (const double t : impl.pending_breakpoints_s) impl.library->set_breakpoint(t);
+    }
+    try {
+        auto cached = impl.source_by_name_pointer.find(name);
+        if (cached == impl.source_by_name_pointer.end()) {
+            const auto it = sources.find(text::to_lower(name ? name : ""));
+            if (it == sources.end()) {
+                throw Error(std::string("EXTERNAL ") + kind + " source '" + (name ? name : "") +
+                            "' has no C++ function registered");
+            }
+            cached = impl.source_by_name_pointer.emplace(name, &it->second).first;
+        }
+        *value = (*cached->second)(time_s);
+    } catch (...) {
+        if (!impl.callback_error) impl.callback_error = std::current_exception();
+    }
+    return 0;  // exceptions never cross into ngspice; run() rethrows
+}
+
+int on_external_voltage(double* value, double time_s, char* name, int, void* user) {
+    return external_value(self(user).voltage_sources, "voltage", value, time_s, name, self(user));
+}
+
+int on_external_current(double* value, double time_s, char* name, int, void* user) {
+    return external_value(self(user).current_sources, "current", value, time_s, name, self(user));
+}
+
+}  // namespace
+
+void register_callbacks(Engine::Impl& impl) {
+    impl.library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, &impl);
+    impl.library->init_sync(on_external_voltage, on_external_current, nullptr, &impl.ident, &impl);
+}
+
+}  // namespace cimkit::spice
