@@ -1,30 +1,37 @@
 #pragma once
 // The SPICE face of a device (docs/architecture.md#device-faces): how one device of a compact model
 // appears in a generated netlist, between a row node and a column node, with the same state.
+// make_device_face finds a model's faces by its name in the face registry
+// (circuits/faces/face_registry.hpp); each device's faces live in one file of circuits/faces/.
 //
-//   face                 devices             what is generated
-//   resistive            pcm, domain_wall    R = 1 / G(state): both are ohmic at read voltages
-//   mosfet_native        mosfet              an ngspice level-1 NMOS whose card is generated from the
-//                                            compact parameters (netlists/models/mosfet_synapse.lib is
-//                                            the same card at the defaults), its gate held at the
-//                                            stored V_G by a source, and the storage capacitor C_G
-//   cosim (--face cosim)  pcm, domain_wall    an EXTERNAL current source istate_<tag> into a 1 Ohm
-//                                            resistor rstate_<tag> puts G in uS on node st_<tag>,
-//                                            supplied by C++ from the live device state at every time
-//                                            point, and a B-source I = v(row, col) v(st_<tag>) 1e-6:
-//                                            states change between runs without reloading the netlist
-//   mosfet_cosim          mosfet              mosfet_native, but the gate is driven by an EXTERNAL
-//    (variant "cosim")                        current source igate_<tag> into a 1 Ohm resistor
-//                                            rgate_<tag>, carrying the live V_G - dV_T: gate
-//                                            voltages change between runs without reloading
-//   mosfet_shared_gate    mosfet              mosfet_native, but devices with exactly the same gate
-//    (variant "shared_gate")                   voltage share one gate node and source (a read draws no
-//                                            gate current): one source per level, not per device
-//   gain_cell_behavioural gain_cell          a B-source with the published cubic read law
-//   gain_cell_transistor  gain_cell          write transistor (off) + storage capacitor C_S charged to
-//                                            V_store + level-1 read transistor (gate = storage node,
-//                                            drain = row, source = column); its I-V is the transistor's
-//                                            (kp 120 uA/V^2, V_T 0.3 V, W/L 1), not the published cubic
+//   face                   device,                 what is generated
+//    (variant)              file in circuits/faces/
+//   resistive              pcm, domain_wall        R = 1 / G(state): both are ohmic at read voltages
+//    (default)              ohmic_faces.cpp
+//   cosim                  pcm, domain_wall        an EXTERNAL current source istate_<tag> into a 1 Ohm
+//    ("cosim")              ohmic_faces.cpp         resistor rstate_<tag> puts G in uS on node st_<tag>,
+//                                                  supplied by C++ from the live device state at every
+//                                                  time point, and a B-source I = v(row, col) v(st_<tag>)
+//                                                  1e-6: states change between runs without reloading
+//   mosfet_native          mosfet                  an ngspice level-1 NMOS whose card is generated from
+//    (default)              mosfet_faces.cpp        the typed compact parameters (netlists/models/
+//                                                  mosfet_synapse.lib is the same card at the defaults),
+//                                                  its gate held at the stored V_G by a source, and the
+//                                                  storage capacitor C_G
+//   mosfet_cosim           mosfet                  mosfet_native, but the gate is driven by an EXTERNAL
+//    ("cosim")              mosfet_faces.cpp        current source igate_<tag> into a 1 Ohm resistor
+//                                                  rgate_<tag>, carrying the live V_G - dV_T: gate
+//                                                  voltages change between runs without reloading
+//   mosfet_shared_gate     mosfet                  mosfet_native, but devices with exactly the same gate
+//    ("shared_gate")        mosfet_faces.cpp        voltage share one gate node and source (a read draws
+//                                                  no gate current): one source per level, not per device
+//   gain_cell_behavioural  gain_cell               a B-source with the published cubic read law
+//    (default)              gain_cell_faces.cpp
+//   gain_cell_transistor   gain_cell               write transistor (off) + storage capacitor C_S charged
+//    ("transistor")         gain_cell_faces.cpp     to V_store + level-1 read transistor (gate = storage
+//                                                  node, drain = row, source = column); its I-V is the
+//                                                  transistor's (kp 120 uA/V^2, V_T 0.3 V, W/L 1), not
+//                                                  the published cubic
 //
 // When to use which: the resistive and behavioural faces reproduce the compact I-V exactly and are
 // the fast path for large arrays; mosfet_native runs ngspice's own transistor equations (and is
@@ -56,23 +63,20 @@ public:
     // bind_device for every device of a crossbar: `states` is its row-major rows x columns array,
     // tags "i_j" (as build_crossbar_read names them).
     void bind(spice::Engine& engine, const std::vector<DeviceState>& states, int rows, int columns) const;
+    // True when the face draws each device as nothing but a resistor of conductance
+    // model.conductance_S(state): a pair of such devices may then be drawn as its exact differential
+    // equivalent (circuits/crossbar_tile.hpp, add_differential_equivalent_tile).
+    virtual bool draws_linear_conductance() const { return false; }
     // Adds device `tag` (e.g. "3_4") between `row` and `column` with the given state.
     virtual void add_device(Netlist& netlist, const std::string& tag, const std::string& row,
                             const std::string& column, const DeviceState& state) const = 0;
 };
 
-// The face for a model from the registry: `variant` "" picks the default, "transistor" the gain
-// cell's transistor-level face, "cosim" the EXTERNAL-source face of ohmic devices and of the MOSFET,
-// "shared_gate" the MOSFET face with one gate source per distinct gate voltage.
-// Throws UsageError for a model or variant without a face.
+// The face of `model` registered under its name and `variant` (circuits/faces/face_registry.hpp):
+// "" is the device's default face, "transistor" the gain cell's transistor-level face, "cosim" the
+// EXTERNAL-source face of ohmic devices and of the MOSFET, "shared_gate" the MOSFET face with one gate
+// source per distinct gate voltage. Throws UsageError for a model or variant without a face, naming
+// the faces that exist.
 std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant = "");
-
-// The read transistor of the transistor-level gain cell (level 1, no body effect).
-struct GainCellReadTransistor {
-    static constexpr double kp_A_per_V2 = 120e-6;
-    static constexpr double vto_V = 0.3;
-    static constexpr double width_m = 1e-6;
-    static constexpr double length_m = 1e-6;
-};
 
 }  // namespace cimkit::circuits

@@ -84,6 +84,32 @@ double integrate_wall(WallDynamics& wall, DeviceState& state, double duration_s,
     return y[0] * wall.wall_width_m;
 }
 
+DomainWallParameters typed(const Parameters& p) {
+    DomainWallParameters t;
+    t.ms_A_per_m = p["ms_A_per_m"];
+    t.alpha = p["alpha"];
+    t.wall_width_m = p["wall_width_m"];
+    t.theta_sh = p["theta_sh"];
+    t.dmi_J_per_m2 = p["dmi_J_per_m2"];
+    t.t_free_m = p["t_free_m"];
+    t.h_k_A_per_m = p["h_k_A_per_m"];
+    t.length_m = p["length_m"];
+    t.pinning_period_m = p["pinning_period_m"];
+    t.h_pin_A_per_m = p["h_pin_A_per_m"];
+    t.pinning_spread_d2d = p["pinning_spread_d2d"];
+    t.g_ap_S = p["g_ap_S"];
+    t.tmr = p["tmr"];
+    t.v_read_V = p["v_read_V"];
+    t.pulse_j_A_per_m2 = p["pulse_j_A_per_m2"];
+    t.pulse_width_s = p["pulse_width_s"];
+    t.relaxation_time_s = p["relaxation_time_s"];
+    t.full_dynamics = p["full_dynamics"];
+    t.displacement_noise_c2c = p["displacement_noise_c2c"];
+    t.thermal_stability = p["thermal_stability"];
+    t.attempt_frequency_Hz = p["attempt_frequency_Hz"];
+    return t;
+}
+
 }  // namespace
 
 const ParameterTable& domain_wall_parameter_table() {
@@ -118,6 +144,7 @@ const ParameterTable& domain_wall_parameter_table() {
 DomainWallSynapse::DomainWallSynapse(const std::vector<Setting>& settings)
     : parameters_(domain_wall_parameter_table()) {
     parameters_.apply(settings, cross_rules);
+    typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     alpha_ = p["alpha"];
     wall_width_m_ = p["wall_width_m"];

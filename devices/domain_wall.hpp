@@ -84,6 +84,16 @@ inline constexpr double gamma0_m_per_A_s = 2.211e5;            // mu0 |gamma_e|,
 
 const ParameterTable& domain_wall_parameter_table();
 
+// domain_wall_parameter_table() by field: the same validated values as parameters(), typed, for code
+// that builds on this device. Descriptions in the table; full_dynamics holds 0 or 1.
+struct DomainWallParameters {
+    double ms_A_per_m, alpha, wall_width_m, theta_sh, dmi_J_per_m2, t_free_m, h_k_A_per_m;  // magnetics
+    double length_m, pinning_period_m, h_pin_A_per_m, pinning_spread_d2d;                 // track, pinning
+    double g_ap_S, tmr, v_read_V;                                                         // MTJ read
+    double pulse_j_A_per_m2, pulse_width_s, relaxation_time_s, full_dynamics;             // write
+    double displacement_noise_c2c, thermal_stability, attempt_frequency_Hz;              // noise, thermal hops
+};
+
 class DomainWallSynapse final : public DeviceModel {
 public:
     // position_m: wall position q in [0, L]; angle_rad: wall angle phi; pinning_scale: this device's
@@ -94,6 +104,7 @@ public:
 
     const std::string& name() const override;
     const Parameters& parameters() const override { return parameters_; }
+    const DomainWallParameters& typed_parameters() const { return typed_parameters_; }
     DeviceState make_device(Rng& rng) const override;
     void set_level(DeviceState& state, double fraction, Rng& rng) const override;
     double level(const DeviceState& state) const override;
@@ -124,6 +135,7 @@ private:
     bool at_track_end(const DeviceState& state) const;
 
     Parameters parameters_;
+    DomainWallParameters typed_parameters_;
     double alpha_, wall_width_m_, h_k_A_per_m_, h_pin_A_per_m_, pinning_period_m_, length_m_;
     double h_sh_per_j_m_, h_dmi_A_per_m_, v_dmi_m_per_s_, j_dmi_A_per_m2_, j_c_A_per_m2_;
     double mobility_m3_per_A_s_;

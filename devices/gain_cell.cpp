@@ -18,6 +18,24 @@ void cross_rules(const Parameters& p) {
     if (model != 0.0 && model != 1.0) p.fail("read_model must be 0 (published cubic) or 1 (linear fit)");
 }
 
+GainCellParameters typed(const Parameters& p) {
+    GainCellParameters t;
+    t.v_dd_V = p["v_dd_V"];
+    t.v_rest_V = p["v_rest_V"];
+    t.c_store_F = p["c_store_F"];
+    t.retention_tau_s = p["retention_tau_s"];
+    t.leak_nonlinearity_V = p["leak_nonlinearity_V"];
+    t.r_write_ohm = p["r_write_ohm"];
+    t.write_width_s = p["write_width_s"];
+    t.temperature_K = p["temperature_K"];
+    t.v_read_V = p["v_read_V"];
+    t.read_scale_A = p["read_scale_A"];
+    t.read_model = p["read_model"];
+    t.c_spread_d2d = p["c_spread_d2d"];
+    t.tau_spread_d2d = p["tau_spread_d2d"];
+    return t;
+}
+
 }  // namespace
 
 // C[i][j]: i = power of (y - 0.45), j = power of x (docs/physics-sources.md#gain-cell, Leroux et
@@ -59,6 +77,7 @@ const ParameterTable& gain_cell_parameter_table() {
 
 GainCell::GainCell(const std::vector<Setting>& settings) : parameters_(gain_cell_parameter_table()) {
     parameters_.apply(settings, cross_rules);
+    typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     v_dd_V_ = p["v_dd_V"];
     v_rest_V_ = p["v_rest_V"];

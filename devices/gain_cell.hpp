@@ -32,6 +32,16 @@ namespace cimkit {
 
 const ParameterTable& gain_cell_parameter_table();
 
+// gain_cell_parameter_table() by field: the same validated values as parameters(), typed, for code
+// that builds on this device (its SPICE faces, circuits/faces/gain_cell_faces.cpp). Descriptions in
+// the table; read_model holds 0 or 1.
+struct GainCellParameters {
+    double v_dd_V, v_rest_V, c_store_F, retention_tau_s, leak_nonlinearity_V;  // storage node
+    double r_write_ohm, write_width_s, temperature_K;                         // write
+    double v_read_V, read_scale_A, read_model;                                // read
+    double c_spread_d2d, tau_spread_d2d;                                      // variability
+};
+
 // The published polynomial f(x, y) of Leroux et al., in the paper's output units.
 double gain_cell_polynomial(double v_in_V, double v_store_V);
 
@@ -43,6 +53,7 @@ public:
 
     const std::string& name() const override;
     const Parameters& parameters() const override { return parameters_; }
+    const GainCellParameters& typed_parameters() const { return typed_parameters_; }
     DeviceState make_device(Rng& rng) const override;
     void set_level(DeviceState& state, double fraction, Rng& rng) const override;
     double level(const DeviceState& state) const override;
@@ -73,6 +84,7 @@ public:
 
 private:
     Parameters parameters_;
+    GainCellParameters typed_parameters_;
     double v_dd_V_, v_rest_V_, c_store_F_, retention_tau_s_, leak_nonlinearity_V_;
     double r_write_ohm_, write_width_s_, temperature_K_, v_read_V_, read_scale_A_;
     int read_model_;

@@ -34,6 +34,27 @@ void cross_rules(const Parameters& p) {
     }
 }
 
+MosfetParameters typed(const Parameters& p) {
+    MosfetParameters t;
+    t.kp_A_per_V2 = p["kp_A_per_V2"];
+    t.vto_V = p["vto_V"];
+    t.lambda_per_V = p["lambda_per_V"];
+    t.w_m = p["w_m"];
+    t.l_m = p["l_m"];
+    t.v_g_min_V = p["v_g_min_V"];
+    t.v_g_max_V = p["v_g_max_V"];
+    t.c_gate_F = p["c_gate_F"];
+    t.pulse_current_A = p["pulse_current_A"];
+    t.pulse_width_s = p["pulse_width_s"];
+    t.retention_tau_s = p["retention_tau_s"];
+    t.v_leak_target_V = p["v_leak_target_V"];
+    t.v_read_V = p["v_read_V"];
+    t.step_noise_c2c = p["step_noise_c2c"];
+    t.step_spread_d2d = p["step_spread_d2d"];
+    t.vto_spread_d2d_V = p["vto_spread_d2d_V"];
+    return t;
+}
+
 }  // namespace
 
 const ParameterTable& mosfet_parameter_table() {
@@ -62,6 +83,7 @@ const ParameterTable& mosfet_parameter_table() {
 
 MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_(mosfet_parameter_table()) {
     parameters_.apply(settings, cross_rules);
+    typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     beta_A_per_V2_ = p["kp_A_per_V2"] * p["w_m"] / p["l_m"];
     vto_V_ = p["vto_V"];

@@ -23,6 +23,16 @@ namespace cimkit {
 
 const ParameterTable& mosfet_parameter_table();
 
+// mosfet_parameter_table() by field: the same validated values as parameters(), typed, for code that
+// builds on this device (its SPICE faces, circuits/faces/mosfet_faces.cpp). Descriptions in the table.
+struct MosfetParameters {
+    double kp_A_per_V2, vto_V, lambda_per_V, w_m, l_m;  // level-1 channel: the SPICE model card
+    double v_g_min_V, v_g_max_V, c_gate_F;              // gate storage
+    double pulse_current_A, pulse_width_s;              // write pulse
+    double retention_tau_s, v_leak_target_V, v_read_V;
+    double step_noise_c2c, step_spread_d2d, vto_spread_d2d_V;  // variability
+};
+
 class MosfetSynapse final : public DeviceModel {
 public:
     enum Slot { gate_V = 0, step_scale = 1, vto_offset_V = 2 };
@@ -31,6 +41,7 @@ public:
 
     const std::string& name() const override;
     const Parameters& parameters() const override { return parameters_; }
+    const MosfetParameters& typed_parameters() const { return typed_parameters_; }
     DeviceState make_device(Rng& rng) const override;
     void set_level(DeviceState& state, double fraction, Rng& rng) const override;
     double level(const DeviceState& state) const override;
@@ -48,6 +59,7 @@ public:
 
 private:
     Parameters parameters_;
+    MosfetParameters typed_parameters_;
     double beta_A_per_V2_, vto_V_, lambda_per_V_;
     double v_g_min_V_, v_g_max_V_, c_gate_F_, pulse_current_A_, pulse_width_s_;
     double retention_tau_s_, v_leak_target_V_, v_read_V_;

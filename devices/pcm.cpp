@@ -41,6 +41,28 @@ double drift_nu_std(double g_T) { return std::clamp(-0.0125 * std::log(g_T) - 0.
 // Q_s of the 1/f read noise.
 double read_noise_q(double g_T) { return std::min(0.0088 / std::pow(g_T, 0.65), 0.2); }
 
+PcmParameters typed(const Parameters& p) {
+    PcmParameters t;
+    t.g_max_S = p["g_max_S"];
+    t.g_min_S = p["g_min_S"];
+    t.g_max_spread_d2d = p["g_max_spread_d2d"];
+    t.set_pulses_per_efold = p["set_pulses_per_efold"];
+    t.step_noise_c2c = p["step_noise_c2c"];
+    t.set_amplitude_V = p["set_amplitude_V"];
+    t.set_width_s = p["set_width_s"];
+    t.reset_amplitude_V = p["reset_amplitude_V"];
+    t.reset_width_s = p["reset_width_s"];
+    t.prog_noise_scale = p["prog_noise_scale"];
+    t.drift_scale = p["drift_scale"];
+    t.drift_t0_s = p["drift_t0_s"];
+    t.read_noise_scale = p["read_noise_scale"];
+    t.t_read_s = p["t_read_s"];
+    t.v_read_V = p["v_read_V"];
+    t.levels = p["levels"];
+    t.refresh_threshold = p["refresh_threshold"];
+    return t;
+}
+
 }  // namespace
 
 const ParameterTable& pcm_parameter_table() {
@@ -70,6 +92,7 @@ const ParameterTable& pcm_parameter_table() {
 
 PcmDevice::PcmDevice(const std::vector<Setting>& settings) : parameters_(pcm_parameter_table()) {
     parameters_.apply(settings, cross_rules);
+    typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     g_max_S_ = p["g_max_S"];
     g_min_S_ = p["g_min_S"];

@@ -56,6 +56,16 @@ namespace cimkit {
 
 const ParameterTable& pcm_parameter_table();
 
+// pcm_parameter_table() by field: the same validated values as parameters(), typed, for code that
+// builds on this device. Descriptions in the table; levels holds a whole number.
+struct PcmParameters {
+    double g_max_S, g_min_S, g_max_spread_d2d;                                    // conductance range
+    double set_pulses_per_efold, step_noise_c2c, set_amplitude_V, set_width_s;  // SET
+    double reset_amplitude_V, reset_width_s;                                    // RESET
+    double prog_noise_scale, drift_scale, drift_t0_s, read_noise_scale, t_read_s, v_read_V;  // noise, drift, read
+    double levels, refresh_threshold;
+};
+
 class PcmDevice final : public DeviceModel {
 public:
     enum Slot {
@@ -69,6 +79,7 @@ public:
 
     const std::string& name() const override;
     const Parameters& parameters() const override { return parameters_; }
+    const PcmParameters& typed_parameters() const { return typed_parameters_; }
     DeviceState make_device(Rng& rng) const override;
     void set_level(DeviceState& state, double fraction, Rng& rng) const override;
     double level(const DeviceState& state) const override;
@@ -98,6 +109,7 @@ private:
     double programming_noise_S(double g_T) const;
 
     Parameters parameters_;
+    PcmParameters typed_parameters_;
     double g_max_S_, g_min_S_, g_max_spread_d2d_;
     double set_pulses_per_efold_, step_noise_c2c_, set_amplitude_V_, set_width_s_;
     double reset_amplitude_V_, reset_width_s_;

@@ -189,7 +189,7 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes)
         return;
     }
     SpiceOptions spice;
-    spice.face_variant = config.text("spice.face");
+    spice.read_strategy = config.text("spice.face") == "reload" ? SpiceReadStrategy::batched : SpiceReadStrategy::live;
     spice.max_tile_rows = static_cast<int>(config.integer("spice.max_tile_rows"));
     spice.max_tile_columns = static_cast<int>(config.integer("spice.max_tile_columns"));
     spice.update_circuit_max_devices = config.integer("spice.update_circuit_max_devices");

@@ -7,6 +7,7 @@
 
 #include "circuits/batched_read.hpp"
 #include "circuits/crossbar_tile.hpp"
+#include "circuits/faces/face_registry.hpp"
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
@@ -44,12 +45,11 @@ spice::WorkerOptions worker_options() {
     return options;
 }
 
+// The device's shared-gate face where it has one (one gate source per distinct level, not per
+// device), else its default face.
 std::unique_ptr<circuits::DeviceFace> fixed_face(const DeviceModel& model) {
-    try {
-        return circuits::make_device_face(model, "shared_gate");
-    } catch (const UsageError&) {
-        return circuits::make_device_face(model);
-    }
+    const bool shared_gate = circuits::builtin_faces().find(model.name(), "shared_gate") != nullptr;
+    return circuits::make_device_face(model, shared_gate ? "shared_gate" : "");
 }
 
 }  // namespace
@@ -63,7 +63,7 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
     for (int b = 0; b < blocks; ++b) {
         auto block = std::make_unique<Block>();
         block->face = fixed_face(devices.model());
-        block->differential = block->face->name() == "resistive";
+        block->differential = block->face->draws_linear_conductance();
         const int first = outputs * b / blocks, last = outputs * (b + 1) / blocks;  // this block's outputs
         block->origin = name_ + ", outputs " + std::to_string(first) + ".." + std::to_string(last - 1);
         for (int row0 = 0; row0 < inputs; row0 += options.max_tile_rows) {

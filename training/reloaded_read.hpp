@@ -1,9 +1,11 @@
 #pragma once
-// The spice engine's `reload` face (spice.face = reload): a layer's crossbar with the device states
-// written into the netlist as fixed elements, read a whole batch of samples per ngspice transient.
+// The spice engine's batched read strategy (SpiceReadStrategy::batched, training/spice_array.hpp): a
+// layer's crossbar with the device states written into the netlist as fixed elements, read a whole
+// batch of samples per ngspice transient.
 //
-// Why: the live (cosim) face needs an EXTERNAL source and a B-source per device, so that states can
-// change without a reload; at MNIST size (157 000 devices in the first layer) one read takes seconds.
+// Why: the live strategy's cosim face needs an EXTERNAL source and a B-source per device, so that
+// states can change without a reload; at MNIST size (157 000 devices in the first layer) one read
+// takes seconds.
 // Fixed elements (VCCS for PCM and domain wall, a gate source per distinct level for the MOSFET)
 // are the cheapest circuit ngspice can solve, and a batched transient (circuits/batched_read.hpp)
 // reads one sample per time point. The price is a reload (a new parse) whenever the states have
@@ -16,12 +18,12 @@
 // the net currents and driver currents equal the resistor crossbar's). Other models go through their
 // default face (the gain cell's behavioural one), or their shared-gate face where they have one
 // (MOSFET: one gate source per distinct level, not per device). Both are transformations that
-// change no output current.
+// change no output current. Which faces are ohmic is the face's to say (draws_linear_conductance).
 //
 // Work split (a transformation, docs/performance-notes.md): with ideal wires the output columns are
 // independent, so the layer's outputs are cut into one contiguous block per worker process
 // (spice::Worker); each worker holds its block's tiles (the same max_tile_rows x max_tile_columns
-// tiling as the live face, tile partial sums added digitally) and all of the batch's samples. The
+// tiling as the live strategy, tile partial sums added digitally) and all of the batch's samples. The
 // workers parse and solve at the same time, one thread waiting on each.
 //
 // Reload rule: before a read the devices' states are compared with the ones last loaded (bit for

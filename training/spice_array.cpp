@@ -6,9 +6,11 @@
 #include <limits>
 
 #include "circuits/crossbar_tile.hpp"
+#include "circuits/faces/face_registry.hpp"
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
+#include "devices/core/text.hpp"
 
 namespace cimkit::training {
 
@@ -25,7 +27,7 @@ struct SpiceSession::Layer {
     std::vector<Tile> tiles;
     std::vector<double> volts;  // one per input line, read live by the row sources
     std::unique_ptr<circuits::ResidentUpdateCircuit> update;  // rows: inputs, columns: outputs
-    std::unique_ptr<ReloadedLayerRead> reloaded;              // the reload face's reads
+    std::unique_ptr<ReloadedLayerRead> reloaded;              // the batched strategy's reads
 
     const DeviceState& state(const Tile& t, int row, int column) const {
         const int input = t.row0 + row, output = t.output0 + column / 2;
@@ -33,6 +35,15 @@ struct SpiceSession::Layer {
         return devices->states(side)[static_cast<std::size_t>(output) + static_cast<std::size_t>(devices->rows()) * input];
     }
 };
+
+std::string to_string(SpiceReadStrategy strategy) { return strategy == SpiceReadStrategy::batched ? "batched" : "live"; }
+
+SpiceReadStrategy parse_read_strategy(const std::string& text) {
+    for (const SpiceReadStrategy strategy : {SpiceReadStrategy::live, SpiceReadStrategy::batched}) {
+        if (text == to_string(strategy)) return strategy;
+    }
+    throw ParameterError("spice.read_strategy = '" + text + "' must be one of live, batched");
+}
 
 void validate(const SpiceOptions& o) {
     if (o.max_tile_rows < 1) throw ParameterError("spice.max_tile_rows = " + std::to_string(o.max_tile_rows) + " must be >= 1");
@@ -46,19 +57,21 @@ void validate(const SpiceOptions& o) {
 
 namespace {
 
-std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model, const std::string& variant) {
+// The live strategy draws every device by its "cosim" face: EXTERNAL sources read the live states.
+std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model) {
     try {
-        return circuits::make_device_face(model, variant);
+        return circuits::make_device_face(model, "cosim");
     } catch (const UsageError& e) {
-        throw UsageError(std::string(e.what()) + "; the spice engine needs a face whose state ngspice reads live (spice.face = cosim: "
-                         "mosfet, pcm, domain_wall); train this device with run.engine = compact");
+        throw UsageError(std::string(e.what()) + "; the spice engine's live read strategy needs a face whose state ngspice reads live (" +
+                         text::join(circuits::builtin_faces().devices_with("cosim"), ", ") +
+                         "); use the batched read strategy or run.engine = compact");
     }
 }
 
 }  // namespace
 
 SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
-    : options_(std::move(options)), face_(options_.reload() ? nullptr : live_face(model, options_.face_variant)) {
+    : options_(std::move(options)), face_(options_.read_strategy == SpiceReadStrategy::live ? live_face(model) : nullptr) {
     validate(options_);
     if (options_.netlist_dir.empty()) options_.netlist_dir = CIMKIT_NETLIST_DIR;
 }
@@ -81,7 +94,7 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
     }
     layer->volts.assign(static_cast<std::size_t>(devices.cols()), 0.0);
     const int id = static_cast<int>(layers_.size());
-    if (options_.reload()) {
+    if (options_.read_strategy == SpiceReadStrategy::batched) {
         layer->reloaded = std::make_unique<ReloadedLayerRead>(
             devices, ReloadedReadOptions{options_.workers, options_.max_tile_rows, options_.max_tile_columns},
             "layer " + std::to_string(id));
@@ -135,7 +148,9 @@ std::uint64_t SpiceSession::loads() const {
 
 ReloadedLayerRead::Batch SpiceSession::read_batch(int id, const Eigen::MatrixXd& volts) {
     Layer& layer = *layers_.at(static_cast<std::size_t>(id));
-    if (!layer.reloaded) throw UsageError("spice engine: layer " + std::to_string(id) + " has the live face; batch reads need spice.face = reload");
+    if (!layer.reloaded) {
+        throw UsageError("spice engine: layer " + std::to_string(id) + " is read live; batch reads need the batched read strategy");
+    }
     return layer.reloaded->read(volts);
 }
 
@@ -223,7 +238,8 @@ Eigen::VectorXf SpiceArray::multiply(const Eigen::VectorXf& x) const {
 }
 
 Eigen::MatrixXf SpiceArray::multiply_batch(const Eigen::MatrixXf& x) const {
-    if (!session_.options().reload()) return WeightArray::multiply_batch(x);  // the live face: one op per sample
+    // The live strategy: one op per sample.
+    if (session_.options().read_strategy == SpiceReadStrategy::live) return WeightArray::multiply_batch(x);
     require_settled();
     Eigen::MatrixXd volts(x.rows(), x.cols());
     for (Eigen::Index b = 0; b < x.cols(); ++b) volts.col(b) = devices_.forward_drive_V(x.col(b));

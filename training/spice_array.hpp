@@ -42,24 +42,28 @@
 
 namespace cimkit::training {
 
-// Faces (spice.face):
-//   cosim   (default) the live face above: one netlist for the whole network, loaded once, device
-//           states fed through EXTERNAL sources, one `op` per read in this process
-//   reload  each layer's states written into its netlist as fixed elements (resistors; the MOSFET's
-//           shared-gate face), read a batch of samples per transient on `workers` worker processes
-//           and reloaded whenever the states changed (training/reloaded_read.hpp). The fast path for
-//           large layers with mini-batch training (training.batch_size); every read is still a
-//           circuit solve of the devices' present states.
+// How a layer's forward read reaches ngspice. Both read the devices' present states through a
+// circuit solve; they differ in how the states enter the circuit.
+//   live     (default) the resident netlist above: one netlist for the whole network, loaded once,
+//            each device drawn by its "cosim" face (circuits/device_face.hpp), whose EXTERNAL sources
+//            read the live device states; one `op` per read in this process
+//   batched  each layer's states written into its netlist as fixed elements and read a batch of
+//            samples per transient on `workers` worker processes, the netlists reloaded after every
+//            update (training/reloaded_read.hpp). The fast path for large layers with mini-batch
+//            training (training.batch_size).
+enum class SpiceReadStrategy { live, batched };
+std::string to_string(SpiceReadStrategy strategy);
+// "live" or "batched"; throws ParameterError naming the text otherwise.
+SpiceReadStrategy parse_read_strategy(const std::string& text);
+
 struct SpiceOptions {
-    std::string face_variant = "cosim";  // "cosim" (a make_device_face variant with live states) or "reload"
+    SpiceReadStrategy read_strategy = SpiceReadStrategy::live;
     int max_tile_rows = 256;             // input lines per tile
     int max_tile_columns = 256;          // output lines per tile (even: two per weight)
     long update_circuit_max_devices = 128;  // layers with at most m n weights run the update circuit
     circuits::UpdateEncoding update_encoding;
     std::filesystem::path netlist_dir;   // netlists/ (the update-cell library); empty: the source tree's
-    int workers = 2;                     // reload face: worker processes per layer (column blocks)
-
-    bool reload() const { return face_variant == "reload"; }
+    int workers = 2;                     // batched strategy: worker processes per layer (column blocks)
 };
 
 // Throws ParameterError naming the field.
@@ -67,7 +71,8 @@ void validate(const SpiceOptions& options);
 
 class SpiceSession {
 public:
-    // Starts the process's ngspice engine. Throws UsageError if `model` has no face of that variant.
+    // Starts the process's ngspice engine. Throws UsageError for the live strategy if `model` has no
+    // "cosim" face.
     SpiceSession(const DeviceModel& model, SpiceOptions options);
     ~SpiceSession();
     SpiceSession(const SpiceSession&) = delete;
@@ -84,16 +89,16 @@ public:
     };
     // One operating point with layer `id`'s inputs at `volts`; the netlist is (re)loaded if needed.
     LayerRead read(int id, const Eigen::VectorXd& volts);
-    // Reload face only: B samples (columns of `volts`) as one batched transient per column block
-    // (ReloadedLayerRead::read). UsageError for a layer of the live face, whose batch is B read()s.
+    // Batched strategy only: B samples (columns of `volts`) as one batched transient per column block
+    // (ReloadedLayerRead::read). UsageError with the live strategy, whose batch is B read()s.
     ReloadedLayerRead::Batch read_batch(int id, const Eigen::MatrixXd& volts);
 
     // Layer `id`'s update circuit (rows: its inputs, columns: its outputs); UsageError if it has none.
     circuits::ResidentUpdateCircuit& update_circuit(int id);
 
     const SpiceOptions& options() const { return options_; }
-    std::uint64_t solves() const { return solves_; }  // live face: `op`s run
-    std::uint64_t loads() const;                      // netlist loads (reload face: of every layer)
+    std::uint64_t solves() const { return solves_; }  // live strategy: `op`s run
+    std::uint64_t loads() const;                      // netlist loads (batched strategy: of every layer)
 
 private:
     struct Tile;
@@ -102,7 +107,7 @@ private:
     spice::Engine& engine();  // started at the first load, after every update circuit's fork
 
     SpiceOptions options_;
-    std::unique_ptr<circuits::DeviceFace> face_;  // the live face; null with the reload face
+    std::unique_ptr<circuits::DeviceFace> face_;  // the live strategy's cosim face; null when batched
     std::vector<std::unique_ptr<Layer>> layers_;  // before engine_: their workers end after it
     std::unique_ptr<spice::Engine> engine_;
     bool loaded_ = false;

@@ -174,6 +174,7 @@ TEST(CrossbarAgreement, SelectTransistorsAddTheirOnResistance) {
 
 }  // namespace cimkit::circuits
 
+#include "circuits/faces/gain_cell_faces.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/gain_cell.hpp"
 

@@ -1,5 +1,5 @@
-// The spice engine's reload face: layer reads as batched transients of netlists that hold the device
-// states as fixed elements, on worker processes, reloaded whenever a state changes.
+// The spice engine's batched read strategy: layer reads as batched transients of netlists that hold
+// the device states as fixed elements, on worker processes, reloaded whenever a state changes.
 #include "training/reloaded_read.hpp"
 
 #include <gtest/gtest.h>
@@ -101,14 +101,14 @@ TEST(ReloadedRead, RejectsAWrongInputShape) {
     }
 }
 
-// Every device the reload face can draw, through SpiceArray::multiply_batch, against the compact
+// Every device the batched strategy can draw, through SpiceArray::multiply_batch, against the compact
 // read of the same devices: ohmic and behavioural faces to 1e-6, the MOSFET (ngspice's level-1
-// equations, shared gate sources) within 1 % as in the live face's test.
+// equations, shared gate sources) within 1 % as in the live strategy's test.
 TEST(ReloadedRead, SpiceArrayBatchReadsAgreeWithTheCompactDevices) {
     for (const std::string name : {"pcm", "domain_wall", "gain_cell", "mosfet"}) {
         const auto model = builtin_devices().find(name).make({});
         SpiceOptions options;
-        options.face_variant = "reload";
+        options.read_strategy = SpiceReadStrategy::batched;
         options.max_tile_rows = 5;
         options.max_tile_columns = 4;
         SpiceSession session(*model, options);
@@ -136,8 +136,8 @@ TEST(ReloadedRead, SpiceArrayBatchReadsAgreeWithTheCompactDevices) {
 }
 
 // Mini-batch training of Iris on domain-wall synapses (the iris_domain_wall_spice settings, batches of
-// 10): the spice engine with the reload face and the compact engine, same seed, end with the same
-// accuracies, losses and pulse counts (the reads agree to about 1e-9).
+// 10): the spice engine with the batched read strategy and the compact engine, same seed, end with the
+// same accuracies, losses and pulse counts (the reads agree to about 1e-9).
 TEST(ReloadedRead, MiniBatchTrainingMatchesTheCompactEngine) {
     Split split = stratified_split(load_iris_csv(CIMKIT_DATA_DIR "/iris.csv"), 0.2, 1);
     scale_features(split, 0.0f, 1.0f);
@@ -149,7 +149,7 @@ TEST(ReloadedRead, MiniBatchTrainingMatchesTheCompactEngine) {
     TrainingConfig config{20, 0.1f, 1};
     config.batch_size = 10;
     SpiceOptions spice_options;
-    spice_options.face_variant = "reload";
+    spice_options.read_strategy = SpiceReadStrategy::batched;
     SpiceSession session(*model, spice_options);
     Network spice(net, make_spice_array_factory(session, *model, options, 1));
     Network compact(net, make_device_array_factory(*model, options, 1));

@@ -114,7 +114,15 @@ TEST(SpiceArray, RefusesWhatTheCircuitCannotDo) {
     pulse_width.input_encoding = InputEncoding::pulse_width;
     EXPECT_THROW(SpiceArray(session, *model, calibration, Eigen::MatrixXf::Constant(2, 2, 0.1f), pulse_width, Rng(1)), ParameterError);
     const auto cell = builtin_devices().find("gain_cell").make({});
-    EXPECT_THROW(SpiceSession(*cell, SpiceOptions{}), UsageError);
+    EXPECT_THROW(SpiceSession(*cell, SpiceOptions{}), UsageError);  // the live strategy needs a cosim face
+}
+
+TEST(SpiceReadStrategy, NamesRoundTripAndUnknownOnesAreRefused) {
+    for (const SpiceReadStrategy strategy : {SpiceReadStrategy::live, SpiceReadStrategy::batched}) {
+        EXPECT_EQ(parse_read_strategy(to_string(strategy)), strategy);
+    }
+    EXPECT_EQ(SpiceOptions{}.read_strategy, SpiceReadStrategy::live);
+    EXPECT_THROW(parse_read_strategy("reload"), ParameterError);
 }
 
 }  // namespace
