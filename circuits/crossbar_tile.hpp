@@ -1,6 +1,6 @@
 #pragma once
-// A read tile: a crossbar (built by circuits/crossbar/builder.hpp, with an EXTERNAL row driver, the
-// "ideal" read-out and optional segment wires) meant to stay loaded in ngspice and be read many times (one
+// A read tile: a crossbar (built by circuits/crossbar/builder.hpp with an EXTERNAL row driver,
+// optional segment wires and, unless `peripherals` choose others, the "ideal" read-out) meant to stay loaded in ngspice and be read many times (one
 // forward pass per solve), several tiles side by side in one netlist (a layer split over tiles, or
 // several layers). Inputs arrive through EXTERNAL row sources and device states through the face's
 // EXTERNAL sources, so nothing is re-parsed between reads (docs/ngspice-facts.md#per-command-leak:
