@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar_network.hpp"
 #include "circuits/spice/engine.hpp"
 #include "circuits/spice_writer.hpp"
@@ -106,9 +107,8 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     const std::vector<DeviceState> states = draw_array(model, run, g.rows, r);
 
     circuits::CrossbarCircuitOptions options;
-    options.access_transistor = run.access_transistor;
-    options.tia_readout = run.tia_readout;
-    options.tia.netlist_dir = CIMKIT_NETLIST_DIR;
+    options.peripherals = run.peripherals;
+    options.peripherals.settings.netlist_dir = CIMKIT_NETLIST_DIR;
     run_spice(*face, g, states, options, r);
     run_compact(model, g, states, r);
     r.spice_output_A = circuits::weight_column_outputs(run.scheme, r.spice_column_current_A, run.geometry.columns);
@@ -116,13 +116,26 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     return r;
 }
 
+namespace {
+
+// ", 1T1R, TIA read-out": the labels of the chosen stages, in their order.
+std::string stage_labels(const circuits::CrossbarPeripherals& peripherals) {
+    std::string labels;
+    for (const auto& stage : circuits::make_peripheral_stages(peripherals)) {
+        if (!stage->label().empty()) labels += ", " + stage->label();
+    }
+    return labels;
+}
+
+}  // namespace
+
 std::string crossbar_summary(const std::string& device, const CrossbarRun& run, const CrossbarResult& r) {
     char line[512];
     std::snprintf(line, sizeof line,
                   "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm): max relative error spice vs "
                   "compact %.3g%s, read energy %.4g J, latency %.3g s, ngspice %.3g s",
                   device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), to_string(run.scheme).c_str(),
-                  std::string(run.access_transistor ? ", 1T1R" : "").append(run.tia_readout ? ", TIA read-out" : "").c_str(),
+                  stage_labels(run.peripherals).c_str(),
                   r.physical_columns, run.geometry.row_wire_ohm,
                   run.geometry.column_wire_ohm, r.max_relative_error,
                   r.compact_includes_wires ? "" : " (compact path ignores wires)", r.read_energy_J, r.read_latency_s,

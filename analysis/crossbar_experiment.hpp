@@ -19,9 +19,10 @@ namespace cimkit::analysis {
 struct CrossbarRun {
     circuits::CrossbarGeometry geometry;  // rows x weight columns; wires
     circuits::WeightScheme scheme = circuits::WeightScheme::single;
-    bool access_transistor = false;       // 1T1R (the compact path has no select transistor)
+    // Select device and read-out stages by name, e.g. {"1t1r", "tia"} (circuits/crossbar/stage_factory.hpp);
+    // the compact path has neither a select transistor nor a TIA.
+    circuits::CrossbarPeripherals peripherals;
     std::string face_variant;             // "" default face, "transistor" for the gain cell's
-    bool tia_readout = false;             // op-amp TIA per column instead of an ideal virtual ground
     std::uint64_t seed = 1;
 };
 

@@ -10,6 +10,7 @@
 #include "apps/contained_run.hpp"
 #include "apps/output_claim.hpp"
 #include "apps/seed_option.hpp"
+#include "circuits/crossbar/stage_factory.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/temporary_file.hpp"
 #include "devices/registry.hpp"
@@ -58,8 +59,8 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
     cmd->add_option("--scheme", options.scheme, "Weight mapping: single, differential or reference (default single)");
     cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
-    cmd->add_option("--readout", options.readout, "Column read-out: ideal (virtual ground) or tia (op-amp TIA, netlists/peripherals/tia.lib)")
-        ->check(CLI::IsMember({"ideal", "tia"}));
+    cmd->add_option("--readout", options.readout, "Column read-out: " + circuits::crossbar_stage_help(circuits::StagePlace::column_readout))
+        ->check(CLI::IsMember(circuits::crossbar_stage_names(circuits::StagePlace::column_readout)));
     cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall, mosfet; EXTERNAL sources, not runnable in ngspice -b)");
     add_seed_option(*cmd, options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
@@ -74,8 +75,13 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     std::vector<Setting> settings;
     for (const auto& text : o.settings) settings.push_back(parse_setting(text, "--set"));
     const auto model = builtin_devices().find(o.device).make(settings);
-    const analysis::CrossbarRun run{{o.rows, o.columns, o.wire_ohm, o.wire_ohm}, circuits::parse_weight_scheme(o.scheme),
-                                    o.access_transistor, o.face, o.readout == "tia", o.seed};
+    analysis::CrossbarRun run;
+    run.geometry = {o.rows, o.columns, o.wire_ohm, o.wire_ohm};
+    run.scheme = circuits::parse_weight_scheme(o.scheme);
+    if (o.access_transistor) run.peripherals.stages.emplace_back("1t1r");
+    run.peripherals.stages.push_back(o.readout);
+    run.face_variant = o.face;
+    run.seed = o.seed;
     circuits::validate_geometry(run.geometry);
     // Unusable output paths fail before the simulation.
     const OutputClaim claim(o.output_path, {}, o.force);

@@ -1,6 +1,7 @@
 #pragma once
-// Crossbar read circuits: rows x columns of devices (through their SPICE face), optional wire
-// resistance per segment, row drivers and virtual-ground column sense sources.
+// One-shot crossbar reads (`cimkit crossbar`): rows x columns of devices (through their SPICE face),
+// optional wire resistance per segment, row drivers and a column read-out, built by the one crossbar
+// builder (circuits/crossbar/builder.hpp) that also builds the resident tiles of crossbar_tile.hpp.
 //
 // Topology (the same as circuits/crossbar_network.hpp, which solves it with Eigen):
 //   row i:    source vrow_i drives node in_i; in_i -> r_i_0 -> r_i_1 ... through row_wire_ohm each
@@ -12,10 +13,11 @@
 // The read is a transient: every row rises to its input voltage in `edge_s`, holds for `read_s`,
 // and falls; the column currents are read at the middle of the plateau. Read energy is the
 // integral of the power the row drivers deliver, sum_i integral V_i(t) I_i(t) dt.
-#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "circuits/crossbar/fixed_stages.hpp"
+#include "circuits/crossbar/stage_settings.hpp"
 #include "circuits/device_face.hpp"
 #include "circuits/netlist.hpp"
 #include "circuits/spice/plot.hpp"
@@ -29,38 +31,12 @@ struct CrossbarGeometry {
     double column_wire_ohm = 0.0;  // per segment; 0: ideal
 };
 
-struct ReadTiming {
-    double edge_s = 1e-9;
-    double read_s = 10e-9;
-};
-
-// 1T1R: an NMOS select transistor in series with every device (row -> device -> m_i_j -> select
-// transistor -> column), all gates on one word line held at v_wordline_V during the read. Its
-// on-resistance 1/(kp W/L (V_wl - V_T)) adds to each device's; the defaults (W/L = 50) keep it near
-// 80 Ohm, well below device resistances.
-struct AccessTransistor {
-    double width_m = 10e-6;
-    double length_m = 0.2e-6;
-    double kp_A_per_V2 = 120e-6;
-    double vto_V = 0.4;
-    double v_wordline_V = 2.5;
-};
-
-// Column read-out: an ideal virtual ground (a 0 V source per column), or the op-amp transimpedance
-// amplifier of netlists/peripherals/tia.lib per column, whose output V_j = -I_j rf a0/(1 + a0) is
-// turned back into the column current; its input sits at I_j rf/(1 + a0) instead of 0 V.
-struct TiaReadout {
-    double open_loop_gain = 1e4;
-    double feedback_ohm = 10e3;
-    std::filesystem::path netlist_dir;  // where peripherals/tia.lib is (CIMKIT_NETLIST_DIR)
-};
-
+// Peripherals are stages (circuits/crossbar/stage.hpp): the row driver here is the trapezoidal
+// source; wires come from the geometry; the select device and the read-out are chosen by name in
+// `peripherals` ("1t1r"; "ideal" virtual ground or "tia").
 struct CrossbarCircuitOptions {
     ReadTiming timing;
-    bool access_transistor = false;
-    AccessTransistor access;
-    bool tia_readout = false;
-    TiaReadout tia;
+    CrossbarPeripherals peripherals;
 };
 
 // Throws ParameterError for sizes outside [1, 100000] per side or more than 10^7 devices, and for

@@ -2,7 +2,8 @@
 // Nodal solve of a resistive crossbar with wire resistance, independent of ngspice: the reference the
 // SPICE crossbar must match (within 0.1 %), and the compact engine's path for arrays with wires.
 //
-// Network (the SPICE crossbar generator builds exactly this one):
+// Network (the crossbar builder, circuits/crossbar/builder.hpp, with the segment_wires stage and the
+// "ideal" read-out builds exactly this one, one-shot or as a tile):
 //   R rows i = 0..R-1, C columns j = 0..C-1. Device conductance G_ij (S) between row node r(i,j) and
 //   column node c(i,j); G_ij = 0 is an open (absent) device.
 //   Row i:    ideal source V_i at driver node d(i) (left end), then d(i) - r(i,0) - r(i,1) - ... -

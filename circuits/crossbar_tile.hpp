@@ -1,5 +1,6 @@
 #pragma once
-// A read tile: a crossbar sub-circuit meant to stay loaded in ngspice and be read many times (one
+// A read tile: a crossbar (built by circuits/crossbar/builder.hpp with an EXTERNAL row driver,
+// optional segment wires and, unless `peripherals` choose others, the "ideal" read-out) meant to stay loaded in ngspice and be read many times (one
 // forward pass per solve), several tiles side by side in one netlist (a layer split over tiles, or
 // several layers). Inputs arrive through EXTERNAL row sources and device states through the face's
 // EXTERNAL sources, so nothing is re-parsed between reads (docs/ngspice-facts.md#per-command-leak:
@@ -20,18 +21,18 @@
 #include <functional>
 #include <string>
 
+#include "circuits/crossbar/builder.hpp"
+#include "circuits/crossbar/stage_settings.hpp"
 #include "circuits/device_face.hpp"
 #include "circuits/netlist.hpp"
 #include "circuits/spice/engine.hpp"
 
 namespace cimkit::circuits {
 
-using TileStates = std::function<const DeviceState&(int row, int column)>;
+using TileStates = CellStates;
 
 // Wire resistance per segment between neighbouring cells (0: ideal wires, the nodes of a line merge
-// and the matrix stays small). With wires, device (i, j) sits between r_<prefix>_i_j on its row and
-// c_<prefix>_i_j on its column; row i's line starts at in_<prefix>_i (the driver) and column j's ends
-// at col_<prefix>_j (the sense source), as in build_crossbar_read.
+// and the matrix stays small); names as in circuits/crossbar/fixed_stages.hpp with the tile's prefix.
 struct TileWires {
     double row_ohm = 0.0;
     double column_ohm = 0.0;
@@ -46,8 +47,12 @@ struct TileWires {
 // plot small; a caller that reads other vectors must .save them too.
 // Throws ParameterError for a bad prefix or size (sizes as validate_geometry), NetlistError when a
 // name is already in the netlist (the same prefix twice).
+//
+// `peripherals` chooses the select device and read-out stages as for a one-shot read (default: the
+// "ideal" read-out, whose column currents tile_column_current_vector names); with another read-out,
+// column j is column_readout(make_peripheral_stages(peripherals)).column_vector(CrossbarNames(prefix), j).
 void add_read_tile(Netlist& netlist, const std::string& prefix, int rows, int columns, const DeviceFace& face,
-                   const TileStates& state, const TileWires& wires = {});
+                   const TileStates& state, const TileWires& wires = {}, const CrossbarPeripherals& peripherals = {});
 
 // A tile of differential pairs of ohmic devices (weight b = G+ on one column line, G- on the next)
 // with ideal wires, drawn as its exact equivalent with a smaller solve (a transformation;

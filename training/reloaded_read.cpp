@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "circuits/batched_read.hpp"
+#include "circuits/crossbar/tiling.hpp"
 #include "circuits/crossbar_tile.hpp"
 #include "circuits/faces/face_registry.hpp"
 #include "circuits/netlist.hpp"
@@ -66,16 +67,14 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
         block->differential = block->face->draws_linear_conductance();
         const int first = outputs * b / blocks, last = outputs * (b + 1) / blocks;  // this block's outputs
         block->origin = name_ + ", outputs " + std::to_string(first) + ".." + std::to_string(last - 1);
-        for (int row0 = 0; row0 < inputs; row0 += options.max_tile_rows) {
-            for (int output0 = first; output0 < last; output0 += per_tile) {
-                Tile t;
-                t.prefix = "r" + std::to_string(row0) + "c" + std::to_string(output0);
-                t.row0 = row0;
-                t.rows = std::min(options.max_tile_rows, inputs - row0);
-                t.output0 = output0;
-                t.outputs = std::min(per_tile, last - output0);
-                block->tiles.push_back(t);
-            }
+        for (const auto& span : circuits::split_into_tiles({0, inputs, first, last - first}, options.max_tile_rows, per_tile)) {
+            Tile t;
+            t.prefix = "r" + std::to_string(span.row0) + "c" + std::to_string(span.column0);
+            t.row0 = span.row0;
+            t.rows = span.rows;
+            t.output0 = span.column0;
+            t.outputs = span.columns;
+            block->tiles.push_back(t);
         }
         const int lines_per_output = block->differential ? 1 : 2;
         for (const Tile& t : block->tiles) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "circuits/crossbar/tiling.hpp"
 #include "circuits/crossbar_tile.hpp"
 #include "circuits/faces/face_registry.hpp"
 #include "circuits/netlist.hpp"
@@ -99,19 +100,17 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
             devices, ReloadedReadOptions{options_.workers, options_.max_tile_rows, options_.max_tile_columns},
             "layer " + std::to_string(id));
     }
-    const int outputs_per_tile = options_.max_tile_columns / 2;
-    for (int row0 = 0; row0 < devices.cols(); row0 += options_.max_tile_rows) {
-        for (int output0 = 0; output0 < devices.rows(); output0 += outputs_per_tile) {
-            Tile t;
-            t.prefix = "l" + std::to_string(id) + "r" + std::to_string(row0) + "c" + std::to_string(output0);
-            t.row0 = row0;
-            t.rows = std::min(options_.max_tile_rows, devices.cols() - row0);
-            t.output0 = output0;
-            t.outputs = std::min(outputs_per_tile, devices.rows() - output0);
-            for (int c = 0; c < 2 * t.outputs; ++c) t.read_vectors.push_back(circuits::tile_column_current_vector(t.prefix, c));
-            for (int r = 0; r < t.rows; ++r) t.read_vectors.push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
-            layer->tiles.push_back(std::move(t));
-        }
+    const circuits::TileSpan layer_area{0, devices.cols(), 0, devices.rows()};  // inputs x weight outputs
+    for (const auto& span : circuits::split_into_tiles(layer_area, options_.max_tile_rows, options_.max_tile_columns / 2)) {
+        Tile t;
+        t.prefix = "l" + std::to_string(id) + "r" + std::to_string(span.row0) + "c" + std::to_string(span.column0);
+        t.row0 = span.row0;
+        t.rows = span.rows;
+        t.output0 = span.column0;
+        t.outputs = span.columns;
+        for (int c = 0; c < 2 * t.outputs; ++c) t.read_vectors.push_back(circuits::tile_column_current_vector(t.prefix, c));
+        for (int r = 0; r < t.rows; ++r) t.read_vectors.push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
+        layer->tiles.push_back(std::move(t));
     }
     layers_.push_back(std::move(layer));
     loaded_ = false;

@@ -157,7 +157,7 @@ TEST(CrossbarAgreement, SelectTransistorsAddTheirOnResistance) {
     const CrossbarGeometry g{8, 4, 0.0, 0.0};
     const Array a = random_array(*model, g, 9);
     CrossbarCircuitOptions options;
-    options.access_transistor = true;
+    options.peripherals.stages = {"1t1r"};
     const auto with_select = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V, options), g);
     const double r_on_ohm = 1.0 / (120e-6 * 50 * (2.5 - 0.4));
     for (int j = 0; j < g.columns; ++j) {
@@ -249,8 +249,8 @@ TEST(CrossbarAgreement, TiaReadoutGivesTheColumnCurrentsAsVoltages) {
     const CrossbarGeometry g{16, 4, 0.0, 0.0};
     const Array a = random_array(*model, g, 17);
     CrossbarCircuitOptions options;
-    options.tia_readout = true;
-    options.tia.netlist_dir = CIMKIT_NETLIST_DIR;
+    options.peripherals.stages = {"tia"};
+    options.peripherals.settings.netlist_dir = CIMKIT_NETLIST_DIR;
     engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *face, a.states, a.inputs_V, options)), "tia"));
     engine.run();
     const auto readout = read_crossbar(engine.plots().at(0), g, options);

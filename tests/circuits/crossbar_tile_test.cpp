@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <utility>
 
+#include "circuits/crossbar.hpp"
+#include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar_tile.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
@@ -172,6 +175,67 @@ TEST(CrossbarTile, RejectsBadPrefixesAndDuplicateTiles) {
     EXPECT_THROW(add_read_tile(netlist, "ok1", 0, 2, *t.face, t.state_of()), ParameterError);
     add_read_tile(netlist, "ok1", 2, 2, *t.face, t.state_of());
     EXPECT_THROW(add_read_tile(netlist, "ok1", 2, 2, *t.face, t.state_of()), NetlistError);
+}
+
+// The one-shot read (build_crossbar_read: pulsed ideal row sources, a transient sampled on the
+// plateau) and the resident tile (add_read_tile: EXTERNAL row sources, one op) are the same crossbar
+// from the one builder. With a linear face and the same states and inputs, both solve the same linear
+// system, so their column currents agree to solver precision: with ideal wires, with wires, and with
+// the TIA read-out stage in both.
+TEST(CrossbarTile, OneShotAndResidentFormsOfOneCrossbarGiveTheSameColumnCurrents) {
+    spice::Engine engine;
+    const auto model = builtin_devices().find("domain_wall").make({});
+    const auto face = make_device_face(*model);
+    const int rows = 7, columns = 5;
+    Rng rng(31);
+    std::vector<DeviceState> states;
+    for (int k = 0; k < rows * columns; ++k) {
+        states.push_back(model->make_device(rng));
+        model->set_level(states.back(), 0.05 + 0.95 * rng.uniform(), rng);
+    }
+    std::vector<double> inputs_V;
+    for (int i = 0; i < rows; ++i) inputs_V.push_back(model->read_voltage_V() * (0.2 + 0.8 * rng.uniform()));
+    const TileStates state = [&](int i, int j) -> const DeviceState& { return states[static_cast<std::size_t>(i * columns + j)]; };
+    CrossbarPeripherals tia;
+    tia.stages = {"tia"};
+    tia.settings.netlist_dir = CIMKIT_NETLIST_DIR;
+
+    for (const auto& [wire_ohm, peripherals] : {std::pair{0.0, CrossbarPeripherals{}}, std::pair{20.0, CrossbarPeripherals{}}, std::pair{20.0, tia}}) {
+        const CrossbarGeometry g{rows, columns, wire_ohm, wire_ohm};
+        CrossbarCircuitOptions options;
+        options.peripherals = peripherals;
+        engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *face, states, inputs_V, options)), "one-shot"));
+        engine.run();
+        const auto one_shot_A = read_crossbar(engine.plots().at(0), g, options).column_current_A;
+
+        Netlist netlist("resident");
+        face->add_shared(netlist);
+        add_read_tile(netlist, "t", rows, columns, *face, state, TileWires{wire_ohm, wire_ohm}, peripherals);
+        bind_read_tile(engine, "t", rows, columns, *face, state);
+        for (int i = 0; i < rows; ++i) {
+            const double v = inputs_V[static_cast<std::size_t>(i)];
+            engine.set_external_voltage(tile_row_source("t", i), [v](double) { return v; });
+        }
+        engine.load(spice::NetlistText::from_string(to_spice(netlist), "resident"));
+        const CrossbarStages stages = make_peripheral_stages(peripherals);
+        const ColumnReadout& readout = column_readout(stages);
+        std::vector<std::string> vectors;
+        for (int j = 0; j < columns; ++j) vectors.push_back(readout.column_vector(CrossbarNames("t"), j));
+        const auto resident = engine.run_and_read("op", vectors);
+
+        ASSERT_EQ(one_shot_A.size(), static_cast<std::size_t>(columns));
+        double worst = 0.0;
+        for (int j = 0; j < columns; ++j) {
+            const double resident_A = readout.column_current_A(resident[static_cast<std::size_t>(j)].at(0));
+            const double one_shot = one_shot_A[static_cast<std::size_t>(j)];
+            EXPECT_GT(resident_A, 0.0);
+            EXPECT_LE(std::abs(one_shot - resident_A), 1e-9 * std::abs(resident_A))
+                << "column " << j << ", wires " << wire_ohm << " Ohm: one-shot " << one_shot << " A, resident " << resident_A << " A";
+            worst = std::max(worst, std::abs(one_shot - resident_A) / std::abs(resident_A));
+        }
+        std::printf("wires %g Ohm, %s read-out: max relative one-shot/resident difference %.3g\n", wire_ohm,
+                    peripherals.stages.empty() ? "ideal" : peripherals.stages[0].c_str(), worst);
+    }
 }
 
 }  // namespace cimkit::circuits

@@ -1,0 +1,26 @@
+#pragma once
+// The stages not chosen by name: the row driver, which the kind of read fixes, and the wires, which
+// the geometry fixes (docs/architecture.md#crossbar-builder).
+#include <memory>
+#include <vector>
+
+#include "circuits/crossbar/stage.hpp"
+#include "circuits/crossbar/stage_settings.hpp"
+
+namespace cimkit::circuits {
+
+// One-shot read (pulse_row_driver.cpp): source vrow_i drives in_i with a trapezoid, 0 V -> inputs_V[i]
+// in edge_s, held for read_s, back to 0 V in edge_s; v(in_i) and i(vrow_i) are saved (read energy).
+std::shared_ptr<const CrossbarStage> make_pulse_row_driver(std::vector<double> inputs_V, ReadTiming timing);
+
+// Resident tile (external_row_driver.cpp): source vrow[_p]_i drives in[_p]_i with an EXTERNAL value
+// that C++ sets at every time point (Engine::set_external_voltage), so inputs change without a reload.
+std::shared_ptr<const CrossbarStage> make_external_row_driver();
+
+// Wire resistance per segment between neighbouring cells (segment_wires.cpp; 0: ideal, the nodes of
+// a line merge and the matrix stays small). With wires, device (i, j) sits between r[_p]_i_j on its
+// row and c[_p]_i_j on its column; row i's line starts at in[_p]_i (wr[_p]_i_0 is its first segment)
+// and column j's ends at col[_p]_j (wc[_p]_<rows>_j is its last). Both zero: no stage is needed.
+std::shared_ptr<const CrossbarStage> make_segment_wires(double row_ohm, double column_ohm);
+
+}  // namespace cimkit::circuits

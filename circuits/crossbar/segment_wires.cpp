@@ -1,0 +1,50 @@
+// Line resistance: one resistor per segment between neighbouring cells of a row or a column.
+#include "circuits/crossbar/fixed_stages.hpp"
+
+namespace cimkit::circuits {
+namespace {
+
+class SegmentWires : public CrossbarStage {
+public:
+    SegmentWires(double row_ohm, double column_ohm) : row_ohm_(row_ohm), column_ohm_(column_ohm) {}
+    StagePlace place() const override { return StagePlace::wires; }
+
+    void add_lines(CrossbarBuild& build) const override {
+        const CrossbarNames& n = build.names;
+        for (int i = 0; i < build.rows && row_ohm_ > 0.0; ++i) {
+            for (int j = 0; j < build.columns; ++j) {
+                const std::string from = j == 0 ? n.row_input(i) : row_node(n, i, j - 1);
+                build.netlist.add(Resistor{n.cell("wr", i, j), from, row_node(n, i, j), row_ohm_});
+            }
+        }
+        // Segment wc_i_j joins the cells of rows i - 1 and i; wc_<rows>_j the last cell and col_j.
+        for (int j = 0; j < build.columns && column_ohm_ > 0.0; ++j) {
+            for (int i = 1; i <= build.rows; ++i) {
+                const std::string to = i == build.rows ? n.column_output(j) : column_node(n, i, j);
+                build.netlist.add(Resistor{n.cell("wc", i, j), column_node(n, i - 1, j), to, column_ohm_});
+            }
+        }
+    }
+
+    void add_cell(CrossbarBuild& build, int i, int j, CellTerminals& terminals) const override {
+        terminals.row = row_node(build.names, i, j);
+        terminals.column = column_node(build.names, i, j);
+    }
+
+private:
+    // Node of cell (i, j) on its row and on its column; with an ideal line they merge into the line's end.
+    std::string row_node(const CrossbarNames& n, int i, int j) const { return row_ohm_ > 0.0 ? n.cell("r", i, j) : n.row_input(i); }
+    std::string column_node(const CrossbarNames& n, int i, int j) const {
+        return column_ohm_ > 0.0 ? n.cell("c", i, j) : n.column_output(j);
+    }
+
+    double row_ohm_, column_ohm_;
+};
+
+}  // namespace
+
+std::shared_ptr<const CrossbarStage> make_segment_wires(double row_ohm, double column_ohm) {
+    return std::make_shared<SegmentWires>(row_ohm, column_ohm);
+}
+
+}  // namespace cimkit::circuits

@@ -1,0 +1,44 @@
+// "tia": the op-amp transimpedance amplifier of netlists/peripherals/tia.lib on every column.
+#include <filesystem>
+
+#include "circuits/crossbar/stage_factory.hpp"
+#include "devices/core/errors.hpp"
+
+namespace cimkit::circuits {
+namespace {
+
+class TiaColumnReadout : public ColumnReadout {
+public:
+    TiaColumnReadout(TiaReadout tia, std::filesystem::path netlist_dir) : tia_(tia), netlist_dir_(std::move(netlist_dir)) {}
+    std::string label() const override { return "TIA read-out"; }
+
+    void add_lines(CrossbarBuild& build) const override {
+        const auto library = std::filesystem::absolute(netlist_dir_ / "peripherals" / "tia.lib");
+        if (!std::filesystem::exists(library)) throw IoError(library.string(), "TIA subcircuit not found");
+        build.netlist.include(library);
+        for (int j = 0; j < build.columns; ++j) {
+            build.netlist.add(Instance{build.names.line("tia", j), {build.names.column_output(j), build.names.line("out", j)}, "tia",
+                                       {{"a0", tia_.open_loop_gain}, {"rf", tia_.feedback_ohm}}});
+            build.netlist.save(plot_vector_name(column_vector(build.names, j)));
+        }
+    }
+    std::string column_vector(const CrossbarNames& names, int column) const override { return names.line("out", column); }
+    // V_out = -I rf a0/(1 + a0)  =>  I = -V_out (1 + a0)/(a0 rf)
+    double column_current_A(double v) const override {
+        const double a0 = tia_.open_loop_gain;
+        return -v * (1.0 + a0) / (a0 * tia_.feedback_ohm);
+    }
+    bool reads_output_voltage() const override { return true; }
+
+private:
+    TiaReadout tia_;
+    std::filesystem::path netlist_dir_;
+};
+
+}  // namespace
+
+std::shared_ptr<const CrossbarStage> make_tia_readout(const StageSettings& settings, const ReadTiming&) {
+    return std::make_shared<TiaColumnReadout>(settings.tia, settings.netlist_dir);
+}
+
+}  // namespace cimkit::circuits

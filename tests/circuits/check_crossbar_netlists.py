@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""The netlist text of `cimkit crossbar` for every option combination, compared with a golden file.
+
+Each combination (device x SPICE face x wires x 1T1R x read-out, and the three weight schemes on one
+of them) runs `cimkit crossbar --emit-netlist` on a small seeded array; the emitted text must equal
+tests/circuits/golden/crossbar_netlists.txt character for character. The golden file was written by
+the crossbar builder as it was before it was split into stages (commit 1ce0cb2), so the stage
+builder is held to the very text the old builder wrote. The absolute path of the TIA library (which
+differs between checkouts) is the only thing normalised. A combination the command refuses is
+recorded with its exit code, so a newly accepted or newly refused combination also fails.
+
+Usage: check_crossbar_netlists.py CIMKIT_BINARY [--update]
+"""
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+GOLDEN = pathlib.Path(__file__).resolve().parent / "golden" / "crossbar_netlists.txt"
+FACES = [("mosfet", ""), ("mosfet", "cosim"), ("domain_wall", ""), ("domain_wall", "cosim"),
+         ("pcm", ""), ("pcm", "cosim"), ("gain_cell", ""), ("gain_cell", "transistor")]
+
+
+def combinations():
+    for device, face in FACES:
+        for wire_ohm in ("0", "2.5"):
+            for one_t_one_r in (False, True):
+                for readout in ("ideal", "tia"):
+                    yield device, face, wire_ohm, one_t_one_r, readout, "single"
+    for scheme in ("differential", "reference"):
+        yield "pcm", "", "2.5", True, "tia", scheme
+
+
+def emitted_netlist(cimkit, work, device, face, wire_ohm, one_t_one_r, readout, scheme):
+    cir, h5 = work / "crossbar.cir", work / "crossbar.h5"
+    command = [cimkit, "crossbar", "--device", device, "--rows", "3", "--cols", "2", "--wire-ohm", wire_ohm,
+               "--scheme", scheme, "--readout", readout, "--seed", "7", "--emit-netlist", str(cir), "-o", str(h5), "--force"]
+    if face:
+        command += ["--face", face]
+    if one_t_one_r:
+        command.append("--1t1r")
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode != 0:
+        return f"exit {run.returncode}\n"
+    text = cir.read_text()
+    return re.sub(r'(\.include\s+"?)\S*/(peripherals/tia\.lib)', r'\1<netlists>/\2', text)
+
+
+def main():
+    cimkit, update = sys.argv[1], "--update" in sys.argv[2:]
+    sections = []
+    with tempfile.TemporaryDirectory() as directory:
+        for combination in combinations():
+            device, face, wire_ohm, one_t_one_r, readout, scheme = combination
+            header = (f"=== device={device} face={face or 'default'} wire_ohm={wire_ohm} 1t1r={'yes' if one_t_one_r else 'no'} "
+                      f"readout={readout} scheme={scheme}\n")
+            sections.append(header + emitted_netlist(cimkit, pathlib.Path(directory), *combination))
+    text = "".join(sections)
+    if update:
+        GOLDEN.write_text(text)
+        print(f"wrote {GOLDEN}")
+        return 0
+    golden = GOLDEN.read_text().split("=== ")
+    now = text.split("=== ")
+    failures = [g.splitlines()[0] for g, n in zip(golden, now) if g != n]
+    if len(golden) != len(now):
+        failures.append(f"{len(now) - 1} combinations, golden has {len(golden) - 1}")
+    for failure in failures:
+        print(f"netlist differs from the golden: {failure}")
+    print(f"{len(now) - 1} combinations, {len(failures)} differ")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
