@@ -50,6 +50,8 @@ namespace cimkit::training {
 //           and reloaded whenever the states changed (training/reloaded_read.hpp). The fast path for
 //           large layers with mini-batch training (training.batch_size); every read is still a
 //           circuit solve of the devices' present states.
+// The spice.* settings: each member's initialiser is its default, and its key, range and description
+// are its row in training/settings/experiment_table.cpp (docs/architecture.md#settings).
 struct SpiceOptions {
     std::string face_variant = "cosim";  // "cosim" (a make_device_face variant with live states) or "reload"
     int max_tile_rows = 256;             // input lines per tile
@@ -62,7 +64,7 @@ struct SpiceOptions {
     bool reload() const { return face_variant == "reload"; }
 };
 
-// Throws ParameterError naming the field.
+// Throws ParameterError naming the key, its value and its range.
 void validate(const SpiceOptions& options);
 
 class SpiceSession {

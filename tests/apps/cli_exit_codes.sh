@@ -92,7 +92,16 @@ expect "train failure policy"  2 'training.on_convergence_failure.*ignore' no --
 expect "gain cell no face"     2 'gain_cell'                 no  -- train --quiet --set array.device=gain_cell -o "$work/out.h5"
 expect "train batch size range" 2 'training.batch_size'      no  -- train --quiet --set training.batch_size=0 -o "$work/out.h5"
 expect "batch with stochastic" 2 'training.batch_size = 8.*update_mode = stochastic' no -- train --quiet --set training.batch_size=8 --set array.update_mode=stochastic --set spice.update_circuit_max_devices=0 -o "$work/out.h5"
-expect "spice face unknown"    2 'spice.face'                no  -- train --quiet --set spice.face=reloaded -o "$work/out.h5"
+expect "read strategy unknown" 2 'spice.read_strategy = reload is not one of: live, batched' no -- train --quiet --set spice.read_strategy=reload -o "$work/out.h5"
+expect "spice face renamed"    2 'spice.face was renamed to spice.read_strategy' no -- train --quiet --set spice.face=reload -o "$work/out.h5"
+# The rules between settings (training/settings/rules.cpp, docs/config.md): each refused naming both keys.
+expect "rule levels need exact" 2 'array.weight_levels = 8 with array.update_mode = pulse' no -- train --quiet --set array.weight_levels=8 -o "$work/out.h5"
+expect "rule refresh needs levels" 2 'array.refresh_interval_s = 1e-05 with array.weight_levels = 0' no -- train --quiet --set array.update_mode=exact --set array.refresh_interval_s=1e-5 -o "$work/out.h5"
+# Before the settings tables this batch switched the update circuit off silently.
+expect "rule batch with update circuit" 2 'spice.update_circuit_max_devices = 128 with training.batch_size = 4.*set spice.update_circuit_max_devices = 0' no -- train --quiet --set training.batch_size=4 -o "$work/out.h5"
+expect "rule spice pulse width" 2 'array.input_encoding = pulse_width with run.engine = spice' no -- train --quiet --set array.input_encoding=pulse_width -o "$work/out.h5"
+expect "rule spice two phase"  2 'array.two_phase_read = true with run.engine = spice' no -- train --quiet --set array.two_phase_read=true -o "$work/out.h5"
+expect "rule spice stochastic circuit" 2 'array.update_mode = stochastic with spice.update_circuit_max_devices = 128 and run.engine = spice' no -- train --quiet --set array.update_mode=stochastic -o "$work/out.h5"
 expect "spice workers range"   2 'spice.workers'             no  -- train --quiet --set spice.workers=0 -o "$work/out.h5"
 printf '[training]\nepochs = "three"\n' > "$work/wrong_type.toml"
 expect "TOML wrong type"       2 'wrong_type.toml:2.*training.epochs' no -- train --quiet --config "$work/wrong_type.toml" -o "$work/out.h5"
