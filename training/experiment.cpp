@@ -66,11 +66,11 @@ ExperimentSettings experiment_settings(const ConfigValues& config) {
 }
 
 Split load_experiment_data(const ConfigValues& config) {
-    const ExperimentSettings settings = experiment_settings(config);
-    const DatasetSettings& d = settings.dataset;
+    const ExperimentSettings experiment = experiment_settings(config);
+    const DatasetSettings& d = experiment.dataset;
     const std::string& name = d.name;
     const std::string& path = d.path;
-    const std::uint64_t seed = settings.seed;
+    const std::uint64_t seed = experiment.seed;
     Split split;
     if (name == "iris") {
         split = stratified_split(load_iris_csv(path.empty() ? data_dir() / "iris.csv" : std::filesystem::path(path)), d.test_fraction, seed);
@@ -96,22 +96,18 @@ Split load_experiment_data(const ConfigValues& config) {
         throw ParameterError("dataset " + source + ": the test set is empty (dataset.test_fraction = " +
                              std::to_string(d.test_fraction) + ", dataset.validation_holdout)");
     }
-    const double low = settings.input.low, high = settings.input.high;
-    if (!(low < high)) {
-        throw ParameterError("input.low = " + std::to_string(low) + " must be below input.high = " + std::to_string(high));
-    }
-    scale_features(split, static_cast<float>(low), static_cast<float>(high));
+    scale_features(split, static_cast<float>(experiment.input.low), static_cast<float>(experiment.input.high));
     return split;
 }
 
-NetworkConfig network_config(const ExperimentSettings& settings, int inputs, int classes) {
+NetworkConfig network_config(const ExperimentSettings& experiment, int inputs, int classes) {
     NetworkConfig n;
     n.layer_sizes.push_back(inputs);
-    n.layer_sizes.insert(n.layer_sizes.end(), settings.network.hidden_layers.begin(), settings.network.hidden_layers.end());
+    n.layer_sizes.insert(n.layer_sizes.end(), experiment.network.hidden_layers.begin(), experiment.network.hidden_layers.end());
     n.layer_sizes.push_back(classes);
-    n.hidden_activations.assign(n.layer_sizes.size() - 2, settings.network.hidden_activation);
-    n.loss = settings.network.loss;
-    n.seed = settings.seed;
+    n.hidden_activations.assign(n.layer_sizes.size() - 2, experiment.network.hidden_activation);
+    n.loss = experiment.network.loss;
+    n.seed = experiment.seed;
     return n;
 }
 

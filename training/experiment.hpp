@@ -1,10 +1,9 @@
 #pragma once
-// A training experiment as a config describes it (data/experiments/*.toml): every key of the
-// schema below, validated all-or-nothing (devices/core/config_schema.hpp), turned into the dataset,
-// the network on its engine, and the training schedule.
-//
-// Every key, its default, range and description is declared once, in the settings tables
-// (training/settings/, docs/architecture.md#settings), and listed in docs/config.md.
+// A training experiment as a config describes it (data/experiments/*.toml): every key of
+// experiment_schema(), validated all-or-nothing (devices/core/config_schema.hpp) and against the
+// rules between keys, turned into the dataset, the network on its engine, and the training schedule.
+// Each key, with its default, range and description, is declared once in the settings tables
+// (training/settings/, docs/architecture.md#settings) and listed in docs/config.md.
 //
 // Engines (run.engine):
 //   ideal    float weights (IdealArray): the software baseline
@@ -50,7 +49,7 @@ ExperimentSettings experiment_settings(const ConfigValues& config);
 // them) and ParameterError for inconsistent settings.
 Split load_experiment_data(const ConfigValues& config);
 
-NetworkConfig network_config(const ExperimentSettings& settings, int inputs, int classes);
+NetworkConfig network_config(const ExperimentSettings& experiment, int inputs, int classes);
 
 class Experiment {
 public:

@@ -187,7 +187,8 @@ const DeviceArrayOptions& spice_checked(const DeviceArrayOptions& options, const
     ExperimentSettings on_spice;
     on_spice.engine = "spice";
     on_spice.array = options;
-    on_spice.spice.update_circuit_max_devices = update_circuit ? spice.update_circuit_max_devices : 0;
+    on_spice.spice = spice;
+    if (!update_circuit) on_spice.spice.update_circuit_max_devices = 0;
     settings::check_rules(settings::experiment_rules(), settings::experiment_fields(), on_spice);
     return options;
 }

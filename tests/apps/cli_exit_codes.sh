@@ -87,7 +87,7 @@ expect "train zero layer"      2 'network.hidden_layers'     no  -- train --quie
 expect "train absurd layer"    2 'network.hidden_layers'     no  -- train --quiet --set 'network.hidden_layers=[1000000000]' -o "$work/out.h5"
 expect "train unknown engine"  2 'run.engine'                no  -- train --quiet --set run.engine=quantum -o "$work/out.h5"
 expect "train device param"    2 'retention_tau_s'           no  -- train --quiet --set device.retention_tau_s=-5 -o "$work/out.h5"
-expect "train input range"     2 'input.low'                 no  -- train --quiet --set input.low=2 -o "$work/out.h5"
+expect "train input range"     2 'input.low = 2 with input.high = 1' no -- train --quiet --set input.low=2 -o "$work/out.h5"
 expect "train failure policy"  2 'training.on_convergence_failure.*ignore' no -- train --quiet --set training.on_convergence_failure=ignore -o "$work/out.h5"
 expect "gain cell no face"     2 'gain_cell'                 no  -- train --quiet --set array.device=gain_cell -o "$work/out.h5"
 expect "train batch size range" 2 'training.batch_size'      no  -- train --quiet --set training.batch_size=0 -o "$work/out.h5"

@@ -122,6 +122,7 @@ TEST(Settings, EveryKeyRoundTripsThroughTheRunFileToml) {
 // One combination each rule refuses; the test fails for a rule without an example.
 const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
     {{"array.weight_levels", "array.update_mode"}, {{"array.weight_levels", "8", "--set"}}},
+    {{"input.low", "input.high"}, {{"input.low", "1", "--set"}}},
     {{"array.refresh_interval_s", "array.weight_levels"},
      {{"array.update_mode", "exact", "--set"}, {"array.refresh_interval_s", "1e-5", "--set"}}},
     {{"training.batch_size", "array.update_mode"},

@@ -7,7 +7,6 @@
 // (devices/core/config_schema.hpp, which --set, the TOML reader and writer use), the reading of
 // resolved values into the struct, and the range check of a struct a C++ caller filled in.
 #include <algorithm>
-#include <cstdint>
 #include <functional>
 #include <string>
 #include <type_traits>

@@ -30,6 +30,10 @@ bool on_spice(const E& e) { return e.engine == "spice"; }
 std::vector<Rule<E>> make_experiment_rules() {
     std::vector<Rule<E>> rules = lift(&E::array, array_rules());
     const std::vector<Rule<E>> across{
+        {{"input.low", "input.high"},
+         "input.low >= input.high",
+         [](const E& e) { return !(e.input.low < e.input.high); },
+         "training features are scaled onto [input.low, input.high]; set input.low below input.high"},
         {{"training.batch_size", "array.update_mode"},
          "training.batch_size > 1 and array.update_mode = stochastic (compact and spice engines)",
          [](const E& e) { return on_devices(e) && e.training.batch_size > 1 && e.array.update_mode == UpdateMode::stochastic; },
