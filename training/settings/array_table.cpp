@@ -12,9 +12,10 @@ using O = DeviceArrayOptions;
 std::vector<Field<O>> make_array_fields() {
     const auto name = [](auto value) { return to_string(value); };
     return {
-        choice("array.update_mode", &O::update_mode, {UpdateMode::exact, UpdateMode::pulse, UpdateMode::stochastic}, name,
+        choice("array.update_mode", &O::update_mode, {UpdateMode::exact, UpdateMode::pulse, UpdateMode::stochastic}, name, parse_update_mode,
                "ideal dW in the devices, quantised pulses, or stochastic pulse trains"),
         choice("array.pair_policy", &O::pair_policy, {PairPolicy::automatic, PairPolicy::bidirectional, PairPolicy::potentiate_only}, name,
+               parse_pair_policy,
                "which device of a differential pair updates move"),
         number("array.w_max", &O::w_max, Unit::dimensionless, Range::positive(), "weight of one device fully on against its partner at level 0"),
         number("array.backward_input_max", &O::backward_input_max, Unit::dimensionless, Range::non_negative(),
@@ -23,12 +24,12 @@ std::vector<Field<O>> make_array_fields() {
         number("array.refresh_threshold", &O::refresh_threshold, Unit::dimensionless, {0.0, 1.0, true, false},
                "potentiate-only pairs refresh above this fraction of saturation"),
         boolean("array.accumulate_residual", &O::accumulate_residual, "pulse mode: keep each weight's sub-pulse remainder digitally (mixed precision)"),
-        choice("array.input_encoding", &O::input_encoding, {InputEncoding::amplitude, InputEncoding::pulse_width}, name,
+        choice("array.input_encoding", &O::input_encoding, {InputEncoding::amplitude, InputEncoding::pulse_width}, name, parse_input_encoding,
                "compact engine: inputs as line voltages, or as pulse widths at the read voltage (gain cells)"),
         integer("array.weight_levels", &O::weight_levels, Range::closed(0, 1e6), "exact mode: weights on a grid of w_max / weight_levels (0: analog)"),
         number("array.refresh_interval_s", &O::refresh_interval_s, Unit::second, Range::non_negative(),
                "exact mode with weight_levels: read, round to the level and re-write every pair this often (0: never)"),
-        choice("array.pulse_rounding", &O::pulse_rounding, {PulseRounding::nearest, PulseRounding::floor}, name,
+        choice("array.pulse_rounding", &O::pulse_rounding, {PulseRounding::nearest, PulseRounding::floor}, name, parse_pulse_rounding,
                "pulse mode: pulses = round(|dw| / dw_pulse), or floor (Nandakumar et al. 2020's transfer)"),
         boolean("array.two_phase_read", &O::two_phase_read, "compact engine: negative inputs read as -I(|V|) in a second phase"),
         integer("array.stochastic_bit_length", &O::stochastic_bit_length, Range::closed(1, 1e4), "stochastic mode: time slots per update"),

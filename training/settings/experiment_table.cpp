@@ -21,7 +21,7 @@ std::vector<Field<TrainingConfig>> make_training_fields() {
                 "samples per weight update: 1 is per-sample SGD; B > 1 reads B samples with the weights fixed and writes their "
                 "summed update once (the spice engine's fast path with spice.read_strategy = batched)"),
         choice("training.on_convergence_failure", &T::on_convergence_failure, {OnConvergenceFailure::stop, OnConvergenceFailure::skip},
-               [](OnConvergenceFailure policy) { return to_string(policy); },
+               [](OnConvergenceFailure policy) { return to_string(policy); }, parse_on_convergence_failure,
                "a sample whose simulation does not converge ends the run (stop) or is skipped, counted and reported (skip)"),
     };
 }
@@ -62,8 +62,8 @@ std::vector<Field<ExperimentSettings>> make_experiment_fields() {
     std::vector<Field<N>> network{
         integer_list("network.hidden_layers", &N::hidden_layers, Range::closed(1, 100000), "sizes of the hidden layers ([] for none)"),
         choice("network.hidden_activation", &N::hidden_activation, {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity},
-               name, "activation of every hidden layer"),
-        choice("network.loss", &N::loss, {Loss::softmax_cross_entropy, Loss::mean_squared_error}, name, "loss (fixes the output activation)"),
+               name, parse_activation, "activation of every hidden layer"),
+        choice("network.loss", &N::loss, {Loss::softmax_cross_entropy, Loss::mean_squared_error}, name, parse_loss, "loss (fixes the output activation)"),
     };
     std::vector<Field<InputSettings>> input{
         number("input.low", &InputSettings::low, Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),

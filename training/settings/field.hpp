@@ -90,19 +90,16 @@ Field<S> text(std::string name, std::string S::*member, std::vector<std::string>
         [](const std::string& v) { return v; }, allowed);
 }
 
-// An enumeration written as text: the choices are `name_of` of each of `values`.
-template <class S, class E, class NameOf>
-Field<S> choice(std::string name, E S::*member, std::vector<E> values, NameOf name_of, std::string description) {
+// An enumeration written as text: the choices are `name_of` of each of `values`, read by `parse`
+// (the enumeration's own to_string and parse_... functions).
+template <class S, class E, class NameOf, class Parse>
+Field<S> choice(std::string name, E S::*member, std::vector<E> values, NameOf name_of, Parse parse, std::string description) {
     std::vector<std::string> choices;
     for (const E v : values) choices.push_back(name_of(v));
     const std::string key_name = name;
     return detail::make<S, E>(
         ConfigKey::text_key(std::move(name), "", choices, std::move(description)), member,
-        [key_name, values, name_of](const ConfigValues& c, E& v) {
-            for (const E candidate : values) {
-                if (name_of(candidate) == c.text(key_name)) v = candidate;
-            }
-        },
+        [key_name, parse](const ConfigValues& c, E& v) { v = parse(c.text(key_name)); },
         [name_of](const E& v) { return std::string(name_of(v)); },
         [values](const E& v) { return std::find(values.begin(), values.end(), v) != values.end(); });
 }
