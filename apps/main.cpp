@@ -6,6 +6,7 @@
 #include <string>
 
 #include "apps/bench_command.hpp"
+#include "apps/config_command.hpp"
 #include "apps/crossbar_command.hpp"
 #include "apps/device_commands.hpp"
 #include "apps/exit_status.hpp"
@@ -52,6 +53,8 @@ int main(int argc, char** argv) {
     CLI::App* plot_cmd = add_plot_command(app, plot);
     CrossbarOptions crossbar;
     CLI::App* crossbar_cmd = add_crossbar_command(app, crossbar);
+    ConfigCommandOptions config;
+    CLI::App* config_cmd = add_config_command(app, config);
     TrainOptions train;
     CLI::App* train_cmd = add_train_command(app, train);
     BenchCommandOptions bench;
@@ -92,6 +95,7 @@ int main(int argc, char** argv) {
         if (characterize_cmd->parsed()) return run_characterize(characterize, command_line);
         if (plot_cmd->parsed()) return run_plot(plot);
         if (crossbar_cmd->parsed()) return run_crossbar_command(crossbar, command_line);
+        if (config_cmd->parsed()) return run_config_command(config);
         if (train_cmd->parsed()) return run_train(train, command_line);
         if (bench_cmd->parsed()) return run_bench(bench);
     } catch (...) {

@@ -185,7 +185,7 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         }
     }
     const Settings s = gather_settings(o, resumed.config_toml);
-    const ConfigValues config = resolve_config(training::experiment_schema(), s.settings);
+    const ConfigValues config = training::resolve_experiment_config(s.settings);
     const std::filesystem::path output = !o.output_path.empty() ? o.output_path : !o.resume_path.empty() ? o.resume_path : "run.h5";
     // Held until the run ends: no other cimkit process writes this file meanwhile. Resuming in place
     // rewrites the run file on purpose; any other existing file is replaced only with --force.

@@ -63,7 +63,8 @@ namespace {
 // update and reads the batch as one transient, its outputs split between two worker processes. The
 // compact engine runs the same configuration and seed as the accuracy reference.
 const std::vector<std::string> mnist_epoch_settings{"training.epochs=1", "training.batch_size=100", "training.learning_rate=0.01",
-                                                    "evaluate.after_s=0", "spice.face=reload", "spice.workers=2"};
+                                                    "evaluate.after_s=0", "spice.read_strategy=batched", "spice.workers=2",
+                                                    "spice.update_circuit_max_devices=0"};
 
 struct EpochRun {
     double wall_s = 0.0;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "devices/core/errors.hpp"
+#include "training/settings/option_tables.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -16,14 +17,6 @@ std::string number(double value) {
 }
 
 [[noreturn]] void fail(const std::string& rule) { throw ParameterError("device array: " + rule); }
-
-void require_positive(const std::string& field, double value) {
-    if (!(std::isfinite(value) && value > 0.0)) fail(field + " = " + number(value) + " must be finite and > 0");
-}
-
-void require_at_least_one(const std::string& field, int value) {
-    if (value < 1) fail(field + " = " + std::to_string(value) + " must be >= 1");
-}
 
 }  // namespace
 
@@ -78,30 +71,10 @@ PairPolicy parse_pair_policy(const std::string& text) {
 }
 
 void validate(const DeviceArrayOptions& options) {
-    require_positive("w_max", options.w_max);
-    require_positive("x_max", options.x_max);
-    if (!(std::isfinite(options.backward_input_max) && options.backward_input_max >= 0.0)) {
-        fail("backward_input_max = " + number(options.backward_input_max) + " must be finite and >= 0 (0: per-read range)");
-    }
-    require_at_least_one("max_pulses_per_update", options.max_pulses_per_update);
-    if (!(options.refresh_threshold > 0.0 && options.refresh_threshold <= 1.0)) {
-        fail("refresh_threshold = " + number(options.refresh_threshold) + " must be in (0, 1]");
-    }
-    require_at_least_one("stochastic_bit_length", options.stochastic_bit_length);
-    require_at_least_one("program_verify_iterations", options.program_verify_iterations);
-    require_positive("program_tolerance", options.program_tolerance);
-    require_at_least_one("calibration_samples", options.calibration_samples);
-    require_positive("read_time_s", options.read_time_s);
-    if (options.weight_levels < 0) fail("weight_levels = " + std::to_string(options.weight_levels) + " must be >= 0 (0: analog)");
-    if (options.weight_levels > 0 && options.update_mode != UpdateMode::exact) {
-        fail("weight_levels = " + std::to_string(options.weight_levels) + " needs update_mode = exact (levels are written by program-and-verify)");
-    }
-    if (!(std::isfinite(options.refresh_interval_s) && options.refresh_interval_s >= 0.0)) {
-        fail("refresh_interval_s = " + number(options.refresh_interval_s) + " must be finite and >= 0 (0: no level refresh)");
-    }
-    if (options.refresh_interval_s > 0.0 && options.weight_levels == 0) {
-        fail("refresh_interval_s = " + number(options.refresh_interval_s) + " needs weight_levels > 0: a refresh restores a level, and analog weights have none");
-    }
+    // x_max is not a setting (the experiment derives it from input.low and input.high), so its rule is here.
+    if (!(std::isfinite(options.x_max) && options.x_max > 0.0)) fail("x_max = " + number(options.x_max) + " must be finite and > 0");
+    settings::check_fields(settings::array_fields(), options);
+    settings::check_rules(settings::array_rules(), settings::array_fields(), options);
 }
 
 }  // namespace cimkit::training

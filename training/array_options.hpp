@@ -31,6 +31,9 @@ enum class PairPolicy {
 std::string to_string(PairPolicy policy);
 PairPolicy parse_pair_policy(const std::string& text);
 
+// The array.* settings: each member's initialiser is its default, and its key, range and description
+// are its row in training/settings/array_table.cpp (docs/architecture.md#settings); x_max is derived
+// from input.low and input.high.
 struct DeviceArrayOptions {
     UpdateMode update_mode = UpdateMode::pulse;
     PairPolicy pair_policy = PairPolicy::automatic;
@@ -52,7 +55,8 @@ struct DeviceArrayOptions {
     double refresh_interval_s = 0.0;  // >= 0, needs weight_levels: level refresh period (0: none)
 };
 
-// Throws ParameterError naming the field, its value and the rule.
+// Throws ParameterError naming the key, its value and its range, or the keys of a rule among them
+// that refuses the combination (training/settings/rules.cpp).
 void validate(const DeviceArrayOptions& options);
 
 }  // namespace cimkit::training

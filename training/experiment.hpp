@@ -1,7 +1,9 @@
 #pragma once
-// A training experiment as a config describes it (data/experiments/*.toml): every key of the
-// schema below, validated all-or-nothing (devices/core/config_schema.hpp), turned into the dataset,
-// the network on its engine, and the training schedule.
+// A training experiment as a config describes it (data/experiments/*.toml): every key of
+// experiment_schema(), validated all-or-nothing (devices/core/config_schema.hpp) and against the
+// rules between keys, turned into the dataset, the network on its engine, and the training schedule.
+// Each key, with its default, range and description, is declared once in the settings tables
+// (training/settings/, docs/architecture.md#settings) and listed in docs/config.md.
 //
 // Engines (run.engine):
 //   ideal    float weights (IdealArray): the software baseline
@@ -24,6 +26,7 @@
 #include "training/dataset.hpp"
 #include "training/device_array.hpp"
 #include "training/network.hpp"
+#include "training/settings/experiment_settings.hpp"
 #include "training/trainer.hpp"
 
 namespace cimkit::training {
@@ -33,13 +36,20 @@ class SpiceSession;
 // Every key an experiment may set, with default, unit, range and description.
 const std::vector<ConfigKey>& experiment_schema();
 
+// The settings resolved against experiment_schema() and checked against every rule between keys
+// (training/settings/rules.cpp). Throws ParameterError naming the setting's origin and key, for a
+// renamed key its new name, and for a refused combination every key of the rule with its value.
+ConfigValues resolve_experiment_config(const std::vector<Setting>& settings);
+
+// The typed settings of `config`, checked against the rules (ParameterError); array.x_max follows
+// input.low and input.high, and run.seed is the training seed.
+ExperimentSettings experiment_settings(const ConfigValues& config);
+
 // The datasets of `config`, split and scaled. Throws IoError for missing or corrupt files (naming
 // them) and ParameterError for inconsistent settings.
 Split load_experiment_data(const ConfigValues& config);
 
-NetworkConfig network_config(const ConfigValues& config, int inputs, int classes);
-TrainingConfig training_config(const ConfigValues& config);
-DeviceArrayOptions array_options(const ConfigValues& config);
+NetworkConfig network_config(const ExperimentSettings& experiment, int inputs, int classes);
 
 class Experiment {
 public:

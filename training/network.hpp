@@ -34,7 +34,7 @@ struct NetworkConfig {
     std::vector<int> layer_sizes;                // {inputs, hidden ..., outputs}: >= 2 entries, each in [1, 100000]
     std::vector<Activation> hidden_activations;  // one per hidden layer: layer_sizes.size() - 2 entries
     Loss loss = Loss::softmax_cross_entropy;     // also fixes the output activation
-    std::uint64_t seed = 0;                      // initialisation
+    std::uint64_t seed = 1;                      // initialisation; the experiment sets it from run.seed (whose default this is)
 };
 
 // Throws ParameterError naming the field, its value and the rule.

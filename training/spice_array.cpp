@@ -12,6 +12,8 @@
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
+#include "training/settings/experiment_settings.hpp"
+#include "training/settings/option_tables.hpp"
 
 namespace cimkit::training {
 
@@ -47,12 +49,7 @@ SpiceReadStrategy parse_read_strategy(const std::string& text) {
 }
 
 void validate(const SpiceOptions& o) {
-    if (o.max_tile_rows < 1) throw ParameterError("spice.max_tile_rows = " + std::to_string(o.max_tile_rows) + " must be >= 1");
-    if (o.max_tile_columns < 2) {
-        throw ParameterError("spice.max_tile_columns = " + std::to_string(o.max_tile_columns) + " must be >= 2 (a weight takes two lines)");
-    }
-    if (o.update_circuit_max_devices < 0) throw ParameterError("spice.update_circuit_max_devices must be >= 0");
-    if (o.workers < 1) throw ParameterError("spice.workers = " + std::to_string(o.workers) + " must be >= 1");
+    settings::check_fields(settings::spice_fields(), o);
     circuits::validate_encoding(o.update_encoding);
 }
 
@@ -65,7 +62,7 @@ std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model) {
     } catch (const UsageError& e) {
         throw UsageError(std::string(e.what()) + "; the spice engine's live read strategy needs a face whose state ngspice reads live (" +
                          text::join(circuits::builtin_faces().devices_with("cosim"), ", ") +
-                         "); use the batched read strategy or run.engine = compact");
+                         "); use spice.read_strategy = batched or run.engine = compact");
     }
 }
 
@@ -148,7 +145,7 @@ std::uint64_t SpiceSession::loads() const {
 ReloadedLayerRead::Batch SpiceSession::read_batch(int id, const Eigen::MatrixXd& volts) {
     Layer& layer = *layers_.at(static_cast<std::size_t>(id));
     if (!layer.reloaded) {
-        throw UsageError("spice engine: layer " + std::to_string(id) + " is read live; batch reads need the batched read strategy");
+        throw UsageError("spice engine: layer " + std::to_string(id) + " is read live; batch reads need spice.read_strategy = batched");
     }
     return layer.reloaded->read(volts);
 }
@@ -197,16 +194,16 @@ circuits::ResidentUpdateCircuit& SpiceSession::update_circuit(int id) {
 namespace {
 
 // Checked before the array registers with the session, so a refused array leaves nothing behind.
-const DeviceArrayOptions& spice_checked(const DeviceArrayOptions& options, bool update_circuit) {
-    if (options.two_phase_read) throw ParameterError("spice engine: two_phase_read is not drawn in the circuit; set it false");
-    if (options.input_encoding == InputEncoding::pulse_width) {
-        throw ParameterError("spice engine: array.input_encoding = pulse_width is not drawn in the circuit (one op per read); "
-                             "use amplitude");
-    }
-    if (update_circuit && options.update_mode == UpdateMode::stochastic) {
-        throw ParameterError("spice engine: the update circuit computes dW in pulse-width x amplitude mode; "
-                             "array.update_mode = stochastic needs spice.update_circuit_max_devices = 0");
-    }
+// The experiment's rules (training/settings/rules.cpp) for these options on the spice engine, for a
+// C++ caller that builds a SpiceArray directly; the update circuit's rule applies only to a layer
+// that runs it.
+const DeviceArrayOptions& spice_checked(const DeviceArrayOptions& options, const SpiceOptions& spice, bool update_circuit) {
+    ExperimentSettings on_spice;
+    on_spice.engine = "spice";
+    on_spice.array = options;
+    on_spice.spice = spice;
+    if (!update_circuit) on_spice.spice.update_circuit_max_devices = 0;
+    settings::check_rules(settings::experiment_rules(), settings::experiment_fields(), on_spice);
     return options;
 }
 
@@ -216,7 +213,7 @@ SpiceArray::SpiceArray(SpiceSession& session, const DeviceModel& model, const De
                        const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng)
     : session_(session),
       use_update_circuit_(initial_weights.size() <= session.options().update_circuit_max_devices),
-      devices_(model, calibration, initial_weights, spice_checked(options, use_update_circuit_), rng),
+      devices_(model, calibration, initial_weights, spice_checked(options, session.options(), use_update_circuit_), rng),
       layer_id_(session.add_layer(devices_, use_update_circuit_)) {}
 
 void SpiceArray::require_settled() const {

@@ -56,6 +56,8 @@ std::string to_string(SpiceReadStrategy strategy);
 // "live" or "batched"; throws ParameterError naming the text otherwise.
 SpiceReadStrategy parse_read_strategy(const std::string& text);
 
+// The spice.* settings: each member's initialiser is its default, and its key, range and description
+// are its row in training/settings/experiment_table.cpp (docs/architecture.md#settings).
 struct SpiceOptions {
     SpiceReadStrategy read_strategy = SpiceReadStrategy::live;
     int max_tile_rows = 256;             // input lines per tile
@@ -66,7 +68,7 @@ struct SpiceOptions {
     int workers = 2;                     // batched strategy: worker processes per layer (column blocks)
 };
 
-// Throws ParameterError naming the field.
+// Throws ParameterError naming the key, its value and its range.
 void validate(const SpiceOptions& options);
 
 class SpiceSession {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "devices/core/errors.hpp"
+#include "training/settings/option_tables.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -27,17 +28,9 @@ OnConvergenceFailure parse_on_convergence_failure(const std::string& text) {
     throw ParameterError("training: on_convergence_failure = '" + text + "' must be 'stop' or 'skip'");
 }
 
-void validate(const TrainingConfig& config) {
-    if (config.epochs < 1) throw ParameterError("training: epochs = " + std::to_string(config.epochs) + " must be >= 1");
-    if (!(std::isfinite(config.learning_rate) && config.learning_rate > 0.0f)) {
-        throw ParameterError("training: learning_rate = " + std::to_string(config.learning_rate) + " must be finite and > 0");
-    }
-    if (!(std::isfinite(config.sample_period_s) && config.sample_period_s >= 0.0)) {
-        throw ParameterError("training: sample_period_s = " + std::to_string(config.sample_period_s) + " s must be finite and >= 0");
-    }
-    if (config.evolve_every < 1) throw ParameterError("training: evolve_every = " + std::to_string(config.evolve_every) + " must be >= 1");
-    if (config.batch_size < 1) throw ParameterError("training: batch_size = " + std::to_string(config.batch_size) + " must be >= 1");
-}
+std::string to_string(OnConvergenceFailure policy) { return policy == OnConvergenceFailure::skip ? "skip" : "stop"; }
+
+void validate(const TrainingConfig& config) { settings::check_fields(settings::training_fields(), config); }
 
 namespace {
 

@@ -55,11 +55,14 @@ namespace cimkit::training {
 // 300 samples: 4.1 s against 3.6 s with stop (about 2 ms per sample). Stop costs nothing.
 enum class OnConvergenceFailure { stop, skip };
 OnConvergenceFailure parse_on_convergence_failure(const std::string& text);  // "stop" | "skip"; ParameterError otherwise
+std::string to_string(OnConvergenceFailure policy);
 
+// The training.* settings: each member's initialiser is its default, and its key, range and
+// description are its row in training/settings/experiment_table.cpp (docs/architecture.md#settings).
 struct TrainingConfig {
-    int epochs = 1;              // >= 1
-    float learning_rate = 0.01f;  // > 0, finite
-    std::uint64_t seed = 0;      // shuffling
+    int epochs = 30;
+    float learning_rate = 0.05f;
+    std::uint64_t seed = 1;      // shuffling; the experiment sets it from run.seed (whose default this is)
     // Simulated time: each training sample takes sample_period_s (>= 0) of hardware time, and every
     // evolve_every (>= 1) samples the arrays evolve over evolve_every * sample_period_s, so drift
     // and leakage act between updates. 0 s: time stands still. Evaluation takes no simulated time.
@@ -69,7 +72,7 @@ struct TrainingConfig {
     OnConvergenceFailure on_convergence_failure = OnConvergenceFailure::stop;
 };
 
-// Throws ParameterError naming the field, its value and the rule.
+// Throws ParameterError naming the key, its value and its range.
 void validate(const TrainingConfig& config);
 
 // Metrics of one epoch. The counters and clocks are cumulative from the start of the run (across a

@@ -499,20 +499,22 @@ TEST(Options, ValidationNamesTheFieldValueAndRule) {
     };
     DeviceArrayOptions bad;
     bad.w_max = -1.0;
-    EXPECT_EQ(message(bad), "device array: w_max = -1 must be finite and > 0");
+    EXPECT_EQ(message(bad), "array.w_max = -1 is outside (0, inf)");
     bad = {};
     bad.refresh_threshold = 1.5;
-    EXPECT_EQ(message(bad), "device array: refresh_threshold = 1.5 must be in (0, 1]");
+    EXPECT_EQ(message(bad), "array.refresh_threshold = 1.5 is outside (0, 1]");
     bad = {};
     bad.max_pulses_per_update = 0;
-    EXPECT_EQ(message(bad), "device array: max_pulses_per_update = 0 must be >= 1");
+    EXPECT_EQ(message(bad), "array.max_pulses_per_update = 0 is outside [1, 1e+06]");
     bad = {};
     bad.weight_levels = 8;
-    EXPECT_EQ(message(bad), "device array: weight_levels = 8 needs update_mode = exact (levels are written by program-and-verify)");
+    EXPECT_EQ(message(bad), "array.weight_levels = 8 with array.update_mode = pulse: levels are written by program-and-verify, which only exact "
+                            "mode does; set array.update_mode = exact or array.weight_levels = 0");
     bad = {};
     bad.update_mode = UpdateMode::exact;
     bad.refresh_interval_s = 1e-5;
-    EXPECT_EQ(message(bad), "device array: refresh_interval_s = 1e-05 needs weight_levels > 0: a refresh restores a level, and analog weights have none");
+    EXPECT_EQ(message(bad), "array.refresh_interval_s = 1e-05 with array.weight_levels = 0: a refresh restores a level, and analog weights "
+                            "have none; set array.weight_levels > 0 or array.refresh_interval_s = 0");
     EXPECT_EQ(message({}), "");
     EXPECT_EQ(parse_update_mode("stochastic"), UpdateMode::stochastic);
     EXPECT_THROW(parse_update_mode("ideal"), ParameterError);

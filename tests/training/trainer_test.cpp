@@ -128,8 +128,8 @@ std::string training_error(const Dataset& data, const TrainingConfig& config) {
 
 TEST(Trainer, RejectsBadConfigsAndMismatchedData) {
     const Dataset data = xor_dataset();
-    EXPECT_NE(training_error(data, {0, 0.1f, 1}).find("epochs = 0 must be >= 1"), std::string::npos);
-    EXPECT_NE(training_error(data, {1, -0.1f, 1}).find("learning_rate = -0.100000 must be finite and > 0"), std::string::npos);
+    EXPECT_NE(training_error(data, {0, 0.1f, 1}).find("training.epochs = 0 is outside [1, 100000]"), std::string::npos);
+    EXPECT_NE(training_error(data, {1, -0.1f, 1}).find("training.learning_rate = -0.1 is outside (0, 100]"), std::string::npos);
     Dataset three = data;
     three.classes = 3;
     EXPECT_NE(training_error(three, {1, 0.1f, 1}).find("2 features and 3 classes, but the network has 2 inputs and 2 outputs"),

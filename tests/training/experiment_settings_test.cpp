@@ -1,0 +1,193 @@
+// The settings tables (training/settings/, docs/architecture.md#settings): every key's default is
+// the struct's, every key reads back from the run file's TOML as the value it was set to, and every
+// rule between keys is refused with a message that names each of its keys. The tests iterate the
+// tables, so a new setting or rule is covered without touching them (a rule needs one example).
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "apps/config_file.hpp"
+#include "apps/config_toml.hpp"
+#include "devices/core/errors.hpp"
+#include "training/experiment.hpp"
+#include "training/settings/option_tables.hpp"
+
+namespace cimkit::training {
+namespace {
+
+using settings::experiment_fields;
+
+// A value of `key` other than its default, inside its range or choices.
+std::string other_value(const ConfigKey& key) {
+    const auto first_fitting = [&](const std::vector<double>& candidates) {
+        for (const double v : candidates) {
+            if (key.range.contains(v) && settings::shortest_text(v) != key.default_value) return settings::shortest_text(v);
+        }
+        ADD_FAILURE() << key.name << ": no candidate value in " << key.range.text();
+        return key.default_value;
+    };
+    switch (key.type) {
+        case ConfigKey::Type::number: return first_fitting({0.37, 0.1, 1.5, 2.25e-7, 17.0, -0.25, 3e5});
+        case ConfigKey::Type::integer: return first_fitting({2, 3, 7, 1, 0, 100});
+        case ConfigKey::Type::boolean: return key.default_value == "true" ? "false" : "true";
+        case ConfigKey::Type::integer_list: return "[3, 2]";
+        case ConfigKey::Type::text:
+            for (const auto& choice : key.choices) {
+                if (choice != key.default_value) return choice;
+            }
+            return "some path/with \"quotes\" and é";
+    }
+    return key.default_value;
+}
+
+ExperimentSettings read_unchecked(const ConfigValues& config) {
+    ExperimentSettings s;
+    settings::read_fields(experiment_fields(), config, s);
+    return s;
+}
+
+ConfigValues through_toml(const ConfigValues& config) {
+    const std::string written = apps::config_toml(config);
+    return resolve_config(experiment_schema(), apps::read_config_text(written, "written.toml", experiment_schema()));
+}
+
+std::string refusal_of(const std::vector<Setting>& settings) {
+    try {
+        resolve_experiment_config(settings);
+    } catch (const ParameterError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(Settings, EveryKeyIsDeclaredOnce) {
+    std::map<std::string, int> seen;
+    for (const auto& f : experiment_fields()) ++seen[f.key.name];
+    for (const auto& [name, count] : seen) EXPECT_EQ(count, 1) << name;
+    EXPECT_EQ(seen.size(), experiment_schema().size());
+    // The three array options that no config could set before.
+    for (const char* name : {"array.program_verify_iterations", "array.program_tolerance", "array.calibration_samples"}) {
+        EXPECT_EQ(seen.count(name), 1u) << name;
+    }
+}
+
+// A config that omits every key gives each struct exactly its default-constructed value, and the
+// schema's default text is that value (compared as the shortest text that reads back as the value,
+// so equal text is equal bits).
+TEST(Settings, StructDefaultsAreTheSchemaDefaults) {
+    const ConfigValues omitted = resolve_experiment_config({});
+    const ExperimentSettings from_config = experiment_settings(omitted);
+    const ExperimentSettings constructed;
+    for (const auto& f : experiment_fields()) {
+        EXPECT_EQ(f.text(from_config), f.text(constructed)) << f.key.name;
+        EXPECT_EQ(f.key.default_value, f.text(constructed)) << f.key.name;
+        EXPECT_TRUE(f.allowed(constructed)) << f.key.name << " = " << f.text(constructed) << " is outside its own range";
+    }
+    // The structs a C++ caller builds on their own, against the same config.
+    DeviceArrayOptions array;
+    settings::read_fields(settings::array_fields(), omitted, array);
+    for (const auto& f : settings::array_fields()) EXPECT_EQ(f.text(array), f.text(DeviceArrayOptions{})) << f.key.name;
+    TrainingConfig training;
+    settings::read_fields(settings::training_fields(), omitted, training);
+    for (const auto& f : settings::training_fields()) EXPECT_EQ(f.text(training), f.text(TrainingConfig{})) << f.key.name;
+    EXPECT_EQ(TrainingConfig{}.seed, from_config.seed);  // run.seed is the training seed
+    SpiceOptions spice;
+    settings::read_fields(settings::spice_fields(), omitted, spice);
+    for (const auto& f : settings::spice_fields()) EXPECT_EQ(f.text(spice), f.text(SpiceOptions{})) << f.key.name;
+    EXPECT_EQ(from_config.training.learning_rate, 0.05f);
+    EXPECT_EQ(from_config.training.epochs, 30);
+}
+
+// Each key set to a value other than its default survives the run file's TOML (apps/config_toml)
+// into the struct, alone and all at once.
+TEST(Settings, EveryKeyRoundTripsThroughTheRunFileToml) {
+    std::vector<Setting> all;
+    for (const auto& f : experiment_fields()) {
+        const Setting set{f.key.name, other_value(f.key), "--set"};
+        all.push_back(set);
+        const ConfigValues config = resolve_config(experiment_schema(), {set});
+        const ExperimentSettings direct = read_unchecked(config);
+        ASSERT_NE(f.text(direct), f.key.default_value) << f.key.name;
+        const ConfigValues back = through_toml(config);
+        EXPECT_TRUE(back == config) << f.key.name << "\n" << apps::config_toml(config);
+        EXPECT_EQ(f.text(read_unchecked(back)), f.text(direct)) << f.key.name;
+    }
+    const ConfigValues config = resolve_config(experiment_schema(), all);
+    const ExperimentSettings direct = read_unchecked(config), back = read_unchecked(through_toml(config));
+    for (const auto& f : experiment_fields()) EXPECT_EQ(f.text(back), f.text(direct)) << f.key.name;
+}
+
+// One combination each rule refuses; the test fails for a rule without an example.
+const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
+    {{"array.weight_levels", "array.update_mode"}, {{"array.weight_levels", "8", "--set"}}},
+    {{"input.low", "input.high"}, {{"input.low", "1", "--set"}}},
+    {{"array.refresh_interval_s", "array.weight_levels"},
+     {{"array.update_mode", "exact", "--set"}, {"array.refresh_interval_s", "1e-5", "--set"}}},
+    {{"training.batch_size", "array.update_mode"},
+     {{"training.batch_size", "4", "--set"}, {"array.update_mode", "stochastic", "--set"}, {"spice.update_circuit_max_devices", "0", "--set"}}},
+    {{"spice.update_circuit_max_devices", "training.batch_size"}, {{"training.batch_size", "4", "--set"}}},
+    {{"array.input_encoding", "run.engine"}, {{"array.input_encoding", "pulse_width", "--set"}}},
+    {{"array.two_phase_read", "run.engine"}, {{"array.two_phase_read", "true", "--set"}}},
+    {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"}, {{"array.update_mode", "stochastic", "--set"}}},
+};
+
+TEST(Settings, EveryRuleIsRefusedNamingEachOfItsKeys) {
+    ASSERT_EQ(rule_examples.size(), settings::experiment_rules().size());
+    for (const auto& rule : settings::experiment_rules()) {
+        const auto example = rule_examples.find(rule.keys);
+        ASSERT_NE(example, rule_examples.end()) << rule.condition << ": no example";
+        const std::string message = refusal_of(example->second);
+        ASSERT_FALSE(message.empty()) << rule.condition << " was not refused";
+        EXPECT_EQ(message.rfind(rule.keys.front() + " = ", 0), 0u) << message;
+        for (const auto& key : rule.keys) EXPECT_NE(message.find(key + " = "), std::string::npos) << key << ": " << message;
+        EXPECT_NE(message.find(rule.reason), std::string::npos) << message;
+    }
+}
+
+// Mini-batches on the spice engine used to switch the update circuit off silently; now the config
+// says so. With the circuit off, or on another engine, the batch is accepted.
+TEST(Settings, BatchWithTheUpdateCircuitIsRefusedNotOverridden) {
+    const std::string message = refusal_of({{"training.batch_size", "100", "--set"}});
+    EXPECT_NE(message.find("spice.update_circuit_max_devices = 128 with training.batch_size = 100"), std::string::npos) << message;
+    EXPECT_NE(message.find("set spice.update_circuit_max_devices = 0"), std::string::npos) << message;
+    const ConfigValues accepted =
+        resolve_experiment_config({{"training.batch_size", "100", "--set"}, {"spice.update_circuit_max_devices", "0", "--set"}});
+    EXPECT_EQ(experiment_settings(accepted).spice.update_circuit_max_devices, 0);
+    EXPECT_EQ(refusal_of({{"training.batch_size", "100", "--set"}, {"run.engine", "compact", "--set"}}), "");
+}
+
+TEST(Settings, TheRenamedFaceKeyNamesItsNewName) {
+    const std::string message = refusal_of({{"spice.face", "reload", "run.h5 (config_toml):33"}});
+    EXPECT_NE(message.find("run.h5 (config_toml):33: spice.face was renamed to spice.read_strategy"), std::string::npos) << message;
+    EXPECT_NE(message.find("reload is now batched"), std::string::npos) << message;
+    const ExperimentSettings batched = experiment_settings(resolve_experiment_config(
+        {{"spice.read_strategy", "batched", "--set"}, {"spice.update_circuit_max_devices", "0", "--set"}}));
+    EXPECT_EQ(batched.spice.read_strategy, SpiceReadStrategy::batched);
+    EXPECT_EQ(ExperimentSettings{}.spice.read_strategy, SpiceReadStrategy::live);
+}
+
+// A struct a C++ caller fills in is checked against the same ranges and rules as a config.
+TEST(Settings, ValidateUsesTheTablesRangesAndRules) {
+    const auto message = [](const DeviceArrayOptions& options) {
+        try {
+            validate(options);
+        } catch (const ParameterError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    DeviceArrayOptions options;
+    options.calibration_samples = 0;
+    EXPECT_EQ(message(options), "array.calibration_samples = 0 is outside [1, 1e+07]");
+    options = {};
+    options.refresh_interval_s = 2.0;
+    EXPECT_EQ(message(options).rfind("array.refresh_interval_s = 2 with array.weight_levels = 0: ", 0), 0u) << message(options);
+    TrainingConfig training;
+    training.learning_rate = 0.0f;
+    EXPECT_THROW(validate(training), ParameterError);
+}
+
+}  // namespace
+}  // namespace cimkit::training

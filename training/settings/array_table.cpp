@@ -1,0 +1,53 @@
+// The settings of a device array (training/array_options.hpp), one row per member: key, type,
+// range or choices, unit and description; the default is the member's initialiser
+// (docs/architecture.md#settings). x_max is not a setting: the experiment derives it from input.*.
+#include "training/array_options.hpp"
+#include "training/settings/option_tables.hpp"
+
+namespace cimkit::training::settings {
+namespace {
+
+using O = DeviceArrayOptions;
+
+std::vector<Field<O>> make_array_fields() {
+    const auto name = [](auto value) { return to_string(value); };
+    return {
+        choice("array.update_mode", &O::update_mode, {UpdateMode::exact, UpdateMode::pulse, UpdateMode::stochastic}, name, parse_update_mode,
+               "ideal dW in the devices, quantised pulses, or stochastic pulse trains"),
+        choice("array.pair_policy", &O::pair_policy, {PairPolicy::automatic, PairPolicy::bidirectional, PairPolicy::potentiate_only}, name,
+               parse_pair_policy,
+               "which device of a differential pair updates move"),
+        number("array.w_max", &O::w_max, Unit::dimensionless, Range::positive(), "weight of one device fully on against its partner at level 0"),
+        number("array.backward_input_max", &O::backward_input_max, Unit::dimensionless, Range::non_negative(),
+               "error that drives the full read voltage (0: rescaled per read)"),
+        integer("array.max_pulses_per_update", &O::max_pulses_per_update, Range::closed(1, 1e6), "pulse mode: cap on pulses per device per update"),
+        number("array.refresh_threshold", &O::refresh_threshold, Unit::dimensionless, {0.0, 1.0, true, false},
+               "potentiate-only pairs refresh above this fraction of saturation"),
+        boolean("array.accumulate_residual", &O::accumulate_residual, "pulse mode: keep each weight's sub-pulse remainder digitally (mixed precision)"),
+        choice("array.input_encoding", &O::input_encoding, {InputEncoding::amplitude, InputEncoding::pulse_width}, name, parse_input_encoding,
+               "compact engine: inputs as line voltages, or as pulse widths at the read voltage (gain cells)"),
+        integer("array.weight_levels", &O::weight_levels, Range::closed(0, 1e6), "exact mode: weights on a grid of w_max / weight_levels (0: analog)"),
+        number("array.refresh_interval_s", &O::refresh_interval_s, Unit::second, Range::non_negative(),
+               "exact mode with weight_levels: read, round to the level and re-write every pair this often (0: never)"),
+        choice("array.pulse_rounding", &O::pulse_rounding, {PulseRounding::nearest, PulseRounding::floor}, name, parse_pulse_rounding,
+               "pulse mode: pulses = round(|dw| / dw_pulse), or floor (Nandakumar et al. 2020's transfer)"),
+        boolean("array.two_phase_read", &O::two_phase_read, "compact engine: negative inputs read as -I(|V|) in a second phase"),
+        integer("array.stochastic_bit_length", &O::stochastic_bit_length, Range::closed(1, 1e4), "stochastic mode: time slots per update"),
+        number("array.read_time_s", &O::read_time_s, Unit::second, Range::positive(), "how long a read holds its voltages (read energy)"),
+        integer("array.program_verify_iterations", &O::program_verify_iterations, Range::closed(1, 1e4),
+                "exact mode and refresh: write-and-read rounds of one program-and-verify"),
+        number("array.program_tolerance", &O::program_tolerance, Unit::dimensionless, Range::positive(),
+               "program-and-verify stops within this fraction of G_high - G_low"),
+        integer("array.calibration_samples", &O::calibration_samples, Range::closed(1, 1e7),
+                "devices drawn to calibrate the pulse response and the conductance range"),
+    };
+}
+
+}  // namespace
+
+const std::vector<Field<DeviceArrayOptions>>& array_fields() {
+    static const std::vector<Field<DeviceArrayOptions>> fields = make_array_fields();
+    return fields;
+}
+
+}  // namespace cimkit::training::settings

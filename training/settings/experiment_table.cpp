@@ -1,0 +1,107 @@
+// The settings of the training loop (TrainingConfig), the spice engine (SpiceOptions) and the
+// experiment's own sections, one row per member; every default is the member's initialiser
+// (docs/architecture.md#settings). The experiment's table is these rows, the array's
+// (array_table.cpp) and its own, in the order the reference (docs/config.md) lists them.
+#include "training/settings/experiment_settings.hpp"
+#include "training/settings/option_tables.hpp"
+
+namespace cimkit::training::settings {
+namespace {
+
+std::vector<Field<TrainingConfig>> make_training_fields() {
+    using T = TrainingConfig;
+    return {
+        integer("training.epochs", &T::epochs, Range::closed(1, 100000), "passes over the training set"),
+        number("training.learning_rate", &T::learning_rate, Unit::dimensionless, {0.0, 100.0, true, false}, "SGD step"),
+        number("training.sample_period_s", &T::sample_period_s, Unit::second, Range::non_negative(),
+               "simulated hardware time per training sample (drift and leakage act over it)"),
+        integer("training.evolve_every", &T::evolve_every, Range::closed(1, 1e6),
+                "samples between device evolve() calls (each covers that many sample periods)"),
+        integer("training.batch_size", &T::batch_size, Range::closed(1, 1e6),
+                "samples per weight update: 1 is per-sample SGD; B > 1 reads B samples with the weights fixed and writes their "
+                "summed update once (the spice engine's fast path with spice.read_strategy = batched)"),
+        choice("training.on_convergence_failure", &T::on_convergence_failure, {OnConvergenceFailure::stop, OnConvergenceFailure::skip},
+               [](OnConvergenceFailure policy) { return to_string(policy); }, parse_on_convergence_failure,
+               "a sample whose simulation does not converge ends the run (stop) or is skipped, counted and reported (skip)"),
+    };
+}
+
+std::vector<Field<SpiceOptions>> make_spice_fields() {
+    using S = SpiceOptions;
+    return {
+        choice("spice.read_strategy", &S::read_strategy, {SpiceReadStrategy::live, SpiceReadStrategy::batched},
+               [](SpiceReadStrategy strategy) { return to_string(strategy); }, parse_read_strategy,
+               "live: one resident netlist whose EXTERNAL sources read the live device states, one op per read; batched: "
+                     "netlists reloaded after every update, a batch of samples read per transient on worker processes"),
+        integer("spice.workers", &S::workers, Range::closed(1, 64),
+                "batched reads: worker processes per layer, each solving one block of the layer's outputs"),
+        integer("spice.max_tile_rows", &S::max_tile_rows, Range::closed(1, 100000), "largest crossbar tile: input lines"),
+        integer("spice.max_tile_columns", &S::max_tile_columns, Range::closed(2, 100000), "largest crossbar tile: output lines (two per weight column)"),
+        integer("spice.update_circuit_max_devices", &S::update_circuit_max_devices, Range::closed(0, 1e9),
+                "layers with at most this many weights also run the update circuit in ngspice (0: none)"),
+    };
+}
+
+std::vector<Field<ExperimentSettings>> make_experiment_fields() {
+    using E = ExperimentSettings;
+    using D = DatasetSettings;
+    using N = NetworkSettings;
+    const auto name = [](auto value) { return to_string(value); };
+    std::vector<Field<E>> own_run{
+        text("run.engine", &E::engine, {"ideal", "compact", "spice"}, "where the weights live: float, compact devices, or devices read through ngspice"),
+        integer("run.seed", &E::seed, Range::closed(0, 4294967295.0), "seeds the split, initial weights, devices and shuffling"),
+    };
+    std::vector<Field<D>> dataset{
+        text("dataset.name", &D::name, {"iris", "mnist"}, "Iris (data/iris.csv, stratified split) or MNIST (IDX files, standard 60k/10k)"),
+        text("dataset.path", &D::path, {}, "Iris CSV file or MNIST folder; empty: the copy in the repository's data/"),
+        number("dataset.test_fraction", &D::test_fraction, Unit::dimensionless, {0.0, 1.0, true, true}, "Iris: fraction of each class held out for testing"),
+        integer("dataset.validation_holdout", &D::validation_holdout, Range::closed(0, 59999), "MNIST: last N training images used as the test set instead of t10k"),
+        integer("dataset.train_limit", &D::train_limit, Range::closed(0, 1e9), "use only the first N training samples (0: all), for short runs"),
+        integer("dataset.test_limit", &D::test_limit, Range::closed(0, 1e9), "use only the first N test samples (0: all)"),
+    };
+    std::vector<Field<N>> network{
+        integer_list("network.hidden_layers", &N::hidden_layers, Range::closed(1, 100000), "sizes of the hidden layers ([] for none)"),
+        choice("network.hidden_activation", &N::hidden_activation, {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity},
+               name, parse_activation, "activation of every hidden layer"),
+        choice("network.loss", &N::loss, {Loss::softmax_cross_entropy, Loss::mean_squared_error}, name, parse_loss, "loss (fixes the output activation)"),
+    };
+    std::vector<Field<InputSettings>> input{
+        number("input.low", &InputSettings::low, Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),
+        number("input.high", &InputSettings::high, Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),
+    };
+    std::vector<Field<E>> device{
+        text("array.device", &E::device, {}, "device model (see 'cimkit devices'); ignored by the ideal engine"),
+    };
+    std::vector<Field<EvaluateSettings>> evaluate{
+        boolean("evaluate.drift_compensation", &EvaluateSettings::drift_compensation,
+                "before the evaluation after evaluate.after_s, rescale reads by an all-inputs-on reference read (global drift compensation)"),
+        number("evaluate.after_s", &EvaluateSettings::after_s, Unit::second, Range::non_negative(),
+               "after training, let this much simulated time pass and evaluate again (drift)"),
+    };
+    std::vector<Field<E>> all = own_run;
+    for (auto part : {lift(&E::dataset, dataset), lift(&E::network, network), lift(&E::training, training_fields()),
+                      lift(&E::input, input), device, lift(&E::array, array_fields()), lift(&E::spice, spice_fields()),
+                      lift(&E::evaluate, evaluate)}) {
+        all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+}
+
+}  // namespace
+
+const std::vector<Field<TrainingConfig>>& training_fields() {
+    static const std::vector<Field<TrainingConfig>> fields = make_training_fields();
+    return fields;
+}
+
+const std::vector<Field<SpiceOptions>>& spice_fields() {
+    static const std::vector<Field<SpiceOptions>> fields = make_spice_fields();
+    return fields;
+}
+
+const std::vector<Field<ExperimentSettings>>& experiment_fields() {
+    static const std::vector<Field<ExperimentSettings>> fields = make_experiment_fields();
+    return fields;
+}
+
+}  // namespace cimkit::training::settings

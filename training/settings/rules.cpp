@@ -1,0 +1,77 @@
+// Every combination of settings that does not fit together, in one list (docs/architecture.md#settings).
+// Each names its keys, when it refuses and why; check_rules (rule.hpp) turns the first that refuses
+// into a ParameterError naming every key with its value (exit 2 from the command line). A rule is
+// never resolved by overriding one of the settings.
+#include "training/settings/experiment_settings.hpp"
+#include "training/settings/option_tables.hpp"
+
+namespace cimkit::training::settings {
+namespace {
+
+using O = DeviceArrayOptions;
+using E = ExperimentSettings;
+
+std::vector<Rule<O>> make_array_rules() {
+    return {
+        {{"array.weight_levels", "array.update_mode"},
+         "array.weight_levels > 0 and array.update_mode is not exact",
+         [](const O& o) { return o.weight_levels > 0 && o.update_mode != UpdateMode::exact; },
+         "levels are written by program-and-verify, which only exact mode does; set array.update_mode = exact or array.weight_levels = 0"},
+        {{"array.refresh_interval_s", "array.weight_levels"},
+         "array.refresh_interval_s > 0 and array.weight_levels = 0",
+         [](const O& o) { return o.refresh_interval_s > 0.0 && o.weight_levels == 0; },
+         "a refresh restores a level, and analog weights have none; set array.weight_levels > 0 or array.refresh_interval_s = 0"},
+    };
+}
+
+bool on_devices(const E& e) { return e.engine != "ideal"; }
+bool on_spice(const E& e) { return e.engine == "spice"; }
+
+std::vector<Rule<E>> make_experiment_rules() {
+    std::vector<Rule<E>> rules = lift(&E::array, array_rules());
+    const std::vector<Rule<E>> across{
+        {{"input.low", "input.high"},
+         "input.low >= input.high",
+         [](const E& e) { return !(e.input.low < e.input.high); },
+         "training features are scaled onto [input.low, input.high]; set input.low below input.high"},
+        {{"training.batch_size", "array.update_mode"},
+         "training.batch_size > 1 and array.update_mode = stochastic (compact and spice engines)",
+         [](const E& e) { return on_devices(e) && e.training.batch_size > 1 && e.array.update_mode == UpdateMode::stochastic; },
+         "a batch writes its summed update at once, but stochastic mode draws pulse trains from one sample's x and delta; "
+         "use array.update_mode = pulse or exact, or training.batch_size = 1"},
+        {{"spice.update_circuit_max_devices", "training.batch_size"},
+         "spice.update_circuit_max_devices > 0 and training.batch_size > 1 (spice engine)",
+         [](const E& e) { return on_spice(e) && e.spice.update_circuit_max_devices > 0 && e.training.batch_size > 1; },
+         "the update circuit draws one sample's rank-1 outer product, a batch writes a dense summed update; "
+         "set spice.update_circuit_max_devices = 0 (no update circuit: the update energy is not modelled)"},
+        {{"array.input_encoding", "run.engine"},
+         "array.input_encoding = pulse_width and run.engine = spice",
+         [](const E& e) { return on_spice(e) && e.array.input_encoding == InputEncoding::pulse_width; },
+         "pulse-width inputs are not drawn in the circuit (one op per read); use array.input_encoding = amplitude or run.engine = compact"},
+        {{"array.two_phase_read", "run.engine"},
+         "array.two_phase_read = true and run.engine = spice",
+         [](const E& e) { return on_spice(e) && e.array.two_phase_read; },
+         "the second read phase is not drawn in the circuit; set array.two_phase_read = false or run.engine = compact"},
+        {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"},
+         "array.update_mode = stochastic and spice.update_circuit_max_devices > 0 and run.engine = spice",
+         [](const E& e) { return on_spice(e) && e.array.update_mode == UpdateMode::stochastic && e.spice.update_circuit_max_devices > 0; },
+         "the update circuit computes dW in pulse-width x amplitude mode, not as stochastic pulse trains; "
+         "set spice.update_circuit_max_devices = 0 or use array.update_mode = pulse"},
+    };
+    rules.insert(rules.end(), across.begin(), across.end());
+    return rules;
+}
+
+}  // namespace
+
+const std::vector<Rule<DeviceArrayOptions>>& array_rules() {
+    static const std::vector<Rule<DeviceArrayOptions>> rules = make_array_rules();
+    return rules;
+}
+
+const std::vector<Rule<ExperimentSettings>>& experiment_rules() {
+    static const std::vector<Rule<ExperimentSettings>> rules = make_experiment_rules();
+    return rules;
+}
+
+}  // namespace cimkit::training::settings
