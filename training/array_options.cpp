@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "devices/core/errors.hpp"
+#include "training/update_rules/registry.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -27,21 +28,7 @@ void require_at_least_one(const std::string& field, int value) {
 
 }  // namespace
 
-std::string to_string(UpdateMode mode) {
-    switch (mode) {
-        case UpdateMode::exact: return "exact";
-        case UpdateMode::pulse: return "pulse";
-        case UpdateMode::stochastic: return "stochastic";
-    }
-    return "?";
-}
-
-UpdateMode parse_update_mode(const std::string& text) {
-    for (const UpdateMode mode : {UpdateMode::exact, UpdateMode::pulse, UpdateMode::stochastic}) {
-        if (text == to_string(mode)) return mode;
-    }
-    fail("update_mode = '" + text + "' must be one of exact, pulse, stochastic");
-}
+std::string parse_update_mode(const std::string& text) { return find_update_rule(text).name; }
 
 std::string to_string(PulseRounding rounding) { return rounding == PulseRounding::floor ? "floor" : "nearest"; }
 
@@ -78,6 +65,7 @@ PairPolicy parse_pair_policy(const std::string& text) {
 }
 
 void validate(const DeviceArrayOptions& options) {
+    const UpdateRuleInfo& rule = find_update_rule(options.update_mode);
     require_positive("w_max", options.w_max);
     require_positive("x_max", options.x_max);
     if (!(std::isfinite(options.backward_input_max) && options.backward_input_max >= 0.0)) {
@@ -93,8 +81,10 @@ void validate(const DeviceArrayOptions& options) {
     require_at_least_one("calibration_samples", options.calibration_samples);
     require_positive("read_time_s", options.read_time_s);
     if (options.weight_levels < 0) fail("weight_levels = " + std::to_string(options.weight_levels) + " must be >= 0 (0: analog)");
-    if (options.weight_levels > 0 && options.update_mode != UpdateMode::exact) {
-        fail("weight_levels = " + std::to_string(options.weight_levels) + " needs update_mode = exact (levels are written by program-and-verify)");
+    if (options.weight_levels > 0 && !rule.writes_weight_levels) {
+        fail("weight_levels = " + std::to_string(options.weight_levels) + " needs update_mode = " +
+             update_rules_that([](const UpdateRuleInfo& r) { return r.writes_weight_levels; }) +
+             " (levels are written by program-and-verify)");
     }
     if (!(std::isfinite(options.refresh_interval_s) && options.refresh_interval_s >= 0.0)) {
         fail("refresh_interval_s = " + number(options.refresh_interval_s) + " must be finite and >= 0 (0: no level refresh)");

@@ -7,6 +7,7 @@
 #include "devices/registry.hpp"
 #include "training/feature_scaling.hpp"
 #include "training/spice_array.hpp"
+#include "training/update_rules/registry.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -41,7 +42,7 @@ std::vector<ConfigKey> make_schema() {
         K::number_key("input.high", "1", Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),
 
         K::text_key("array.device", "mosfet", {}, "device model (see 'cimkit devices'); ignored by the ideal engine"),
-        K::text_key("array.update_mode", "pulse", {"exact", "pulse", "stochastic"}, "ideal dW in the devices, quantised pulses, or stochastic pulse trains"),
+        K::text_key("array.update_mode", "pulse", update_rule_names(), "ideal dW in the devices, quantised pulses, or stochastic pulse trains"),
         K::text_key("array.pair_policy", "automatic", {"automatic", "bidirectional", "potentiate_only"}, "which device of a differential pair updates move"),
         K::number_key("array.w_max", "1", Unit::dimensionless, Range::positive(), "weight of one device fully on against its partner at level 0"),
         K::number_key("array.backward_input_max", "0", Unit::dimensionless, Range::non_negative(), "error that drives the full read voltage (0: rescaled per read)"),
@@ -179,10 +180,11 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes)
     }
     model_ = builtin_devices().find(config.text("array.device")).make(config.passed_through());
     const DeviceArrayOptions options = array_options(config);
-    if (training_.batch_size > 1 && options.update_mode == UpdateMode::stochastic) {
+    if (training_.batch_size > 1 && !find_update_rule(options.update_mode).applies_weight_changes) {
         throw ParameterError("training.batch_size = " + std::to_string(training_.batch_size) +
-                             " writes each batch's summed update at once, but array.update_mode = stochastic draws pulse trains "
-                             "from one sample's x and delta; use update_mode = pulse or exact, or batch_size = 1");
+                             " writes each batch's summed update at once, but array.update_mode = " + options.update_mode +
+                             " draws its pulses from one sample's x and delta; use update_mode = " +
+                             update_rules_that([](const UpdateRuleInfo& rule) { return rule.applies_weight_changes; }) + ", or batch_size = 1");
     }
     if (engine_ == "compact") {
         network_ = std::make_unique<Network>(net, make_device_array_factory(*model_, options, seed));

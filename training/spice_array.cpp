@@ -9,6 +9,7 @@
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
+#include "training/update_rules/registry.hpp"
 
 namespace cimkit::training {
 
@@ -189,9 +190,9 @@ const DeviceArrayOptions& spice_checked(const DeviceArrayOptions& options, bool 
         throw ParameterError("spice engine: array.input_encoding = pulse_width is not drawn in the circuit (one op per read); "
                              "use amplitude");
     }
-    if (update_circuit && options.update_mode == UpdateMode::stochastic) {
+    if (update_circuit && !find_update_rule(options.update_mode).applies_weight_changes) {
         throw ParameterError("spice engine: the update circuit computes dW in pulse-width x amplitude mode; "
-                             "array.update_mode = stochastic needs spice.update_circuit_max_devices = 0");
+                             "array.update_mode = " + options.update_mode + " needs spice.update_circuit_max_devices = 0");
     }
     return options;
 }
