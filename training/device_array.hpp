@@ -29,7 +29,6 @@
 //
 // Ownership: the array keeps a reference to the model, which must outlive it. multiply() updates a
 // mutable counter (clipped inputs), so an array is not to be read from two threads at once.
-#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>

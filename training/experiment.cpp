@@ -42,7 +42,7 @@ std::vector<ConfigKey> make_schema() {
         K::number_key("input.high", "1", Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),
 
         K::text_key("array.device", "mosfet", {}, "device model (see 'cimkit devices'); ignored by the ideal engine"),
-        K::text_key("array.update_mode", "pulse", update_rule_names(), "ideal dW in the devices, quantised pulses, or stochastic pulse trains"),
+        K::text_key("array.update_mode", "pulse", update_rule_names(), update_rules_described()),
         K::text_key("array.pair_policy", "automatic", {"automatic", "bidirectional", "potentiate_only"}, "which device of a differential pair updates move"),
         K::number_key("array.w_max", "1", Unit::dimensionless, Range::positive(), "weight of one device fully on against its partner at level 0"),
         K::number_key("array.backward_input_max", "0", Unit::dimensionless, Range::non_negative(), "error that drives the full read voltage (0: rescaled per read)"),

@@ -3,7 +3,6 @@
 // conversion to and from the generic blocks of doubles the run file stores
 // (ArrayCheckpoint, training/weight_array.hpp). The block of each field is named beside it; the
 // blocks' names, sizes and order of values are the run file's format and must not change.
-#include <array>
 #include <cstddef>
 #include <optional>
 #include <vector>

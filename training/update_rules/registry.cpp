@@ -32,6 +32,12 @@ const UpdateRuleInfo& find_update_rule(const std::string& name) {
     refuse("update_mode = '" + name + "' must be one of " + known);
 }
 
+std::string update_rules_described() {
+    std::string text;
+    for (const UpdateRuleInfo& rule : update_rules()) text += (text.empty() ? "" : "; ") + rule.name + ": " + rule.summary;
+    return text;
+}
+
 std::string update_rules_that(bool (*has)(const UpdateRuleInfo&)) {
     std::string names;
     for (const UpdateRuleInfo& rule : update_rules()) {

@@ -28,6 +28,8 @@ std::vector<std::string> update_rule_names();
 // The rule named `name`; ParameterError "device array: update_mode = '<name>' must be one of ..."
 // listing the registered names otherwise.
 const UpdateRuleInfo& find_update_rule(const std::string& name);
+// "<name>: <summary>" of every rule, joined with "; " (the config reference's description).
+std::string update_rules_described();
 // The names of the rules for which `has` holds, joined with " or " (for messages).
 std::string update_rules_that(bool (*has)(const UpdateRuleInfo&));
 
