@@ -49,7 +49,7 @@ DeviceArray::DeviceArray(const DeviceModel& model, const DeviceCalibration& cali
       update_rng_(rng.stream(2)),
       evolve_rng_(rng.stream(3)),
       pairs_(model, calibration, options_, static_cast<int>(initial_weights.rows()), static_cast<int>(initial_weights.cols()), device_rng_),
-      read_(options_),
+      read_(model, options_),
       refresh_(options_),
       rule_(find_update_rule(options_.update_mode).make()) {
     if (options_.accumulate_residual) residual_.assign(pairs_.size(), 0.0);
@@ -74,7 +74,10 @@ Eigen::VectorXf DeviceArray::multiply(const Eigen::VectorXf& x) const { return r
 
 Eigen::VectorXf DeviceArray::multiply_transposed(const Eigen::VectorXf& d) const { return read_.multiply_transposed(pairs_, d, counters_); }
 
-Eigen::VectorXd DeviceArray::forward_drive_V(const Eigen::VectorXf& x) const { return read_.forward_drive_V(pairs_, x, counters_); }
+Eigen::VectorXd DeviceArray::forward_drive_V(const Eigen::VectorXf& x) const {
+    assert(x.size() == cols());
+    return read_.forward_drive_V(x, counters_);
+}
 
 Eigen::VectorXf DeviceArray::forward_output(const Eigen::VectorXd& net_current_A) const { return read_.forward_output(pairs_, net_current_A); }
 

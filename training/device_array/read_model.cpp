@@ -7,19 +7,20 @@
 
 namespace cimkit::training {
 
-ReadModel::ReadModel(const DeviceArrayOptions& options)
-    : x_max_(options.x_max),
+ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options)
+    : model_(model),
+      x_max_(options.x_max),
       backward_input_max_(options.backward_input_max),
       read_time_s_(options.read_time_s),
       input_encoding_(options.input_encoding),
       two_phase_read_(options.two_phase_read) {}
 
 double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
-    return drift_gain_ * pairs.w_max() * input_max / (pairs.calibration().g_range_S() * pairs.model().read_voltage_V());
+    return drift_gain_ * pairs.w_max() * input_max / (pairs.calibration().g_range_S() * model_.read_voltage_V());
 }
 
-std::uint64_t ReadModel::drive_voltages(const DeviceModel& model, const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) {
-    const double v_read = model.read_voltage_V();
+std::uint64_t ReadModel::drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const {
+    const double v_read = model_.read_voltage_V();
     std::uint64_t clipped = 0;
     volts.resize(input.size());
     for (Eigen::Index j = 0; j < input.size(); ++j) {
@@ -33,20 +34,20 @@ std::uint64_t ReadModel::drive_voltages(const DeviceModel& model, const Eigen::V
     return clipped;
 }
 
-double ReadModel::line_current_A(const DeviceModel& model, double v, const DeviceState& device) const {
+double ReadModel::line_current_A(double v, const DeviceState& device) const {
     if (input_encoding_ == InputEncoding::pulse_width) {
-        const double v_read = model.read_voltage_V(), duty = std::abs(v) / v_read;
-        if (v >= 0.0) return duty * model.current_A(v_read, device);
-        return two_phase_read_ ? -duty * model.current_A(v_read, device) : duty * model.current_A(-v_read, device);
+        const double v_read = model_.read_voltage_V(), duty = std::abs(v) / v_read;
+        if (v >= 0.0) return duty * model_.current_A(v_read, device);
+        return two_phase_read_ ? -duty * model_.current_A(v_read, device) : duty * model_.current_A(-v_read, device);
     }
-    if (two_phase_read_ && v < 0.0) return -model.current_A(-v, device);
-    return model.current_A(v, device);
+    if (two_phase_read_ && v < 0.0) return -model_.current_A(-v, device);
+    return model_.current_A(v, device);
 }
 
 // The voltage across a line's devices while it conducts (read energy): v itself, or +-v_read for
 // pulse-width inputs (whose line currents above are already averaged over the read window).
-double ReadModel::line_voltage_V(const DeviceModel& model, double v) const {
-    if (input_encoding_ == InputEncoding::pulse_width && v != 0.0) return std::copysign(model.read_voltage_V(), v);
+double ReadModel::line_voltage_V(double v) const {
+    if (input_encoding_ == InputEncoding::pulse_width && v != 0.0) return std::copysign(model_.read_voltage_V(), v);
     return v;
 }
 
@@ -54,9 +55,8 @@ double ReadModel::line_voltage_V(const DeviceModel& model, double v) const {
 Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
     const int rows = pairs.rows(), cols = pairs.cols();
     assert(x.size() == cols);
-    const DeviceModel& model = pairs.model();
     ReadScratch& s = forward_scratch_;
-    counters.clipped_inputs += drive_voltages(model, x, x_max_, s.volts);
+    counters.clipped_inputs += drive_voltages(x, x_max_, s.volts);
     s.plus_A.setZero(rows);
     s.minus_A.setZero(rows);
     const bool skip_zero = pairs.calibration().zero_current_at_zero_bias;
@@ -68,24 +68,23 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
         const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
         double line_A = 0.0;
         for (int i = 0; i < rows; ++i) {
-            const double plus_A = line_current_A(model, v, plus[i]), minus_A = line_current_A(model, v, minus[i]);
+            const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
             s.plus_A(i) += plus_A;
             s.minus_A(i) += minus_A;
             line_A += plus_A + minus_A;
         }
-        power_W += line_voltage_V(model, v) * line_A;
+        power_W += line_voltage_V(v) * line_A;
     }
     counters.read_energy_J += power_W * read_time_s_;
     return forward_output(pairs, s.plus_A - s.minus_A);
 }
 
-Eigen::VectorXd ReadModel::forward_drive_V(const PairStorage& pairs, const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
-    assert(x.size() == pairs.cols());
+Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
     if (input_encoding_ == InputEncoding::pulse_width) {
         refuse("input_encoding = pulse_width is not drawn in the spice engine's read circuit (it drives line voltages); use amplitude");
     }
     Eigen::VectorXd volts;
-    counters.clipped_inputs += drive_voltages(pairs.model(), x, x_max_, volts);
+    counters.clipped_inputs += drive_voltages(x, x_max_, volts);
     return volts;
 }
 
@@ -100,9 +99,8 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
     assert(d.size() == rows);
     const double d_max = backward_input_max_ > 0.0 ? backward_input_max_ : d.cwiseAbs().maxCoeff();
     if (!(d_max > 0.0)) return Eigen::VectorXf::Zero(cols);
-    const DeviceModel& model = pairs.model();
     ReadScratch& s = backward_scratch_;
-    counters.clipped_inputs += drive_voltages(model, d, d_max, s.volts);
+    counters.clipped_inputs += drive_voltages(d, d_max, s.volts);
     s.plus_A.setZero(cols);
     s.minus_A.setZero(cols);
     const bool skip_zero = pairs.calibration().zero_current_at_zero_bias;
@@ -114,10 +112,10 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
         for (int i = 0; i < rows; ++i) {
             const double v = s.volts(i);
             if (v == 0.0 && skip_zero) continue;
-            const double plus_A = line_current_A(model, v, plus[i]), minus_A = line_current_A(model, v, minus[i]);
+            const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
             sum_plus += plus_A;
             sum_minus += minus_A;
-            power_W += line_voltage_V(model, v) * (plus_A + minus_A);
+            power_W += line_voltage_V(v) * (plus_A + minus_A);
         }
         s.plus_A(j) = sum_plus;
         s.minus_A(j) = sum_minus;
@@ -126,13 +124,12 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
     return ((s.plus_A - s.minus_A) * read_scale(pairs, d_max)).cast<float>();
 }
 
-double ReadModel::all_on_read_A(const PairStorage& pairs) {
-    const DeviceModel& model = pairs.model();
-    const double v = model.read_voltage_V();
+double ReadModel::all_on_read_A(const PairStorage& pairs) const {
+    const double v = model_.read_voltage_V();
     const std::vector<DeviceState>& plus = pairs.states(PairSide::plus);
     const std::vector<DeviceState>& minus = pairs.states(PairSide::minus);
     double sum_A = 0.0;
-    for (std::size_t k = 0; k < plus.size(); ++k) sum_A += model.current_A(v, plus[k]) + model.current_A(v, minus[k]);
+    for (std::size_t k = 0; k < plus.size(); ++k) sum_A += model_.current_A(v, plus[k]) + model_.current_A(v, minus[k]);
     return sum_A;
 }
 
