@@ -75,6 +75,14 @@ public:
     // Voltage range over which an I-V sweep is meaningful for this device.
     virtual double iv_sweep_limit_V() const = 0;
     virtual RetentionKind retention_kind() const { return RetentionKind::none; }
+
+    // Capabilities an array asks of a model instead of checking its type
+    // (docs/architecture.md#device-arrays):
+    // The level (as level()) at which gradual potentiation of this device stops: 1 for a device
+    // that reaches the top of its range; lower where the device's own saturation lies below it.
+    // A refresh policy compares a device's level with this, so that a device that saturates early
+    // is still refreshed before it stops responding.
+    virtual double saturation_level(const DeviceState& /*state*/) const { return 1.0; }
 };
 
 }  // namespace cimkit

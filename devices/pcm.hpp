@@ -95,6 +95,8 @@ public:
     double read_voltage_V() const override { return v_read_V_; }
     double iv_sweep_limit_V() const override { return iv_limit_V; }
     RetentionKind retention_kind() const override { return RetentionKind::drift; }
+    // g_sat / g_max_S = m, the device-to-device factor: a device with m < 1 saturates below level 1.
+    double saturation_level(const DeviceState& state) const override { return g_sat_S(state) / g_max_S_; }
 
     double g_max_S() const { return g_max_S_; }
     // Saturation conductance of this device, g_max_S m.

@@ -5,6 +5,7 @@
 
 #include "devices/core/errors.hpp"
 #include "training/settings/option_tables.hpp"
+#include "training/update_rules/registry.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -20,21 +21,7 @@ std::string number(double value) {
 
 }  // namespace
 
-std::string to_string(UpdateMode mode) {
-    switch (mode) {
-        case UpdateMode::exact: return "exact";
-        case UpdateMode::pulse: return "pulse";
-        case UpdateMode::stochastic: return "stochastic";
-    }
-    return "?";
-}
-
-UpdateMode parse_update_mode(const std::string& text) {
-    for (const UpdateMode mode : {UpdateMode::exact, UpdateMode::pulse, UpdateMode::stochastic}) {
-        if (text == to_string(mode)) return mode;
-    }
-    fail("update_mode = '" + text + "' must be one of exact, pulse, stochastic");
-}
+std::string parse_update_mode(const std::string& text) { return find_update_rule(text).name; }
 
 std::string to_string(PulseRounding rounding) { return rounding == PulseRounding::floor ? "floor" : "nearest"; }
 

@@ -1,23 +1,22 @@
 #pragma once
-// The options of a device array (training/device_array.hpp explains what each one does) and the
-// rules that make a set of them valid on its own. Kept apart from the array so the settings layer
-// can describe them without depending on how the array works.
+// The options of a device array (training/device_array.hpp and the parts it names explain what each
+// one does) and the rules that make a set of them valid on its own. Kept apart from the array so
+// the settings layer can describe them without depending on how the array works.
 #include <string>
 
 namespace cimkit::training {
 
-enum class UpdateMode { exact, pulse, stochastic };
-std::string to_string(UpdateMode mode);
-// "exact", "pulse" or "stochastic"; throws ParameterError naming the text otherwise.
-UpdateMode parse_update_mode(const std::string& text);
+// update_mode names a registered update rule (training/update_rules/registry.hpp: "exact", "pulse",
+// "stochastic", ...). Returns `text` if it is one; throws ParameterError listing them otherwise.
+std::string parse_update_mode(const std::string& text);
 
-// How pulse mode turns a requested change of u pulses into a whole count (training/device_array.hpp, `pulse`).
+// How pulse mode turns a requested change of u pulses into a whole count (training/update_rules/pulse.cpp).
 enum class PulseRounding { nearest, floor };
 std::string to_string(PulseRounding rounding);
 // "nearest" or "floor"; throws ParameterError naming the text otherwise.
 PulseRounding parse_pulse_rounding(const std::string& text);
 
-// How the read drives an input line (training/device_array.hpp).
+// How the read drives an input line (training/device_array/read_model.hpp).
 enum class InputEncoding { amplitude, pulse_width };
 std::string to_string(InputEncoding encoding);
 InputEncoding parse_input_encoding(const std::string& text);
@@ -35,12 +34,12 @@ PairPolicy parse_pair_policy(const std::string& text);
 // are its row in training/settings/array_table.cpp (docs/architecture.md#settings); x_max is derived
 // from input.low and input.high.
 struct DeviceArrayOptions {
-    UpdateMode update_mode = UpdateMode::pulse;
+    std::string update_mode = "pulse";  // a registered update rule (update_rule_names())
     PairPolicy pair_policy = PairPolicy::automatic;
     double w_max = 1.0;               // > 0: weight of one device at level 1 against one at level 0
     double x_max = 1.0;               // > 0: forward input that drives the full read voltage
     double backward_input_max = 0.0;  // >= 0: d that drives the full read voltage; 0 = max|d| per read
-    bool two_phase_read = false;      // negative inputs read as -I(|V|) in a second phase (training/device_array.hpp)
+    bool two_phase_read = false;      // negative inputs read as -I(|V|) in a second phase (training/device_array/read_model.hpp)
     int max_pulses_per_update = 16;   // >= 1: pulse-mode cap per device per update
     double refresh_threshold = 0.9;   // (0, 1]: of a device's saturation level (potentiate-only pairs)
     int stochastic_bit_length = 10;   // >= 1: BL, time slots of a stochastic update
@@ -48,7 +47,7 @@ struct DeviceArrayOptions {
     double program_tolerance = 1e-4;  // > 0: verify tolerance, fraction of G_high - G_low
     int calibration_samples = 1024;   // >= 1: devices averaged by calibrate_device
     double read_time_s = 10e-9;       // > 0: how long a read holds its voltages (read energy)
-    bool accumulate_residual = false;  // pulse mode: carry each weight's sub-pulse remainder (training/device_array.hpp)
+    bool accumulate_residual = false;  // pulse mode: carry each weight's sub-pulse remainder (training/update_rules/pulse.cpp)
     PulseRounding pulse_rounding = PulseRounding::nearest;  // pulse mode: round or floor the pulse count
     InputEncoding input_encoding = InputEncoding::amplitude;  // read: line voltage or pulse width
     int weight_levels = 0;            // >= 0, exact mode: weights on a grid of w_max / weight_levels (0: analog)

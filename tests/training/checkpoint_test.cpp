@@ -12,6 +12,7 @@
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
 #include "training/device_array.hpp"
+#include "training/device_array/checkpoint.hpp"
 #include "training/feature_scaling.hpp"
 #include "training/trainer.hpp"
 
@@ -20,7 +21,7 @@ namespace {
 
 struct Case {
     std::string device;
-    UpdateMode mode;
+    std::string mode;  // update_mode
     double sample_period_s;  // PCM: drift draws between samples
     int batch_size = 1;
 };
@@ -31,7 +32,7 @@ Split scaled_iris() {
     return split;
 }
 
-std::unique_ptr<Network> make_network(const DeviceModel& model, UpdateMode mode) {
+std::unique_ptr<Network> make_network(const DeviceModel& model, const std::string& mode) {
     DeviceArrayOptions options;
     options.update_mode = mode;
     return std::make_unique<Network>(NetworkConfig{{4, 6, 3}, {Activation::sigmoid}, Loss::softmax_cross_entropy, 7},
@@ -40,8 +41,8 @@ std::unique_ptr<Network> make_network(const DeviceModel& model, UpdateMode mode)
 
 TEST(Checkpoint, ResumingAtAnEpochBoundaryGivesBitIdenticalWeights) {
     const Split split = scaled_iris();
-    for (const Case& c : {Case{"pcm", UpdateMode::pulse, 1e-3}, Case{"domain_wall", UpdateMode::stochastic, 0.0},
-                          Case{"gain_cell", UpdateMode::pulse, 1e-5}}) {
+    for (const Case& c : {Case{"pcm", "pulse", 1e-3}, Case{"domain_wall", "stochastic", 0.0},
+                          Case{"gain_cell", "pulse", 1e-5}}) {
         const auto model = builtin_devices().find(c.device).make({});
         TrainingConfig config{4, 0.1f, 11, c.sample_period_s, 3};
 
@@ -85,8 +86,8 @@ TEST(Checkpoint, ResumingAtAnEpochBoundaryGivesBitIdenticalWeights) {
 // mini-batches of 8 it stops between two batches, after 40.
 TEST(Checkpoint, ResumingInsideAnEpochGivesBitIdenticalWeightsAndMetrics) {
     const Split split = scaled_iris();
-    for (const Case& c : {Case{"pcm", UpdateMode::pulse, 1e-3}, Case{"domain_wall", UpdateMode::stochastic, 0.0},
-                          Case{"gain_cell", UpdateMode::pulse, 1e-5}, Case{"pcm", UpdateMode::pulse, 1e-3, 8}}) {
+    for (const Case& c : {Case{"pcm", "pulse", 1e-3}, Case{"domain_wall", "stochastic", 0.0},
+                          Case{"gain_cell", "pulse", 1e-5}, Case{"pcm", "pulse", 1e-3, 8}}) {
         const auto model = builtin_devices().find(c.device).make({});
         TrainingConfig config{4, 0.1f, 11, c.sample_period_s, 3};
         config.batch_size = c.batch_size;
@@ -142,9 +143,9 @@ TEST(Checkpoint, ResumingInsideAnEpochNeedsTheRandomStreams) {
     const Split split = scaled_iris();
     const auto model = builtin_devices().find("domain_wall").make({});
     const TrainingConfig config{2, 0.1f, 11, 0.0, 1};
-    auto uninterrupted = make_network(*model, UpdateMode::stochastic);
+    auto uninterrupted = make_network(*model, "stochastic");
     train(*uninterrupted, split.train, split.test, config);
-    auto first = make_network(*model, UpdateMode::stochastic);
+    auto first = make_network(*model, "stochastic");
     std::atomic<bool> stop{false};
     TrainingHooks hooks;
     hooks.stop = &stop;
@@ -158,7 +159,7 @@ TEST(Checkpoint, ResumingInsideAnEpochNeedsTheRandomStreams) {
     }
     NetworkCheckpoint saved = take_checkpoint(*first);
     for (auto& array : saved.arrays) array.erase("rng");
-    auto resumed = make_network(*model, UpdateMode::stochastic);
+    auto resumed = make_network(*model, "stochastic");
     restore_checkpoint(*resumed, saved);
     train(*resumed, split.train, split.test, config, 1, RunClock{}, TrainingHooks{}, position);
     EXPECT_NE(resumed->array(0).weights(), uninterrupted->array(0).weights());
@@ -167,7 +168,7 @@ TEST(Checkpoint, ResumingInsideAnEpochNeedsTheRandomStreams) {
 TEST(Checkpoint, AResumePositionThatDoesNotFitIsRefused) {
     const Split split = scaled_iris();
     const auto model = builtin_devices().find("pcm").make({});
-    auto network = make_network(*model, UpdateMode::pulse);
+    auto network = make_network(*model, "pulse");
     const TrainingConfig config{3, 0.1f, 11};
     EXPECT_THROW(train(*network, split.train, split.test, config, 2, RunClock{}, TrainingHooks{}, EpochPosition{3, 5}), ParameterError);
     EXPECT_THROW(train(*network, split.train, split.test, config, 2, RunClock{}, TrainingHooks{}, EpochPosition{2, 121}), ParameterError);
@@ -175,7 +176,7 @@ TEST(Checkpoint, AResumePositionThatDoesNotFitIsRefused) {
 
 TEST(Checkpoint, AMismatchedCheckpointNamesTheBlock) {
     const auto model = builtin_devices().find("domain_wall").make({});
-    auto network = make_network(*model, UpdateMode::pulse);
+    auto network = make_network(*model, "pulse");
     ArrayCheckpoint c = network->array(0).checkpoint();
     c["plus"].pop_back();
     try {
@@ -186,6 +187,61 @@ TEST(Checkpoint, AMismatchedCheckpointNamesTheBlock) {
     }
     c.erase("minus");
     EXPECT_THROW(network->array(0).restore(c), ParameterError);
+}
+
+// The typed checkpoint names what the run file's blocks hold. An array with every optional block
+// (residual, level-refresh clock) read into it and written back gives the same blocks, value for
+// value, so the file format is unchanged; its fields are the array's own counters, states and
+// clock (25 us of evolve() at a 10 us refresh interval leaves 5 us on the clock). Refilling an
+// earlier checkpoint (checkpoint_into) gives what a fresh one gives.
+TEST(Checkpoint, TheTypedCheckpointHoldsTheArrayAndRoundTripsItsBlocks) {
+    const auto model = builtin_devices().find("gain_cell").make({});
+    DeviceArrayOptions options;
+    options.update_mode = "exact";
+    options.weight_levels = 16;
+    options.refresh_interval_s = 10e-6;
+    options.accumulate_residual = true;
+    const Eigen::MatrixXf w0 = (Eigen::MatrixXf(2, 3) << 0.5f, -0.25f, 0.1f, 0.0f, 0.7f, -0.6f).finished();
+    DeviceArray array(*model, w0, options, Rng(3));
+    const Eigen::VectorXf x = (Eigen::VectorXf(3) << 1.0f, -0.5f, 0.25f).finished(), delta = (Eigen::VectorXf(2) << 0.1f, -0.07f).finished();
+    array.apply_outer_product(x, delta, 0.5f);
+    array.evolve(25e-6);
+    const ArrayCheckpoint blocks = array.checkpoint();
+
+    const std::size_t devices = 6;
+    const DeviceArrayCheckpoint typed = read_blocks(blocks, {devices, true, true});
+    EXPECT_EQ(typed.counters.refreshes, array.counters().refreshes);
+    EXPECT_EQ(typed.counters.refreshes, 2u * devices);
+    EXPECT_EQ(typed.counters.programming_writes, array.counters().programming_writes);
+    EXPECT_EQ(typed.counters.read_energy_J, array.counters().read_energy_J);
+    ASSERT_TRUE(typed.since_refresh_s && typed.residual && typed.streams);
+    EXPECT_NEAR(*typed.since_refresh_s, 5e-6, 1e-18);
+    EXPECT_EQ(typed.residual->size(), devices);
+    std::vector<DeviceState> minus(devices);
+    unflatten_states(typed.minus_states, minus);
+    for (std::size_t k = 0; k < devices; ++k) EXPECT_EQ(minus[k].x, array.states(PairSide::minus)[k].x) << k;
+
+    ArrayCheckpoint again;
+    write_blocks(DeviceArrayCheckpoint(typed), again);
+    EXPECT_EQ(again, blocks);
+
+    ArrayCheckpoint reused = blocks;
+    array.apply_outer_product(x, -delta, 0.5f);
+    array.checkpoint_into(reused);
+    EXPECT_EQ(reused, array.checkpoint());
+}
+
+TEST(Checkpoint, ACounterThatIsNotACountIsRefused) {
+    const auto model = builtin_devices().find("domain_wall").make({});
+    auto network = make_network(*model, "pulse");
+    ArrayCheckpoint c = network->array(0).checkpoint();
+    c["counters"][0] = -1.0;
+    try {
+        network->array(0).restore(c);
+        FAIL() << "a negative count must be refused";
+    } catch (const ParameterError& e) {
+        EXPECT_NE(std::string(e.what()).find("'counters'"), std::string::npos) << e.what();
+    }
 }
 
 // Float weights that record the simulated time they are given.

@@ -70,7 +70,7 @@ TEST(SpiceArray, UpdateCircuitDeliversTheOuterProduct) {
     const auto model = builtin_devices().find("domain_wall").make({{"displacement_noise_c2c", "0", "test"}, {"pinning_spread_d2d", "0", "test"}});
     SpiceSession session(*model, small_tiles(1000));
     DeviceArrayOptions options;
-    options.update_mode = UpdateMode::exact;
+    options.update_mode = "exact";
     const Rng rng(3);
     Rng c = rng.stream(99);
     const DeviceCalibration calibration = calibrate_device(*model, 64, c);
@@ -108,7 +108,7 @@ TEST(SpiceArray, RefusesWhatTheCircuitCannotDo) {
     two_phase.two_phase_read = true;
     EXPECT_THROW(SpiceArray(session, *model, calibration, Eigen::MatrixXf::Constant(2, 2, 0.1f), two_phase, Rng(1)), ParameterError);
     DeviceArrayOptions stochastic;
-    stochastic.update_mode = UpdateMode::stochastic;
+    stochastic.update_mode = "stochastic";
     EXPECT_THROW(SpiceArray(session, *model, calibration, Eigen::MatrixXf::Constant(2, 2, 0.1f), stochastic, Rng(1)), ParameterError);
     DeviceArrayOptions pulse_width;
     pulse_width.input_encoding = InputEncoding::pulse_width;

@@ -3,6 +3,7 @@
 // (docs/architecture.md#settings). x_max is not a setting: the experiment derives it from input.*.
 #include "training/array_options.hpp"
 #include "training/settings/option_tables.hpp"
+#include "training/update_rules/registry.hpp"
 
 namespace cimkit::training::settings {
 namespace {
@@ -12,8 +13,7 @@ using O = DeviceArrayOptions;
 std::vector<Field<O>> make_array_fields() {
     const auto name = [](auto value) { return to_string(value); };
     return {
-        choice("array.update_mode", &O::update_mode, {UpdateMode::exact, UpdateMode::pulse, UpdateMode::stochastic}, name, parse_update_mode,
-               "ideal dW in the devices, quantised pulses, or stochastic pulse trains"),
+        text("array.update_mode", &O::update_mode, update_rule_names(), update_rules_described()),
         choice("array.pair_policy", &O::pair_policy, {PairPolicy::automatic, PairPolicy::bidirectional, PairPolicy::potentiate_only}, name,
                parse_pair_policy,
                "which device of a differential pair updates move"),

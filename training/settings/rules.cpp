@@ -4,6 +4,7 @@
 // never resolved by overriding one of the settings.
 #include "training/settings/experiment_settings.hpp"
 #include "training/settings/option_tables.hpp"
+#include "training/update_rules/registry.hpp"
 
 namespace cimkit::training::settings {
 namespace {
@@ -11,12 +12,18 @@ namespace {
 using O = DeviceArrayOptions;
 using E = ExperimentSettings;
 
+// What a rule declares about itself (training/update_rules/registry.hpp), for the rules below.
+bool writes_levels(const UpdateRuleInfo& rule) { return rule.writes_weight_levels; }
+bool applies_changes(const UpdateRuleInfo& rule) { return rule.applies_weight_changes; }
+bool per_sample_only(const UpdateRuleInfo& rule) { return !rule.applies_weight_changes; }
+
 std::vector<Rule<O>> make_array_rules() {
     return {
         {{"array.weight_levels", "array.update_mode"},
-         "array.weight_levels > 0 and array.update_mode is not exact",
-         [](const O& o) { return o.weight_levels > 0 && o.update_mode != UpdateMode::exact; },
-         "levels are written by program-and-verify, which only exact mode does; set array.update_mode = exact or array.weight_levels = 0"},
+         "array.weight_levels > 0 and array.update_mode is not " + update_rules_that(writes_levels),
+         [](const O& o) { return o.weight_levels > 0 && !find_update_rule(o.update_mode).writes_weight_levels; },
+         "levels are written by program-and-verify, which only " + update_rules_that(writes_levels) +
+             " mode does; set array.update_mode = " + update_rules_that(writes_levels) + " or array.weight_levels = 0"},
         {{"array.refresh_interval_s", "array.weight_levels"},
          "array.refresh_interval_s > 0 and array.weight_levels = 0",
          [](const O& o) { return o.refresh_interval_s > 0.0 && o.weight_levels == 0; },
@@ -35,10 +42,10 @@ std::vector<Rule<E>> make_experiment_rules() {
          [](const E& e) { return !(e.input.low < e.input.high); },
          "training features are scaled onto [input.low, input.high]; set input.low below input.high"},
         {{"training.batch_size", "array.update_mode"},
-         "training.batch_size > 1 and array.update_mode = stochastic (compact and spice engines)",
-         [](const E& e) { return on_devices(e) && e.training.batch_size > 1 && e.array.update_mode == UpdateMode::stochastic; },
-         "a batch writes its summed update at once, but stochastic mode draws pulse trains from one sample's x and delta; "
-         "use array.update_mode = pulse or exact, or training.batch_size = 1"},
+         "training.batch_size > 1 and array.update_mode = " + update_rules_that(per_sample_only) + " (compact and spice engines)",
+         [](const E& e) { return on_devices(e) && e.training.batch_size > 1 && per_sample_only(find_update_rule(e.array.update_mode)); },
+         "a batch writes its summed update at once, but this update mode draws its pulses from one sample's x and delta; "
+         "use array.update_mode = " + update_rules_that(applies_changes) + ", or training.batch_size = 1"},
         {{"spice.update_circuit_max_devices", "training.batch_size"},
          "spice.update_circuit_max_devices > 0 and training.batch_size > 1 (spice engine)",
          [](const E& e) { return on_spice(e) && e.spice.update_circuit_max_devices > 0 && e.training.batch_size > 1; },
@@ -53,10 +60,12 @@ std::vector<Rule<E>> make_experiment_rules() {
          [](const E& e) { return on_spice(e) && e.array.two_phase_read; },
          "the second read phase is not drawn in the circuit; set array.two_phase_read = false or run.engine = compact"},
         {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"},
-         "array.update_mode = stochastic and spice.update_circuit_max_devices > 0 and run.engine = spice",
-         [](const E& e) { return on_spice(e) && e.array.update_mode == UpdateMode::stochastic && e.spice.update_circuit_max_devices > 0; },
-         "the update circuit computes dW in pulse-width x amplitude mode, not as stochastic pulse trains; "
-         "set spice.update_circuit_max_devices = 0 or use array.update_mode = pulse"},
+         "array.update_mode = " + update_rules_that(per_sample_only) + " and spice.update_circuit_max_devices > 0 and run.engine = spice",
+         [](const E& e) {
+             return on_spice(e) && per_sample_only(find_update_rule(e.array.update_mode)) && e.spice.update_circuit_max_devices > 0;
+         },
+         "the update circuit computes a dW for the devices to apply, which this update mode cannot take; "
+         "set spice.update_circuit_max_devices = 0 or use array.update_mode = " + update_rules_that(applies_changes)},
     };
     rules.insert(rules.end(), across.begin(), across.end());
     return rules;

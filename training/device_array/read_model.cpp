@@ -1,0 +1,146 @@
+#include "training/device_array/read_model.hpp"
+
+#include <cassert>
+#include <cmath>
+
+#include "training/device_array/refusal.hpp"
+
+namespace cimkit::training {
+
+ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options)
+    : model_(model),
+      x_max_(options.x_max),
+      backward_input_max_(options.backward_input_max),
+      read_time_s_(options.read_time_s),
+      input_encoding_(options.input_encoding),
+      two_phase_read_(options.two_phase_read) {}
+
+double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
+    return drift_gain_ * pairs.w_max() * input_max / (pairs.calibration().g_range_S() * model_.read_voltage_V());
+}
+
+std::uint64_t ReadModel::drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const {
+    const double v_read = model_.read_voltage_V();
+    std::uint64_t clipped = 0;
+    volts.resize(input.size());
+    for (Eigen::Index j = 0; j < input.size(); ++j) {
+        double u = input(j) / input_max;
+        if (std::abs(u) > 1.0) {
+            u = std::copysign(1.0, u);
+            ++clipped;
+        }
+        volts(j) = v_read * u;
+    }
+    return clipped;
+}
+
+double ReadModel::line_current_A(double v, const DeviceState& device) const {
+    if (input_encoding_ == InputEncoding::pulse_width) {
+        const double v_read = model_.read_voltage_V(), duty = std::abs(v) / v_read;
+        if (v >= 0.0) return duty * model_.current_A(v_read, device);
+        return two_phase_read_ ? -duty * model_.current_A(v_read, device) : duty * model_.current_A(-v_read, device);
+    }
+    if (two_phase_read_ && v < 0.0) return -model_.current_A(-v, device);
+    return model_.current_A(v, device);
+}
+
+// The voltage across a line's devices while it conducts (read energy): v itself, or +-v_read for
+// pulse-width inputs (whose line currents above are already averaged over the read window).
+double ReadModel::line_voltage_V(double v) const {
+    if (input_encoding_ == InputEncoding::pulse_width && v != 0.0) return std::copysign(model_.read_voltage_V(), v);
+    return v;
+}
+
+// Column by column (the storage order): each input line adds its devices' currents to every output.
+Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
+    const int rows = pairs.rows(), cols = pairs.cols();
+    assert(x.size() == cols);
+    ReadScratch& s = forward_scratch_;
+    counters.clipped_inputs += drive_voltages(x, x_max_, s.volts);
+    s.plus_A.setZero(rows);
+    s.minus_A.setZero(rows);
+    const bool skip_zero = pairs.calibration().zero_current_at_zero_bias;
+    double power_W = 0.0;
+    for (int j = 0; j < cols; ++j) {
+        const double v = s.volts(j);
+        if (v == 0.0 && skip_zero) continue;
+        const DeviceState* plus = &pairs.states(PairSide::plus)[pairs.index(0, j)];
+        const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
+        double line_A = 0.0;
+        for (int i = 0; i < rows; ++i) {
+            const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
+            s.plus_A(i) += plus_A;
+            s.minus_A(i) += minus_A;
+            line_A += plus_A + minus_A;
+        }
+        power_W += line_voltage_V(v) * line_A;
+    }
+    counters.read_energy_J += power_W * read_time_s_;
+    return forward_output(pairs, s.plus_A - s.minus_A);
+}
+
+Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
+    if (input_encoding_ == InputEncoding::pulse_width) {
+        refuse("input_encoding = pulse_width is not drawn in the spice engine's read circuit (it drives line voltages); use amplitude");
+    }
+    Eigen::VectorXd volts;
+    counters.clipped_inputs += drive_voltages(x, x_max_, volts);
+    return volts;
+}
+
+Eigen::VectorXf ReadModel::forward_output(const PairStorage& pairs, const Eigen::VectorXd& net_current_A) const {
+    assert(net_current_A.size() == pairs.rows());
+    return (net_current_A * read_scale(pairs, x_max_)).cast<float>();
+}
+
+// The output lines are driven with d, each input line sums its column of devices.
+Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const Eigen::VectorXf& d, DeviceArrayCounters& counters) const {
+    const int rows = pairs.rows(), cols = pairs.cols();
+    assert(d.size() == rows);
+    const double d_max = backward_input_max_ > 0.0 ? backward_input_max_ : d.cwiseAbs().maxCoeff();
+    if (!(d_max > 0.0)) return Eigen::VectorXf::Zero(cols);
+    ReadScratch& s = backward_scratch_;
+    counters.clipped_inputs += drive_voltages(d, d_max, s.volts);
+    s.plus_A.setZero(cols);
+    s.minus_A.setZero(cols);
+    const bool skip_zero = pairs.calibration().zero_current_at_zero_bias;
+    double power_W = 0.0;
+    for (int j = 0; j < cols; ++j) {
+        const DeviceState* plus = &pairs.states(PairSide::plus)[pairs.index(0, j)];
+        const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
+        double sum_plus = 0.0, sum_minus = 0.0;
+        for (int i = 0; i < rows; ++i) {
+            const double v = s.volts(i);
+            if (v == 0.0 && skip_zero) continue;
+            const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
+            sum_plus += plus_A;
+            sum_minus += minus_A;
+            power_W += line_voltage_V(v) * (plus_A + minus_A);
+        }
+        s.plus_A(j) = sum_plus;
+        s.minus_A(j) = sum_minus;
+    }
+    counters.read_energy_J += power_W * read_time_s_;
+    return ((s.plus_A - s.minus_A) * read_scale(pairs, d_max)).cast<float>();
+}
+
+double ReadModel::all_on_read_A(const PairStorage& pairs) const {
+    const double v = model_.read_voltage_V();
+    const std::vector<DeviceState>& plus = pairs.states(PairSide::plus);
+    const std::vector<DeviceState>& minus = pairs.states(PairSide::minus);
+    double sum_A = 0.0;
+    for (std::size_t k = 0; k < plus.size(); ++k) sum_A += model_.current_A(v, plus[k]) + model_.current_A(v, minus[k]);
+    return sum_A;
+}
+
+void ReadModel::record_drift_reference(const PairStorage& pairs) {
+    drift_reference_A_ = all_on_read_A(pairs);
+    drift_gain_ = 1.0;
+}
+
+void ReadModel::compensate_drift(const PairStorage& pairs) {
+    const double now_A = all_on_read_A(pairs);
+    if (drift_reference_A_ > 0.0 && now_A > 0.0) drift_gain_ = drift_reference_A_ / now_A;
+}
+
+}  // namespace cimkit::training

@@ -1,0 +1,89 @@
+#pragma once
+// How a DeviceArray (training/device_array.hpp) is read: the matrix-vector products through the
+// devices' own I-V, forward and transposed, and the global drift compensation that scales them.
+//
+// Read (multiply, y = W x). Input x_j drives its line at V_j = v_read clip(x_j, -x_max, x_max)/x_max
+// (clipped inputs are counted). Each output line sums the real device currents,
+//   I+_i = sum_j current_A(V_j, G+_ij),  I-_i = sum_j current_A(V_j, G-_ij),
+//   y_i = w_max (I+_i - I-_i) / ((G_high - G_low) v_read / x_max),                      (2)
+// so an ohmic device (domain wall, PCM) gives y = W x exactly (W from (1) in
+// training/device_array/pair_storage.hpp), and a nonlinear I-V (gain cell cubic; a MOSFET with
+// lambda > 0 or unequal V_T in a pair) shows in y.
+// multiply_transposed (e = W^T d) drives the output lines with d and sums on the input lines, the
+// transposed read of a crossbar, with the same two-terminal law current_A(V, state) for each device.
+// That assumes the device conducts the same way whichever line drives it: true for the ohmic domain
+// wall MTJ and PCM; for the MOSFET it means a symmetric source/drain with the gate held on its
+// storage node (the level-1 law swaps source and drain for negative V); for the gain cell, whose
+// input is a read-transistor gate, it is an idealisation (a real array needs a second read port or
+// a digital transpose). The d -> voltage range is backward_input_max, or, when 0, max|d| of each
+// vector (a digital gain before the DACs, undone after the ADCs, so d is never clipped).
+//
+// input_encoding: `amplitude` drives V_j as above. `pulse_width` drives every line at the fixed read
+// voltage (+-v_read, by the input's sign) for a time proportional to |x_j| / x_max, as the gain-cell
+// arrays of Leroux et al. (2025) encode inputs; a line then delivers the charge of
+// (|x_j| / x_max) current_A(+-v_read, state) over the read window, so the output is linear in x
+// whatever the device's I-V does between 0 and v_read (the I-V's dependence on the stored state
+// stays). The spice engine drives amplitudes only and refuses it (forward_drive_V).
+// two_phase_read: lines with negative inputs are driven with +|V| in a second read phase whose
+// output is subtracted, i.e. each device contributes sign(V) current_A(|V|, state). For a device
+// meant for one input polarity (the gain cell's pulse-width inputs) this removes the asymmetry of
+// its I-V between +V and -V; the nonlinearity in |V| remains. Twice the read time on hardware.
+//
+// Cost: reads reuse scratch vectors, so a read allocates only its result and costs 2 m n current_A
+// calls (~2.3 ns each; 0.36 ms for 784 x 100). Lines at 0 V are skipped when the calibration found
+// current_A(0, s) == 0. Read energy: read_time_s sum_j V_j (line j's current), counted per read.
+//
+// Drift compensation (Joshi et al., Nat. Commun. 11:2473, 2020; training/weight_array.hpp): the
+// reference is the summed current of an all-inputs-on read; compensate_drift() scales every later
+// read by the ratio of that reference to the same read now.
+#include <cstdint>
+
+#include <Eigen/Core>
+
+#include "training/array_options.hpp"
+#include "training/device_array/pair_storage.hpp"
+
+namespace cimkit::training {
+
+class ReadModel {
+public:
+    // Reads devices of `model` (which must outlive the read model; the pairs passed in hold them).
+    ReadModel(const DeviceModel& model, const DeviceArrayOptions& options);
+
+    // y = W x (2) through the devices of `pairs`; counts clipped inputs and read energy.
+    Eigen::VectorXf multiply(const PairStorage& pairs, const Eigen::VectorXf& x, DeviceArrayCounters& counters) const;
+    // e = W^T d, the output lines driven.
+    Eigen::VectorXf multiply_transposed(const PairStorage& pairs, const Eigen::VectorXf& d, DeviceArrayCounters& counters) const;
+
+    // The forward read split in two, for an engine that sums the line currents itself (ngspice):
+    // the input line voltages (counting clipped inputs; amplitude encoding only) and the outputs (2)
+    // from the summed output line currents I+_i - I-_i.
+    Eigen::VectorXd forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const;
+    Eigen::VectorXf forward_output(const PairStorage& pairs, const Eigen::VectorXd& net_current_A) const;
+
+    void record_drift_reference(const PairStorage& pairs);
+    void compensate_drift(const PairStorage& pairs);
+
+private:
+    double read_scale(const PairStorage& pairs, double input_max) const;
+    // Called once per device and read: the model is a member, not an argument, so that the call
+    // stays as cheap as the device's own current_A (measured: an extra argument cost 8 % of a
+    // compact PCM training run).
+    double line_current_A(double v, const DeviceState& device) const;
+    double line_voltage_V(double v) const;
+    std::uint64_t drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const;
+    double all_on_read_A(const PairStorage& pairs) const;
+
+    const DeviceModel& model_;
+    double x_max_, backward_input_max_, read_time_s_;
+    InputEncoding input_encoding_;
+    bool two_phase_read_;
+    double drift_reference_A_ = 0.0;  // all-inputs-on read current when the reference was recorded
+    double drift_gain_ = 1.0;         // read scale correction from compensate_drift()
+    struct ReadScratch {
+        Eigen::VectorXd volts, plus_A, minus_A;  // sized on first use, reused by every read
+    };
+    mutable ReadScratch forward_scratch_, backward_scratch_;
+};
+
+}  // namespace cimkit::training
