@@ -2,11 +2,12 @@
 
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include "analysis/characterization/parameters_toml.hpp"
 #include "analysis/crossbar_experiment.hpp"
+#include "analysis/layouts/crossbar_layout.hpp"
 #include "analysis/provenance.hpp"
-#include "analysis/waveform_export.hpp"
 #include "apps/contained_run.hpp"
 #include "apps/output_claim.hpp"
 #include "apps/seed_option.hpp"
@@ -26,27 +27,9 @@ void write_text_atomically(const std::string& path, const std::string& text) {
     file.move_into_place();
 }
 
-void write_result(h5::File& file, const CrossbarOptions& o, const analysis::CrossbarResult& r) {
-    file.write("/crossbar/spice/column_current", r.spice_column_current_A, "A");
-    file.write("/crossbar/compact/column_current", r.compact_column_current_A, "A");
-    file.write("/crossbar/spice/output", r.spice_output_A, "A");
-    file.write("/crossbar/compact/output", r.compact_output_A, "A");
-    if (!r.spice_column_output_V.empty()) file.write("/crossbar/spice/column_output", r.spice_column_output_V, "V");
-    file.write("/crossbar/inputs", r.inputs_V, "V");
-    file.write_matrix("/crossbar/weights", r.weights, static_cast<std::size_t>(o.rows), static_cast<std::size_t>(o.columns), "1");
-    file.write_matrix("/crossbar/levels", r.levels, static_cast<std::size_t>(o.rows), static_cast<std::size_t>(r.physical_columns), "1");
-    file.set_attribute("/crossbar", "scheme", o.scheme);
-    file.set_attribute("/crossbar", "access_transistor", o.access_transistor ? "yes" : "no");
-    file.set_attribute("/crossbar", "readout", o.readout);
-    file.set_attribute("/crossbar", "device", o.device);
-    file.set_attribute("/crossbar", "spice_face", r.face);
-    file.set_attribute("/crossbar", "max_relative_error", r.max_relative_error);
-    file.set_attribute("/crossbar", "max_relative_error_units", "1");
-    file.set_attribute("/crossbar", "read_energy_J", r.read_energy_J);
-    file.set_attribute("/crossbar", "read_latency_s", r.read_latency_s);
-    file.set_attribute("/crossbar", "wire_segment_ohm", o.wire_ohm);
-    file.set_attribute("/crossbar", "compact_includes_wires", r.compact_includes_wires ? "yes" : "no");
-    analysis::write_waveforms(file, r.waveforms);
+// The run's settings beside its result, as the file records them (analysis/layouts/crossbar_layout.hpp).
+analysis::CrossbarRecord crossbar_record(const CrossbarOptions& o, analysis::CrossbarResult result) {
+    return {o.device, o.scheme, o.readout, o.access_transistor, o.wire_ohm, o.rows, o.columns, std::move(result)};
 }
 
 }  // namespace
@@ -95,12 +78,13 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     return run_contained(
         [&] {
             h5::File file(o.output_path);
-            const auto result = analysis::run_crossbar(*model, run);
+            const analysis::CrossbarRecord record = crossbar_record(o, analysis::run_crossbar(*model, run));
+            const analysis::CrossbarResult& result = record.result;
             if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, result.netlist);
             analysis::write_provenance(file, command_line);
             file.set_integer_attribute("/", "seed", o.seed);
             file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
-            write_result(file, o, result);
+            analysis::write_crossbar_record(file, record);
             file.commit();
             std::printf("%s\nwrote %s\n", analysis::crossbar_summary(o.device, run, result).c_str(), o.output_path.c_str());
             return 0;

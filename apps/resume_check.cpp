@@ -34,7 +34,7 @@ void check_layer(const std::filesystem::path& file, std::size_t l, const trainin
 
 }  // namespace
 
-void check_resume_point(const std::filesystem::path& file, const ResumePoint& p, const ResumeExpectation& e) {
+void check_resume_point(const std::filesystem::path& file, const analysis::ResumePoint& p, const ResumeExpectation& e) {
     if (p.engine != e.engine) contradiction(file, "attribute 'engine' of '/training'", quoted(p.engine), quoted(e.engine) + " (run.engine)");
     if (p.device != e.device) contradiction(file, "attribute 'device' of '/training'", quoted(p.device), quoted(e.device) + " (array.device)");
     if (p.seed != e.seed) contradiction(file, "root attribute 'seed'", std::to_string(p.seed), std::to_string(e.seed) + " (run.seed)");

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "apps/training_file.hpp"
+#include "analysis/layouts/training_layout.hpp"
 
 namespace cimkit::apps {
 
@@ -20,9 +20,9 @@ struct ResumeExpectation {
     std::uint64_t seed = 0;
     int epochs = 0;              // training.epochs
     std::size_t train_samples = 0, test_samples = 0;
-    NetworkCheckpoint fresh;     // take_checkpoint of the network the config builds: block names and sizes
+    training::NetworkCheckpoint fresh;     // take_checkpoint of the network the config builds: block names and sizes
 };
 
-void check_resume_point(const std::filesystem::path& file, const ResumePoint& resumed, const ResumeExpectation& expected);
+void check_resume_point(const std::filesystem::path& file, const analysis::ResumePoint& resumed, const ResumeExpectation& expected);
 
 }  // namespace cimkit::apps

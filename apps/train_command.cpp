@@ -10,20 +10,23 @@
 #include <filesystem>
 
 #include "analysis/h5/h5_file.hpp"
-#include "apps/config_file.hpp"
+#include "analysis/layouts/training_layout.hpp"
 #include "apps/config_toml.hpp"
 #include "apps/exit_status.hpp"
-#include "devices/core/isolated_call.hpp"
+#include "apps/output_claim.hpp"
 #include "apps/resume_check.hpp"
 #include "circuits/spice/worker.hpp"
-#include "apps/output_claim.hpp"
-#include "apps/training_file.hpp"
 #include "devices/core/errors.hpp"
+#include "devices/core/isolated_call.hpp"
+#include "training/config_file.hpp"
 #include "training/experiment.hpp"
+#include "training/training_run.hpp"
 
 namespace cimkit::apps {
 namespace {
 
+using analysis::ResumePoint;
+using analysis::TrainingRecord;
 using training::EpochMetrics;
 
 std::atomic<bool> stop_requested{false};
@@ -88,11 +91,11 @@ Settings gather_settings(const TrainOptions& o, const std::string& resumed_toml)
     Settings s;
     if (!o.resume_path.empty()) {
         s.origin = o.resume_path + " (config_toml)";
-        s.settings = read_config_text(resumed_toml, s.origin, schema);
+        s.settings = training::read_config_text(resumed_toml, s.origin, schema);
     } else {
         const std::string path = o.config_path.empty() ? default_training_preset() : o.config_path;
         s.origin = path;
-        s.settings = read_config_file(path, schema);
+        s.settings = training::read_config_file(path, schema);
     }
     for (const auto& text : o.settings) s.settings.push_back(parse_setting(text, "--set"));
     return s;
@@ -142,12 +145,12 @@ std::vector<NamedInput> training_inputs(const TrainOptions& o, const ConfigValue
 }
 
 // What the run file holds after the run ended early.
-std::string kept(const std::filesystem::path& output, const TrainingRecord& record) {
+std::string kept(const std::filesystem::path& output, const training::RunSnapshot& state) {
     std::string where;
-    if (record.position.epoch != 0) {
-        where = "epoch " + std::to_string(record.position.epoch) + " after " + std::to_string(record.position.done) + " samples";
-    } else if (!record.history.empty()) {
-        where = "the end of epoch " + std::to_string(record.history.back().epoch);
+    if (state.position.epoch != 0) {
+        where = "epoch " + std::to_string(state.position.epoch) + " after " + std::to_string(state.position.done) + " samples";
+    } else if (!state.history.empty()) {
+        where = "the end of epoch " + std::to_string(state.history.back().epoch);
     } else {
         return "the first epoch did not end, so nothing was written";
     }
@@ -178,8 +181,8 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         try {
             // libhdf5 can hang or crash on a corrupt file: read it once in a child process first.
             // No engine, worker or thread exists yet, so the fork copies nothing that could misbehave.
-            run_isolated_check([&] { (void)read_resume_point(o.resume_path); }, o.resume_path, "the HDF5 library", check_timeout_s);
-            resumed = read_resume_point(o.resume_path);
+            run_isolated_check([&] { (void)analysis::read_resume_point(o.resume_path); }, o.resume_path, "the HDF5 library", check_timeout_s);
+            resumed = analysis::read_resume_point(o.resume_path);
         } catch (const Error& e) {
             throw IoError(o.resume_path, std::string("cannot resume: ") + e.what());
         }
@@ -194,97 +197,56 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     { h5::File probe(output); }  // an unusable output path fails now, not after the first epoch
 
     const training::Split data = training::load_experiment_data(config);
-    training::Experiment experiment(config, data.train.features, data.train.classes);
-    training::Network& network = experiment.network();
-    const training::TrainingConfig& schedule = experiment.training();
-
-    TrainingRecord record;
-    record.command_line = command_line;
-    record.config_toml = config_toml(config);
-    record.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
-    record.engine = experiment.engine();
-    record.device = experiment.model() ? experiment.model()->name() : "";
-    record.epochs_planned = schedule.epochs;
-    record.evaluate_after_s = experiment.evaluate_after_s();
-    int first_epoch = 1;
+    training::TrainingRun run(config, data);
+    const training::RunDescription& described = run.description();
     if (!o.resume_path.empty()) {
         check_resume_point(o.resume_path, resumed,
-                           {record.engine, record.device, record.seed, schedule.epochs, data.train.size(), data.test.size(),
-                            training::take_checkpoint(network)});
-        training::restore_checkpoint(network, resumed.checkpoint);
-        record.history = resumed.history;
-        record.clock = resumed.clock;
-        record.position = resumed.position;
-        first_epoch = record.history.empty() ? 1 : record.history.back().epoch + 1;
+                           {described.engine, described.device, described.seed, described.epochs_planned, data.train.size(),
+                            data.test.size(), run.fresh_checkpoint()});
+        run.resume(resumed);
     }
-    const auto write = [&](const std::string& status) {
-        record.status = status;
-        record.checkpoint = training::take_checkpoint(network);
-        record.weights = network.weights();
-        record.conductances_S.clear();
-        for (int l = 0; l < network.layer_count(); ++l) record.conductances_S.push_back(network.array(l).conductances_S());
-        write_training_file(output, record);
-    };
+    TrainingRecord record{command_line, config_toml(config), described, {}};
 
     if (!o.quiet) {
         std::fprintf(stderr, "cimkit train: %s, engine %s%s%s, %zu training / %zu test samples, epochs %d..%d -> %s\n",
-                     s.origin.c_str(), record.engine.c_str(), record.device.empty() ? "" : ", device ", record.device.c_str(),
-                     data.train.size(), data.test.size(), first_epoch, schedule.epochs, output.c_str());
+                     s.origin.c_str(), described.engine.c_str(), described.device.empty() ? "" : ", device ", described.device.c_str(),
+                     data.train.size(), data.test.size(), run.first_epoch(), described.epochs_planned, output.c_str());
     }
-    const ProgressLine progress(o.quiet, data.train.size(), schedule.epochs);
+    const ProgressLine progress(o.quiet, data.train.size(), described.epochs_planned);
     StopOnSignal signals;
-    training::TrainingHooks hooks;
-    hooks.stop = &stop_requested;
-    hooks.progress_every = std::max<std::size_t>(1, data.train.size() / 50);
-    hooks.on_progress = [&](const training::Progress& p) { progress.sample(p); };
+    training::RunCallbacks callbacks;
+    callbacks.stop = &stop_requested;
+    callbacks.progress_every = std::max<std::size_t>(1, data.train.size() / 50);
+    callbacks.on_progress = [&](const training::Progress& p) { progress.sample(p); };
     // Shown even with --quiet: a skipped sample changes what the run measured.
-    const auto warn_skipped = [&](const training::SkippedSample& k) {
+    callbacks.on_skip = [&](const training::SkippedSample& k) {
         std::fprintf(stderr, "%scimkit train: warning: epoch %d, %s sample %zu skipped (training.on_convergence_failure = skip): %s\n",
                      progress.line_open() ? "\n" : "", k.epoch, k.training ? "training" : "test", k.index, k.error.c_str());
     };
-    hooks.on_skip = warn_skipped;
-    double last_wall_s = record.clock.wall_time_s;
-    hooks.on_epoch = [&](const EpochMetrics& m, const training::RunClock& clock) {
-        record.history.push_back(m);
-        record.clock = clock;
-        record.position = {};
-        write(m.epoch == schedule.epochs ? "complete" : "running");
-        progress.epoch(m, clock.wall_time_s - last_wall_s);
-        last_wall_s = clock.wall_time_s;
+    callbacks.on_checkpoint = [&](const training::RunSnapshot& state) {
+        record.state = state;
+        analysis::write_training_file(output, record);
     };
+    callbacks.on_epoch = [&](const EpochMetrics& m, double epoch_wall_s) { progress.epoch(m, epoch_wall_s); };
     try {
-        training::train(network, data.train, data.test, schedule, first_epoch, record.clock, hooks, record.position);
+        if (run.run(callbacks) == training::RunEnd::interrupted) {
+            std::fprintf(stderr, "\ncimkit train: interrupted; %s\n", kept(output, run.progress()).c_str());
+            return exit_interrupted;
+        }
     } catch (const ConvergenceError& e) {
         // Exit 1 with the error and what the file holds.
-        const bool stop_policy = schedule.on_convergence_failure == training::OnConvergenceFailure::stop;
-        throw ConvergenceError(std::string(e.what()) + "; " + kept(output, record) +
+        const bool stop_policy = run.schedule().on_convergence_failure == training::OnConvergenceFailure::stop;
+        throw ConvergenceError(std::string(e.what()) + "; " + kept(output, run.progress()) +
                                (stop_policy ? " (training.on_convergence_failure = stop; skip would leave such samples out)" : ""));
     } catch (const spice::WorkerCrashed& e) {
         // An ngspice worker died (killed, out of memory, a crash) or hung: exit 1 with what the file holds.
-        throw spice::WorkerCrashed(std::string(e.what()) + "; " + kept(output, record));
-    } catch (const training::Interrupted& stopped) {
-        // Checkpoint where the epoch stopped, so that --resume continues from this very sample.
-        record.position = stopped.position;
-        write("running");
-        std::fprintf(stderr, "\ncimkit train: interrupted; %s\n", kept(output, record).c_str());
-        return exit_interrupted;
+        throw spice::WorkerCrashed(std::string(e.what()) + "; " + kept(output, run.progress()));
     }
-    if (first_epoch > schedule.epochs) write("complete");  // a finished run resumed: rewrite it as it is
-    if (experiment.evaluate_after_s() > 0.0) {
-        // `record` already holds the trained state (written after the last epoch, status complete):
-        // only the extra evaluation sees the drifted devices, and the network is not used after it.
-        if (experiment.drift_compensation()) network.record_drift_reference();
-        network.evolve(experiment.evaluate_after_s());
-        if (experiment.drift_compensation()) network.compensate_drift();
-        const auto warn = [&](std::size_t i, const ConvergenceError& e) { warn_skipped({schedule.epochs, false, i, e.what()}); };
-        record.test_accuracy_after = training::evaluate(network, data.test, schedule.on_convergence_failure, warn, schedule.batch_size).accuracy;
-        write_training_file(output, record);
-    }
-    const EpochMetrics& last = record.history.back();
+    const EpochMetrics& last = run.progress().history.back();
     std::printf("test accuracy %.2f %% after %d epochs (train %.2f %%)", 100.0 * last.test_accuracy, last.epoch,
                 100.0 * last.train_accuracy);
-    if (experiment.evaluate_after_s() > 0.0) {
-        std::printf("; %.2f %% after a further %g s of simulated time", 100.0 * record.test_accuracy_after, experiment.evaluate_after_s());
+    if (described.evaluate_after_s > 0.0) {
+        std::printf("; %.2f %% after a further %g s of simulated time", 100.0 * run.progress().test_accuracy_after, described.evaluate_after_s);
     }
     std::printf("\nwrote %s\n", output.c_str());
     return 0;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/config_file.hpp"
+#include "training/config_file.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
 
@@ -33,7 +33,7 @@ const std::vector<ConfigKey> schema{
 
 ConfigValues round_trip(const ConfigValues& config) {
     const std::string written = config_toml(config);
-    return resolve_config(schema, read_config_text(written, "written.toml", schema));
+    return resolve_config(schema, training::read_config_text(written, "written.toml", schema));
 }
 
 // Only configs that `train` accepts need to read back: a refused one never reaches a run file.

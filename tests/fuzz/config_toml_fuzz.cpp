@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "apps/config_file.hpp"
+#include "training/config_file.hpp"
 #include "apps/config_toml.hpp"
 #include "devices/core/errors.hpp"
 
@@ -30,11 +30,11 @@ const std::vector<cimkit::ConfigKey>& schema() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     try {
-        const auto settings = cimkit::apps::read_config_text(text, "fuzz.toml", schema());
+        const auto settings = cimkit::training::read_config_text(text, "fuzz.toml", schema());
         const auto config = cimkit::resolve_config(schema(), settings);
         const std::string written = cimkit::apps::config_toml(config);
         try {
-            if (cimkit::resolve_config(schema(), cimkit::apps::read_config_text(written, "written.toml", schema())) == config) return 0;
+            if (cimkit::resolve_config(schema(), cimkit::training::read_config_text(written, "written.toml", schema())) == config) return 0;
         } catch (const cimkit::Error& e) {
             std::fprintf(stderr, "config_toml wrote TOML that does not resolve: %s\n%s", e.what(), written.c_str());
             std::abort();

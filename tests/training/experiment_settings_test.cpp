@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/config_file.hpp"
+#include "training/config_file.hpp"
 #include "apps/config_toml.hpp"
 #include "devices/core/errors.hpp"
 #include "training/experiment.hpp"
@@ -50,7 +50,7 @@ ExperimentSettings read_unchecked(const ConfigValues& config) {
 
 ConfigValues through_toml(const ConfigValues& config) {
     const std::string written = apps::config_toml(config);
-    return resolve_config(experiment_schema(), apps::read_config_text(written, "written.toml", experiment_schema()));
+    return resolve_config(experiment_schema(), training::read_config_text(written, "written.toml", experiment_schema()));
 }
 
 std::string refusal_of(const std::vector<Setting>& settings) {

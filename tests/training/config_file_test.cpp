@@ -1,10 +1,10 @@
-#include "apps/config_file.hpp"
+#include "training/config_file.hpp"
 
 #include <gtest/gtest.h>
 
 #include "devices/core/errors.hpp"
 
-namespace cimkit::apps {
+namespace cimkit::training {
 namespace {
 
 const std::vector<ConfigKey> schema{
@@ -66,4 +66,4 @@ TEST(ConfigFile, MissingFileIsAnIoError) {
     EXPECT_THROW(read_config_file("/nonexistent/preset.toml", schema), IoError);
 }
 
-}  // namespace cimkit::apps
+}  // namespace cimkit::training

@@ -1,15 +1,48 @@
-#include "apps/training_file.hpp"
+#include "analysis/layouts/training_layout.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include "analysis/h5/h5_file.hpp"
 #include "analysis/provenance.hpp"
 #include "devices/core/errors.hpp"
 
-namespace cimkit::apps {
-namespace {
+namespace cimkit::analysis {
 
 using training::EpochMetrics;
+
+const std::vector<MetricColumn>& metric_columns() {
+    // Counters and clocks are cumulative from the start of the run (across resumes), the skipped_*
+    // counts per epoch (docs/hdf5-schema.md, metrics columns).
+    static const std::vector<MetricColumn> columns{
+        {"epoch", "1", "1-based epoch number", &EpochMetrics::epoch},
+        {"train_accuracy", "1", "running accuracy over the epoch, each sample judged before its own update", &EpochMetrics::train_accuracy},
+        {"test_accuracy", "1", "test-set accuracy after the epoch", &EpochMetrics::test_accuracy},
+        {"loss", "1", "mean training loss over the epoch", &EpochMetrics::loss},
+        {"update_pulses", "1", "write pulses delivered to devices", &EpochMetrics::update_pulses},
+        {"energy_read_J", "J", "energy of the read drivers", &EpochMetrics::energy_read_J},
+        {"energy_update_J", "J", "energy of the update circuit (NaN without one)", &EpochMetrics::energy_update_J},
+        {"simulated_time_s", "s", "hardware time: training samples x training.sample_period_s", &EpochMetrics::simulated_time_s},
+        {"wall_time_s", "s", "wall-clock time spent training and evaluating", &EpochMetrics::wall_time_s},
+        {"skipped_samples", "1", "training samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_samples, true},
+        {"skipped_test_samples", "1", "test samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_test_samples, true},
+    };
+    return columns;
+}
+
+double metric_value(const MetricColumn& column, const EpochMetrics& m) {
+    return std::visit([&](auto member) { return static_cast<double>(m.*member); }, column.field);
+}
+
+void set_metric_value(const MetricColumn& column, EpochMetrics& m, double value) {
+    std::visit([&](auto member) { m.*member = static_cast<std::remove_reference_t<decltype(m.*member)>>(value); }, column.field);
+}
+
+const char* metric_dtype(const MetricColumn& column) {
+    return std::holds_alternative<double EpochMetrics::*>(column.field) ? "float64" : "int64";
+}
+
+namespace {
 
 // The values of /training/checkpoint/in_epoch, in order (training::EpochPosition).
 const char* const in_epoch_fields = "epoch, samples done, of them correct, of them skipped, loss sum, wall time so far (s)";
@@ -28,39 +61,26 @@ std::vector<double> row_major(const Eigen::MatrixXd& m) {
 
 std::vector<double> as_doubles(const Eigen::VectorXf& v) { return {v.data(), v.data() + v.size()}; }
 
-// One column of the metrics table.
-template <typename Get>
-std::vector<double> column(const std::vector<EpochMetrics>& history, Get get) {
-    std::vector<double> out;
-    for (const auto& m : history) out.push_back(static_cast<double>(get(m)));
-    return out;
-}
-
-void write_metrics(h5::File& file, const std::vector<EpochMetrics>& history) {
-    std::vector<std::int64_t> epoch, pulses, skipped, skipped_test;
-    for (const auto& m : history) {
-        epoch.push_back(m.epoch);
-        pulses.push_back(static_cast<std::int64_t>(m.update_pulses));
-        skipped.push_back(static_cast<std::int64_t>(m.skipped_samples));
-        skipped_test.push_back(static_cast<std::int64_t>(m.skipped_test_samples));
-    }
+void write_metrics(h5::File& file, const std::vector<EpochMetrics>& history, const std::vector<MetricColumn>& columns) {
     const std::string g = "/training/metrics";
-    file.write(g + "/epoch", epoch, "1");
-    file.write(g + "/train_accuracy", column(history, [](const EpochMetrics& m) { return m.train_accuracy; }), "1");
-    file.write(g + "/test_accuracy", column(history, [](const EpochMetrics& m) { return m.test_accuracy; }), "1");
-    file.write(g + "/loss", column(history, [](const EpochMetrics& m) { return m.loss; }), "1");
-    file.write(g + "/update_pulses", pulses, "1");
-    file.write(g + "/energy_read_J", column(history, [](const EpochMetrics& m) { return m.energy_read_J; }), "J");
-    file.write(g + "/energy_update_J", column(history, [](const EpochMetrics& m) { return m.energy_update_J; }), "J");
-    file.write(g + "/simulated_time_s", column(history, [](const EpochMetrics& m) { return m.simulated_time_s; }), "s");
-    file.write(g + "/wall_time_s", column(history, [](const EpochMetrics& m) { return m.wall_time_s; }), "s");
-    file.write(g + "/skipped_samples", skipped, "1");
-    file.write(g + "/skipped_test_samples", skipped_test, "1");
+    for (const auto& column : columns) {
+        if (std::holds_alternative<double EpochMetrics::*>(column.field)) {
+            std::vector<double> values;
+            for (const auto& m : history) values.push_back(metric_value(column, m));
+            file.write(g + "/" + column.name, values, column.units);
+        } else {
+            std::vector<std::int64_t> values;
+            for (const auto& m : history) {
+                values.push_back(std::visit([&](auto member) { return static_cast<std::int64_t>(m.*member); }, column.field));
+            }
+            file.write(g + "/" + column.name, values, column.units);
+        }
+    }
     file.set_attribute(g, "layout",
                        "one dataset per column, one row per epoch; counters and clocks cumulative, except skipped_* (per epoch)");
 }
 
-void write_network(h5::File& file, const TrainingRecord& r) {
+void write_network(h5::File& file, const training::RunSnapshot& r) {
     for (std::size_t l = 0; l < r.weights.size(); ++l) {
         const Eigen::MatrixXd w = r.weights[l].cast<double>();
         file.write_matrix(layer_path("/training/weights", l), row_major(w), static_cast<std::size_t>(w.rows()),
@@ -73,7 +93,7 @@ void write_network(h5::File& file, const TrainingRecord& r) {
     }
 }
 
-void write_checkpoint(h5::File& file, const TrainingRecord& r) {
+void write_checkpoint(h5::File& file, const training::RunSnapshot& r, int epochs_planned) {
     const std::string g = "/training/checkpoint";
     for (std::size_t l = 0; l < r.checkpoint.arrays.size(); ++l) {
         for (const auto& [name, values] : r.checkpoint.arrays[l]) file.write(layer_path(g, l) + "/" + name, values, "1");
@@ -82,7 +102,7 @@ void write_checkpoint(h5::File& file, const TrainingRecord& r) {
     // Counts as integers; the reader takes them as numbers, so files that stored them as float64 still resume.
     file.set_integer_attribute(g, "layers", r.checkpoint.arrays.size());
     file.set_integer_attribute(g, "epoch", static_cast<std::uint64_t>(r.history.empty() ? 0 : r.history.back().epoch));
-    file.set_integer_attribute(g, "epochs_planned", static_cast<std::uint64_t>(r.epochs_planned));
+    file.set_integer_attribute(g, "epochs_planned", static_cast<std::uint64_t>(epochs_planned));
     file.set_attribute(g, "simulated_time_s", r.clock.simulated_time_s);
     file.set_attribute(g, "wall_time_s", r.clock.wall_time_s);
     if (r.position.epoch != 0) {
@@ -121,23 +141,55 @@ std::vector<double> read_block(const h5::Reader& reader, const std::filesystem::
     return reader.read_real(dataset);
 }
 
+// Every column of the table, by name; one EpochMetrics per row (as many as the first column has).
+void read_metrics(const h5::Reader& reader, const std::filesystem::path& path, std::vector<EpochMetrics>& history) {
+    const std::string g = "/training/metrics";
+    const std::vector<MetricColumn>& columns = metric_columns();
+    std::vector<std::vector<double>> values;
+    for (const auto& column : columns) {
+        const std::string dataset = g + "/" + column.name;
+        if (reader.exists(dataset)) {
+            values.push_back(read_block(reader, path, dataset, metric_dtype(column)));
+        } else if (column.absent_means_zero && !values.empty()) {
+            values.emplace_back(values.front().size(), 0.0);
+        } else {
+            throw IoError(path.string(), "is not a cimkit training file: '" + dataset + "' is missing");
+        }
+        if (values.back().size() != values.front().size()) throw IoError(path.string(), g + " columns have different lengths");
+    }
+    history.assign(values.front().size(), EpochMetrics{});
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        const bool epoch = std::holds_alternative<int EpochMetrics::*>(columns[c].field);
+        const bool count = epoch || std::holds_alternative<std::uint64_t EpochMetrics::*>(columns[c].field);
+        for (std::size_t k = 0; k < history.size(); ++k) {
+            // Counts are checked before any conversion: a corrupt file must not reach an out-of-range cast.
+            const double v = values[c][k];
+            set_metric_value(columns[c], history[k], count ? whole_number(path, g + "/" + columns[c].name, v, epoch ? max_epoch : 0x1p63) : v);
+        }
+    }
+}
+
 }  // namespace
 
-void write_training_file(const std::filesystem::path& path, const TrainingRecord& r) {
-    h5::File file(path);
-    analysis::write_provenance(file, r.command_line);
+void write_training_record(h5::File& file, const TrainingRecord& r, const std::vector<MetricColumn>& columns) {
+    write_provenance(file, r.command_line);
     file.set_attribute("/", "config_toml", r.config_toml);
-    file.set_integer_attribute("/", "seed", r.seed);
-    write_metrics(file, r.history);
-    file.set_attribute("/training", "engine", r.engine);
-    file.set_attribute("/training", "device", r.device);
-    file.set_attribute("/training", "status", r.status);
-    write_network(file, r);
-    write_checkpoint(file, r);
-    if (r.evaluate_after_s > 0.0 && r.status == "complete") {
-        file.set_attribute("/training", "evaluate_after_s", r.evaluate_after_s);
-        file.set_attribute("/training", "test_accuracy_after", r.test_accuracy_after);
+    file.set_integer_attribute("/", "seed", r.run.seed);
+    write_metrics(file, r.state.history, columns);
+    file.set_attribute("/training", "engine", r.run.engine);
+    file.set_attribute("/training", "device", r.run.device);
+    file.set_attribute("/training", "status", r.state.status);
+    write_network(file, r.state);
+    write_checkpoint(file, r.state, r.run.epochs_planned);
+    if (r.run.evaluate_after_s > 0.0 && r.state.status == "complete") {
+        file.set_attribute("/training", "evaluate_after_s", r.run.evaluate_after_s);
+        file.set_attribute("/training", "test_accuracy_after", r.state.test_accuracy_after);
     }
+}
+
+void write_training_file(const std::filesystem::path& path, const TrainingRecord& record) {
+    h5::File file(path);
+    write_training_record(file, record);
     file.commit();
 }
 
@@ -173,29 +225,7 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
         p.checkpoint.arrays.push_back(std::move(array));
         p.checkpoint.biases.push_back(Eigen::Map<const Eigen::VectorXd>(bias.data(), static_cast<Eigen::Index>(bias.size())).cast<float>());
     }
-    const std::string m = "/training/metrics";
-    const auto column = [&](const std::string& name, const char* dtype) { return read_block(reader, path, m + "/" + name, dtype); };
-    const auto epoch = column("epoch", "int64");
-    const auto train = column("train_accuracy", "float64"), test = column("test_accuracy", "float64");
-    const auto loss = column("loss", "float64"), pulses = column("update_pulses", "int64");
-    const auto e_read = column("energy_read_J", "float64"), e_update = column("energy_update_J", "float64");
-    const auto t_sim = column("simulated_time_s", "float64"), t_wall = column("wall_time_s", "float64");
-    // Files written before the skipped_* columns existed had no skipped samples.
-    const auto optional = [&](const std::string& name) {
-        return reader.exists(m + "/" + name) ? column(name, "int64") : std::vector<double>(epoch.size(), 0.0);
-    };
-    const auto skipped = optional("skipped_samples"), skipped_test = optional("skipped_test_samples");
-    for (const auto* col : {&train, &test, &loss, &pulses, &e_read, &e_update, &t_sim, &t_wall, &skipped, &skipped_test}) {
-        if (col->size() != epoch.size()) throw IoError(path.string(), m + " columns have different lengths");
-    }
-    const auto count = [&](double v, const char* column) {
-        return static_cast<std::uint64_t>(whole_number(path, m + "/" + column, v, 0x1p63));
-    };
-    for (std::size_t k = 0; k < epoch.size(); ++k) {
-        p.history.push_back({static_cast<int>(whole_number(path, m + "/epoch", epoch[k], max_epoch)), train[k], test[k], loss[k],
-                             count(pulses[k], "update_pulses"), e_read[k], e_update[k], t_sim[k], t_wall[k],
-                             count(skipped[k], "skipped_samples"), count(skipped_test[k], "skipped_test_samples")});
-    }
+    read_metrics(reader, path, p.history);
     const double last = reader.number_attribute(g, "epoch");
     if (p.history.empty() ? last != 0.0 : last != p.history.back().epoch) {
         throw IoError(path.string(), "checkpoint epoch does not match the metrics table");
@@ -217,4 +247,4 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
     return p;
 }
 
-}  // namespace cimkit::apps
+}  // namespace cimkit::analysis

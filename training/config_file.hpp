@@ -9,7 +9,7 @@
 
 #include "devices/core/config_schema.hpp"
 
-namespace cimkit::apps {
+namespace cimkit::training {
 
 // Throws IoError when the file cannot be read, ParameterError naming file:line:column for a TOML
 // syntax error, and file:line and the key for a value of the wrong type or an unsupported kind.
@@ -19,4 +19,4 @@ std::vector<Setting> read_config_file(const std::filesystem::path& path, const s
 std::vector<Setting> read_config_text(const std::string& toml, const std::string& origin,
                                       const std::vector<ConfigKey>& schema);
 
-}  // namespace cimkit::apps
+}  // namespace cimkit::training

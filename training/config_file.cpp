@@ -1,4 +1,4 @@
-#include "apps/config_file.hpp"
+#include "training/config_file.hpp"
 
 #include <toml++/toml.h>
 
@@ -9,7 +9,7 @@
 #include "devices/core/errors.hpp"
 #include "devices/core/input_file.hpp"
 
-namespace cimkit::apps {
+namespace cimkit::training {
 namespace {
 
 struct Flattener {
@@ -108,4 +108,4 @@ std::vector<Setting> read_config_file(const std::filesystem::path& path, const s
     return read_config_text(text.str(), path.string(), schema);
 }
 
-}  // namespace cimkit::apps
+}  // namespace cimkit::training

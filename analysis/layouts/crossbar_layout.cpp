@@ -1,0 +1,135 @@
+#include "analysis/layouts/crossbar_layout.hpp"
+
+#include <type_traits>
+
+#include "analysis/waveform_export.hpp"
+#include "devices/core/errors.hpp"
+
+namespace cimkit::analysis {
+namespace {
+
+const std::string group = "/crossbar";
+
+std::string yes_no(bool b) { return b ? "yes" : "no"; }
+
+bool is_yes(const std::string& text) { return text == "yes"; }
+
+// An attribute held by a string member of the record or of its result.
+template <typename Owner>
+CrossbarAttribute text(const std::string& name, const std::string& description, std::string Owner::*member) {
+    const auto owner = [](auto& r) -> auto& {
+        if constexpr (std::is_same_v<Owner, CrossbarRecord>) return r; else return r.result;
+    };
+    return {name, description, [=](const CrossbarRecord& r) -> CrossbarValue { return owner(r).*member; },
+            [=](CrossbarRecord& r, const CrossbarValue& v) { owner(r).*member = std::get<std::string>(v); }};
+}
+
+template <typename Owner>
+CrossbarAttribute number(const std::string& name, const std::string& description, double Owner::*member) {
+    const auto owner = [](auto& r) -> auto& {
+        if constexpr (std::is_same_v<Owner, CrossbarRecord>) return r; else return r.result;
+    };
+    return {name, description, [=](const CrossbarRecord& r) -> CrossbarValue { return owner(r).*member; },
+            [=](CrossbarRecord& r, const CrossbarValue& v) { owner(r).*member = std::get<double>(v); }};
+}
+
+// A yes/no attribute.
+template <typename Owner>
+CrossbarAttribute flag(const std::string& name, const std::string& description, bool Owner::*member) {
+    const auto owner = [](auto& r) -> auto& {
+        if constexpr (std::is_same_v<Owner, CrossbarRecord>) return r; else return r.result;
+    };
+    return {name, description, [=](const CrossbarRecord& r) -> CrossbarValue { return yes_no(owner(r).*member); },
+            [=](CrossbarRecord& r, const CrossbarValue& v) { owner(r).*member = is_yes(std::get<std::string>(v)); }};
+}
+
+// An attribute whose value is fixed by the layout.
+CrossbarAttribute constant(const std::string& name, const std::string& value) {
+    return {name, "", [=](const CrossbarRecord&) -> CrossbarValue { return value; }, [](CrossbarRecord&, const CrossbarValue&) {}};
+}
+
+}  // namespace
+
+const std::vector<CrossbarDataset>& crossbar_datasets() {
+    const auto weight_columns = [](const CrossbarRecord& r) { return r.columns; };
+    const auto physical_columns = [](const CrossbarRecord& r) { return r.result.physical_columns; };
+    using R = CrossbarResult;
+    static const std::vector<CrossbarDataset> datasets{
+        {"spice/column_current", "A", "column currents read through ngspice (mid read plateau)", &R::spice_column_current_A, {}},
+        {"compact/column_current", "A", "the compact model's column currents for the same states and inputs", &R::compact_column_current_A, {}},
+        {"spice/output", "A", "ngspice outputs after the weight scheme's combination", &R::spice_output_A, {}},
+        {"compact/output", "A", "compact outputs after the weight scheme's combination", &R::compact_output_A, {}},
+        {"spice/column_output", "V", "TIA outputs (only with --readout tia)", &R::spice_column_output_V, {}, false},
+        {"inputs", "V", "row read voltages", &R::inputs_V, {}},
+        {"weights", "1", "the random weights in [-1, 1], rows x weight columns", &R::weights, weight_columns},
+        {"levels", "1", "the devices' programmed levels, rows x physical columns", &R::levels, physical_columns},
+    };
+    return datasets;
+}
+
+const std::vector<CrossbarAttribute>& crossbar_attributes() {
+    using R = CrossbarRecord;
+    using Result = CrossbarResult;
+    static const std::vector<CrossbarAttribute> attributes{
+        text("scheme", "weight mapping: single, differential or reference", &R::scheme),
+        flag("access_transistor", "yes: a select transistor in series with every device (1T1R)", &R::access_transistor),
+        text("readout", "column read-out: ideal or tia", &R::readout),
+        text("device", "device model", &R::device),
+        text("spice_face", "the device's SPICE face in the crossbar", &Result::face),
+        number("max_relative_error", "max over columns of |I_spice - I_compact| / sum_i |I_ij|", &Result::max_relative_error),
+        constant("max_relative_error_units", "1"),
+        number("read_energy_J", "energy of the read (J)", &Result::read_energy_J),
+        number("read_latency_s", "latency of the read (s)", &Result::read_latency_s),
+        number("wire_segment_ohm", "wire resistance per segment, rows and columns (Ohm)", &R::wire_segment_ohm),
+        flag("compact_includes_wires", "no: the compact path ignored the wires (not an ohmic device)", &Result::compact_includes_wires),
+    };
+    return attributes;
+}
+
+void write_crossbar_record(h5::File& file, const CrossbarRecord& r) {
+    for (const auto& d : crossbar_datasets()) {
+        const std::vector<double>& values = r.result.*d.values;
+        const std::string path = group + "/" + d.name;
+        if (values.empty() && !d.written_when_empty) continue;
+        if (d.matrix_columns) {
+            file.write_matrix(path, values, static_cast<std::size_t>(r.rows), static_cast<std::size_t>(d.matrix_columns(r)), d.units);
+        } else {
+            file.write(path, values, d.units);
+        }
+    }
+    for (const auto& a : crossbar_attributes()) {
+        std::visit([&](const auto& value) { file.set_attribute(group, a.name, value); }, a.get(r));
+    }
+    write_waveforms(file, r.result.waveforms);
+}
+
+CrossbarRecord read_crossbar_record(const std::filesystem::path& path) {
+    const h5::Reader reader(path);
+    if (!reader.exists(group)) throw IoError(path.string(), "is not a cimkit crossbar file: '" + group + "' is missing");
+    CrossbarRecord r;
+    // The sample record's attributes say which type each one has.
+    const CrossbarRecord types;
+    for (const auto& a : crossbar_attributes()) {
+        const bool is_text = std::holds_alternative<std::string>(a.get(types));
+        a.set(r, is_text ? CrossbarValue(reader.string_attribute(group, a.name)) : CrossbarValue(reader.number_attribute(group, a.name)));
+    }
+    for (const auto& d : crossbar_datasets()) {
+        const std::string dataset = group + "/" + d.name;
+        if (!reader.exists(dataset)) {
+            if (!d.written_when_empty) continue;
+            throw IoError(path.string(), "is not a cimkit crossbar file: '" + dataset + "' is missing");
+        }
+        const auto shape = reader.shape(dataset);
+        if (shape.size() != (d.matrix_columns ? 2u : 1u)) {
+            throw IoError(path.string(), "dataset '" + dataset + "' has " + std::to_string(shape.size()) + " dimensions, expected " +
+                                             (d.matrix_columns ? "2" : "1"));
+        }
+        if (d.matrix_columns) r.rows = static_cast<int>(shape[0]);
+        if (d.values == &CrossbarResult::weights) r.columns = static_cast<int>(shape[1]);
+        if (d.values == &CrossbarResult::levels) r.result.physical_columns = static_cast<int>(shape[1]);
+        r.result.*d.values = reader.read_real(dataset);
+    }
+    return r;
+}
+
+}  // namespace cimkit::analysis

@@ -1,0 +1,144 @@
+// The train and crossbar file layouts read back by name what they wrote, column by column, walking
+// the layout tables themselves: a metric added to the table is covered here without a new test.
+#include "analysis/layouts/crossbar_layout.hpp"
+#include "analysis/layouts/training_layout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "devices/core/errors.hpp"
+#include "tests/support/scratch_dir.hpp"
+
+namespace cimkit::analysis {
+namespace {
+
+const cimkit::testing::ScratchDir scratch_dir("cimkit_layouts_test");
+
+// Two epochs in which every column holds its own value, exactly representable in its stored type:
+// a value read back from the wrong dataset cannot pass for the right one.
+TrainingRecord two_epoch_record() {
+    TrainingRecord r;
+    r.command_line = "cimkit train --set run.engine=ideal";
+    r.config_toml = "[run]\nengine = \"ideal\"\nseed = 7\n";
+    r.run.engine = "ideal";
+    r.run.seed = 7;
+    r.run.epochs_planned = 5;
+    r.state.status = "running";
+    for (int k = 0; k < 2; ++k) {
+        training::EpochMetrics m;
+        for (std::size_t c = 0; c < metric_columns().size(); ++c) {
+            const MetricColumn& column = metric_columns()[c];
+            const bool real = std::string(metric_dtype(column)) == "float64";
+            set_metric_value(column, m, real ? 0.125 * static_cast<double>(c + 1) + k : static_cast<double>(1000 * c + k));
+        }
+        m.epoch = k + 1;  // the reader checks the checkpoint's epoch against this column
+        r.state.history.push_back(m);
+    }
+    r.state.clock = {2.5e-4, 1.5};
+    r.state.position = {3, 5, 3, 1, 2.25, 0.75};
+    r.state.checkpoint.arrays = {{{"weights", {0.5, -0.25, 1.0, 2.0, -1.5, 0.0}}}};
+    r.state.checkpoint.biases = {Eigen::VectorXf::Constant(2, 0.5f)};
+    r.state.weights = {Eigen::MatrixXf::Constant(2, 3, 0.25f)};
+    r.state.conductances_S = {{}};
+    return r;
+}
+
+}  // namespace
+
+TEST(TrainingLayout, EveryDeclaredMetricReadsBackByName) {
+    const auto path = scratch_dir / "metrics.h5";
+    const TrainingRecord written = two_epoch_record();
+    write_training_file(path, written);
+    const ResumePoint read = read_resume_point(path);
+    ASSERT_EQ(read.history.size(), written.state.history.size());
+    for (const auto& column : metric_columns()) {
+        for (std::size_t k = 0; k < read.history.size(); ++k) {
+            EXPECT_EQ(metric_value(column, read.history[k]), metric_value(column, written.state.history[k]))
+                << column.name << " row " << k;
+        }
+    }
+    EXPECT_EQ(read.config_toml, written.config_toml);
+    EXPECT_EQ(read.engine, "ideal");
+    EXPECT_EQ(read.device, "");
+    EXPECT_EQ(read.seed, 7u);
+    EXPECT_EQ(read.epochs_planned, 5);
+    EXPECT_EQ(read.clock.simulated_time_s, 2.5e-4);
+    EXPECT_EQ(read.clock.wall_time_s, 1.5);
+    EXPECT_EQ(read.position.epoch, 3);
+    EXPECT_EQ(read.position.done, 5u);
+    EXPECT_EQ(read.position.correct, 3u);
+    EXPECT_EQ(read.position.skipped, 1u);
+    EXPECT_EQ(read.position.loss_sum, 2.25);
+    EXPECT_EQ(read.position.wall_time_s, 0.75);
+    EXPECT_EQ(read.checkpoint.arrays, written.state.checkpoint.arrays);
+    ASSERT_EQ(read.checkpoint.biases.size(), 1u);
+    EXPECT_EQ(read.checkpoint.biases[0], written.state.checkpoint.biases[0]);
+}
+
+TEST(TrainingLayout, AFileWithoutAMetricIsRefusedNamingIt) {
+    const TrainingRecord written = two_epoch_record();
+    for (std::size_t left_out = 0; left_out < metric_columns().size(); ++left_out) {
+        std::vector<MetricColumn> columns = metric_columns();
+        const MetricColumn missing = columns[left_out];
+        columns.erase(columns.begin() + static_cast<std::ptrdiff_t>(left_out));
+        const auto path = scratch_dir / ("without_" + missing.name + ".h5");
+        {
+            h5::File file(path);
+            write_training_record(file, written, columns);
+            file.commit();
+        }
+        if (missing.absent_means_zero) {  // a column newer than some files: those read as zeros
+            const ResumePoint read = read_resume_point(path);
+            for (const auto& m : read.history) EXPECT_EQ(metric_value(missing, m), 0.0) << missing.name;
+            continue;
+        }
+        try {
+            (void)read_resume_point(path);
+            ADD_FAILURE() << "a file without " << missing.name << " was read";
+        } catch (const IoError& e) {
+            const std::string message = e.what();
+            EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+            EXPECT_NE(message.find("'/training/metrics/" + missing.name + "' is missing"), std::string::npos) << message;
+        }
+    }
+}
+
+TEST(CrossbarLayout, EveryDatasetAndAttributeReadsBackByName) {
+    CrossbarRecord written;
+    written.device = "pcm";
+    written.scheme = "differential";
+    written.readout = "tia";
+    written.access_transistor = true;
+    written.wire_segment_ohm = 2.5;
+    written.rows = 2;
+    written.columns = 3;
+    CrossbarResult& r = written.result;
+    r.face = "resistive";
+    r.physical_columns = 6;
+    r.compact_includes_wires = false;
+    r.max_relative_error = 1.25e-3;
+    r.read_energy_J = 3.5e-12;
+    r.read_latency_s = 2e-8;
+    // Every dataset its own values, of the size its shape asks for.
+    double next = 0.5;
+    for (const auto& d : crossbar_datasets()) {
+        const std::size_t n = d.matrix_columns ? static_cast<std::size_t>(written.rows * d.matrix_columns(written)) : 4u;
+        for (std::size_t i = 0; i < n; ++i) (r.*d.values).push_back(next += 0.25);
+    }
+    const auto path = scratch_dir / "crossbar.h5";
+    {
+        h5::File file(path);
+        write_crossbar_record(file, written);
+        file.commit();
+    }
+    const CrossbarRecord read = read_crossbar_record(path);
+    for (const auto& d : crossbar_datasets()) EXPECT_EQ(read.result.*d.values, written.result.*d.values) << d.name;
+    for (const auto& a : crossbar_attributes()) EXPECT_EQ(a.get(read), a.get(written)) << a.name;
+    EXPECT_EQ(read.rows, 2);
+    EXPECT_EQ(read.columns, 3);
+    EXPECT_EQ(read.result.physical_columns, 6);
+}
+
+}  // namespace cimkit::analysis
