@@ -12,7 +12,7 @@ const std::vector<CaseEntry>& cases() {
         {"memory", "RSS growth over 10 000 ngspice solves", memory},
         {"pool-scaling", "batched reads on 1 against 2 ngspice worker processes", pool_scaling},
         {"compact-train", "training samples/s of the compact engine (784-100-10 PCM, 784-10 domain wall)", compact_train},
-        {"mnist-spice-epoch", "one MNIST 784-100-10 epoch with every forward read in ngspice (mini-batch, reload face), against the compact engine", mnist_spice_epoch},
+        {"mnist-spice-epoch", "one MNIST 784-100-10 epoch with every forward read in ngspice (mini-batch, batched read strategy), against the compact engine", mnist_spice_epoch},
         {"iris-spice-train", "wall time of the default `cimkit train`", iris_spice_train},
     };
     return all;

@@ -59,7 +59,7 @@ namespace {
 // changes every weight after every sample, which no loaded ngspice circuit can follow at this size
 // (the live face needs an EXTERNAL source and a B-source per device: one sample did not finish in 10
 // minutes). So the run uses mini-batches of 100 (training.batch_size; summed updates, lr 0.01 per
-// sample) and the reload face: each layer's netlist is rewritten and reloaded after each batch's
+// sample) and the batched read strategy: each layer's netlist is rewritten and reloaded after each batch's
 // update and reads the batch as one transient, its outputs split between two worker processes. The
 // compact engine runs the same configuration and seed as the accuracy reference.
 const std::vector<std::string> mnist_epoch_settings{"training.epochs=1", "training.batch_size=100", "training.learning_rate=0.01",
@@ -91,7 +91,7 @@ CaseReport mnist_spice_epoch(const BenchOptions& options) {
     const EpochRun spice = mnist_epoch("spice", options);
     const EpochRun compact = mnist_epoch("compact", options);
     r.figures.push_back({"784-100-10 PCM epoch, spice engine", spice.wall_s / 60.0, "min",
-                         what + ", every forward read an ngspice transient (reload face, 2 workers), wall time with the test pass"});
+                         what + ", every forward read an ngspice transient (batched read strategy, 2 workers), wall time with the test pass"});
     r.figures.push_back({"test accuracy, spice engine", 100.0 * spice.test_accuracy, "%", "after the epoch"});
     r.figures.push_back({"test accuracy, compact engine", 100.0 * compact.test_accuracy, "%",
                          fmt::format("same configuration and seed, {:.1f} s", compact.wall_s)});
