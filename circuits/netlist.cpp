@@ -146,7 +146,8 @@ void Netlist::include(const std::filesystem::path& library) {
     if (!library.is_absolute() || text.find_first_of("\"\n\r") != std::string::npos) {
         refuse("include", "'" + text + "' must be an absolute path without quotes or line breaks");
     }
-    includes_.push_back(library);
+    // A library's subcircuits may be defined once per netlist; every tile that uses one asks for it.
+    if (std::find(includes_.begin(), includes_.end(), library) == includes_.end()) includes_.push_back(library);
 }
 
 void Netlist::add_analysis(Analysis analysis) {

@@ -119,7 +119,7 @@ public:
     void add(Element element);
     void add_model(ModelCard model);
     void add_subcircuit(Subcircuit subcircuit);
-    void include(const std::filesystem::path& library);  // absolute path
+    void include(const std::filesystem::path& library);  // absolute path; a second include of it is dropped
     void add_analysis(Analysis analysis);
     void save(const std::string& vector);  // .save entry, e.g. "i(vcol_0)"
 

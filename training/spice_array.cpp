@@ -5,6 +5,9 @@
 #include <cmath>
 #include <limits>
 
+#include "circuits/crossbar/builder.hpp"
+#include "circuits/crossbar/names.hpp"
+#include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar/tiling.hpp"
 #include "circuits/crossbar_tile.hpp"
 #include "circuits/faces/face_registry.hpp"
@@ -72,6 +75,15 @@ SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
     : options_(std::move(options)), face_(options_.read_strategy == SpiceReadStrategy::live ? live_face(model) : nullptr) {
     validate(options_);
     if (options_.netlist_dir.empty()) options_.netlist_dir = CIMKIT_NETLIST_DIR;
+    stages_ = circuits::make_peripheral_stages(peripherals());
+    readout_ = &circuits::column_readout(stages_);
+}
+
+circuits::CrossbarPeripherals SpiceSession::peripherals() const {
+    circuits::CrossbarPeripherals p;
+    p.stages = {options_.readout};
+    p.settings.netlist_dir = options_.netlist_dir;
+    return p;
 }
 
 spice::Engine& SpiceSession::engine() {
@@ -105,7 +117,8 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
         t.rows = span.rows;
         t.output0 = span.column0;
         t.outputs = span.columns;
-        for (int c = 0; c < 2 * t.outputs; ++c) t.read_vectors.push_back(circuits::tile_column_current_vector(t.prefix, c));
+        const circuits::CrossbarNames names(t.prefix);
+        for (int c = 0; c < 2 * t.outputs; ++c) t.read_vectors.push_back(readout_->column_vector(names, c));
         for (int r = 0; r < t.rows; ++r) t.read_vectors.push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
         layer->tiles.push_back(std::move(t));
     }
@@ -122,7 +135,7 @@ void SpiceSession::load() {
     for (const auto& layer : layers_) {
         for (const Tile& t : layer->tiles) {
             const auto state = [&](int row, int column) -> const DeviceState& { return layer->state(t, row, column); };
-            circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *face_, state);
+            circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *face_, state, {}, peripherals());
             circuits::bind_read_tile(engine, t.prefix, t.rows, 2 * t.outputs, *face_, state);
             for (int r = 0; r < t.rows; ++r) {
                 netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // the drivers' current: read energy
@@ -174,7 +187,8 @@ SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts)
     std::size_t v = 0;
     for (const Tile& t : layer.tiles) {
         for (int b = 0; b < t.outputs; ++b) {
-            out.net_current_A(t.output0 + b) += values.at(v).at(0) - values.at(v + 1).at(0);
+            out.net_current_A(t.output0 + b) +=
+                readout_->column_current_A(values.at(v).at(0)) - readout_->column_current_A(values.at(v + 1).at(0));
             v += 2;
         }
         // ngspice's branch current flows from + through the source to -: a driver delivers -V I.

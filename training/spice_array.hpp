@@ -33,6 +33,8 @@
 
 #include <Eigen/Core>
 
+#include "circuits/crossbar/stage.hpp"
+#include "circuits/crossbar/stage_settings.hpp"
 #include "circuits/device_face.hpp"
 #include "circuits/spice/engine.hpp"
 #include "circuits/resident_update.hpp"
@@ -66,6 +68,10 @@ struct SpiceOptions {
     circuits::UpdateEncoding update_encoding;
     std::filesystem::path netlist_dir;   // netlists/ (the update-cell library); empty: the source tree's
     int workers = 2;                     // batched strategy: worker processes per layer (column blocks)
+    // The column read-out stage of every tile (circuits/crossbar/stage_factory.hpp), live strategy:
+    // "ideal" holds each column at 0 V; another read-out's output is read and turned back into the
+    // column current by the stage itself, so a new read-out stage needs no change here.
+    std::string readout = "ideal";
 };
 
 // Throws ParameterError naming the key, its value and its range.
@@ -108,8 +114,12 @@ private:
     void load();
     spice::Engine& engine();  // started at the first load, after every update circuit's fork
 
+    circuits::CrossbarPeripherals peripherals() const;  // the read-out of options_
+
     SpiceOptions options_;
     std::unique_ptr<circuits::DeviceFace> face_;  // the live strategy's cosim face; null when batched
+    circuits::CrossbarStages stages_;              // the live tiles' peripheral stages
+    const circuits::ColumnReadout* readout_ = nullptr;  // the read-out among stages_
     std::vector<std::unique_ptr<Layer>> layers_;  // before engine_: their workers end after it
     std::unique_ptr<spice::Engine> engine_;
     bool loaded_ = false;

@@ -63,6 +63,40 @@ TEST(SpiceArray, ForwardReadsAgreeWithTheCompactDevicesAcrossTilesAndUpdates) {
     }
 }
 
+// A read-out stage chosen by name reaches training: with the op-amp TIA (circuits/crossbar/tia_readout.cpp)
+// each column is read from the amplifier's output and turned back into its current by the stage. Its
+// input sits at I rf / (1 + a0), about 1 Ohm times the column current, against column resistances of
+// kOhms, so the read agrees with the virtual-ground read within 1e-3 while differing from it (the
+// amplifier is in the circuit, not bypassed).
+TEST(SpiceArray, ATiaReadoutStageReadsTheSameColumnCurrents) {
+    const auto model = builtin_devices().find("pcm").make({});
+    const Rng rng(5);
+    Rng c = rng.stream(99);
+    const DeviceCalibration calibration = calibrate_device(*model, 64, c);
+    const Eigen::MatrixXf w0 = random_matrix(5, 12, -0.8f, 0.8f, 1);
+    const Eigen::VectorXf x = random_matrix(12, 1, 0.0f, 1.0f, 10).col(0);
+    // One ngspice engine per process: each session reads, then ends, before the next starts.
+    const auto read_with = [&](const std::string& readout) {
+        SpiceOptions options = small_tiles(0);
+        options.readout = readout;
+        SpiceSession session(*model, options);
+        SpiceArray array(session, *model, calibration, w0, DeviceArrayOptions{}, rng);
+        return Eigen::VectorXf(array.multiply(x));
+    };
+    const Eigen::VectorXf by_ideal = read_with("ideal"), by_tia = read_with("tia");
+    EXPECT_LT(max_relative_difference(by_tia, by_ideal), 1e-3) << by_tia.transpose() << "\n" << by_ideal.transpose();
+    EXPECT_NE(by_tia, by_ideal);
+
+    SpiceOptions unknown = small_tiles(0);
+    unknown.readout = "adc";
+    try {
+        SpiceSession refused(*model, unknown);
+        FAIL() << "an unknown read-out must be refused";
+    } catch (const ParameterError& e) {
+        EXPECT_NE(std::string(e.what()).find("spice.readout = adc"), std::string::npos) << e.what();
+    }
+}
+
 // The update circuit delivers dW = -lr delta x^T: with exact (program-and-verify) updates, the
 // weights after a circuit-driven update match an ideal update of the same devices within 2 % of the
 // largest change (the circuit's dV is the outer product to within its gating edges).

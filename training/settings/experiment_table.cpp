@@ -2,6 +2,7 @@
 // experiment's own sections, one row per member; every default is the member's initialiser
 // (docs/architecture.md#settings). The experiment's table is these rows, the array's
 // (array_table.cpp) and its own, in the order the reference (docs/config.md) lists them.
+#include "circuits/crossbar/stage_factory.hpp"
 #include "training/settings/experiment_settings.hpp"
 #include "training/settings/option_tables.hpp"
 
@@ -39,6 +40,8 @@ std::vector<Field<SpiceOptions>> make_spice_fields() {
         integer("spice.max_tile_columns", &S::max_tile_columns, Range::closed(2, 100000), "largest crossbar tile: output lines (two per weight column)"),
         integer("spice.update_circuit_max_devices", &S::update_circuit_max_devices, Range::closed(0, 1e9),
                 "layers with at most this many weights also run the update circuit in ngspice (0: none)"),
+        text("spice.readout", &S::readout, circuits::crossbar_stage_names(circuits::StagePlace::column_readout),
+             "column read-out of every crossbar tile, live read strategy: " + circuits::crossbar_stage_help(circuits::StagePlace::column_readout)),
     };
 }
 
