@@ -1,21 +1,18 @@
 #include "circuits/spice/worker.hpp"
 
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 
 #include "circuits/spice/worker_child.hpp"
-#include "devices/core/error_transport.hpp"
 #include "circuits/spice/worker_protocol.hpp"
 #include "devices/core/child_process.hpp"
+#include "devices/core/error_transport.hpp"
 #include "devices/core/text.hpp"
 
 namespace cimkit::spice {

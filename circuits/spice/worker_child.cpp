@@ -11,8 +11,8 @@
 
 #include "circuits/spice/engine.hpp"
 #include "circuits/spice/sandbox.hpp"
-#include "devices/core/error_transport.hpp"
 #include "circuits/spice/worker_protocol.hpp"
+#include "devices/core/error_transport.hpp"
 #include "devices/core/process_limits.hpp"
 
 namespace cimkit::spice {
