@@ -37,6 +37,7 @@
 #include "devices/core/errors.hpp"
 #include "devices/core/rng.hpp"
 #include "training/dataset.hpp"
+#include "training/epoch_metrics.hpp"
 #include "training/network.hpp"
 
 namespace cimkit::training {
@@ -74,23 +75,6 @@ struct TrainingConfig {
 
 // Throws ParameterError naming the key, its value and its range.
 void validate(const TrainingConfig& config);
-
-// Metrics of one epoch. The counters and clocks are cumulative from the start of the run (across a
-// resume), read at the end of the epoch.
-struct EpochMetrics {
-    int epoch = 0;  // 1-based
-    double train_accuracy = 0.0;
-    double test_accuracy = 0.0;
-    double loss = 0.0;
-    std::uint64_t update_pulses = 0;
-    double energy_read_J = 0.0;
-    double energy_update_J = 0.0;  // NaN when the engine does not model the update circuit
-    double simulated_time_s = 0.0;
-    double wall_time_s = 0.0;
-    // Samples of this epoch skipped after a convergence failure (per epoch, not cumulative).
-    std::uint64_t skipped_samples = 0;       // training samples: no update applied
-    std::uint64_t skipped_test_samples = 0;  // test samples: counted as misclassified
-};
 
 // Where a run stands at an epoch boundary: what a checkpoint restores.
 struct RunClock {

@@ -1,7 +1,6 @@
 #include "analysis/layouts/training_layout.hpp"
 
 #include <cmath>
-#include <type_traits>
 
 #include "analysis/h5/h5_file.hpp"
 #include "analysis/provenance.hpp"
@@ -10,37 +9,11 @@
 namespace cimkit::analysis {
 
 using training::EpochMetrics;
-
-const std::vector<MetricColumn>& metric_columns() {
-    // Counters and clocks are cumulative from the start of the run (across resumes), the skipped_*
-    // counts per epoch (docs/hdf5-schema.md, metrics columns).
-    static const std::vector<MetricColumn> columns{
-        {"epoch", "1", "1-based epoch number", &EpochMetrics::epoch},
-        {"train_accuracy", "1", "running accuracy over the epoch, each sample judged before its own update", &EpochMetrics::train_accuracy},
-        {"test_accuracy", "1", "test-set accuracy after the epoch", &EpochMetrics::test_accuracy},
-        {"loss", "1", "mean training loss over the epoch", &EpochMetrics::loss},
-        {"update_pulses", "1", "write pulses delivered to devices", &EpochMetrics::update_pulses},
-        {"energy_read_J", "J", "energy of the read drivers", &EpochMetrics::energy_read_J},
-        {"energy_update_J", "J", "energy of the update circuit (NaN without one)", &EpochMetrics::energy_update_J},
-        {"simulated_time_s", "s", "hardware time: training samples x training.sample_period_s", &EpochMetrics::simulated_time_s},
-        {"wall_time_s", "s", "wall-clock time spent training and evaluating", &EpochMetrics::wall_time_s},
-        {"skipped_samples", "1", "training samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_samples, true},
-        {"skipped_test_samples", "1", "test samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_test_samples, true},
-    };
-    return columns;
-}
-
-double metric_value(const MetricColumn& column, const EpochMetrics& m) {
-    return std::visit([&](auto member) { return static_cast<double>(m.*member); }, column.field);
-}
-
-void set_metric_value(const MetricColumn& column, EpochMetrics& m, double value) {
-    std::visit([&](auto member) { m.*member = static_cast<std::remove_reference_t<decltype(m.*member)>>(value); }, column.field);
-}
-
-const char* metric_dtype(const MetricColumn& column) {
-    return std::holds_alternative<double EpochMetrics::*>(column.field) ? "float64" : "int64";
-}
+using training::MetricColumn;
+using training::metric_columns;
+using training::metric_dtype;
+using training::metric_value;
+using training::set_metric_value;
 
 namespace {
 

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,12 @@
 
 namespace cimkit::analysis {
 namespace {
+
+using training::MetricColumn;
+using training::metric_columns;
+using training::metric_dtype;
+using training::metric_value;
+using training::set_metric_value;
 
 const cimkit::testing::ScratchDir scratch_dir("cimkit_layouts_test");
 
@@ -102,6 +110,20 @@ TEST(TrainingLayout, AFileWithoutAMetricIsRefusedNamingIt) {
             EXPECT_NE(message.find(path.string()), std::string::npos) << message;
             EXPECT_NE(message.find("'/training/metrics/" + missing.name + "' is missing"), std::string::npos) << message;
         }
+    }
+}
+
+// The schema document is what users read: every column the table declares must have its row there,
+// with the same units, so a metric added to the table cannot reach files undocumented.
+TEST(TrainingLayout, EveryMetricHasItsRowInTheSchemaDocument) {
+    const std::string schema_path = std::string(CIMKIT_TEST_DATA_DIR) + "/../docs/hdf5-schema.md";
+    std::ifstream in(schema_path);
+    ASSERT_TRUE(in) << schema_path;
+    std::stringstream text;
+    text << in.rdbuf();
+    for (const auto& column : metric_columns()) {
+        const std::string row = "| `" + column.name + "` | " + column.units + " |";
+        EXPECT_NE(text.str().find(row), std::string::npos) << schema_path << " has no row starting '" << row << "'";
     }
 }
 

@@ -1,0 +1,77 @@
+#pragma once
+// What one epoch of training measured, and the table that names each measurement.
+//
+// The table is the one declaration of a metric outside its computation: the training file's writer
+// and reader (analysis/layouts/training_layout.cpp) walk it and address every dataset by its name,
+// and a test checks that docs/hdf5-schema.md documents every column. A new metric is therefore one
+// member and one table line here, and its computation in training/trainer.cpp.
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace cimkit::training {
+
+// Metrics of one epoch. The counters and clocks are cumulative from the start of the run (across a
+// resume), read at the end of the epoch.
+struct EpochMetrics {
+    int epoch = 0;  // 1-based
+    double train_accuracy = 0.0;
+    double test_accuracy = 0.0;
+    double loss = 0.0;
+    std::uint64_t update_pulses = 0;
+    double energy_read_J = 0.0;
+    double energy_update_J = 0.0;  // NaN when the engine does not model the update circuit
+    double simulated_time_s = 0.0;
+    double wall_time_s = 0.0;
+    // Samples of this epoch skipped after a convergence failure (per epoch, not cumulative).
+    std::uint64_t skipped_samples = 0;       // training samples: no update applied
+    std::uint64_t skipped_test_samples = 0;  // test samples: counted as misclassified
+};
+
+// The EpochMetrics member a column holds: int and uint64 members are stored as int64, double as float64.
+using MetricField = std::variant<int EpochMetrics::*, std::uint64_t EpochMetrics::*, double EpochMetrics::*>;
+
+// One dataset of /training/metrics: one row per epoch.
+struct MetricColumn {
+    std::string name;         // dataset /training/metrics/<name>
+    std::string units;        // its `units` attribute
+    std::string description;  // a short description; docs/hdf5-schema.md says more
+    MetricField field;
+    bool absent_means_zero = false;  // files written before the column existed resume as if it held zeros
+};
+
+// The metrics table, in the order the datasets are written.
+inline const std::vector<MetricColumn>& metric_columns() {
+    static const std::vector<MetricColumn> columns{
+        {"epoch", "1", "1-based epoch number", &EpochMetrics::epoch},
+        {"train_accuracy", "1", "running accuracy over the epoch, each sample judged before its own update", &EpochMetrics::train_accuracy},
+        {"test_accuracy", "1", "test-set accuracy after the epoch", &EpochMetrics::test_accuracy},
+        {"loss", "1", "mean training loss over the epoch", &EpochMetrics::loss},
+        {"update_pulses", "1", "write pulses delivered to devices", &EpochMetrics::update_pulses},
+        {"energy_read_J", "J", "energy of the read drivers", &EpochMetrics::energy_read_J},
+        {"energy_update_J", "J", "energy of the update circuit (NaN without one)", &EpochMetrics::energy_update_J},
+        {"simulated_time_s", "s", "hardware time: training samples x training.sample_period_s", &EpochMetrics::simulated_time_s},
+        {"wall_time_s", "s", "wall-clock time spent training and evaluating", &EpochMetrics::wall_time_s},
+        {"skipped_samples", "1", "training samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_samples, true},
+        {"skipped_test_samples", "1", "test samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_test_samples, true},
+    };
+    return columns;
+}
+
+// A column's value in `m` as a double, and the reverse (for code that walks the table).
+inline double metric_value(const MetricColumn& column, const EpochMetrics& m) {
+    return std::visit([&](auto member) { return static_cast<double>(m.*member); }, column.field);
+}
+
+inline void set_metric_value(const MetricColumn& column, EpochMetrics& m, double value) {
+    std::visit([&](auto member) { m.*member = static_cast<std::remove_reference_t<decltype(m.*member)>>(value); }, column.field);
+}
+
+// The stored element type: "int64" or "float64".
+inline const char* metric_dtype(const MetricColumn& column) {
+    return std::holds_alternative<double EpochMetrics::*>(column.field) ? "float64" : "int64";
+}
+
+}  // namespace cimkit::training
