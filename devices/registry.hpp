@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "devices/device_model.hpp"
+#include "devices/physical_effect.hpp"
 
 namespace cimkit {
 
@@ -15,6 +16,7 @@ struct DeviceEntry {
     std::string summary;  // one line for `cimkit devices`
     std::string source;   // the paper(s) the model follows
     const ParameterTable* table;
+    const std::vector<PhysicalEffect>* effects;  // what the model implements, for docs/devices.md
     // Builds a model from settings (all-or-nothing validated). Throws ParameterError.
     std::function<std::unique_ptr<DeviceModel>(const std::vector<Setting>&)> make;
 };

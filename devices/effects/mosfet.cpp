@@ -1,0 +1,20 @@
+// The MOSFET synapse's physical effects (devices/mosfet.hpp has the equations in full).
+#include "devices/physical_effect.hpp"
+
+namespace cimkit {
+
+const std::vector<PhysicalEffect>& mosfet_physical_effects() {
+    static const std::vector<PhysicalEffect> effects{
+        {"triode read (level-1)", "I_D = kp (W/L) (V_GS - V_T - V_DS/2) V_DS (1 + lambda V_DS)", "kp_A_per_V2, vto_V, lambda_per_V, w_m, l_m",
+         "Shichman-Hodges; ngspice level 1", "Mosfet.TriodeCurrentIsTheLevel1Law"},
+        {"compact and SPICE faces agree", "I_D(compact) = I_D(ngspice) within 1 %", "", "netlists/models/mosfet_synapse.lib",
+         "MosfetSpiceAgreement.DrainCurrentMatchesNgspiceWithinOnePercent"},
+        {"charge-pump write", "dV_G = I_p t_p / C_G, clipped to [v_g_min_V, v_g_max_V]", "pulse_current_A, pulse_width_s, c_gate_F",
+         "Dey et al., arXiv 1907.00625", "Mosfet.ChargePulsesAreLinearAndSymmetric"},
+        {"gate retention", "V_G(t) = V_leak + (V_G0 - V_leak) exp(-t/tau)", "retention_tau_s, v_leak_target_V", "first-order leak (assumed)",
+         "Mosfet.LeakageIsExponential"},
+    };
+    return effects;
+}
+
+}  // namespace cimkit
