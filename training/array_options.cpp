@@ -64,4 +64,10 @@ void validate(const DeviceArrayOptions& options) {
     settings::check_rules(settings::array_rules(), settings::array_fields(), options);
 }
 
+DeviceArrayOptions options_for_layer(const DeviceArrayOptions& options, int layer) {
+    DeviceArrayOptions for_layer = options;
+    if (layer > 0 && options.hidden_x_max > 0.0) for_layer.x_max = options.hidden_x_max;
+    return for_layer;
+}
+
 }  // namespace cimkit::training

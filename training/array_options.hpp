@@ -32,12 +32,18 @@ PairPolicy parse_pair_policy(const std::string& text);
 
 // The array.* settings: each member's initialiser is its default, and its key, range and description
 // are its row in training/settings/array_table.cpp (docs/architecture.md#settings); x_max is derived
-// from input.low and input.high.
+// from input.low and input.high, hidden_x_max from hidden_input_max and the hidden activation.
 struct DeviceArrayOptions {
     std::string update_mode = "pulse";  // a registered update rule (update_rule_names())
     PairPolicy pair_policy = PairPolicy::automatic;
     double w_max = 1.0;               // > 0: weight of one device at level 1 against one at level 0
-    double x_max = 1.0;               // > 0: forward input that drives the full read voltage
+    double x_max = 1.0;               // > 0: network input (first layer) that drives the full read voltage
+    // > 0: hidden activation that drives the full read voltage in the layers after the first; 0:
+    // x_max. Derived like x_max: experiment_settings() takes array.hidden_input_max, or the hidden
+    // activation's full scale (1 for sigmoid and tanh), so a hidden layer is not clipped at the
+    // network inputs' range.
+    double hidden_x_max = 0.0;
+    double hidden_input_max = 0.0;  // >= 0: the setting hidden_x_max follows (0: the activation's full scale)
     double backward_input_max = 0.0;  // >= 0: d that drives the full read voltage; 0 = max|d| per read
     bool two_phase_read = false;      // negative inputs read as -I(|V|) in a second phase (training/device_array/read_model.hpp)
     int max_pulses_per_update = 16;   // >= 1: pulse-mode cap per device per update
@@ -57,5 +63,9 @@ struct DeviceArrayOptions {
 // Throws ParameterError naming the key, its value and its range, or the keys of a rule among them
 // that refuses the combination (training/settings/rules.cpp).
 void validate(const DeviceArrayOptions& options);
+
+// The options the array of weight layer `layer` (0: the first) is built with: layers after the first
+// read hidden activations, so their x_max is hidden_x_max (where it is set).
+DeviceArrayOptions options_for_layer(const DeviceArrayOptions& options, int layer);
 
 }  // namespace cimkit::training

@@ -182,7 +182,8 @@ ArrayFactory make_device_array_factory(const DeviceModel& model, const DeviceCal
                                        std::uint64_t seed) {
     validate(options);
     return [&model, options, calibration, seed](int layer, const Eigen::MatrixXf& initial_weights) -> std::unique_ptr<WeightArray> {
-        return std::make_unique<DeviceArray>(model, calibration, initial_weights, options, Rng(seed).stream(static_cast<std::uint64_t>(layer)));
+        return std::make_unique<DeviceArray>(model, calibration, initial_weights, options_for_layer(options, layer),
+                                             Rng(seed).stream(static_cast<std::uint64_t>(layer)));
     };
 }
 

@@ -61,6 +61,11 @@ ExperimentSettings experiment_settings(const ConfigValues& config) {
     settings::read_fields(settings::experiment_fields(), config, s);
     s.training.seed = s.seed;
     s.array.x_max = std::max(std::abs(s.input.low), std::abs(s.input.high));
+    // Sigmoid and tanh never leave [-1, 1]: reading them on that full scale clips nothing. ReLU and
+    // identity have no full scale; they keep the inputs' range unless the key sets one.
+    const Activation hidden = s.network.hidden_activation;
+    const double full_scale = hidden == Activation::sigmoid || hidden == Activation::tanh ? 1.0 : s.array.x_max;
+    s.array.hidden_x_max = s.array.hidden_input_max > 0.0 ? s.array.hidden_input_max : full_scale;
     settings::check_rules(settings::experiment_rules(), settings::experiment_fields(), s);
     return s;
 }

@@ -315,7 +315,7 @@ ArrayFactory make_spice_array_factory(SpiceSession& session, const DeviceModel& 
     Rng calibration_rng = Rng(seed).stream(calibration_stream);
     const DeviceCalibration calibration = calibrate_device(model, options.calibration_samples, calibration_rng);
     return [&session, &model, options, calibration, seed](int layer, const Eigen::MatrixXf& initial_weights) -> std::unique_ptr<WeightArray> {
-        return std::make_unique<SpiceArray>(session, model, calibration, initial_weights, options,
+        return std::make_unique<SpiceArray>(session, model, calibration, initial_weights, options_for_layer(options, layer),
                                             Rng(seed).stream(static_cast<std::uint64_t>(layer)));
     };
 }

@@ -101,6 +101,24 @@ TEST(Read, InputsBeyondXMaxAreClippedAndCounted) {
     EXPECT_EQ(array.counters().clipped_inputs, 2u);
 }
 
+// Hidden layers read on their own full scale: with network inputs on [0, 0.5] (x_max = 0.5) and a
+// sigmoid hidden layer (hidden_x_max = 1), a hidden activation of 0.8 drives 0.8 v_read in the second
+// layer and is not clipped, while the same value into the first layer clips to 0.5 and is counted.
+TEST(Read, HiddenLayersReadOnTheirOwnFullScale) {
+    const auto model = quiet_domain_wall();
+    DeviceArrayOptions options = options_with("pulse");
+    options.x_max = 0.5;
+    options.hidden_x_max = 1.0;
+    const ArrayFactory make = make_device_array_factory(*model, options, 11);
+    const Eigen::MatrixXf w0 = random_weights(2, 3, 0.8f, 12);
+    const Eigen::VectorXf x = Eigen::VectorXf::Constant(3, 0.8f);
+    const auto first = make(0, w0), hidden = make(1, w0);
+    EXPECT_LE((hidden->multiply(x) - hidden->weights() * x).cwiseAbs().maxCoeff(), 1e-5f);
+    EXPECT_LE((first->multiply(x) - first->weights() * Eigen::VectorXf::Constant(3, 0.5f)).cwiseAbs().maxCoeff(), 1e-5f);
+    EXPECT_EQ(dynamic_cast<const DeviceArray&>(*first).counters().clipped_inputs, 3u);
+    EXPECT_EQ(dynamic_cast<const DeviceArray&>(*hidden).counters().clipped_inputs, 0u);
+}
+
 // Reference: in triode I = beta (V_G - V_T - V/2) V, so a pair on the same line gives
 // I+ - I- = beta (V_G+ - V_G-) V: the V^2/2 terms cancel and y = W x exactly (lambda = 0, no V_T spread).
 TEST(Read, MosfetDifferentialPairCancelsTheTriodeQuadratic) {

@@ -171,6 +171,22 @@ TEST(Settings, TheRenamedFaceKeyNamesItsNewName) {
 }
 
 // A struct a C++ caller fills in is checked against the same ranges and rules as a config.
+// The first layer's full scale follows the inputs' range, the hidden layers' the activation's
+// (sigmoid and tanh: 1) unless array.hidden_input_max sets it; relu, with no full scale, keeps the
+// inputs' range.
+TEST(Settings, HiddenLayersGetTheirOwnFullScale) {
+    const auto full_scales = [](std::vector<Setting> settings) {
+        settings.push_back({"input.high", "0.5", "--set"});
+        const ExperimentSettings s = experiment_settings(resolve_experiment_config(settings));
+        return std::make_pair(s.array.x_max, s.array.hidden_x_max);
+    };
+    EXPECT_EQ(full_scales({}), std::make_pair(0.5, 1.0));
+    EXPECT_EQ(full_scales({{"network.hidden_activation", "tanh", "--set"}}), std::make_pair(0.5, 1.0));
+    EXPECT_EQ(full_scales({{"network.hidden_activation", "relu", "--set"}}), std::make_pair(0.5, 0.5));
+    EXPECT_EQ(full_scales({{"network.hidden_activation", "relu", "--set"}, {"array.hidden_input_max", "4", "--set"}}),
+              std::make_pair(0.5, 4.0));
+}
+
 TEST(Settings, ValidateUsesTheTablesRangesAndRules) {
     const auto message = [](const DeviceArrayOptions& options) {
         try {

@@ -18,6 +18,9 @@ std::vector<Field<O>> make_array_fields() {
                parse_pair_policy,
                "which device of a differential pair updates move"),
         number("array.w_max", &O::w_max, Unit::dimensionless, Range::positive(), "weight of one device fully on against its partner at level 0"),
+        number("array.hidden_input_max", &O::hidden_input_max, Unit::dimensionless, Range::closed(0.0, 1e6),
+               "hidden activation that drives the full read voltage in layers after the first (0: 1 for sigmoid and tanh, "
+               "the input range for relu and identity)"),
         number("array.backward_input_max", &O::backward_input_max, Unit::dimensionless, Range::non_negative(),
                "error that drives the full read voltage (0: rescaled per read)"),
         integer("array.max_pulses_per_update", &O::max_pulses_per_update, Range::closed(1, 1e6), "pulse mode: cap on pulses per device per update"),
