@@ -65,8 +65,9 @@
 // DomainWallAgreement.ReducedFollowsFullFromBelowThresholdTo3e12 sweeps J from 0.5 J_c to 3e12 A/m^2
 // (15 points, pulses of 1.2 and 4 ns): the same final site in 29 of 30 cases, one site apart (2.7 %) in
 // the last (docs/physics-sources.md has the table). The old reduced law mu (|J| - J_c) gave 632 m/s at
-// 3e12 A/m^2, where both models now give 250 m/s (< v_D). Cost: ~0.1 us per pulse at the nominal amplitude
-// (cached phi_ss and lead), a few us at other amplitudes.
+// 3e12 A/m^2, where both models now give 250 m/s (< v_D). Cost: phi_ss and the lead are cached for the
+// nominal amplitude (a 64-point sum otherwise); the mnist_domain_wall screening (2000 samples, 245 000
+// pulses) trains in 2.1 s, as with the old linear law.
 //
 // With the defaults: H_D = 1.14e5 A/m, v_D = 276 m/s, J_D = 1.30e12 A/m^2, J_c = 1.99e10 A/m^2,
 // mu = 2.12e-10 (m/s)/(A/m^2); the nominal pulse (1e11 A/m^2, 1.2 ns) sweeps the wall past the barrier
