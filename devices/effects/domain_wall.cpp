@@ -10,7 +10,7 @@ const std::vector<PhysicalEffect>& domain_wall_physical_effects() {
         {"MTJ bias-dependent TMR", "TMR(V) = TMR / (1 + (V/V_h)^2), G_AP(V) = G_P / (1 + TMR(V)), I = s V [x G_P + (1 - x) G_AP(V)]",
          "tmr, tmr_half_bias_V", "Zhang et al., IEEE TED 59, 819 (2012)", "DomainWall.MtjTmrHalvesAtTheHalfBiasVoltage"},
         {"MTJ conductance spread (device to device)", "G -> s G, ln s ~ N(0, sigma^2)", "g_ap_spread_d2d",
-         "assumed (docs/physics-sources.md)", "DomainWall.MtjConductanceSpreadIsLognormalWithTheTableSigma"},
+         "assumed inside IBM, IEDM 2008 (TMR > 15 sigma(R_P))", "DomainWall.MtjConductanceSpreadIsLognormalWithTheTableSigma"},
         {"DMI-limited wall velocity (full 1-D model)", "v = v_D / sqrt(1 + (J_D/J)^2), v_D = (pi/2) gamma0 Delta H_D",
          "ms_A_per_m, alpha, wall_width_m, theta_sh, dmi_J_per_m2, t_free_m", "Thiaville et al., EPL 100, 57002 (2012)",
          "DomainWall.FreeWallVelocityFollowsTheDmiSaturationLaw"},
