@@ -6,9 +6,13 @@
 //
 //   face                   device,                 what is generated
 //    (variant)              file in circuits/faces/
-//   resistive              pcm, domain_wall        R = 1 / G(state): both are ohmic at read voltages
+//   resistive              pcm                     R = 1 / G(state): ohmic at read voltages
 //    (default)              ohmic_faces.cpp
-//   cosim                  pcm, domain_wall        an EXTERNAL current source istate_<tag> into a 1 Ohm
+//   mtj                    domain_wall             a B-source with the MTJ's bias-dependent I(V)
+//    (default)              ohmic_faces.cpp         (devices/mtj.hpp), the state's two parts written in
+//   mtj_cosim              domain_wall             the same B-source, its two parts from EXTERNAL
+//    ("cosim")              ohmic_faces.cpp         sources istatep_<tag>, istatea_<tag> as in cosim
+//   cosim                  pcm                     an EXTERNAL current source istate_<tag> into a 1 Ohm
 //    ("cosim")              ohmic_faces.cpp         resistor rstate_<tag> puts G in uS on node st_<tag>,
 //                                                  supplied by C++ from the live device state at every
 //                                                  time point, and a B-source I = v(row, col) v(st_<tag>)

@@ -37,10 +37,11 @@
 //        the gates' V_G as initial_storage_V so the simulated waveforms are the gates' too).
 //   every other device: its nominal pulse of that polarity, amplitude unchanged and WIDTH scaled by
 //        full_scale_pulses * s_ij (a full-scale update is full_scale_pulses nominal pulses):
-//     domain_wall  J stays at the nominal current density (above the depinning J_c), so the reduced
-//                  model moves the wall by mu (J - J_c) t_nominal full_scale_pulses s: linear in s.
-//                  (Scaling J instead would stop the wall for s < J_c/J = 0.2.) The full model
-//                  rounds the move to whole pinning sites: monotone, in steps.
+//     domain_wall  J stays at the nominal current density (above the depinning J_c), so the wall
+//                  slides for t_nominal full_scale_pulses s (Scaling J instead would stop the wall
+//                  for s < J_c/J = 0.2.) Both models round the move to whole pinning sites
+//                  (devices/domain_wall.hpp): monotone in s, in steps, and zero while the pulse is
+//                  too short to carry the wall over its first barrier.
 //     pcm          +1: SET with n_eff = full_scale_pulses s, dG = (g_sat - G)(1 - exp(-n_eff/A)):
 //                  monotone in s. -1: PCM cannot depress gradually; the pulse is a RESET, which
 //                  melt-quenches to g_min whatever s (right sign, magnitude NOT graded). For graded

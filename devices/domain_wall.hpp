@@ -8,8 +8,10 @@
 // EPL 100, 57002 (2012); Emori et al., Nat. Mater. 12, 611 (2013); Martinez et al., J. Phys.:
 // Condens. Matter 25, 476001 (2013).
 //
-// Read (ohmic MTJ, the up and down regions in parallel):
-//   G(q) = G_AP + (G_P - G_AP) q/L,   G_P = G_AP (1 + TMR),   I = G v,   dI/dv = G.
+// Read (devices/mtj.hpp): the swept fraction x = q/L of the free layer is parallel, the rest antiparallel,
+//   I(V) = s V [x G_P + (1 - x) G_AP(V)],  G_AP(V) = G_P / (1 + TMR(V)),  TMR(V) = TMR / (1 + (V/V_h)^2),
+// G_P = G_AP(0) (1 + TMR), s the device's lognormal conductance scale. conductance_S is the chord
+// I(v_read)/v_read, so the programmed level includes the bias dependence at the read voltage.
 //
 // Full model (full_dynamics = 1): 1D collective coordinates q (wall position, m) and phi (angle of
 // the wall moment from the wire axis, rad; phi = 0 is the Neel wall D > 0 favours). Fields in A/m,
@@ -46,31 +48,47 @@
 // track ends are hard stops: a wall pushed to 0 or L stays there (no relaxation), as in the reduced
 // model. Cost: about 0.2 ms per pulse.
 //
-// Reduced model (full_dynamics = 0, the default, for arrays): v(J) = mu (|J| - J_c) sign(J) for
-// |J| > J_c, else 0; dq = v t_p, clipped to [0, L]. mu and J_c come from the same parameters as the
-// full model, which instead slides in a tilted washboard, v ~ mu sqrt(J^2 - J_c^2) / sqrt(1 + (J/J_D)^2):
-// the continuous speeds agree within 5 % for 15 J_c < J < 0.3 J_D, and nearer J_c the full model is
-// faster (+9 % at 10 J_c, +23 % at 5 J_c). Relaxation rounds the full model's step to whole sites, and
-// at the nominal pulse both paths step one pinning period. Above ~0.3 J_D the reduced model ignores the
-// saturation at v_D.
+// Reduced model (full_dynamics = 0, the default, for arrays): the same three phases in closed form
+// (devices/domain_wall_reduced.hpp). Holding phi at its steady value phi_ss(J) (root of (1) and (2) with
+// phi' = 0, no pinning; tan(phi_ss) = J/J_D when H_K = 0), (1) without the phi' term is an overdamped
+// tilted washboard
+//   q' = mu (J cos(phi_ss) - J_c sin(2 pi q/p)),
+// solved exactly over the pulse from the wall's place in its well: no motion while J cos(phi_ss) <= J_c
+// (the depinning threshold), mean speed mu sqrt((J cos(phi_ss))^2 - J_c^2) above it, which saturates at
+// v_D when J >> J_c (J cos(phi_ss) -> J_D), the DMI limit. Then a thermal hop as below, then relaxation:
+// the wall goes to the nearest well, so every pulse ends on a pinning site, as the full model's does.
+// Why it agrees with the full model: integrating (1), alpha dq/Delta = gamma0 ((pi/2) H_SH cos(phi) - H_pin)
+// dt - dphi, and phi starts and ends at 0, so the phi' term only delays the wall by Delta phi/alpha during
+// the pulse and gives the delay back while phi relaxes. What remains is the turn-on of cos(phi) from 1 to
+// cos(phi_ss), which the reduced model adds in closed form as the turn-on lead (~20 nm at 3e12 A/m^2,
+// < 1 nm below 2.6e11 A/m^2), and the angle's wobble across the washboard, which rounding to sites absorbs.
+// DomainWallAgreement.ReducedFollowsFullFromBelowThresholdTo3e12 sweeps J from 0.5 J_c to 3e12 A/m^2
+// (15 points, pulses of 1.2 and 4 ns): the same final site in 29 of 30 cases, one site apart (2.7 %) in
+// the last (docs/physics-sources.md has the table). The old reduced law mu (|J| - J_c) gave 632 m/s at
+// 3e12 A/m^2, where both models now give 250 m/s (< v_D). Cost: phi_ss and the lead are cached for the
+// nominal amplitude (a 64-point sum otherwise); the mnist_domain_wall screening (2000 samples, 245 000
+// pulses) trains in 2.1 s, as with the old linear law.
 //
 // With the defaults: H_D = 1.14e5 A/m, v_D = 276 m/s, J_D = 1.30e12 A/m^2, J_c = 1.99e10 A/m^2,
-// mu = 2.12e-10 (m/s)/(A/m^2); the nominal pulse (1e11 A/m^2, 1.2 ns) moves the wall 20.3 nm (reduced)
-// or one 20 nm site (full), so 50 pulses take it from 0 to L = 1 um.
+// mu = 2.12e-10 (m/s)/(A/m^2); the nominal pulse (1e11 A/m^2, 1.2 ns) sweeps the wall past the barrier
+// half-way to the next site, and both models end it there: one 20 nm site per pulse, 50 pulses for L = 1 um.
 //
 // Thermal depinning (thermal_stability = E_b/kT > 0): below J_c a pulse hops the wall by one period p
 // in the direction of J with probability P = 1 - exp(-t_p f0 exp(-E_b/kT (1 - |J|/J_c)^2)). evolve()
 // at zero current makes at most one hop of +-p per call, with probability 1 - exp(-2 dt f0 exp(-E_b/kT))
 // (two directions); it is exact for 2 dt f0 exp(-E_b/kT) << 1, so step long retention times finely.
-// Without it (thermal_stability = 0) the wall does not move at zero current.
+// Default E_b/kT = 40: the Neel-Arrhenius barrier for 10-year retention at f0 = 1 GHz, ln(f0 10 yr) = 40.3
+// (docs/physics-sources.md). With thermal_stability = 0 the wall does not move at zero current.
 //
-// Variability: device-to-device relative spread of H_p (and so of J_c), drawn in make_device; each
+// Variability: device-to-device relative spread of H_p (and so of J_c) and lognormal spread of the MTJ
+// conductance (sigma g_ap_spread_d2d of ln G), drawn in make_device in that order; each
 // pulse's displacement is multiplied by max(0, 1 + sigma_c2c N(0,1)) (bounded at 0: a pulse cannot
 // push the wall against its torque). In the full model the noise scales the motion during the pulse,
 // before relaxation, so it shows as occasional missed or extra pinning sites.
 //
 // Units are SI; every number is a parameter of domain_wall_parameter_table().
 #include "devices/device_model.hpp"
+#include "devices/mtj.hpp"
 
 namespace cimkit {
 
@@ -89,7 +107,7 @@ const ParameterTable& domain_wall_parameter_table();
 struct DomainWallParameters {
     double ms_A_per_m, alpha, wall_width_m, theta_sh, dmi_J_per_m2, t_free_m, h_k_A_per_m;  // magnetics
     double length_m, pinning_period_m, h_pin_A_per_m, pinning_spread_d2d;                 // track, pinning
-    double g_ap_S, tmr, v_read_V;                                                         // MTJ read
+    double g_ap_S, g_ap_spread_d2d, tmr, tmr_half_bias_V, v_read_V;                      // MTJ read
     double pulse_j_A_per_m2, pulse_width_s, relaxation_time_s, full_dynamics;             // write
     double displacement_noise_c2c, thermal_stability, attempt_frequency_Hz;              // noise, thermal hops
 };
@@ -97,8 +115,8 @@ struct DomainWallParameters {
 class DomainWallSynapse final : public DeviceModel {
 public:
     // position_m: wall position q in [0, L]; angle_rad: wall angle phi; pinning_scale: this device's
-    // H_p (and J_c) relative to the table's.
-    enum Slot { position_m = 0, angle_rad = 1, pinning_scale = 2 };
+    // H_p (and J_c) relative to the table's; conductance_scale: this device's MTJ conductance s.
+    enum Slot { position_m = 0, angle_rad = 1, pinning_scale = 2, conductance_scale = 3 };
 
     explicit DomainWallSynapse(const std::vector<Setting>& settings = {});
 
@@ -126,9 +144,16 @@ public:
     double dmi_current_density_A_per_m2() const { return j_dmi_A_per_m2_; }      // J_D
     double depinning_current_density_A_per_m2() const { return j_c_A_per_m2_; } // J_c
     double mobility_m3_per_A_s() const { return mobility_m3_per_A_s_; }          // mu, (m/s)/(A/m^2)
+    const MagneticTunnelJunction& mtj() const { return mtj_; }                   // the read, scale 1
 
 private:
-    void move_reduced(DeviceState& state, double j_A_per_m2, double width_s, double noise) const;
+    // Reduced model, for |J|: the washboard drive |J| cos(phi_ss(J)) at the steady wall angle and the
+    // turn-on lead (devices/domain_wall_reduced.hpp); cached for the nominal amplitude.
+    struct ReducedDrive {
+        double washboard_A_per_m2, turn_on_lead_m;
+    };
+    ReducedDrive reduced_drive(double j_A_per_m2) const;
+    void move_reduced(DeviceState& state, double j_A_per_m2, double width_s, double noise, Rng& rng) const;
     void move_full(DeviceState& state, double j_A_per_m2, double width_s, double noise, Rng& rng) const;
     void thermal_hop(DeviceState& state, double j_A_per_m2, double width_s, Rng& rng) const;
     double clamp_position_m(double q_m) const;
@@ -139,7 +164,9 @@ private:
     double alpha_, wall_width_m_, h_k_A_per_m_, h_pin_A_per_m_, pinning_period_m_, length_m_;
     double h_sh_per_j_m_, h_dmi_A_per_m_, v_dmi_m_per_s_, j_dmi_A_per_m2_, j_c_A_per_m2_;
     double mobility_m3_per_A_s_;
-    double g_ap_S_, g_p_S_, v_read_V_, pulse_j_A_per_m2_, pulse_width_s_, relaxation_time_s_;
+    ReducedDrive nominal_drive_;
+    MagneticTunnelJunction mtj_;
+    double g_ap_spread_d2d_, v_read_V_, pulse_j_A_per_m2_, pulse_width_s_, relaxation_time_s_;
     bool full_dynamics_;
     double noise_c2c_, pinning_spread_d2d_, thermal_stability_, attempt_frequency_Hz_;
 };

@@ -6,17 +6,17 @@
 // Why: the live strategy's cosim face needs an EXTERNAL source and a B-source per device, so that
 // states can change without a reload; at MNIST size (157 000 devices in the first layer) one read
 // takes seconds.
-// Fixed elements (VCCS for PCM and domain wall, a gate source per distinct level for the MOSFET)
+// Fixed elements (VCCS for PCM, a gate source per distinct level for the MOSFET)
 // are the cheapest circuit ngspice can solve, and a batched transient (circuits/batched_read.hpp)
 // reads one sample per time point. The price is a reload (a new parse) whenever the states have
 // changed, i.e. once per weight update: mini-batch training (TrainingConfig::batch_size) amortises
 // it over the batch.
 //
-// Faces: ohmic devices (PCM, domain wall) as their pairs' exact VCCS equivalent
+// Faces: ohmic devices (PCM) as their pairs' exact VCCS equivalent
 // (circuits/crossbar_tile.hpp, add_differential_equivalent_tile: one VCCS of gain G+ - G- per pair
 // into one sense line, and one load resistor per row that draws the devices' total driver current;
 // the net currents and driver currents equal the resistor crossbar's). Other models go through their
-// default face (the gain cell's behavioural one), or their shared-gate face where they have one
+// default face (the gain cell's and the domain wall's B-sources), or their shared-gate face where they have one
 // (MOSFET: one gate source per distinct level, not per device). Both are transformations that
 // change no output current. Which faces are ohmic is the face's to say (draws_linear_conductance).
 //

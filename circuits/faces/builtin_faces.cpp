@@ -8,11 +8,12 @@ namespace cimkit::circuits {
 
 void register_mosfet_faces(FaceRegistry& registry);                              // mosfet_faces.cpp
 void register_ohmic_faces(FaceRegistry& registry, const std::string& device);  // ohmic_faces.cpp
+void register_domain_wall_faces(FaceRegistry& registry);                         // ohmic_faces.cpp
 void register_gain_cell_faces(FaceRegistry& registry);                           // gain_cell_faces.cpp
 
 void register_builtin_faces(FaceRegistry& registry) {
     register_mosfet_faces(registry);
-    register_ohmic_faces(registry, "domain_wall");
+    register_domain_wall_faces(registry);
     register_ohmic_faces(registry, "pcm");
     register_gain_cell_faces(registry);
 }

@@ -1,6 +1,13 @@
-// The SPICE faces of ohmic devices, whose read current is G(state) V (PCM, domain wall): they need
-// nothing of the model but conductance_S (docs/architecture.md#device-faces).
+// The SPICE faces of ohmic devices, whose read current is G(state) V (PCM): they need nothing of the
+// model but conductance_S (docs/architecture.md#device-faces). And the faces of the domain wall, whose
+// MTJ read is ohmic but for its bias-dependent TMR (devices/mtj.hpp): the same two faces with a
+// B-source that follows I(V) = s V [x G_P + (1 - x) G_P / (1 + TMR0 / (1 + (V/V_h)^2))].
+#include <string>
+#include <utility>
+
 #include "circuits/faces/face_registry.hpp"
+#include "circuits/spice_writer.hpp"
+#include "devices/domain_wall.hpp"
 
 namespace cimkit::circuits {
 namespace {
@@ -48,7 +55,69 @@ private:
     const DeviceModel& model_;
 };
 
+// The MTJ current with the parallel part p_uS = 1e6 s x G_P and the zero-bias antiparallel part
+// a_uS = 1e6 s (1 - x) G_P given as expressions (numbers or EXTERNAL state nodes).
+std::string mtj_current(const DomainWallSynapse& model, const std::string& v, const std::string& p_uS, const std::string& a_uS) {
+    const DomainWallParameters& t = model.typed_parameters();
+    const std::string u = "(" + v + "/" + spice_number(t.tmr_half_bias_V) + ")";  // no '^': products only
+    return v + "*(" + p_uS + "+" + a_uS + "/(1+" + spice_number(t.tmr) + "/(1+" + u + "*" + u + ")))*1e-06";
+}
+
+// The parts of mtj_current, in uS, for a device state.
+std::pair<double, double> mtj_parts_uS(const DomainWallSynapse& model, const DeviceState& state) {
+    const double x = model.level(state), s = state.x[DomainWallSynapse::conductance_scale];
+    const double g_p_uS = 1e6 * model.mtj().g_p_S();
+    return {s * x * g_p_uS, s * (1.0 - x) * g_p_uS};
+}
+
+// The domain wall's default face: the MTJ's I(V) as a B-source with the state written in.
+class MtjFace final : public DeviceFace {
+public:
+    explicit MtjFace(const DomainWallSynapse& model) : model_(model) {}
+    std::string name() const override { return "mtj"; }
+    void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
+                    const DeviceState& state) const override {
+        const auto [p_uS, a_uS] = mtj_parts_uS(model_, state);
+        netlist.add(Behavioural{Behavioural::Kind::current, "dev_" + tag, row, column,
+                                mtj_current(model_, "v(" + row + "," + column + ")", spice_number(p_uS), spice_number(a_uS))});
+    }
+
+private:
+    const DomainWallSynapse& model_;
+};
+
+// The domain wall's `cosim` face: both parts arrive through EXTERNAL currents into 1 Ohm, as in CosimFace.
+class MtjCosimFace final : public DeviceFace {
+public:
+    explicit MtjCosimFace(const DomainWallSynapse& model) : model_(model) {}
+    std::string name() const override { return "mtj_cosim"; }
+    void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
+                    const DeviceState&) const override {
+        for (const std::string part : {"p", "a"}) {
+            netlist.add(Source{Source::Kind::current, "state" + part + "_" + tag, "0", "st" + part + "_" + tag, External{}});
+            netlist.add(Resistor{"state" + part + "_" + tag, "st" + part + "_" + tag, "0", 1.0});
+        }
+        netlist.add(Behavioural{Behavioural::Kind::current, "dev_" + tag, row, column,
+                                mtj_current(model_, "v(" + row + "," + column + ")", "v(stp_" + tag + ")", "v(sta_" + tag + ")")});
+    }
+    void bind_device(spice::Engine& engine, const std::string& tag, const DeviceState* state) const override {
+        engine.set_external_current("istatep_" + tag, [this, state](double) { return mtj_parts_uS(model_, *state).first; });
+        engine.set_external_current("istatea_" + tag, [this, state](double) { return mtj_parts_uS(model_, *state).second; });
+    }
+
+private:
+    const DomainWallSynapse& model_;
+};
+
 }  // namespace
+
+void register_domain_wall_faces(FaceRegistry& registry) {
+    const std::string device = domain_wall_parameter_table().device;
+    registry.add({device, "", [](const DeviceModel& model) { return std::make_unique<MtjFace>(concrete_model<DomainWallSynapse>(model)); }});
+    registry.add({device, "cosim", [](const DeviceModel& model) {
+                      return std::make_unique<MtjCosimFace>(concrete_model<DomainWallSynapse>(model));
+                  }});
+}
 
 void register_ohmic_faces(FaceRegistry& registry, const std::string& device) {
     registry.add({device, "", [](const DeviceModel& model) { return std::make_unique<ResistiveFace>(model); }});

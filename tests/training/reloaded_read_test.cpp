@@ -137,11 +137,14 @@ TEST(ReloadedRead, SpiceArrayBatchReadsAgreeWithTheCompactDevices) {
 
 // Mini-batch training of Iris on domain-wall synapses (the iris_domain_wall_spice settings, batches of
 // 10): the spice engine with the batched read strategy and the compact engine, same seed, end with the
-// same accuracies, losses and pulse counts (the reads agree to about 1e-9).
+// same accuracies, losses and pulse counts (the reads agree to about 1e-9). The MTJ is made ohmic
+// (V_h = 1e9 V): with the default bias-dependent TMR the B-source face is nonlinear and ngspice solves it
+// to its Newton tolerance only (reads within 1e-6, SpiceArrayBatchReadsAgreeWithTheCompactDevices), which
+// is enough to flip a pulse count and move the loss by 2e-5 after a few epochs.
 TEST(ReloadedRead, MiniBatchTrainingMatchesTheCompactEngine) {
     Split split = stratified_split(load_iris_csv(CIMKIT_DATA_DIR "/iris.csv"), 0.2, 1);
     scale_features(split, 0.0f, 1.0f);
-    const auto model = builtin_devices().find("domain_wall").make({});
+    const auto model = builtin_devices().find("domain_wall").make({{"tmr_half_bias_V", "1e9", "test"}});
     DeviceArrayOptions options;
     options.w_max = 2.0;
     options.accumulate_residual = true;
@@ -162,10 +165,12 @@ TEST(ReloadedRead, MiniBatchTrainingMatchesTheCompactEngine) {
         EXPECT_EQ(spice_history[e].update_pulses, compact_history[e].update_pulses) << "epoch " << e + 1;
     }
     EXPECT_GT(compact_history.back().test_accuracy, 0.9);
-    // Each of the 20 x 12 batch updates changes both layers' states, and the first read after it (the
-    // next batch, or the epoch's test pass) reloads each layer once; reads with no update in between
-    // reload nothing.
-    EXPECT_EQ(session.loads(), 2u * 20u * 12u);
+    // The first read loads each layer once; then each of the 20 x 12 batch updates changes both layers'
+    // states in this run (every nonzero pulse moves a wall by a whole pinning site), and the first read
+    // after it (the next batch, or the epoch's test pass) reloads each layer once; reads with no update
+    // in between reload nothing. (Before pinning sites two layer updates of this run changed nothing,
+    // and the count was 480.)
+    EXPECT_EQ(session.loads(), 2u + 2u * 20u * 12u);
 }
 
 }  // namespace

@@ -101,7 +101,8 @@ TEST(SpiceArray, ATiaReadoutStageReadsTheSameColumnCurrents) {
 // weights after a circuit-driven update match an ideal update of the same devices within 2 % of the
 // largest change (the circuit's dV is the outer product to within its gating edges).
 TEST(SpiceArray, UpdateCircuitDeliversTheOuterProduct) {
-    const auto model = builtin_devices().find("domain_wall").make({{"displacement_noise_c2c", "0", "test"}, {"pinning_spread_d2d", "0", "test"}});
+    const auto model = builtin_devices().find("domain_wall").make(
+        {{"displacement_noise_c2c", "0", "test"}, {"pinning_spread_d2d", "0", "test"}, {"g_ap_spread_d2d", "0", "test"}});
     SpiceSession session(*model, small_tiles(1000));
     DeviceArrayOptions options;
     options.update_mode = "exact";

@@ -28,8 +28,10 @@ std::unique_ptr<DeviceModel> make_model(const std::string& name, const std::vect
     return builtin_devices().find(name).make(settings);
 }
 
+// Domain wall: also no MTJ spread, and V_h so large that the MTJ is ohmic (G independent of V).
 std::unique_ptr<DeviceModel> quiet_domain_wall() {
-    return make_model("domain_wall", {{"displacement_noise_c2c", "0"}, {"pinning_spread_d2d", "0"}});
+    return make_model("domain_wall", {{"displacement_noise_c2c", "0"}, {"pinning_spread_d2d", "0"},
+                                      {"g_ap_spread_d2d", "0"}, {"tmr_half_bias_V", "1e9"}});
 }
 
 DeviceArrayOptions options_with(const std::string& mode) {

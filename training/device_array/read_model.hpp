@@ -6,13 +6,13 @@
 // (clipped inputs are counted). Each output line sums the real device currents,
 //   I+_i = sum_j current_A(V_j, G+_ij),  I-_i = sum_j current_A(V_j, G-_ij),
 //   y_i = w_max (I+_i - I-_i) / ((G_high - G_low) v_read / x_max),                      (2)
-// so an ohmic device (domain wall, PCM) gives y = W x exactly (W from (1) in
+// so an ohmic device (PCM) gives y = W x exactly (W from (1) in
 // training/device_array/pair_storage.hpp), and a nonlinear I-V (gain cell cubic; a MOSFET with
-// lambda > 0 or unequal V_T in a pair) shows in y.
+// lambda > 0 or unequal V_T in a pair; the domain wall's MTJ, whose TMR falls with bias) shows in y.
 // multiply_transposed (e = W^T d) drives the output lines with d and sums on the input lines, the
 // transposed read of a crossbar, with the same two-terminal law current_A(V, state) for each device.
-// That assumes the device conducts the same way whichever line drives it: true for the ohmic domain
-// wall MTJ and PCM; for the MOSFET it means a symmetric source/drain with the gate held on its
+// That assumes the device conducts the same way whichever line drives it: true for PCM and for the
+// domain wall's MTJ (its I(V) is odd); for the MOSFET it means a symmetric source/drain with the gate held on its
 // storage node (the level-1 law swaps source and drain for negative V); for the gain cell, whose
 // input is a read-transistor gate, it is an idealisation (a real array needs a second read port or
 // a digital transpose). The d -> voltage range is backward_input_max, or, when 0, max|d| of each
