@@ -13,7 +13,7 @@ const std::vector<PhysicalEffect>& gain_cell_physical_effects() {
          "Leroux et al., arXiv 2409.19315 (surrogate 19.3); issue 16 review", "GainCell.PublishedKernelHasSlope19p33AndIsNinePointSixPercentNonlinear"},
         {"linear surrogate (read_model = 1)", "Q = read_scale_A 19.3 (V_in / 0.9) (V_store - 0.45) t_in", "read_model",
          "Leroux et al., arXiv 2409.19315, public code (backward pass)", "GainCell.LinearSurrogateAndTheKernelsZeroInputTerms"},
-        {"three-terminal read (SPICE face)", "I = read_scale_A f(V_row, V_s - 0.45) from the read supply into the column; E = v_dd_V integral I dt",
+        {"three-terminal read (SPICE face)", "I = read_scale_A f(V_row, V_s - 0.45) into the column from the +-v_dd_V read supplies (row: gate only); E = v_dd_V integral |I| dt",
          "v_dd_V, read_scale_A", "Leroux et al., arXiv 2409.19315 (2T/3T gain cell)", "GainCellFace.ThreeTerminalCellDrawsThePublishedLawFromItsReadSupply"},
         {"storage-node retention", "V(t) = v_rest + (V0 - v_rest) exp(-t/tau); sinh(u)/u for a subthreshold leak",
          "retention_tau_s, leak_nonlinearity_V, v_rest_V", "Leroux et al., arXiv 2409.19315", "GainCell.RetentionFollowsExponentialLaw"},
