@@ -57,6 +57,7 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
         return states[static_cast<std::size_t>(i) * static_cast<std::size_t>(g.columns) + static_cast<std::size_t>(j)];
     };
     add_crossbar(netlist, CrossbarNames{}, g.rows, g.columns, face, state, stages);
+    save_read_supplies(netlist);
     const double t_end = 2.0 * timing.edge_s + timing.read_s;
     // Steps fine enough to resolve the edges; the plateau needs few points (the circuit is static).
     const bool initial_conditions = face.needs_initial_conditions() ||
@@ -83,6 +84,16 @@ CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& g
         std::vector<double> power(t.size());
         // ngspice's source current flows from + through the source to -: delivered power is -V I.
         for (std::size_t k = 0; k < t.size(); ++k) power[k] = -v[k] * current[k];
+        out.read_energy_J += integrate(t, power);
+    }
+    // Supplies that devices draw from themselves (add_read_supply in circuits/device_face.hpp).
+    const std::string supply_current = std::string("i(v") + read_supply_prefix;
+    for (const auto& vector : tran.vectors) {
+        if (vector.name.rfind(supply_current, 0) != 0) continue;
+        const std::string node = vector.name.substr(3, vector.name.size() - 4);  // i(v<node>) -> <node>
+        const auto& v = tran.vector("v(" + node + ")").real;
+        std::vector<double> power(t.size());
+        for (std::size_t k = 0; k < t.size(); ++k) power[k] = -v[k] * vector.real[k];
         out.read_energy_J += integrate(t, power);
     }
     return out;

@@ -12,7 +12,8 @@
 //
 // The read is a transient: every row rises to its input voltage in `edge_s`, holds for `read_s`,
 // and falls; the column currents are read at the middle of the plateau. Read energy is the
-// integral of the power the row drivers deliver, sum_i integral V_i(t) I_i(t) dt.
+// integral of the power the row drivers deliver, sum_i integral V_i(t) I_i(t) dt, plus that of the
+// read supplies the devices draw from (add_read_supply in circuits/device_face.hpp: the gain cell).
 #include <string>
 #include <vector>
 
@@ -51,7 +52,7 @@ Netlist build_crossbar_read(const CrossbarGeometry& geometry, const DeviceFace& 
 struct CrossbarReadout {
     std::vector<double> column_current_A;  // at the middle of the read plateau
     std::vector<double> column_output_V;   // TIA outputs (empty with the ideal read-out)
-    double read_energy_J = 0.0;            // delivered by the row drivers over the whole transient
+    double read_energy_J = 0.0;            // delivered by the row drivers and read supplies over the transient
     double read_latency_s = 0.0;           // time from the start of the read to the sampled point
 };
 

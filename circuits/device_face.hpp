@@ -29,13 +29,16 @@
 //   mosfet_shared_gate     mosfet                  mosfet_native, but devices with exactly the same gate
 //    ("shared_gate")        mosfet_faces.cpp        voltage share one gate node and source (a read draws
 //                                                  no gate current): one source per level, not per device
-//   gain_cell_behavioural  gain_cell               a B-source with the published cubic read law
-//    (default)              gain_cell_faces.cpp
+//   gain_cell_behavioural  gain_cell               three-terminal cell: storage node (C_S held at
+//    (default)              gain_cell_faces.cpp     V_store), write transistor (off), and a B-source read
+//                                                  transistor with the published law of Leroux et al.
+//                                                  drawing from its own read supply (add_read_supply)
+//                                                  into the column; the row only sets V_in
 //   gain_cell_transistor   gain_cell               write transistor (off) + storage capacitor C_S charged
 //    ("transistor")         gain_cell_faces.cpp     to V_store + level-1 read transistor (gate = storage
 //                                                  node, drain = row, source = column); its I-V is the
 //                                                  transistor's (kp 120 uA/V^2, V_T 0.3 V, W/L 1), not
-//                                                  the published cubic
+//                                                  the published law, and the row supplies it
 //
 // When to use which: the resistive and behavioural faces reproduce the compact I-V exactly and are
 // the fast path for large arrays; mosfet_native runs ngspice's own transistor equations (and is
@@ -75,6 +78,14 @@ public:
     virtual void add_device(Netlist& netlist, const std::string& tag, const std::string& row,
                             const std::string& column, const DeviceState& state) const = 0;
 };
+
+// A supply line that a face's devices draw from (not the row drivers): source "supply_<what>" on
+// node "supply_<what>" at `volts`. build_crossbar_read saves every such supply (save_read_supplies)
+// and read_crossbar (circuits/crossbar.hpp) adds the energy it delivers to the read energy.
+inline constexpr const char* read_supply_prefix = "supply_";
+std::string read_supply_node(const std::string& what);
+void add_read_supply(Netlist& netlist, const std::string& what, double volts);
+void save_read_supplies(Netlist& netlist);
 
 // The face of `model` registered under its name and `variant` (circuits/faces/face_registry.hpp):
 // "" is the device's default face, "transistor" the gain cell's transistor-level face, "cosim" the

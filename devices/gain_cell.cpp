@@ -10,12 +10,11 @@ namespace {
 
 const double inf = std::numeric_limits<double>::infinity();
 constexpr double boltzmann_J_per_K = 1.380649e-23;
-constexpr double weight_center_V = 0.45;  // the published polynomial is centred here
 
 void cross_rules(const Parameters& p) {
     if (!(p["v_rest_V"] <= p["v_dd_V"])) p.fail("v_rest_V must not exceed v_dd_V");
     const double model = p["read_model"];
-    if (model != 0.0 && model != 1.0) p.fail("read_model must be 0 (published cubic) or 1 (linear fit)");
+    if (model != 0.0 && model != 1.0) p.fail("read_model must be 0 (published kernel of Leroux et al.) or 1 (linear surrogate 19.3)");
 }
 
 GainCellParameters typed(const Parameters& p) {
@@ -38,22 +37,6 @@ GainCellParameters typed(const Parameters& p) {
 
 }  // namespace
 
-// C[i][j]: i = power of (y - 0.45), j = power of x (docs/physics-sources.md#gain-cell, Leroux et
-// al. public code).
-constexpr double published[4][4] = {{0.17393044, 0.15653739, 0.14088365, 0.12679529},
-                                    {5.51975209, 4.96777688, 4.4709992, 0.0},
-                                    {-1.44776001, -1.30298401, 0.0, 0.0},
-                                    {46.05483778, 0.0, 0.0, 0.0}};
-
-double gain_cell_polynomial(double x, double v_store_V) {
-    const double y = v_store_V - weight_center_V;
-    double sum = 0.0;
-    for (int i = 0; i < 4; ++i) {
-        for (int j = 0; i + j < 4; ++j) sum += published[i][j] * std::pow(y, i) * std::pow(x, j);
-    }
-    return sum;
-}
-
 const ParameterTable& gain_cell_parameter_table() {
     static const ParameterTable table{
         "gain_cell",
@@ -66,9 +49,9 @@ const ParameterTable& gain_cell_parameter_table() {
             {"r_write_ohm", Unit::ohm, 1e6, Range::positive(), "on-resistance of the write transistor"},
             {"write_width_s", Unit::second, 0.2e-9, Range::positive(), "nominal write pulse width"},
             {"temperature_K", Unit::kelvin, 300.0, Range::non_negative(), "temperature for kT/C write noise (0: none)"},
-            {"v_read_V", Unit::volt, 0.5, Range::positive(), "read input voltage V_in"},
-            {"read_scale_A", Unit::ampere, 1e-6, Range::positive(), "current per unit of the published polynomial (assumed uA)"},
-            {"read_model", Unit::dimensionless, 0.0, Range::closed(0.0, 1.0), "0: published cubic, 1: linear fit 19.3 x (y - 0.45)"},
+            {"v_read_V", Unit::volt, 0.9, Range::positive(), "read word-line voltage V_in of an input pulse (0.9 V: Leroux et al.'s kernel)"},
+            {"read_scale_A", Unit::ampere, 1e-6, Range::positive(), "read current per unit of the published f (the paper states no SI unit; 1 uA assumed)"},
+            {"read_model", Unit::dimensionless, 0.0, Range::closed(0.0, 1.0), "0: published kernel f(V_in, V_store - 0.45), 1: linear surrogate 19.3 (V_in/0.9) (V_store - 0.45)"},
             {"c_spread_d2d", Unit::dimensionless, 0.05, Range::closed(0.0, 0.5), "device-to-device spread of C_S, relative sigma"},
             {"tau_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.5), "device-to-device spread of the retention time, relative sigma"},
         }};
@@ -89,7 +72,7 @@ GainCell::GainCell(const std::vector<Setting>& settings) : parameters_(gain_cell
     temperature_K_ = p["temperature_K"];
     v_read_V_ = p["v_read_V"];
     read_scale_A_ = p["read_scale_A"];
-    read_model_ = static_cast<int>(p["read_model"]);
+    read_model_ = static_cast<GainCellReadModel>(static_cast<int>(p["read_model"]));
     c_spread_d2d_ = p["c_spread_d2d"];
     tau_spread_d2d_ = p["tau_spread_d2d"];
 }
@@ -113,29 +96,22 @@ void GainCell::set_level(DeviceState& state, double fraction, Rng& rng) const {
 
 double GainCell::level(const DeviceState& state) const { return state.x[store_V] / v_dd_V_; }
 
-GainCell::ReadPolynomial GainCell::read_polynomial(const DeviceState& state) const {
-    const double y = state.x[store_V] - weight_center_V;
-    if (read_model_ == 1) return {19.3 * y, 0.0, 0.0};
-    // f(x, y) - f(0, y) = x (a1 + a2 x + a3 x^2), gathering the published terms by power of x.
-    return {published[0][1] + published[1][1] * y + published[2][1] * y * y, published[0][2] + published[1][2] * y,
-            published[0][3]};
+GainCellReadPolynomial GainCell::read_polynomial(const DeviceState& state) const {
+    return gain_cell_read_polynomial(read_model_, state.x[store_V]);
 }
 
-double GainCell::current_A(double v_V, const DeviceState& state) const {
-    const ReadPolynomial p = read_polynomial(state);
-    return read_scale_A_ * v_V * (p.a1 + v_V * (p.a2 + v_V * p.a3));
-}
+double GainCell::current_A(double v_V, const DeviceState& state) const { return read_scale_A_ * read_polynomial(state).at(v_V); }
 
 double GainCell::dcurrent_dv_S(double v_V, const DeviceState& state) const {
-    const ReadPolynomial p = read_polynomial(state);
-    return read_scale_A_ * (p.a1 + v_V * (2.0 * p.a2 + 3.0 * v_V * p.a3));
+    return read_scale_A_ * read_polynomial(state).slope_at(v_V);
 }
 
-// G = I(v_read, y)/v_read = s (a1 + a2 x + a3 x^2) with y = level v_dd: dG/dlevel = s v_dd d(a1 + a2 x)/dy.
+// G = I(v_read, V_store)/v_read with V_store = level v_dd: dG/dlevel = s v_dd (df/dV_store)/v_read.
 double GainCell::dconductance_dlevel_S(const DeviceState& state) const {
-    const double x = v_read_V_, y = state.x[store_V] - weight_center_V;
-    const double d_dy = read_model_ == 1 ? 19.3 : published[1][1] + 2.0 * published[2][1] * y + published[1][2] * x;
-    return read_scale_A_ * v_dd_V_ * d_dy;
+    const double df_dv_store = read_model_ == GainCellReadModel::linear_surrogate
+                                   ? gain_cell_surrogate_slope_per_V * v_read_V_ / gain_cell_published_v_in_V
+                                   : gain_cell_polynomial_dv_store(v_read_V_, state.x[store_V]);
+    return read_scale_A_ * v_dd_V_ * df_dv_store / v_read_V_;
 }
 
 double GainCell::conductance_S(const DeviceState& state) const { return current_A(v_read_V_, state) / v_read_V_; }

@@ -18,15 +18,18 @@
 // -1. Each write, and each set_level (a verified write ends the same way), adds kT/C noise,
 // sigma = sqrt(k_B T / C_S).
 //
-// Read (the multiply), x = V_in, y = V_store:
-//   published cubic, read_model = 0: f(x, y) = sum_{i+j<=3} C_ij (y - 0.45)^i x^j  (coefficients in
-//     docs/physics-sources.md#gain-cell, from the paper's public code). The fit has terms without
-//     x (a read-out offset); the cell current is taken as I = read_scale_A * (f(x, y) - f(0, y)),
-//     so no input gives no current.
-//   linear fit, read_model = 1: I = read_scale_A * 19.3 x (y - 0.45).
-// The signed weight is y - 0.45 V, so the read "conductance" I(v_read)/v_read may be negative.
-// Pulse-width inputs: the charge delivered in a read of width t_in is Q = I(v_read, y) t_in.
+// Read (the multiply): the kernel of Leroux et al. (devices/gain_cell_read.hpp). An input pulse of
+// width t_in at word-line voltage V_in = v_read_V (0.9 V, the paper's) delivers
+//   Q = read_scale_A f(V_in, V_store - 0.45) t_in      (read_model = 0, all ten published terms),
+//   Q = read_scale_A 19.3 (V_in / 0.9) (V_store - 0.45) t_in   (read_model = 1, linear surrogate),
+// i.e. current_A(V, state) = read_scale_A f(V, V_store - 0.45), signed (f < 0 below V_store ~ 0.41 V).
+// The paper evaluates f at V_in = 0.9 V only; current_A at other V is the same fit extrapolated
+// (at V = 0 it is f(0, w) = sum_i C_i0 w^i, not 0: with pulse-width inputs a zero input is no pulse
+// and no charge). The cell is three-terminal: the read transistor draws I from its read supply into
+// the output line (a positive I from +v_dd_V, a negative one sunk into -v_dd_V); the input line only
+// gates it (circuits/faces/gain_cell_faces.cpp), so a read costs v_dd_V |I| t_in from the supplies.
 #include "devices/device_model.hpp"
+#include "devices/gain_cell_read.hpp"
 
 namespace cimkit {
 
@@ -41,9 +44,6 @@ struct GainCellParameters {
     double v_read_V, read_scale_A, read_model;                                // read
     double c_spread_d2d, tau_spread_d2d;                                      // variability
 };
-
-// The published polynomial f(x, y) of Leroux et al., in the paper's output units.
-double gain_cell_polynomial(double v_in_V, double v_store_V);
 
 class GainCell final : public DeviceModel {
 public:
@@ -69,12 +69,9 @@ public:
     RetentionKind retention_kind() const override { return RetentionKind::leakage; }
     double iv_sweep_limit_V() const override { return v_dd_V_; }
 
-    // The read current as a cubic in the input: I(x) = read_scale_A x (a1 + a2 x + a3 x^2), its
-    // coefficients set by the stored voltage (either read model). The SPICE face writes the same cubic.
-    struct ReadPolynomial {
-        double a1, a2, a3;  // per V, per V^2, per V^3, in units of read_scale_A
-    };
-    ReadPolynomial read_polynomial(const DeviceState& state) const;
+    // The read current as a cubic in the read voltage, I(V) = read_scale_A (c0 + c1 V + c2 V^2 + c3 V^3),
+    // its coefficients set by the stored voltage and read_model (devices/gain_cell_read.hpp).
+    GainCellReadPolynomial read_polynomial(const DeviceState& state) const;
     double read_scale_A() const { return read_scale_A_; }
 
     // Charge delivered by a read pulse of width t_in at the read voltage (pulse-width encoding).
@@ -87,7 +84,7 @@ private:
     GainCellParameters typed_parameters_;
     double v_dd_V_, v_rest_V_, c_store_F_, retention_tau_s_, leak_nonlinearity_V_;
     double r_write_ohm_, write_width_s_, temperature_K_, v_read_V_, read_scale_A_;
-    int read_model_;
+    GainCellReadModel read_model_;
     double c_spread_d2d_, tau_spread_d2d_;
 };
 

@@ -1,12 +1,20 @@
-// The gain cell's physical effects (devices/gain_cell.hpp has the equations in full).
+// The gain cell's physical effects (devices/gain_cell.hpp and devices/gain_cell_read.hpp have the
+// equations in full).
 #include "devices/physical_effect.hpp"
 
 namespace cimkit {
 
 const std::vector<PhysicalEffect>& gain_cell_physical_effects() {
     static const std::vector<PhysicalEffect> effects{
-        {"read polynomial", "f(x, y) = sum_{i+j<=3} C_ij (y - 0.45)^i x^j", "read_model, read_scale_A", "Leroux et al., arXiv 2409.19315",
-         "GainCell.PolynomialMatchesPublishedCoefficients"},
+        {"read kernel (Eq. 4)", "Q = read_scale_A t_in f(V_in, V_store - 0.45), f = sum_{i+j<=3} C_ij (V_store - 0.45)^i V_in^j, V_in = 0.9 V",
+         "v_read_V, read_scale_A, read_model", "Leroux et al., arXiv 2409.19315, public code (docs/physics-sources.md#gain-cell)",
+         "GainCell.ReadMatchesThePublishedKernelOnAGrid"},
+        {"read nonlinearity", "least-squares slope 19.33 /V, max |f - line| / range = 9.6 % over V_store = 0..0.9 V", "",
+         "Leroux et al., arXiv 2409.19315 (surrogate 19.3); issue 16 review", "GainCell.PublishedKernelHasSlope19p33AndIsNinePointSixPercentNonlinear"},
+        {"linear surrogate (read_model = 1)", "Q = read_scale_A 19.3 (V_in / 0.9) (V_store - 0.45) t_in", "read_model",
+         "Leroux et al., arXiv 2409.19315, public code (backward pass)", "GainCell.LinearSurrogateAndTheKernelsZeroInputTerms"},
+        {"three-terminal read (SPICE face)", "I = read_scale_A f(V_row, V_s - 0.45) into the column from the +-v_dd_V read supplies (row: gate only); E = v_dd_V integral |I| dt",
+         "v_dd_V, read_scale_A", "Leroux et al., arXiv 2409.19315 (2T/3T gain cell)", "GainCellFace.ThreeTerminalCellDrawsThePublishedLawFromItsReadSupply"},
         {"storage-node retention", "V(t) = v_rest + (V0 - v_rest) exp(-t/tau); sinh(u)/u for a subthreshold leak",
          "retention_tau_s, leak_nonlinearity_V, v_rest_V", "Leroux et al., arXiv 2409.19315", "GainCell.RetentionFollowsExponentialLaw"},
         {"write through the write transistor", "V <- V_w + (V - V_w) exp(-t_p / (r_write C_S))", "r_write_ohm, write_width_s, c_store_F",

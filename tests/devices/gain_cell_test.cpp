@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "devices/core/errors.hpp"
 
@@ -14,6 +16,22 @@ GainCell quiet(std::vector<Setting> extra = {}) {  // no variability or write no
     extra.push_back({"tau_spread_d2d", "0", "test"});
     extra.push_back({"temperature_K", "0", "test"});
     return GainCell(extra);
+}
+
+// Reference: the kernel of Leroux et al.'s public code (docs/physics-sources.md#gain-cell), computed
+// here the way that code does and independently of devices/gain_cell_read.cpp: the ten
+// coefficients as one flat list in its order (i = power of V_store - 0.45 outer, j = power of V_in
+// inner, j <= 3 - i), output = pulse width x sum c (V_store - 0.45)^i V_in^j, nothing subtracted.
+double published_kernel(double pulse_width, double v_in_V, double v_store_V) {
+    const double c[10] = {0.17393044, 0.15653739, 0.14088365, 0.12679529, 5.51975209,
+                          4.96777688, 4.4709992,  -1.44776001, -1.30298401, 46.05483778};
+    const double w = v_store_V - 0.45;
+    double sum = 0.0;
+    int idx = 0;
+    for (int i = 0; i <= 3; ++i) {
+        for (int j = 0; j <= 3 - i; ++j) sum += pulse_width * std::pow(w, i) * std::pow(v_in_V, j) * c[idx++];
+    }
+    return sum;
 }
 
 }  // namespace
@@ -28,19 +46,105 @@ TEST(GainCell, PolynomialMatchesPublishedCoefficients) {
     EXPECT_NEAR(gain_cell_polynomial(0.0, 0.45), 0.17393044, 1e-12);
 }
 
-TEST(GainCell, ReadCurrentIsZeroWithoutInputAndSignedAroundTheCentre) {
+// The compact read equals the kernel to 1e-9 relative on a grid of stored voltages (0..0.9 V),
+// pulse widths (1..20 ns) and read voltages (0.1..0.9 V; the paper reads at 0.9 V, the default):
+// charge Q = read_scale_A t f and current I = read_scale_A f.
+TEST(GainCell, ReadMatchesThePublishedKernelOnAGrid) {
     const GainCell cell = quiet();
-    Rng rng(1);
+    EXPECT_EQ(cell.read_voltage_V(), 0.9);
+    Rng rng(11);
     DeviceState s = cell.make_device(rng);
-    s.x[GainCell::store_V] = 0.8;
-    EXPECT_DOUBLE_EQ(cell.current_A(0.0, s), 0.0);
-    EXPECT_GT(cell.current_A(0.5, s), 0.0);
-    s.x[GainCell::store_V] = 0.1;
-    EXPECT_LT(cell.current_A(0.5, s), 0.0);
-    // Linear fit: I = 19.3 uA/V^2 * x * (y - 0.45).
+    const double scale_A = cell.read_scale_A();
+    int checked = 0;
+    for (int k = 0; k <= 36; ++k) {
+        s.x[GainCell::store_V] = 0.025 * k + 1e-4 * (k % 3);  // off the kernel's zero crossing
+        for (const double width_s : {1e-9, 5e-9, 15e-9, 20e-9}) {
+            const double kernel = published_kernel(width_s, 0.9, s.x[GainCell::store_V]);
+            EXPECT_NEAR(cell.output_charge_C(width_s, s), scale_A * kernel, 1e-9 * std::abs(scale_A * kernel)) << s.x[GainCell::store_V];
+            ++checked;
+        }
+        for (const double v_in : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+            const double kernel = published_kernel(1.0, v_in, s.x[GainCell::store_V]);
+            EXPECT_NEAR(cell.current_A(v_in, s), scale_A * kernel, 1e-9 * std::abs(scale_A * kernel)) << v_in;
+            EXPECT_NEAR(gain_cell_polynomial(v_in, s.x[GainCell::store_V]), kernel, 1e-9 * std::abs(kernel));
+            ++checked;
+        }
+    }
+    EXPECT_EQ(checked, 37 * 9);
+}
+
+// The published figures, measured as the review measured them: the kernel's output at V_in = 0.9 V
+// over V_store = 0 .. 0.9 V in 0.01 V steps (91 points), a least-squares line with intercept, the
+// slope, and the nonlinearity max |output - line| / (max output - min output). Leroux et al.'s
+// linear surrogate is 19.3 (their code's backward pass; the least-squares slope is 19.33) and the
+// kernel is 9.6 % nonlinear (issue 16's review). The old cimkit read (zero-input terms subtracted)
+// was 2-3.6 % nonlinear with slope 5.4-9.0: the 46 (V_store - 0.45)^3 term shows here.
+TEST(GainCell, PublishedKernelHasSlope19p33AndIsNinePointSixPercentNonlinear) {
+    const GainCell cell = quiet();
+    Rng rng(12);
+    DeviceState s = cell.make_device(rng);
+    std::vector<double> v, f;
+    for (int k = 0; k <= 90; ++k) {
+        s.x[GainCell::store_V] = 0.01 * k;
+        v.push_back(s.x[GainCell::store_V]);
+        f.push_back(cell.output_charge_C(1.0, s) / cell.read_scale_A());  // unit pulse width
+    }
+    const double n = static_cast<double>(v.size());
+    double mv = 0, mf = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) mv += v[k] / n, mf += f[k] / n;
+    double svf = 0, svv = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) svf += (v[k] - mv) * (f[k] - mf), svv += (v[k] - mv) * (v[k] - mv);
+    const double slope = svf / svv, intercept = mf - slope * mv;
+    double worst = 0, lo = f[0], hi = f[0];
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        worst = std::max(worst, std::abs(f[k] - (intercept + slope * v[k])));
+        lo = std::min(lo, f[k]), hi = std::max(hi, f[k]);
+    }
+    const double nonlinearity = worst / (hi - lo);
+    EXPECT_NEAR(slope, 19.33, 0.005);
+    EXPECT_NEAR(nonlinearity, 0.096, 0.0005);
+    EXPECT_NEAR(slope, gain_cell_surrogate_slope_per_V, 0.002 * slope);  // the surrogate is this line
+    RecordProperty("kernel_slope_per_V", std::to_string(slope));
+    RecordProperty("kernel_nonlinearity", std::to_string(nonlinearity));
+}
+
+// read_model = 1, the paper's linear surrogate: Q = read_scale_A 19.3 t (V_store - 0.45) at 0.9 V,
+// in proportion to V_in elsewhere (no current at 0 V). The published kernel keeps its zero-input
+// terms: I(0) = read_scale_A sum_i C_i0 (V_store - 0.45)^i.
+TEST(GainCell, LinearSurrogateAndTheKernelsZeroInputTerms) {
     const GainCell linear = quiet({{"read_model", "1", "test"}});
+    Rng rng(1);
+    DeviceState s = linear.make_device(rng);
     s.x[GainCell::store_V] = 0.65;
-    EXPECT_NEAR(linear.current_A(0.5, s), 1e-6 * 19.3 * 0.5 * 0.2, 1e-15);
+    EXPECT_NEAR(linear.output_charge_C(15e-9, s), 1e-6 * 19.3 * 0.2 * 15e-9, 1e-12 * 1e-6 * 19.3 * 0.2 * 15e-9);
+    EXPECT_NEAR(linear.current_A(0.45, s), 0.5 * 1e-6 * 19.3 * 0.2, 1e-18);
+    EXPECT_EQ(linear.current_A(0.0, s), 0.0);
+    const GainCell cell = quiet();
+    const double w = 0.2;
+    EXPECT_NEAR(cell.current_A(0.0, s), 1e-6 * (0.17393044 + 5.51975209 * w - 1.44776001 * w * w + 46.05483778 * w * w * w), 1e-15);
+    s.x[GainCell::store_V] = 0.8;
+    EXPECT_GT(cell.current_A(0.9, s), 0.0);
+    s.x[GainCell::store_V] = 0.1;
+    EXPECT_LT(cell.current_A(0.9, s), 0.0);
+}
+
+// dG/dlevel (G = I(v_read)/v_read) against a central difference in the stored voltage, both models.
+TEST(GainCell, ConductanceSlopeMatchesFiniteDifference) {
+    for (const char* model : {"0", "1"}) {
+        const GainCell cell = quiet({{"read_model", model, "test"}});
+        Rng rng(13);
+        DeviceState s = cell.make_device(rng);
+        for (const double v_store : {0.05, 0.3, 0.45, 0.7, 0.85}) {
+            const double h = 1e-6;
+            s.x[GainCell::store_V] = v_store + h;
+            const double up = cell.conductance_S(s);
+            s.x[GainCell::store_V] = v_store - h;
+            const double down = cell.conductance_S(s);
+            s.x[GainCell::store_V] = v_store;
+            const double fd = (up - down) / (2 * h) * 0.9;  // d/dlevel = v_dd d/dV_store
+            EXPECT_NEAR(cell.dconductance_dlevel_S(s), fd, 1e-6 * std::abs(fd)) << model << " " << v_store;
+        }
+    }
 }
 
 TEST(GainCell, DerivativeMatchesFiniteDifference) {
@@ -149,7 +253,7 @@ TEST(GainCell, OutputChargeIsCurrentTimesPulseWidth) {
     Rng rng(7);
     DeviceState s = cell.make_device(rng);
     cell.set_level(s, 0.8, rng);
-    EXPECT_DOUBLE_EQ(cell.output_charge_C(15e-9, s), cell.current_A(0.5, s) * 15e-9);
+    EXPECT_DOUBLE_EQ(cell.output_charge_C(15e-9, s), cell.current_A(cell.read_voltage_V(), s) * 15e-9);
 }
 
 TEST(GainCell, BadSettingsAreRefused) {

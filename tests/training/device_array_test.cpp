@@ -141,10 +141,11 @@ TEST(Read, MosfetDifferentialPairCancelsTheTriodeQuadratic) {
     EXPECT_LE((array.multiply(x).cast<double>() - y_ref).norm(), 1e-6 * y_ref.norm());
 }
 
-// Reference: the gain cell reads I(V) = s V (a1 + a2 V + a3 V^2) (gain_cell.hpp), a3 the same for every
-// cell. For one pair, (2) gives y(x) = w_max (dI(V))/(dG v_read/x_max) with dI(V) = s V (da1 + da2 V):
-// at x = x_max (V = v_read) it is w exactly, because program-and-verify matched G = I(v_read)/v_read;
-// at x = -x_max it is -w (da1 - da2 v_read)/(da1 + da2 v_read), not -w: the cubic shows.
+// Reference: the gain cell reads I(V) = s (c0 + c1 V + c2 V^2 + c3 V^3) (devices/gain_cell_read.hpp),
+// c3 the same for every cell. For one pair, (2) gives y(x) = w_max dI(V)/(dG v_read/x_max) with
+// dI(V) = s (dc0 + dc1 V + dc2 V^2): at x = x_max (V = v_read) it is w exactly, because
+// program-and-verify matched G = I(v_read)/v_read; at x = -x_max it is w dI(-v_read)/dI(v_read)
+// = w (dc0 - dc1 v + dc2 v^2)/(dc0 + dc1 v + dc2 v^2), not -w: the published law shows.
 TEST(Read, GainCellShowsItsCubicReadForNegativeInputs) {
     const auto model = quiet_gain_cell();
     const auto& cell = dynamic_cast<const GainCell&>(*model);
@@ -152,16 +153,18 @@ TEST(Read, GainCellShowsItsCubicReadForNegativeInputs) {
     DeviceArray array(*model, Eigen::MatrixXf::Constant(1, 1, w), options_with("exact"), Rng(11));
     const auto plus = cell.read_polynomial(array.device(0, 0, PairSide::plus));
     const auto minus = cell.read_polynomial(array.device(0, 0, PairSide::minus));
-    const double v = model->read_voltage_V(), da1 = plus.a1 - minus.a1, da2 = plus.a2 - minus.a2;
-    const double ratio = (da1 - da2 * v) / (da1 + da2 * v);
+    const double v = model->read_voltage_V(), dc0 = plus.c0 - minus.c0, dc1 = plus.c1 - minus.c1, dc2 = plus.c2 - minus.c2;
+    const double ratio = (dc0 - dc1 * v + dc2 * v * v) / (dc0 + dc1 * v + dc2 * v * v);
     EXPECT_NEAR(array.multiply(Eigen::VectorXf::Constant(1, 1.0f))(0), w, 2e-4);
-    EXPECT_NEAR(array.multiply(Eigen::VectorXf::Constant(1, -1.0f))(0), -w * ratio, 2e-4);
-    EXPECT_LT(ratio, 0.9);  // measured 0.43 with the published coefficients: a 57 % smaller gain
-    RecordProperty("gain_cell_negative_input_gain", std::to_string(ratio));
+    EXPECT_NEAR(array.multiply(Eigen::VectorXf::Constant(1, -1.0f))(0), w * ratio, 2e-4);
+    EXPECT_GT(std::abs(w * ratio + w), 0.1 * w);  // the negative input's gain is not -1
+    RecordProperty("gain_cell_negative_input_gain", std::to_string(-ratio));
 }
 
 // Reference: with two_phase_read a negative input contributes sign(V) I(|V|), so y(-x) = -y(x)
-// exactly, whatever the I-V.
+// exactly, whatever the I-V, for inputs without zeros. A line at 0 V still conducts the published
+// law's zero-input terms f(0, w) (devices/gain_cell_read.hpp), the same in the reads of e_0 and
+// -e_0, so their odd part (y(e_0) - y(-e_0)) / 2 is column 0 of W.
 TEST(Read, TwoPhaseReadMakesTheGainCellOddInItsInput) {
     const auto model = quiet_gain_cell();
     DeviceArrayOptions options = options_with("exact");
@@ -169,14 +172,15 @@ TEST(Read, TwoPhaseReadMakesTheGainCellOddInItsInput) {
     DeviceArray array(*model, random_weights(3, 4, 0.9f, 26), options, Rng(27));
     const Eigen::VectorXf x = random_vector(4, 1.0f, 28);
     EXPECT_EQ(array.multiply(-x), -array.multiply(x));
-    EXPECT_NEAR(array.multiply(Eigen::VectorXf::Unit(4, 0))(1), array.weights()(1, 0), 2e-4);
+    const Eigen::VectorXf unit = Eigen::VectorXf::Unit(4, 0);
+    EXPECT_NEAR(0.5f * (array.multiply(unit) - array.multiply(-unit))(1), array.weights()(1, 0), 2e-4);
 }
 
 // Reference: with pulse-width inputs every line is driven at +v_read for a time |x| / x_max, so a
 // line's charge is (|x| / x_max) I(v_read, state) and y is exactly linear in x (y(x/2) = y(x)/2),
 // equal to W x with W from (1); the same array read by amplitude (V = v_read x / x_max) is not:
-// at half the input the cubic read's gain a1 + a2 V + a3 V^2 is off by the a2 term (pair
-// difference: C12 (y+ - y-) v_read / 2 against a1's C11 (y+ - y-), about 20 % at 0.5 V).
+// at half the input the published law I(V) = s (c0 + c1 V + c2 V^2 + c3 V^3) is not proportional
+// to V (its pair difference keeps dc0, the zero-input terms, and dc2).
 TEST(Read, PulseWidthInputsMakeTheGainCellLinearInItsInput) {
     const auto model = quiet_gain_cell();
     DeviceArrayOptions options = options_with("exact");
@@ -214,12 +218,14 @@ TEST(ExactMode, DomainWallRealisesTheIdealUpdate) {
     EXPECT_EQ(array.counters().update_pulses, 0u);
 }
 
-// Reference: the gain cell's G(V_store) is quadratic, so the first write (on the nominal line) misses
+// Reference: the gain cell's G(V_store) is cubic, so the first write (on the nominal line) misses
 // and Newton's corrections bring |G - G_target| within program_tolerance (G_high - G_low), i.e. the
-// weight within program_tolerance w_max (plus float rounding).
+// weight within program_tolerance w_max (plus float rounding). The published law's cubic (9.6 %
+// nonlinear) is steeper: three writes left 2.7e-4 (tolerance 1e-4), so five are allowed.
 TEST(ExactMode, GainCellProgramAndVerifyCorrectsTheCurvedConductance) {
     const auto model = quiet_gain_cell();
     DeviceArrayOptions options = options_with("exact");
+    options.program_verify_iterations = 5;
     const Eigen::MatrixXf w0 = random_weights(3, 4, 0.9f, 16);
     DeviceArray array(*model, w0, options, Rng(17));
     const double tolerance = options.program_tolerance * options.w_max + 1e-6;
@@ -485,6 +491,7 @@ TEST(ExactMode, LevelUpdatesMoveByWholeLevelsAndCarryTheRest) {
 
 // ---------------------------------------------------------------- calibration and options
 
+// Reference: PCM only potentiates; every device but the gain cell carries no current at 0 V.
 TEST(Calibration, PcmIsPotentiateOnlyAndTheOthersBidirectional) {
     for (const std::string name : {"domain_wall", "mosfet", "gain_cell", "pcm"}) {
         const auto model = make_model(name);
@@ -492,7 +499,8 @@ TEST(Calibration, PcmIsPotentiateOnlyAndTheOthersBidirectional) {
         const DeviceCalibration c = calibrate_device(*model, 64, rng);
         EXPECT_EQ(c.gradual_depression(), name != "pcm") << name;
         EXPECT_GT(c.g_range_S(), 0.0) << name;
-        EXPECT_TRUE(c.zero_current_at_zero_bias) << name;
+        // The gain cell's published law keeps its zero-input terms: I(0) = s sum_i C_i0 (V_store - 0.45)^i.
+        EXPECT_EQ(c.zero_current_at_zero_bias, name != "gain_cell") << name;
         RecordProperty("dw_pulse_" + name, std::to_string(c.dg_potentiate_S / c.g_range_S()));
     }
 }

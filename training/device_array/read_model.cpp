@@ -71,9 +71,9 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
             const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
             s.plus_A(i) += plus_A;
             s.minus_A(i) += minus_A;
-            line_A += plus_A + minus_A;
+            line_A += std::abs(plus_A) + std::abs(minus_A);
         }
-        power_W += line_voltage_V(v) * line_A;
+        power_W += std::abs(line_voltage_V(v)) * line_A;
     }
     counters.read_energy_J += power_W * read_time_s_;
     return forward_output(pairs, s.plus_A - s.minus_A);
@@ -115,7 +115,7 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
             const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
             sum_plus += plus_A;
             sum_minus += minus_A;
-            power_W += line_voltage_V(v) * (plus_A + minus_A);
+            power_W += std::abs(line_voltage_V(v)) * (std::abs(plus_A) + std::abs(minus_A));
         }
         s.plus_A(j) = sum_plus;
         s.minus_A(j) = sum_minus;
