@@ -43,7 +43,8 @@
 //                 mean step dg = (g_sat - g(t)) (1 - e^(-n_eff/A)), A = set_pulses_per_efold,
 //                 n_eff = (amplitude width) / (set_amplitude_V set_width_s), a charge-like pulse
 //                 strength, so one pulse of twice the width equals two nominal pulses. The mean
-//                 step falls linearly with the conductance, as measured by Nandakumar et al. (2018).
+//                 step falls linearly with g, the trend of the mean conductance change per SET pulse
+//                 that Nandakumar et al. (2018) report.
 //                 State-dependent cycle-to-cycle spread of the step (Nandakumar et al. 2018; the
 //                 form and numbers of aihwkit's PCMPresetDevice, docs/physics-sources.md):
 //                   sigma_dg(g) = step_noise_c2c dg + step_noise_floor g_max_S + step_noise_slope g(t)
