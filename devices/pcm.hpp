@@ -72,9 +72,9 @@ const ParameterTable& pcm_parameter_table();
 // builds on this device. Descriptions in the table; levels holds a whole number.
 struct PcmParameters {
     double g_max_S, g_min_S, g_max_spread_d2d;                                    // conductance range
-    double set_pulses_per_efold, step_noise_c2c, set_amplitude_V, set_width_s;  // SET
-    double reset_amplitude_V, reset_width_s;                                    // RESET
-    double step_noise_floor, step_noise_slope;                                  // state-dependent SET spread
+    double set_pulses_per_efold, step_noise_c2c, step_noise_floor, step_noise_slope;  // SET and its spread
+    double set_amplitude_V, set_width_s;                                               // SET pulse
+    double reset_amplitude_V, reset_width_s;                                           // RESET
     double prog_noise_scale, drift_scale, drift_t0_s, read_noise, t_read_s, v_read_V;  // noise, drift, read
     double levels, refresh_threshold;
 };
