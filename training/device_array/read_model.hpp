@@ -37,8 +37,8 @@
 // is a fresh draw. Each device's conductance fluctuates independently by r = read_noise_relative,
 // so its current by |I| r, and an output line's summed current by the Gaussian of variance
 // sum_j (I+_ij r+_ij)^2 + (I-_ij r-_ij)^2: one normal per output line and read, drawn in line order
-// from the array's read stream, which has the same distribution as a draw per device at m n times
-// fewer draws. The spice engine solves the noise-free currents and forward_output adds the same
+// from the array's read stream: the same distribution as a draw per device, with one draw per
+// output line instead of one per device. The spice engine solves the noise-free currents and forward_output adds the same
 // per-line noise for the same drive (exact for ohmic devices on the ideal virtual-ground read-out).
 // A read is one input vector through one layer (one sample, forward or transposed).
 //
