@@ -59,6 +59,11 @@ public:
 
     virtual double conductance_S(const DeviceState& state) const = 0;
     virtual double read_conductance_S(const DeviceState& state, Rng&) const { return conductance_S(state); }
+    // Read noise as a relative conductance fluctuation: one read sees g (1 + r N(0,1)) with
+    // r = read_noise_relative(state), so a device's read current I gets a spread |I| r. An array
+    // sums the independent spreads of a line's devices (training/device_array/read_model.hpp).
+    virtual bool has_read_noise() const { return false; }
+    virtual double read_noise_relative(const DeviceState& /*state*/) const { return 0.0; }
     virtual double current_A(double v_V, const DeviceState& state) const = 0;
     virtual double dcurrent_dv_S(double v_V, const DeviceState& state) const = 0;
     // dG/d(level): how the read conductance moves with the state, analytic (checked against finite

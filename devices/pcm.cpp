@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <sstream>
 
+#include "devices/core/errors.hpp"
+
 namespace cimkit {
 namespace {
 
@@ -48,6 +50,8 @@ PcmParameters typed(const Parameters& p) {
     t.g_max_spread_d2d = p["g_max_spread_d2d"];
     t.set_pulses_per_efold = p["set_pulses_per_efold"];
     t.step_noise_c2c = p["step_noise_c2c"];
+    t.step_noise_floor = p["step_noise_floor"];
+    t.step_noise_slope = p["step_noise_slope"];
     t.set_amplitude_V = p["set_amplitude_V"];
     t.set_width_s = p["set_width_s"];
     t.reset_amplitude_V = p["reset_amplitude_V"];
@@ -55,12 +59,22 @@ PcmParameters typed(const Parameters& p) {
     t.prog_noise_scale = p["prog_noise_scale"];
     t.drift_scale = p["drift_scale"];
     t.drift_t0_s = p["drift_t0_s"];
-    t.read_noise_scale = p["read_noise_scale"];
+    t.read_noise = p["read_noise"];
     t.t_read_s = p["t_read_s"];
     t.v_read_V = p["v_read_V"];
     t.levels = p["levels"];
     t.refresh_threshold = p["refresh_threshold"];
     return t;
+}
+
+// Names a renamed parameter's new name instead of listing the table.
+const std::vector<Setting>& refuse_renamed(const std::vector<Setting>& settings) {
+    for (const Setting& setting : settings) {
+        if (setting.key == "read_noise_scale") {
+            throw ParameterError("device 'pcm' (" + setting.origin + "): read_noise_scale was renamed read_noise (same meaning: factor on the 1/f read noise, 0 = none)");
+        }
+    }
+    return settings;
 }
 
 }  // namespace
@@ -73,15 +87,17 @@ const ParameterTable& pcm_parameter_table() {
             {"g_min_S", Unit::siemens, 0.1e-6, Range::non_negative(), "conductance after RESET (amorphous), before noise"},
             {"g_max_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.3), "device-to-device spread of g_max (and SET step size), relative sigma"},
             {"set_pulses_per_efold", Unit::dimensionless, 30.0, Range::closed(1.0, 1e4), "A in G(P) = B (1 - exp(-P/A)) + G_min: nominal SET pulses per e-fold towards g_max"},
-            {"step_noise_c2c", Unit::dimensionless, 0.5, Range::closed(0.0, 5.0), "cycle-to-cycle SET step noise, sigma relative to the mean step"},
+            {"step_noise_c2c", Unit::dimensionless, 0.6, Range::closed(0.0, 5.0), "SET step spread: part of sigma_dg proportional to the mean step"},
+            {"step_noise_floor", Unit::dimensionless, 0.0125, Range::closed(0.0, 1.0), "SET step spread: constant part of sigma_dg, relative to g_max_S"},
+            {"step_noise_slope", Unit::dimensionless, 0.065, Range::closed(0.0, 1.0), "SET step spread: part of sigma_dg proportional to the conductance g"},
             {"set_amplitude_V", Unit::volt, 1.0, Range::positive(), "nominal SET pulse amplitude (only amplitude*width relative to nominal matters)"},
             {"set_width_s", Unit::second, 50e-9, Range::positive(), "nominal SET pulse width"},
             {"reset_amplitude_V", Unit::volt, 2.5, Range::positive(), "nominal RESET pulse amplitude (any RESET pulse fully amorphises)"},
             {"reset_width_s", Unit::second, 20e-9, Range::positive(), "nominal RESET pulse width"},
             {"prog_noise_scale", Unit::dimensionless, 1.0, Range::closed(0.0, 10.0), "factor on the IBM programming noise sigma_prog (1 = IBM model, 0 = none)"},
             {"drift_scale", Unit::dimensionless, 1.0, Range::closed(0.0, 10.0), "factor on the drift exponent nu (1 = IBM model, 0 = no drift)"},
-            {"drift_t0_s", Unit::second, 20.0, Range::positive(), "drift reference time t0: no drift before it"},
-            {"read_noise_scale", Unit::dimensionless, 1.0, Range::closed(0.0, 10.0), "factor on the 1/f read noise sigma_read (1 = IBM model, 0 = none)"},
+            {"drift_t0_s", Unit::second, 20.0, Range::positive(), "drift reference time t0: g = g_prog ((t + t0)/t0)^-nu, t since programming"},
+            {"read_noise", Unit::dimensionless, 1.0, Range::closed(0.0, 10.0), "factor on the 1/f read noise sigma_read (1 = IBM model, 0 = none)"},
             {"t_read_s", Unit::second, 250e-9, Range::positive(), "read duration t_read of the 1/f read noise"},
             {"v_read_V", Unit::volt, 0.2, Range{0.0, PcmDevice::iv_limit_V, true, false}, "read voltage"},
             {"levels", Unit::dimensionless, 0.0, Range::closed(0.0, 1024.0), "set_level targets: 0 = analog, n >= 2 = n equally spaced levels (2 = binary)"},
@@ -91,7 +107,7 @@ const ParameterTable& pcm_parameter_table() {
 }
 
 PcmDevice::PcmDevice(const std::vector<Setting>& settings) : parameters_(pcm_parameter_table()) {
-    parameters_.apply(settings, cross_rules);
+    parameters_.apply(refuse_renamed(settings), cross_rules);
     typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     g_max_S_ = p["g_max_S"];
@@ -99,6 +115,8 @@ PcmDevice::PcmDevice(const std::vector<Setting>& settings) : parameters_(pcm_par
     g_max_spread_d2d_ = p["g_max_spread_d2d"];
     set_pulses_per_efold_ = p["set_pulses_per_efold"];
     step_noise_c2c_ = p["step_noise_c2c"];
+    step_noise_floor_ = p["step_noise_floor"];
+    step_noise_slope_ = p["step_noise_slope"];
     set_amplitude_V_ = p["set_amplitude_V"];
     set_width_s_ = p["set_width_s"];
     reset_amplitude_V_ = p["reset_amplitude_V"];
@@ -106,7 +124,7 @@ PcmDevice::PcmDevice(const std::vector<Setting>& settings) : parameters_(pcm_par
     prog_noise_scale_ = p["prog_noise_scale"];
     drift_scale_ = p["drift_scale"];
     drift_t0_s_ = p["drift_t0_s"];
-    read_noise_scale_ = p["read_noise_scale"];
+    read_noise_ = p["read_noise"];
     t_read_s_ = p["t_read_s"];
     v_read_V_ = p["v_read_V"];
     levels_ = static_cast<int>(p["levels"]);
@@ -126,6 +144,15 @@ void PcmDevice::start_drift(DeviceState& state, double g_prog, double g_T, Rng& 
     state.x[g_prog_S] = g_prog;
     state.x[time_s] = 0.0;
     state.x[nu] = drift_scale_ * std::abs(rng.normal(drift_nu_mean(g_T_safe), drift_nu_std(g_T_safe)));
+    update_drift(state);
+}
+
+void PcmDevice::update_drift(DeviceState& state) const {
+    const double since_first_read_s = state.x[time_s] + drift_t0_s_;
+    state.x[drift_factor] = std::pow(since_first_read_s / drift_t0_s_, -state.x[nu]);
+    const double g_T = std::max(state.x[g_prog_S] / g_max_S_, g_T_floor);
+    const double band = std::max(std::log((since_first_read_s + t_read_s_) / (2.0 * t_read_s_)), 0.0);
+    state.x[read_noise_rel] = read_noise_ * read_noise_q(g_T) * std::sqrt(band);
 }
 
 DeviceState PcmDevice::make_device(Rng& rng) const {
@@ -146,27 +173,15 @@ void PcmDevice::set_level(DeviceState& state, double fraction, Rng& rng) const {
 
 double PcmDevice::level(const DeviceState& state) const { return state.x[g_prog_S] / g_max_S_; }
 
-double PcmDevice::conductance_S(const DeviceState& state) const {
-    const double t = state.x[time_s];
-    if (t <= drift_t0_s_) return state.x[g_prog_S];
-    return state.x[g_prog_S] * std::pow(t / drift_t0_s_, -state.x[nu]);
-}
+double PcmDevice::conductance_S(const DeviceState& state) const { return state.x[g_prog_S] * state.x[drift_factor]; }
 
 double PcmDevice::read_conductance_S(const DeviceState& state, Rng& rng) const {
     const double g_S = conductance_S(state);
-    const double g_T = std::max(state.x[g_prog_S] / g_max_S_, g_T_floor);
-    const double t = state.x[time_s];
-    const double band = std::max(std::log((t + t_read_s_) / (2.0 * t_read_s_)), 0.0);
-    const double sigma_S = read_noise_scale_ * g_S * read_noise_q(g_T) * std::sqrt(band);
-    return g_S + sigma_S * rng.normal();
+    return g_S + g_S * state.x[read_noise_rel] * rng.normal();
 }
 
-// g(t) = level g_max (t/t0)^-nu, so dg/dlevel = g_max (t/t0)^-nu = g(t)/level.
-double PcmDevice::dconductance_dlevel_S(const DeviceState& state) const {
-    const double t = state.x[time_s];
-    const double drift = t <= drift_t0_s_ ? 1.0 : std::pow(t / drift_t0_s_, -state.x[nu]);
-    return g_max_S_ * drift;
-}
+// g(t) = level g_max ((t + t0)/t0)^-nu, so dg/dlevel = g_max ((t + t0)/t0)^-nu.
+double PcmDevice::dconductance_dlevel_S(const DeviceState& state) const { return g_max_S_ * state.x[drift_factor]; }
 
 double PcmDevice::current_A(double v_V, const DeviceState& state) const { return conductance_S(state) * v_V; }
 
@@ -182,13 +197,19 @@ void PcmDevice::apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) co
     const double n_eff = pulse.amplitude * pulse.width_s / (set_amplitude_V_ * set_width_s_);
     const double g_now = conductance_S(state);
     const double mean_step_S = (g_sat - g_now) * -std::expm1(-n_eff / set_pulses_per_efold_);
-    const double step_S = mean_step_S * (1.0 + step_noise_c2c_ * rng.normal());
+    const double step_S = mean_step_S + set_step_spread_S(mean_step_S, g_now) * rng.normal();
     const double g_new = std::clamp(g_now + step_S, g_min_S_, g_sat);
     start_drift(state, g_new, g_new / g_max_S_, rng);
 }
 
+double PcmDevice::set_step_spread_S(double mean_step_S, double g_S) const {
+    return step_noise_c2c_ * std::abs(mean_step_S) + step_noise_floor_ * g_max_S_ + step_noise_slope_ * g_S;
+}
+
 void PcmDevice::evolve(DeviceState& state, double dt_s, Rng&) const {
-    if (dt_s > 0.0) state.x[time_s] += dt_s;
+    if (!(dt_s > 0.0)) return;
+    state.x[time_s] += dt_s;
+    update_drift(state);
 }
 
 Pulse PcmDevice::nominal_pulse(int polarity) const {

@@ -13,20 +13,27 @@
 // Conductances in S; g_T = g / g_max_S is the conductance normalised to the nominal g_max_S (the
 // fits were made at g_max = 25 uS and are scaled in proportion to g_max_S).
 //   programming noise  sigma_prog(g_T) = max(-1.1731 g_T^2 + 1.9650 g_T + 0.2635, 0) uS * g_max_S/25uS
-//   drift              g(t) = g_prog (t/t0)^(-nu)  for t > t0, g_prog for t <= t0,
-//                      t = time since the last programming event (set_level, SET or RESET)
+//   drift              g(t) = g_prog ((t + t0)/t0)^(-nu),  t = time since the last programming event
+//                      (set_level, SET or RESET), t0 = drift_t0_s: the IBM model's time of the first
+//                      read after programming, at which g_prog is defined (aihwkit's PCMLikeNoiseModel
+//                      counts its inference time from t0 in the same way). No flat window: the
+//                      conductance drifts from the moment it is programmed.
 //                      nu = drift_scale |N(mu_nu, sigma_nu)|, drawn at every programming event:
 //                      mu_nu    = clip(-0.0155 ln g_T + 0.0244, 0.049, 0.1)
 //                      sigma_nu = clip(-0.0125 ln g_T - 0.0059, 0.008, 0.045)
-//   read noise (1/f)   read_conductance_S = g(t) + N(0, sigma_read),
-//                      sigma_read = read_noise_scale g(t) Q_s sqrt(ln((t + t_read)/(2 t_read))),
-//                      Q_s = min(0.0088 / g_T^0.65, 0.2)
-//                      The logarithm is floored at 0: for t < t_read the 1/f band from 1/t to
-//                      1/(2 t_read) is empty. g_T is floored at 1e-12 in ln and power so that a
-//                      fully RESET cell takes the clipped limits (mu_nu = 0.1, Q_s = 0.2).
-//                      g_T in Q_s is the programmed g_prog / g_max_S; in mu_nu and sigma_nu it is
-//                      the target of the programming event, as in the IBM model.
+//   read noise (1/f)   read_conductance_S = g(t) (1 + r N(0,1)), r = read_noise_relative(state) =
+//                      read_noise Q_s sqrt(ln((t + t0 + t_read)/(2 t_read))),
+//                      Q_s = min(0.0088 / g_T^0.65, 0.2): the 1/f noise accumulated from programming
+//                      to the read, t + t0 after it. Every read is a fresh draw (the arrays of
+//                      training/ draw it per read, training/device_array/read_model.hpp).
+//                      The logarithm is floored at 0: for t + t0 < t_read the 1/f band is empty.
+//                      g_T is floored at 1e-12 in ln and power so that a fully RESET cell takes the
+//                      clipped limits (mu_nu = 0.1, Q_s = 0.2). g_T in Q_s is the programmed
+//                      g_prog / g_max_S; in mu_nu and sigma_nu it is the target of the programming
+//                      event, as in the IBM model.
 //   I-V                I = g(t) V (ohmic read below the amorphous threshold-switching voltage).
+// The drift factor and r are cached in the state (slots drift_factor, read_noise_rel), updated at
+// every programming event and by evolve(), so a read costs one multiplication per device.
 //
 // Programming events:
 //   set_level(f)  program-and-verify to g_T = f (quantised to `levels` when levels >= 2):
@@ -35,10 +42,15 @@
 //   SET (+1)      NeuroSim's G(P) = B (1 - e^(-P/A)) + G_min written per pulse:
 //                 mean step dg = (g_sat - g(t)) (1 - e^(-n_eff/A)), A = set_pulses_per_efold,
 //                 n_eff = (amplitude width) / (set_amplitude_V set_width_s), a charge-like pulse
-//                 strength, so one pulse of twice the width equals two nominal pulses.
-//                 g_prog = clip(g(t) + dg (1 + step_noise_c2c N(0,1)), g_min_S, g_sat).
-//                 The cycle-to-cycle step noise is the SET noise; sigma_prog is not added on top,
-//                 because it describes a verified multi-pulse programming, not a single pulse.
+//                 strength, so one pulse of twice the width equals two nominal pulses. The mean
+//                 step falls linearly with g, the trend of the mean conductance change per SET pulse
+//                 that Nandakumar et al. (2018) report.
+//                 State-dependent cycle-to-cycle spread of the step (Nandakumar et al. 2018; the
+//                 form and numbers of aihwkit's PCMPresetDevice, docs/physics-sources.md):
+//                   sigma_dg(g) = step_noise_c2c dg + step_noise_floor g_max_S + step_noise_slope g(t)
+//                 g_prog = clip(g(t) + dg + sigma_dg N(0,1), g_min_S, g_sat).
+//                 The step noise is the SET noise; sigma_prog is not added on top, because it
+//                 describes a verified multi-pulse programming, not a single pulse.
 //                 From g_min, A ln((g_max - g_min)/(0.1 g_max)) ~ 2.3 A pulses reach 0.9 g_max.
 //   RESET (-1)    abrupt melt-quench: g_prog = clip(g_min_S + prog_noise_scale sigma_prog(g_min/g_max)
 //                 N(0,1), 0, g_sat), whatever the pulse's amplitude and width (no partial RESET).
@@ -60,9 +72,10 @@ const ParameterTable& pcm_parameter_table();
 // builds on this device. Descriptions in the table; levels holds a whole number.
 struct PcmParameters {
     double g_max_S, g_min_S, g_max_spread_d2d;                                    // conductance range
-    double set_pulses_per_efold, step_noise_c2c, set_amplitude_V, set_width_s;  // SET
-    double reset_amplitude_V, reset_width_s;                                    // RESET
-    double prog_noise_scale, drift_scale, drift_t0_s, read_noise_scale, t_read_s, v_read_V;  // noise, drift, read
+    double set_pulses_per_efold, step_noise_c2c, step_noise_floor, step_noise_slope;  // SET and its spread
+    double set_amplitude_V, set_width_s;                                               // SET pulse
+    double reset_amplitude_V, reset_width_s;                                           // RESET
+    double prog_noise_scale, drift_scale, drift_t0_s, read_noise, t_read_s, v_read_V;  // noise, drift, read
     double levels, refresh_threshold;
 };
 
@@ -73,6 +86,8 @@ public:
         nu = 1,           // drift exponent in use (drift_scale already applied)
         time_s = 2,       // time since the last programming event
         g_sat_scale = 3,  // device-to-device factor m on g_max_S
+        drift_factor = 4,    // ((t + t0)/t0)^-nu at time_s (cached)
+        read_noise_rel = 5,  // sigma_read / g(t) at time_s (cached)
     };
 
     explicit PcmDevice(const std::vector<Setting>& settings = {});
@@ -85,6 +100,8 @@ public:
     double level(const DeviceState& state) const override;
     double conductance_S(const DeviceState& state) const override;
     double read_conductance_S(const DeviceState& state, Rng& rng) const override;
+    double read_noise_relative(const DeviceState& state) const override { return state.x[read_noise_rel]; }
+    bool has_read_noise() const override { return read_noise_ > 0.0; }
     double current_A(double v_V, const DeviceState& state) const override;
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
     double dconductance_dlevel_S(const DeviceState& state) const override;
@@ -102,20 +119,23 @@ public:
     // Saturation conductance of this device, g_max_S m.
     double g_sat_S(const DeviceState& state) const { return g_max_S_ * state.x[g_sat_scale]; }
     double refresh_threshold() const { return refresh_threshold_; }
+    // sigma_dg of one SET pulse whose mean step is mean_step_S, at conductance g_S.
+    double set_step_spread_S(double mean_step_S, double g_S) const;
 
     // Below the threshold-switching voltage of the amorphous phase, where the ohmic read holds.
     static constexpr double iv_limit_V = 0.3;
 
 private:
     void start_drift(DeviceState& state, double g_prog, double g_T, Rng& rng) const;
+    void update_drift(DeviceState& state) const;  // the cached slots from g_prog, nu and time_s
     double programming_noise_S(double g_T) const;
 
     Parameters parameters_;
     PcmParameters typed_parameters_;
     double g_max_S_, g_min_S_, g_max_spread_d2d_;
-    double set_pulses_per_efold_, step_noise_c2c_, set_amplitude_V_, set_width_s_;
+    double set_pulses_per_efold_, step_noise_c2c_, step_noise_floor_, step_noise_slope_, set_amplitude_V_, set_width_s_;
     double reset_amplitude_V_, reset_width_s_;
-    double prog_noise_scale_, drift_scale_, drift_t0_s_, read_noise_scale_, t_read_s_, v_read_V_;
+    double prog_noise_scale_, drift_scale_, drift_t0_s_, read_noise_, t_read_s_, v_read_V_;
     int levels_;
     double refresh_threshold_;
 };

@@ -48,6 +48,7 @@ DeviceArray::DeviceArray(const DeviceModel& model, const DeviceCalibration& cali
       program_rng_(rng.stream(1)),
       update_rng_(rng.stream(2)),
       evolve_rng_(rng.stream(3)),
+      read_rng_(rng.stream(5)),
       pairs_(model, calibration, options_, static_cast<int>(initial_weights.rows()), static_cast<int>(initial_weights.cols()), device_rng_),
       read_(model, options_),
       refresh_(options_),
@@ -70,16 +71,20 @@ DeviceArray::~DeviceArray() = default;
 
 // ---- read ----
 
-Eigen::VectorXf DeviceArray::multiply(const Eigen::VectorXf& x) const { return read_.multiply(pairs_, x, counters_); }
+Eigen::VectorXf DeviceArray::multiply(const Eigen::VectorXf& x) const { return read_.multiply(pairs_, x, counters_, read_rng_); }
 
-Eigen::VectorXf DeviceArray::multiply_transposed(const Eigen::VectorXf& d) const { return read_.multiply_transposed(pairs_, d, counters_); }
+Eigen::VectorXf DeviceArray::multiply_transposed(const Eigen::VectorXf& d) const {
+    return read_.multiply_transposed(pairs_, d, counters_, read_rng_);
+}
 
 Eigen::VectorXd DeviceArray::forward_drive_V(const Eigen::VectorXf& x) const {
     assert(x.size() == cols());
     return read_.forward_drive_V(x, counters_);
 }
 
-Eigen::VectorXf DeviceArray::forward_output(const Eigen::VectorXd& net_current_A) const { return read_.forward_output(pairs_, net_current_A); }
+Eigen::VectorXf DeviceArray::forward_output(const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A) const {
+    return read_.forward_output(pairs_, volts, net_current_A, read_rng_);
+}
 
 Eigen::MatrixXf DeviceArray::weights() const { return pairs_.weights(); }
 
@@ -124,6 +129,7 @@ void DeviceArray::start_epoch(int epoch) {
     program_rng_ = base_rng_.stream(1).stream(e);
     update_rng_ = base_rng_.stream(2).stream(e);
     evolve_rng_ = base_rng_.stream(3).stream(e);
+    read_rng_ = base_rng_.stream(5).stream(e);
 }
 
 ArrayActivity DeviceArray::activity() const {
@@ -151,7 +157,7 @@ void DeviceArray::checkpoint_into(ArrayCheckpoint& out) const {
     if (typed.since_refresh_s) typed.since_refresh_s = refresh_.since_refresh_s();
     // The epoch's streams where they stand, for a resume in the middle of an epoch (at an epoch
     // boundary start_epoch re-derives them anyway).
-    typed.streams = DeviceArrayCheckpoint::Streams{program_rng_.state(), update_rng_.state(), evolve_rng_.state()};
+    typed.streams = DeviceArrayCheckpoint::Streams{program_rng_.state(), update_rng_.state(), evolve_rng_.state(), read_rng_.state()};
     write_blocks(std::move(typed), out);
 }
 
@@ -165,6 +171,7 @@ void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {
         program_rng_.restore(typed.streams->program);
         update_rng_.restore(typed.streams->update);
         evolve_rng_.restore(typed.streams->evolve);
+        if (!typed.streams->read.empty()) read_rng_.restore(typed.streams->read);
     }
     counters_ = typed.counters;
 }

@@ -24,8 +24,9 @@
 // level refresh on its schedule.
 //
 // Seeds: all draws come from the Rng given at construction (device-to-device variation from
-// stream 0, programming from stream 1, update pulses from stream 2, evolve() from stream 3), or
-// from the Rng passed to evolve(dt, rng). Same seed and inputs: bit-identical devices.
+// stream 0, programming from stream 1, update pulses from stream 2, evolve() from stream 3, read
+// noise from stream 5), or from the Rng passed to evolve(dt, rng). Same seed and inputs:
+// bit-identical devices and reads.
 //
 // Ownership: the array keeps a reference to the model, which must outlive it. multiply() updates a
 // mutable counter (clipped inputs), so an array is not to be read from two threads at once.
@@ -94,9 +95,11 @@ public:
 
     // The forward read split in two, for an engine that sums the line currents itself (ngspice):
     // the input line voltages (counting clipped inputs) and the outputs (2) from the summed output
-    // line currents I+_i - I-_i. read_energy_J is the caller's to add (add_read_energy).
+    // line currents I+_i - I-_i under those voltages, with the devices' read noise added (a fresh
+    // draw per call, training/device_array/read_model.hpp). read_energy_J is the caller's to add
+    // (add_read_energy).
     Eigen::VectorXd forward_drive_V(const Eigen::VectorXf& x) const;
-    Eigen::VectorXf forward_output(const Eigen::VectorXd& net_current_A) const;
+    Eigen::VectorXf forward_output(const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A) const;
     void add_read_energy(double energy_J) const { counters_.read_energy_J += energy_J; }
     // The devices in storage order (column-major, k = i + m j); addresses are stable for the
     // array's life, so a circuit may read them live.
@@ -121,6 +124,7 @@ private:
     DeviceArrayOptions options_;
     Rng base_rng_;  // the construction seed, from which start_epoch derives the streams
     Rng device_rng_, program_rng_, update_rng_, evolve_rng_;
+    mutable Rng read_rng_;  // reads are const; their noise draws advance this stream
     mutable DeviceArrayCounters counters_;  // reads count clipped inputs and read energy
     PairStorage pairs_;
     ReadModel read_;

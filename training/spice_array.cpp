@@ -236,15 +236,16 @@ void SpiceArray::require_settled() const {
     }
 }
 
-Eigen::VectorXf SpiceArray::output_of(const Eigen::VectorXd& net_current_A, double power_W) const {
+Eigen::VectorXf SpiceArray::output_of(const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A, double power_W) const {
     devices_.add_read_energy(power_W * devices_.options().read_time_s);
-    return devices_.forward_output(net_current_A);
+    return devices_.forward_output(volts, net_current_A);
 }
 
 Eigen::VectorXf SpiceArray::multiply(const Eigen::VectorXf& x) const {
     require_settled();
-    const SpiceSession::LayerRead read = session_.read(layer_id_, devices_.forward_drive_V(x));
-    return output_of(read.net_current_A, read.power_W);
+    const Eigen::VectorXd volts = devices_.forward_drive_V(x);
+    const SpiceSession::LayerRead read = session_.read(layer_id_, volts);
+    return output_of(volts, read.net_current_A, read.power_W);
 }
 
 Eigen::MatrixXf SpiceArray::multiply_batch(const Eigen::MatrixXf& x) const {
@@ -255,7 +256,7 @@ Eigen::MatrixXf SpiceArray::multiply_batch(const Eigen::MatrixXf& x) const {
     for (Eigen::Index b = 0; b < x.cols(); ++b) volts.col(b) = devices_.forward_drive_V(x.col(b));
     const ReloadedLayerRead::Batch read = session_.read_batch(layer_id_, volts);
     Eigen::MatrixXf y(devices_.rows(), x.cols());
-    for (Eigen::Index b = 0; b < x.cols(); ++b) y.col(b) = output_of(read.net_current_A.col(b), read.power_W(b));
+    for (Eigen::Index b = 0; b < x.cols(); ++b) y.col(b) = output_of(volts.col(b), read.net_current_A.col(b), read.power_W(b));
     return y;
 }
 

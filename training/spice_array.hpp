@@ -172,7 +172,9 @@ public:
 private:
     // UsageError if an update is still solving: what the devices hold would not include it.
     void require_settled() const;
-    Eigen::VectorXf output_of(const Eigen::VectorXd& net_current_A, double power_W) const;  // adds the read energy
+    // Adds the read energy and the devices' read noise for the drive `volts` (a fresh draw per
+    // sample and layer, training/device_array/read_model.hpp).
+    Eigen::VectorXf output_of(const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A, double power_W) const;
 
     SpiceSession& session_;
     bool use_update_circuit_;

@@ -66,9 +66,10 @@ public:
     virtual void start_epoch(int /*epoch*/) {}
     // Device conductances by name ("plus", "minus"), m x n, in S; empty for float weights.
     virtual std::map<std::string, Eigen::MatrixXd> conductances_S() const { return {}; }
-    // Global drift compensation (Joshi et al., Nat. Commun. 11:2473, 2020): record the summed
-    // current of an all-inputs-on read now; later, compensate_drift() scales every read by the
-    // ratio of that reference to the same read then, undoing the array's mean conductance decay.
+    // Global drift compensation (Joshi et al., Nat. Commun. 11:2473, 2020): record a calibration
+    // read now (training/device_array/read_model.hpp: one-hot inputs, summed output magnitudes);
+    // later, compensate_drift() scales every read by the ratio of that reference to the same read
+    // then, undoing the array's mean conductance decay.
     virtual void record_drift_reference() {}
     virtual void compensate_drift() {}
     virtual ArrayCheckpoint checkpoint() const = 0;

@@ -7,14 +7,25 @@ const std::vector<PhysicalEffect>& pcm_physical_effects() {
     static const std::vector<PhysicalEffect> effects{
         {"programming noise", "sigma_prog(g_T) = max(-1.1731 g_T^2 + 1.9650 g_T + 0.2635, 0) uS", "prog_noise_scale",
          "Joshi et al., Nat. Commun. 11, 2473 (2020)", "PcmProgramming.NoiseStdAtHalfRangeMatchesIbmFit"},
-        {"conductance drift", "g(t) = g_prog (t/t0)^(-nu), nu ~ |N(mu_nu(g_T), sigma_nu(g_T))|", "drift_scale, drift_t0_s",
+        {"conductance drift from the programming time", "g(t) = g_prog ((t + t0)/t0)^(-nu), t since programming, no flat window",
+         "drift_scale, drift_t0_s", "Joshi et al., Nat. Commun. 11, 2473 (2020); aihwkit PCMLikeNoiseModel",
+         "PcmDrift.PowerLawFromProgrammingTimeMatchesClosedForm"},
+        {"drift exponent statistics", "nu ~ |N(mu_nu(g_T), sigma_nu(g_T))|, drawn at every programming event", "drift_scale",
          "Joshi et al., Nat. Commun. 11, 2473 (2020)", "PcmDrift.SampledNuMatchesIbmFitWithinSamplingError"},
-        {"1/f read noise", "sigma_read = g Q_s sqrt(ln((t + t_read)/(2 t_read))), Q_s = min(0.0088 / g_T^0.65, 0.2)", "read_noise_scale",
+        {"1/f read noise", "sigma_read = g Q_s sqrt(ln((t + t0 + t_read)/(2 t_read))), Q_s = min(0.0088 / g_T^0.65, 0.2)", "read_noise, t_read_s",
          "Joshi et al., Nat. Commun. 11, 2473 (2020)", "PcmReadNoise.StdAt1000sMatchesOneOverFFormula"},
-        {"accumulative SET", "dg = (g_sat - g) (1 - exp(-n_eff/A))", "set_pulses_per_efold, step_noise_c2c",
+        {"read noise in every array read (both engines)",
+         "output line spread sqrt(sum_j (I+_ij r+_ij)^2 + (I-_ij r-_ij)^2), r = sigma_read / g, a fresh draw per read", "read_noise",
+         "Joshi et al., Nat. Commun. 11, 2473 (2020)", "PcmArrayReadNoise.EveryReadSpreadsAsTheSummedDeviceNoise"},
+        {"accumulative SET", "mean dg = (g_sat - g) (1 - exp(-n_eff/A)), falling linearly with g", "set_pulses_per_efold",
          "Nandakumar et al., J. Appl. Phys. 124, 152135 (2018); NeuroSim", "PcmSet.NoiseFreeStepsShrinkGeometrically"},
+        {"state-dependent SET step spread", "sigma_dg(g) = c2c dg + floor g_max + slope g", "step_noise_c2c, step_noise_floor, step_noise_slope",
+         "Nandakumar et al., J. Appl. Phys. 124, 152135 (2018); aihwkit PCMPresetDevice", "PcmSet.StepMeanAndSpreadFollowTheStateDependentLaw"},
         {"abrupt RESET", "g_prog = g_min + sigma_prog(g_min/g_max) N(0,1)", "g_min_S", "Nandakumar et al., ICECS 2019",
          "PcmReset.ReturnsToGMinWithinProgrammingNoise"},
+        {"global drift compensation (evaluation)", "reads scaled by sum_ij |I+_ij - I-_ij| at programming over the same read now",
+         "evaluate.drift_compensation", "Joshi et al., Nat. Commun. 11, 2473 (2020); aihwkit GlobalDriftCompensation",
+         "PcmArrayDriftCompensation.MeanOutputMatchesUndriftedWithinTheSpreadOfNu"},
     };
     return effects;
 }

@@ -68,22 +68,29 @@ TEST(PcmTable, EveryDefaultIsInsideItsRangeAndDescribed) {
     EXPECT_NO_THROW(PcmDevice{});
 }
 
-// g(t)/g(t0) = (t/t0)^(-nu): with nu = 0.05, t0 = 20 s,
-// (86400/20)^(-0.05) = 0.6580 and (365*86400/20)^(-0.05) = 0.4899.
-TEST(PcmDrift, PowerLawRatiosForFixedNu) {
+// The IBM model drifts from the programming time: g(t) = g_prog ((t + t0)/t0)^(-nu), t since
+// programming, t0 = 20 s (docs/physics-sources.md#phase-change-memory). With nu = 0.05:
+// t = 1 s: (21/20)^-0.05 = 0.99756; 1 day: (86420/20)^-0.05 = 0.65799; 1 year: 0.48990. No flat
+// window: the conductance already falls within the first second.
+TEST(PcmDrift, PowerLawFromProgrammingTimeMatchesClosedForm) {
     const PcmDevice pcm;
     Rng rng(1);
     DeviceState s = pcm.make_device(rng);
     pcm.set_level(s, 0.5, rng);
+    const double g_prog = s.x[PcmDevice::g_prog_S];
+    EXPECT_EQ(pcm.conductance_S(s), g_prog);  // at the programming event itself
     s.x[PcmDevice::nu] = 0.05;
-    pcm.evolve(s, 20.0, rng);
-    const double g_t0 = pcm.conductance_S(s);
-    EXPECT_EQ(g_t0, s.x[PcmDevice::g_prog_S]);  // no drift up to t0
-    pcm.evolve(s, one_day_s - 20.0, rng);
-    EXPECT_NEAR(pcm.conductance_S(s) / g_t0, 0.6580, 1e-3);
-    EXPECT_NEAR(pcm.conductance_S(s) / g_t0, std::pow(one_day_s / 20.0, -0.05), 1e-12);
-    pcm.evolve(s, one_year_s - one_day_s, rng);
-    EXPECT_NEAR(pcm.conductance_S(s) / g_t0, 0.4899, 1e-3);
+    const auto closed_form = [&](double t) { return g_prog * std::pow((t + 20.0) / 20.0, -0.05); };
+    double t = 0.0;
+    for (double until : {1e-3, 1.0, 20.0, 3600.0, one_day_s, 30.0 * one_day_s, one_year_s}) {
+        pcm.evolve(s, until - t, rng);
+        t = until;
+        EXPECT_NEAR(pcm.conductance_S(s), closed_form(t), 1e-12 * g_prog) << "t = " << t;
+        EXPECT_LT(pcm.conductance_S(s), g_prog) << "t = " << t;
+    }
+    EXPECT_NEAR(closed_form(1.0) / g_prog, 0.99756, 1e-5);
+    EXPECT_NEAR(closed_form(one_day_s) / g_prog, 0.65799, 1e-5);
+    EXPECT_NEAR(pcm.conductance_S(s) / g_prog, 0.48990, 1e-5);
 }
 
 TEST(PcmDrift, DriftScaleZeroDisablesDrift) {
@@ -136,7 +143,8 @@ TEST(PcmProgramming, NoiseStdAtHalfRangeMatchesIbmFit) {
     EXPECT_NEAR(m.std, sigma, 5.0 * sigma / std::sqrt(2.0 * n));
 }
 
-// sigma_read = g(t) Q_s sqrt(ln((t + t_read)/(2 t_read))), Q_s = min(0.0088/g_T^0.65, 0.2).
+// sigma_read = g(t) Q_s sqrt(ln((t + t0 + t_read)/(2 t_read))), Q_s = min(0.0088/g_T^0.65, 0.2):
+// the 1/f noise accumulated from programming to a read t + t0 after it (t0 = 20 s).
 TEST(PcmReadNoise, StdAt1000sMatchesOneOverFFormula) {
     const PcmDevice pcm;
     Rng rng(5);
@@ -147,7 +155,7 @@ TEST(PcmReadNoise, StdAt1000sMatchesOneOverFFormula) {
     const double g_T = s.x[PcmDevice::g_prog_S] / g_max_S;
     const double t_read = 250e-9;
     const double sigma = g * std::min(0.0088 / std::pow(g_T, 0.65), 0.2) *
-                         std::sqrt(std::log((1000.0 + t_read) / (2.0 * t_read)));
+                         std::sqrt(std::log((1000.0 + 20.0 + t_read) / (2.0 * t_read)));
     const int n = 100000;
     std::vector<double> reads(n);
     for (double& r : reads) r = pcm.read_conductance_S(s, rng);
@@ -157,16 +165,16 @@ TEST(PcmReadNoise, StdAt1000sMatchesOneOverFFormula) {
 }
 
 TEST(PcmReadNoise, NoNoiseBeforeTheOneOverFBandOpens) {
-    const PcmDevice pcm;
+    const PcmDevice pcm(settings({{"drift_t0_s", "1e-7"}}));
     Rng rng(6);
-    DeviceState s = pcm.make_device(rng);  // t = 0 < t_read: ln((t + t_read)/(2 t_read)) < 0
+    DeviceState s = pcm.make_device(rng);  // t + t0 = 1e-7 s < t_read: ln((t + t0 + t_read)/(2 t_read)) < 0
     EXPECT_EQ(pcm.read_conductance_S(s, rng), pcm.conductance_S(s));
 }
 
 // Noise-free SET: g_{k+1} = g_k + (g_max - g_k)(1 - e^(-1/A)), so successive steps shrink by
 // e^(-1/A) and ceil(A ln((g_max - g_min)/(0.1 g_max))) = ceil(68.96) = 69 pulses reach 0.9 g_max.
 TEST(PcmSet, NoiseFreeStepsShrinkGeometrically) {
-    const PcmDevice pcm(settings({{"step_noise_c2c", "0"}, {"g_max_spread_d2d", "0"}}));
+    const PcmDevice pcm(settings({{"step_noise_c2c", "0"}, {"step_noise_floor", "0"}, {"step_noise_slope", "0"}, {"g_max_spread_d2d", "0"}}));
     Rng rng(7);
     DeviceState s = pcm.make_device(rng);
     const double A = 30.0;
@@ -185,10 +193,36 @@ TEST(PcmSet, NoiseFreeStepsShrinkGeometrically) {
     EXPECT_EQ(pulses, static_cast<int>(std::ceil(A * std::log((g_max_S - g_min_S) / (0.1 * g_max_S)))));
 }
 
+// The state-dependent SET statistics: from conductance g one nominal SET pulse moves g by
+// dg ~ N(mu(g), sigma(g)) with mu(g) = (g_max - g)(1 - e^(-1/A)), A = 30, falling linearly with g,
+// and sigma(g) = 0.6 mu(g) + 0.0125 g_max + 0.065 g (docs/physics-sources.md#phase-change-memory).
+// Drift and programming noise off, so every trial starts from exactly g; the clip at g_min and g_sat
+// is more than 3.4 sigma away at these states.
+TEST(PcmSet, StepMeanAndSpreadFollowTheStateDependentLaw) {
+    const PcmDevice pcm(settings({{"g_max_spread_d2d", "0"}, {"prog_noise_scale", "0"}, {"drift_scale", "0"}}));
+    Rng rng(17);
+    DeviceState s = pcm.make_device(rng);
+    const int n = 40000;
+    for (double g_T : {0.1, 0.4, 0.7}) {
+        const double g = g_T * g_max_S;
+        const double mu = (g_max_S - g) * (1.0 - std::exp(-1.0 / 30.0));
+        const double sigma = 0.6 * mu + 0.0125 * g_max_S + 0.065 * g;
+        std::vector<double> steps(n);
+        for (double& step : steps) {
+            pcm.set_level(s, g_T, rng);
+            pcm.apply_pulse(s, pcm.nominal_pulse(+1), rng);
+            step = pcm.conductance_S(s) - g;
+        }
+        const Moments m = moments(steps);
+        EXPECT_NEAR(m.mean, mu, 5.0 * sigma / std::sqrt(n)) << "g_T = " << g_T;
+        EXPECT_NEAR(m.std, sigma, 5.0 * sigma / std::sqrt(2.0 * n)) << "g_T = " << g_T;
+    }
+}
+
 // n_eff = amplitude*width / nominal: one pulse of twice the width acts as two nominal pulses,
 // since (1 - e^(-2/A)) = 1 - (e^(-1/A))^2.
 TEST(PcmSet, DoubleWidthPulseEqualsTwoNominalPulses) {
-    const PcmDevice pcm(settings({{"step_noise_c2c", "0"}, {"g_max_spread_d2d", "0"}}));
+    const PcmDevice pcm(settings({{"step_noise_c2c", "0"}, {"step_noise_floor", "0"}, {"step_noise_slope", "0"}, {"g_max_spread_d2d", "0"}}));
     Rng rng(8);
     DeviceState once = pcm.make_device(rng), twice = once;
     Pulse wide = pcm.nominal_pulse(+1);
@@ -199,8 +233,12 @@ TEST(PcmSet, DoubleWidthPulseEqualsTwoNominalPulses) {
     EXPECT_NEAR(pcm.conductance_S(once), pcm.conductance_S(twice), 1e-18);
 }
 
-// Property: under identical noisy SET pulses every device stays in [g_min, g_sat] and the mean over
-// devices never decreases.
+// Property: under identical noisy SET pulses every device stays in [g_min, g_sat], and the mean over
+// devices rises at every pulse while the mean step dominates (the first 20 pulses, g < 0.5 g_max:
+// mean step >= 0.4 uS against a sampling error of the mean's change of about 0.07 uS). Nearer g_sat
+// the state-dependent spread sigma_dg (about 1.9 uS there) is clipped at g_sat, which pulls the
+// population back by more than the vanishing mean step: the mean settles below g_sat (measured
+// 0.80 g_max after 100 pulses) and fluctuates there by its sampling error.
 TEST(PcmSet, NoisyPulsesStayBoundedAndRaiseTheMean) {
     const PcmDevice pcm;
     Rng rng(9);
@@ -218,10 +256,12 @@ TEST(PcmSet, NoisyPulsesStayBoundedAndRaiseTheMean) {
             ASSERT_LE(pcm.g_sat_S(s), g_max_S * (1.0 + 3.0 * 0.1));
             sum += g;
         }
-        EXPECT_GE(sum / devices, previous_mean) << "pulse " << p;
+        if (p < 20) {
+            EXPECT_GT(sum / devices, previous_mean) << "pulse " << p;
+        }
         previous_mean = sum / devices;
     }
-    EXPECT_GT(previous_mean, 0.9 * g_max_S);
+    EXPECT_GT(previous_mean, 0.75 * g_max_S);
 }
 
 // RESET: g = max(N(g_min, sigma_prog(g_min/g_max)), 0), whose mean is
@@ -294,6 +334,18 @@ TEST(PcmParameters, OutOfRangeValueNamesKeyValueUnitAndRange) {
         EXPECT_NE(message.find("g_max_S = -2.5e-05 S"), std::string::npos) << message;
         EXPECT_NE(message.find("(0, inf) S"), std::string::npos) << message;
     }
+}
+
+TEST(PcmParameters, RenamedReadNoiseScaleIsRefusedNamingReadNoise) {
+    try {
+        PcmDevice pcm({Setting{"read_noise_scale", "0", "--set"}});
+        FAIL() << "no ParameterError";
+    } catch (const ParameterError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("read_noise_scale was renamed read_noise"), std::string::npos) << message;
+    }
+    EXPECT_FALSE(PcmDevice(settings({{"read_noise", "0"}})).has_read_noise());
+    EXPECT_TRUE(PcmDevice{}.has_read_noise());
 }
 
 TEST(PcmParameters, CrossRulesRejectGMinAboveGMaxAndFractionalLevels) {

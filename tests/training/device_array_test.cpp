@@ -34,8 +34,9 @@ std::unique_ptr<DeviceModel> quiet_domain_wall() {
 }
 std::unique_ptr<DeviceModel> quiet_mosfet() { return make_model("mosfet", {{"step_noise_c2c", "0"}, {"step_spread_d2d", "0"}}); }
 std::unique_ptr<DeviceModel> quiet_pcm() {
-    return make_model("pcm", {{"g_max_spread_d2d", "0"}, {"step_noise_c2c", "0"}, {"prog_noise_scale", "0"}, {"drift_scale", "0"},
-                              {"read_noise_scale", "0"}});
+    return make_model("pcm", {{"g_max_spread_d2d", "0"}, {"step_noise_c2c", "0"}, {"step_noise_floor", "0"}, {"step_noise_slope", "0"},
+                              {"prog_noise_scale", "0"}, {"drift_scale", "0"},
+                              {"read_noise", "0"}});
 }
 std::unique_ptr<DeviceModel> quiet_gain_cell(const std::string& read_model = "0") {
     return make_model("gain_cell", {{"temperature_K", "0"}, {"c_spread_d2d", "0"}, {"tau_spread_d2d", "0"}, {"read_model", read_model}});
@@ -363,7 +364,7 @@ TEST(PulseMode, FloorRoundingTransfersWholePulsesAndKeepsTheRemainderBelowOne) {
 // (measured: 0.319 of the rms output drifted, 0.133 compensated).
 TEST(Evolve, GlobalDriftCompensationUndoesACommonDecay) {
     const auto model = make_model("pcm", {{"g_max_spread_d2d", "0"}, {"step_noise_c2c", "0"}, {"prog_noise_scale", "0"},
-                                          {"read_noise_scale", "0"}});
+                                          {"read_noise", "0"}});
     DeviceArray array(*model, random_weights(4, 6, 0.6f, 8), options_with("pulse"), Rng(4));
     const Eigen::VectorXf x = random_vector(6, 1.0f, 9).cwiseAbs();
     const Eigen::VectorXf fresh = array.multiply(x);

@@ -163,7 +163,8 @@ TEST(UpdateRules, ARuleWrittenAgainstTheInterfaceDrivesThePairs) {
 // array read through a PcmDevice cast before), and nominal SET pulses do drive a device there: the
 // mean step (g_sat - g)(1 - e^(-1/A)) leaves (1 - 1/A)^n of the way after n pulses, e^(-500/30) ~ 6e-8.
 TEST(DeviceCapabilities, PcmSaturatesAtItsOwnDeclaredLevel) {
-    const auto model = make_model("pcm", {{"step_noise_c2c", "0"}, {"prog_noise_scale", "0"}, {"drift_scale", "0"}});
+    const auto model = make_model("pcm", {{"step_noise_c2c", "0"}, {"step_noise_floor", "0"}, {"step_noise_slope", "0"},
+                                          {"prog_noise_scale", "0"}, {"drift_scale", "0"}});
     const auto& pcm = dynamic_cast<const PcmDevice&>(*model);
     Rng rng(11);
     int below_one = 0;

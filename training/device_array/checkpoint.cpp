@@ -63,7 +63,8 @@ void write_blocks(DeviceArrayCheckpoint&& checkpoint, ArrayCheckpoint& out) {
     if (checkpoint.streams) {
         std::vector<double>& streams = out["rng"];
         streams.clear();
-        for (const std::vector<double>* state : {&checkpoint.streams->program, &checkpoint.streams->update, &checkpoint.streams->evolve}) {
+        for (const std::vector<double>* state :
+             {&checkpoint.streams->program, &checkpoint.streams->update, &checkpoint.streams->evolve, &checkpoint.streams->read}) {
             streams.insert(streams.end(), state->begin(), state->end());
         }
     }
@@ -78,11 +79,12 @@ DeviceArrayCheckpoint read_blocks(const ArrayCheckpoint& blocks, const DeviceArr
     if (shape.since_refresh) checkpoint.since_refresh_s = checkpoint_block(blocks, "refresh_clock", 1)[0];
     if (blocks.count("rng")) {
         const std::size_t n = Rng::state_size();
-        const std::vector<double>& streams = checkpoint_block(blocks, "rng", 3 * n);
+        const bool with_read = blocks.at("rng").size() == 4 * n;
+        const std::vector<double>& streams = checkpoint_block(blocks, "rng", (with_read ? 4 : 3) * n);
         const auto part = [&](std::size_t r) {
             return std::vector<double>(streams.begin() + static_cast<std::ptrdiff_t>(r * n), streams.begin() + static_cast<std::ptrdiff_t>((r + 1) * n));
         };
-        checkpoint.streams = DeviceArrayCheckpoint::Streams{part(0), part(1), part(2)};
+        checkpoint.streams = DeviceArrayCheckpoint::Streams{part(0), part(1), part(2), with_read ? part(3) : std::vector<double>{}};
     }
     const std::vector<double>& c = checkpoint_block(blocks, "counters", counter_count);
     checkpoint.counters = {count(c[0]), count(c[1]), count(c[2]), count(c[3]), count(c[4]), count(c[5]), c[6]};

@@ -25,9 +25,10 @@ struct DeviceArrayCheckpoint {
     // "refresh_clock": evolve() time since the last level refresh, with level refresh on.
     std::optional<double> since_refresh_s;
     // "rng": the epoch's streams where they stand (Rng::state(), one after the other), for a resume
-    // in the middle of an epoch. Absent in files written before the streams were checkpointed.
+    // in the middle of an epoch. Absent in files written before the streams were checkpointed; the
+    // read-noise stream `read` is empty in files written before it existed (three streams).
     struct Streams {
-        std::vector<double> program, update, evolve;
+        std::vector<double> program, update, evolve, read;
     };
     std::optional<Streams> streams;
 };

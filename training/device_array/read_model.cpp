@@ -13,7 +13,8 @@ ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options
       backward_input_max_(options.backward_input_max),
       read_time_s_(options.read_time_s),
       input_encoding_(options.input_encoding),
-      two_phase_read_(options.two_phase_read) {}
+      two_phase_read_(options.two_phase_read),
+      read_noise_(model.has_read_noise()) {}
 
 double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
     return drift_gain_ * pairs.w_max() * input_max / (pairs.calibration().g_range_S() * model_.read_voltage_V());
@@ -51,14 +52,25 @@ double ReadModel::line_voltage_V(double v) const {
     return v;
 }
 
+double ReadModel::noise_variance_A2(double plus_A, const DeviceState& plus, double minus_A, const DeviceState& minus) const {
+    const double plus_sigma_A = plus_A * model_.read_noise_relative(plus), minus_sigma_A = minus_A * model_.read_noise_relative(minus);
+    return plus_sigma_A * plus_sigma_A + minus_sigma_A * minus_sigma_A;
+}
+
+// One draw per output line, in line order: the sum of the line's independent device fluctuations.
+void ReadModel::add_noise(const Eigen::VectorXd& variance_A2, Eigen::VectorXd& net_A, Rng& read_rng) {
+    for (Eigen::Index i = 0; i < net_A.size(); ++i) net_A(i) += std::sqrt(variance_A2(i)) * read_rng.normal();
+}
+
 // Column by column (the storage order): each input line adds its devices' currents to every output.
-Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
+Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::VectorXf& x, DeviceArrayCounters& counters, Rng& read_rng) const {
     const int rows = pairs.rows(), cols = pairs.cols();
     assert(x.size() == cols);
     ReadScratch& s = forward_scratch_;
     counters.clipped_inputs += drive_voltages(x, x_max_, s.volts);
     s.plus_A.setZero(rows);
     s.minus_A.setZero(rows);
+    s.variance_A2.setZero(rows);
     const bool skip_zero = pairs.calibration().zero_current_at_zero_bias;
     double power_W = 0.0;
     for (int j = 0; j < cols; ++j) {
@@ -72,11 +84,14 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
             s.plus_A(i) += plus_A;
             s.minus_A(i) += minus_A;
             line_A += std::abs(plus_A) + std::abs(minus_A);
+            if (read_noise_) s.variance_A2(i) += noise_variance_A2(plus_A, plus[i], minus_A, minus[i]);
         }
         power_W += std::abs(line_voltage_V(v)) * line_A;
     }
     counters.read_energy_J += power_W * read_time_s_;
-    return forward_output(pairs, s.plus_A - s.minus_A);
+    Eigen::VectorXd net_A = s.plus_A - s.minus_A;
+    if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
+    return (net_A * read_scale(pairs, x_max_)).cast<float>();
 }
 
 Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
@@ -88,13 +103,32 @@ Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArray
     return volts;
 }
 
-Eigen::VectorXf ReadModel::forward_output(const PairStorage& pairs, const Eigen::VectorXd& net_current_A) const {
-    assert(net_current_A.size() == pairs.rows());
-    return (net_current_A * read_scale(pairs, x_max_)).cast<float>();
+// The circuit summed the noise-free device currents; the read noise of the same devices under the
+// same line voltages is added to each output line here (exact for ohmic devices on virtual-ground
+// columns, the ideal read-out).
+Eigen::VectorXf ReadModel::forward_output(const PairStorage& pairs, const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A,
+                                          Rng& read_rng) const {
+    const int rows = pairs.rows(), cols = pairs.cols();
+    assert(net_current_A.size() == rows && volts.size() == cols);
+    Eigen::VectorXd net_A = net_current_A;
+    if (read_noise_) {
+        Eigen::VectorXd variance_A2 = Eigen::VectorXd::Zero(rows);
+        for (int j = 0; j < cols; ++j) {
+            const double v = volts(j);
+            const DeviceState* plus = &pairs.states(PairSide::plus)[pairs.index(0, j)];
+            const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
+            for (int i = 0; i < rows; ++i) {
+                variance_A2(i) += noise_variance_A2(line_current_A(v, plus[i]), plus[i], line_current_A(v, minus[i]), minus[i]);
+            }
+        }
+        add_noise(variance_A2, net_A, read_rng);
+    }
+    return (net_A * read_scale(pairs, x_max_)).cast<float>();
 }
 
 // The output lines are driven with d, each input line sums its column of devices.
-Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const Eigen::VectorXf& d, DeviceArrayCounters& counters) const {
+Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const Eigen::VectorXf& d, DeviceArrayCounters& counters,
+                                               Rng& read_rng) const {
     const int rows = pairs.rows(), cols = pairs.cols();
     assert(d.size() == rows);
     const double d_max = backward_input_max_ > 0.0 ? backward_input_max_ : d.cwiseAbs().maxCoeff();
@@ -103,12 +137,13 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
     counters.clipped_inputs += drive_voltages(d, d_max, s.volts);
     s.plus_A.setZero(cols);
     s.minus_A.setZero(cols);
+    s.variance_A2.setZero(cols);
     const bool skip_zero = pairs.calibration().zero_current_at_zero_bias;
     double power_W = 0.0;
     for (int j = 0; j < cols; ++j) {
         const DeviceState* plus = &pairs.states(PairSide::plus)[pairs.index(0, j)];
         const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
-        double sum_plus = 0.0, sum_minus = 0.0;
+        double sum_plus = 0.0, sum_minus = 0.0, variance_A2 = 0.0;
         for (int i = 0; i < rows; ++i) {
             const double v = s.volts(i);
             if (v == 0.0 && skip_zero) continue;
@@ -116,30 +151,37 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
             sum_plus += plus_A;
             sum_minus += minus_A;
             power_W += std::abs(line_voltage_V(v)) * (std::abs(plus_A) + std::abs(minus_A));
+            if (read_noise_) variance_A2 += noise_variance_A2(plus_A, plus[i], minus_A, minus[i]);
         }
         s.plus_A(j) = sum_plus;
         s.minus_A(j) = sum_minus;
+        s.variance_A2(j) = variance_A2;
     }
     counters.read_energy_J += power_W * read_time_s_;
-    return ((s.plus_A - s.minus_A) * read_scale(pairs, d_max)).cast<float>();
+    Eigen::VectorXd net_A = s.plus_A - s.minus_A;
+    if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
+    return (net_A * read_scale(pairs, d_max)).cast<float>();
 }
 
-double ReadModel::all_on_read_A(const PairStorage& pairs) const {
+// Each input line driven alone at v_read (the one-hot calibration inputs), the magnitudes of the
+// differential outputs summed: sum_ij |I+_ij - I-_ij|, noise-free (over m n weights the read noise
+// of this sum is negligible, and |.| of a noisy read would bias it).
+double ReadModel::calibration_read_A(const PairStorage& pairs) const {
     const double v = model_.read_voltage_V();
     const std::vector<DeviceState>& plus = pairs.states(PairSide::plus);
     const std::vector<DeviceState>& minus = pairs.states(PairSide::minus);
     double sum_A = 0.0;
-    for (std::size_t k = 0; k < plus.size(); ++k) sum_A += model_.current_A(v, plus[k]) + model_.current_A(v, minus[k]);
+    for (std::size_t k = 0; k < plus.size(); ++k) sum_A += std::abs(model_.current_A(v, plus[k]) - model_.current_A(v, minus[k]));
     return sum_A;
 }
 
 void ReadModel::record_drift_reference(const PairStorage& pairs) {
-    drift_reference_A_ = all_on_read_A(pairs);
+    drift_reference_A_ = calibration_read_A(pairs);
     drift_gain_ = 1.0;
 }
 
 void ReadModel::compensate_drift(const PairStorage& pairs) {
-    const double now_A = all_on_read_A(pairs);
+    const double now_A = calibration_read_A(pairs);
     if (drift_reference_A_ > 0.0 && now_A > 0.0) drift_gain_ = drift_reference_A_ / now_A;
 }
 

@@ -36,13 +36,25 @@
 // signed current comes from its read supplies at +-v_dd (circuits/faces/gain_cell_faces.cpp), the
 // supplies' v_dd |I| when v_read_V = v_dd_V (both 0.9 V by default).
 //
-// Drift compensation (Joshi et al., Nat. Commun. 11:2473, 2020; training/weight_array.hpp): the
-// reference is the summed current of an all-inputs-on read; compensate_drift() scales every later
-// read by the ratio of that reference to the same read now.
+// Read noise (devices whose DeviceModel::has_read_noise(), PCM): every read, forward or transposed,
+// is a fresh draw. Each device's conductance fluctuates independently by r = read_noise_relative,
+// so its current by |I| r, and an output line's summed current by the Gaussian of variance
+// sum_j (I+_ij r+_ij)^2 + (I-_ij r-_ij)^2: one normal per output line and read, drawn in line order
+// from the array's read stream: the same distribution as a draw per device, with one draw per
+// output line instead of one per device. The spice engine solves the noise-free currents and forward_output adds the same
+// per-line noise for the same drive (exact for ohmic devices on the ideal virtual-ground read-out).
+// A read is one input vector through one layer (one sample, forward or transposed).
+//
+// Drift compensation (global drift compensation, Joshi et al., Nat. Commun. 11:2473, 2020; as in
+// aihwkit's GlobalDriftCompensation, docs/physics-sources.md; training/weight_array.hpp): the
+// calibration read drives each input line alone at v_read and sums the magnitudes of the outputs,
+// sum_ij |I+_ij - I-_ij|; record_drift_reference() takes it at programming time, and
+// compensate_drift() scales every later read by the ratio of that reference to the same read now.
 #include <cstdint>
 
 #include <Eigen/Core>
 
+#include "devices/core/rng.hpp"
 #include "training/array_options.hpp"
 #include "training/device_array/pair_storage.hpp"
 
@@ -54,15 +66,18 @@ public:
     ReadModel(const DeviceModel& model, const DeviceArrayOptions& options);
 
     // y = W x (2) through the devices of `pairs`; counts clipped inputs and read energy.
-    Eigen::VectorXf multiply(const PairStorage& pairs, const Eigen::VectorXf& x, DeviceArrayCounters& counters) const;
+    // Read noise from read_rng.
+    Eigen::VectorXf multiply(const PairStorage& pairs, const Eigen::VectorXf& x, DeviceArrayCounters& counters, Rng& read_rng) const;
     // e = W^T d, the output lines driven.
-    Eigen::VectorXf multiply_transposed(const PairStorage& pairs, const Eigen::VectorXf& d, DeviceArrayCounters& counters) const;
+    Eigen::VectorXf multiply_transposed(const PairStorage& pairs, const Eigen::VectorXf& d, DeviceArrayCounters& counters,
+                                        Rng& read_rng) const;
 
     // The forward read split in two, for an engine that sums the line currents itself (ngspice):
     // the input line voltages (counting clipped inputs; amplitude encoding only) and the outputs (2)
-    // from the summed output line currents I+_i - I-_i.
+    // from the summed output line currents I+_i - I-_i under those voltages, with read noise added.
     Eigen::VectorXd forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const;
-    Eigen::VectorXf forward_output(const PairStorage& pairs, const Eigen::VectorXd& net_current_A) const;
+    Eigen::VectorXf forward_output(const PairStorage& pairs, const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A,
+                                   Rng& read_rng) const;
 
     void record_drift_reference(const PairStorage& pairs);
     void compensate_drift(const PairStorage& pairs);
@@ -75,16 +90,20 @@ private:
     double line_current_A(double v, const DeviceState& device) const;
     double line_voltage_V(double v) const;
     std::uint64_t drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const;
-    double all_on_read_A(const PairStorage& pairs) const;
+    double calibration_read_A(const PairStorage& pairs) const;
+    // The read-noise variance of one pair's two currents, and its draw onto the output lines.
+    double noise_variance_A2(double plus_A, const DeviceState& plus, double minus_A, const DeviceState& minus) const;
+    static void add_noise(const Eigen::VectorXd& variance_A2, Eigen::VectorXd& net_A, Rng& read_rng);
 
     const DeviceModel& model_;
     double x_max_, backward_input_max_, read_time_s_;
     InputEncoding input_encoding_;
     bool two_phase_read_;
-    double drift_reference_A_ = 0.0;  // all-inputs-on read current when the reference was recorded
+    bool read_noise_;  // the model has read noise
+    double drift_reference_A_ = 0.0;  // calibration read when the reference was recorded
     double drift_gain_ = 1.0;         // read scale correction from compensate_drift()
     struct ReadScratch {
-        Eigen::VectorXd volts, plus_A, minus_A;  // sized on first use, reused by every read
+        Eigen::VectorXd volts, plus_A, minus_A, variance_A2;  // sized on first use, reused by every read
     };
     mutable ReadScratch forward_scratch_, backward_scratch_;
 };

@@ -77,7 +77,7 @@ std::vector<Field<ExperimentSettings>> make_experiment_fields() {
     };
     std::vector<Field<EvaluateSettings>> evaluate{
         boolean("evaluate.drift_compensation", &EvaluateSettings::drift_compensation,
-                "before the evaluation after evaluate.after_s, rescale reads by an all-inputs-on reference read (global drift compensation)"),
+                "global drift compensation: a one-hot calibration read at the end of training and again after evaluate.after_s scales every read by their ratio"),
         number("evaluate.after_s", &EvaluateSettings::after_s, Unit::second, Range::non_negative(),
                "after training, let this much simulated time pass and evaluate again (drift)"),
     };
