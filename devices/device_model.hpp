@@ -80,6 +80,9 @@ public:
     // Voltage range over which an I-V sweep is meaningful for this device.
     virtual double iv_sweep_limit_V() const = 0;
     virtual RetentionKind retention_kind() const { return RetentionKind::none; }
+    // A state read back from a file: recomputes the slots a model derives from the others (caches),
+    // so a checkpoint written before a cached slot existed resumes as the model's own state would.
+    virtual void refresh_derived(DeviceState& /*state*/) const {}
 
     // Capabilities an array asks of a model instead of checking its type
     // (docs/architecture.md#device-arrays):

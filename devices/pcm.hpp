@@ -112,6 +112,7 @@ public:
     double read_voltage_V() const override { return v_read_V_; }
     double iv_sweep_limit_V() const override { return iv_limit_V; }
     RetentionKind retention_kind() const override { return RetentionKind::drift; }
+    void refresh_derived(DeviceState& state) const override { update_drift(state); }
     // g_sat / g_max_S = m, the device-to-device factor: a device with m < 1 saturates below level 1.
     double saturation_level(const DeviceState& state) const override { return g_sat_S(state) / g_max_S_; }
 

@@ -165,6 +165,9 @@ void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {
     DeviceArrayCheckpoint typed = read_blocks(checkpoint, checkpoint_shape());
     unflatten_states(typed.plus_states, pairs_.states(PairSide::plus));
     unflatten_states(typed.minus_states, pairs_.states(PairSide::minus));
+    for (const PairSide side : {PairSide::plus, PairSide::minus}) {
+        for (DeviceState& state : pairs_.states(side)) model().refresh_derived(state);
+    }
     if (typed.residual) residual_ = std::move(*typed.residual);
     if (typed.since_refresh_s) refresh_.set_since_refresh_s(*typed.since_refresh_s);
     if (typed.streams) {

@@ -146,6 +146,29 @@ TEST(PcmArrayReadNoise, ReadStreamIsSeededSwitchableAndCheckpointed) {
     EXPECT_EQ(resumed.multiply_transposed(positive_vector(4, 8)), after);
 }
 
+// A checkpoint written before the cached drift slots existed holds 0 there. Restored, the model
+// recomputes them from g_prog, nu and the time since programming, so every device conducts exactly
+// what it conducted when the checkpoint was taken (not 0 S).
+TEST(PcmArrayCheckpoint, CachedDriftSlotsAreRecomputedOnRestore) {
+    const PcmDevice model = pcm({{"read_noise", "0"}});
+    DeviceArray array(model, random_weights(3, 4, 0.6f, 9), DeviceArrayOptions{}, Rng(10));
+    array.evolve(3600.0);
+    ArrayCheckpoint old_file = array.checkpoint();
+    for (const char* side : {"plus", "minus"}) {
+        std::vector<double>& states = old_file.at(side);
+        for (std::size_t k = 0; k < states.size(); k += 8) {
+            states[k + PcmDevice::drift_factor] = 0.0;
+            states[k + PcmDevice::read_noise_rel] = 0.0;
+        }
+    }
+    DeviceArray resumed(model, Eigen::MatrixXf::Zero(3, 4), DeviceArrayOptions{}, Rng(10));  // the same calibration
+    resumed.restore(old_file);
+    for (const PairSide side : {PairSide::plus, PairSide::minus}) {
+        EXPECT_EQ(resumed.conductances_S(side), array.conductances_S(side));
+    }
+    EXPECT_EQ(resumed.multiply(positive_vector(4, 12)), array.multiply(positive_vector(4, 12)));
+}
+
 // Global drift compensation, closed form. Programming and read noise off; every device drifts by
 // its own f = ((t + t0)/t0)^-nu. The calibration read sum_ij |g+ f+ - g- f-| taken at programming
 // time and again a day later sets one gain; the mean output magnitude over the outputs then matches
