@@ -36,7 +36,7 @@ struct DeviceState {
 // What happens to a programmed device left alone; decides how retention is characterised.
 enum class RetentionKind {
     none,     // the state does not move at zero bias (domain wall without thermal hops)
-    leakage,  // the state relaxes exponentially towards a rest value (MOSFET gate, gain cell)
+    leakage,  // a storage node discharges through its write transistor and junction (MOSFET gate, gain cell)
     drift,    // the conductance decays as a power law (t/t0)^-nu (PCM)
 };
 

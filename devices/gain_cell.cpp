@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "devices/ode/cvode_integrator.hpp"
 
 namespace cimkit {
 namespace {
 
-const double inf = std::numeric_limits<double>::infinity();
 constexpr double boltzmann_J_per_K = 1.380649e-23;
 
 void cross_rules(const Parameters& p) {
-    if (!(p["v_rest_V"] <= p["v_dd_V"])) p.fail("v_rest_V must not exceed v_dd_V");
     const double model = p["read_model"];
     if (model != 0.0 && model != 1.0) p.fail("read_model must be 0 (published kernel of Leroux et al.) or 1 (linear surrogate 19.3)");
 }
@@ -20,61 +17,60 @@ void cross_rules(const Parameters& p) {
 GainCellParameters typed(const Parameters& p) {
     GainCellParameters t;
     t.v_dd_V = p["v_dd_V"];
-    t.v_rest_V = p["v_rest_V"];
     t.c_store_F = p["c_store_F"];
-    t.retention_tau_s = p["retention_tau_s"];
-    t.leak_nonlinearity_V = p["leak_nonlinearity_V"];
     t.r_write_ohm = p["r_write_ohm"];
     t.write_width_s = p["write_width_s"];
-    t.temperature_K = p["temperature_K"];
     t.v_read_V = p["v_read_V"];
     t.read_scale_A = p["read_scale_A"];
     t.read_model = p["read_model"];
     t.c_spread_d2d = p["c_spread_d2d"];
-    t.tau_spread_d2d = p["tau_spread_d2d"];
+    t.write_off_current_A = p["write_off_current_A"];
+    t.write_slope_factor = p["write_slope_factor"];
+    t.word_line_off_V = p["word_line_off_V"];
+    t.junction_leak_A = p["junction_leak_A"];
+    t.leak_spread_d2d = p["leak_spread_d2d"];
+    t.temperature_K = p["temperature_K"];
     return t;
+}
+
+ParameterTable make_table() {
+    ParameterTable table{
+        "gain_cell",
+        {
+            {"v_dd_V", Unit::volt, 0.9, Range::positive(), "supply; stored voltages lie in [0, v_dd_V]"},
+            {"c_store_F", Unit::farad, 10e-15, Range::positive(), "storage capacitance C_S"},
+            {"r_write_ohm", Unit::ohm, 1e6, Range::positive(), "on-resistance of the write transistor"},
+            {"write_width_s", Unit::second, 0.2e-9, Range::positive(), "nominal write pulse width"},
+            {"v_read_V", Unit::volt, 0.9, Range::positive(), "read word-line voltage V_in of an input pulse (0.9 V: Leroux et al.'s kernel)"},
+            {"read_scale_A", Unit::ampere, 1e-6, Range::positive(), "read current per unit of the published f (the paper states no SI unit; 1 uA assumed)"},
+            {"read_model", Unit::dimensionless, 0.0, Range::closed(0.0, 1.0), "0: published kernel f(V_in, V_store - 0.45), 1: linear surrogate 19.3 (V_in/0.9) (V_store - 0.45)"},
+            {"c_spread_d2d", Unit::dimensionless, 0.05, Range::closed(0.0, 0.5), "device-to-device spread of C_S, relative sigma"},
+        }};
+    for (ParameterSpec& row : StorageLeakage::parameter_rows()) table.specs.push_back(std::move(row));
+    return table;
 }
 
 }  // namespace
 
 const ParameterTable& gain_cell_parameter_table() {
-    static const ParameterTable table{
-        "gain_cell",
-        {
-            {"v_dd_V", Unit::volt, 0.9, Range::positive(), "supply; stored voltages lie in [0, v_dd_V]"},
-            {"v_rest_V", Unit::volt, 0.0, Range::closed(-1.0, 5.0), "voltage the storage node leaks towards"},
-            {"c_store_F", Unit::farad, 10e-15, Range::positive(), "storage capacitance C_S"},
-            {"retention_tau_s", Unit::second, 5e-3, Range::positive_or_infinite(), "retention time constant (5 ms: silicon write transistor)"},
-            {"leak_nonlinearity_V", Unit::volt, inf, Range::positive_or_infinite(), "subthreshold leak voltage scale (inf: linear leak)"},
-            {"r_write_ohm", Unit::ohm, 1e6, Range::positive(), "on-resistance of the write transistor"},
-            {"write_width_s", Unit::second, 0.2e-9, Range::positive(), "nominal write pulse width"},
-            {"temperature_K", Unit::kelvin, 300.0, Range::non_negative(), "temperature for kT/C write noise (0: none)"},
-            {"v_read_V", Unit::volt, 0.9, Range::positive(), "read word-line voltage V_in of an input pulse (0.9 V: Leroux et al.'s kernel)"},
-            {"read_scale_A", Unit::ampere, 1e-6, Range::positive(), "read current per unit of the published f (the paper states no SI unit; 1 uA assumed)"},
-            {"read_model", Unit::dimensionless, 0.0, Range::closed(0.0, 1.0), "0: published kernel f(V_in, V_store - 0.45), 1: linear surrogate 19.3 (V_in/0.9) (V_store - 0.45)"},
-            {"c_spread_d2d", Unit::dimensionless, 0.05, Range::closed(0.0, 0.5), "device-to-device spread of C_S, relative sigma"},
-            {"tau_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.5), "device-to-device spread of the retention time, relative sigma"},
-        }};
+    static const ParameterTable table = make_table();
     return table;
 }
 
 GainCell::GainCell(const std::vector<Setting>& settings) : parameters_(gain_cell_parameter_table()) {
-    parameters_.apply(settings, cross_rules);
+    parameters_.apply(StorageLeakage::refuse_retired("gain_cell", settings), cross_rules);
     typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     v_dd_V_ = p["v_dd_V"];
-    v_rest_V_ = p["v_rest_V"];
     c_store_F_ = p["c_store_F"];
-    retention_tau_s_ = p["retention_tau_s"];
-    leak_nonlinearity_V_ = p["leak_nonlinearity_V"];
     r_write_ohm_ = p["r_write_ohm"];
     write_width_s_ = p["write_width_s"];
-    temperature_K_ = p["temperature_K"];
     v_read_V_ = p["v_read_V"];
     read_scale_A_ = p["read_scale_A"];
     read_model_ = static_cast<GainCellReadModel>(static_cast<int>(p["read_model"]));
     c_spread_d2d_ = p["c_spread_d2d"];
-    tau_spread_d2d_ = p["tau_spread_d2d"];
+    leak_spread_d2d_ = p["leak_spread_d2d"];
+    leakage_ = StorageLeakage::from(p);
 }
 
 const std::string& GainCell::name() const { return gain_cell_parameter_table().device; }
@@ -83,14 +79,14 @@ DeviceState GainCell::make_device(Rng& rng) const {
     DeviceState s;
     s.x[store_V] = 0.0;
     s.x[capacitance_scale] = 1.0 + c_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
-    s.x[tau_scale] = 1.0 + tau_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
+    s.x[leak_scale] = 1.0 + leak_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
     return s;
 }
 
 // A write ends when the write transistor opens, which samples the kT/C noise of the node.
 void GainCell::set_level(DeviceState& state, double fraction, Rng& rng) const {
     const double c_F = c_store_F_ * state.x[capacitance_scale];
-    const double ktc_V = std::sqrt(boltzmann_J_per_K * temperature_K_ / c_F);
+    const double ktc_V = std::sqrt(boltzmann_J_per_K * leakage_.temperature_K / c_F);
     state.x[store_V] = std::clamp(std::clamp(fraction, 0.0, 1.0) * v_dd_V_ + ktc_V * rng.normal(), 0.0, v_dd_V_);
 }
 
@@ -125,38 +121,12 @@ void GainCell::apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) con
     const double target_V = pulse.polarity > 0 ? pulse.amplitude : 0.0;
     const double v = state.x[store_V];
     const double settled = target_V + (v - target_V) * std::exp(-pulse.width_s / (r_write_ohm_ * c_F));
-    const double ktc_V = std::sqrt(boltzmann_J_per_K * temperature_K_ / c_F);
+    const double ktc_V = std::sqrt(boltzmann_J_per_K * leakage_.temperature_K / c_F);
     state.x[store_V] = std::clamp(settled + ktc_V * rng.normal(), 0.0, v_dd_V_);
 }
 
-double GainCell::leakage_rate_V_per_s(double v_V, const DeviceState& state) const {
-    const double tau_s = retention_tau_s_ * state.x[tau_scale];
-    const double dv = v_V - v_rest_V_;
-    const double u = dv / leak_nonlinearity_V_;
-    const double shape = std::abs(u) < 1e-8 ? 1.0 : std::sinh(u) / u;
-    return -dv / tau_s * shape;
-}
-
 void GainCell::evolve(DeviceState& state, double dt_s, Rng&) const {
-    if (dt_s <= 0.0 || std::isinf(retention_tau_s_)) return;
-    const double tau_s = retention_tau_s_ * state.x[tau_scale];
-    if (std::isinf(leak_nonlinearity_V_)) {
-        // Linear leak: the ODE's exact solution; an integrator per call would cost ~20 us per device.
-        state.x[store_V] = v_rest_V_ + (state.x[store_V] - v_rest_V_) * std::exp(-dt_s / tau_s);
-        return;
-    }
-    ode::SolverOptions options;
-    options.relative_tolerance = 1e-8;
-    options.absolute_tolerance = 1e-12;  // volts; far below kT/C noise
-    options.max_steps = 200000;
-    ode::CvodeIntegrator integrator(1, [&](double, const double* y, double* dydt) {
-        dydt[0] = leakage_rate_V_per_s(y[0], state);
-    }, options);
-    // The sinh leak is at least as fast as the linear one: past 50 time constants the node sits at
-    // v_rest to double precision, so the tail is not integrated.
-    std::vector<double> v{state.x[store_V]};
-    integrator.integrate(0.0, std::min(dt_s, 50.0 * tau_s), v);
-    state.x[store_V] = dt_s >= 50.0 * tau_s ? v_rest_V_ : v[0];
+    state.x[store_V] = leakage_.hold_V(state.x[store_V], dt_s, c_store_F_ * state.x[capacitance_scale], state.x[leak_scale]);
 }
 
 Pulse GainCell::nominal_pulse(int polarity) const { return Pulse{v_dd_V_, write_width_s_, polarity}; }

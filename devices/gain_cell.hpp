@@ -5,13 +5,11 @@
 // Source: Leroux et al., "Analog in-memory computing attention mechanism for fast and
 // energy-efficient large language models", arXiv 2409.19315 (Nat. Comput. Sci. 2025).
 //
-// Storage node (an ODE integrated with CVODE, devices/ode):
-//   C_S dV/dt = -I_leak(V),  I_leak = C_S (V - v_rest_V)/retention_tau_s * sinh(u)/u,
-//   u = (V - v_rest_V)/leak_nonlinearity_V
-// The sinh factor models subthreshold leakage of the write transistor; with leak_nonlinearity_V = inf
-// it is 1 and V(t) = v_rest + (V0 - v_rest) exp(-t/tau) (about 5 ms for silicon write transistors,
-// far longer for oxide semiconductors), which evolve() applies exactly; the nonlinear law goes
-// through CVODE.
+// Storage node: C_S dV/dt = -I_leak(V), the off write transistor's subthreshold current and the
+// node junction's leakage (devices/storage_leakage.hpp, shared with the MOSFET synapse, solved
+// exactly). With the defaults a node written to 0.9 V loses half of it in 5 ms, the retention of
+// silicon write transistors Leroux et al. quote; oxide-semiconductor ones leak orders of magnitude
+// less (write_off_current_A). Each device's leakage current varies by leak_spread_d2d.
 //
 // Write: the write transistor (on-resistance r_write_ohm) connects the node to the write line for the
 // pulse width: V <- V_w + (V - V_w) exp(-t_p/(r_write C_S)), V_w = v_dd_V for polarity +1 and 0 V for
@@ -30,6 +28,7 @@
 // gates it (circuits/faces/gain_cell_faces.cpp), so a read costs v_dd_V |I| t_in from the supplies.
 #include "devices/device_model.hpp"
 #include "devices/gain_cell_read.hpp"
+#include "devices/storage_leakage.hpp"
 
 namespace cimkit {
 
@@ -37,17 +36,18 @@ const ParameterTable& gain_cell_parameter_table();
 
 // gain_cell_parameter_table() by field: the same validated values as parameters(), typed, for code
 // that builds on this device (its SPICE faces, circuits/faces/gain_cell_faces.cpp). Descriptions in
-// the table; read_model holds 0 or 1.
+// the table; read_model holds 0 or 1. The last six are the storage leakage's rows (storage_leakage.hpp).
 struct GainCellParameters {
-    double v_dd_V, v_rest_V, c_store_F, retention_tau_s, leak_nonlinearity_V;  // storage node
-    double r_write_ohm, write_width_s, temperature_K;                         // write
-    double v_read_V, read_scale_A, read_model;                                // read
-    double c_spread_d2d, tau_spread_d2d;                                      // variability
+    double v_dd_V, c_store_F;                  // storage node
+    double r_write_ohm, write_width_s;         // write
+    double v_read_V, read_scale_A, read_model;  // read
+    double c_spread_d2d;                       // variability
+    double write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, leak_spread_d2d, temperature_K;
 };
 
 class GainCell final : public DeviceModel {
 public:
-    enum Slot { store_V = 0, capacitance_scale = 1, tau_scale = 2 };
+    enum Slot { store_V = 0, capacitance_scale = 1, leak_scale = 2 };
 
     explicit GainCell(const std::vector<Setting>& settings = {});
 
@@ -76,16 +76,16 @@ public:
 
     // Charge delivered by a read pulse of width t_in at the read voltage (pulse-width encoding).
     double output_charge_C(double input_width_s, const DeviceState& state) const;
-    // Leakage rate dV/dt of the storage node at voltage v (V/s), for the device's tau.
-    double leakage_rate_V_per_s(double v_V, const DeviceState& state) const;
+    const StorageLeakage& storage_leakage() const { return leakage_; }
 
 private:
     Parameters parameters_;
     GainCellParameters typed_parameters_;
-    double v_dd_V_, v_rest_V_, c_store_F_, retention_tau_s_, leak_nonlinearity_V_;
-    double r_write_ohm_, write_width_s_, temperature_K_, v_read_V_, read_scale_A_;
+    double v_dd_V_, c_store_F_;
+    double r_write_ohm_, write_width_s_, v_read_V_, read_scale_A_;
     GainCellReadModel read_model_;
-    double c_spread_d2d_, tau_spread_d2d_;
+    double c_spread_d2d_, leak_spread_d2d_;
+    StorageLeakage leakage_;
 };
 
 }  // namespace cimkit

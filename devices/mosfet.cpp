@@ -6,8 +6,6 @@
 namespace cimkit {
 namespace {
 
-const double inf = std::numeric_limits<double>::infinity();
-
 // Drain current and its partial derivatives for V_DS >= 0 (ngspice level 1).
 struct DrainCurrent {
     double i_A, d_dvgs_S, d_dvds_S;
@@ -46,19 +44,21 @@ MosfetParameters typed(const Parameters& p) {
     t.c_gate_F = p["c_gate_F"];
     t.pulse_current_A = p["pulse_current_A"];
     t.pulse_width_s = p["pulse_width_s"];
-    t.retention_tau_s = p["retention_tau_s"];
-    t.v_leak_target_V = p["v_leak_target_V"];
     t.v_read_V = p["v_read_V"];
     t.step_noise_c2c = p["step_noise_c2c"];
     t.step_spread_d2d = p["step_spread_d2d"];
     t.vto_spread_d2d_V = p["vto_spread_d2d_V"];
+    t.write_off_current_A = p["write_off_current_A"];
+    t.write_slope_factor = p["write_slope_factor"];
+    t.word_line_off_V = p["word_line_off_V"];
+    t.junction_leak_A = p["junction_leak_A"];
+    t.leak_spread_d2d = p["leak_spread_d2d"];
+    t.temperature_K = p["temperature_K"];
     return t;
 }
 
-}  // namespace
-
-const ParameterTable& mosfet_parameter_table() {
-    static const ParameterTable table{
+ParameterTable make_table() {
+    ParameterTable table{
         "mosfet",
         {
             {"kp_A_per_V2", Unit::ampere_per_volt2, 120e-6, Range::positive(), "transconductance parameter mu*Cox (ngspice KP)"},
@@ -71,18 +71,24 @@ const ParameterTable& mosfet_parameter_table() {
             {"c_gate_F", Unit::farad, 100e-15, Range::positive(), "gate storage capacitance"},
             {"pulse_current_A", Unit::ampere, 15e-9, Range::positive(), "write pulse current (charge pump)"},
             {"pulse_width_s", Unit::second, 10e-9, Range::positive(), "write pulse width"},
-            {"retention_tau_s", Unit::second, inf, Range::positive_or_infinite(), "gate leakage time constant (inf: no leakage)"},
-            {"v_leak_target_V", Unit::volt, 0.0, Range::closed(-5.0, 5.0), "voltage the gate leaks towards"},
             {"v_read_V", Unit::volt, 0.05, Range::positive(), "read voltage across the channel"},
             {"step_noise_c2c", Unit::dimensionless, 0.3, Range::non_negative(), "cycle-to-cycle step noise, sigma relative to the step"},
             {"step_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.5), "device-to-device spread of the step (C_G), relative sigma"},
             {"vto_spread_d2d_V", Unit::volt, 0.0, Range::closed(0.0, 0.2), "device-to-device threshold spread, sigma"},
         }};
+    for (ParameterSpec& row : StorageLeakage::parameter_rows()) table.specs.push_back(std::move(row));
+    return table;
+}
+
+}  // namespace
+
+const ParameterTable& mosfet_parameter_table() {
+    static const ParameterTable table = make_table();
     return table;
 }
 
 MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_(mosfet_parameter_table()) {
-    parameters_.apply(settings, cross_rules);
+    parameters_.apply(StorageLeakage::refuse_retired("mosfet", settings), cross_rules);
     typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     beta_A_per_V2_ = p["kp_A_per_V2"] * p["w_m"] / p["l_m"];
@@ -93,12 +99,12 @@ MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_
     c_gate_F_ = p["c_gate_F"];
     pulse_current_A_ = p["pulse_current_A"];
     pulse_width_s_ = p["pulse_width_s"];
-    retention_tau_s_ = p["retention_tau_s"];
-    v_leak_target_V_ = p["v_leak_target_V"];
     v_read_V_ = p["v_read_V"];
     step_noise_c2c_ = p["step_noise_c2c"];
     step_spread_d2d_ = p["step_spread_d2d"];
     vto_spread_d2d_V_ = p["vto_spread_d2d_V"];
+    leak_spread_d2d_ = p["leak_spread_d2d"];
+    leakage_ = StorageLeakage::from(p);
 }
 
 const std::string& MosfetSynapse::name() const { return mosfet_parameter_table().device; }
@@ -109,6 +115,7 @@ DeviceState MosfetSynapse::make_device(Rng& rng) const {
     // A step-size factor below zero would invert the device: bound the Gaussian at 3 sigma.
     s.x[step_scale] = 1.0 + step_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
     s.x[vto_offset_V] = vto_spread_d2d_V_ * rng.normal();
+    s.x[leak_scale] = 1.0 + leak_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
     return s;
 }
 
@@ -152,9 +159,9 @@ void MosfetSynapse::apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng
     state.x[gate_V] = std::clamp(state.x[gate_V] + pulse.polarity * noisy_V, v_g_min_V_, v_g_max_V_);
 }
 
+// A device with a smaller C_G (a larger step_scale) droops faster by the same factor.
 void MosfetSynapse::evolve(DeviceState& state, double dt_s, Rng&) const {
-    if (std::isinf(retention_tau_s_) || dt_s <= 0.0) return;
-    state.x[gate_V] = v_leak_target_V_ + (state.x[gate_V] - v_leak_target_V_) * std::exp(-dt_s / retention_tau_s_);
+    state.x[gate_V] = leakage_.hold_V(state.x[gate_V], dt_s, c_gate_F_ / state.x[step_scale], state.x[leak_scale]);
 }
 
 Pulse MosfetSynapse::nominal_pulse(int polarity) const { return Pulse{pulse_current_A_, pulse_width_s_, polarity}; }

@@ -15,9 +15,14 @@
 //
 // Write: a charge pulse of current I_p and width t_p moves the gate by dV_G = I_p t_p / C_G, clipped
 // to [v_g_min_V, v_g_max_V] (the charge pump's rails). Linear and symmetric, as the paper claims.
-// Retention: dV_G/dt = -(V_G - v_leak_target_V) / retention_tau_s (exact exponential; inf = none).
-// Variability: device-to-device spread of C_G (step size) and of V_T; cycle-to-cycle step noise.
+// Retention: the gate node leaks through its off write transistor and its junction
+// (devices/storage_leakage.hpp, the same law and defaults as the gain cell's storage node). With the
+// defaults a gate well above kT/q droops by about 9 V/s on 100 fF; presets that need the weight for
+// longer hold the write word line below 0 V (word_line_off_V), as DRAM does.
+// Variability: device-to-device spread of C_G (step size, and the droop rate with it), of V_T and of
+// the leakage current; cycle-to-cycle step noise.
 #include "devices/device_model.hpp"
+#include "devices/storage_leakage.hpp"
 
 namespace cimkit {
 
@@ -25,17 +30,19 @@ const ParameterTable& mosfet_parameter_table();
 
 // mosfet_parameter_table() by field: the same validated values as parameters(), typed, for code that
 // builds on this device (its SPICE faces, circuits/faces/mosfet_faces.cpp). Descriptions in the table.
+// The last six are the storage leakage's rows (storage_leakage.hpp).
 struct MosfetParameters {
     double kp_A_per_V2, vto_V, lambda_per_V, w_m, l_m;  // level-1 channel: the SPICE model card
     double v_g_min_V, v_g_max_V, c_gate_F;              // gate storage
     double pulse_current_A, pulse_width_s;              // write pulse
-    double retention_tau_s, v_leak_target_V, v_read_V;
+    double v_read_V;
     double step_noise_c2c, step_spread_d2d, vto_spread_d2d_V;  // variability
+    double write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, leak_spread_d2d, temperature_K;
 };
 
 class MosfetSynapse final : public DeviceModel {
 public:
-    enum Slot { gate_V = 0, step_scale = 1, vto_offset_V = 2 };
+    enum Slot { gate_V = 0, step_scale = 1, vto_offset_V = 2, leak_scale = 3 };
 
     explicit MosfetSynapse(const std::vector<Setting>& settings = {});
 
@@ -62,8 +69,9 @@ private:
     MosfetParameters typed_parameters_;
     double beta_A_per_V2_, vto_V_, lambda_per_V_;
     double v_g_min_V_, v_g_max_V_, c_gate_F_, pulse_current_A_, pulse_width_s_;
-    double retention_tau_s_, v_leak_target_V_, v_read_V_;
-    double step_noise_c2c_, step_spread_d2d_, vto_spread_d2d_V_;
+    double v_read_V_;
+    double step_noise_c2c_, step_spread_d2d_, vto_spread_d2d_V_, leak_spread_d2d_;
+    StorageLeakage leakage_;
 };
 
 }  // namespace cimkit

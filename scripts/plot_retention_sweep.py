@@ -1,11 +1,12 @@
-"""Test accuracy of mnist_gain_cell against the gain cell's retention time, from the run files
-results/gain_cell_tau_<tau>[_refresh_<interval>].h5 that scripts/retention_sweep.sh writes (no
-suffix: the preset's refresh interval). Prints a markdown table and saves
-results/gain_cell_retention.png.
+"""Test accuracy of mnist_mosfet and mnist_gain_cell against the storage node's leakage current,
+from the run files results/retention_<preset>_<I_0>.h5 that scripts/retention_sweep.sh writes.
+Prints a markdown table (with each node's half-swing time C (V_window / 2) / I_0) and saves
+results/retention.png.
 
     /usr/bin/python3 scripts/plot_retention_sweep.py [results]
 """
 import sys
+import tomllib
 from pathlib import Path
 
 import h5py
@@ -15,33 +16,40 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 folder = Path(sys.argv[1] if len(sys.argv) > 1 else "results")
-points = []  # (tau, refresh interval, accuracy, epochs)
-for path in folder.glob("gain_cell_tau_*.h5"):
+# The node's capacitance and voltage window, from each run's own config and the device defaults.
+WINDOW = {"mnist_mosfet": ("c_gate_F", 100e-15, 0.6), "mnist_gain_cell": ("c_store_F", 10e-15, 0.9)}
+points = {}  # preset -> [(I_0, accuracy, half-swing time)]
+for path in folder.glob("retention_mnist_*.h5"):
+    preset, _, current = path.stem.removeprefix("retention_").rpartition("_")
+    if preset not in WINDOW:
+        continue
     with h5py.File(path, "r") as f:
         if f["/training"].attrs["status"] != "complete":
             continue
-        parts = path.stem.split("_")  # gain cell tau <tau> [refresh <interval>]
-        tau = float(parts[3])
-        refresh = parts[5] if len(parts) > 5 else "preset"
-        points.append((tau, refresh, 100 * f["/training/metrics/test_accuracy"][-1], int(f["/training/metrics/epoch"][-1])))
-points.sort()
-print("| retention time tau (s) | refresh interval | epochs | test accuracy (%) |")
+        device = tomllib.loads(f.attrs["config_toml"]).get("device", {})
+        key, c_default, window_V = WINDOW[preset]
+        i0_A = float(current)
+        t_half_s = device.get(key, c_default) * window_V / 2 / i0_A if i0_A > 0 else float("inf")
+        points.setdefault(preset, []).append((i0_A, 100 * f["/training/metrics/test_accuracy"][-1], t_half_s))
+print("| preset | leakage I_0 (A) | half-swing time (s) | test accuracy after 1 epoch (%) |")
 print("|---|---|---|---|")
-for tau, refresh, acc, epochs in points:
-    print(f"| {tau:g} | {refresh if refresh != 'preset' else 'preset (10 us)'} | {epochs} | {acc:.2f} |")
+for preset in sorted(points):
+    for i0_A, accuracy, t_half_s in sorted(points[preset]):
+        print(f"| `{preset}` | {i0_A:g} | {t_half_s:.3g} | {accuracy:.2f} |")
 if points:
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    preset = [p for p in points if p[1] == "preset"]
-    other = [p for p in points if p[1] != "preset"]
-    ax.semilogx([p[0] for p in preset], [p[2] for p in preset], "o-", label="refresh every 10 us (preset)")
-    for tau, refresh, acc, _ in other:
-        ax.semilogx([tau], [acc], "s", label=f"refresh every {float(refresh) * 1e6:g} us")
-    ax.set_ylim(min(p[2] for p in points) - 5, 100)  # differences within run-to-run noise look flat
-    ax.set_xlabel("retention time constant $\\tau$ (s)")
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for preset, rows in sorted(points.items()):
+        rows.sort()
+        leaking = [r for r in rows if r[0] > 0]
+        line = ax.semilogx([r[0] for r in leaking], [r[1] for r in leaking], "o-", label=preset)
+        for r in rows:
+            if r[0] == 0:
+                ax.axhline(r[1], ls="--", color=line[0].get_color(), lw=0.8, label=f"{preset}, no leakage")
+    ax.set_xlabel("storage-node leakage current $I_0$ (A)")
     ax.set_ylabel("MNIST test accuracy (%)")
-    ax.set_title("gain cell, 784-100-10, 1 us per sample, 1 epoch")
+    ax.set_title("784-100-10, 1 us per sample, 1 epoch, seed 1")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(folder / "gain_cell_retention.png", dpi=120)
-    print(f"wrote {folder / 'gain_cell_retention.png'}")
+    fig.savefig(folder / "retention.png", dpi=120)
+    print(f"wrote {folder / 'retention.png'}")

@@ -5,9 +5,10 @@
 //   drift   (PCM):        nu per device = -slope of ln G vs ln t for t >= 1e4 s (G ~ ((t + t0)/t0)^-nu,
 //                         and t/(t + t0) > 0.998 there: the fit is nu to 0.2 %),
 //                         reported as nu_mean and nu_std
-//   leakage (MOSFET, gain cell): tau per device = -1/slope of ln|level - level_final| vs t over the
-//                         points where the deviation is between 90 % and 1 % of its start; inf when
-//                         the state does not move
+//   leakage (MOSFET, gain cell): t_half per device = the time at which the level has lost half of
+//                         its deviation from where it settles (the last point), interpolated linearly
+//                         in t between grid points (exact for the constant droop of a node far above
+//                         kT/q, devices/storage_leakage.hpp); inf when the state does not move
 //   none    (domain wall): the largest relative change of G over the year
 // A device with read noise (PCM) also reports read_noise_rel: the relative spread of 200 reads of
 // each device at the last time point (a year), averaged over the devices.
@@ -34,20 +35,17 @@ double drift_exponent(const std::vector<double>& t_s, const double* g_S) {
     return -fit_line(x, y).slope;
 }
 
-double leakage_time_constant(const std::vector<double>& t_s, const double* level) {
+double half_deviation_time(const std::vector<double>& t_s, const double* level) {
     const std::size_t n = t_s.size();
     const double start = level[0] - level[n - 1];
     if (std::abs(start) < 1e-9) return std::numeric_limits<double>::infinity();
-    std::vector<double> x, y;
-    for (std::size_t k = 0; k < n; ++k) {
+    double previous = 1.0;
+    for (std::size_t k = 1; k < n; ++k) {
         const double fraction = (level[k] - level[n - 1]) / start;
-        if (fraction < 0.9 && fraction > 0.01) {
-            x.push_back(t_s[k]);
-            y.push_back(std::log(fraction));
-        }
+        if (fraction <= 0.5) return t_s[k - 1] + (t_s[k] - t_s[k - 1]) * (previous - 0.5) / (previous - fraction);
+        previous = fraction;
     }
-    if (x.size() < 3) return std::numeric_limits<double>::quiet_NaN();  // decays faster than the grid resolves
-    return -1.0 / fit_line(x, y).slope;
+    return std::numeric_limits<double>::infinity();
 }
 
 void add_fits(ExperimentResult& r, const DeviceModel& model, const std::vector<double>& t_s,
@@ -58,7 +56,7 @@ void add_fits(ExperimentResult& r, const DeviceModel& model, const std::vector<d
         const std::size_t row = static_cast<std::size_t>(d) * points;
         switch (model.retention_kind()) {
             case RetentionKind::drift: per_device.push_back(drift_exponent(t_s, &g_S[row])); break;
-            case RetentionKind::leakage: per_device.push_back(leakage_time_constant(t_s, &level[row])); break;
+            case RetentionKind::leakage: per_device.push_back(half_deviation_time(t_s, &level[row])); break;
             case RetentionKind::none:
                 per_device.push_back(g_S[row] != 0.0 ? std::abs(g_S[row + points - 1] - g_S[row]) / std::abs(g_S[row]) : 0.0);
                 break;
@@ -70,8 +68,8 @@ void add_fits(ExperimentResult& r, const DeviceModel& model, const std::vector<d
             r.figures.push_back({"nu_std", standard_deviation(per_device), "1", "spread of the fitted drift exponent"});
             break;
         case RetentionKind::leakage:
-            r.figures.push_back({"tau_mean_s", mean(per_device), "s", "mean fitted retention time constant"});
-            r.figures.push_back({"tau_std_s", standard_deviation(per_device), "s", "spread of the fitted time constant"});
+            r.figures.push_back({"t_half_mean_s", mean(per_device), "s", "mean time to lose half of the stored level's deviation from where it settles"});
+            r.figures.push_back({"t_half_std_s", standard_deviation(per_device), "s", "spread of that half-deviation time"});
             break;
         case RetentionKind::none:
             r.figures.push_back({"g_change_max", *std::max_element(per_device.begin(), per_device.end()), "1",

@@ -11,8 +11,12 @@ const std::vector<PhysicalEffect>& mosfet_physical_effects() {
          "MosfetSpiceAgreement.DrainCurrentMatchesNgspiceWithinOnePercent"},
         {"charge-pump write", "dV_G = I_p t_p / C_G, clipped to [v_g_min_V, v_g_max_V]", "pulse_current_A, pulse_width_s, c_gate_F",
          "Dey et al., arXiv 1907.00625", "Mosfet.ChargePulsesAreLinearAndSymmetric"},
-        {"gate retention", "V_G(t) = V_leak + (V_G0 - V_leak) exp(-t/tau)", "retention_tau_s, v_leak_target_V", "first-order leak (assumed)",
-         "Mosfet.LeakageIsExponential"},
+        {"gate retention (storage-node leakage)",
+         "C_G dV_G/dt = -I_0 (1 - exp(-V_G/V_t)), I_0 = I_off exp(V_wl/(n V_t)) + I_j; solved exactly (linear droop far above V_t)",
+         "write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, temperature_K",
+         "write-transistor subthreshold and junction leakage (docs/physics-sources.md#storage-node-leakage)", "Mosfet.GateDroopsThroughTheStorageLeakage"},
+        {"leakage spread", "I_0 per device x (1 + leak_spread_d2d N(0,1)), droop rate also x C_G spread", "leak_spread_d2d, step_spread_d2d",
+         "assumed 10 % (as the gain cell's)", "StorageLeakage.MosfetGateAndGainCellNodeUseTheSameLaw"},
     };
     return effects;
 }

@@ -48,7 +48,8 @@ for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
             # IBM model at g_T = 0.5: mu_nu = clip(-0.0155 ln 0.5 + 0.0244, 0.049, 0.1) = 0.0351 -> 0.049
             check(0.03 < retention.attrs["nu_mean"] < 0.1, f"pcm: nu_mean {retention.attrs['nu_mean']}")
         if device == "gain_cell":
-            check(abs(retention.attrs["tau_mean_s"] - 5e-3) < 1.5e-3, f"gain_cell: tau {retention.attrs['tau_mean_s']}")
+            # mid-range 0.45 V on 10 fF droops at I_0 = 0.901 pA: half of it in 10 fF 0.225 V / I_0 = 2.50 ms
+            check(abs(retention.attrs["t_half_mean_s"] - 2.5e-3) < 0.25e-3, f"gain_cell: t_half {retention.attrs['t_half_mean_s']}")
     p = run("plot", str(out), "-o", str(work))
     check(p.returncode == 0, f"{device}: plot exit {p.returncode}: {p.stderr}")
     for experiment in EXPERIMENTS:

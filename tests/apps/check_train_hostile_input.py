@@ -33,12 +33,12 @@ def train(*args):
     return run("train", "--quiet", *args)
 
 
-# ---- ".5" survives config_toml: kill -9 after the first epoch, --resume ends identical
+# ---- "-.5" survives config_toml: kill -9 after the first epoch, --resume ends identical
 SPICE = ["--set", "spice.update_circuit_max_devices=0", "--set", "training.sample_period_s=1e-3",
-         "--set", "device.retention_tau_s=.5", "--set", "training.epochs=4"]
+         "--set", "device.word_line_off_V=-.5", "--set", "training.epochs=4"]
 reference = work / "reference.h5"
 r = train("-o", str(reference), *SPICE)
-check(r.returncode == 0, f"run with device.retention_tau_s=.5 failed: {r.returncode} {r.stderr}")
+check(r.returncode == 0, f"run with device.word_line_off_V=-.5 failed: {r.returncode} {r.stderr}")
 killed = work / "killed.h5"
 p = subprocess.Popen([cimkit, "train", "--quiet", "-o", str(killed), *SPICE], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 deadline = time.time() + 60
@@ -48,7 +48,7 @@ p.send_signal(signal.SIGKILL)
 p.wait()
 with h5py.File(killed, "r") as f:
     config = tomllib.loads(f.attrs["config_toml"])
-    check(config["device"]["retention_tau_s"] == 0.5, f"config_toml holds retention_tau_s = 0.5: {config.get('device')}")
+    check(config["device"]["word_line_off_V"] == -0.5, f"config_toml holds word_line_off_V = -0.5: {config.get('device')}")
     check(f.attrs["seed"].dtype == np.uint64 and f.attrs["seed"] == 1, "the seed is stored as uint64")
     check(len(f["/training/metrics/epoch"]) < 4, "the kill came before the last epoch")
 r = train("--resume", str(killed))

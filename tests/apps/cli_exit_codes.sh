@@ -68,7 +68,7 @@ expect "empty netlist"         2 'empty.cir.*empty'          no  -- simulate "$w
 # types, NaN, zero and absurd sizes (refused before any allocation), corrupt data and run files.
 expect "unknown device"        2 'memristor'                 no  -- characterize memristor --experiment iv -o "$work/out.h5"
 expect "unknown parameter"     2 'no_such_key'               no  -- characterize pcm --set no_such_key=1 --experiment iv -o "$work/out.h5"
-expect "out of range w/ unit"  2 'retention_tau_s.*s'        no  -- characterize mosfet --set retention_tau_s=-1 --experiment iv -o "$work/out.h5"
+expect "out of range w/ unit"  2 'junction_leak_A.*A'        no  -- characterize mosfet --set junction_leak_A=-1 --experiment iv -o "$work/out.h5"
 expect "NaN parameter"         2 'g_min_S'                   no  -- characterize pcm --set g_min_S=nan --experiment iv -o "$work/out.h5"
 expect "Inf parameter"         2 'g_min_S'                   no  -- characterize pcm --set g_min_S=inf --experiment iv -o "$work/out.h5"
 expect "text for a number"     2 'g_min_S'                   no  -- characterize pcm --set g_min_S=lots --experiment iv -o "$work/out.h5"
@@ -86,7 +86,7 @@ expect "train NaN rate"        2 'training.learning_rate'    no  -- train --quie
 expect "train zero layer"      2 'network.hidden_layers'     no  -- train --quiet --set 'network.hidden_layers=[0]' -o "$work/out.h5"
 expect "train absurd layer"    2 'network.hidden_layers'     no  -- train --quiet --set 'network.hidden_layers=[1000000000]' -o "$work/out.h5"
 expect "train unknown engine"  2 'run.engine'                no  -- train --quiet --set run.engine=quantum -o "$work/out.h5"
-expect "train device param"    2 'retention_tau_s'           no  -- train --quiet --set device.retention_tau_s=-5 -o "$work/out.h5"
+expect "train device param"    2 'junction_leak_A'           no  -- train --quiet --set device.junction_leak_A=-5 -o "$work/out.h5"
 expect "train input range"     2 'input.low = 2 with input.high = 1' no -- train --quiet --set input.low=2 -o "$work/out.h5"
 expect "train failure policy"  2 'training.on_convergence_failure.*ignore' no -- train --quiet --set training.on_convergence_failure=ignore -o "$work/out.h5"
 expect "gain cell no face"     2 'gain_cell'                 no  -- train --quiet --set array.device=gain_cell -o "$work/out.h5"

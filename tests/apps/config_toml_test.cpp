@@ -82,7 +82,7 @@ TEST(ConfigToml, TrickyStringsReadBackByteForByte) {
 TEST(ConfigToml, TrickyNumbersReadBackAsTheSameNumbers) {
     for (const auto& n : tricky_numbers) {
         SCOPED_TRACE(n);
-        expect_round_trip({{"device.retention_tau_s", n, "--set"}});
+        expect_round_trip({{"device.junction_leak_A", n, "--set"}});
         const double v = std::strtod(n.c_str(), nullptr);
         if (std::abs(v) <= 1e308) expect_round_trip({{"training.learning_rate", n, "--set"}});  // within its range
     }
@@ -140,10 +140,10 @@ TEST(ConfigToml, RandomConfigsReadBackAsThemselves) {
 }
 
 TEST(ConfigToml, WritesTypedTomlNotText) {
-    const auto config = resolve_config(schema, {{"device.retention_tau_s", ".5", "--set"}, {"device.states", "64", "--set"},
+    const auto config = resolve_config(schema, {{"device.junction_leak_A", ".5", "--set"}, {"device.states", "64", "--set"},
                                                 {"dataset.path", "C:\\u0041", "--set"}});
     const std::string written = config_toml(config);
-    EXPECT_NE(written.find("retention_tau_s = 0.5"), std::string::npos) << written;
+    EXPECT_NE(written.find("junction_leak_A = 0.5"), std::string::npos) << written;
     EXPECT_NE(written.find("states = 64"), std::string::npos) << written;
     EXPECT_NE(written.find(R"(path = "C:\\u0041")"), std::string::npos) << written;  // the backslash escaped
     EXPECT_NE(written.find("seed = 1\n"), std::string::npos) << written;

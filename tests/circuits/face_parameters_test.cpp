@@ -93,7 +93,7 @@ TEST(FaceParameters, TypedParametersHoldEveryTableValueInTableOrder) {
     expect_typed_matches_table(pcm, pcm.typed_parameters());
     const DomainWallSynapse domain_wall({{"tmr", "2", "test"}, {"attempt_frequency_Hz", "2e9", "test"}});
     expect_typed_matches_table(domain_wall, domain_wall.typed_parameters());
-    const GainCell gain_cell({{"read_scale_A", "2e-6", "test"}, {"tau_spread_d2d", "0.2", "test"}});
+    const GainCell gain_cell({{"read_scale_A", "2e-6", "test"}, {"leak_spread_d2d", "0.2", "test"}});
     expect_typed_matches_table(gain_cell, gain_cell.typed_parameters());
 }
 

@@ -52,11 +52,11 @@ TEST(ConfigSchema, ErrorsNameOriginKeyValueAndRule) {
 }
 
 TEST(ConfigSchema, EqualityComparesValuesAndPassThroughNumbersAsNumbers) {
-    const auto a = resolve_config(schema, {{"device.retention_tau_s", ".5", "--set"}, {"device.g_max_S", "2e-5", "--set"}});
-    const auto b = resolve_config(schema, {{"device.g_max_S", "0.00002", "x.toml:1"}, {"device.retention_tau_s", "0.5", "x.toml:2"}});
+    const auto a = resolve_config(schema, {{"device.junction_leak_A", ".5", "--set"}, {"device.g_max_S", "2e-5", "--set"}});
+    const auto b = resolve_config(schema, {{"device.g_max_S", "0.00002", "x.toml:1"}, {"device.junction_leak_A", "0.5", "x.toml:2"}});
     EXPECT_TRUE(a == b);
-    EXPECT_FALSE(a == resolve_config(schema, {{"device.retention_tau_s", "0.5", "--set"}}));
-    EXPECT_FALSE(a == resolve_config(schema, {{"device.retention_tau_s", ".5", "--set"}, {"device.g_max_S", "3e-5", "--set"}}));
+    EXPECT_FALSE(a == resolve_config(schema, {{"device.junction_leak_A", "0.5", "--set"}}));
+    EXPECT_FALSE(a == resolve_config(schema, {{"device.junction_leak_A", ".5", "--set"}, {"device.g_max_S", "3e-5", "--set"}}));
     EXPECT_FALSE(resolve_config(schema, {}) == resolve_config(schema, {{"engine.kind", "spice", "--set"}}));
     EXPECT_FALSE(resolve_config(schema, {}) == resolve_config(schema, {{"training.learning_rate", "0.010000000000000002", "--set"}}));
 }

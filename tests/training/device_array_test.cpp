@@ -39,7 +39,7 @@ std::unique_ptr<DeviceModel> quiet_pcm() {
                               {"read_noise", "0"}});
 }
 std::unique_ptr<DeviceModel> quiet_gain_cell(const std::string& read_model = "0") {
-    return make_model("gain_cell", {{"temperature_K", "0"}, {"c_spread_d2d", "0"}, {"tau_spread_d2d", "0"}, {"read_model", read_model}});
+    return make_model("gain_cell", {{"temperature_K", "0"}, {"c_spread_d2d", "0"}, {"leak_spread_d2d", "0"}, {"read_model", read_model}});
 }
 
 DeviceArrayOptions options_with(const std::string& mode) {
@@ -433,23 +433,29 @@ TEST(StochasticMode, MeanPulsesPerUpdateMatchTheRequestedChange) {
 
 // ---------------------------------------------------------------- time
 
-// Reference: the linear gain-cell read (read_model 1) gives G = s 19.3 (V - 0.45) / 1, linear in V,
-// and the storage node leaks as V(t) = V0 exp(-t/tau) (v_rest = 0). The partner at level 0 (V = 0)
-// stays there, so w(t) = w0 exp(-t/tau): after one tau, w0/e.
-TEST(Evolve, GainCellWeightsDecayWithTheRetentionTime) {
+// Reference: the linear gain-cell read (read_model 1) gives G = s 19.3 (V - 0.45) / 1, linear in V, so
+// w = w_max (V+ - V-) / v_dd. Without noise (T = 0) the storage leakage is a constant droop
+// I_0 / C_S = 0.901 pA / 10 fF = 90.1 V/s that stops at 0 V (devices/storage_leakage.hpp): the
+// programmed device loses 90.1 mV in 1 ms, its partner at 0 V stays, so |w| falls by w_max 0.0901/0.9.
+double leaked_weight(float w0, double t_s) {
+    const double lost = 90.1 * t_s / 0.9;  // in units of w_max = 1
+    return w0 > 0 ? std::max(w0 - lost, 0.0) : std::min(w0 + lost, 0.0);
+}
+
+TEST(Evolve, GainCellWeightsDroopWithTheStorageLeakage) {
     const auto model = quiet_gain_cell("1");
-    const double tau_s = model->parameters()["retention_tau_s"];
     const Eigen::MatrixXf w0 = (Eigen::MatrixXf(1, 2) << 0.6f, -0.3f).finished();
     DeviceArray array(*model, w0, options_with("pulse"), Rng(24));
-    array.evolve(tau_s);
-    EXPECT_LE((array.weights() - w0 * static_cast<float>(std::exp(-1.0))).cwiseAbs().maxCoeff(), 1e-5f);
+    array.evolve(1e-3);
+    EXPECT_NEAR(array.weights()(0, 0), leaked_weight(0.6f, 1e-3), 1e-6);  // 0.6 - 0.1001
+    EXPECT_NEAR(array.weights()(0, 1), leaked_weight(-0.3f, 1e-3), 1e-6);
 }
 
 // Level refresh on leaking gain cells (linear read, no write noise): with L = 16 levels, q = w_max/16
-// = 0.0625; leakage over one 10 us interval at tau = 5 ms moves a weight by at most
-// w_max (1 - exp(-2e-3)) = 2e-3, far below q/2, so every refresh restores the level exactly (up to
-// the verify tolerance, 1e-4 w_max). Over 1 ms (100 refreshes) the refreshed weights stay on their
-// levels while an array without refresh loses 1 - exp(-0.2) = 18 % of each weight.
+// = 0.0625; leakage over one 10 us interval (a droop of 0.9 mV) moves a weight by 1.0e-3 w_max, far
+// below q/2, so every refresh restores the level exactly (up to the verify tolerance, 1e-4 w_max).
+// Over 1 ms (100 refreshes) the refreshed weights stay on their levels while an array without
+// refresh loses 0.101 w_max of each weight (leaked_weight above).
 TEST(Evolve, LevelRefreshHoldsLeakingGainCellsOnTheirLevels) {
     const auto model = quiet_gain_cell("1");
     DeviceArrayOptions options = options_with("exact");
@@ -460,7 +466,7 @@ TEST(Evolve, LevelRefreshHoldsLeakingGainCellsOnTheirLevels) {
     DeviceArray plain(*model, w0, options_with("exact"), Rng(45));
     const float q = 1.0f / 16.0f, tolerance = 2e-4f;
     refreshed.evolve(10e-6);  // the first refresh puts every weight on its level
-    const Eigen::MatrixXf leaked = w0 * static_cast<float>(std::exp(-10e-6 / 5e-3));  // what the first refresh reads
+    const Eigen::MatrixXf leaked = w0.unaryExpr([](float w) { return static_cast<float>(leaked_weight(w, 10e-6)); });  // what the first refresh reads
     const Eigen::MatrixXf levels = (leaked / q).array().round().matrix() * q;
     EXPECT_LE((refreshed.weights() - levels).cwiseAbs().maxCoeff(), tolerance);
     EXPECT_EQ(refreshed.counters().refreshes, 15u);
@@ -468,7 +474,7 @@ TEST(Evolve, LevelRefreshHoldsLeakingGainCellsOnTheirLevels) {
     plain.evolve(10e-6 + 1e-3);
     EXPECT_LE((refreshed.weights() - levels).cwiseAbs().maxCoeff(), tolerance);
     EXPECT_EQ(refreshed.counters().refreshes, 15u * 101u);
-    EXPECT_LE((plain.weights() - w0 * static_cast<float>(std::exp(-(10e-6 + 1e-3) / 5e-3))).cwiseAbs().maxCoeff(), 1e-4f);
+    EXPECT_LE((plain.weights() - w0.unaryExpr([](float w) { return static_cast<float>(leaked_weight(w, 10e-6 + 1e-3)); })).cwiseAbs().maxCoeff(), 1e-4f);
 }
 
 // Level updates with the remainder carried (floor): 0.6 q is kept digitally, a second 0.6 q moves
