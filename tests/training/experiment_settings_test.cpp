@@ -33,6 +33,12 @@ std::string other_value(const ConfigKey& key) {
         case ConfigKey::Type::integer: return first_fitting({2, 3, 7, 1, 0, 100});
         case ConfigKey::Type::boolean: return key.default_value == "true" ? "false" : "true";
         case ConfigKey::Type::integer_list: return "[3, 2]";
+        case ConfigKey::Type::number_list: return "[1, 3600, 86400]";
+        case ConfigKey::Type::boolean_or_text:
+            for (const auto& word : key.choices) {
+                if (word != key.default_value) return word;
+            }
+            return key.default_value == "true" ? "false" : "true";
         case ConfigKey::Type::text:
             for (const auto& choice : key.choices) {
                 if (choice != key.default_value) return choice;
