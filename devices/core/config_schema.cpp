@@ -109,7 +109,7 @@ ConfigValues resolve_config(const std::vector<ConfigKey>& schema, const std::vec
                 break;
             }
             case ConfigKey::Type::number_list: {
-                // "86400" (one number), "1,3600" (as the TOML reader passes a list) or "[1, 3600]" (as typed in --set).
+                // "86400" (one number) or "[1, 3600]" (as typed in --set, and as the TOML reader passes a list).
                 std::string items = text::trim(s.value);
                 if (items.size() >= 2 && items.front() == '[' && items.back() == ']') items = text::trim(items.substr(1, items.size() - 2));
                 if (items.empty()) refuse(s, "is an empty list (a number or a list of at least one)");
