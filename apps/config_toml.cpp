@@ -64,6 +64,27 @@ std::string config_toml(const ConfigValues& config) {
                 table->insert_or_assign(name, std::move(items));
                 break;
             }
+            case ConfigKey::Type::number_list: {
+                // One number is written as one, as a number key would be: a config of one time reads as before.
+                const std::vector<double>& values = config.number_list(key.name);
+                if (values.size() == 1) {
+                    table->insert_or_assign(name, values.front());
+                } else {
+                    toml::array items;
+                    for (const double v : values) items.push_back(v);
+                    table->insert_or_assign(name, std::move(items));
+                }
+                break;
+            }
+            case ConfigKey::Type::boolean_or_text: {
+                const std::string& value = config.text(key.name);
+                if (value == "true" || value == "false") {
+                    table->insert_or_assign(name, value == "true");
+                } else {
+                    table->insert_or_assign(name, value);
+                }
+                break;
+            }
         }
     }
     if (!config.passed_through().empty()) {

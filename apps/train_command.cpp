@@ -81,6 +81,33 @@ std::string duration(double s) {
     return text;
 }
 
+// A simulated time in the unit a reader thinks in: 1 s, 20 min, 1 h, 1 d, 30 d, 1 yr (365 d).
+std::string human_time(double s) {
+    struct Unit {
+        double seconds;
+        const char* name;
+    };
+    static const Unit units[] = {{365.0 * 86400.0, "yr"}, {86400.0, "d"}, {3600.0, "h"}, {60.0, "min"}};
+    char text[48];
+    for (const Unit& u : units) {
+        if (s >= u.seconds) {
+            std::snprintf(text, sizeof text, "%.3g %s", s / u.seconds, u.name);
+            return text;
+        }
+    }
+    std::snprintf(text, sizeof text, "%.3g s", s);
+    return text;
+}
+
+// "after 1 d (86400 s), with drift compensation"; "after 1 s, without drift compensation"
+std::string evaluation_label(const training::DriftEvaluation& e) {
+    char seconds[40];
+    std::snprintf(seconds, sizeof seconds, "%.15g s", e.after_s);
+    const std::string human = human_time(e.after_s);
+    return "after " + human + (e.after_s < 60.0 ? "" : std::string(" (") + seconds + ")") + ", " +
+           (e.drift_compensated ? "with" : "without") + " drift compensation";
+}
+
 struct Settings {
     std::vector<Setting> settings;
     std::string origin;  // where the config came from, for messages
@@ -154,6 +181,7 @@ std::string kept(const std::filesystem::path& output, const training::RunSnapsho
     } else {
         return "the first epoch did not end, so nothing was written";
     }
+    if (!state.evaluations.empty()) where += " and " + std::to_string(state.evaluations.size()) + " evaluations after training";
     return output.string() + " holds the run up to " + where + ". Continue with: cimkit train --resume " + output.string();
 }
 
@@ -228,6 +256,13 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         analysis::write_training_file(output, record);
     };
     callbacks.on_epoch = [&](const EpochMetrics& m, double epoch_wall_s) { progress.epoch(m, epoch_wall_s); };
+    // One line per evaluation after training as it ends: with a long list of times, the progress.
+    callbacks.on_evaluation = [&](const training::DriftEvaluation& e, std::size_t number, std::size_t planned, double wall_s) {
+        if (!o.quiet) {
+            std::fprintf(stderr, "evaluation %zu/%zu  %s: test %.2f %%  %.1f s\n", number, planned, evaluation_label(e).c_str(),
+                         100.0 * e.test_accuracy, wall_s);
+        }
+    };
     try {
         if (run.run(callbacks) == training::RunEnd::interrupted) {
             std::fprintf(stderr, "\ncimkit train: interrupted; %s\n", kept(output, run.progress()).c_str());
@@ -243,12 +278,10 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         throw spice::WorkerCrashed(std::string(e.what()) + "; " + kept(output, run.progress()));
     }
     const EpochMetrics& last = run.progress().history.back();
-    std::printf("test accuracy %.2f %% after %d epochs (train %.2f %%)", 100.0 * last.test_accuracy, last.epoch,
+    std::printf("test accuracy %.2f %% after %d epochs (train %.2f %%)\n", 100.0 * last.test_accuracy, last.epoch,
                 100.0 * last.train_accuracy);
-    if (described.evaluate_after_s > 0.0) {
-        std::printf("; %.2f %% after a further %g s of simulated time", 100.0 * run.progress().test_accuracy_after, described.evaluate_after_s);
-    }
-    std::printf("\nwrote %s\n", output.c_str());
+    for (const auto& e : run.progress().evaluations) std::printf("test accuracy %.2f %% %s\n", 100.0 * e.test_accuracy, evaluation_label(e).c_str());
+    std::printf("wrote %s\n", output.c_str());
     return 0;
 }
 

@@ -12,6 +12,13 @@
 namespace cimkit::training {
 namespace {
 
+// A TOML float as text that reads back to the same double.
+std::string number_text(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    return buffer;
+}
+
 struct Flattener {
     std::string origin;
     const std::vector<ConfigKey>& schema;
@@ -32,14 +39,36 @@ struct Flattener {
         throw ParameterError(where(node) + ": " + key + " " + what);
     }
 
+    // Whether a key of type `wanted` takes a TOML value that reads as `found`: a number takes a whole
+    // number; a number list takes one number; a boolean_or_text key takes true, false or a string.
+    static bool takes(ConfigKey::Type wanted, ConfigKey::Type found) {
+        using T = ConfigKey::Type;
+        if (wanted == found) return true;
+        switch (wanted) {
+            case T::number: return found == T::integer;
+            case T::number_list: return found == T::integer || found == T::number;
+            case T::boolean_or_text: return found == T::boolean || found == T::text;
+            default: return false;
+        }
+    }
+
+    static const char* type_name(ConfigKey::Type type) {
+        switch (type) {
+            case ConfigKey::Type::number: return "a number";
+            case ConfigKey::Type::integer: return "a whole number";
+            case ConfigKey::Type::text: return "a string";
+            case ConfigKey::Type::boolean: return "true or false";
+            case ConfigKey::Type::integer_list: return "a list of whole numbers";
+            case ConfigKey::Type::number_list: return "a number or an increasing list of numbers";
+            case ConfigKey::Type::boolean_or_text: return "true, false or a string";
+        }
+        return "?";
+    }
+
     void expect(const toml::node& node, const std::string& key, ConfigKey::Type found) const {
         const ConfigKey* k = find(key);
-        if (!k || k->type == found) return;  // unknown keys are reported by resolve_config
-        const bool number_ok = k->type == ConfigKey::Type::number && found == ConfigKey::Type::integer;
-        if (number_ok) return;
-        static const char* names[] = {"a number", "a whole number", "a string", "true or false", "a list of whole numbers"};
-        wrong(node, key, std::string("has the wrong type: expected ") + names[static_cast<int>(k->type)] + ", found " +
-                             names[static_cast<int>(found)]);
+        if (!k || takes(k->type, found)) return;  // unknown keys are reported by resolve_config
+        wrong(node, key, std::string("has the wrong type: expected ") + type_name(k->type) + ", found " + type_name(found));
     }
 
     void value(const std::string& key, const toml::node& node) {
@@ -49,9 +78,7 @@ struct Flattener {
             text = std::to_string(v->get());
         } else if (const auto* v = node.as_floating_point()) {
             expect(node, key, ConfigKey::Type::number);
-            char buffer[32];
-            std::snprintf(buffer, sizeof buffer, "%.17g", v->get());
-            text = buffer;
+            text = number_text(v->get());
         } else if (const auto* v = node.as_boolean()) {
             expect(node, key, ConfigKey::Type::boolean);
             text = v->get() ? "true" : "false";
@@ -59,10 +86,20 @@ struct Flattener {
             expect(node, key, ConfigKey::Type::text);
             text = v->get();
         } else if (const auto* a = node.as_array()) {
-            expect(node, key, ConfigKey::Type::integer_list);
-            for (const auto& item : *a) {
-                if (!item.is_integer()) wrong(node, key, "must be a list of whole numbers");
-                text += (text.empty() ? "" : ",") + std::to_string(item.as_integer()->get());
+            const ConfigKey* k = find(key);
+            if (k && k->type == ConfigKey::Type::number_list) {
+                // Written as --set takes it, so that a refusal shows the list as the file has it.
+                for (const auto& item : *a) {
+                    if (!item.is_number()) wrong(node, key, "must be a number or a list of numbers");
+                    text += (text.empty() ? "[" : ", ") + number_text(item.value_or(0.0));
+                }
+                text += text.empty() ? "[]" : "]";
+            } else {
+                expect(node, key, ConfigKey::Type::integer_list);
+                for (const auto& item : *a) {
+                    if (!item.is_integer()) wrong(node, key, "must be a list of whole numbers");
+                    text += (text.empty() ? "" : ",") + std::to_string(item.as_integer()->get());
+                }
             }
         } else {
             wrong(node, key, "has a kind of value cimkit does not use (dates, times, arrays of tables)");

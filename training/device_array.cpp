@@ -101,6 +101,8 @@ void DeviceArray::record_drift_reference() { read_.record_drift_reference(pairs_
 
 void DeviceArray::compensate_drift() { read_.compensate_drift(pairs_); }
 
+void DeviceArray::remove_drift_compensation() { read_.remove_drift_compensation(); }
+
 // ---- update ----
 
 void DeviceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) {

@@ -84,6 +84,7 @@ public:
     void start_epoch(int epoch) override;
     void record_drift_reference() override;
     void compensate_drift() override;
+    void remove_drift_compensation() override;
     ArrayActivity activity() const override;  // update energy NaN: the compact engine has no update circuit
     std::map<std::string, Eigen::MatrixXd> conductances_S() const override;  // "plus", "minus"
     // The blocks of DeviceArrayCheckpoint (training/device_array/checkpoint.hpp): "plus", "minus"

@@ -120,7 +120,8 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes) {
     const ExperimentSettings s = experiment_settings(config);
     engine_ = s.engine;
     training_ = s.training;
-    evaluate_after_s_ = s.evaluate.after_s;
+    // {0} is no evaluation; a list of several never holds 0 (training/settings/rules.cpp).
+    if (s.evaluate.after_s != std::vector<double>{0.0}) evaluate_after_s_ = s.evaluate.after_s;
     drift_compensation_ = s.evaluate.drift_compensation;
     const NetworkConfig net = network_config(s, inputs, classes);
     if (engine_ == "ideal") {

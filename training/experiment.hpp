@@ -65,10 +65,11 @@ public:
     Network& network() { return *network_; }
     const Network& network() const { return *network_; }
     const TrainingConfig& training() const { return training_; }
-    // Simulated time between the end of training and the extra evaluation (0: none).
-    double evaluate_after_s() const { return evaluate_after_s_; }
-    // Whether that evaluation rescales reads by a reference read (WeightArray::compensate_drift).
-    bool drift_compensation() const { return drift_compensation_; }
+    // Simulated times after the end of training at which the test set is evaluated again, strictly
+    // increasing; empty: none (evaluate.after_s = 0).
+    const std::vector<double>& evaluate_after_s() const { return evaluate_after_s_; }
+    // Whether those evaluations rescale reads by a reference read (WeightArray::compensate_drift).
+    DriftCompensation drift_compensation() const { return drift_compensation_; }
 
 private:
     std::string engine_;
@@ -76,8 +77,8 @@ private:
     std::unique_ptr<SpiceSession> spice_;
     std::unique_ptr<Network> network_;
     TrainingConfig training_;
-    double evaluate_after_s_ = 0.0;
-    bool drift_compensation_ = false;
+    std::vector<double> evaluate_after_s_;
+    DriftCompensation drift_compensation_ = DriftCompensation::off;
 };
 
 }  // namespace cimkit::training

@@ -90,6 +90,10 @@ void Network::compensate_drift() {
     for (auto& layer : layers_) layer.array->compensate_drift();
 }
 
+void Network::remove_drift_compensation() {
+    for (auto& layer : layers_) layer.array->remove_drift_compensation();
+}
+
 ArrayActivity Network::activity() const {
     ArrayActivity total;
     for (const auto& layer : layers_) {

@@ -68,6 +68,7 @@ public:
     void start_epoch(int epoch);
     void record_drift_reference();  // every layer's array (WeightArray::record_drift_reference)
     void compensate_drift();
+    void remove_drift_compensation();
     ArrayActivity activity() const;  // summed over layers
 
 private:

@@ -159,6 +159,7 @@ public:
     void start_epoch(int epoch) override { finish_updates(); devices_.start_epoch(epoch); }
     void record_drift_reference() override { finish_updates(); devices_.record_drift_reference(); }
     void compensate_drift() override { finish_updates(); devices_.compensate_drift(); }
+    void remove_drift_compensation() override { devices_.remove_drift_compensation(); }
     std::map<std::string, Eigen::MatrixXd> conductances_S() const override {
         require_settled();
         return devices_.conductances_S();

@@ -3,7 +3,8 @@
 // request: what `cimkit train` runs and what the benchmarks time (docs/architecture.md#outputs-and-the-training-run-service).
 //
 // The service builds the network (Experiment), trains it epoch after epoch and, when the config asks
-// for it (evaluate.after_s), evaluates it once more after further simulated time. It writes no file:
+// for it (evaluate.after_s), evaluates it again at each of a series of simulated times after the end
+// of training, without and/or with the global drift compensation (evaluate.drift_compensation). It writes no file:
 // training/ does not link HDF5 (docs/architecture.md#module-boundaries). Whoever keeps a run file
 // passes on_checkpoint and writes the snapshot it receives; the run stays where it was if that throws.
 #include <atomic>
@@ -25,14 +26,29 @@
 
 namespace cimkit::training {
 
+// One evaluation of the test set after training: a row of the run file's /training/evaluation.
+struct DriftEvaluation {
+    double after_s = 0.0;             // simulated time since the end of training
+    bool drift_compensated = false;   // reads scaled by the global drift compensation
+    double test_accuracy = 0.0;
+    friend bool operator==(const DriftEvaluation& a, const DriftEvaluation& b) {
+        return a.after_s == b.after_s && a.drift_compensated == b.drift_compensated && a.test_accuracy == b.test_accuracy;
+    }
+};
+
 // What the config makes of the run, known before it starts.
 struct RunDescription {
     std::string engine;            // run.engine
     std::string device;            // the device model; "" for the ideal engine
     std::uint64_t seed = 0;        // run.seed
     int epochs_planned = 0;        // training.epochs
-    double evaluate_after_s = 0.0;  // evaluate.after_s; 0: no evaluation after training
+    std::vector<double> evaluate_after_s;  // evaluate.after_s, strictly increasing; empty: no evaluation after training
+    DriftCompensation drift_compensation = DriftCompensation::off;  // evaluate.drift_compensation
     std::size_t train_samples = 0, test_samples = 0;
+
+    // The evaluations after training in the order they run (test_accuracy 0): each time of
+    // evaluate_after_s, without compensation (off, both), then with it (on, both).
+    std::vector<DriftEvaluation> evaluations_planned() const;
 };
 
 // Where an earlier run stopped: what resuming needs (read back from its run file by the caller).
@@ -41,10 +57,11 @@ struct ResumeState {
     RunClock clock;             // at the end of history.back()
     EpochPosition position;     // inside the next epoch; epoch 0: at the boundary
     NetworkCheckpoint checkpoint;
+    std::vector<DriftEvaluation> evaluations;  // evaluations after training already done, in planned order
 };
 
 // The run as a run file records it, taken after every epoch, when a stop request ends an epoch early,
-// when a finished run is resumed, and after the evaluation of evaluate.after_s.
+// when a finished run is resumed, and after each evaluation after training.
 struct RunSnapshot {
     std::string status;  // "running", "complete"
     std::vector<EpochMetrics> history;
@@ -54,7 +71,9 @@ struct RunSnapshot {
     // The network's effective weights, biases and device conductances when the snapshot was taken.
     std::vector<Eigen::MatrixXf> weights;
     std::vector<std::map<std::string, Eigen::MatrixXd>> conductances_S;
-    double test_accuracy_after = 0.0;  // set in the snapshot after the evaluation of evaluate.after_s
+    // The evaluations after training done so far, in planned order (RunDescription::evaluations_planned).
+    // The checkpoint, weights and conductances stay those of the end of training.
+    std::vector<DriftEvaluation> evaluations;
 };
 
 struct RunCallbacks {
@@ -65,7 +84,11 @@ struct RunCallbacks {
     std::function<void(const RunSnapshot&)> on_checkpoint;
     // After each epoch (and its checkpoint): its metrics and the wall time it took.
     std::function<void(const EpochMetrics&, double epoch_wall_s)> on_epoch;
-    const std::atomic<bool>* stop = nullptr;  // set (a signal): the run ends between two samples
+    // After each evaluation after training (and its checkpoint): the row, its 1-based number among
+    // `planned`, and the wall time it took (evolving the devices and reading the test set).
+    std::function<void(const DriftEvaluation&, std::size_t number, std::size_t planned, double wall_s)> on_evaluation;
+    // Set (a signal): the run ends between two samples, or between two evaluations after training.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 enum class RunEnd { complete, interrupted };
@@ -89,8 +112,9 @@ public:
     void resume(const ResumeState& from);
     int first_epoch() const;
 
-    // Trains the remaining epochs, then evaluates after evaluate.after_s. Returns interrupted when the
-    // stop request ended it (after on_checkpoint with the position inside the epoch). A
+    // Trains the remaining epochs, then evaluates at the times of evaluate.after_s that the run has not
+    // evaluated yet. Returns interrupted when the stop request ended it (after on_checkpoint with the
+    // position inside the epoch, or with the evaluations done so far). A
     // ConvergenceError (policy stop) or a crashed ngspice worker propagates; progress() then says
     // what the last snapshot held.
     RunEnd run(const RunCallbacks& callbacks);
@@ -100,6 +124,7 @@ public:
 
 private:
     void checkpoint(const std::string& status, const RunCallbacks& callbacks);
+    RunEnd evaluate_after_training(const RunCallbacks& callbacks);
 
     const Split& data_;
     std::unique_ptr<Experiment> experiment_;

@@ -69,9 +69,12 @@ public:
     // Global drift compensation (Joshi et al., Nat. Commun. 11:2473, 2020): record a calibration
     // read now (training/device_array/read_model.hpp: one-hot inputs, summed output magnitudes);
     // later, compensate_drift() scales every read by the ratio of that reference to the same read
-    // then, undoing the array's mean conductance decay.
+    // then, undoing the array's mean conductance decay. remove_drift_compensation() reads unscaled
+    // again and keeps the reference, so that a later compensate_drift() compares with the same one.
+    // The compensation scales reads only: devices evolve the same with or without it.
     virtual void record_drift_reference() {}
     virtual void compensate_drift() {}
+    virtual void remove_drift_compensation() {}
     virtual ArrayCheckpoint checkpoint() const = 0;
     // The same into `out`, which may hold an earlier checkpoint of this array: an array with large
     // blocks reuses their storage, so that a checkpoint per training step (a skipped sample's

@@ -142,7 +142,59 @@ void read_metrics(const h5::Reader& reader, const std::filesystem::path& path, s
     }
 }
 
+const std::string evaluation_group = "/training/evaluation";
+
+void write_evaluations(h5::File& file, const std::vector<training::DriftEvaluation>& rows) {
+    if (rows.empty()) return;
+    std::vector<double> after_s, accuracy;
+    std::vector<std::int64_t> compensated;
+    for (const auto& row : rows) {
+        after_s.push_back(row.after_s);
+        compensated.push_back(row.drift_compensated ? 1 : 0);
+        accuracy.push_back(row.test_accuracy);
+    }
+    const auto& columns = evaluation_columns();
+    file.write(evaluation_group + "/" + columns[0].name, after_s, columns[0].units);
+    file.write(evaluation_group + "/" + columns[1].name, compensated, columns[1].units);
+    file.write(evaluation_group + "/" + columns[2].name, accuracy, columns[2].units);
+    file.set_attribute(evaluation_group, "layout",
+                       "one dataset per column, one row per evaluation after training, in the order run: times increasing, "
+                       "at each time without drift compensation before with it");
+}
+
+// The rows of /training/evaluation (none when the group is absent: no evaluation yet, or a file
+// written before the table existed).
+std::vector<training::DriftEvaluation> read_evaluations(const h5::Reader& reader, const std::filesystem::path& path) {
+    std::vector<training::DriftEvaluation> rows;
+    if (!reader.exists(evaluation_group)) return rows;
+    std::vector<std::vector<double>> values;
+    for (const auto& column : evaluation_columns()) {
+        const std::string dataset = evaluation_group + "/" + column.name;
+        if (!reader.exists(dataset)) throw IoError(path.string(), "'" + dataset + "' is missing");
+        values.push_back(read_block(reader, path, dataset, column.dtype));
+        if (values.back().size() != values.front().size()) throw IoError(path.string(), evaluation_group + " columns have different lengths");
+    }
+    for (std::size_t k = 0; k < values.front().size(); ++k) {
+        const double after_s = values[0][k], compensated = values[1][k], accuracy = values[2][k];
+        if (!(std::isfinite(after_s) && after_s > 0.0) || !(compensated == 0.0 || compensated == 1.0) || !(accuracy >= 0.0 && accuracy <= 1.0)) {
+            throw IoError(path.string(), evaluation_group + " row " + std::to_string(k) +
+                                             " must hold a time > 0 s, drift_compensation 0 or 1 and an accuracy in [0, 1]");
+        }
+        rows.push_back({after_s, compensated == 1.0, accuracy});
+    }
+    return rows;
+}
+
 }  // namespace
+
+const std::vector<EvaluationColumn>& evaluation_columns() {
+    static const std::vector<EvaluationColumn> columns{
+        {"after_s", "s", "float64"},
+        {"drift_compensation", "1", "int64"},
+        {"test_accuracy", "1", "float64"},
+    };
+    return columns;
+}
 
 void write_training_record(h5::File& file, const TrainingRecord& r, const std::vector<MetricColumn>& columns) {
     write_provenance(file, r.command_line);
@@ -154,9 +206,13 @@ void write_training_record(h5::File& file, const TrainingRecord& r, const std::v
     file.set_attribute("/training", "status", r.state.status);
     write_network(file, r.state);
     write_checkpoint(file, r.state, r.run.epochs_planned);
-    if (r.run.evaluate_after_s > 0.0 && r.state.status == "complete") {
-        file.set_attribute("/training", "evaluate_after_s", r.run.evaluate_after_s);
-        file.set_attribute("/training", "test_accuracy_after", r.state.test_accuracy_after);
+    write_evaluations(file, r.state.evaluations);
+    // The last time, with compensation when it is on or both (the last row planned), as files with a
+    // single evaluation have always held; written once every planned row is there.
+    const std::size_t planned = r.run.evaluations_planned().size();
+    if (planned > 0 && r.state.evaluations.size() == planned && r.state.status == "complete") {
+        file.set_attribute("/training", "evaluate_after_s", r.run.evaluate_after_s.back());
+        file.set_attribute("/training", "test_accuracy_after", r.state.evaluations.back().test_accuracy);
     }
 }
 
@@ -199,6 +255,7 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
         p.checkpoint.biases.push_back(Eigen::Map<const Eigen::VectorXd>(bias.data(), static_cast<Eigen::Index>(bias.size())).cast<float>());
     }
     read_metrics(reader, path, p.history);
+    p.evaluations = read_evaluations(reader, path);
     const double last = reader.number_attribute(g, "epoch");
     if (p.history.empty() ? last != 0.0 : last != p.history.back().epoch) {
         throw IoError(path.string(), "checkpoint epoch does not match the metrics table");

@@ -19,6 +19,15 @@
 
 namespace cimkit::analysis {
 
+// The columns of /training/evaluation, one dataset each, one row per evaluation after training
+// (training::DriftEvaluation): what the writer, the reader and docs/hdf5-schema.md list.
+struct EvaluationColumn {
+    std::string name;
+    std::string units;
+    const char* dtype;  // "float64" or "int64"
+};
+const std::vector<EvaluationColumn>& evaluation_columns();
+
 struct TrainingRecord {
     std::string command_line;
     std::string config_toml;

@@ -108,6 +108,28 @@ ConfigValues resolve_config(const std::vector<ConfigKey>& schema, const std::vec
                 values.lists_[key.name] = list;
                 break;
             }
+            case ConfigKey::Type::number_list: {
+                // "86400" (one number) or "[1, 3600]" (as typed in --set, and as the TOML reader passes a list).
+                std::string items = text::trim(s.value);
+                if (items.size() >= 2 && items.front() == '[' && items.back() == ']') items = text::trim(items.substr(1, items.size() - 2));
+                if (items.empty()) refuse(s, "is an empty list (a number or a list of at least one)");
+                std::vector<double> list;
+                for (const auto& item : text::split(items, ',')) {
+                    double v = 0;
+                    if (!parse_double(item, v)) refuse(s, "is not a number or a list of numbers");
+                    if (!key.range.contains(v)) refuse(s, "has an element that " + range_rule(key));
+                    if (!list.empty() && !(v > list.back())) refuse(s, "is not strictly increasing");
+                    list.push_back(v);
+                }
+                values.number_lists_[key.name] = list;
+                break;
+            }
+            case ConfigKey::Type::boolean_or_text:
+                if (s.value != "true" && s.value != "false" && std::find(key.choices.begin(), key.choices.end(), s.value) == key.choices.end()) {
+                    refuse(s, "is not one of: true, false, " + text::join(key.choices, ", "));
+                }
+                values.texts_[key.name] = s.value;
+                break;
         }
     };
     for (const auto& key : schema) apply(key, Setting{key.name, key.default_value, "default of " + key.name});
@@ -156,6 +178,12 @@ const std::vector<long>& ConfigValues::integer_list(const std::string& key) cons
     return it->second;
 }
 
+const std::vector<double>& ConfigValues::number_list(const std::string& key) const {
+    const auto it = number_lists_.find(key);
+    if (it == number_lists_.end()) throw Error("config: no number list '" + key + "'");
+    return it->second;
+}
+
 bool operator==(const ConfigValues& a, const ConfigValues& b) {
     const auto same_schema = [](const std::vector<ConfigKey>& x, const std::vector<ConfigKey>& y) {
         if (x.size() != y.size()) return false;
@@ -174,7 +202,8 @@ bool operator==(const ConfigValues& a, const ConfigValues& b) {
         for (const auto& s : settings) out[s.key] = s.value;
         return out;
     };
-    if (!same_schema(a.schema_, b.schema_) || a.numbers_ != b.numbers_ || a.texts_ != b.texts_ || a.lists_ != b.lists_) return false;
+    if (!same_schema(a.schema_, b.schema_) || a.numbers_ != b.numbers_ || a.texts_ != b.texts_ || a.lists_ != b.lists_ ||
+        a.number_lists_ != b.number_lists_) return false;
     const auto pa = as_map(a.passed_through_), pb = as_map(b.passed_through_);
     if (pa.size() != pb.size()) return false;
     for (auto x = pa.begin(), y = pb.begin(); x != pa.end(); ++x, ++y) {

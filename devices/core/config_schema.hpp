@@ -1,7 +1,7 @@
 #pragma once
 // Typed, validated run configuration (training presets, sweeps): the same idea as a device's
-// parameter table (devices/core/parameters.hpp), extended to whole-number, text, boolean and
-// whole-number-list values.
+// parameter table (devices/core/parameters.hpp), extended to whole-number, text, boolean,
+// whole-number-list, increasing-number-list and boolean-or-word values.
 //
 // A config arrives as settings "section.key = value", each with its origin ("mnist_pcm.toml:12" or
 // "--set"); a later setting overrides an earlier one. Resolution is all-or-nothing: every setting is
@@ -20,14 +20,17 @@
 namespace cimkit {
 
 struct ConfigKey {
-    enum class Type { number, integer, text, boolean, integer_list };
+    // number_list: one number or a list of them, strictly increasing, each within range (times of
+    // a series: "86400" or "[1, 3600]"). boolean_or_text: true, false, or one of the words in
+    // choices (a switch with a third setting, "both"); in TOML a boolean or a string.
+    enum class Type { number, integer, text, boolean, integer_list, number_list, boolean_or_text };
     std::string name;                  // "training.learning_rate"
     Type type;
     std::string default_value;         // as it would be written in TOML: "0.01", "\"ideal\"" not needed: "ideal"
     std::string description;
     Unit unit = Unit::dimensionless;   // number and integer
-    Range range = {};                  // number, integer, and each element of an integer list
-    std::vector<std::string> choices;  // text: the allowed values (empty: any)
+    Range range = {};                  // number, integer, and each element of a list
+    std::vector<std::string> choices;  // text: the allowed values (empty: any); boolean_or_text: the words besides true and false
 
     // One constructor per type, so a schema reads as a table and every field is set.
     static ConfigKey number_key(std::string name, std::string default_value, Unit unit, Range range, std::string description) {
@@ -48,15 +51,24 @@ struct ConfigKey {
         return {std::move(name), Type::integer_list, std::move(default_value), std::move(description), Unit::dimensionless,
                 range, {}};
     }
+    static ConfigKey number_list_key(std::string name, std::string default_value, Unit unit, Range range, std::string description) {
+        return {std::move(name), Type::number_list, std::move(default_value), std::move(description), unit, range, {}};
+    }
+    static ConfigKey boolean_or_text_key(std::string name, std::string default_value, std::vector<std::string> words,
+                                         std::string description) {
+        return {std::move(name), Type::boolean_or_text, std::move(default_value), std::move(description), Unit::dimensionless, {},
+                std::move(words)};
+    }
 };
 
 class ConfigValues {
 public:
     double number(const std::string& key) const;
     long integer(const std::string& key) const;
-    const std::string& text(const std::string& key) const;
+    const std::string& text(const std::string& key) const;  // also a boolean_or_text key: "true", "false" or one of its words
     bool boolean(const std::string& key) const;
     const std::vector<long>& integer_list(const std::string& key) const;
+    const std::vector<double>& number_list(const std::string& key) const;
     // Settings under the pass-through prefix, with the prefix removed ("device.g_max_S" -> "g_max_S").
     const std::vector<Setting>& passed_through() const { return passed_through_; }
     // The schema the values were resolved against (for the TOML writer, apps/config_toml.hpp).
@@ -74,6 +86,7 @@ private:
     std::map<std::string, double> numbers_;
     std::map<std::string, std::string> texts_;
     std::map<std::string, std::vector<long>> lists_;
+    std::map<std::string, std::vector<double>> number_lists_;
     std::vector<Setting> passed_through_;
 };
 

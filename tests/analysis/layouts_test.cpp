@@ -127,6 +127,50 @@ TEST(TrainingLayout, EveryMetricHasItsRowInTheSchemaDocument) {
     }
 }
 
+// /training/evaluation: one row per evaluation after training, read back by --resume. The attributes
+// evaluate_after_s and test_accuracy_after (the last time, compensated under both) appear once every
+// planned row is there, as they did for the single evaluation.
+TEST(TrainingLayout, EvaluationRowsReadBackAndTheAttributesFollowTheLastRow) {
+    TrainingRecord written = two_epoch_record();
+    written.run.epochs_planned = 2;
+    written.run.evaluate_after_s = {1.0, 3600.0};
+    written.run.drift_compensation = training::DriftCompensation::both;
+    written.state.status = "complete";
+    written.state.position = {};
+    const std::vector<training::DriftEvaluation> rows{{1.0, false, 0.875}, {1.0, true, 0.9375}, {3600.0, false, 0.75}, {3600.0, true, 0.8125}};
+    const auto path = scratch_dir / "evaluation.h5";
+    written.state.evaluations.assign(rows.begin(), rows.begin() + 3);
+    write_training_file(path, written);
+    EXPECT_EQ(read_resume_point(path).evaluations, written.state.evaluations);
+    {
+        const h5::Reader reader(path);
+        EXPECT_THROW((void)reader.number_attribute("/training", "test_accuracy_after"), IoError) << "3 of 4 rows: not yet";
+        for (const auto& column : evaluation_columns()) {
+            EXPECT_EQ(reader.type_name("/training/evaluation/" + column.name), column.dtype) << column.name;
+            EXPECT_EQ(reader.string_attribute("/training/evaluation/" + column.name, "units"), column.units) << column.name;
+        }
+        EXPECT_EQ(reader.read_real("/training/evaluation/drift_compensation"), (std::vector<double>{0, 1, 0}));
+    }
+    written.state.evaluations = rows;
+    write_training_file(path, written);
+    EXPECT_EQ(read_resume_point(path).evaluations, rows);
+    const h5::Reader reader(path);
+    EXPECT_EQ(reader.number_attribute("/training", "evaluate_after_s"), 3600.0);
+    EXPECT_EQ(reader.number_attribute("/training", "test_accuracy_after"), 0.8125);
+}
+
+TEST(TrainingLayout, EveryEvaluationColumnHasItsRowInTheSchemaDocument) {
+    const std::string schema_path = std::string(CIMKIT_TEST_DATA_DIR) + "/../docs/hdf5-schema.md";
+    std::ifstream in(schema_path);
+    ASSERT_TRUE(in) << schema_path;
+    std::stringstream text;
+    text << in.rdbuf();
+    for (const auto& column : evaluation_columns()) {
+        const std::string row = "| `/training/evaluation/" + column.name + "` | (rows,) | " + column.units + " |";
+        EXPECT_NE(text.str().find(row), std::string::npos) << schema_path << " has no row starting '" << row << "'";
+    }
+}
+
 TEST(CrossbarLayout, EveryDatasetAndAttributeReadsBackByName) {
     CrossbarRecord written;
     written.device = "pcm";

@@ -71,6 +71,10 @@ cases = [
     (["--config", str(bad_toml)], "bad.toml:2"),
     (["--config", str(work / "missing.toml")], "missing.toml"),
     (["--resume", str(bad_toml)], "bad.toml"),
+    (["--set", "evaluate.after_s=[3600,1]"], "evaluate.after_s = [3600,1] is not strictly increasing"),
+    (["--set", "evaluate.after_s=-1"], "evaluate.after_s"),
+    (["--set", "evaluate.after_s=a day"], "evaluate.after_s"),
+    (["--set", "evaluate.drift_compensation=maybe"], "true, false, both"),
 ]
 for args, named in cases:
     out = work / "bad.h5"
@@ -79,6 +83,42 @@ for args, named in cases:
     check(named in r.stderr, f"{args}: message does not name {named!r}: {r.stderr.strip()}")
     check(not out.exists(), f"{args}: left {out} behind")
 check(not list(work.glob(".bad.h5*")), "temporary files left behind")
+
+# ---- evaluations after training (Iris on PCM, compact engine): a list of one time writes what the
+# scalar form writes; a series under both writes its table; a finished run resumed evaluates nothing
+PCM = ["--set", "run.engine=compact", "--set", "array.device=pcm", "--set", "training.epochs=2",
+       "--set", "training.sample_period_s=1e-3"]
+scalar, listed, series = work / "scalar.h5", work / "listed.h5", work / "series.h5"
+r = train("-o", str(scalar), *PCM, "--set", "evaluate.after_s=86400", "--set", "evaluate.drift_compensation=true")
+check(r.returncode == 0, f"scalar evaluate.after_s failed: {r.stderr}")
+r = train("-o", str(listed), *PCM, "--set", "evaluate.after_s=[86400]", "--set", "evaluate.drift_compensation=true")
+check(r.returncode == 0, f"evaluate.after_s=[86400] failed: {r.stderr}")
+with h5py.File(scalar, "r") as a, h5py.File(listed, "r") as b:
+    for name in ("evaluate_after_s", "test_accuracy_after"):
+        check(a["/training"].attrs[name] == b["/training"].attrs[name], f"{name} differs between 86400 and [86400]")
+    check(a.attrs["config_toml"] == b.attrs["config_toml"], "the config of [86400] is written as that of 86400")
+    check(a["/training"].attrs["evaluate_after_s"] == 86400.0, "evaluate_after_s is 86400")
+    check(a["/training/evaluation/test_accuracy"][-1] == a["/training"].attrs["test_accuracy_after"],
+          "test_accuracy_after is the last row")
+times = [1, 3600, 86400, 2592000, 31536000]
+r = train("-o", str(series), *PCM, "--set", f"evaluate.after_s=[{','.join(map(str, times))}]",
+          "--set", "evaluate.drift_compensation=both")
+check(r.returncode == 0, f"a series under both failed: {r.stderr}")
+check("1 yr (31536000 s), with drift compensation" in r.stdout, f"the printout lists each evaluation: {r.stdout}")
+with h5py.File(series, "r") as f:
+    e = f["/training/evaluation"]
+    check(list(e["after_s"][:]) == [t for t in times for _ in (0, 1)], "each time twice, in order")
+    check(list(e["drift_compensation"][:]) == [0, 1] * 5 and e["drift_compensation"].dtype == np.int64,
+          "without, then with compensation (int64)")
+    check(e["after_s"].attrs["units"] == "s" and e["test_accuracy"].attrs["units"] == "1", "evaluation units")
+    rows = e["test_accuracy"][:]
+    check(np.all((rows >= 0) & (rows <= 1)), "accuracies in [0, 1]")
+    check(f["/training"].attrs["evaluate_after_s"] == 31536000.0 and f["/training"].attrs["test_accuracy_after"] == rows[-1],
+          "the attributes hold the last time, compensated")
+r = train("--resume", str(series))
+check(r.returncode == 0, f"resume of a finished series failed: {r.stderr}")
+with h5py.File(series, "r") as f:
+    check(np.array_equal(f["/training/evaluation/test_accuracy"][:], rows), "a finished run resumed keeps its rows, no more")
 
 # ---- a corrupt count in a checkpoint: refused with exit 2 before any cast of it
 corrupt = work / "corrupt_counters.h5"

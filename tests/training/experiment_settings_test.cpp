@@ -33,6 +33,12 @@ std::string other_value(const ConfigKey& key) {
         case ConfigKey::Type::integer: return first_fitting({2, 3, 7, 1, 0, 100});
         case ConfigKey::Type::boolean: return key.default_value == "true" ? "false" : "true";
         case ConfigKey::Type::integer_list: return "[3, 2]";
+        case ConfigKey::Type::number_list: return "[1, 3600, 86400]";
+        case ConfigKey::Type::boolean_or_text:
+            for (const auto& word : key.choices) {
+                if (word != key.default_value) return word;
+            }
+            return key.default_value == "true" ? "false" : "true";
         case ConfigKey::Type::text:
             for (const auto& choice : key.choices) {
                 if (choice != key.default_value) return choice;
@@ -133,6 +139,7 @@ const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
     {{"spice.readout", "spice.read_strategy", "run.engine"},
      {{"spice.readout", "tia", "--set"}, {"spice.read_strategy", "batched", "--set"}}},
     {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"}, {{"array.update_mode", "stochastic", "--set"}}},
+    {{"evaluate.after_s"}, {{"evaluate.after_s", "[0, 3600]", "--set"}}},
 };
 
 TEST(Settings, EveryRuleIsRefusedNamingEachOfItsKeys) {
@@ -205,6 +212,55 @@ TEST(Settings, ValidateUsesTheTablesRangesAndRules) {
     TrainingConfig training;
     training.learning_rate = 0.0f;
     EXPECT_THROW(validate(training), ParameterError);
+}
+
+// evaluate.after_s: one time, as before, or a strictly increasing list of them, from TOML and --set
+// alike; evaluate.drift_compensation: true, false or both.
+TEST(Settings, EvaluationTimesAndCompensationModes) {
+    const auto read = [](const std::string& toml) {
+        return experiment_settings(resolve_experiment_config(read_config_text(toml, "eval.toml", experiment_schema()))).evaluate;
+    };
+    EXPECT_EQ(read("[evaluate]\nafter_s = 86400\ndrift_compensation = true\n").after_s, std::vector<double>{86400.0});
+    const EvaluateSettings listed = read("[evaluate]\nafter_s = [1, 3600.5, 86400]\ndrift_compensation = \"both\"\n");
+    EXPECT_EQ(listed.after_s, (std::vector<double>{1.0, 3600.5, 86400.0}));
+    EXPECT_EQ(listed.drift_compensation, DriftCompensation::both);
+    EXPECT_EQ(read("[evaluate]\ndrift_compensation = false\n").drift_compensation, DriftCompensation::off);
+    const ExperimentSettings set = experiment_settings(resolve_experiment_config(
+        {{"evaluate.after_s", "[1,3600, 86400]", "--set"}, {"evaluate.drift_compensation", "true", "--set"}}));
+    EXPECT_EQ(set.evaluate.after_s, (std::vector<double>{1.0, 3600.0, 86400.0}));
+    EXPECT_EQ(set.evaluate.drift_compensation, DriftCompensation::on);
+}
+
+// Bad values are refused naming where they came from, the key and what it takes (exit 2 from the
+// command line, which turns a ParameterError into it).
+TEST(Settings, BadEvaluationTimesAndModesAreRefusedNamingTheKey) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"[3600, 1]", "--set: evaluate.after_s = [3600, 1] is not strictly increasing"},
+        {"[1, 1]", "--set: evaluate.after_s = [1, 1] is not strictly increasing"},
+        {"-1", "--set: evaluate.after_s = -1 has an element that is outside [0, inf) s"},
+        {"[1, -5]", "--set: evaluate.after_s = [1, -5] has an element that is outside [0, inf) s"},
+        {"soon", "--set: evaluate.after_s = soon is not a number or a list of numbers"},
+        {"[]", "--set: evaluate.after_s = [] is an empty list"},
+    };
+    for (const auto& [value, message] : cases) {
+        EXPECT_EQ(refusal_of({{"evaluate.after_s", value, "--set"}}).rfind(message, 0), 0u) << refusal_of({{"evaluate.after_s", value, "--set"}});
+    }
+    EXPECT_EQ(refusal_of({{"evaluate.drift_compensation", "maybe", "--set"}}),
+              "--set: evaluate.drift_compensation = maybe is not one of: true, false, both");
+    const auto toml_refusal = [](const std::string& toml) {
+        try {
+            resolve_experiment_config(read_config_text(toml, "eval.toml", experiment_schema()));
+        } catch (const ParameterError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_EQ(toml_refusal("[evaluate]\nafter_s = [\"1\"]\n"), "eval.toml:2: evaluate.after_s must be a number or a list of numbers");
+    EXPECT_EQ(toml_refusal("[evaluate]\nafter_s = \"1 day\"\n"),
+              "eval.toml:2: evaluate.after_s has the wrong type: expected a number or an increasing list of numbers, found a string");
+    EXPECT_EQ(toml_refusal("[evaluate]\ndrift_compensation = 1\n"),
+              "eval.toml:2: evaluate.drift_compensation has the wrong type: expected true, false or a string, found a whole number");
+    EXPECT_EQ(toml_refusal("[evaluate]\nafter_s = [86400, 3600]\n"), "eval.toml:2: evaluate.after_s = [86400, 3600] is not strictly increasing");
 }
 
 }  // namespace

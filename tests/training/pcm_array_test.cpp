@@ -212,5 +212,64 @@ TEST(PcmArrayDriftCompensation, MeanOutputMatchesUndriftedWithinTheSpreadOfNu) {
     EXPECT_GT(drifted_error, 0.5 * (1.0 - mean_f)) << "a day of drift must show";
 }
 
+// Drift is a function of the time since programming, g(t) = g_prog ((t + t0)/t0)^-nu
+// (docs/physics-sources.md#phase-change-memory): evolving through the times of a series (1 s, 1 h,
+// 1 d, 30 d, 1 yr) in steps leaves every device where one evolve to the same time does, and at each
+// time where the closed form puts it. The steps are whole seconds from a freshly programmed array, so
+// the summed time is exact and the two agree bit for bit.
+TEST(PcmArrayDrift, StepwiseEvolutionIsOneEvolveAndTheClosedForm) {
+    const PcmDevice model = pcm({{"read_noise", "0"}});
+    const Eigen::MatrixXf w = random_weights(6, 7, 0.8f, 21);
+    DeviceArray stepwise(model, w, DeviceArrayOptions{}, Rng(22));
+    DeviceArray at_once(model, w, DeviceArrayOptions{}, Rng(22));
+    const std::vector<double> times = {1.0, 3600.0, 86400.0, 2592000.0, 31536000.0};
+    double elapsed_s = 0.0;
+    for (const double t : times) {
+        stepwise.evolve(t - elapsed_s);
+        elapsed_s = t;
+        for (int i = 0; i < 6; ++i) {
+            for (int j = 0; j < 7; ++j) {
+                for (const PairSide side : {PairSide::plus, PairSide::minus}) {
+                    const DeviceState& d = stepwise.device(i, j, side);
+                    const double t_device = d.x[PcmDevice::time_s];
+                    const double closed = d.x[PcmDevice::g_prog_S] * std::pow((t_device + t0_s) / t0_s, -d.x[PcmDevice::nu]);
+                    EXPECT_NEAR(model.conductance_S(d), closed, 1e-12 * g_max_S) << "t = " << t;
+                    EXPECT_EQ(t_device, t) << "every device counts the time since it was programmed";
+                }
+            }
+        }
+    }
+    at_once.evolve(times.back());
+    for (const PairSide side : {PairSide::plus, PairSide::minus}) EXPECT_EQ(stepwise.conductances_S(side), at_once.conductances_S(side));
+}
+
+// The compensation scales reads only: removed, the array reads as one never compensated, and a later
+// compensate_drift() compares with the reference recorded at programming (not with the last gain).
+TEST(PcmArrayDriftCompensation, RemovedCompensationLeavesTheDevicesAndTheReference) {
+    const PcmDevice model = pcm({{"read_noise", "0"}});
+    const Eigen::MatrixXf w = random_weights(8, 9, 0.8f, 31);
+    const Eigen::VectorXf x = positive_vector(9, 32);
+    DeviceArray compensated(model, w, DeviceArrayOptions{}, Rng(33));
+    DeviceArray never(model, w, DeviceArrayOptions{}, Rng(33));
+    DeviceArray once(model, w, DeviceArrayOptions{}, Rng(33));
+    compensated.record_drift_reference();
+    once.record_drift_reference();
+    compensated.evolve(3600.0);
+    never.evolve(3600.0);
+    EXPECT_EQ(compensated.multiply(x), never.multiply(x));
+    compensated.compensate_drift();
+    EXPECT_NE(compensated.multiply(x), never.multiply(x)) << "an hour of drift is compensated";
+    compensated.remove_drift_compensation();
+    EXPECT_EQ(compensated.multiply(x), never.multiply(x));
+    compensated.evolve(86400.0 - 3600.0);
+    never.evolve(86400.0 - 3600.0);
+    once.evolve(86400.0);
+    for (const PairSide side : {PairSide::plus, PairSide::minus}) EXPECT_EQ(compensated.conductances_S(side), never.conductances_S(side));
+    EXPECT_EQ(compensated.multiply(x), never.multiply(x));
+    compensated.compensate_drift();
+    once.compensate_drift();
+    EXPECT_EQ(compensated.multiply(x), once.multiply(x));
+}
+
 }  // namespace
 }  // namespace cimkit::training

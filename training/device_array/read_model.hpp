@@ -81,6 +81,7 @@ public:
 
     void record_drift_reference(const PairStorage& pairs);
     void compensate_drift(const PairStorage& pairs);
+    void remove_drift_compensation() { drift_gain_ = 1.0; }  // the reference stays
 
 private:
     double read_scale(const PairStorage& pairs, double input_max) const;

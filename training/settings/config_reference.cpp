@@ -14,6 +14,8 @@ const char* type_name(ConfigKey::Type type) {
         case ConfigKey::Type::text: return "text";
         case ConfigKey::Type::boolean: return "boolean";
         case ConfigKey::Type::integer_list: return "integer list";
+        case ConfigKey::Type::number_list: return "number or list";
+        case ConfigKey::Type::boolean_or_text: return "boolean or text";
     }
     return "?";
 }
@@ -23,6 +25,8 @@ std::string allowed(const ConfigKey& key) {
         case ConfigKey::Type::text: return key.choices.empty() ? "any text" : text::join(key.choices, ", ");
         case ConfigKey::Type::boolean: return "true, false";
         case ConfigKey::Type::integer_list: return "each in " + key.range.text();
+        case ConfigKey::Type::number_list: return "each in " + key.range.text() + ", strictly increasing";
+        case ConfigKey::Type::boolean_or_text: return "true, false, " + text::join(key.choices, ", ");
         default: return key.range.text();
     }
 }

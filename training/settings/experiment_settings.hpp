@@ -35,9 +35,17 @@ struct InputSettings {
     double high = 1.0;
 };
 
+// Whether the evaluations after training rescale reads by the global drift compensation
+// (WeightArray::compensate_drift): off, on, or both (each time without, then with).
+enum class DriftCompensation { off, on, both };
+const char* to_string(DriftCompensation mode);     // "false", "true", "both" (as the config writes it)
+DriftCompensation parse_drift_compensation(const std::string& text);  // ParameterError for another text
+
 struct EvaluateSettings {
-    bool drift_compensation = false;
-    double after_s = 0.0;  // simulated time before the extra evaluation (0: none)
+    DriftCompensation drift_compensation = DriftCompensation::off;
+    // Simulated times after training at which the test set is evaluated again, strictly increasing;
+    // {0}: none.
+    std::vector<double> after_s = {0.0};
 };
 
 struct ExperimentSettings {

@@ -6,6 +6,26 @@
 #include "training/settings/experiment_settings.hpp"
 #include "training/settings/option_tables.hpp"
 
+namespace cimkit::training {
+
+const char* to_string(DriftCompensation mode) {
+    switch (mode) {
+        case DriftCompensation::off: return "false";
+        case DriftCompensation::on: return "true";
+        case DriftCompensation::both: return "both";
+    }
+    return "?";
+}
+
+DriftCompensation parse_drift_compensation(const std::string& text) {
+    if (text == "false") return DriftCompensation::off;
+    if (text == "true") return DriftCompensation::on;
+    if (text == "both") return DriftCompensation::both;
+    throw ParameterError("evaluate.drift_compensation = " + text + " is not one of: true, false, both");
+}
+
+}  // namespace cimkit::training
+
 namespace cimkit::training::settings {
 namespace {
 
@@ -76,10 +96,13 @@ std::vector<Field<ExperimentSettings>> make_experiment_fields() {
         text("array.device", &E::device, {}, "device model (see 'cimkit devices'); ignored by the ideal engine"),
     };
     std::vector<Field<EvaluateSettings>> evaluate{
-        boolean("evaluate.drift_compensation", &EvaluateSettings::drift_compensation,
-                "global drift compensation: a one-hot calibration read at the end of training and again after evaluate.after_s scales every read by their ratio"),
-        number("evaluate.after_s", &EvaluateSettings::after_s, Unit::second, Range::non_negative(),
-               "after training, let this much simulated time pass and evaluate again (drift)"),
+        switch_choice("evaluate.drift_compensation", &EvaluateSettings::drift_compensation,
+                      {DriftCompensation::off, DriftCompensation::on, DriftCompensation::both}, name, parse_drift_compensation,
+                      "global drift compensation: a one-hot calibration read at the end of training and again at each time of "
+                      "evaluate.after_s scales every read by their ratio; both: each time is evaluated without, then with it"),
+        number_list("evaluate.after_s", &EvaluateSettings::after_s, Unit::second, Range::non_negative(),
+                    "after training, evaluate again once this much simulated time has passed (drift); a list "
+                    "evaluates at each of its times, the devices evolving from one to the next; 0: none"),
     };
     std::vector<Field<E>> all = own_run;
     for (auto part : {lift(&E::dataset, dataset), lift(&E::network, network), lift(&E::training, training_fields()),

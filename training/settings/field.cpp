@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "devices/core/text.hpp"
+
 namespace cimkit::training::settings {
 namespace {
 
@@ -34,6 +36,20 @@ std::string list_text(const std::vector<int>& values) {
     return out + "]";
 }
 
+std::string list_text(const std::vector<double>& values) {
+    if (values.size() == 1) return shortest_text(values.front());
+    std::string out = "[";
+    for (std::size_t k = 0; k < values.size(); ++k) out += (k ? ", " : "") + shortest_text(values[k]);
+    return out + "]";
+}
+
+bool increasing_within(const std::vector<double>& values, const Range& range) {
+    for (std::size_t k = 0; k < values.size(); ++k) {
+        if (!range.contains(values[k]) || (k > 0 && !(values[k] > values[k - 1]))) return false;
+    }
+    return !values.empty();
+}
+
 std::string refusal(const ConfigKey& key, const std::string& value) {
     std::string rule;
     switch (key.type) {
@@ -43,6 +59,11 @@ std::string refusal(const ConfigKey& key, const std::string& value) {
             break;
         }
         case ConfigKey::Type::integer_list: rule = "has an element outside " + key.range.text(); break;
+        case ConfigKey::Type::number_list:
+            rule = "is not a strictly increasing list of one or more values in " + key.range.text() +
+                   (key.unit == Unit::dimensionless ? "" : std::string(" ") + symbol(key.unit));
+            break;
+        case ConfigKey::Type::boolean_or_text: rule = "is not one of: true, false, " + text::join(key.choices, ", "); break;
         default: rule = "is outside " + key.range.text() + (key.unit == Unit::dimensionless ? "" : std::string(" ") + symbol(key.unit));
     }
     return key.name + " = " + (value.empty() ? "''" : value) + " " + rule;

@@ -30,6 +30,10 @@ struct Field {
 std::string shortest_text(double value);
 std::string shortest_text(float value);
 std::string list_text(const std::vector<int>& values);  // "[8, 3]"
+// "86400" for one value (as a number key writes it), "[1, 3600]" for several.
+std::string list_text(const std::vector<double>& values);
+// Not empty, strictly increasing, every value within `range`.
+bool increasing_within(const std::vector<double>& values, const Range& range);
 
 // "array.w_max = -1 is outside (0, inf)": the message of a value a Field does not allow.
 std::string refusal(const ConfigKey& key, const std::string& value);
@@ -118,6 +122,34 @@ Field<S> integer_list(std::string name, std::vector<int> S::*member, Range range
         [range](const std::vector<int>& v) {
             return std::all_of(v.begin(), v.end(), [&](int item) { return range.contains(static_cast<double>(item)); });
         });
+}
+
+// One number or a strictly increasing list of them, each within `range` (times of a series).
+template <class S>
+Field<S> number_list(std::string name, std::vector<double> S::*member, Unit unit, Range range, std::string description) {
+    const std::string key_name = name;
+    return detail::make<S, std::vector<double>>(
+        ConfigKey::number_list_key(std::move(name), "", unit, range, std::move(description)), member,
+        [key_name](const ConfigValues& c, std::vector<double>& v) { v = c.number_list(key_name); },
+        [](const std::vector<double>& v) { return list_text(v); },
+        [range](const std::vector<double>& v) { return increasing_within(v, range); });
+}
+
+// An enumeration written as true, false or a word (a switch with further settings): the names of
+// `values` (name_of) are "true", "false" and the words, read by `parse`.
+template <class S, class E, class NameOf, class Parse>
+Field<S> switch_choice(std::string name, E S::*member, std::vector<E> values, NameOf name_of, Parse parse, std::string description) {
+    std::vector<std::string> words;
+    for (const E v : values) {
+        const std::string n = name_of(v);
+        if (n != "true" && n != "false") words.push_back(n);
+    }
+    const std::string key_name = name;
+    return detail::make<S, E>(
+        ConfigKey::boolean_or_text_key(std::move(name), "", words, std::move(description)), member,
+        [key_name, parse](const ConfigValues& c, E& v) { v = parse(c.text(key_name)); },
+        [name_of](const E& v) { return std::string(name_of(v)); },
+        [values](const E& v) { return std::find(values.begin(), values.end(), v) != values.end(); });
 }
 
 // The rows of a member struct's table as rows of the struct that holds it.

@@ -71,6 +71,11 @@ std::vector<Rule<E>> make_experiment_rules() {
          },
          "the update circuit computes a dW for the devices to apply, which this update mode cannot take; "
          "set spice.update_circuit_max_devices = 0 or use array.update_mode = " + update_rules_that(applies_changes)},
+        {{"evaluate.after_s"},
+         "evaluate.after_s is a list of several times that starts at 0",
+         [](const E& e) { return e.evaluate.after_s.size() > 1 && e.evaluate.after_s.front() == 0.0; },
+         "0 alone means no evaluation after training, and the accuracy at 0 s is the last epoch's test_accuracy; "
+         "list only times > 0"},
     };
     rules.insert(rules.end(), across.begin(), across.end());
     return rules;
