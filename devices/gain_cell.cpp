@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "devices/ode/cvode_integrator.hpp"
+#include "devices/threshold_mismatch.hpp"
 
 namespace cimkit {
 namespace {
@@ -32,6 +33,9 @@ GainCellParameters typed(const Parameters& p) {
     t.read_model = p["read_model"];
     t.c_spread_d2d = p["c_spread_d2d"];
     t.tau_spread_d2d = p["tau_spread_d2d"];
+    t.read_a_vt_V_m = p["read_a_vt_V_m"];
+    t.read_w_m = p["read_w_m"];
+    t.read_l_m = p["read_l_m"];
     return t;
 }
 
@@ -54,6 +58,9 @@ const ParameterTable& gain_cell_parameter_table() {
             {"read_model", Unit::dimensionless, 0.0, Range::closed(0.0, 1.0), "0: published kernel f(V_in, V_store - 0.45), 1: linear surrogate 19.3 (V_in/0.9) (V_store - 0.45)"},
             {"c_spread_d2d", Unit::dimensionless, 0.05, Range::closed(0.0, 0.5), "device-to-device spread of C_S, relative sigma"},
             {"tau_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.5), "device-to-device spread of the retention time, relative sigma"},
+            {"read_a_vt_V_m", Unit::volt_meter, 15e-9, Range::closed(0.0, 1e-7), "Pelgrom coefficient A_VT of the read transistor (15 mV um); sigma(V_T) = A_VT / sqrt(2 W L) per cell"},
+            {"read_w_m", Unit::meter, 1e-6, Range::positive(), "read-transistor width (assumed, as the transistor-level face's)"},
+            {"read_l_m", Unit::meter, 1e-6, Range::positive(), "read-transistor length (assumed, as the transistor-level face's)"},
         }};
     return table;
 }
@@ -75,6 +82,7 @@ GainCell::GainCell(const std::vector<Setting>& settings) : parameters_(gain_cell
     read_model_ = static_cast<GainCellReadModel>(static_cast<int>(p["read_model"]));
     c_spread_d2d_ = p["c_spread_d2d"];
     tau_spread_d2d_ = p["tau_spread_d2d"];
+    read_vth_sigma_V_ = pelgrom_sigma_V(p["read_a_vt_V_m"], p["read_w_m"], p["read_l_m"]);
 }
 
 const std::string& GainCell::name() const { return gain_cell_parameter_table().device; }
@@ -84,6 +92,7 @@ DeviceState GainCell::make_device(Rng& rng) const {
     s.x[store_V] = 0.0;
     s.x[capacitance_scale] = 1.0 + c_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
     s.x[tau_scale] = 1.0 + tau_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
+    s.x[read_vth_offset_V] = read_vth_sigma_V_ * rng.normal();  // drawn last: the draws above keep their values
     return s;
 }
 
@@ -97,7 +106,7 @@ void GainCell::set_level(DeviceState& state, double fraction, Rng& rng) const {
 double GainCell::level(const DeviceState& state) const { return state.x[store_V] / v_dd_V_; }
 
 GainCellReadPolynomial GainCell::read_polynomial(const DeviceState& state) const {
-    return gain_cell_read_polynomial(read_model_, state.x[store_V]);
+    return gain_cell_read_polynomial(read_model_, read_gate_V(state));
 }
 
 double GainCell::current_A(double v_V, const DeviceState& state) const { return read_scale_A_ * read_polynomial(state).at(v_V); }
@@ -110,7 +119,7 @@ double GainCell::dcurrent_dv_S(double v_V, const DeviceState& state) const {
 double GainCell::dconductance_dlevel_S(const DeviceState& state) const {
     const double df_dv_store = read_model_ == GainCellReadModel::linear_surrogate
                                    ? gain_cell_surrogate_slope_per_V * v_read_V_ / gain_cell_published_v_in_V
-                                   : gain_cell_polynomial_dv_store(v_read_V_, state.x[store_V]);
+                                   : gain_cell_polynomial_dv_store(v_read_V_, read_gate_V(state));
     return read_scale_A_ * v_dd_V_ * df_dv_store / v_read_V_;
 }
 

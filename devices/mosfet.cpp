@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "devices/core/errors.hpp"
+#include "devices/threshold_mismatch.hpp"
+
 namespace cimkit {
 namespace {
 
@@ -51,8 +54,19 @@ MosfetParameters typed(const Parameters& p) {
     t.v_read_V = p["v_read_V"];
     t.step_noise_c2c = p["step_noise_c2c"];
     t.step_spread_d2d = p["step_spread_d2d"];
-    t.vto_spread_d2d_V = p["vto_spread_d2d_V"];
+    t.a_vt_V_m = p["a_vt_V_m"];
     return t;
+}
+
+// Names a replaced parameter's successor instead of listing the table.
+const std::vector<Setting>& refuse_replaced(const std::vector<Setting>& settings) {
+    for (const Setting& setting : settings) {
+        if (setting.key == "vto_spread_d2d_V") {
+            throw ParameterError("device 'mosfet' (" + setting.origin + "): vto_spread_d2d_V was replaced by a_vt_V_m, the Pelgrom "
+                                 "coefficient: the threshold spread is a_vt_V_m / sqrt(2 w_m l_m) (0 = none)");
+        }
+    }
+    return settings;
 }
 
 }  // namespace
@@ -76,13 +90,13 @@ const ParameterTable& mosfet_parameter_table() {
             {"v_read_V", Unit::volt, 0.05, Range::positive(), "read voltage across the channel"},
             {"step_noise_c2c", Unit::dimensionless, 0.3, Range::non_negative(), "cycle-to-cycle step noise, sigma relative to the step"},
             {"step_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.5), "device-to-device spread of the step (C_G), relative sigma"},
-            {"vto_spread_d2d_V", Unit::volt, 0.0, Range::closed(0.0, 0.2), "device-to-device threshold spread, sigma"},
+            {"a_vt_V_m", Unit::volt_meter, 15e-9, Range::closed(0.0, 1e-7), "Pelgrom threshold-mismatch coefficient A_VT (15 mV um); sigma(V_T) = A_VT / sqrt(2 W L) per device"},
         }};
     return table;
 }
 
 MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_(mosfet_parameter_table()) {
-    parameters_.apply(settings, cross_rules);
+    parameters_.apply(refuse_replaced(settings), cross_rules);
     typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     beta_A_per_V2_ = p["kp_A_per_V2"] * p["w_m"] / p["l_m"];
@@ -98,7 +112,7 @@ MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_
     v_read_V_ = p["v_read_V"];
     step_noise_c2c_ = p["step_noise_c2c"];
     step_spread_d2d_ = p["step_spread_d2d"];
-    vto_spread_d2d_V_ = p["vto_spread_d2d_V"];
+    vto_sigma_V_ = pelgrom_sigma_V(p["a_vt_V_m"], p["w_m"], p["l_m"]);
 }
 
 const std::string& MosfetSynapse::name() const { return mosfet_parameter_table().device; }
@@ -108,7 +122,7 @@ DeviceState MosfetSynapse::make_device(Rng& rng) const {
     s.x[gate_V] = v_g_min_V_;
     // A step-size factor below zero would invert the device: bound the Gaussian at 3 sigma.
     s.x[step_scale] = 1.0 + step_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
-    s.x[vto_offset_V] = vto_spread_d2d_V_ * rng.normal();
+    s.x[vto_offset_V] = vto_sigma_V_ * rng.normal();
     return s;
 }
 

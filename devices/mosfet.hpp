@@ -17,6 +17,10 @@
 // to [v_g_min_V, v_g_max_V] (the charge pump's rails). Linear and symmetric, as the paper claims.
 // Retention: dV_G/dt = -(V_G - v_leak_target_V) / retention_tau_s (exact exponential; inf = none).
 // Variability: device-to-device spread of C_G (step size) and of V_T; cycle-to-cycle step noise.
+// Threshold mismatch (Pelgrom, devices/threshold_mismatch.hpp): V_T = vto_V + dV_T per device,
+// dV_T ~ N(0, sigma^2), sigma = a_vt_V_m / sqrt(2 w_m l_m) (10.6 mV for the defaults), drawn in
+// make_device after the step scale. In triode the read conductance is linear in dV_T:
+// G = beta (V_G - V_T - dV_T - v_read/2), so sigma(G)/G = sigma / (V_G - V_T - v_read/2).
 #include "devices/device_model.hpp"
 
 namespace cimkit {
@@ -30,7 +34,7 @@ struct MosfetParameters {
     double v_g_min_V, v_g_max_V, c_gate_F;              // gate storage
     double pulse_current_A, pulse_width_s;              // write pulse
     double retention_tau_s, v_leak_target_V, v_read_V;
-    double step_noise_c2c, step_spread_d2d, vto_spread_d2d_V;  // variability
+    double step_noise_c2c, step_spread_d2d, a_vt_V_m;  // variability
 };
 
 class MosfetSynapse final : public DeviceModel {
@@ -63,7 +67,7 @@ private:
     double beta_A_per_V2_, vto_V_, lambda_per_V_;
     double v_g_min_V_, v_g_max_V_, c_gate_F_, pulse_current_A_, pulse_width_s_;
     double retention_tau_s_, v_leak_target_V_, v_read_V_;
-    double step_noise_c2c_, step_spread_d2d_, vto_spread_d2d_V_;
+    double step_noise_c2c_, step_spread_d2d_, vto_sigma_V_;
 };
 
 }  // namespace cimkit

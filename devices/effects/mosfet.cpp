@@ -11,6 +11,11 @@ const std::vector<PhysicalEffect>& mosfet_physical_effects() {
          "MosfetSpiceAgreement.DrainCurrentMatchesNgspiceWithinOnePercent"},
         {"charge-pump write", "dV_G = I_p t_p / C_G, clipped to [v_g_min_V, v_g_max_V]", "pulse_current_A, pulse_width_s, c_gate_F",
          "Dey et al., arXiv 1907.00625", "Mosfet.ChargePulsesAreLinearAndSymmetric"},
+        {"threshold mismatch (device to device)", "V_T = vto_V + dV_T, dV_T ~ N(0, sigma^2), sigma = A_VT / sqrt(2 W L) = 10.6 mV; sigma(G)/G = sigma / (V_G - V_T - v_read/2)",
+         "a_vt_V_m, w_m, l_m", "Pelgrom et al., IEEE JSSC 24(5) 1989 (area law); A_VT: docs/physics-sources.md#threshold-mismatch",
+         "Mosfet.ThresholdMismatchSpreadsConductanceAsPelgrom"},
+        {"threshold offset in the SPICE faces", "gate at V_G - dV_T (level 1, no body effect): the same transistor", "a_vt_V_m",
+         "netlists/models/mosfet_synapse.lib", "MosfetSpiceAgreement.FacesCarryEachDevicesThresholdOffset"},
         {"gate retention", "V_G(t) = V_leak + (V_G0 - V_leak) exp(-t/tau)", "retention_tau_s, v_leak_target_V", "first-order leak (assumed)",
          "Mosfet.LeakageIsExponential"},
     };

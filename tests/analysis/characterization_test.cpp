@@ -26,7 +26,7 @@ TEST(Statistics, LineFitAndLogSpace) {
 
 // I-V at level 0 and 1: G = kp (V_G - V_T - v_read/2) at V_G = 0.6 and 1.2 V.
 TEST(Characterization, IvRecoversTriodeConductances) {
-    const MosfetSynapse m({{"step_spread_d2d", "0", "test"}});
+    const MosfetSynapse m({{"step_spread_d2d", "0", "test"}, {"a_vt_V_m", "0", "test"}});  // the nominal transistor
     const auto r = run_iv(m, {1, 1});
     EXPECT_NEAR(r.figure("g_low_S").value, 120e-6 * (0.2 - 0.025), 1e-12);
     EXPECT_NEAR(r.figure("g_high_S").value, 120e-6 * (0.8 - 0.025), 1e-12);
