@@ -20,6 +20,8 @@ const std::vector<PhysicalEffect>& gain_cell_physical_effects() {
          "GainCell.ReadTransistorMismatchSpreadsCurrentAsDfDw"},
         {"read-transistor offset in the SPICE face", "B-source law of v(s) - dV_T - 0.45; transistor face: read gate held dV_T below the storage node",
          "read_a_vt_V_m", "Pelgrom et al., IEEE JSSC 24(5) 1989", "GainCellFace.ReadTransistorOffsetShiftsTheStorageVoltageItSees"},
+        {"read-conductance spread (characterize variability)", "sigma(G)/|G| = |df/dw| sigma / |f| at V_store = 0.9 x, x = 0.25, 0.5, 0.75",
+         "read_a_vt_V_m", "Pelgrom et al., IEEE JSSC 24(5) 1989", "Characterization.VariabilityRecoversGainCellReadMismatch"},
         {"storage-node retention", "V(t) = v_rest + (V0 - v_rest) exp(-t/tau); sinh(u)/u for a subthreshold leak",
          "retention_tau_s, leak_nonlinearity_V, v_rest_V", "Leroux et al., arXiv 2409.19315", "GainCell.RetentionFollowsExponentialLaw"},
         {"write through the write transistor", "V <- V_w + (V - V_w) exp(-t_p / (r_write C_S))", "r_write_ohm, write_width_s, c_store_F",
