@@ -22,9 +22,10 @@ void add_write_lines(Netlist& netlist) {
 //   storage node s_<tag>: C_S, held at V_store by vhold_<tag> for the nanoseconds of a read (the
 //     retention law is the compact model's), written through the write transistor (off here);
 //   read transistor: B-sources from the read supply lines into the output line (column), together
-//     carrying the published law I = read_scale_A f(v(row), v(s_<tag>) - dV_T - 0.45) from the storage
-//     node's voltage, dV_T the cell's read-transistor threshold offset (devices/gain_cell.hpp). The law is signed (f < 0 below V_store ~ 0.41 V), so a positive I is sourced
-//     from the line at +v_dd_V (source_<tag>, max(I, 0)) and a negative one sunk into the line at
+//     carrying the published law I = read_scale_A f(v(row), v(s_<tag>) - dV_T - 0.45) from the
+//     storage node's voltage, dV_T the cell's read-transistor threshold offset (devices/gain_cell.hpp).
+//     The law is signed (f < 0 below V_store ~ 0.41 V), so a positive I is sourced from the line at
+//     +v_dd_V (source_<tag>, max(I, 0)) and a negative one sunk into the line at
 //     -v_dd_V (sink_<tag>, max(-I, 0)): the column gets I, each supply delivers v_dd_V |I|;
 //   the input line (row) only sets V_in: it delivers no current.
 // The read energy is the supplies', v_dd_V |I| over the read (circuits/crossbar.cpp counts every
