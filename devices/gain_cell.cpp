@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "devices/threshold_mismatch.hpp"
 
 namespace cimkit {
 namespace {
@@ -24,6 +25,9 @@ GainCellParameters typed(const Parameters& p) {
     t.read_scale_A = p["read_scale_A"];
     t.read_model = p["read_model"];
     t.c_spread_d2d = p["c_spread_d2d"];
+    t.read_a_vt_V_m = p["read_a_vt_V_m"];
+    t.read_w_m = p["read_w_m"];
+    t.read_l_m = p["read_l_m"];
     t.write_off_current_A = p["write_off_current_A"];
     t.write_slope_factor = p["write_slope_factor"];
     t.word_line_off_V = p["word_line_off_V"];
@@ -45,6 +49,9 @@ ParameterTable make_table() {
             {"read_scale_A", Unit::ampere, 1e-6, Range::positive(), "read current per unit of the published f (the paper states no SI unit; 1 uA assumed)"},
             {"read_model", Unit::dimensionless, 0.0, Range::closed(0.0, 1.0), "0: published kernel f(V_in, V_store - 0.45), 1: linear surrogate 19.3 (V_in/0.9) (V_store - 0.45)"},
             {"c_spread_d2d", Unit::dimensionless, 0.05, Range::closed(0.0, 0.5), "device-to-device spread of C_S, relative sigma"},
+            {"read_a_vt_V_m", Unit::volt_meter, 15e-9, Range::closed(0.0, 1e-7), "Pelgrom coefficient A_VT of the read transistor (15 mV um); sigma(V_T) = A_VT / sqrt(2 W L) per cell"},
+            {"read_w_m", Unit::meter, 1e-6, Range::positive(), "read-transistor width (assumed, as the transistor-level face's)"},
+            {"read_l_m", Unit::meter, 1e-6, Range::positive(), "read-transistor length (assumed, as the transistor-level face's)"},
         }};
     for (ParameterSpec& row : StorageLeakage::parameter_rows()) table.specs.push_back(std::move(row));
     return table;
@@ -71,6 +78,7 @@ GainCell::GainCell(const std::vector<Setting>& settings) : parameters_(gain_cell
     c_spread_d2d_ = p["c_spread_d2d"];
     leak_spread_d2d_ = p["leak_spread_d2d"];
     leakage_ = StorageLeakage::from(p);
+    read_vth_sigma_V_ = pelgrom_sigma_V(p["read_a_vt_V_m"], p["read_w_m"], p["read_l_m"]);
 }
 
 const std::string& GainCell::name() const { return gain_cell_parameter_table().device; }
@@ -80,6 +88,7 @@ DeviceState GainCell::make_device(Rng& rng) const {
     s.x[store_V] = 0.0;
     s.x[capacitance_scale] = 1.0 + c_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
     s.x[leak_scale] = 1.0 + leak_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
+    s.x[read_vth_offset_V] = read_vth_sigma_V_ * rng.normal();  // drawn last: the draws above keep their values
     return s;
 }
 
@@ -93,7 +102,7 @@ void GainCell::set_level(DeviceState& state, double fraction, Rng& rng) const {
 double GainCell::level(const DeviceState& state) const { return state.x[store_V] / v_dd_V_; }
 
 GainCellReadPolynomial GainCell::read_polynomial(const DeviceState& state) const {
-    return gain_cell_read_polynomial(read_model_, state.x[store_V]);
+    return gain_cell_read_polynomial(read_model_, read_gate_V(state));
 }
 
 double GainCell::current_A(double v_V, const DeviceState& state) const { return read_scale_A_ * read_polynomial(state).at(v_V); }
@@ -106,7 +115,7 @@ double GainCell::dcurrent_dv_S(double v_V, const DeviceState& state) const {
 double GainCell::dconductance_dlevel_S(const DeviceState& state) const {
     const double df_dv_store = read_model_ == GainCellReadModel::linear_surrogate
                                    ? gain_cell_surrogate_slope_per_V * v_read_V_ / gain_cell_published_v_in_V
-                                   : gain_cell_polynomial_dv_store(v_read_V_, state.x[store_V]);
+                                   : gain_cell_polynomial_dv_store(v_read_V_, read_gate_V(state));
     return read_scale_A_ * v_dd_V_ * df_dv_store / v_read_V_;
 }
 

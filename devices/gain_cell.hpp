@@ -26,6 +26,12 @@
 // and no charge). The cell is three-terminal: the read transistor draws I from its read supply into
 // the output line (a positive I from +v_dd_V, a negative one sunk into -v_dd_V); the input line only
 // gates it (circuits/faces/gain_cell_faces.cpp), so a read costs v_dd_V |I| t_in from the supplies.
+// Read-transistor mismatch (Pelgrom, devices/threshold_mismatch.hpp): each cell's read transistor has
+// its own threshold offset dV_T ~ N(0, sigma^2), sigma = read_a_vt_V_m / sqrt(2 read_w_m read_l_m)
+// (10.6 mV for the defaults), drawn in make_device after the capacitance and leakage scales. The read
+// transistor's gate is the storage node, so the offset shifts the storage voltage it sees: every read
+// law above takes V_store - dV_T in place of V_store, f(V_in, V_store - dV_T - 0.45), and
+// sigma(I) = read_scale_A |df/dw| sigma to first order.
 #include "devices/device_model.hpp"
 #include "devices/gain_cell_read.hpp"
 #include "devices/storage_leakage.hpp"
@@ -42,12 +48,13 @@ struct GainCellParameters {
     double r_write_ohm, write_width_s;         // write
     double v_read_V, read_scale_A, read_model;  // read
     double c_spread_d2d;                       // variability
+    double read_a_vt_V_m, read_w_m, read_l_m;  // read-transistor mismatch
     double write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, leak_spread_d2d, temperature_K;
 };
 
 class GainCell final : public DeviceModel {
 public:
-    enum Slot { store_V = 0, capacitance_scale = 1, leak_scale = 2 };
+    enum Slot { store_V = 0, capacitance_scale = 1, leak_scale = 2, read_vth_offset_V = 3 };
 
     explicit GainCell(const std::vector<Setting>& settings = {});
 
@@ -77,6 +84,8 @@ public:
     // Charge delivered by a read pulse of width t_in at the read voltage (pulse-width encoding).
     double output_charge_C(double input_width_s, const DeviceState& state) const;
     const StorageLeakage& storage_leakage() const { return leakage_; }
+    // The storage voltage the read transistor responds to, V_store - dV_T (its threshold offset).
+    static double read_gate_V(const DeviceState& state) { return state.x[store_V] - state.x[read_vth_offset_V]; }
 
 private:
     Parameters parameters_;
@@ -84,7 +93,7 @@ private:
     double v_dd_V_, c_store_F_;
     double r_write_ohm_, write_width_s_, v_read_V_, read_scale_A_;
     GainCellReadModel read_model_;
-    double c_spread_d2d_, leak_spread_d2d_;
+    double c_spread_d2d_, leak_spread_d2d_, read_vth_sigma_V_;
     StorageLeakage leakage_;
 };
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "devices/core/errors.hpp"
+#include "devices/threshold_mismatch.hpp"
+
 namespace cimkit {
 namespace {
 
@@ -47,7 +50,7 @@ MosfetParameters typed(const Parameters& p) {
     t.v_read_V = p["v_read_V"];
     t.step_noise_c2c = p["step_noise_c2c"];
     t.step_spread_d2d = p["step_spread_d2d"];
-    t.vto_spread_d2d_V = p["vto_spread_d2d_V"];
+    t.a_vt_V_m = p["a_vt_V_m"];
     t.write_off_current_A = p["write_off_current_A"];
     t.write_slope_factor = p["write_slope_factor"];
     t.word_line_off_V = p["word_line_off_V"];
@@ -55,6 +58,17 @@ MosfetParameters typed(const Parameters& p) {
     t.leak_spread_d2d = p["leak_spread_d2d"];
     t.temperature_K = p["temperature_K"];
     return t;
+}
+
+// Names a replaced parameter's successor instead of listing the table.
+const std::vector<Setting>& refuse_replaced(const std::vector<Setting>& settings) {
+    for (const Setting& setting : settings) {
+        if (setting.key == "vto_spread_d2d_V") {
+            throw ParameterError("device 'mosfet' (" + setting.origin + "): vto_spread_d2d_V was replaced by a_vt_V_m, the Pelgrom "
+                                 "coefficient: the threshold spread is a_vt_V_m / sqrt(2 w_m l_m) (0 = none)");
+        }
+    }
+    return settings;
 }
 
 ParameterTable make_table() {
@@ -74,7 +88,7 @@ ParameterTable make_table() {
             {"v_read_V", Unit::volt, 0.05, Range::positive(), "read voltage across the channel"},
             {"step_noise_c2c", Unit::dimensionless, 0.3, Range::non_negative(), "cycle-to-cycle step noise, sigma relative to the step"},
             {"step_spread_d2d", Unit::dimensionless, 0.1, Range::closed(0.0, 0.5), "device-to-device spread of the step (C_G), relative sigma"},
-            {"vto_spread_d2d_V", Unit::volt, 0.0, Range::closed(0.0, 0.2), "device-to-device threshold spread, sigma"},
+            {"a_vt_V_m", Unit::volt_meter, 15e-9, Range::closed(0.0, 1e-7), "Pelgrom threshold-mismatch coefficient A_VT (15 mV um); sigma(V_T) = A_VT / sqrt(2 W L) per device"},
         }};
     for (ParameterSpec& row : StorageLeakage::parameter_rows()) table.specs.push_back(std::move(row));
     return table;
@@ -88,7 +102,7 @@ const ParameterTable& mosfet_parameter_table() {
 }
 
 MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_(mosfet_parameter_table()) {
-    parameters_.apply(StorageLeakage::refuse_retired("mosfet", settings), cross_rules);
+    parameters_.apply(StorageLeakage::refuse_retired("mosfet", refuse_replaced(settings)), cross_rules);
     typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     beta_A_per_V2_ = p["kp_A_per_V2"] * p["w_m"] / p["l_m"];
@@ -102,7 +116,7 @@ MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_
     v_read_V_ = p["v_read_V"];
     step_noise_c2c_ = p["step_noise_c2c"];
     step_spread_d2d_ = p["step_spread_d2d"];
-    vto_spread_d2d_V_ = p["vto_spread_d2d_V"];
+    vto_sigma_V_ = pelgrom_sigma_V(p["a_vt_V_m"], p["w_m"], p["l_m"]);
     leak_spread_d2d_ = p["leak_spread_d2d"];
     leakage_ = StorageLeakage::from(p);
 }
@@ -114,7 +128,7 @@ DeviceState MosfetSynapse::make_device(Rng& rng) const {
     s.x[gate_V] = v_g_min_V_;
     // A step-size factor below zero would invert the device: bound the Gaussian at 3 sigma.
     s.x[step_scale] = 1.0 + step_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
-    s.x[vto_offset_V] = vto_spread_d2d_V_ * rng.normal();
+    s.x[vto_offset_V] = vto_sigma_V_ * rng.normal();
     s.x[leak_scale] = 1.0 + leak_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
     return s;
 }

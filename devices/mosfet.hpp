@@ -21,6 +21,10 @@
 // longer hold the write word line below 0 V (word_line_off_V), as DRAM does.
 // Variability: device-to-device spread of C_G (step size, and the droop rate with it), of V_T and of
 // the leakage current; cycle-to-cycle step noise.
+// Threshold mismatch (Pelgrom, devices/threshold_mismatch.hpp): V_T = vto_V + dV_T per device,
+// dV_T ~ N(0, sigma^2), sigma = a_vt_V_m / sqrt(2 w_m l_m) (10.6 mV for the defaults), drawn in
+// make_device after the step scale. In triode the read conductance is linear in dV_T:
+// G = beta (V_G - V_T - dV_T - v_read/2), so sigma(G)/G = sigma / (V_G - V_T - v_read/2).
 #include "devices/device_model.hpp"
 #include "devices/storage_leakage.hpp"
 
@@ -36,7 +40,7 @@ struct MosfetParameters {
     double v_g_min_V, v_g_max_V, c_gate_F;              // gate storage
     double pulse_current_A, pulse_width_s;              // write pulse
     double v_read_V;
-    double step_noise_c2c, step_spread_d2d, vto_spread_d2d_V;  // variability
+    double step_noise_c2c, step_spread_d2d, a_vt_V_m;  // variability
     double write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, leak_spread_d2d, temperature_K;
 };
 
@@ -70,7 +74,7 @@ private:
     double beta_A_per_V2_, vto_V_, lambda_per_V_;
     double v_g_min_V_, v_g_max_V_, c_gate_F_, pulse_current_A_, pulse_width_s_;
     double v_read_V_;
-    double step_noise_c2c_, step_spread_d2d_, vto_spread_d2d_V_, leak_spread_d2d_;
+    double step_noise_c2c_, step_spread_d2d_, vto_sigma_V_, leak_spread_d2d_;
     StorageLeakage leakage_;
 };
 

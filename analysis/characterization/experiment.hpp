@@ -3,7 +3,8 @@
 //   iv           I-V sweeps at five states (levels 0, 0.25, 0.5, 0.75, 1)
 //   pulses       conductance vs pulse number, potentiation then depression, over N devices
 //   retention    conductance vs time from 1 us to 1 year (log-spaced) from mid-range, N devices
-//   variability  Monte-Carlo over N devices: G at both ends of the range and the first step
+//   variability  Monte-Carlo over N devices: G at both ends of the range, the first step, and the
+//                read-conductance spread (mean, sigma, sigma/mean) at levels 0.25, 0.5, 0.75
 // Each returns curves (datasets with units) and fitted figures (attributes with units); the HDF5
 // layout is /characterisation/<device>/<experiment>/ (docs/hdf5-schema.md).
 #include <cstdint>
@@ -40,7 +41,7 @@ struct ExperimentResult {
 };
 
 struct ExperimentOptions {
-    int devices = 0;         // 0: the experiment's default (iv 1, pulses 16, retention 16, variability 500)
+    int devices = 0;         // 0: the experiment's default (iv 1, pulses 16, retention 16, variability 1000)
     std::uint64_t seed = 1;
 };
 

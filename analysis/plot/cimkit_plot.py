@@ -81,9 +81,14 @@ def plot_retention(group, ax):
 
 
 def plot_variability(group, ax):
-    for name, color in (("g_low_S", "C0"), ("g_high_S", "C1")):
-        ax.hist(group[name][:] * 1e6, bins=40, alpha=0.6, color=color, label=name.replace("_S", ""))
-    ax.set_xlabel("conductance [uS]")
+    """The read-conductance spread: one histogram per programmed level, sigma/mean in the legend."""
+    g = group["read_conductance_S"][:] * 1e6
+    levels, relative = group["read_level"][:], group["read_conductance_relative_sigma"][:]
+    if g.ndim != 2 or g.shape[0] != len(levels) or len(relative) != len(levels):
+        raise ValueError("read_conductance_S is not levels x devices")
+    for k, (row, level, rel) in enumerate(zip(g, levels, relative)):
+        ax.hist(row, bins=40, alpha=0.6, color=f"C{k}", label=f"level {level:.2f}: sigma/mean = {rel:.3g}")
+    ax.set_xlabel("read conductance [uS]")
     ax.set_ylabel("devices")
     ax.legend(fontsize=8)
 

@@ -22,9 +22,10 @@ void add_write_lines(Netlist& netlist) {
 //   storage node s_<tag>: C_S, held at V_store by vhold_<tag> for the nanoseconds of a read (the
 //     retention law is the compact model's), written through the write transistor (off here);
 //   read transistor: B-sources from the read supply lines into the output line (column), together
-//     carrying the published law I = read_scale_A f(v(row), v(s_<tag>) - 0.45) from the storage
-//     node's voltage. The law is signed (f < 0 below V_store ~ 0.41 V), so a positive I is sourced
-//     from the line at +v_dd_V (source_<tag>, max(I, 0)) and a negative one sunk into the line at
+//     carrying the published law I = read_scale_A f(v(row), v(s_<tag>) - dV_T - 0.45) from the
+//     storage node's voltage, dV_T the cell's read-transistor threshold offset (devices/gain_cell.hpp).
+//     The law is signed (f < 0 below V_store ~ 0.41 V), so a positive I is sourced from the line at
+//     +v_dd_V (source_<tag>, max(I, 0)) and a negative one sunk into the line at
 //     -v_dd_V (sink_<tag>, max(-I, 0)): the column gets I, each supply delivers v_dd_V |I|;
 //   the input line (row) only sets V_in: it delivers no current.
 // The read energy is the supplies', v_dd_V |I| over the read (circuits/crossbar.cpp counts every
@@ -47,15 +48,15 @@ public:
         netlist.add(Source{Source::Kind::voltage, "hold_" + tag, store, "0", Dc{state.x[GainCell::store_V]}});
         netlist.add(Capacitor{"store_" + tag, store, "0", model_.typed_parameters().c_store_F, state.x[GainCell::store_V]});
         netlist.add(Mosfet{"write_" + tag, "wbl", "wwl", store, "0", "ngc", T::width_m, T::length_m});
-        const std::string current = expression(row, store);
+        const std::string current = expression(row, store, state.x[GainCell::read_vth_offset_V]);
         netlist.add(Behavioural{Behavioural::Kind::current, "source_" + tag, read_supply_node("gain_cell_source"), column, "max(" + current + ",0)"});
         netlist.add(Behavioural{Behavioural::Kind::current, "sink_" + tag, column, read_supply_node("gain_cell_sink"), "max(-" + current + ",0)"});
     }
 
 private:
-    // read_scale_A sum C (v(store) - 0.45)^i v(row)^j, the terms of the model's read law.
-    std::string expression(const std::string& row, const std::string& store) const {
-        const std::string w = "(v(" + store + ")-" + spice_number(gain_cell_weight_offset_V) + ")", x = "v(" + row + ")";
+    // read_scale_A sum C (v(store) - dV_T - 0.45)^i v(row)^j, the terms of the model's read law.
+    std::string expression(const std::string& row, const std::string& store, double vth_offset_V) const {
+        const std::string w = "(v(" + store + ")-" + spice_number(gain_cell_weight_offset_V + vth_offset_V) + ")", x = "v(" + row + ")";
         std::string sum;
         for (const GainCellReadTerm& term : gain_cell_read_terms(static_cast<GainCellReadModel>(model_.typed_parameters().read_model))) {
             std::string monomial = "(" + spice_number(term.coefficient) + ")";  // negative coefficients stay grouped
@@ -83,7 +84,14 @@ public:
         const std::string store = "s_" + tag;
         netlist.add(Capacitor{"store_" + tag, store, "0", model_.typed_parameters().c_store_F, state.x[GainCell::store_V]});
         netlist.add(Mosfet{"write_" + tag, "wbl", "wwl", store, "0", "ngc", T::width_m, T::length_m});
-        netlist.add(Mosfet{"read_" + tag, row, store, column, column, "ngc", T::width_m, T::length_m});
+        // The read transistor's threshold offset dV_T as a gate held dV_T below the storage node (exact
+        // for level 1 without body effect; the gate draws no current, so the node is undisturbed).
+        std::string gate = store;
+        if (const double offset_V = state.x[GainCell::read_vth_offset_V]; offset_V != 0.0) {
+            gate = "rg_" + tag;
+            netlist.add(Source{Source::Kind::voltage, "vth_" + tag, store, gate, Dc{offset_V}});
+        }
+        netlist.add(Mosfet{"read_" + tag, row, gate, column, column, "ngc", T::width_m, T::length_m});
     }
 
 private:

@@ -60,7 +60,9 @@ private:
 // `shared_gate`: devices programmed to exactly the same effective gate voltage share one gate node and
 // one source. A read draws no gate current, so this changes nothing in the solution, but it removes a
 // source (and a branch equation) per device: a pulse-programmed array without variation holds only a
-// few dozen distinct levels. For fixed reads (benchmarks, evaluation, the batched read strategy);
+// few dozen distinct levels. The threshold offset is part of the effective gate, so with threshold
+// mismatch (a_vt_V_m > 0, the default) every device has a gate of its own and nothing is shared; the
+// saving needs a_vt_V_m = 0. For fixed reads (benchmarks, evaluation, the batched read strategy);
 // states are written into the netlist as with mosfet_native, so a changed state needs a new netlist.
 class SharedGateMosfetFace final : public DeviceFace {
 public:

@@ -22,6 +22,7 @@ enum class Unit {
     ampere_per_meter2,     // current density
     joule_per_meter2,      // interfacial DMI constant
     meter_per_second,
+    volt_meter,            // Pelgrom threshold-mismatch coefficient A_VT (V m; 1 mV um = 1e-9 V m)
 };
 
 // "V", "A/m^2", "1" for dimensionless.

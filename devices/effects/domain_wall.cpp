@@ -11,6 +11,8 @@ const std::vector<PhysicalEffect>& domain_wall_physical_effects() {
          "tmr, tmr_half_bias_V", "Zhang et al., IEEE TED 59, 819 (2012)", "DomainWall.MtjTmrHalvesAtTheHalfBiasVoltage"},
         {"MTJ conductance spread (device to device)", "G -> s G, ln s ~ N(0, sigma^2)", "g_ap_spread_d2d",
          "assumed inside IBM, IEDM 2008 (TMR > 15 sigma(R_P))", "DomainWall.MtjConductanceSpreadIsLognormalWithTheTableSigma"},
+        {"read-conductance spread (characterize variability)", "sigma(G)/G = sqrt(exp(sigma^2) - 1) = 0.0500 at every level", "g_ap_spread_d2d",
+         "assumed inside IBM, IEDM 2008 (TMR > 15 sigma(R_P))", "Characterization.VariabilityReportsDomainWallLognormalSpread"},
         {"DMI-limited wall velocity (full 1-D model)", "v = v_D / sqrt(1 + (J_D/J)^2), v_D = (pi/2) gamma0 Delta H_D",
          "ms_A_per_m, alpha, wall_width_m, theta_sh, dmi_J_per_m2, t_free_m", "Thiaville et al., EPL 100, 57002 (2012)",
          "DomainWall.FreeWallVelocityFollowsTheDmiSaturationLaw"},

@@ -7,6 +7,11 @@ const std::vector<PhysicalEffect>& pcm_physical_effects() {
     static const std::vector<PhysicalEffect> effects{
         {"programming noise", "sigma_prog(g_T) = max(-1.1731 g_T^2 + 1.9650 g_T + 0.2635, 0) uS", "prog_noise_scale",
          "Joshi et al., Nat. Commun. 11, 2473 (2020)", "PcmProgramming.NoiseStdAtHalfRangeMatchesIbmFit"},
+        {"read-conductance spread after program-and-verify (device to device)",
+         "sigma(G)/G = sigma_prog(x) / (x 25 uS) at levels x = 0.25, 0.5, 0.75: 10.9 %, 7.6 %, 5.7 %", "prog_noise_scale",
+         "Joshi et al., Nat. Commun. 11, 2473 (2020) (fit over > 10^6 devices)", "Characterization.VariabilityReportsPcmProgrammingSpread"},
+        {"saturation-conductance spread (device to device)", "g_sat = g_max (1 + g_max_spread_d2d N(0,1)), bounded at 3 sigma; scales the SET steps of pulse-programmed devices",
+         "g_max_spread_d2d", "assumed (docs/physics-sources.md#phase-change-memory)", "PcmSet.SaturationConductanceSpreadsByTheTableSigma"},
         {"conductance drift from the programming time", "g(t) = g_prog ((t + t0)/t0)^(-nu), t since programming, no flat window",
          "drift_scale, drift_t0_s", "Joshi et al., Nat. Commun. 11, 2473 (2020); aihwkit PCMLikeNoiseModel",
          "PcmDrift.PowerLawFromProgrammingTimeMatchesClosedForm"},

@@ -43,6 +43,12 @@ for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
         pulses = f[f"characterisation/{device}/pulses"]
         check(pulses["conductance_S"].shape[0] == 4, f"{device}: one row per device")
         check(pulses.attrs["states"] > 1, f"{device}: more than one state")
+        variability = f[f"characterisation/{device}/variability"]
+        check(variability["read_conductance_S"].shape == (3, 4), f"{device}: read_conductance_S is levels x devices")
+        check(list(variability["read_level"][:]) == [0.25, 0.5, 0.75], f"{device}: read levels")
+        for level in ("level25", "level50", "level75"):
+            check(f"{level}_g_relative_sigma" in variability.attrs, f"{device}: {level}_g_relative_sigma figure")
+        check(np.all(variability["read_conductance_relative_sigma"][:] > 0), f"{device}: every device spreads its read conductance")
         retention = f[f"characterisation/{device}/retention"]
         if device == "pcm":
             # IBM model at g_T = 0.5: mu_nu = clip(-0.0155 ln 0.5 + 0.0244, 0.049, 0.1) = 0.0351 -> 0.049
@@ -62,6 +68,8 @@ cases = [
     (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_max_S=-2.5e-05"),
      "g_max_S = -2.5e-05 S is outside (0, inf) S"),
     (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_maxx=1"), "unknown parameter 'g_maxx'"),
+    (("characterize", "mosfet", "-e", "iv", "-o", str(bad), "--set", "vto_spread_d2d_V=0.01"),
+     "vto_spread_d2d_V was replaced by a_vt_V_m"),
     (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_max_S"), "key=value"),
     (("characterize", "memristor", "-e", "iv", "-o", str(bad)), "unknown device 'memristor'"),
     (("characterize", "pcm", "-e", "endurance", "-o", str(bad)), "unknown experiment 'endurance'"),

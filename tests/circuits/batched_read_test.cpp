@@ -28,7 +28,8 @@ struct Array {
     std::unique_ptr<DeviceModel> model;
     std::vector<DeviceState> states;
 
-    Array(const std::string& device, int r, int c, int levels, Rng& rng) : rows(r), columns(c), model(builtin_devices().find(device).make({})) {
+    Array(const std::string& device, int r, int c, int levels, Rng& rng, const std::vector<Setting>& settings = {})
+        : rows(r), columns(c), model(builtin_devices().find(device).make(settings)) {
         for (int k = 0; k < rows * columns; ++k) {
             DeviceState s = model->make_device(rng);
             model->set_level(s, std::floor(rng.uniform() * levels) / (levels - 1), rng);
@@ -129,14 +130,22 @@ TEST(BatchedRead, WiresAgreeWithOpPerSampleAndLowerTheCurrent) {
 }
 
 TEST(SharedGateFace, OneSourcePerLevelAndTheSameCurrents) {
+    const std::regex gate_source("\\nvgs_\\d+ ");
+    auto gate_sources = [&](const std::string& text) {
+        return std::distance(std::sregex_iterator(text.begin(), text.end(), gate_source), std::sregex_iterator());
+    };
+    {  // The default threshold mismatch gives every device its own effective gate V_G - dV_T.
+        Rng rng(7);
+        const Array a("mosfet", 40, 5, 8, rng);
+        EXPECT_EQ(gate_sources(a.netlist(*make_device_face(*a.model, "shared_gate"))), 200);
+    }
     Rng rng(7);
-    const Array a("mosfet", 40, 5, 8, rng);
+    const Array a("mosfet", 40, 5, 8, rng, {{"a_vt_V_m", "0", "test"}});
     const auto shared = make_device_face(*a.model, "shared_gate");
     const auto native = make_device_face(*a.model);
     const std::string text = a.netlist(*shared);
-    const std::regex gate_source("\\nvgs_\\d+ ");
-    const auto sources = std::distance(std::sregex_iterator(text.begin(), text.end(), gate_source), std::sregex_iterator());
-    EXPECT_LE(sources, 8);  // 8 programmed levels (no threshold spread by default)
+    const auto sources = gate_sources(text);
+    EXPECT_LE(sources, 8);  // 8 programmed levels, no threshold spread (a_vt_V_m = 0)
     EXPECT_GE(sources, 2);
 
     const Eigen::MatrixXd x = a.inputs_V(30, rng);

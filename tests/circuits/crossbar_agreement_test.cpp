@@ -181,9 +181,10 @@ TEST(CrossbarAgreement, SelectTransistorsAddTheirOnResistance) {
 
 namespace cimkit::circuits {
 
-// Transistor-level gain cell: the read transistor's level-1 triode law with V_GS = V_store and
-// V_DS = V_in: I = kp (W/L) (V_store - V_T - V_in/2) V_in, summed down each column; the storage
-// node holds its voltage over the 12 ns read (write transistor off).
+// Transistor-level gain cell: the read transistor's level-1 triode law with V_GS = V_store - dV_T
+// (the cell's threshold offset, a gate held dV_T below the storage node) and V_DS = V_in:
+// I = kp (W/L) (V_store - dV_T - V_T - V_in/2) V_in, summed down each column; the storage node holds
+// its voltage over the 12 ns read (write transistor off).
 TEST(CrossbarAgreement, TransistorLevelGainCellFollowsItsReadTransistor) {
     spice::Engine engine;
     const auto model = builtin_devices().find("gain_cell").make({});
@@ -202,8 +203,10 @@ TEST(CrossbarAgreement, TransistorLevelGainCellFollowsItsReadTransistor) {
     for (int j = 0; j < g.columns; ++j) {
         double expected_A = 0.0;
         for (int i = 0; i < g.rows; ++i) {
-            const double v_store = a.states[i * g.columns + j].x[GainCell::store_V], v = a.inputs_V[i];
-            expected_A += T::kp_A_per_V2 * (v_store - T::vto_V - 0.5 * v) * v;
+            const DeviceState& s = a.states[i * g.columns + j];
+            ASSERT_NE(s.x[GainCell::read_vth_offset_V], 0.0) << "the default cell has a threshold offset";
+            const double v_gate = s.x[GainCell::store_V] - s.x[GainCell::read_vth_offset_V], v = a.inputs_V[i];
+            expected_A += T::kp_A_per_V2 * (v_gate - T::vto_V - 0.5 * v) * v;
         }
         EXPECT_NEAR(spice.column_current_A[j], expected_A, 1e-3 * expected_A);
     }

@@ -129,8 +129,9 @@ TEST(CrossbarTile, TwoCosimTilesInOneNetlistFollowLiveStatesAndInputs) {
 // level-1 law within 1 % (as the native face does), before and after the levels change.
 TEST(CrossbarTile, MosfetCosimTileFollowsLiveGateVoltages) {
     spice::Engine engine;
-    // A threshold spread, so the face must subtract each device's dV_T from its gate.
-    const MosfetSynapse model({{"vto_spread_d2d_V", "0.03", "test"}});
+    // A threshold spread (sigma 30 mV = 4.24e-8 V m / sqrt(2 x 1 um^2)), so the face must subtract
+    // each device's dV_T from its gate.
+    const MosfetSynapse model({{"a_vt_V_m", "4.24e-8", "test"}});
     Rng rng(7);
     Tile t = make_tile("m0", 4, 3, model, rng);
     ASSERT_NE(t.states[0].x[MosfetSynapse::vto_offset_V], 0.0);

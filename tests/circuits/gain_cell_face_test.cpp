@@ -74,4 +74,39 @@ TEST(GainCellFace, ThreeTerminalCellDrawsThePublishedLawFromItsReadSupply) {
     EXPECT_NEAR(sunk.read_energy_J, sunk_J, 0.01 * sunk_J);
 }
 
+// The read transistor's threshold offset dV_T (set by hand, 10 .. 40 mV, up to about 4 sigma of the
+// default spread, positive in even columns and negative in odd ones) enters the behavioural face as
+// the compact read does, f(V_in, v(s) - dV_T - 0.45):
+// column currents match the compact sum cell by cell, and differ from it without the offsets.
+TEST(GainCellFace, ReadTransistorOffsetShiftsTheStorageVoltageItSees) {
+    spice::Engine engine;
+    const auto model = builtin_devices().find("gain_cell").make({});
+    const auto face = make_device_face(*model);
+    const CrossbarGeometry g{4, 3, 0.0, 0.0};
+    Rng rng(22);
+    std::vector<DeviceState> states, without_offsets;
+    for (int k = 0; k < g.rows * g.columns; ++k) {
+        DeviceState s = model->make_device(rng);
+        model->set_level(s, 0.6 + 0.4 * rng.uniform(), rng);  // f > 0 at every V_in: the source line only
+        s.x[GainCell::read_vth_offset_V] = (k % g.columns % 2 == 0 ? 1.0 : -1.0) * (0.01 + 0.03 * k / (g.rows * g.columns - 1));  // one sign per column
+        states.push_back(s);
+        s.x[GainCell::read_vth_offset_V] = 0.0;
+        without_offsets.push_back(s);
+    }
+    std::vector<double> inputs_V;
+    for (int i = 0; i < g.rows; ++i) inputs_V.push_back(0.9 * (0.3 + 0.7 * rng.uniform()));
+    engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *face, states, inputs_V, CrossbarCircuitOptions{})), "gain_cell"));
+    engine.run();
+    const CrossbarReadout readout = read_crossbar(engine.plots().at(0), g, CrossbarCircuitOptions{});
+    for (int j = 0; j < g.columns; ++j) {
+        double expected_A = 0.0, unshifted_A = 0.0;
+        for (int i = 0; i < g.rows; ++i) {
+            expected_A += model->current_A(inputs_V[i], states[i * g.columns + j]);
+            unshifted_A += model->current_A(inputs_V[i], without_offsets[i * g.columns + j]);
+        }
+        EXPECT_NEAR(readout.column_current_A[j], expected_A, 1e-6 * std::abs(expected_A)) << j;
+        EXPECT_GT(std::abs(unshifted_A - expected_A), 1e-2 * std::abs(expected_A)) << "the offsets must be visible";
+    }
+}
+
 }  // namespace cimkit::circuits

@@ -15,6 +15,7 @@ GainCell quiet(std::vector<Setting> extra = {}) {  // no variability or write no
     extra.push_back({"c_spread_d2d", "0", "test"});
     extra.push_back({"leak_spread_d2d", "0", "test"});
     extra.push_back({"temperature_K", "0", "test"});
+    extra.push_back({"read_a_vt_V_m", "0", "test"});
     return GainCell(extra);
 }
 
@@ -233,6 +234,39 @@ TEST(GainCell, OutputChargeIsCurrentTimesPulseWidth) {
 TEST(GainCell, BadSettingsAreRefused) {
     EXPECT_THROW(GainCell({{"read_model", "0.5", "--set"}}), ParameterError);
     EXPECT_THROW(GainCell({{"c_store_F", "0", "--set"}}), ParameterError);
+}
+
+// Read-transistor mismatch (devices/gain_cell.hpp): each cell reads the published kernel at the storage
+// voltage less its own threshold offset, f(0.9, V_store - dV_T - 0.45), and over N cells at one level
+// sigma(I) = read_scale_A |df/dw| sigma_VT to first order, sigma_VT = 15 mV um / sqrt(2 x 1 um^2) =
+// 10.61 mV; df/dw from the test's own kernel by central difference. Second-order terms move sigma by
+// < 0.1 % here; the sample sigma's relative standard error is 1/sqrt(2N) (4000 cells: 1.1 %, 4 allowed).
+TEST(GainCell, ReadTransistorMismatchSpreadsCurrentAsDfDw) {
+    const GainCell cell({{"c_spread_d2d", "0", "test"}, {"leak_spread_d2d", "0", "test"}, {"temperature_K", "0", "test"}});
+    const double sigma_vt_V = 15e-9 / std::sqrt(2.0 * 1e-6 * 1e-6);
+    const int devices = 4000;
+    for (const double level : {0.25, 0.5, 0.75}) {
+        Rng rng(41);
+        const double v_store_V = 0.9 * level;
+        double sum = 0.0, sum_sq = 0.0;
+        for (int d = 0; d < devices; ++d) {
+            DeviceState s = cell.make_device(rng);
+            cell.set_level(s, level, rng);
+            const double i_A = cell.current_A(0.9, s);
+            const double kernel_A = 1e-6 * published_kernel(1.0, 0.9, v_store_V - s.x[GainCell::read_vth_offset_V]);
+            if (d < 20) {
+                EXPECT_NEAR(i_A, kernel_A, 1e-9 * std::abs(kernel_A) + 1e-18);
+            }
+            sum += i_A;
+            sum_sq += i_A * i_A;
+        }
+        const double mean_A = sum / devices;
+        const double sigma_A = std::sqrt((sum_sq - devices * mean_A * mean_A) / (devices - 1));
+        const double h_V = 1e-5;
+        const double df_dw = (published_kernel(1.0, 0.9, v_store_V + h_V) - published_kernel(1.0, 0.9, v_store_V - h_V)) / (2.0 * h_V);
+        const double expected_A = 1e-6 * std::abs(df_dw) * sigma_vt_V;
+        EXPECT_NEAR(sigma_A, expected_A, 4.0 / std::sqrt(2.0 * devices) * expected_A) << "level " << level;
+    }
 }
 
 }  // namespace cimkit

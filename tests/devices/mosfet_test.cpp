@@ -10,7 +10,7 @@ namespace cimkit {
 namespace {
 
 MosfetSynapse ideal() {  // no variability, so single devices have exact closed forms
-    return MosfetSynapse({{"step_noise_c2c", "0", "test"}, {"step_spread_d2d", "0", "test"}});
+    return MosfetSynapse({{"step_noise_c2c", "0", "test"}, {"step_spread_d2d", "0", "test"}, {"a_vt_V_m", "0", "test"}});
 }
 
 }  // namespace
@@ -102,6 +102,46 @@ TEST(Mosfet, CrossRulesAndRangesAreEnforced) {
     } catch (const ParameterError& e) {
         EXPECT_STREQ(e.what(), "device 'mosfet' (--set): c_gate_F = -1e-15 F is outside (0, inf) F");
     }
+}
+
+// Pelgrom's area law (docs/physics-sources.md#threshold-mismatch): one device's threshold offset has
+// sigma = A_VT / sqrt(2 W L) = 15 mV um / sqrt(2 x 1 um^2) = 10.61 mV with the defaults. In triode the
+// read conductance is exactly linear in it, G = kp (W/L) (V_G - V_T - dV_T - v_read/2), so over N
+// devices at level x, sigma(G)/mean(G) = sigma / (V_G - V_T - v_read/2), V_G = 0.6 + 0.6 x; the sample
+// sigma's relative standard error is 1/sqrt(2N) (4000 devices: 1.1 %; 4 of them allowed).
+TEST(Mosfet, ThresholdMismatchSpreadsConductanceAsPelgrom) {
+    const MosfetSynapse m;
+    const double sigma_vt_V = 15e-9 / std::sqrt(2.0 * 1e-6 * 1e-6);
+    const int devices = 4000;
+    const double tolerance = 4.0 / std::sqrt(2.0 * devices);
+    for (const double level : {0.25, 0.5, 0.75}) {
+        Rng rng(31);
+        double sum = 0.0, sum_sq = 0.0, offset_sq = 0.0;
+        for (int d = 0; d < devices; ++d) {
+            DeviceState s = m.make_device(rng);
+            m.set_level(s, level, rng);
+            const double g_S = m.conductance_S(s);
+            sum += g_S;
+            sum_sq += g_S * g_S;
+            offset_sq += s.x[MosfetSynapse::vto_offset_V] * s.x[MosfetSynapse::vto_offset_V];
+        }
+        const double mean_S = sum / devices;
+        const double sigma_S = std::sqrt((sum_sq - devices * mean_S * mean_S) / (devices - 1));
+        const double expected = sigma_vt_V / (0.6 + 0.6 * level - 0.4 - 0.025);
+        EXPECT_NEAR(sigma_S / mean_S, expected, tolerance * expected) << "level " << level;
+        EXPECT_NEAR(std::sqrt(offset_sq / devices), sigma_vt_V, tolerance * sigma_vt_V);
+    }
+}
+
+// The former absolute spread is refused with the name of the Pelgrom coefficient that replaced it.
+TEST(Mosfet, ReplacedThresholdSpreadIsRefusedNamingAVt) {
+    try {
+        MosfetSynapse({{"vto_spread_d2d_V", "0.01", "--set"}});
+        FAIL();
+    } catch (const ParameterError& e) {
+        EXPECT_NE(std::string(e.what()).find("vto_spread_d2d_V was replaced by a_vt_V_m"), std::string::npos) << e.what();
+    }
+    EXPECT_NO_THROW(MosfetSynapse({{"a_vt_V_m", "0", "--set"}}));
 }
 
 }  // namespace cimkit

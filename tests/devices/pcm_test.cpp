@@ -193,6 +193,28 @@ TEST(PcmSet, NoiseFreeStepsShrinkGeometrically) {
     EXPECT_EQ(pulses, static_cast<int>(std::ceil(A * std::log((g_max_S - g_min_S) / (0.1 * g_max_S)))));
 }
 
+// Device-to-device saturation spread: g_sat = g_max m, m = 1 + 0.1 clamp(N(0,1), -3, 3), whose sigma is
+// 0.1 sqrt((2 Phi(3) - 1) - 6 phi(3) + 18 (1 - Phi(3))) = 0.09975. Noise-free SET pulses approach g_sat as
+// g_sat - (g_sat - g_min) e^(-n/A): after 600 pulses (A = 30) each device sits at its g_sat, so the
+// devices' relative spread is 0.09975 (2000 devices: the sample sigma's standard error is 1.6 %).
+TEST(PcmSet, SaturationConductanceSpreadsByTheTableSigma) {
+    const PcmDevice pcm(settings({{"step_noise_c2c", "0"}, {"step_noise_floor", "0"}, {"step_noise_slope", "0"}}));
+    Rng rng(8);
+    const int devices = 2000;
+    double sum = 0.0, sum_sq = 0.0;
+    for (int d = 0; d < devices; ++d) {
+        DeviceState s = pcm.make_device(rng);
+        for (int k = 0; k < 600; ++k) pcm.apply_pulse(s, pcm.nominal_pulse(+1), rng);
+        const double g_S = pcm.conductance_S(s);
+        sum += g_S;
+        sum_sq += g_S * g_S;
+    }
+    const double mean_S = sum / devices;
+    const double relative_sigma = std::sqrt((sum_sq - devices * mean_S * mean_S) / (devices - 1)) / mean_S;
+    EXPECT_NEAR(mean_S, g_max_S, 4.0 * 0.1 / std::sqrt(static_cast<double>(devices)) * g_max_S);
+    EXPECT_NEAR(relative_sigma, 0.09975, 4.0 / std::sqrt(2.0 * devices) * 0.09975);
+}
+
 // The state-dependent SET statistics: from conductance g one nominal SET pulse moves g by
 // dg ~ N(mu(g), sigma(g)) with mu(g) = (g_max - g)(1 - e^(-1/A)), A = 30, falling linearly with g,
 // and sigma(g) = 0.6 mu(g) + 0.0125 g_max + 0.065 g (docs/physics-sources.md#phase-change-memory).

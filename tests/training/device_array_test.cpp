@@ -32,14 +32,17 @@ std::unique_ptr<DeviceModel> quiet_domain_wall() {
     return make_model("domain_wall", {{"displacement_noise_c2c", "0"}, {"pinning_spread_d2d", "0"},
                                       {"g_ap_spread_d2d", "0"}, {"tmr_half_bias_V", "1e9"}});
 }
-std::unique_ptr<DeviceModel> quiet_mosfet() { return make_model("mosfet", {{"step_noise_c2c", "0"}, {"step_spread_d2d", "0"}}); }
+std::unique_ptr<DeviceModel> quiet_mosfet() {
+    return make_model("mosfet", {{"step_noise_c2c", "0"}, {"step_spread_d2d", "0"}, {"a_vt_V_m", "0"}});
+}
 std::unique_ptr<DeviceModel> quiet_pcm() {
     return make_model("pcm", {{"g_max_spread_d2d", "0"}, {"step_noise_c2c", "0"}, {"step_noise_floor", "0"}, {"step_noise_slope", "0"},
                               {"prog_noise_scale", "0"}, {"drift_scale", "0"},
                               {"read_noise", "0"}});
 }
 std::unique_ptr<DeviceModel> quiet_gain_cell(const std::string& read_model = "0") {
-    return make_model("gain_cell", {{"temperature_K", "0"}, {"c_spread_d2d", "0"}, {"leak_spread_d2d", "0"}, {"read_model", read_model}});
+    return make_model("gain_cell", {{"temperature_K", "0"}, {"c_spread_d2d", "0"}, {"leak_spread_d2d", "0"}, {"read_a_vt_V_m", "0"},
+                                    {"read_model", read_model}});
 }
 
 DeviceArrayOptions options_with(const std::string& mode) {
