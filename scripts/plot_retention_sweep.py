@@ -31,7 +31,7 @@ for path in folder.glob("retention_mnist_*.h5"):
         i0_A = float(current)
         t_half_s = device.get(key, c_default) * window_V / 2 / i0_A if i0_A > 0 else float("inf")
         points.setdefault(preset, []).append((i0_A, 100 * f["/training/metrics/test_accuracy"][-1], t_half_s))
-print("| preset | leakage I_0 (A) | half-swing time (s) | test accuracy after 1 epoch (%) |")
+print("| preset | leakage I_0 (A) | half-swing time (s) | test accuracy, 20k-sample epoch (%) |")
 print("|---|---|---|---|")
 for preset in sorted(points):
     for i0_A, accuracy, t_half_s in sorted(points[preset]):
@@ -47,7 +47,7 @@ if points:
                 ax.axhline(r[1], ls="--", color=line[0].get_color(), lw=0.8, label=f"{preset}, no leakage")
     ax.set_xlabel("storage-node leakage current $I_0$ (A)")
     ax.set_ylabel("MNIST test accuracy (%)")
-    ax.set_title("784-100-10, 1 us per sample, 1 epoch, seed 1")
+    ax.set_title("784-100-10, 1 us per sample, 20k samples, 1 epoch, seed 1")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
