@@ -24,12 +24,17 @@ spice::Engine& engine() {
 
 ForwardSpec resistive(int rows, int columns, double wire_ohm = 0.0) {
     const std::string wires = wire_ohm > 0.0 ? fmt::format(" with {:g} Ohm wires", wire_ohm) : "";
-    return ForwardSpec{fmt::format("{}x{} resistive{}", rows, columns, wires), rows, columns, "pcm", "", {wire_ohm, wire_ohm}};
+    return ForwardSpec{fmt::format("{}x{} resistive{}", rows, columns, wires), rows, columns, "pcm", "", {wire_ohm, wire_ohm}, {}};
 }
 
+// Gate sharing needs devices at the same programmed level to be the same transistor: with threshold
+// mismatch (a_vt_V_m, on by default) every device's effective gate differs and nothing is shared,
+// so the shared-gate case measures matched thresholds.
 ForwardSpec mosfet(int rows, int columns, bool shared_gate) {
-    return ForwardSpec{fmt::format("{}x{} MOSFET{}", rows, columns, shared_gate ? "" : " (one gate source per device)"), rows,
-                       columns, "mosfet", shared_gate ? "shared_gate" : "", {}};
+    ForwardSpec spec{fmt::format("{}x{} MOSFET{}", rows, columns, shared_gate ? "" : " (one gate source per device)"), rows,
+                     columns, "mosfet", shared_gate ? "shared_gate" : "", {}, {}};
+    if (shared_gate) spec.device_settings.push_back({"a_vt_V_m", "0", "bench: matched thresholds"});
+    return spec;
 }
 
 struct Throughput {
@@ -110,7 +115,7 @@ CaseReport spice_forward(const BenchOptions& options) {
     r.notes.push_back("one core; every sample is one time point of one transient on a circuit loaded once "
                       "(EXTERNAL row sources switch per point, circuits/batched_read.hpp)");
     r.notes.push_back("MOSFET: devices at the same programmed gate voltage share one gate source (face mosfet_shared_gate; "
-                      "32 levels); the 'one gate source per device' row is the plain circuit");
+                      "32 levels, matched thresholds: a_vt_V_m = 0); the 'one gate source per device' row is the plain circuit, with mismatch");
     return r;
 }
 

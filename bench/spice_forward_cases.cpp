@@ -18,7 +18,7 @@
 namespace cimkit::bench {
 
 ForwardCircuit::ForwardCircuit(const ForwardSpec& spec, std::uint64_t seed) : spec_(spec) {
-    model_ = builtin_devices().find(spec.device).make({});
+    model_ = builtin_devices().find(spec.device).make(spec.device_settings);
     face_ = circuits::make_device_face(*model_, spec.face_variant);
     Rng rng(seed);
     states_.reserve(static_cast<std::size_t>(spec.rows) * static_cast<std::size_t>(spec.columns));

@@ -20,6 +20,7 @@ struct ForwardSpec {
     std::string device;        // registry name: "pcm" (the resistive face), "mosfet"
     std::string face_variant;  // "" (native), "shared_gate"
     circuits::TileWires wires;
+    std::vector<Setting> device_settings;  // on top of the device's defaults
 };
 
 class ForwardCircuit {
