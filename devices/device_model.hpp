@@ -35,7 +35,7 @@ struct DeviceState {
 
 // What happens to a programmed device left alone; decides how retention is characterised.
 enum class RetentionKind {
-    none,     // the state does not move at zero bias (domain wall without thermal hops)
+    none,     // no systematic decay; the state can move only by rare discrete events (domain-wall thermal hops)
     leakage,  // a storage node discharges through its write transistor and junction (MOSFET gate, gain cell)
     drift,    // the conductance decays as a power law (t/t0)^-nu (PCM)
 };

@@ -28,12 +28,7 @@ GainCellParameters typed(const Parameters& p) {
     t.read_a_vt_V_m = p["read_a_vt_V_m"];
     t.read_w_m = p["read_w_m"];
     t.read_l_m = p["read_l_m"];
-    t.write_off_current_A = p["write_off_current_A"];
-    t.write_slope_factor = p["write_slope_factor"];
-    t.word_line_off_V = p["word_line_off_V"];
-    t.junction_leak_A = p["junction_leak_A"];
-    t.leak_spread_d2d = p["leak_spread_d2d"];
-    t.temperature_K = p["temperature_K"];
+    t.leakage = StorageLeakage::from(p);
     return t;
 }
 
@@ -76,7 +71,6 @@ GainCell::GainCell(const std::vector<Setting>& settings) : parameters_(gain_cell
     read_scale_A_ = p["read_scale_A"];
     read_model_ = static_cast<GainCellReadModel>(static_cast<int>(p["read_model"]));
     c_spread_d2d_ = p["c_spread_d2d"];
-    leak_spread_d2d_ = p["leak_spread_d2d"];
     leakage_ = StorageLeakage::from(p);
     read_vth_sigma_V_ = pelgrom_sigma_V(p["read_a_vt_V_m"], p["read_w_m"], p["read_l_m"]);
 }
@@ -87,7 +81,7 @@ DeviceState GainCell::make_device(Rng& rng) const {
     DeviceState s;
     s.x[store_V] = 0.0;
     s.x[capacitance_scale] = 1.0 + c_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
-    s.x[leak_scale] = 1.0 + leak_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
+    s.x[leak_scale] = leakage_.draw_leak_scale(rng);
     s.x[read_vth_offset_V] = read_vth_sigma_V_ * rng.normal();  // drawn last: the draws above keep their values
     return s;
 }

@@ -42,14 +42,14 @@ const ParameterTable& gain_cell_parameter_table();
 
 // gain_cell_parameter_table() by field: the same validated values as parameters(), typed, for code
 // that builds on this device (its SPICE faces, circuits/faces/gain_cell_faces.cpp). Descriptions in
-// the table; read_model holds 0 or 1. The last six are the storage leakage's rows (storage_leakage.hpp).
+// the table; read_model holds 0 or 1. It ends with the storage leakage's rows (storage_leakage.hpp).
 struct GainCellParameters {
     double v_dd_V, c_store_F;                  // storage node
     double r_write_ohm, write_width_s;         // write
     double v_read_V, read_scale_A, read_model;  // read
     double c_spread_d2d;                       // variability
     double read_a_vt_V_m, read_w_m, read_l_m;  // read-transistor mismatch
-    double write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, leak_spread_d2d, temperature_K;
+    StorageLeakage leakage;  // the storage leakage's six rows
 };
 
 class GainCell final : public DeviceModel {
@@ -93,7 +93,7 @@ private:
     double v_dd_V_, c_store_F_;
     double r_write_ohm_, write_width_s_, v_read_V_, read_scale_A_;
     GainCellReadModel read_model_;
-    double c_spread_d2d_, leak_spread_d2d_, read_vth_sigma_V_;
+    double c_spread_d2d_, read_vth_sigma_V_;
     StorageLeakage leakage_;
 };
 

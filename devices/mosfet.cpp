@@ -51,12 +51,7 @@ MosfetParameters typed(const Parameters& p) {
     t.step_noise_c2c = p["step_noise_c2c"];
     t.step_spread_d2d = p["step_spread_d2d"];
     t.a_vt_V_m = p["a_vt_V_m"];
-    t.write_off_current_A = p["write_off_current_A"];
-    t.write_slope_factor = p["write_slope_factor"];
-    t.word_line_off_V = p["word_line_off_V"];
-    t.junction_leak_A = p["junction_leak_A"];
-    t.leak_spread_d2d = p["leak_spread_d2d"];
-    t.temperature_K = p["temperature_K"];
+    t.leakage = StorageLeakage::from(p);
     return t;
 }
 
@@ -117,7 +112,6 @@ MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_
     step_noise_c2c_ = p["step_noise_c2c"];
     step_spread_d2d_ = p["step_spread_d2d"];
     vto_sigma_V_ = pelgrom_sigma_V(p["a_vt_V_m"], p["w_m"], p["l_m"]);
-    leak_spread_d2d_ = p["leak_spread_d2d"];
     leakage_ = StorageLeakage::from(p);
 }
 
@@ -129,7 +123,7 @@ DeviceState MosfetSynapse::make_device(Rng& rng) const {
     // A step-size factor below zero would invert the device: bound the Gaussian at 3 sigma.
     s.x[step_scale] = 1.0 + step_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
     s.x[vto_offset_V] = vto_sigma_V_ * rng.normal();
-    s.x[leak_scale] = 1.0 + leak_spread_d2d_ * std::clamp(rng.normal(), -3.0, 3.0);
+    s.x[leak_scale] = leakage_.draw_leak_scale(rng);
     return s;
 }
 

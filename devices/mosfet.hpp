@@ -34,14 +34,14 @@ const ParameterTable& mosfet_parameter_table();
 
 // mosfet_parameter_table() by field: the same validated values as parameters(), typed, for code that
 // builds on this device (its SPICE faces, circuits/faces/mosfet_faces.cpp). Descriptions in the table.
-// The last six are the storage leakage's rows (storage_leakage.hpp).
+// It ends with the storage leakage's rows (storage_leakage.hpp).
 struct MosfetParameters {
     double kp_A_per_V2, vto_V, lambda_per_V, w_m, l_m;  // level-1 channel: the SPICE model card
     double v_g_min_V, v_g_max_V, c_gate_F;              // gate storage
     double pulse_current_A, pulse_width_s;              // write pulse
     double v_read_V;
     double step_noise_c2c, step_spread_d2d, a_vt_V_m;  // variability
-    double write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, leak_spread_d2d, temperature_K;
+    StorageLeakage leakage;  // the storage leakage's six rows
 };
 
 class MosfetSynapse final : public DeviceModel {
@@ -74,7 +74,7 @@ private:
     double beta_A_per_V2_, vto_V_, lambda_per_V_;
     double v_g_min_V_, v_g_max_V_, c_gate_F_, pulse_current_A_, pulse_width_s_;
     double v_read_V_;
-    double step_noise_c2c_, step_spread_d2d_, vto_sigma_V_, leak_spread_d2d_;
+    double step_noise_c2c_, step_spread_d2d_, vto_sigma_V_;
     StorageLeakage leakage_;
 };
 

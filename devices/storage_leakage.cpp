@@ -36,6 +36,7 @@ StorageLeakage StorageLeakage::from(const Parameters& p) {
     l.write_slope_factor = p["write_slope_factor"];
     l.word_line_off_V = p["word_line_off_V"];
     l.junction_leak_A = p["junction_leak_A"];
+    l.leak_spread_d2d = p["leak_spread_d2d"];
     l.temperature_K = p["temperature_K"];
     return l;
 }
@@ -51,6 +52,8 @@ const std::vector<Setting>& StorageLeakage::refuse_retired(const std::string& de
     }
     return settings;
 }
+
+double StorageLeakage::draw_leak_scale(Rng& rng) const { return 1.0 + leak_spread_d2d * std::clamp(rng.normal(), -3.0, 3.0); }
 
 double StorageLeakage::thermal_voltage_V() const { return boltzmann_J_per_K * temperature_K / elementary_charge_C; }
 

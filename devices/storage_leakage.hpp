@@ -24,14 +24,18 @@
 #include <vector>
 
 #include "devices/core/parameters.hpp"
+#include "devices/core/rng.hpp"
 
 namespace cimkit {
 
+// The fields are the six parameter rows, in table order: the devices' typed parameter structs end
+// with this struct (their tables end with these rows).
 struct StorageLeakage {
     double write_off_current_A = 0.0;  // I_sub at V_GS = 0 and V_DS >> V_t
     double write_slope_factor = 1.5;   // n: subthreshold swing n V_t ln 10
     double word_line_off_V = 0.0;      // gate of the holding write transistor (<= 0)
     double junction_leak_A = 0.0;      // reverse saturation current of the node's junction
+    double leak_spread_d2d = 0.0;      // relative sigma of I_0 between devices (drawn by the device)
     double temperature_K = 300.0;
 
     // The rows every charge-storing device adds to its parameter table (same names, same defaults).
@@ -40,6 +44,10 @@ struct StorageLeakage {
     // Throws ParameterError naming the new keys for the retired first-order-leak keys
     // (retention_tau_s and its companions).
     static const std::vector<Setting>& refuse_retired(const std::string& device, const std::vector<Setting>& settings);
+
+    // A device's factor on I_0: 1 + leak_spread_d2d N(0, 1), the Gaussian bounded at 3 sigma so that
+    // no device leaks backwards. One draw.
+    double draw_leak_scale(Rng& rng) const;
 
     double thermal_voltage_V() const;
     // I_0: the current out of a node far above V_t (A).

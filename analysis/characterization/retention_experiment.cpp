@@ -9,7 +9,7 @@
 //                         its deviation from where it settles (the last point), interpolated linearly
 //                         in t between grid points (exact for the constant droop of a node far above
 //                         kT/q, devices/storage_leakage.hpp); inf when the state does not move
-//   none    (domain wall): the largest relative change of G over the year
+//   none    (domain wall): the largest relative change of G over the year (thermal hops, if any)
 // A device with read noise (PCM) also reports read_noise_rel: the relative spread of 200 reads of
 // each device at the last time point (a year), averaged over the devices.
 #include <algorithm>
