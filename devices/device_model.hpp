@@ -14,6 +14,7 @@
 //     depresses. Cycle-to-cycle noise is drawn from the rng passed in.
 //   - evolve(state, dt) advances drift and retention over dt seconds with no pulse.
 #include <array>
+#include <cmath>
 #include <string>
 
 #include "devices/core/parameters.hpp"
@@ -77,6 +78,10 @@ public:
     virtual Pulse nominal_pulse(int polarity) const = 0;
     virtual Unit pulse_amplitude_unit() const = 0;
     virtual double read_voltage_V() const = 0;
+    // The voltage the read current is drawn across when the line is driven at line_V: the line itself
+    // for a two-terminal device; a three-terminal cell's own read supply (the gain cell's v_dd_V).
+    // Read energy is this voltage times |I| times the read time.
+    virtual double read_supply_V(double line_V) const { return std::abs(line_V); }
     // Voltage range over which an I-V sweep is meaningful for this device.
     virtual double iv_sweep_limit_V() const = 0;
     virtual RetentionKind retention_kind() const { return RetentionKind::none; }

@@ -73,6 +73,7 @@ public:
     Pulse nominal_pulse(int polarity) const override;
     Unit pulse_amplitude_unit() const override { return Unit::volt; }
     double read_voltage_V() const override { return v_read_V_; }
+    double read_supply_V(double) const override { return v_dd_V_; }
     RetentionKind retention_kind() const override { return RetentionKind::leakage; }
     double iv_sweep_limit_V() const override { return v_dd_V_; }
 

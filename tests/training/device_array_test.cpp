@@ -436,6 +436,24 @@ TEST(StochasticMode, MeanPulsesPerUpdateMatchTheRequestedChange) {
 
 // ---------------------------------------------------------------- time
 
+// Read energy is drawn across each device's read supply: a resistive device's line at |V|, the gain
+// cell's +-v_dd supplies whatever the (amplitude-encoded) line voltage. One forward read of x = 0.5
+// (lines at 0.45 V) costs read_time_s sum_devices V_supply |I(0.45 V)|, with V_supply = v_dd = 0.9 V.
+TEST(ReadEnergy, GainCellDrawsItsCurrentFromItsSupplyNotTheLine) {
+    const auto model = quiet_gain_cell("0");
+    const Eigen::MatrixXf w0 = random_weights(3, 4, 0.8f, 61);
+    DeviceArray array(*model, w0, options_with("exact"), Rng(62));
+    const double before_J = array.counters().read_energy_J;
+    array.multiply(Eigen::VectorXf::Constant(4, 0.5f));
+    double sum_A = 0.0;
+    for (PairSide side : {PairSide::plus, PairSide::minus}) {
+        for (const DeviceState& s : array.states(side)) sum_A += std::abs(model->current_A(0.45, s));
+    }
+    EXPECT_NEAR(array.counters().read_energy_J - before_J, 10e-9 * 0.9 * sum_A, 1e-9 * 10e-9 * 0.9 * sum_A);
+    EXPECT_EQ(model->read_supply_V(0.45), 0.9);
+    EXPECT_EQ(quiet_pcm()->read_supply_V(-0.2), 0.2);
+}
+
 // Reference: the linear gain-cell read (read_model 1) gives G = s 19.3 (V - 0.45) / 1, linear in V, so
 // w = w_max (V+ - V-) / v_dd. Without noise (T = 0) the storage leakage is a constant droop
 // I_0 / C_S = 0.901 pA / 10 fF = 90.1 V/s that stops at 0 V (devices/storage_leakage.hpp): the

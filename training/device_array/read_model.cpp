@@ -86,7 +86,7 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
             line_A += std::abs(plus_A) + std::abs(minus_A);
             if (read_noise_) s.variance_A2(i) += noise_variance_A2(plus_A, plus[i], minus_A, minus[i]);
         }
-        power_W += std::abs(line_voltage_V(v)) * line_A;
+        power_W += model_.read_supply_V(line_voltage_V(v)) * line_A;
     }
     counters.read_energy_J += power_W * read_time_s_;
     Eigen::VectorXd net_A = s.plus_A - s.minus_A;
@@ -150,7 +150,7 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
             const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
             sum_plus += plus_A;
             sum_minus += minus_A;
-            power_W += std::abs(line_voltage_V(v)) * (std::abs(plus_A) + std::abs(minus_A));
+            power_W += model_.read_supply_V(line_voltage_V(v)) * (std::abs(plus_A) + std::abs(minus_A));
             if (read_noise_) variance_A2 += noise_variance_A2(plus_A, plus[i], minus_A, minus[i]);
         }
         s.plus_A(j) = sum_plus;

@@ -31,10 +31,10 @@
 //
 // Cost: reads reuse scratch vectors, so a read allocates only its result and costs 2 m n current_A
 // calls (~2.3 ns each; 0.36 ms for 784 x 100). Lines at 0 V are skipped when the calibration found
-// current_A(0, s) == 0. Read energy: read_time_s sum_j |V_j| sum_devices |I|, counted per read: for
-// a two-terminal device (current of V's sign) the power its line delivers; for the gain cell, whose
-// signed current comes from its read supplies at +-v_dd (circuits/faces/gain_cell_faces.cpp), the
-// supplies' v_dd |I| when v_read_V = v_dd_V (both 0.9 V by default).
+// current_A(0, s) == 0. Read energy: read_time_s sum_j V_supply(V_j) sum_devices |I|, counted per
+// read (DeviceModel::read_supply_V): for a two-terminal device V_supply = |V_j|, the power its line
+// delivers; for the gain cell, whose signed current comes from its read supplies at +-v_dd
+// (circuits/faces/gain_cell_faces.cpp), v_dd |I| whatever the line's voltage.
 //
 // Read noise (devices whose DeviceModel::has_read_noise(), PCM): every read, forward or transposed,
 // is a fresh draw. Each device's conductance fluctuates independently by r = read_noise_relative,
