@@ -49,6 +49,7 @@ ParameterTable make_table() {
             {"read_l_m", Unit::meter, 1e-6, Range::positive(), "read-transistor length (assumed, as the transistor-level face's)"},
         }};
     for (ParameterSpec& row : StorageLeakage::parameter_rows()) table.specs.push_back(std::move(row));
+    table.retired = StorageLeakage::retired_parameters();
     return table;
 }
 
@@ -60,7 +61,7 @@ const ParameterTable& gain_cell_parameter_table() {
 }
 
 GainCell::GainCell(const std::vector<Setting>& settings) : parameters_(gain_cell_parameter_table()) {
-    parameters_.apply(StorageLeakage::refuse_retired("gain_cell", settings), cross_rules);
+    parameters_.apply(settings, cross_rules);
     typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     v_dd_V_ = p["v_dd_V"];

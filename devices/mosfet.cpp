@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "devices/core/errors.hpp"
 #include "devices/threshold_mismatch.hpp"
 
 namespace cimkit {
@@ -55,17 +54,6 @@ MosfetParameters typed(const Parameters& p) {
     return t;
 }
 
-// Names a replaced parameter's successor instead of listing the table.
-const std::vector<Setting>& refuse_replaced(const std::vector<Setting>& settings) {
-    for (const Setting& setting : settings) {
-        if (setting.key == "vto_spread_d2d_V") {
-            throw ParameterError("device 'mosfet' (" + setting.origin + "): vto_spread_d2d_V was replaced by a_vt_V_m, the Pelgrom "
-                                 "coefficient: the threshold spread is a_vt_V_m / sqrt(2 w_m l_m) (0 = none)");
-        }
-    }
-    return settings;
-}
-
 ParameterTable make_table() {
     ParameterTable table{
         "mosfet",
@@ -86,6 +74,8 @@ ParameterTable make_table() {
             {"a_vt_V_m", Unit::volt_meter, 15e-9, Range::closed(0.0, 1e-7), "Pelgrom threshold-mismatch coefficient A_VT (15 mV um); sigma(V_T) = A_VT / sqrt(2 W L) per device"},
         }};
     for (ParameterSpec& row : StorageLeakage::parameter_rows()) table.specs.push_back(std::move(row));
+    table.retired = StorageLeakage::retired_parameters();
+    table.retired.push_back({"vto_spread_d2d_V", "was replaced by a_vt_V_m, the Pelgrom coefficient: the threshold spread is a_vt_V_m / sqrt(2 w_m l_m) (0 = none)"});
     return table;
 }
 
@@ -97,7 +87,7 @@ const ParameterTable& mosfet_parameter_table() {
 }
 
 MosfetSynapse::MosfetSynapse(const std::vector<Setting>& settings) : parameters_(mosfet_parameter_table()) {
-    parameters_.apply(StorageLeakage::refuse_retired("mosfet", refuse_replaced(settings)), cross_rules);
+    parameters_.apply(settings, cross_rules);
     typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     beta_A_per_V2_ = p["kp_A_per_V2"] * p["w_m"] / p["l_m"];

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <sstream>
 
-#include "devices/core/errors.hpp"
 
 namespace cimkit {
 namespace {
@@ -67,16 +66,6 @@ PcmParameters typed(const Parameters& p) {
     return t;
 }
 
-// Names a renamed parameter's new name instead of listing the table.
-const std::vector<Setting>& refuse_renamed(const std::vector<Setting>& settings) {
-    for (const Setting& setting : settings) {
-        if (setting.key == "read_noise_scale") {
-            throw ParameterError("device 'pcm' (" + setting.origin + "): read_noise_scale was renamed read_noise (same meaning: factor on the 1/f read noise, 0 = none)");
-        }
-    }
-    return settings;
-}
-
 }  // namespace
 
 const ParameterTable& pcm_parameter_table() {
@@ -102,12 +91,13 @@ const ParameterTable& pcm_parameter_table() {
             {"v_read_V", Unit::volt, 0.2, Range{0.0, PcmDevice::iv_limit_V, true, false}, "read voltage"},
             {"levels", Unit::dimensionless, 0.0, Range::closed(0.0, 1024.0), "set_level targets: 0 = analog, n >= 2 = n equally spaced levels (2 = binary)"},
             {"refresh_threshold", Unit::dimensionless, 0.9, Range{0.0, 1.0, true, false}, "differential pair: refresh when a device exceeds this fraction of its g_sat"},
-        }};
+        },
+        {{"read_noise_scale", "was renamed read_noise (same meaning: factor on the 1/f read noise, 0 = none)"}}};
     return table;
 }
 
 PcmDevice::PcmDevice(const std::vector<Setting>& settings) : parameters_(pcm_parameter_table()) {
-    parameters_.apply(refuse_renamed(settings), cross_rules);
+    parameters_.apply(settings, cross_rules);
     typed_parameters_ = typed(parameters_);
     const Parameters& p = parameters_;
     g_max_S_ = p["g_max_S"];

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "devices/core/errors.hpp"
 
 namespace cimkit {
 namespace {
@@ -41,16 +40,13 @@ StorageLeakage StorageLeakage::from(const Parameters& p) {
     return l;
 }
 
-const std::vector<Setting>& StorageLeakage::refuse_retired(const std::string& device, const std::vector<Setting>& settings) {
-    for (const Setting& s : settings) {
-        if (s.key == "retention_tau_s" || s.key == "v_rest_V" || s.key == "v_leak_target_V" || s.key == "leak_nonlinearity_V" ||
-            s.key == "tau_spread_d2d") {
-            throw ParameterError("device '" + device + "' (" + s.origin + "): " + s.key +
-                                 " belonged to the retired first-order leak; retention now follows from the storage node's physical leakage: "
-                                 "write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, leak_spread_d2d (docs/devices.md)");
-        }
-    }
-    return settings;
+std::vector<RetiredParameter> StorageLeakage::retired_parameters() {
+    const std::string why =
+        "belonged to the retired first-order leak; retention now follows from the storage node's physical leakage: "
+        "write_off_current_A, write_slope_factor, word_line_off_V, junction_leak_A, leak_spread_d2d (docs/devices.md)";
+    std::vector<RetiredParameter> retired;
+    for (const char* name : {"retention_tau_s", "v_rest_V", "v_leak_target_V", "leak_nonlinearity_V", "tau_spread_d2d"}) retired.push_back({name, why});
+    return retired;
 }
 
 double StorageLeakage::draw_leak_scale(Rng& rng) const { return 1.0 + leak_spread_d2d * std::clamp(rng.normal(), -3.0, 3.0); }

@@ -41,9 +41,9 @@ struct StorageLeakage {
     // The rows every charge-storing device adds to its parameter table (same names, same defaults).
     static std::vector<ParameterSpec> parameter_rows();
     static StorageLeakage from(const Parameters& p);
-    // Throws ParameterError naming the new keys for the retired first-order-leak keys
-    // (retention_tau_s and its companions).
-    static const std::vector<Setting>& refuse_retired(const std::string& device, const std::vector<Setting>& settings);
+    // The retired first-order-leak keys (retention_tau_s and its companions), each refused naming
+    // the keys that replaced them.
+    static std::vector<RetiredParameter> retired_parameters();
 
     // A device's factor on I_0: 1 + leak_spread_d2d N(0, 1), the Gaussian bounded at 3 sigma so that
     // no device leaks backwards. One draw.

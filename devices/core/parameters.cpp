@@ -83,6 +83,9 @@ void Parameters::apply(const std::vector<Setting>& settings,
         std::size_t index = 0;
         while (index < table_->specs.size() && table_->specs[index].name != setting.key) ++index;
         if (index == table_->specs.size()) {
+            for (const RetiredParameter& r : table_->retired) {
+                if (r.name == setting.key) throw ParameterError(where + r.name + " " + r.why);
+            }
             throw ParameterError(where + "unknown parameter '" + setting.key + "' (known: " + known_names(*table_) + ")");
         }
         const ParameterSpec& spec = table_->specs[index];

@@ -40,9 +40,17 @@ struct ParameterSpec {
     std::string description;  // one line
 };
 
+// A name a table no longer has: setting it is refused with `why` (which names what replaced it)
+// instead of the list of known names.
+struct RetiredParameter {
+    std::string name;
+    std::string why;          // "was renamed read_noise (same meaning: ...)"
+};
+
 struct ParameterTable {
     std::string device;       // "pcm"
     std::vector<ParameterSpec> specs;
+    std::vector<RetiredParameter> retired = {};
 
     const ParameterSpec* find(const std::string& name) const;
 };

@@ -40,6 +40,19 @@ TEST(Parameters, UnknownKeysAndNonNumbersAreRefused) {
     EXPECT_NE(message_of({{"g_max_S", "nan", "--set"}}).find("not a number"), std::string::npos);
 }
 
+// A retired name is refused with what replaced it, not with the list of known names.
+TEST(Parameters, RetiredNamesAreRefusedNamingWhatReplacedThem) {
+    ParameterTable renamed = table;
+    renamed.retired.push_back({"g_top_S", "was renamed g_max_S"});
+    Parameters p(renamed);
+    try {
+        p.apply({{"g_top_S", "1e-5", "x.toml:3"}});
+        ADD_FAILURE() << "g_top_S accepted";
+    } catch (const ParameterError& e) {
+        EXPECT_EQ(std::string(e.what()), "device 'pcm' (x.toml:3): g_top_S was renamed g_max_S");
+    }
+}
+
 TEST(Parameters, AllOrNothing) {
     Parameters p(table);
     // The first setting is valid, the second is not: neither may be committed.
