@@ -72,6 +72,14 @@ public:
     virtual double dconductance_dlevel_S(const DeviceState& state) const = 0;
 
     virtual void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const = 0;
+    // Energy one write pulse draws from its supplies, J (>= 0), given the device before and after
+    // apply_pulse (a charge-stored device needs both: the charge that moved). Each model states its
+    // law in its header; none recovers energy, so a pulse that only discharges a node costs nothing.
+    virtual double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const = 0;
+    // Energy of a set_level (a program-and-verify write) that took the device from `before` to
+    // `after`: the least a write circuit spends to get there with the model's own write, nominal
+    // pulses or a charge from the write line (each model states how it counts).
+    virtual double program_energy_J(const DeviceState& before, const DeviceState& after) const = 0;
     virtual void evolve(DeviceState& state, double dt_s, Rng& rng) const = 0;
 
     // The write pulse the model's table describes, with the given polarity.

@@ -174,6 +174,18 @@ void DomainWallSynapse::evolve(DeviceState& state, double dt_s, Rng& rng) const 
     state.x[position_m] = clamp_position_m(state.x[position_m] + direction * pinning_period_m_);
 }
 
+double DomainWallSynapse::write_energy_J(const DeviceState&, const DeviceState&, const Pulse& pulse) const {
+    const DomainWallParameters& p = typed_parameters_;
+    const double line_volume_m3 = p.track_width_m * p.hm_thickness_m * p.length_m;
+    return pulse.amplitude * pulse.amplitude * p.hm_resistivity_ohm_m * line_volume_m3 * pulse.width_s;
+}
+
+double DomainWallSynapse::program_energy_J(const DeviceState& before, const DeviceState& after) const {
+    const double periods = std::abs(after.x[position_m] - before.x[position_m]) / typed_parameters_.pinning_period_m;
+    const Pulse nominal = nominal_pulse(+1);
+    return periods * write_energy_J(before, after, nominal);
+}
+
 Pulse DomainWallSynapse::nominal_pulse(int polarity) const { return Pulse{pulse_j_A_per_m2_, pulse_width_s_, polarity}; }
 
 }  // namespace cimkit

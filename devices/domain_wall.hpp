@@ -86,6 +86,12 @@
 // push the wall against its torque). In the full model the noise scales the motion during the pulse,
 // before relaxation, so it shows as occasional missed or extra pinning sites.
 //
+// Write energy: the write current flows along the heavy-metal line under the track (cross-section
+// track_width_m x hm_thickness_m, length length_m), so a pulse of density J and width t dissipates
+// J^2 rho w t_HM L t in it: 1.1 fJ for the nominal pulse at the defaults. The wall's own motion
+// and the MTJ take no write current, and the driver's overhead is not counted. A set_level is priced
+// as the nominal pulses that move the wall as far, one pinning period each: |q_after - q_before| / p.
+//
 // Units are SI; every number is a parameter of domain_wall_parameter_table().
 #include "devices/device_model.hpp"
 #include "devices/mtj.hpp"
@@ -109,6 +115,7 @@ struct DomainWallParameters {
     double length_m, pinning_period_m, h_pin_A_per_m, pinning_spread_d2d;                 // track, pinning
     double g_ap_S, g_ap_spread_d2d, tmr, tmr_half_bias_V, v_read_V;                      // MTJ read
     double pulse_j_A_per_m2, pulse_width_s, relaxation_time_s, full_dynamics;             // write
+    double hm_resistivity_ohm_m, hm_thickness_m, track_width_m;                          // write energy
     double displacement_noise_c2c, thermal_stability, attempt_frequency_Hz;              // noise, thermal hops
 };
 
@@ -131,6 +138,8 @@ public:
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
+    double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override;
+    double program_energy_J(const DeviceState& before, const DeviceState& after) const override;
     void evolve(DeviceState& state, double dt_s, Rng& rng) const override;
     Pulse nominal_pulse(int polarity) const override;
     Unit pulse_amplitude_unit() const override { return Unit::ampere_per_meter2; }

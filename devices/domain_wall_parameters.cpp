@@ -66,6 +66,9 @@ DomainWallParameters domain_wall_typed_parameters(const Parameters& p) {
     t.pulse_j_A_per_m2 = p["pulse_j_A_per_m2"];
     t.pulse_width_s = p["pulse_width_s"];
     t.relaxation_time_s = p["relaxation_time_s"];
+    t.hm_resistivity_ohm_m = p["hm_resistivity_ohm_m"];
+    t.hm_thickness_m = p["hm_thickness_m"];
+    t.track_width_m = p["track_width_m"];
     t.full_dynamics = p["full_dynamics"];
     t.displacement_noise_c2c = p["displacement_noise_c2c"];
     t.thermal_stability = p["thermal_stability"];
@@ -98,6 +101,9 @@ const ParameterTable& domain_wall_parameter_table() {
             {"pulse_width_s", Unit::second, 1.2e-9, Range::positive(), "nominal write pulse width (about one pinning period per pulse)"},
             {"relaxation_time_s", Unit::second, 10e-9, Range::non_negative(), "full model: zero-current settling time after each pulse"},
             {"full_dynamics", Unit::dimensionless, 0.0, Range::unit_interval(), "1: integrate the 1D (q, phi) model with CVODE; 0: reduced closed-form washboard"},
+            {"hm_resistivity_ohm_m", Unit::ohm_meter, 3e-7, Range::positive(), "resistivity of the heavy-metal write line (30 uOhm cm, thin Pt; write energy)"},
+            {"hm_thickness_m", Unit::meter, 3e-9, Range::positive(), "heavy-metal thickness (write energy: the line's cross-section)"},
+            {"track_width_m", Unit::meter, 100e-9, Range::positive(), "width of the track and its heavy-metal line (write energy; assumed)"},
             {"displacement_noise_c2c", Unit::dimensionless, 0.1, Range::non_negative(), "cycle-to-cycle noise, sigma relative to each pulse's displacement"},
             {"thermal_stability", Unit::dimensionless, 40.0, Range::non_negative(), "pinning barrier E_b/kT for thermal hops (40: 10-year retention at f0 = 1 GHz; 0: no hops)"},
             {"attempt_frequency_Hz", Unit::hertz, 1e9, Range::positive(), "attempt frequency f0 of thermal hops"},

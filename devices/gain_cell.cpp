@@ -129,6 +129,20 @@ void GainCell::apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) con
     state.x[store_V] = std::clamp(settled + ktc_V * rng.normal(), 0.0, v_dd_V_);
 }
 
+// The write line, held at the pulse's target V_w, supplies the charge C_S (V_after - V_before) that
+// the node gains and draws V_w times it (half of it is lost in the write transistor on the way); a
+// pulse that discharges the node (target 0 V) gives its charge to a line at 0 V and draws nothing.
+double GainCell::write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const {
+    if (pulse.polarity < 0) return 0.0;
+    const double charge_C = c_store_F_ * before.x[capacitance_scale] * (after.x[store_V] - before.x[store_V]);
+    return std::max(0.0, pulse.amplitude * charge_C);
+}
+
+double GainCell::program_energy_J(const DeviceState& before, const DeviceState& after) const {
+    const double charge_C = c_store_F_ * before.x[capacitance_scale] * (after.x[store_V] - before.x[store_V]);
+    return std::max(0.0, after.x[store_V] * charge_C);
+}
+
 void GainCell::evolve(DeviceState& state, double dt_s, Rng&) const {
     state.x[store_V] = leakage_.hold_V(state.x[store_V], dt_s, c_store_F_ * state.x[capacitance_scale], state.x[leak_scale]);
 }

@@ -15,6 +15,9 @@
 // pulse width: V <- V_w + (V - V_w) exp(-t_p/(r_write C_S)), V_w = v_dd_V for polarity +1 and 0 V for
 // -1. Each write, and each set_level (a verified write ends the same way), adds kT/C noise,
 // sigma = sqrt(k_B T / C_S).
+// Write energy: the write line at V_w supplies the charge the node gains, V_w C_S (V_after - V_before);
+// a discharging pulse draws nothing. A set_level drives the write line to the target, so it draws
+// V_after C_S (V_after - V_before) when it raised the node.
 //
 // Read (the multiply): the kernel of Leroux et al. (devices/gain_cell_read.hpp). An input pulse of
 // width t_in at word-line voltage V_in = v_read_V (0.9 V, the paper's) delivers
@@ -69,6 +72,8 @@ public:
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
+    double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override;
+    double program_energy_J(const DeviceState& before, const DeviceState& after) const override;
     void evolve(DeviceState& state, double dt_s, Rng& rng) const override;
     Pulse nominal_pulse(int polarity) const override;
     Unit pulse_amplitude_unit() const override { return Unit::volt; }

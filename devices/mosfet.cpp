@@ -162,6 +162,15 @@ void MosfetSynapse::evolve(DeviceState& state, double dt_s, Rng&) const {
     state.x[gate_V] = leakage_.hold_V(state.x[gate_V], dt_s, c_gate_F_ / state.x[step_scale], state.x[leak_scale]);
 }
 
+double MosfetSynapse::write_energy_J(const DeviceState&, const DeviceState&, const Pulse& pulse) const {
+    return pulse.polarity > 0 ? v_g_max_V_ * pulse.amplitude * pulse.width_s : 0.0;
+}
+
+double MosfetSynapse::program_energy_J(const DeviceState& before, const DeviceState& after) const {
+    const double c_gate_F = c_gate_F_ / before.x[step_scale];
+    return v_g_max_V_ * c_gate_F * std::max(0.0, after.x[gate_V] - before.x[gate_V]);
+}
+
 Pulse MosfetSynapse::nominal_pulse(int polarity) const { return Pulse{pulse_current_A_, pulse_width_s_, polarity}; }
 
 }  // namespace cimkit

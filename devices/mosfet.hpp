@@ -15,6 +15,10 @@
 //
 // Write: a charge pulse of current I_p and width t_p moves the gate by dV_G = I_p t_p / C_G, clipped
 // to [v_g_min_V, v_g_max_V] (the charge pump's rails). Linear and symmetric, as the paper claims.
+// Write energy: the pump sources a potentiating pulse's charge I_p t_p from its upper rail, so it
+// draws v_g_max_V I_p t_p (a lower bound: a real pump needs headroom above the rail); a depressing
+// pulse sinks the charge towards the lower rail and draws nothing. A set_level draws the charge that
+// raised the gate, C_G (V_after - V_before) from the same rail (0 when it lowered the gate).
 // Retention: the gate node leaks through its off write transistor and its junction
 // (devices/storage_leakage.hpp, the same law and defaults as the gain cell's storage node). With the
 // defaults a gate well above kT/q droops by about 9 V/s on 100 fF; presets that need the weight for
@@ -61,6 +65,8 @@ public:
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
+    double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override;
+    double program_energy_J(const DeviceState& before, const DeviceState& after) const override;
     void evolve(DeviceState& state, double dt_s, Rng& rng) const override;
     Pulse nominal_pulse(int polarity) const override;
     Unit pulse_amplitude_unit() const override { return Unit::ampere; }

@@ -55,6 +55,8 @@ PcmParameters typed(const Parameters& p) {
     t.set_width_s = p["set_width_s"];
     t.reset_amplitude_V = p["reset_amplitude_V"];
     t.reset_width_s = p["reset_width_s"];
+    t.set_current_A = p["set_current_A"];
+    t.reset_current_A = p["reset_current_A"];
     t.prog_noise_scale = p["prog_noise_scale"];
     t.drift_scale = p["drift_scale"];
     t.drift_t0_s = p["drift_t0_s"];
@@ -83,6 +85,8 @@ const ParameterTable& pcm_parameter_table() {
             {"set_width_s", Unit::second, 50e-9, Range::positive(), "nominal SET pulse width"},
             {"reset_amplitude_V", Unit::volt, 2.5, Range::positive(), "nominal RESET pulse amplitude (any RESET pulse fully amorphises)"},
             {"reset_width_s", Unit::second, 20e-9, Range::positive(), "nominal RESET pulse width"},
+            {"set_current_A", Unit::ampere, 100e-6, Range::positive(), "cell current during a nominal SET pulse (write energy; assumed, docs/physics-sources.md)"},
+            {"reset_current_A", Unit::ampere, 300e-6, Range::positive(), "cell current during a nominal RESET pulse (write energy; assumed, docs/physics-sources.md)"},
             {"prog_noise_scale", Unit::dimensionless, 1.0, Range::closed(0.0, 10.0), "factor on the IBM programming noise sigma_prog (1 = IBM model, 0 = none)"},
             {"drift_scale", Unit::dimensionless, 1.0, Range::closed(0.0, 10.0), "factor on the drift exponent nu (1 = IBM model, 0 = no drift)"},
             {"drift_t0_s", Unit::second, 20.0, Range::positive(), "drift reference time t0: g = g_prog ((t + t0)/t0)^-nu, t since programming"},
@@ -200,6 +204,26 @@ void PcmDevice::evolve(DeviceState& state, double dt_s, Rng&) const {
     if (!(dt_s > 0.0)) return;
     state.x[time_s] += dt_s;
     update_drift(state);
+}
+
+double PcmDevice::write_energy_J(const DeviceState&, const DeviceState&, const Pulse& pulse) const {
+    const Pulse nominal = nominal_pulse(pulse.polarity);
+    const double nominal_current_A = pulse.polarity < 0 ? typed_parameters_.reset_current_A : typed_parameters_.set_current_A;
+    const double programming_ohm = nominal.amplitude / nominal_current_A;
+    return pulse.amplitude * pulse.amplitude * pulse.width_s / programming_ohm;
+}
+
+double PcmDevice::program_energy_J(const DeviceState& before, const DeviceState& after) const {
+    const double g_sat = g_sat_S(before);
+    double g_from = conductance_S(before);
+    double energy_J = 0.0;
+    if (after.x[g_prog_S] < g_from) {
+        energy_J += write_energy_J(before, after, nominal_pulse(-1));
+        g_from = g_min_S_;
+    }
+    const double g_to = std::min(after.x[g_prog_S], 0.99 * g_sat);
+    if (g_to > g_from) energy_J += set_pulses_per_efold_ * std::log((g_sat - g_from) / (g_sat - g_to)) * write_energy_J(before, after, nominal_pulse(+1));
+    return energy_J;
 }
 
 Pulse PcmDevice::nominal_pulse(int polarity) const {

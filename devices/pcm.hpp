@@ -55,6 +55,15 @@
 //   RESET (-1)    abrupt melt-quench: g_prog = clip(g_min_S + prog_noise_scale sigma_prog(g_min/g_max)
 //                 N(0,1), 0, g_sat), whatever the pulse's amplitude and width (no partial RESET).
 // Every event restarts the drift clock and draws a new nu for the new g_T.
+// Write energy: during a pulse the cell is threshold-switched and conducts through an ohmic
+// programming path, R_set = set_amplitude_V / set_current_A for SET and R_reset = reset_amplitude_V /
+// reset_current_A for RESET (the nominal pulses' currents), so a pulse of amplitude V and width t
+// draws V^2 t / R: 5 pJ per nominal SET and 15 pJ per nominal RESET at the defaults. Whatever the
+// state: the current of a switched cell does not depend on the phase it started from.
+// A set_level is priced as the nominal pulses of the mean SET law that reach its result: from the
+// present conductance g if the target lies above it, else one RESET and then SETs from g_min_S;
+// n = A ln((g_sat - g_from)/(g_sat - g_to)) SETs, g_to capped at 99 % of g_sat (the law reaches g_sat
+// only after infinitely many).
 //
 // Device-to-device variation: the saturation conductance g_sat = g_max_S m with
 // m = 1 + g_max_spread_d2d N(0,1) (bounded at 3 sigma); since SET steps are proportional to
@@ -75,6 +84,7 @@ struct PcmParameters {
     double set_pulses_per_efold, step_noise_c2c, step_noise_floor, step_noise_slope;  // SET and its spread
     double set_amplitude_V, set_width_s;                                               // SET pulse
     double reset_amplitude_V, reset_width_s;                                           // RESET
+    double set_current_A, reset_current_A;                                             // write energy
     double prog_noise_scale, drift_scale, drift_t0_s, read_noise, t_read_s, v_read_V;  // noise, drift, read
     double levels, refresh_threshold;
 };
@@ -106,6 +116,8 @@ public:
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
+    double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override;
+    double program_energy_J(const DeviceState& before, const DeviceState& after) const override;
     void evolve(DeviceState& state, double dt_s, Rng& rng) const override;
     Pulse nominal_pulse(int polarity) const override;
     Unit pulse_amplitude_unit() const override { return Unit::volt; }

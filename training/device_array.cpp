@@ -135,7 +135,7 @@ void DeviceArray::start_epoch(int epoch) {
 }
 
 ArrayActivity DeviceArray::activity() const {
-    return {counters_.update_pulses, counters_.read_energy_J, std::numeric_limits<double>::quiet_NaN()};
+    return {counters_.update_pulses, counters_.read_energy_J, counters_.write_energy_J, 0.0};
 }
 
 // ---- checkpoints ----

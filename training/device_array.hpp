@@ -85,7 +85,7 @@ public:
     void record_drift_reference() override;
     void compensate_drift() override;
     void remove_drift_compensation() override;
-    ArrayActivity activity() const override;  // update energy NaN: the compact engine has no update circuit
+    ArrayActivity activity() const override;  // no update circuit: its energy is 0
     std::map<std::string, Eigen::MatrixXd> conductances_S() const override;  // "plus", "minus"
     // The blocks of DeviceArrayCheckpoint (training/device_array/checkpoint.hpp): "plus", "minus"
     // (8 doubles per device, column-major), "counters", "residual" when accumulate_residual is on,

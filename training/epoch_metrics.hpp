@@ -21,8 +21,12 @@ struct EpochMetrics {
     double test_accuracy = 0.0;
     double loss = 0.0;
     std::uint64_t update_pulses = 0;
+    // Energy by part of the chip; energy_total_J is their sum. A part the engine does not model
+    // counts 0 (the ideal engine models none).
     double energy_read_J = 0.0;
-    double energy_update_J = 0.0;  // NaN when the engine does not model the update circuit
+    double energy_write_J = 0.0;
+    double energy_update_circuit_J = 0.0;
+    double energy_total_J = 0.0;
     double simulated_time_s = 0.0;
     double wall_time_s = 0.0;
     // Samples of this epoch skipped after a convergence failure (per epoch, not cumulative).
@@ -51,7 +55,9 @@ inline const std::vector<MetricColumn>& metric_columns() {
         {"loss", "1", "mean training loss over the epoch", &EpochMetrics::loss},
         {"update_pulses", "1", "write pulses delivered to devices", &EpochMetrics::update_pulses},
         {"energy_read_J", "J", "energy of the read drivers", &EpochMetrics::energy_read_J},
-        {"energy_update_J", "J", "energy of the update circuit (NaN without one)", &EpochMetrics::energy_update_J},
+        {"energy_write_J", "J", "energy the devices' write pulses drew from their supplies", &EpochMetrics::energy_write_J, true},
+        {"energy_update_circuit_J", "J", "energy of the spice update circuit's cells (0 where none runs)", &EpochMetrics::energy_update_circuit_J, true},
+        {"energy_total_J", "J", "sum of the energy columns", &EpochMetrics::energy_total_J, true},
         {"simulated_time_s", "s", "hardware time: training samples x training.sample_period_s", &EpochMetrics::simulated_time_s},
         {"wall_time_s", "s", "wall-clock time spent training and evaluating", &EpochMetrics::wall_time_s},
         {"skipped_samples", "1", "training samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_samples, true},

@@ -100,7 +100,8 @@ ArrayActivity Network::activity() const {
         const ArrayActivity a = layer.array->activity();
         total.update_pulses += a.update_pulses;
         total.read_energy_J += a.read_energy_J;
-        total.update_energy_J += a.update_energy_J;
+        total.write_energy_J += a.write_energy_J;
+        total.update_circuit_energy_J += a.update_circuit_energy_J;
     }
     return total;
 }

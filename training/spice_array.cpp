@@ -294,7 +294,7 @@ void SpiceArray::finish_updates() {
 ArrayActivity SpiceArray::activity() const {
     require_settled();
     ArrayActivity a = devices_.activity();
-    a.update_energy_J = use_update_circuit_ ? update_energy_J_ : std::numeric_limits<double>::quiet_NaN();
+    a.update_circuit_energy_J = update_energy_J_;  // stays 0 without the update circuit
     return a;
 }
 

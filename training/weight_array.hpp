@@ -29,7 +29,8 @@ namespace cimkit::training {
 struct ArrayActivity {
     std::uint64_t update_pulses = 0;  // write pulses delivered to devices
     double read_energy_J = 0.0;       // energy the read drivers delivered (forward and backward reads)
-    double update_energy_J = 0.0;     // energy of the update circuit; NaN where the engine does not model it
+    double write_energy_J = 0.0;      // energy the devices' write pulses drew (DeviceModel::write_energy_J)
+    double update_circuit_energy_J = 0.0;  // energy of the spice update circuit's cells; 0 where none runs
 };
 
 // Everything an array needs to continue bit-identically after a restart, as named blocks of doubles

@@ -21,6 +21,7 @@ const char* symbol(Unit unit) {
         case Unit::joule_per_meter2: return "J/m^2";
         case Unit::meter_per_second: return "m/s";
         case Unit::volt_meter: return "V m";
+        case Unit::ohm_meter: return "Ohm m";
     }
     return "?";
 }

@@ -23,6 +23,7 @@ enum class Unit {
     joule_per_meter2,      // interfacial DMI constant
     meter_per_second,
     volt_meter,            // Pelgrom threshold-mismatch coefficient A_VT (V m; 1 mV um = 1e-9 V m)
+    ohm_meter,             // resistivity
 };
 
 // "V", "A/m^2", "1" for dimensionless.

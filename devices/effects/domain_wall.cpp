@@ -27,6 +27,10 @@ const std::vector<PhysicalEffect>& domain_wall_physical_effects() {
          "thermal_stability, attempt_frequency_Hz", "Neel-Arrhenius; E_b/kT = 40 for 10-year retention", "DomainWall.ThermalHopRateMatchesArrhenius"},
         {"thermal hops on by default", "mean wait e^40 / f0 = 7.5 years per direction", "thermal_stability",
          "Neel-Arrhenius; E_b/kT = 40 for 10-year retention", "DomainWall.DefaultThermalBarrierHopsAboutOnceInFourYears"},
+        {"write energy", "E = J^2 rho (w t_HM L) t_p: Joule heat of the heavy-metal line", "hm_resistivity_ohm_m, hm_thickness_m, track_width_m",
+         "assumed (docs/physics-sources.md#write-energy)", "WriteEnergy.DomainWallPulseIsTheJouleHeatOfTheHeavyMetalLine"},
+        {"programming energy (set_level)", "|q_after - q_before| / p nominal pulses", "pinning_period_m",
+         "one site per nominal pulse (docs/physics-sources.md#write-energy)", "WriteEnergy.DomainWallProgrammingCostsOneNominalPulsePerSiteCrossed"},
     };
     return effects;
 }

@@ -35,6 +35,10 @@ const std::vector<PhysicalEffect>& gain_cell_physical_effects() {
          "RC charging", "GainCell.WritePulseChargesThroughTheWriteTransistor"},
         {"kT/C write noise", "sigma = sqrt(k_B T / C_S)", "temperature_K, c_store_F", "thermal noise of a sampled capacitor",
          "GainCell.WriteNoiseIsKTOverC"},
+        {"write energy", "E = V_w C_S (V_after - V_before) for a charging pulse (half lost in the write transistor), 0 for a discharging one",
+         "v_dd_V, c_store_F", "charge conservation (docs/physics-sources.md#write-energy)", "WriteEnergy.GainCellFullChargeDrawsTwiceTheStoredEnergy"},
+        {"programming energy (set_level)", "E = V_after C_S max(0, V_after - V_before)", "c_store_F",
+         "charge conservation (docs/physics-sources.md#write-energy)", "WriteEnergy.GainCellProgrammingDrawsTheLinesChargeAtTheTargetVoltage"},
     };
     return effects;
 }

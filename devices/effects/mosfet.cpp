@@ -24,6 +24,11 @@ const std::vector<PhysicalEffect>& mosfet_physical_effects() {
          "write-transistor subthreshold and junction leakage (docs/physics-sources.md#storage-node-leakage)", "Mosfet.GateDroopsThroughTheStorageLeakage"},
         {"leakage spread", "I_0 per device x (1 + leak_spread_d2d N(0,1)), droop rate also x C_G spread", "leak_spread_d2d, step_spread_d2d",
          "assumed 10 % (as the gain cell's)", "StorageLeakage.MosfetGateAndGainCellNodeUseTheSameLaw"},
+        {"write energy", "E = v_g_max_V I_p t_p for a potentiating pulse (the pump's upper rail), 0 for a depressing one",
+         "v_g_max_V, pulse_current_A, pulse_width_s", "charge conservation (docs/physics-sources.md#write-energy)",
+         "WriteEnergy.MosfetPumpDrawsItsChargeFromTheUpperRailOnlyWhenCharging"},
+        {"programming energy (set_level)", "E = v_g_max_V C_G max(0, V_after - V_before)", "v_g_max_V, c_gate_F",
+         "charge conservation (docs/physics-sources.md#write-energy)", "WriteEnergy.MosfetProgrammingCostsWhatTheEquivalentPumpPulsesCost"},
     };
     return effects;
 }

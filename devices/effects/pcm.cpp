@@ -31,6 +31,11 @@ const std::vector<PhysicalEffect>& pcm_physical_effects() {
         {"global drift compensation (evaluation)", "reads scaled by sum_ij |I+_ij - I-_ij| at programming over the same read now",
          "evaluate.drift_compensation", "Joshi et al., Nat. Commun. 11, 2473 (2020); aihwkit GlobalDriftCompensation",
          "PcmArrayDriftCompensation.MeanOutputMatchesUndriftedWithinTheSpreadOfNu"},
+        {"write energy", "E = V^2 t / R, R = set_amplitude_V / set_current_A (SET) or reset_amplitude_V / reset_current_A (RESET)",
+         "set_current_A, reset_current_A", "assumed (docs/physics-sources.md#write-energy)", "WriteEnergy.PcmPulseDrawsVSquaredOverTheSwitchedCellsResistance"},
+        {"programming energy (set_level)", "n = A ln((g_sat - g_from)/(g_sat - g_to)) nominal SETs, plus one RESET when the target lies below g",
+         "set_current_A, reset_current_A, set_pulses_per_efold", "the mean SET law (docs/physics-sources.md#write-energy)",
+         "WriteEnergy.PcmProgrammingCostsTheSetPulsesTheMeanLawNeeds"},
     };
     return effects;
 }

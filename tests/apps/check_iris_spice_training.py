@@ -26,7 +26,8 @@ for engine in ("spice", "compact"):
         sys.exit(f"{engine} run failed ({r.returncode}): {r.stderr}")
     with h5py.File(out, "r") as f:
         m = f["/training/metrics"]
-        metrics[engine] = {k: float(m[k][-1]) for k in ("train_accuracy", "test_accuracy", "loss", "energy_update_J")}
+        metrics[engine] = {k: float(m[k][-1]) for k in ("train_accuracy", "test_accuracy", "loss", "energy_write_J",
+                                                    "energy_update_circuit_J")}
     print(engine, metrics[engine])
 
 failures = []
@@ -34,8 +35,12 @@ if metrics["spice"]["train_accuracy"] < 0.85:
     failures.append(f"spice train accuracy {metrics['spice']['train_accuracy']:.3f} < 0.85")
 if abs(metrics["spice"]["test_accuracy"] - metrics["compact"]["test_accuracy"]) > 1 / 30 + 1e-9:
     failures.append("spice and compact test accuracy differ by more than one test sample")
-if not metrics["spice"]["energy_update_J"] > 0:
+if not metrics["spice"]["energy_update_circuit_J"] > 0:
     failures.append("the spice run must report the update circuit's energy")
+if metrics["compact"]["energy_update_circuit_J"] != 0:
+    failures.append("the compact engine runs no update circuit, so its energy must be 0")
+if not (metrics["spice"]["energy_write_J"] > 0 and metrics["compact"]["energy_write_J"] > 0):
+    failures.append("both engines must report the write pulses' energy")
 for failure in failures:
     print("FAIL:", failure)
 sys.exit(1 if failures else 0)

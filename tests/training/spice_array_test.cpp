@@ -125,7 +125,7 @@ TEST(SpiceArray, UpdateCircuitDeliversTheOuterProduct) {
     const double largest = ideal_change.cwiseAbs().maxCoeff();
     EXPECT_LT((spice.weights() - compact.weights()).cwiseAbs().maxCoeff(), 0.02 * largest);
     EXPECT_LT((spice.weights() - w0 - ideal_change).cwiseAbs().maxCoeff(), 0.02 * largest);
-    EXPECT_GT(spice.activity().update_energy_J, 0.0);
+    EXPECT_GT(spice.activity().update_circuit_energy_J, 0.0);
     // The update circuit has its own worker process: the read netlist is loaded once and still agrees.
     const Eigen::VectorXf probe = random_matrix(6, 1, 0.0f, 1.0f, 6).col(0);
     EXPECT_LT(max_relative_difference(spice.multiply(probe), spice.devices().multiply(probe)), 0.01);

@@ -18,7 +18,8 @@ struct DeviceArrayCheckpoint {
     // flat, as stored, so that a checkpoint per training step (trainer.hpp, skip) refills the blocks
     // it took over instead of copying the states twice.
     std::vector<double> plus_states, minus_states;
-    // "counters": the 7 fields in declaration order, the counts as exact doubles.
+    // "counters": the first 7 fields in declaration order, the counts as exact doubles;
+    // "write_energy_J": the 8th, in a block of its own (absent in files written before it existed).
     DeviceArrayCounters counters;
     // "residual": the per-weight digital remainder, with accumulate_residual on.
     std::optional<std::vector<double>> residual;

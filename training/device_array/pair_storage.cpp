@@ -79,9 +79,8 @@ void PairStorage::program_initial(const Eigen::MatrixXf& weights, WriteContext& 
         for (int i = 0; i < rows_; ++i) {
             const std::size_t k = index(i, j);
             const double w = clip_weight(weights(i, j), write.counters);
-            model_.set_level(plus_[k], 0.0, write.program);
-            model_.set_level(minus_[k], 0.0, write.program);
-            write.counters.programming_writes += 2;
+            program_level(plus_[k], 0.0, write);
+            program_level(minus_[k], 0.0, write);
             DeviceState& on = w >= 0.0 ? plus_[k] : minus_[k];
             const DeviceState& off = w >= 0.0 ? minus_[k] : plus_[k];
             program_device(on, target_conductance_S(off, w), write);
@@ -105,8 +104,7 @@ void PairStorage::program_device(DeviceState& device, double g_target_S, WriteCo
     const double tolerance = std::max(program_tolerance_ * range, 2.0 * calibration_.programming_noise_S);
     double f = std::clamp((g_target_S - calibration_.g_low_S) / range, 0.0, 1.0);
     for (int attempt = 0; attempt < program_verify_iterations_; ++attempt) {
-        model_.set_level(device, f, write.program);
-        ++write.counters.programming_writes;
+        program_level(device, f, write);
         const double error = g_target_S - model_.conductance_S(device);
         if (std::abs(error) <= tolerance) return;
         const double slope = model_.dconductance_dlevel_S(device);
@@ -117,12 +115,22 @@ void PairStorage::program_device(DeviceState& device, double g_target_S, WriteCo
     }
 }
 
-void PairStorage::program_to_zero(DeviceState& device, WriteContext& write) {
-    model_.set_level(device, 0.0, write.program);
+void PairStorage::program_to_zero(DeviceState& device, WriteContext& write) { program_level(device, 0.0, write); }
+
+void PairStorage::program_level(DeviceState& device, double level, WriteContext& write) {
+    const DeviceState before = device;
+    model_.set_level(device, level, write.program);
     ++write.counters.programming_writes;
+    write.counters.write_energy_J += model_.program_energy_J(before, device);
 }
 
 // ---- pulses and time ----
+
+void PairStorage::pulse_device(DeviceState& device, const Pulse& pulse, WriteContext& write) {
+    const DeviceState before = device;
+    model_.apply_pulse(device, pulse, write.update);
+    write.counters.write_energy_J += model_.write_energy_J(before, device, pulse);
+}
 
 // Bidirectional pairs depress the device that holds weight of the other sign while it is above the
 // floor, else potentiate (header).
@@ -131,16 +139,16 @@ void PairStorage::pulse_pair(std::size_t k, int direction, int count, WriteConte
     DeviceState& down = direction > 0 ? minus_[k] : plus_[k];
     for (int p = 0; p < count; ++p) {
         if (!potentiate_only_ && model_.level(down) > depress_floor_level_) {
-            model_.apply_pulse(down, depress_pulse_, write.update);
+            pulse_device(down, depress_pulse_, write);
         } else {
-            model_.apply_pulse(up, potentiate_pulse_, write.update);
+            pulse_device(up, potentiate_pulse_, write);
         }
     }
     write.counters.update_pulses += static_cast<std::uint64_t>(count);
 }
 
 void PairStorage::depress(DeviceState& device, WriteContext& write) {
-    model_.apply_pulse(device, depress_pulse_, write.update);
+    pulse_device(device, depress_pulse_, write);
     ++write.counters.update_pulses;
 }
 

@@ -57,6 +57,7 @@ struct DeviceArrayCounters {
     std::uint64_t capped_updates = 0;      // pulse-mode updates cut to max_pulses_per_update
     std::uint64_t programming_writes = 0;  // set_level calls (initial weights, exact updates, refresh)
     double read_energy_J = 0.0;  // sum over reads of read_time_s sum_j V_j (line j's current)
+    double write_energy_J = 0.0;  // DeviceModel::write_energy_J of every pulse, program_energy_J of every set_level
 };
 
 // What a write draws its noise from and counts in: the array's streams (training/device_array.hpp,
@@ -114,6 +115,10 @@ public:
 
 private:
     double clip_weight(double w, DeviceArrayCounters& counters) const;
+    // One pulse through the model, its write energy counted.
+    void pulse_device(DeviceState& device, const Pulse& pulse, WriteContext& write);
+    // One set_level, counted as a programming write with its energy.
+    void program_level(DeviceState& device, double level, WriteContext& write);
 
     const DeviceModel& model_;
     DeviceCalibration calibration_;
