@@ -58,6 +58,10 @@ struct DeviceArrayOptions {
     InputEncoding input_encoding = InputEncoding::amplitude;  // read: line voltage or pulse width
     int weight_levels = 0;            // >= 0, exact mode: weights on a grid of w_max / weight_levels (0: analog)
     double refresh_interval_s = 0.0;  // >= 0, needs weight_levels: level refresh period (0: none)
+    // The converter on every output line (training/device_array/column_adc.hpp).
+    int adc_bits = 0;                 // 0..16: bits per conversion (0: no converter, the analog value; 1: a sense amplifier)
+    double adc_bound = 12.0;          // > 0: full scale +-B of the converter, in units of one full pair at v_read
+    double adc_energy_per_step_J = 5e-15;  // >= 0: Walden figure of merit; a conversion costs it x 2^bits
 };
 
 // Throws ParameterError naming the key, its value and its range, or the keys of a rule among them

@@ -83,7 +83,7 @@ Eigen::VectorXd DeviceArray::forward_drive_V(const Eigen::VectorXf& x) const {
 }
 
 Eigen::VectorXf DeviceArray::forward_output(const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A) const {
-    return read_.forward_output(pairs_, volts, net_current_A, read_rng_);
+    return read_.forward_output(pairs_, volts, net_current_A, counters_, read_rng_);
 }
 
 Eigen::MatrixXf DeviceArray::weights() const { return pairs_.weights(); }
@@ -135,7 +135,7 @@ void DeviceArray::start_epoch(int epoch) {
 }
 
 ArrayActivity DeviceArray::activity() const {
-    return {counters_.update_pulses, counters_.read_energy_J, counters_.write_energy_J, 0.0};
+    return {counters_.update_pulses, counters_.read_energy_J, counters_.write_energy_J, 0.0, counters_.adc_energy_J};
 }
 
 // ---- checkpoints ----

@@ -102,6 +102,7 @@ ArrayActivity Network::activity() const {
         total.read_energy_J += a.read_energy_J;
         total.write_energy_J += a.write_energy_J;
         total.update_circuit_energy_J += a.update_circuit_energy_J;
+        total.adc_energy_J += a.adc_energy_J;
     }
     return total;
 }

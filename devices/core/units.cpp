@@ -22,6 +22,7 @@ const char* symbol(Unit unit) {
         case Unit::meter_per_second: return "m/s";
         case Unit::volt_meter: return "V m";
         case Unit::ohm_meter: return "Ohm m";
+        case Unit::joule: return "J";
     }
     return "?";
 }

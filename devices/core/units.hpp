@@ -24,6 +24,7 @@ enum class Unit {
     meter_per_second,
     volt_meter,            // Pelgrom threshold-mismatch coefficient A_VT (V m; 1 mV um = 1e-9 V m)
     ohm_meter,             // resistivity
+    joule,
 };
 
 // "V", "A/m^2", "1" for dimensionless.

@@ -38,7 +38,8 @@ check(r.returncode == 0, f"short spice run failed: {r.returncode} {r.stderr}")
 with h5py.File(run, "r") as f:
     m = f["/training/metrics"]
     columns = {"epoch": "1", "train_accuracy": "1", "test_accuracy": "1", "loss": "1", "update_pulses": "1",
-               "energy_read_J": "J", "energy_write_J": "J", "energy_update_circuit_J": "J", "energy_total_J": "J",
+               "energy_read_J": "J", "energy_write_J": "J", "energy_update_circuit_J": "J", "energy_adc_J": "J",
+               "energy_total_J": "J",
                "simulated_time_s": "s", "wall_time_s": "s",
                "skipped_samples": "1", "skipped_test_samples": "1"}
     for name, unit in columns.items():
@@ -55,7 +56,7 @@ with h5py.File(run, "r") as f:
     check(np.all(write_J > 0), "write energy accumulates")
     check(np.all(write_J <= pulses * 1.2 * 15e-9 * 10e-9 * (1 + 1e-9)), "write energy is at most v_g_max I_p t_p per pulse")
     check(np.all(m["energy_update_circuit_J"][:] == 0), "no update circuit ran, so its energy is 0")
-    parts = m["energy_read_J"][:] + m["energy_write_J"][:] + m["energy_update_circuit_J"][:]
+    parts = m["energy_read_J"][:] + m["energy_write_J"][:] + m["energy_update_circuit_J"][:] + m["energy_adc_J"][:]
     check(np.allclose(m["energy_total_J"][:], parts, rtol=1e-9, atol=0), "the energy parts sum to the total")
     check(list(m["skipped_samples"][:]) == [0, 0, 0] and list(m["skipped_test_samples"][:]) == [0, 0, 0], "no sample skipped")
     check(m["skipped_samples"].dtype == np.int64, "skipped_samples is int64")

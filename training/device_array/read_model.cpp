@@ -13,11 +13,20 @@ ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options
       backward_input_max_(options.backward_input_max),
       read_time_s_(options.read_time_s),
       input_encoding_(options.input_encoding),
+      adc_(options),
       two_phase_read_(options.two_phase_read),
       read_noise_(model.has_read_noise()) {}
 
 double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
     return drift_gain_ * pairs.w_max() * input_max / (pairs.calibration().g_range_S() * model_.read_voltage_V());
+}
+
+Eigen::VectorXf ReadModel::output(const PairStorage& pairs, const Eigen::VectorXd& net_A, double input_max,
+                                  DeviceArrayCounters& counters) const {
+    if (!adc_.active()) return (net_A * read_scale(pairs, input_max)).cast<float>();
+    Eigen::VectorXd u = net_A / (pairs.calibration().g_range_S() * model_.read_voltage_V());
+    counters.adc_energy_J += adc_.convert(u);
+    return (u * (drift_gain_ * pairs.w_max() * input_max)).cast<float>();
 }
 
 std::uint64_t ReadModel::drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const {
@@ -91,7 +100,7 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
     counters.read_energy_J += power_W * read_time_s_;
     Eigen::VectorXd net_A = s.plus_A - s.minus_A;
     if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
-    return (net_A * read_scale(pairs, x_max_)).cast<float>();
+    return output(pairs, net_A, x_max_, counters);
 }
 
 Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
@@ -107,7 +116,7 @@ Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArray
 // same line voltages is added to each output line here (exact for ohmic devices on virtual-ground
 // columns, the ideal read-out).
 Eigen::VectorXf ReadModel::forward_output(const PairStorage& pairs, const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A,
-                                          Rng& read_rng) const {
+                                          DeviceArrayCounters& counters, Rng& read_rng) const {
     const int rows = pairs.rows(), cols = pairs.cols();
     assert(net_current_A.size() == rows && volts.size() == cols);
     Eigen::VectorXd net_A = net_current_A;
@@ -123,7 +132,7 @@ Eigen::VectorXf ReadModel::forward_output(const PairStorage& pairs, const Eigen:
         }
         add_noise(variance_A2, net_A, read_rng);
     }
-    return (net_A * read_scale(pairs, x_max_)).cast<float>();
+    return output(pairs, net_A, x_max_, counters);
 }
 
 // The output lines are driven with d, each input line sums its column of devices.
@@ -160,7 +169,7 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
     counters.read_energy_J += power_W * read_time_s_;
     Eigen::VectorXd net_A = s.plus_A - s.minus_A;
     if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
-    return (net_A * read_scale(pairs, d_max)).cast<float>();
+    return output(pairs, net_A, d_max, counters);
 }
 
 // Each input line driven alone at v_read (the one-hot calibration inputs), the magnitudes of the

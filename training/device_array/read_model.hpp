@@ -45,6 +45,10 @@
 // per-line noise for the same drive (exact for ohmic devices on the ideal virtual-ground read-out).
 // A read is one input vector through one layer (one sample, forward or transposed).
 //
+// Column converter (array.adc_bits > 0, training/device_array/column_adc.hpp): every output line's
+// net current, read noise included, is converted before the digital gains (w_max, the input range,
+// drift compensation) turn it into (2); the same in the spice engine, after ngspice's currents.
+//
 // Drift compensation (global drift compensation, Joshi et al., Nat. Commun. 11:2473, 2020; as in
 // aihwkit's GlobalDriftCompensation, docs/physics-sources.md; training/weight_array.hpp): the
 // calibration read drives each input line alone at v_read and sums the magnitudes of the outputs,
@@ -56,6 +60,7 @@
 
 #include "devices/core/rng.hpp"
 #include "training/array_options.hpp"
+#include "training/device_array/column_adc.hpp"
 #include "training/device_array/pair_storage.hpp"
 
 namespace cimkit::training {
@@ -77,7 +82,7 @@ public:
     // from the summed output line currents I+_i - I-_i under those voltages, with read noise added.
     Eigen::VectorXd forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const;
     Eigen::VectorXf forward_output(const PairStorage& pairs, const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A,
-                                   Rng& read_rng) const;
+                                   DeviceArrayCounters& counters, Rng& read_rng) const;
 
     void record_drift_reference(const PairStorage& pairs);
     void compensate_drift(const PairStorage& pairs);
@@ -85,6 +90,9 @@ public:
 
 private:
     double read_scale(const PairStorage& pairs, double input_max) const;
+    // The outputs (2) from the net line currents, through the column converter where there is one
+    // (its energy counted), then the digital gains.
+    Eigen::VectorXf output(const PairStorage& pairs, const Eigen::VectorXd& net_A, double input_max, DeviceArrayCounters& counters) const;
     // Called once per device and read: the model is a member, not an argument, so that the call
     // stays as cheap as the device's own current_A (measured: an extra argument cost 8 % of a
     // compact PCM training run).
@@ -99,6 +107,7 @@ private:
     const DeviceModel& model_;
     double x_max_, backward_input_max_, read_time_s_;
     InputEncoding input_encoding_;
+    ColumnAdc adc_;
     bool two_phase_read_;
     bool read_noise_;  // the model has read noise
     double drift_reference_A_ = 0.0;  // calibration read when the reference was recorded

@@ -41,6 +41,12 @@ std::vector<Field<O>> make_array_fields() {
                 "exact mode and refresh: write-and-read rounds of one program-and-verify"),
         number("array.program_tolerance", &O::program_tolerance, Unit::dimensionless, Range::positive(),
                "program-and-verify stops within this fraction of G_high - G_low"),
+        integer("array.adc_bits", &O::adc_bits, Range::closed(0, 16),
+                "bits of the converter on every output line, forward and backward (0: none; 1: a sense amplifier)"),
+        number("array.adc_bound", &O::adc_bound, Unit::dimensionless, Range::positive(),
+               "converter full scale +-B, in outputs of one full pair at the read voltage (weights and inputs in [-1, 1])"),
+        number("array.adc_energy_per_step_J", &O::adc_energy_per_step_J, Unit::joule, Range::non_negative(),
+               "converter figure of merit (Walden): a conversion costs it x 2^adc_bits"),
         integer("array.calibration_samples", &O::calibration_samples, Range::closed(1, 1e7),
                 "devices drawn to calibrate the pulse response and the conductance range"),
     };
