@@ -62,6 +62,7 @@ void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometr
                const circuits::CrossbarCircuitOptions& options, CrossbarResult& r) {
     circuits::Netlist netlist = circuits::build_crossbar_read(g, face, states, r.inputs_V, options);
     r.netlist = circuits::to_spice(netlist);
+    const std::vector<std::string> emitted_saves = netlist.saves();
     circuits::save_line_nodes(netlist, g);  // the energy meters, not part of the emitted circuit
     spice::Engine engine;
     face.bind(engine, states, g.rows, g.columns);
@@ -78,7 +79,7 @@ void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometr
     r.adc_full_scale_A = readout.adc_full_scale_A;
     r.settled_time_s = readout.settled_time_s;
     r.energy = circuits::crossbar_energy(r.waveforms.at(0), g, options);
-    circuits::drop_line_node_vectors(r.waveforms.at(0), g);
+    circuits::keep_saved_vectors(r.waveforms.at(0), emitted_saves);
 }
 
 // The compact path, and the largest column difference relative to sum_i |I_ij|.

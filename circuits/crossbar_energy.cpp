@@ -102,27 +102,14 @@ double pulse_shape_s(const PlotIndex& plot, int rows, double t_s) {
 
 }  // namespace
 
-std::vector<std::string> line_node_vectors(const CrossbarGeometry& g) {
-    std::vector<std::string> vectors;
-    for (int i = 0; i < g.rows && g.row_wire_ohm > 0.0; ++i) {
-        for (int j = 0; j < g.columns; ++j) vectors.push_back("v(" + names.cell("r", i, j) + ")");
-    }
-    for (int j = 0; j < g.columns && g.column_wire_ohm > 0.0; ++j) {
-        for (int i = 0; i < g.rows; ++i) vectors.push_back("v(" + names.cell("c", i, j) + ")");
-        vectors.push_back("v(" + names.column_output(j) + ")");
-    }
-    return vectors;
-}
-
 void save_line_nodes(Netlist& netlist, const CrossbarGeometry& g) {
-    for (const auto& vector : line_node_vectors(g)) netlist.save(vector);
+    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0) netlist.save("all");
 }
 
-void drop_line_node_vectors(spice::Plot& tran, const CrossbarGeometry& g) {
-    const auto listed = line_node_vectors(g);
-    const std::unordered_set<std::string> meters(listed.begin(), listed.end());
+void keep_saved_vectors(spice::Plot& tran, const std::vector<std::string>& saves) {
+    const std::unordered_set<std::string> kept(saves.begin(), saves.end());
     auto& vectors = tran.vectors;
-    vectors.erase(std::remove_if(vectors.begin(), vectors.end(), [&](const spice::Vector& v) { return meters.count(v.name) > 0; }),
+    vectors.erase(std::remove_if(vectors.begin(), vectors.end(), [&](const spice::Vector& v) { return !v.is_scale && kept.count(v.name) == 0; }),
                   vectors.end());
 }
 
