@@ -71,7 +71,7 @@ CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& g
     const CrossbarNames names;
     const auto& t = tran.vector("time").real;
     // The settled value is the end of the plateau, where the array has had the longest to settle.
-    const double t_settled_s = timing.edge_s + timing.read_s;
+    const double t_settled_s = settled_time_s(t, timing.edge_s + timing.read_s);
     CrossbarReadout out;
     std::vector<std::vector<double>> column_A;
     for (int j = 0; j < g.columns; ++j) {

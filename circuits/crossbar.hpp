@@ -66,6 +66,7 @@ struct CrossbarReadout {
     double read_latency_s = 0.0;           // start of the rising edge -> slowest column within 1/2 LSB
     double adc_full_scale_A = 0.0;         // the ADC range the LSB comes from: max_j |column current|
     double settled_time_s = 0.0;           // where column_current_A is sampled: the end of the plateau
+                                           // (its last time point, crossbar_settling.hpp)
 };
 
 // Extracts the read-out from the transient plot of a netlist built by build_crossbar_read with the

@@ -136,9 +136,9 @@ double read_supply_energy_J(const spice::Plot& tran) {
 
 CrossbarEnergy crossbar_energy(const spice::Plot& tran, const CrossbarGeometry& g, const CrossbarCircuitOptions& options) {
     const ReadTiming timing = settled_read_timing(g, options);
-    const double t_settled_s = timing.edge_s + timing.read_s;
     const PlotIndex plot(tran);
     const auto& t = plot.time();
+    const double t_settled_s = settled_time_s(t, timing.edge_s + timing.read_s);
     CrossbarEnergy e;
     e.row_drivers_J = row_driver_energy_J(tran, g.rows);
     e.read_supplies_J = read_supply_energy_J(tran);

@@ -45,6 +45,11 @@ double read_stop_s(const CrossbarGeometry& g, const CrossbarCircuitOptions& opti
     return 2.0 * timing.edge_s + timing.read_s + settling_margin_s(g, options);
 }
 
+double settled_time_s(const std::vector<double>& t, double plateau_end_s) {
+    const auto after = std::lower_bound(t.begin(), t.end(), plateau_end_s);
+    return after == t.begin() ? plateau_end_s : *(after - 1);
+}
+
 ColumnSettling column_settling(const std::vector<double>& t, const std::vector<std::vector<double>>& column_A, double t_settled_s,
                                int adc_bits) {
     validate_adc_bits(adc_bits);

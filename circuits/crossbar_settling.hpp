@@ -35,6 +35,11 @@ double half_lsb_settling_s(double tau_s, int adc_bits);
 ReadTiming settled_read_timing(const CrossbarGeometry& geometry, const CrossbarCircuitOptions& options);
 double read_stop_s(const CrossbarGeometry& geometry, const CrossbarCircuitOptions& options);
 
+// The settled point: the last time point of the transient before the plateau's end `plateau_end_s`
+// (at the corner itself the falling edge has begun by a rounding error, which shows at 1e-15 in the
+// column currents); `plateau_end_s` when there is none.
+double settled_time_s(const std::vector<double>& t, double plateau_end_s);
+
 struct ColumnSettling {
     double latency_s = 0.0;      // start of the rising edge -> slowest column within 1/2 LSB for good
     double full_scale_A = 0.0;   // max_j |I_j(t_settled)|

@@ -61,7 +61,7 @@ const std::vector<CrossbarDataset>& crossbar_datasets() {
     const auto physical_columns = [](const CrossbarRecord& r) { return r.result.physical_columns; };
     using R = CrossbarResult;
     static const std::vector<CrossbarDataset> datasets{
-        {"spice/column_current", "A", "column currents read through ngspice (mid read plateau)", &R::spice_column_current_A, {}},
+        {"spice/column_current", "A", "column currents read through ngspice (at settled_time_s, the end of the read plateau)", &R::spice_column_current_A, {}},
         {"compact/column_current", "A", "the compact model's column currents for the same states and inputs", &R::compact_column_current_A, {}},
         {"spice/output", "A", "ngspice outputs after the weight scheme's combination", &R::spice_output_A, {}},
         {"compact/output", "A", "compact outputs after the weight scheme's combination", &R::compact_output_A, {}},
@@ -89,7 +89,7 @@ const std::vector<CrossbarAttribute>& crossbar_attributes() {
                "settling latency: from the start of the rows' rising edge until the slowest column stays within 1/2 LSB of "
                "its settled value (s)",
                &Result::read_latency_s),
-        number("settled_time_s", "where the column currents are sampled, the end of the read plateau (s)", &Result::settled_time_s),
+        number("settled_time_s", "where the column currents are sampled: the last time point before the end of the read plateau (s)", &Result::settled_time_s),
         number("adc_full_scale_A", "the column ADC's full scale, max over columns of |settled current| (A)", &Result::adc_full_scale_A),
         {"adc_bits", "column ADC resolution; LSB = adc_full_scale_A / 2^adc_bits",
          [](const CrossbarRecord& r) -> CrossbarValue { return static_cast<double>(r.adc_bits); },
