@@ -59,8 +59,7 @@ ColumnSettling column_settling(const std::vector<double>& t, const std::vector<s
         settled_A.push_back(sample(t, current, t_settled_s));
         out.full_scale_A = std::max(out.full_scale_A, std::abs(settled_A.back()));
     }
-    out.lsb_A = out.full_scale_A / std::ldexp(1.0, adc_bits);
-    const double tolerance_A = 0.5 * out.lsb_A;
+    const double tolerance_A = 0.5 * out.full_scale_A / std::ldexp(1.0, adc_bits);
     const auto last = static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), t_settled_s) - t.begin());
     for (std::size_t j = 0; j < column_A.size(); ++j) {
         const auto deviation = [&](std::size_t k) { return std::abs(column_A[j][k] - settled_A[j]); };

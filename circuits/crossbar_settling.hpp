@@ -13,8 +13,9 @@
 // The latency: LSB = full scale / 2^bits with the full scale of an auto-ranged column ADC, the
 // largest settled |column current| of this read (a fixed range sized for every device at maximum
 // conductance would be larger, its LSB coarser and its latency shorter: this is the conservative
-// choice). The settled value of a column is its current at the end of the plateau; the latency is the
-// time from the start of the rows' rising edge until the slowest column stays within 1/2 LSB of it.
+// choice). The settled value of a column is its current at the end of the plateau (its last time
+// point, settled_time_s); the latency is the time from the start of the rows' rising edge until the
+// slowest column stays within 1/2 LSB of it.
 #include <vector>
 
 #include "circuits/crossbar.hpp"
@@ -42,8 +43,7 @@ double settled_time_s(const std::vector<double>& t, double plateau_end_s);
 
 struct ColumnSettling {
     double latency_s = 0.0;      // start of the rising edge -> slowest column within 1/2 LSB for good
-    double full_scale_A = 0.0;   // max_j |I_j(t_settled)|
-    double lsb_A = 0.0;          // full_scale_A / 2^bits
+    double full_scale_A = 0.0;   // max_j |I_j(t_settled)|; LSB = full_scale_A / 2^bits
 };
 
 // `column_A[j]` is column j's current sampled at `t`; `t_settled_s` the end of the plateau.
