@@ -60,11 +60,14 @@ std::vector<DeviceState> draw_array(const DeviceModel& model, const CrossbarRun&
 
 void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometry& g, const std::vector<DeviceState>& states,
                const circuits::CrossbarCircuitOptions& options, CrossbarResult& r) {
-    r.netlist = circuits::to_spice(circuits::build_crossbar_read(g, face, states, r.inputs_V, options));
+    circuits::Netlist netlist = circuits::build_crossbar_read(g, face, states, r.inputs_V, options);
+    r.netlist = circuits::to_spice(netlist);
+    const std::vector<std::string> emitted_saves = netlist.saves();
+    circuits::save_line_nodes(netlist, g);  // the energy meters, not part of the emitted circuit
     spice::Engine engine;
     face.bind(engine, states, g.rows, g.columns);
     const auto start = std::chrono::steady_clock::now();
-    engine.load(spice::NetlistText::from_string(r.netlist, "<crossbar netlist>"));
+    engine.load(spice::NetlistText::from_string(circuits::to_spice(netlist), "<crossbar netlist>"));
     engine.run();
     r.waveforms = engine.plots();
     r.spice_wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -73,6 +76,10 @@ void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometr
     r.spice_column_output_V = readout.column_output_V;
     r.read_energy_J = readout.read_energy_J;
     r.read_latency_s = readout.read_latency_s;
+    r.adc_full_scale_A = readout.adc_full_scale_A;
+    r.settled_time_s = readout.settled_time_s;
+    r.energy = circuits::crossbar_energy(r.waveforms.at(0), g, options);
+    circuits::keep_saved_vectors(r.waveforms.at(0), emitted_saves);
 }
 
 // The compact path, and the largest column difference relative to sum_i |I_ij|.
@@ -108,6 +115,7 @@ CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
 
     circuits::CrossbarCircuitOptions options;
     options.peripherals = run.peripherals;
+    options.adc_bits = run.adc_bits;
     options.peripherals.settings.netlist_dir = CIMKIT_NETLIST_DIR;
     run_spice(*face, g, states, options, r);
     run_compact(model, g, states, r);
@@ -130,16 +138,20 @@ std::string stage_labels(const circuits::CrossbarPeripherals& peripherals) {
 }  // namespace
 
 std::string crossbar_summary(const std::string& device, const CrossbarRun& run, const CrossbarResult& r) {
-    char line[512];
+    char line[1024];
+    const circuits::CrossbarEnergy& e = r.energy;
     std::snprintf(line, sizeof line,
-                  "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm): max relative error spice vs "
-                  "compact %.3g%s, read energy %.4g J, latency %.3g s, ngspice %.3g s",
+                  "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm %g/%g F): max relative error spice vs "
+                  "compact %.3g%s, read energy %.4g J, latency %.3g s (%d-bit settling), ngspice %.3g s\n"
+                  "energy %.4g J = devices %.4g + wire R %.4g + wire C %.4g + read-out %.4g; drawn from row drivers %.4g, "
+                  "read supplies %.4g, read-out amplifiers %.4g",
                   device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), to_string(run.scheme).c_str(),
                   stage_labels(run.peripherals).c_str(),
                   r.physical_columns, run.geometry.row_wire_ohm,
-                  run.geometry.column_wire_ohm, r.max_relative_error,
-                  r.compact_includes_wires ? "" : " (compact path ignores wires)", r.read_energy_J, r.read_latency_s,
-                  r.spice_wall_time_s);
+                  run.geometry.column_wire_ohm, run.geometry.row_wire_farad, run.geometry.column_wire_farad, r.max_relative_error,
+                  r.compact_includes_wires ? "" : " (compact path ignores wires)", r.read_energy_J, r.read_latency_s, run.adc_bits,
+                  r.spice_wall_time_s, e.total_J, e.devices_J, e.wire_resistance_J, e.wire_capacitance_J, e.readout_J,
+                  e.row_drivers_J, e.read_supplies_J, e.readout_amplifiers_J);
     return line;
 }
 

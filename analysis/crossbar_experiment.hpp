@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "circuits/crossbar.hpp"
+#include "circuits/crossbar_energy.hpp"
 #include "circuits/spice/plot.hpp"
 #include "circuits/weight_mapping.hpp"
 #include "devices/device_model.hpp"
@@ -24,6 +25,7 @@ struct CrossbarRun {
     circuits::CrossbarPeripherals peripherals;
     std::string face_variant;             // "" default face, "transistor" for the gain cell's
     std::uint64_t seed = 1;
+    int adc_bits = 8;                     // column ADC resolution: the latency settles to 1/2 LSB
 };
 
 struct CrossbarResult {
@@ -40,7 +42,10 @@ struct CrossbarResult {
     bool compact_includes_wires = true;
     double max_relative_error = 0.0;  // max_j |I_spice - I_compact| / sum_i |I_ij|
     double read_energy_J = 0.0;
-    double read_latency_s = 0.0;
+    double read_latency_s = 0.0;   // settling to 1/2 LSB (circuits/crossbar_settling.hpp)
+    double adc_full_scale_A = 0.0;
+    double settled_time_s = 0.0;   // where the column currents are sampled: the end of the read plateau
+    circuits::CrossbarEnergy energy;  // the read's energy part by part (circuits/crossbar_energy.hpp)
     double spice_wall_time_s = 0.0;
     std::string netlist;               // the generated SPICE text
     std::vector<spice::Plot> waveforms;

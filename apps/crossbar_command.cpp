@@ -12,6 +12,7 @@
 #include "apps/output_claim.hpp"
 #include "apps/seed_option.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
+#include "circuits/crossbar_settling.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/temporary_file.hpp"
 #include "devices/registry.hpp"
@@ -29,7 +30,7 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 
 // The run's settings beside its result, as the file records them (analysis/layouts/crossbar_layout.hpp).
 analysis::CrossbarRecord crossbar_record(const CrossbarOptions& o, analysis::CrossbarResult result) {
-    return {o.device, o.scheme, o.readout, o.access_transistor, o.wire_ohm, o.rows, o.columns, std::move(result)};
+    return {o.device, o.scheme, o.readout, o.access_transistor, o.wire_ohm, o.wire_farad, o.adc_bits, o.rows, o.columns, std::move(result)};
 }
 
 }  // namespace
@@ -40,6 +41,9 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--rows", options.rows, "Rows (inputs), default 16");
     cmd->add_option("--cols", options.columns, "Columns (outputs), default 8");
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
+    cmd->add_option("--wire-farad", options.wire_farad,
+                    "Wire capacitance to ground per segment node, rows and columns (F), default 0; needs --wire-ohm > 0");
+    cmd->add_option("--adc-bits", options.adc_bits, "Column ADC resolution: the latency is settling to 1/2 LSB (1 to 24), default 8");
     cmd->add_option("--scheme", options.scheme, "Weight mapping: single, differential or reference (default single)");
     cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
     cmd->add_option("--readout", options.readout, "Column read-out: " + circuits::crossbar_stage_help(circuits::StagePlace::column_readout))
@@ -59,13 +63,15 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     for (const auto& text : o.settings) settings.push_back(parse_setting(text, "--set"));
     const auto model = builtin_devices().find(o.device).make(settings);
     analysis::CrossbarRun run;
-    run.geometry = {o.rows, o.columns, o.wire_ohm, o.wire_ohm};
+    run.geometry = {o.rows, o.columns, o.wire_ohm, o.wire_ohm, o.wire_farad, o.wire_farad};
+    run.adc_bits = o.adc_bits;
     run.scheme = circuits::parse_weight_scheme(o.scheme);
     if (o.access_transistor) run.peripherals.stages.emplace_back("1t1r");
     run.peripherals.stages.push_back(o.readout);
     run.face_variant = o.face;
     run.seed = o.seed;
     circuits::validate_geometry(run.geometry);
+    circuits::validate_adc_bits(run.adc_bits);
     // Unusable output paths fail before the simulation.
     const OutputClaim claim(o.output_path, {}, o.force);
     std::unique_ptr<OutputClaim> netlist_claim;

@@ -1,5 +1,5 @@
 #pragma once
-// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X] [--seed S] [--emit-netlist FILE] -o FILE.h5`
+// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--adc-bits B] [--seed S] [--emit-netlist FILE] -o FILE.h5`
 #include <CLI/CLI.hpp>
 
 #include "apps/run_limits.hpp"
@@ -14,6 +14,8 @@ struct CrossbarOptions {
     int rows = 16;
     int columns = 8;
     double wire_ohm = 0.0;
+    double wire_farad = 0.0;
+    int adc_bits = 8;
     std::string scheme = "single";
     bool access_transistor = false;
     std::string face;

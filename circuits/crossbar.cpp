@@ -5,31 +5,12 @@
 
 #include "circuits/crossbar/builder.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
+#include "circuits/crossbar/waveforms.hpp"
+#include "circuits/crossbar_energy.hpp"
+#include "circuits/crossbar_settling.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::circuits {
-namespace {
-
-// Trapezoidal integral of y(t).
-double integrate(const std::vector<double>& t, const std::vector<double>& y) {
-    double sum = 0.0;
-    for (std::size_t k = 1; k < t.size(); ++k) sum += 0.5 * (y[k] + y[k - 1]) * (t[k] - t[k - 1]);
-    return sum;
-}
-
-// Linear interpolation of y at time t_s.
-double sample(const std::vector<double>& t, const std::vector<double>& y, double t_s) {
-    for (std::size_t k = 1; k < t.size(); ++k) {
-        if (t[k] >= t_s) {
-            const double f = (t_s - t[k - 1]) / (t[k] - t[k - 1]);
-            return y[k - 1] + f * (y[k] - y[k - 1]);
-        }
-    }
-    return y.back();
-}
-
-}  // namespace
-
 void validate_geometry(const CrossbarGeometry& g) {
     auto fail = [](const std::string& what) { throw ParameterError("crossbar: " + what); };
     if (g.rows < 1 || g.rows > 100000) fail("rows = " + std::to_string(g.rows) + " is outside [1, 100000]");
@@ -37,65 +18,75 @@ void validate_geometry(const CrossbarGeometry& g) {
     if (static_cast<double>(g.rows) * g.columns > 1e7) fail("rows x columns is above 10^7 devices");
     if (!std::isfinite(g.row_wire_ohm) || g.row_wire_ohm < 0.0) fail("row wire resistance must be >= 0 Ohm");
     if (!std::isfinite(g.column_wire_ohm) || g.column_wire_ohm < 0.0) fail("column wire resistance must be >= 0 Ohm");
+    if (!std::isfinite(g.row_wire_farad) || g.row_wire_farad < 0.0) fail("row wire capacitance must be >= 0 F");
+    if (!std::isfinite(g.column_wire_farad) || g.column_wire_farad < 0.0) fail("column wire capacitance must be >= 0 F");
+    // On an ideal line every cell node is the driven or sensed end: a capacitor there would only
+    // load the driver or the virtual ground, with no delay. Refuse instead of guessing.
+    if ((g.row_wire_farad > 0.0 && g.row_wire_ohm == 0.0) || (g.column_wire_farad > 0.0 && g.column_wire_ohm == 0.0)) {
+        fail("wire capacitance (--wire-farad) needs a wire resistance (--wire-ohm > 0) on the same lines: set both, or "
+             "--wire-farad 0");
+    }
 }
 
 Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, const std::vector<DeviceState>& states,
                             const std::vector<double>& inputs_V, const CrossbarCircuitOptions& options) {
-    const ReadTiming& timing = options.timing;
     validate_geometry(g);
+    const ReadTiming timing = settled_read_timing(g, options);
     if (states.size() != static_cast<std::size_t>(g.rows) * static_cast<std::size_t>(g.columns) ||
         inputs_V.size() != static_cast<std::size_t>(g.rows)) {
         throw ParameterError("crossbar: expected " + std::to_string(g.rows) + " x " + std::to_string(g.columns) +
                              " states and " + std::to_string(g.rows) + " inputs");
     }
     Netlist netlist("cimkit crossbar " + std::to_string(g.rows) + "x" + std::to_string(g.columns) + " " + face.name());
+    // Line capacitors with the wires' small resistances make modes far faster than any time step; the
+    // trapezoidal rule keeps those alive as a step-to-step ringing (about 2e-6 of the column current
+    // measured on 64 x 32, 1 Ohm, 0.2 fF), Gear's rule damps them.
+    if (g.row_wire_farad > 0.0 || g.column_wire_farad > 0.0) netlist.option("method", "gear");
     face.add_shared(netlist);
     CrossbarStages stages = make_peripheral_stages(options.peripherals, timing);
     stages.push_back(make_pulse_row_driver(inputs_V, timing));
-    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0) stages.push_back(make_segment_wires(g.row_wire_ohm, g.column_wire_ohm));
+    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0) {
+        stages.push_back(make_segment_wires(g.row_wire_ohm, g.column_wire_ohm, g.row_wire_farad, g.column_wire_farad));
+    }
     const auto state = [&](int i, int j) -> const DeviceState& {
         return states[static_cast<std::size_t>(i) * static_cast<std::size_t>(g.columns) + static_cast<std::size_t>(j)];
     };
     add_crossbar(netlist, CrossbarNames{}, g.rows, g.columns, face, state, stages);
     save_read_supplies(netlist);
-    const double t_end = 2.0 * timing.edge_s + timing.read_s;
-    // Steps fine enough to resolve the edges; the plateau needs few points (the circuit is static).
+    const double t_end = read_stop_s(g, options);
+    // Steps fine enough to resolve the edges; the plateau needs few points (the circuit is static, or
+    // settles with the lines' RC: ngspice's truncation-error control resolves that, and a cap of a
+    // twentieth of the Elmore delay keeps a long RC window from taking edge-sized steps throughout).
     const bool initial_conditions = face.needs_initial_conditions() ||
                                     std::any_of(stages.begin(), stages.end(), [](const auto& s) { return s->needs_initial_conditions(); });
-    netlist.add_analysis(TranAnalysis{timing.edge_s / 4.0, t_end, timing.edge_s / 2.0, initial_conditions});
+    const double max_step_s = std::max(timing.edge_s / 2.0, elmore_delay_s(g) / 20.0);
+    netlist.add_analysis(TranAnalysis{timing.edge_s / 4.0, t_end, max_step_s, initial_conditions});
     return netlist;
 }
 
 CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& g, const CrossbarCircuitOptions& options) {
-    const CrossbarStages stages = make_peripheral_stages(options.peripherals, options.timing);
+    const ReadTiming timing = settled_read_timing(g, options);
+    const CrossbarStages stages = make_peripheral_stages(options.peripherals, timing);
     const ColumnReadout& readout = column_readout(stages);
     const CrossbarNames names;
     const auto& t = tran.vector("time").real;
+    // The settled value is the end of the plateau, where the array has had the longest to settle.
+    const double t_settled_s = settled_time_s(t, timing.edge_s + timing.read_s);
     CrossbarReadout out;
-    out.read_latency_s = options.timing.edge_s + 0.5 * options.timing.read_s;
+    std::vector<std::vector<double>> column_A;
     for (int j = 0; j < g.columns; ++j) {
-        const double value = sample(t, tran.vector(plot_vector_name(readout.column_vector(names, j))).real, out.read_latency_s);
+        const auto& values = tran.vector(plot_vector_name(readout.column_vector(names, j))).real;
+        const double value = sample(t, values, t_settled_s);
         if (readout.reads_output_voltage()) out.column_output_V.push_back(value);
         out.column_current_A.push_back(readout.column_current_A(value));
+        column_A.emplace_back(values.size());
+        std::transform(values.begin(), values.end(), column_A.back().begin(), [&](double v) { return readout.column_current_A(v); });
     }
-    for (int i = 0; i < g.rows; ++i) {
-        const auto& v = tran.vector("v(" + names.row_input(i) + ")").real;
-        const auto& current = tran.vector("i(" + names.line("vrow", i) + ")").real;
-        std::vector<double> power(t.size());
-        // ngspice's source current flows from + through the source to -: delivered power is -V I.
-        for (std::size_t k = 0; k < t.size(); ++k) power[k] = -v[k] * current[k];
-        out.read_energy_J += integrate(t, power);
-    }
-    // Supplies that devices draw from themselves (add_read_supply in circuits/device_face.hpp).
-    const std::string supply_current = std::string("i(v") + read_supply_prefix;
-    for (const auto& vector : tran.vectors) {
-        if (vector.name.rfind(supply_current, 0) != 0) continue;
-        const std::string node = vector.name.substr(3, vector.name.size() - 4);  // i(v<node>) -> <node>
-        const auto& v = tran.vector("v(" + node + ")").real;
-        std::vector<double> power(t.size());
-        for (std::size_t k = 0; k < t.size(); ++k) power[k] = -v[k] * vector.real[k];
-        out.read_energy_J += integrate(t, power);
-    }
+    const ColumnSettling settling = column_settling(t, column_A, t_settled_s, options.adc_bits);
+    out.read_latency_s = settling.latency_s;
+    out.adc_full_scale_A = settling.full_scale_A;
+    out.settled_time_s = t_settled_s;
+    out.read_energy_J = row_driver_energy_J(tran, g.rows) + read_supply_energy_J(tran);
     return out;
 }
 

@@ -10,10 +10,13 @@
 //   c_i_j = col_j), which keeps the matrix small.
 // Column current j = i(vsense_j) (current into the sense node), in A.
 //
-// The read is a transient: every row rises to its input voltage in `edge_s`, holds for `read_s`,
-// and falls; the column currents are read at the middle of the plateau. Read energy is the
+// The read is a transient: every row rises to its input voltage in `edge_s`, holds for `read_s`
+// (stretched when the wires' RC needs it: circuits/crossbar_settling.hpp), and falls; the column
+// currents are read at the end of the plateau, the settled point. The latency is the time until the
+// slowest column settles within 1/2 LSB of the column ADC (crossbar_settling.hpp). Read energy is the
 // integral of the power the row drivers deliver, sum_i integral V_i(t) I_i(t) dt, plus that of the
-// read supplies the devices draw from (add_read_supply in circuits/device_face.hpp: the gain cell).
+// read supplies the devices draw from (add_read_supply in circuits/device_face.hpp: the gain cell);
+// circuits/crossbar_energy.hpp splits the energy of the read into its parts.
 #include <string>
 #include <vector>
 
@@ -30,6 +33,10 @@ struct CrossbarGeometry {
     int columns = 0;
     double row_wire_ohm = 0.0;     // per segment; 0: ideal
     double column_wire_ohm = 0.0;  // per segment; 0: ideal
+    // Capacitance to ground of each segment's cell node (r_i_j on rows, c_i_j on columns); 0: none.
+    // It needs the line's resistance: on an ideal line every node is the driven (or sensed) end.
+    double row_wire_farad = 0.0;
+    double column_wire_farad = 0.0;
 };
 
 // Peripherals are stages (circuits/crossbar/stage.hpp): the row driver here is the trapezoidal
@@ -38,10 +45,13 @@ struct CrossbarGeometry {
 struct CrossbarCircuitOptions {
     ReadTiming timing;
     CrossbarPeripherals peripherals;
+    int adc_bits = 8;  // the column ADC's resolution: settling to 1/2 LSB (circuits/crossbar_settling.hpp)
 };
 
-// Throws ParameterError for sizes outside [1, 100000] per side or more than 10^7 devices, and for
-// negative or non-finite wire resistances.
+// Throws ParameterError for sizes outside [1, 100000] per side or more than 10^7 devices, for
+// negative or non-finite wire resistances or capacitances, and for a line capacitance without that
+// line's resistance (refused rather than lumped onto the line's end: give the wires a resistance,
+// or no capacitance).
 void validate_geometry(const CrossbarGeometry& geometry);
 
 // `states` is row-major, rows x columns; `inputs_V` has one voltage per row.
@@ -50,10 +60,13 @@ Netlist build_crossbar_read(const CrossbarGeometry& geometry, const DeviceFace& 
                             const CrossbarCircuitOptions& options = {});
 
 struct CrossbarReadout {
-    std::vector<double> column_current_A;  // at the middle of the read plateau
+    std::vector<double> column_current_A;  // at the end of the read plateau (settled)
     std::vector<double> column_output_V;   // TIA outputs (empty with the ideal read-out)
     double read_energy_J = 0.0;            // delivered by the row drivers and read supplies over the transient
-    double read_latency_s = 0.0;           // time from the start of the read to the sampled point
+    double read_latency_s = 0.0;           // start of the rising edge -> slowest column within 1/2 LSB
+    double adc_full_scale_A = 0.0;         // the ADC range the LSB comes from: max_j |column current|
+    double settled_time_s = 0.0;           // where column_current_A is sampled: the end of the plateau
+                                           // (its last time point, crossbar_settling.hpp)
 };
 
 // Extracts the read-out from the transient plot of a netlist built by build_crossbar_read with the

@@ -1,6 +1,7 @@
 #include "circuits/netlist.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "devices/core/errors.hpp"
@@ -164,6 +165,16 @@ void Netlist::add_analysis(Analysis analysis) {
 void Netlist::save(const std::string& vector) {
     check_expression("save", vector);
     saves_.push_back(vector);
+}
+
+void Netlist::option(const std::string& name, const std::string& value) {
+    const auto plain = [](const std::string& text) {
+        return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+            return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+        });
+    };
+    if (!plain(name) || !plain(value)) refuse("option '" + name + "=" + value + "'", "name and value must match [a-z0-9_.]+");
+    options_.push_back(name + "=" + value);
 }
 
 }  // namespace cimkit::circuits

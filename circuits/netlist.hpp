@@ -122,6 +122,9 @@ public:
     void include(const std::filesystem::path& library);  // absolute path; a second include of it is dropped
     void add_analysis(Analysis analysis);
     void save(const std::string& vector);  // .save entry, e.g. "i(vcol_0)"
+    // A simulator option written after "klu" on the .options line, e.g. option("method", "gear");
+    // name and value match [a-z0-9_.]+ (NetlistError otherwise).
+    void option(const std::string& name, const std::string& value);
 
     const std::string& title() const { return title_; }
     const std::vector<Element>& elements() const { return elements_; }
@@ -130,6 +133,7 @@ public:
     const std::vector<std::filesystem::path>& includes() const { return includes_; }
     const std::vector<Analysis>& analyses() const { return analyses_; }
     const std::vector<std::string>& saves() const { return saves_; }
+    const std::vector<std::string>& options() const { return options_; }  // "name=value"
 
 private:
     std::string title_;
@@ -140,6 +144,7 @@ private:
     std::vector<std::filesystem::path> includes_;
     std::vector<Analysis> analyses_;
     std::vector<std::string> saves_;
+    std::vector<std::string> options_;
 };
 
 // Validation used by Netlist and the writer: [a-z0-9_]+ for names and nodes.

@@ -86,7 +86,9 @@ std::string spice_number(double value) {
 std::string to_spice(const Netlist& netlist) {
     std::ostringstream out;
     out << netlist.title() << "\n";
-    out << ".options klu\n";
+    out << ".options klu";
+    for (const auto& option : netlist.options()) out << " " << option;
+    out << "\n";
     for (const auto& library : netlist.includes()) out << ".include \"" << library.string() << "\"\n";
     for (const auto& model : netlist.models()) {
         out << ".model " << model.name << " " << model.type << " (" << parameters_text(model.parameters) << " )\n";

@@ -43,6 +43,12 @@ CrossbarAttribute flag(const std::string& name, const std::string& description, 
             [=](CrossbarRecord& r, const CrossbarValue& v) { owner(r).*member = is_yes(std::get<std::string>(v)); }};
 }
 
+// One part of the read's energy (circuits/crossbar_energy.hpp), a number attribute.
+CrossbarAttribute energy(const std::string& name, const std::string& description, double circuits::CrossbarEnergy::*member) {
+    return {name, description, [=](const CrossbarRecord& r) -> CrossbarValue { return r.result.energy.*member; },
+            [=](CrossbarRecord& r, const CrossbarValue& v) { r.result.energy.*member = std::get<double>(v); }};
+}
+
 // An attribute whose value is fixed by the layout.
 CrossbarAttribute constant(const std::string& name, const std::string& value) {
     return {name, "", [=](const CrossbarRecord&) -> CrossbarValue { return value; }, [](CrossbarRecord&, const CrossbarValue&) {}};
@@ -55,7 +61,7 @@ const std::vector<CrossbarDataset>& crossbar_datasets() {
     const auto physical_columns = [](const CrossbarRecord& r) { return r.result.physical_columns; };
     using R = CrossbarResult;
     static const std::vector<CrossbarDataset> datasets{
-        {"spice/column_current", "A", "column currents read through ngspice (mid read plateau)", &R::spice_column_current_A, {}},
+        {"spice/column_current", "A", "column currents read through ngspice (at settled_time_s, the end of the read plateau)", &R::spice_column_current_A, {}},
         {"compact/column_current", "A", "the compact model's column currents for the same states and inputs", &R::compact_column_current_A, {}},
         {"spice/output", "A", "ngspice outputs after the weight scheme's combination", &R::spice_output_A, {}},
         {"compact/output", "A", "compact outputs after the weight scheme's combination", &R::compact_output_A, {}},
@@ -78,9 +84,28 @@ const std::vector<CrossbarAttribute>& crossbar_attributes() {
         text("spice_face", "the device's SPICE face in the crossbar", &Result::face),
         number("max_relative_error", "max over columns of |I_spice - I_compact| / sum_i |I_ij|", &Result::max_relative_error),
         constant("max_relative_error_units", "1"),
-        number("read_energy_J", "energy of the read (J)", &Result::read_energy_J),
-        number("read_latency_s", "latency of the read (s)", &Result::read_latency_s),
+        number("read_energy_J", "energy the row drivers and read supplies deliver over the read transient (J)", &Result::read_energy_J),
+        number("read_latency_s",
+               "settling latency: from the start of the rows' rising edge until the slowest column stays within 1/2 LSB of "
+               "its settled value (s)",
+               &Result::read_latency_s),
+        number("settled_time_s", "where the column currents are sampled: the last time point before the end of the read plateau (s)", &Result::settled_time_s),
+        number("adc_full_scale_A", "the column ADC's full scale, max over columns of |settled current| (A)", &Result::adc_full_scale_A),
+        {"adc_bits", "column ADC resolution; LSB = adc_full_scale_A / 2^adc_bits",
+         [](const CrossbarRecord& r) -> CrossbarValue { return static_cast<double>(r.adc_bits); },
+         [](CrossbarRecord& r, const CrossbarValue& v) { r.adc_bits = static_cast<int>(std::get<double>(v)); }},
+        energy("energy_total_J", "energy drawn from all sources over the read transient (J)", &circuits::CrossbarEnergy::total_J),
+        energy("energy_row_drivers_J", "drawn from the row drivers (J)", &circuits::CrossbarEnergy::row_drivers_J),
+        energy("energy_read_supplies_J", "drawn from the devices' read supplies (J)", &circuits::CrossbarEnergy::read_supplies_J),
+        energy("energy_readout_amplifiers_J", "drawn from the read-out's amplifiers (J)", &circuits::CrossbarEnergy::readout_amplifiers_J),
+        energy("energy_devices_J", "spent in the cells: energy_total_J minus the wire and read-out parts (J)",
+               &circuits::CrossbarEnergy::devices_J),
+        energy("energy_wire_resistance_J", "conduction loss in the wire segments (J)", &circuits::CrossbarEnergy::wire_resistance_J),
+        energy("energy_wire_capacitance_J", "sum of C V^2 over the line nodes at the end of the plateau (J)",
+               &circuits::CrossbarEnergy::wire_capacitance_J),
+        energy("energy_readout_J", "dissipated in the read-out (J)", &circuits::CrossbarEnergy::readout_J),
         number("wire_segment_ohm", "wire resistance per segment, rows and columns (Ohm)", &R::wire_segment_ohm),
+        number("wire_segment_farad", "wire capacitance to ground per segment node, rows and columns (F)", &R::wire_segment_farad),
         flag("compact_includes_wires", "no: the compact path ignored the wires (not an ohmic device)", &Result::compact_includes_wires),
     };
     return attributes;

@@ -25,6 +25,8 @@ struct CrossbarRecord {
     std::string readout;  // ideal, tia
     bool access_transistor = false;
     double wire_segment_ohm = 0.0;
+    double wire_segment_farad = 0.0;
+    int adc_bits = 8;
     int rows = 0, columns = 0;  // weight columns
     CrossbarResult result;
 };

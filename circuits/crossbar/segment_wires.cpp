@@ -1,4 +1,8 @@
-// Line resistance: one resistor per segment between neighbouring cells of a row or a column.
+// Line resistance and capacitance: one resistor per segment between neighbouring cells of a row or
+// a column, and optionally one capacitor to ground on each segment's cell node. The capacitors live
+// in this stage rather than a sibling one because they sit on the nodes this stage creates (r_i_j,
+// c_i_j), which exist only when the line has resistance (validate_geometry refuses capacitance
+// without it).
 #include "circuits/crossbar/fixed_stages.hpp"
 
 namespace cimkit::circuits {
@@ -6,7 +10,8 @@ namespace {
 
 class SegmentWires : public CrossbarStage {
 public:
-    SegmentWires(double row_ohm, double column_ohm) : row_ohm_(row_ohm), column_ohm_(column_ohm) {}
+    SegmentWires(double row_ohm, double column_ohm, double row_farad, double column_farad)
+        : row_ohm_(row_ohm), column_ohm_(column_ohm), row_farad_(row_farad), column_farad_(column_farad) {}
     StagePlace place() const override { return StagePlace::wires; }
 
     void add_lines(CrossbarBuild& build) const override {
@@ -24,6 +29,13 @@ public:
                 build.netlist.add(Resistor{n.cell("wc", i, j), column_node(n, i - 1, j), to, column_ohm_});
             }
         }
+        // After every resistor, so that a netlist without capacitance keeps its text.
+        for (int i = 0; i < build.rows && row_farad_ > 0.0; ++i) {
+            for (int j = 0; j < build.columns; ++j) build.netlist.add(Capacitor{n.cell("wr", i, j), row_node(n, i, j), "0", row_farad_});
+        }
+        for (int j = 0; j < build.columns && column_farad_ > 0.0; ++j) {
+            for (int i = 0; i < build.rows; ++i) build.netlist.add(Capacitor{n.cell("wc", i, j), column_node(n, i, j), "0", column_farad_});
+        }
     }
 
     void add_cell(CrossbarBuild& build, int i, int j, CellTerminals& terminals) const override {
@@ -38,13 +50,13 @@ private:
         return column_ohm_ > 0.0 ? n.cell("c", i, j) : n.column_output(j);
     }
 
-    double row_ohm_, column_ohm_;
+    double row_ohm_, column_ohm_, row_farad_, column_farad_;
 };
 
 }  // namespace
 
-std::shared_ptr<const CrossbarStage> make_segment_wires(double row_ohm, double column_ohm) {
-    return std::make_shared<SegmentWires>(row_ohm, column_ohm);
+std::shared_ptr<const CrossbarStage> make_segment_wires(double row_ohm, double column_ohm, double row_farad, double column_farad) {
+    return std::make_shared<SegmentWires>(row_ohm, column_ohm, row_farad, column_farad);
 }
 
 }  // namespace cimkit::circuits

@@ -61,6 +61,10 @@ public:
     virtual double column_current_A(double value) const = 0;
     // True when the vector is an output voltage worth reporting (a TIA's), false when it is the current.
     virtual bool reads_output_voltage() const = 0;
+    // For the read's energy (circuits/crossbar_energy.hpp), from the same vector's value: the power the
+    // read-out's own sources deliver and the power it dissipates (W). 0 for a virtual ground at 0 V.
+    virtual double delivered_power_W(double /*value*/) const { return 0.0; }
+    virtual double dissipated_power_W(double /*value*/) const { return 0.0; }
 };
 
 using CrossbarStages = std::vector<std::shared_ptr<const CrossbarStage>>;

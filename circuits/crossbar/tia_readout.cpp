@@ -29,6 +29,16 @@ public:
         return -v * (1.0 + a0) / (a0 * tia_.feedback_ohm);
     }
     bool reads_output_voltage() const override { return true; }
+    // The op-amp (a VCVS) holds `out` at V_out and sinks rf's current, (V_in - V_out)/rf with
+    // V_in = -V_out/a0: it delivers V_out^2 (1 + 1/a0)/rf; rf dissipates V_out^2 (1 + 1/a0)^2/rf,
+    // the difference being what the column delivers into the input at V_in.
+    double delivered_power_W(double v) const override {
+        return v * v * (1.0 + 1.0 / tia_.open_loop_gain) / tia_.feedback_ohm;
+    }
+    double dissipated_power_W(double v) const override {
+        const double gain = 1.0 + 1.0 / tia_.open_loop_gain;
+        return v * v * gain * gain / tia_.feedback_ohm;
+    }
 
 private:
     TiaReadout tia_;

@@ -50,7 +50,12 @@ for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
         check(f["crossbar/spice/column_current"].attrs["units"] == "A", f"{device}: units")
         check(f["crossbar"].attrs["max_relative_error"] < 0.01, f"{device}: spice vs compact")
         check(spice.shape == (8,) and compact.shape == (8,), f"{device}: shapes")
+        settled = f["crossbar"].attrs["settled_time_s"]
         latency = f["crossbar"].attrs["read_latency_s"]
+        check(0.0 < latency < settled, f"{device}: latency {latency} s outside (0, {settled}) s")
+        parts = sum(f["crossbar"].attrs[f"energy_{p}_J"] for p in ("devices", "wire_resistance", "wire_capacitance", "readout"))
+        total = f["crossbar"].attrs["energy_total_J"]
+        check(abs(parts - total) <= 1e-9 * abs(total), f"{device}: energy parts {parts} J, total {total} J")
         check("tran1" in f["waveforms"], f"{device}: waveforms")
     # The same netlist in the standalone simulator gives the same column currents.
     raw = work / f"{device}.raw"
@@ -60,7 +65,7 @@ for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
     if raw.exists():
         vectors = read_ascii_raw(raw)
         t = vectors["time"]
-        batch = np.array([np.interp(latency, t, vectors[f"i(vsense_{j})"]) for j in range(8)])
+        batch = np.array([np.interp(settled, t, vectors[f"i(vsense_{j})"]) for j in range(8)])
         err = np.max(np.abs(batch - spice) / np.maximum(np.abs(spice), 1e-30))
         check(err < 1e-6, f"{device}: ngspice -b differs from the embedded engine by {err}")
 
@@ -84,6 +89,9 @@ cases = [
     (["--device", "pcm", "--rows", "1000000", "--cols", "1000000"], "rows = 1000000 is outside"),
     (["--device", "pcm", "--rows", "100000", "--cols", "1000"], "10^7"),
     (["--device", "pcm", "--wire-ohm", "-1"], "wire resistance"),
+    (["--device", "pcm", "--wire-farad", "1e-15"], "needs a wire resistance (--wire-ohm > 0)"),
+    (["--device", "pcm", "--wire-ohm", "1", "--wire-farad", "-1e-15"], "wire capacitance must be >= 0 F"),
+    (["--device", "pcm", "--adc-bits", "0"], "adc bits = 0 is outside [1, 24]"),
     (["--device", "memristor"], "unknown device 'memristor'"),
     (["--device", "pcm", "--set", "g_max_S=0"], "g_max_S = 0 S is outside"),
 ]

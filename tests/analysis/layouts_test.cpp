@@ -187,6 +187,11 @@ TEST(CrossbarLayout, EveryDatasetAndAttributeReadsBackByName) {
     r.max_relative_error = 1.25e-3;
     r.read_energy_J = 3.5e-12;
     r.read_latency_s = 2e-8;
+    written.wire_segment_farad = 0.2e-15;
+    written.adc_bits = 6;
+    r.settled_time_s = 1.1e-8;
+    r.adc_full_scale_A = 2.5e-6;
+    r.energy = {1e-12, 2e-12, 3e-12, 6e-12, 0.5e-12, 0.25e-12, 0.125e-12, 5.125e-12};
     // Every dataset its own values, of the size its shape asks for.
     double next = 0.5;
     for (const auto& d : crossbar_datasets()) {
@@ -205,6 +210,23 @@ TEST(CrossbarLayout, EveryDatasetAndAttributeReadsBackByName) {
     EXPECT_EQ(read.rows, 2);
     EXPECT_EQ(read.columns, 3);
     EXPECT_EQ(read.result.physical_columns, 6);
+    EXPECT_EQ(read.adc_bits, 6);
+    EXPECT_EQ(read.result.energy.devices_J, 5.125e-12);
+}
+
+// Every dataset and attribute of /crossbar is named in its section of the schema document.
+TEST(CrossbarLayout, EveryDatasetAndAttributeIsInTheSchemaDocument) {
+    const std::string schema_path = std::string(CIMKIT_TEST_DATA_DIR) + "/../docs/hdf5-schema.md";
+    std::ifstream in(schema_path);
+    ASSERT_TRUE(in) << schema_path;
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string& all = text.str();
+    const auto begin = all.find("## `/crossbar/`");
+    ASSERT_NE(begin, std::string::npos) << schema_path << " has no /crossbar section";
+    const std::string section = all.substr(begin, all.find("\n## ", begin + 1) - begin);
+    for (const auto& d : crossbar_datasets()) EXPECT_NE(section.find("`" + d.name + "`"), std::string::npos) << d.name;
+    for (const auto& a : crossbar_attributes()) EXPECT_NE(section.find("`" + a.name + "`"), std::string::npos) << a.name;
 }
 
 }  // namespace cimkit::analysis

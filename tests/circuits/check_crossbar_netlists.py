@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The netlist text of `cimkit crossbar` for every option combination, compared with a golden file.
 
-Each combination (device x SPICE face x wires x 1T1R x read-out, and the three weight schemes on one
-of them) runs `cimkit crossbar --emit-netlist` on a small seeded array; the emitted text must equal
+Each combination (device x SPICE face x wires x 1T1R x read-out, the three weight schemes on one of
+them, and wire capacitance on a few) runs `cimkit crossbar --emit-netlist` on a small seeded array; the emitted text must equal
 tests/circuits/golden/crossbar_netlists.txt character for character. The golden file was written by
 the crossbar builder as it was before it was split into stages (commit 1ce0cb2), so the stage
-builder is held to the very text the old builder wrote. The absolute path of the TIA library (which
+builder is held to the very text the old builder wrote; the wire-capacitance cases were added with
+--update when capacitance arrived (issue 15), leaving every earlier case's text as it was. The absolute path of the TIA library (which
 differs between checkouts) is the only thing normalised. A combination the command refuses is
 recorded with its exit code, so a newly accepted or newly refused combination also fails.
 
@@ -27,12 +28,16 @@ def combinations():
         for wire_ohm in ("0", "2.5"):
             for one_t_one_r in (False, True):
                 for readout in ("ideal", "tia"):
-                    yield device, face, wire_ohm, one_t_one_r, readout, "single"
+                    yield device, face, wire_ohm, one_t_one_r, readout, "single", "0"
     for scheme in ("differential", "reference"):
-        yield "pcm", "", "2.5", True, "tia", scheme
+        yield "pcm", "", "2.5", True, "tia", scheme, "0"
+    # Wire capacitance (issue 15): capacitors on the segment nodes, and refused without resistance.
+    yield "pcm", "", "2.5", False, "ideal", "single", "2e-16"
+    yield "gain_cell", "", "2.5", True, "tia", "single", "2e-16"
+    yield "pcm", "", "0", False, "ideal", "single", "2e-16"
 
 
-def emitted_netlist(cimkit, work, device, face, wire_ohm, one_t_one_r, readout, scheme):
+def emitted_netlist(cimkit, work, device, face, wire_ohm, one_t_one_r, readout, scheme, wire_farad):
     cir, h5 = work / "crossbar.cir", work / "crossbar.h5"
     command = [cimkit, "crossbar", "--device", device, "--rows", "3", "--cols", "2", "--wire-ohm", wire_ohm,
                "--scheme", scheme, "--readout", readout, "--seed", "7", "--emit-netlist", str(cir), "-o", str(h5), "--force"]
@@ -40,6 +45,8 @@ def emitted_netlist(cimkit, work, device, face, wire_ohm, one_t_one_r, readout, 
         command += ["--face", face]
     if one_t_one_r:
         command.append("--1t1r")
+    if wire_farad != "0":
+        command += ["--wire-farad", wire_farad]
     run = subprocess.run(command, capture_output=True, text=True)
     if run.returncode != 0:
         return f"exit {run.returncode}\n"
@@ -52,9 +59,9 @@ def main():
     sections = []
     with tempfile.TemporaryDirectory() as directory:
         for combination in combinations():
-            device, face, wire_ohm, one_t_one_r, readout, scheme = combination
+            device, face, wire_ohm, one_t_one_r, readout, scheme, wire_farad = combination
             header = (f"=== device={device} face={face or 'default'} wire_ohm={wire_ohm} 1t1r={'yes' if one_t_one_r else 'no'} "
-                      f"readout={readout} scheme={scheme}\n")
+                      f"readout={readout} scheme={scheme}" + (f" wire_farad={wire_farad}" if wire_farad != "0" else "") + "\n")
             sections.append(header + emitted_netlist(cimkit, pathlib.Path(directory), *combination))
     text = "".join(sections)
     if update:

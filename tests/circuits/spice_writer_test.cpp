@@ -84,6 +84,17 @@ TEST(Netlist, RefusesNamesAndExpressionsThatCouldInjectText) {
     n.add(Resistor{"r1", "a", "0", 1.0});
     EXPECT_THROW(n.add(Resistor{"r1", "b", "0", 2.0}), NetlistError) << "duplicate names";
     EXPECT_NO_THROW(n.add(Capacitor{"r1", "b", "0", 1e-12}));  // crl1 is another element
+    EXPECT_THROW(n.option("method", "gear\n.control"), NetlistError);
+    EXPECT_THROW(n.option("method gear", "x"), NetlistError);
+}
+
+// Options follow "klu" on the one .options line; without any the line is as it always was.
+TEST(SpiceWriter, OptionsFollowKluOnTheOptionsLine) {
+    Netlist n("t");
+    n.add(Resistor{"r1", "a", "0", 1.0});
+    EXPECT_NE(to_spice(n).find("\n.options klu\n"), std::string::npos);
+    n.option("method", "gear");
+    EXPECT_NE(to_spice(n).find("\n.options klu method=gear\n"), std::string::npos);
 }
 
 }  // namespace cimkit::circuits
