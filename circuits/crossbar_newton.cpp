@@ -90,23 +90,34 @@ SparseMatrix jacobian(const Network& net, const Eigen::VectorXd& x, bool& symmet
     throw ConvergenceError("crossbar: the nonlinear nodal solve with " + std::to_string(unknowns) + " unknowns " + what);
 }
 
-// dx = -J^-1 F: LDL^T when J is symmetric, LU otherwise.
-Eigen::VectorXd newton_step(const SparseMatrix& j, const Eigen::VectorXd& f, bool symmetric) {
-    Eigen::VectorXd dx;
-    if (symmetric) {
-        const Eigen::SimplicialLDLT<SparseMatrix, Eigen::Lower> ldlt(j);
-        if (ldlt.info() != Eigen::Success) not_converged(f.size(), "could not factorise its Jacobian (LDL^T)");
-        dx = ldlt.solve(-f);
-    } else {
-        Eigen::SparseLU<SparseMatrix, Eigen::COLAMDOrdering<int>> lu;
-        lu.analyzePattern(j);
-        lu.factorize(j);
-        if (lu.info() != Eigen::Success) not_converged(f.size(), "could not factorise its Jacobian (LU): " + lu.lastErrorMessage());
-        dx = lu.solve(-f);
+// dx = -J^-1 F: LDL^T when J is symmetric, LU otherwise. J's pattern is the same at every iteration
+// (every device stamps its entries, zero or not), so each factorisation's ordering is computed once.
+class NewtonStep {
+public:
+    Eigen::VectorXd operator()(const SparseMatrix& j, const Eigen::VectorXd& f, bool symmetric) {
+        Eigen::VectorXd dx;
+        if (symmetric) {
+            if (!ldlt_analysed_) ldlt_.analyzePattern(j);
+            ldlt_analysed_ = true;
+            ldlt_.factorize(j);
+            if (ldlt_.info() != Eigen::Success) not_converged(f.size(), "could not factorise its Jacobian (LDL^T)");
+            dx = ldlt_.solve(-f);
+        } else {
+            if (!lu_analysed_) lu_.analyzePattern(j);
+            lu_analysed_ = true;
+            lu_.factorize(j);
+            if (lu_.info() != Eigen::Success) not_converged(f.size(), "could not factorise its Jacobian (LU): " + lu_.lastErrorMessage());
+            dx = lu_.solve(-f);
+        }
+        if (!dx.allFinite()) not_converged(f.size(), "gave a non-finite Newton step");
+        return dx;
     }
-    if (!dx.allFinite()) not_converged(f.size(), "gave a non-finite Newton step");
-    return dx;
-}
+
+private:
+    Eigen::SimplicialLDLT<SparseMatrix, Eigen::Lower> ldlt_;
+    Eigen::SparseLU<SparseMatrix, Eigen::COLAMDOrdering<int>> lu_;
+    bool ldlt_analysed_ = false, lu_analysed_ = false;
+};
 
 // The ohmic solve with each device's read conductance, clipped at 0, as the unknown vector x.
 Eigen::VectorXd ohmic_start(const Network& net, const Eigen::VectorXd& v_in_V, const CrossbarWires& wires) {
@@ -128,6 +139,7 @@ Eigen::VectorXd ohmic_start(const Network& net, const Eigen::VectorXd& v_in_V, c
 // Newton from x, each step halved until ||F||_2 decreases; returns the steps taken and leaves F(x) in f.
 int newton(const Network& net, Eigen::VectorXd& x, Eigen::VectorXd& f, const NewtonSettings& settings, double tolerance_V) {
     f = residual(net, x);
+    NewtonStep newton_step;
     for (int iteration = 1;; ++iteration) {
         bool symmetric = false;
         const Eigen::VectorXd dx = newton_step(jacobian(net, x, symmetric), f, symmetric);
