@@ -81,7 +81,7 @@ const std::vector<CrossbarAttribute>& crossbar_attributes() {
         number("read_energy_J", "energy of the read (J)", &Result::read_energy_J),
         number("read_latency_s", "latency of the read (s)", &Result::read_latency_s),
         number("wire_segment_ohm", "wire resistance per segment, rows and columns (Ohm)", &R::wire_segment_ohm),
-        flag("compact_includes_wires", "no: the compact path ignored the wires (not an ohmic device)", &Result::compact_includes_wires),
+        flag("compact_includes_wires", "no: the compact path ignored the wires (its nonlinear solve did not converge)", &Result::compact_includes_wires),
     };
     return attributes;
 }
