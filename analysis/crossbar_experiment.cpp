@@ -5,9 +5,10 @@
 #include <cstdio>
 
 #include "circuits/crossbar/stage_factory.hpp"
-#include "circuits/crossbar_network.hpp"
+#include "circuits/crossbar_newton.hpp"
 #include "circuits/spice/engine.hpp"
 #include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
 
 namespace cimkit::analysis {
 namespace {
@@ -28,14 +29,11 @@ std::vector<double> compact_ideal(const DeviceModel& model, const circuits::Cros
     return current;
 }
 
+// The wired network solved with the compact model's I(v_row, v_column) by Newton (circuits/crossbar_newton.hpp).
 std::vector<double> compact_with_wires(const DeviceModel& model, const circuits::CrossbarGeometry& g,
                                        const std::vector<DeviceState>& states, const std::vector<double>& v) {
-    Eigen::MatrixXd g_S(g.rows, g.columns);
-    for (int i = 0; i < g.rows; ++i) {
-        for (int j = 0; j < g.columns; ++j) g_S(i, j) = model.conductance_S(states[static_cast<std::size_t>(i * g.columns + j)]);
-    }
     const Eigen::VectorXd v_in = Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
-    const auto solution = circuits::solve_resistive_crossbar(g_S, v_in, {g.row_wire_ohm, g.column_wire_ohm});
+    const auto solution = circuits::solve_nonlinear_crossbar(model, states, g.columns, v_in, {g.row_wire_ohm, g.column_wire_ohm});
     return {solution.column_current_A.data(), solution.column_current_A.data() + solution.column_current_A.size()};
 }
 
@@ -82,17 +80,21 @@ void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometr
     circuits::keep_saved_vectors(r.waveforms.at(0), emitted_saves);
 }
 
-// The compact path, and the largest column difference relative to sum_i |I_ij|.
+// The compact path, and the largest column difference relative to sum_i |I_ij|. With wires a Newton
+// solve that does not converge leaves the ideal-wire sums and says so (compact_includes_wires).
 void run_compact(const DeviceModel& model, const circuits::CrossbarGeometry& g, const std::vector<DeviceState>& states,
                  CrossbarResult& r) {
+    const auto start = std::chrono::steady_clock::now();
     std::vector<double> scale_A;
     r.compact_column_current_A = compact_ideal(model, g, states, r.inputs_V, scale_A);
-    const bool wires = g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0;
-    if (wires && r.face == "resistive") {
-        r.compact_column_current_A = compact_with_wires(model, g, states, r.inputs_V);
-    } else if (wires) {
-        r.compact_includes_wires = false;
+    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0) {
+        try {
+            r.compact_column_current_A = compact_with_wires(model, g, states, r.inputs_V);
+        } catch (const ConvergenceError&) {
+            r.compact_includes_wires = false;
+        }
     }
+    r.compact_wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (std::size_t j = 0; j < scale_A.size(); ++j) {
         if (scale_A[j] == 0.0) continue;
         r.max_relative_error = std::max(r.max_relative_error,
@@ -142,7 +144,7 @@ std::string crossbar_summary(const std::string& device, const CrossbarRun& run, 
     const circuits::CrossbarEnergy& e = r.energy;
     std::snprintf(line, sizeof line,
                   "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm %g/%g F): max relative error spice vs "
-                  "compact %.3g%s, read energy %.4g J, latency %.3g s (%d-bit settling), ngspice %.3g s\n"
+                  "compact %.3g%s, read energy %.4g J, latency %.3g s (%d-bit settling), ngspice %.3g s, compact %.3g s\n"
                   "energy %.4g J = devices %.4g + wire R %.4g + wire C %.4g + read-out %.4g; drawn from row drivers %.4g, "
                   "read supplies %.4g, read-out amplifiers %.4g",
                   device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), to_string(run.scheme).c_str(),
@@ -150,7 +152,7 @@ std::string crossbar_summary(const std::string& device, const CrossbarRun& run, 
                   r.physical_columns, run.geometry.row_wire_ohm,
                   run.geometry.column_wire_ohm, run.geometry.row_wire_farad, run.geometry.column_wire_farad, r.max_relative_error,
                   r.compact_includes_wires ? "" : " (compact path ignores wires)", r.read_energy_J, r.read_latency_s, run.adc_bits,
-                  r.spice_wall_time_s, e.total_J, e.devices_J, e.wire_resistance_J, e.wire_capacitance_J, e.readout_J,
+                  r.spice_wall_time_s, r.compact_wall_time_s, e.total_J, e.devices_J, e.wire_resistance_J, e.wire_capacitance_J, e.readout_J,
                   e.row_drivers_J, e.read_supplies_J, e.readout_amplifiers_J);
     return line;
 }

@@ -2,59 +2,17 @@
 
 #include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
-#include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "circuits/crossbar_nodes.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::circuits {
 namespace {
 
-using Eigen::Index;
-
-std::string number(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.6g", value);
-    return text;
-}
-
-std::string at(Index i, Index j) { return "(" + std::to_string(i) + ", " + std::to_string(j) + ")"; }
-
-[[noreturn]] void fail(const std::string& what) { throw ParameterError("crossbar: " + what); }
-
-void check_wire(double r_ohm, const std::string& field) {
-    if (!(std::isfinite(r_ohm) && r_ohm >= 0.0)) {
-        fail("wires." + field + " = " + number(r_ohm) + " ohm is outside [0, inf) ohm");
-    }
-    if (r_ohm > 0.0 && !std::isfinite(1.0 / r_ohm)) {
-        fail("wires." + field + " = " + number(r_ohm) + " ohm is too small to invert; use 0 for an ideal wire");
-    }
-}
-
-bool row_wires(const CrossbarWires& w) { return w.row_segment_ohm > 0.0; }
-bool column_wires(const CrossbarWires& w) { return w.column_segment_ohm > 0.0; }
-
-// Sizes first, so an absurd array is refused before its values are scanned or anything is allocated.
-void check_sizes(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V, const CrossbarWires& wires) {
-    const Index rows = g_S.rows(), cols = g_S.cols();
-    if (rows == 0 || cols == 0) {
-        fail("g_S is " + std::to_string(rows) + " x " + std::to_string(cols) +
-             "; the array needs at least one row and one column");
-    }
-    if (v_in_V.size() != rows) {
-        fail("v_in_V has " + std::to_string(v_in_V.size()) + " entries but g_S has " + std::to_string(rows) +
-             " rows; one input voltage per row is needed");
-    }
-    const Index blocks = Index{row_wires(wires)} + Index{column_wires(wires)};
-    if (blocks > 0 && rows > max_crossbar_unknowns / (blocks * cols)) {
-        fail(std::to_string(rows) + " x " + std::to_string(cols) + " array with wires needs " +
-             std::to_string(blocks) + " x " + std::to_string(rows) + " x " + std::to_string(cols) +
-             " nodal unknowns, above the limit of " + std::to_string(max_crossbar_unknowns));
-    }
-}
+using namespace crossbar_nodes;
 
 void check_values(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V) {
     for (Index j = 0; j < g_S.cols(); ++j) {
@@ -65,60 +23,7 @@ void check_values(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V) {
             }
         }
     }
-    for (Index i = 0; i < v_in_V.size(); ++i) {
-        if (!std::isfinite(v_in_V(i))) {
-            fail("v_in_V(" + std::to_string(i) + ") = " + number(v_in_V(i)) + " V is not finite");
-        }
-    }
-}
-
-// Where a node's voltage comes from: unknown `index` of the nodal system, or `fixed_V` if index < 0.
-struct Terminal {
-    Index index;
-    double fixed_V;
-};
-
-// The numbering documented in the header.
-class NodeMap {
-public:
-    NodeMap(const Eigen::VectorXd& v_in_V, Index cols, const CrossbarWires& wires)
-        : v_in_V_(v_in_V),
-          rows_(v_in_V.size()),
-          cols_(cols),
-          row_free_(row_wires(wires)),
-          column_free_(column_wires(wires)),
-          column_offset_(row_free_ ? rows_ * cols_ : 0) {}
-
-    Terminal driver(Index i) const { return {-1, v_in_V_(i)}; }
-    Terminal sense() const { return {-1, 0.0}; }
-    Terminal row(Index i, Index j) const { return row_free_ ? Terminal{i * cols_ + j, 0.0} : driver(i); }
-    Terminal column(Index i, Index j) const {
-        return column_free_ ? Terminal{column_offset_ + i * cols_ + j, 0.0} : sense();
-    }
-    Index unknowns() const { return (Index{row_free_} + Index{column_free_}) * rows_ * cols_; }
-
-private:
-    const Eigen::VectorXd& v_in_V_;
-    Index rows_, cols_;
-    bool row_free_, column_free_;
-    Index column_offset_;
-};
-
-struct NodalSystem {
-    std::vector<Eigen::Triplet<double>> lower;  // lower triangle of Y; duplicates are summed
-    Eigen::VectorXd rhs;                        // b: currents injected by the fixed nodes
-};
-
-// Conductance g_S between a and b: KCL terms of the free ends; a fixed end moves to the right-hand side.
-void stamp(NodalSystem& s, Terminal a, Terminal b, double g_S) {
-    const auto entry = [&s](Index r, Index c, double value) {
-        s.lower.emplace_back(static_cast<int>(r), static_cast<int>(c), value);
-    };
-    if (a.index >= 0) entry(a.index, a.index, g_S);
-    if (b.index >= 0) entry(b.index, b.index, g_S);
-    if (a.index >= 0 && b.index >= 0) entry(std::max(a.index, b.index), std::min(a.index, b.index), -g_S);
-    if (a.index >= 0 && b.index < 0) s.rhs(a.index) += g_S * b.fixed_V;
-    if (b.index >= 0 && a.index < 0) s.rhs(b.index) += g_S * a.fixed_V;
+    check_inputs(v_in_V);
 }
 
 NodalSystem assemble(const Eigen::MatrixXd& g_S, const NodeMap& nodes, const CrossbarWires& wires) {
@@ -131,20 +36,7 @@ NodalSystem assemble(const Eigen::MatrixXd& g_S, const NodeMap& nodes, const Cro
             if (g_S(i, j) > 0.0) stamp(s, nodes.row(i, j), nodes.column(i, j), g_S(i, j));
         }
     }
-    if (row_wires(wires)) {
-        const double g_row_S = 1.0 / wires.row_segment_ohm;
-        for (Index i = 0; i < rows; ++i) {
-            stamp(s, nodes.driver(i), nodes.row(i, 0), g_row_S);
-            for (Index j = 0; j + 1 < cols; ++j) stamp(s, nodes.row(i, j), nodes.row(i, j + 1), g_row_S);
-        }
-    }
-    if (column_wires(wires)) {
-        const double g_column_S = 1.0 / wires.column_segment_ohm;
-        for (Index j = 0; j < cols; ++j) {
-            for (Index i = 0; i + 1 < rows; ++i) stamp(s, nodes.column(i, j), nodes.column(i + 1, j), g_column_S);
-            stamp(s, nodes.column(rows - 1, j), nodes.sense(), g_column_S);
-        }
-    }
+    stamp_wires(s, nodes, rows, cols, wires);
     return s;
 }
 
@@ -171,8 +63,6 @@ Eigen::VectorXd solve_nodal(NodalSystem& s) {
     return x;
 }
 
-double voltage(Terminal t, const Eigen::VectorXd& x) { return t.index < 0 ? t.fixed_V : x(t.index); }
-
 // Branch currents as the header defines them.
 void add_currents(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V, const CrossbarWires& wires,
                   CrossbarSolution& out) {
@@ -193,9 +83,8 @@ void add_currents(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V, con
 
 CrossbarSolution solve_resistive_crossbar(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V,
                                           const CrossbarWires& wires) {
-    check_wire(wires.row_segment_ohm, "row_segment_ohm");
-    check_wire(wires.column_segment_ohm, "column_segment_ohm");
-    check_sizes(g_S, v_in_V, wires);
+    check_wires(wires);
+    check_sizes("g_S", g_S.rows(), g_S.cols(), v_in_V, wires);
     check_values(g_S, v_in_V);
 
     const NodeMap nodes(v_in_V, g_S.cols(), wires);

@@ -1,6 +1,7 @@
 #pragma once
 // Nodal solve of a resistive crossbar with wire resistance, independent of ngspice: the reference the
 // SPICE crossbar must match (within 0.1 %), and the compact engine's path for arrays with wires.
+// Devices that are not ohmic: circuits/crossbar_newton.hpp solves the same network by Newton.
 //
 // Network (the crossbar builder, circuits/crossbar/builder.hpp, with the segment_wires stage and the
 // "ideal" read-out builds exactly this one, one-shot or as a tile):

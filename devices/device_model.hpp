@@ -10,6 +10,11 @@
 //     read_conductance_S() adds read noise where the device has it (PCM).
 //   - current_A(v, state) is the device current for a voltage v across it (positive v, positive
 //     current), and dcurrent_dv_S its analytic derivative (checked against finite differences).
+//   - current_between_A(v_row, v_column, state) is the current a device delivers into its column line
+//     with the row line at v_row and the column line at v_column (both to ground), with its partial
+//     derivatives: what a crossbar with wire resistance needs (circuits/crossbar_newton.hpp). For a
+//     two-terminal device it is current_A(v_row - v_column); a device whose current also depends on a
+//     terminal held to ground (the MOSFET's gate) or that only senses the row (the gain cell) overrides it.
 //   - apply_pulse() moves the state by one write pulse; polarity +1 potentiates (raises G), -1
 //     depresses. Cycle-to-cycle noise is drawn from the rng passed in.
 //   - evolve(state, dt) advances drift and retention over dt seconds with no pulse.
@@ -32,6 +37,13 @@ struct Pulse {
 // One device. The meaning of each slot is documented by the model (an enum of indices in its header).
 struct DeviceState {
     std::array<double, 8> x{};
+};
+
+// The current into the column line at given row and column voltages, and its partial derivatives.
+struct TerminalCurrent {
+    double i_A = 0.0;
+    double di_dv_row_S = 0.0;
+    double di_dv_column_S = 0.0;
 };
 
 // What happens to a programmed device left alone; decides how retention is characterised.
@@ -67,6 +79,15 @@ public:
     virtual double read_noise_relative(const DeviceState& /*state*/) const { return 0.0; }
     virtual double current_A(double v_V, const DeviceState& state) const = 0;
     virtual double dcurrent_dv_S(double v_V, const DeviceState& state) const = 0;
+    virtual TerminalCurrent current_between_A(double v_row_V, double v_column_V, const DeviceState& state) const {
+        const double v_V = v_row_V - v_column_V;
+        const double g_S = dcurrent_dv_S(v_V, state);
+        return {current_A(v_V, state), g_S, -g_S};
+    }
+    // True when the row line supplies the read current (a two-terminal device, a transistor whose drain
+    // is the row); false when the row only gates a cell that draws from its own read supply (the gain
+    // cell): the row line then carries no current.
+    virtual bool row_supplies_read_current() const { return true; }
     // dG/d(level): how the read conductance moves with the state, analytic (checked against finite
     // differences); training uses it to turn a conductance change into pulses.
     virtual double dconductance_dlevel_S(const DeviceState& state) const = 0;

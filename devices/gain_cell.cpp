@@ -106,6 +106,10 @@ double GainCell::dcurrent_dv_S(double v_V, const DeviceState& state) const {
     return read_scale_A_ * read_polynomial(state).slope_at(v_V);
 }
 
+TerminalCurrent GainCell::current_between_A(double v_row_V, double, const DeviceState& state) const {
+    return {current_A(v_row_V, state), dcurrent_dv_S(v_row_V, state), 0.0};
+}
+
 // G = I(v_read, V_store)/v_read with V_store = level v_dd: dG/dlevel = s v_dd (df/dV_store)/v_read.
 double GainCell::dconductance_dlevel_S(const DeviceState& state) const {
     const double df_dv_store = read_model_ == GainCellReadModel::linear_surrogate

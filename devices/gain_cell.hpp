@@ -70,6 +70,9 @@ public:
     double conductance_S(const DeviceState& state) const override;
     double current_A(double v_V, const DeviceState& state) const override;
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
+    // The row sets V_in = v_row; the supplies source the current, whatever the column's voltage.
+    TerminalCurrent current_between_A(double v_row_V, double v_column_V, const DeviceState& state) const override;
+    bool row_supplies_read_current() const override { return false; }
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
     double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override;

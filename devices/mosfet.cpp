@@ -140,6 +140,18 @@ double MosfetSynapse::dcurrent_dv_S(double v_V, const DeviceState& state) const 
     return swapped.d_dvgs_S + swapped.d_dvds_S;
 }
 
+// Drain = row, source = column while v_row >= v_column; swapped (negative current) otherwise.
+TerminalCurrent MosfetSynapse::current_between_A(double v_row_V, double v_column_V, const DeviceState& state) const {
+    const double vt = vto_V_ + state.x[vto_offset_V];
+    const double vg = state.x[gate_V];
+    if (v_row_V >= v_column_V) {
+        const DrainCurrent d = level1(beta_A_per_V2_, vt, lambda_per_V_, vg - v_column_V, v_row_V - v_column_V);
+        return {d.i_A, d.d_dvds_S, -d.d_dvgs_S - d.d_dvds_S};
+    }
+    const DrainCurrent d = level1(beta_A_per_V2_, vt, lambda_per_V_, vg - v_row_V, v_column_V - v_row_V);
+    return {-d.i_A, d.d_dvgs_S + d.d_dvds_S, -d.d_dvds_S};
+}
+
 // G = I(v_read)/v_read; only V_GS depends on the level, through V_G = v_g_min + level (v_g_max - v_g_min).
 double MosfetSynapse::dconductance_dlevel_S(const DeviceState& state) const {
     const double vt = vto_V_ + state.x[vto_offset_V];

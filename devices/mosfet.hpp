@@ -10,7 +10,9 @@
 //   triode     (V_DS < V_GS - V_T): I_D = kp (W/L) (V_GS - V_T - V_DS/2) V_DS (1 + lambda V_DS)
 //   saturation (V_DS >= V_GS - V_T): I_D = kp/2 (W/L) (V_GS - V_T)^2 (1 + lambda V_DS)
 //   cut-off    (V_GS <= V_T):         I_D = 0
-// with source and drain swapped for negative V. For small V_DS, G ~ kp (W/L) (V_G - V_T): linear in
+// with source and drain swapped for negative V. In an array the gate is held at V_G to ground and the
+// column line (source) need not be at 0 V: current_between_A takes V_GS = V_G - min(v_row, v_column),
+// V_DS = |v_row - v_column|, as the SPICE face's transistor sees them (circuits/faces/mosfet_faces.cpp). For small V_DS, G ~ kp (W/L) (V_G - V_T): linear in
 // the stored gate voltage.
 //
 // Write: a charge pulse of current I_p and width t_p moves the gate by dV_G = I_p t_p / C_G, clipped
@@ -63,6 +65,7 @@ public:
     double conductance_S(const DeviceState& state) const override;
     double current_A(double v_V, const DeviceState& state) const override;
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
+    TerminalCurrent current_between_A(double v_row_V, double v_column_V, const DeviceState& state) const override;
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
     double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override;

@@ -106,7 +106,7 @@ const std::vector<CrossbarAttribute>& crossbar_attributes() {
         energy("energy_readout_J", "dissipated in the read-out (J)", &circuits::CrossbarEnergy::readout_J),
         number("wire_segment_ohm", "wire resistance per segment, rows and columns (Ohm)", &R::wire_segment_ohm),
         number("wire_segment_farad", "wire capacitance to ground per segment node, rows and columns (F)", &R::wire_segment_farad),
-        flag("compact_includes_wires", "no: the compact path ignored the wires (not an ohmic device)", &Result::compact_includes_wires),
+        flag("compact_includes_wires", "no: the compact path ignored the wires (its nonlinear solve did not converge)", &Result::compact_includes_wires),
     };
     return attributes;
 }

@@ -7,6 +7,10 @@ const std::vector<PhysicalEffect>& mosfet_physical_effects() {
     static const std::vector<PhysicalEffect> effects{
         {"triode read (level-1)", "I_D = kp (W/L) (V_GS - V_T - V_DS/2) V_DS (1 + lambda V_DS)", "kp_A_per_V2, vto_V, lambda_per_V, w_m, l_m",
          "Shichman-Hodges; ngspice level 1", "Mosfet.TriodeCurrentIsTheLevel1Law"},
+        {"source above ground (array with wire resistance)",
+         "V_GS = V_G - min(v_row, v_column), V_DS = |v_row - v_column|, sign of v_row - v_column; gate held to ground",
+         "kp_A_per_V2, vto_V, lambda_per_V", "Shichman-Hodges; ngspice level 1 (circuits/faces/mosfet_faces.cpp)",
+         "Mosfet.CurrentBetweenTerminalsIsTheLevel1LawWithSourceAboveGround"},
         {"compact and SPICE faces agree", "I_D(compact) = I_D(ngspice) within 1 %", "", "netlists/models/mosfet_synapse.lib",
          "MosfetSpiceAgreement.DrainCurrentMatchesNgspiceWithinOnePercent"},
         {"charge-pump write", "dV_G = I_p t_p / C_G, clipped to [v_g_min_V, v_g_max_V]", "pulse_current_A, pulse_width_s, c_gate_F",

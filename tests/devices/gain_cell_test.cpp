@@ -162,6 +162,26 @@ TEST(GainCell, DerivativeMatchesFiniteDifference) {
     }
 }
 
+// The row only gates the read transistor: the current into the column is I(v_row) whatever the column's
+// voltage, its derivative is the read law's slope, and the row line supplies none of it.
+TEST(GainCell, CurrentIntoColumnFollowsTheRowOnly) {
+    const GainCell cell = quiet();
+    Rng rng(5);
+    DeviceState s = cell.make_device(rng);
+    s.x[GainCell::store_V] = 0.7;
+    EXPECT_FALSE(cell.row_supplies_read_current());
+    const double h = 1e-6;
+    for (double v_row : {0.2, 0.9}) {
+        for (double v_column : {-0.05, 0.0, 0.1}) {
+            const TerminalCurrent t = cell.current_between_A(v_row, v_column, s);
+            EXPECT_EQ(t.i_A, cell.current_A(v_row, s));
+            const double fd_row = (cell.current_between_A(v_row + h, v_column, s).i_A - cell.current_between_A(v_row - h, v_column, s).i_A) / (2 * h);
+            EXPECT_NEAR(t.di_dv_row_S, fd_row, 1e-7 * std::abs(fd_row) + 1e-13);
+            EXPECT_EQ(t.di_dv_column_S, 0.0);
+        }
+    }
+}
+
 // Retention: at T = 0 (quiet) the storage leakage is its constant-droop limit, I_0 = 0.9 pA + 1 fA
 // out of 10 fF: 90.1 V/s, so a cell written to 0.9 V is at 0.9 - 0.0901 V after 1 ms and empty
 // after 10 ms (devices/storage_leakage.hpp; the law itself is checked in storage_leakage_test).

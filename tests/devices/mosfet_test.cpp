@@ -41,6 +41,47 @@ TEST(Mosfet, DerivativeMatchesFiniteDifference) {
     }
 }
 
+// In an array the column (source) line sits above ground: V_GS = V_G - v_column, V_DS = v_row - v_column
+// (level 1 with lambda), swapped when the row is below the column. Closed forms at V_G = 0.9 V, V_T = 0.4 V,
+// lambda = 0.05 /V, kp (W/L) = 120 uA/V^2.
+TEST(Mosfet, CurrentBetweenTerminalsIsTheLevel1LawWithSourceAboveGround) {
+    const MosfetSynapse m({{"lambda_per_V", "0.05", "test"}, {"a_vt_V_m", "0", "test"}});
+    Rng rng(3);
+    DeviceState s = m.make_device(rng);
+    s.x[MosfetSynapse::gate_V] = 0.9;
+    const double beta = 120e-6, vt = 0.4, lambda = 0.05;
+    // Triode: v_row 0.15, v_column 0.1: V_GS 0.8, V_DS 0.05.
+    const double triode = beta * (0.8 - vt - 0.025) * 0.05 * (1 + lambda * 0.05);
+    EXPECT_NEAR(m.current_between_A(0.15, 0.1, s).i_A, triode, 1e-15);
+    // Not the two-terminal law at the same difference: the source above ground lowers V_GS by 0.1 V.
+    EXPECT_GT(m.current_A(0.05, s) - triode, 0.2 * triode);
+    // Swapped: v_row 0.1, v_column 0.15: source = row, V_GS = 0.8, V_DS = 0.05, current out of the column.
+    EXPECT_NEAR(m.current_between_A(0.1, 0.15, s).i_A, -triode, 1e-15);
+    // Saturation: v_row 0.9, v_column 0.2: V_GS - V_T = 0.3 < V_DS = 0.7.
+    EXPECT_NEAR(m.current_between_A(0.9, 0.2, s).i_A, 0.5 * beta * 0.09 * (1 + lambda * 0.7), 1e-15);
+    // Cut-off: the column at 0.6 V leaves V_GS = 0.3 V < V_T.
+    EXPECT_EQ(m.current_between_A(0.8, 0.6, s).i_A, 0.0);
+    // With the column at ground it is the two-terminal law.
+    for (double v : {-0.3, 0.05, 0.7}) EXPECT_EQ(m.current_between_A(v, 0.0, s).i_A, m.current_A(v, s));
+}
+
+TEST(Mosfet, CurrentBetweenTerminalsDerivativesMatchFiniteDifferences) {
+    const MosfetSynapse m({{"lambda_per_V", "0.05", "test"}});
+    Rng rng(4);
+    DeviceState s = m.make_device(rng);
+    m.set_level(s, 0.6, rng);
+    const double h = 1e-6;
+    for (double v_row : {-0.2, 0.0, 0.05, 0.2, 0.9}) {
+        for (double v_column : {-0.1, 0.0, 0.03, 0.3}) {
+            const TerminalCurrent t = m.current_between_A(v_row, v_column, s);
+            const double fd_row = (m.current_between_A(v_row + h, v_column, s).i_A - m.current_between_A(v_row - h, v_column, s).i_A) / (2 * h);
+            const double fd_column = (m.current_between_A(v_row, v_column + h, s).i_A - m.current_between_A(v_row, v_column - h, s).i_A) / (2 * h);
+            EXPECT_NEAR(t.di_dv_row_S, fd_row, 1e-6 * std::abs(fd_row) + 1e-12) << v_row << ", " << v_column;
+            EXPECT_NEAR(t.di_dv_column_S, fd_column, 1e-6 * std::abs(fd_column) + 1e-12) << v_row << ", " << v_column;
+        }
+    }
+}
+
 // dV_G = I t / C = 15 nA * 10 ns / 100 fF = 1.5 mV per pulse: 400 pulses span 0.6 V.
 TEST(Mosfet, ChargePulsesAreLinearAndSymmetric) {
     const MosfetSynapse m = ideal();

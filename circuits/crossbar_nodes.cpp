@@ -1,0 +1,93 @@
+#include "circuits/crossbar_nodes.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "devices/core/errors.hpp"
+
+namespace cimkit::circuits::crossbar_nodes {
+
+std::string number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", value);
+    return text;
+}
+
+std::string at(Index i, Index j) { return "(" + std::to_string(i) + ", " + std::to_string(j) + ")"; }
+
+void fail(const std::string& what) { throw ParameterError("crossbar: " + what); }
+
+namespace {
+
+void check_wire(double r_ohm, const std::string& field) {
+    if (!(std::isfinite(r_ohm) && r_ohm >= 0.0)) {
+        fail("wires." + field + " = " + number(r_ohm) + " ohm is outside [0, inf) ohm");
+    }
+    if (r_ohm > 0.0 && !std::isfinite(1.0 / r_ohm)) {
+        fail("wires." + field + " = " + number(r_ohm) + " ohm is too small to invert; use 0 for an ideal wire");
+    }
+}
+
+}  // namespace
+
+void check_wires(const CrossbarWires& wires) {
+    check_wire(wires.row_segment_ohm, "row_segment_ohm");
+    check_wire(wires.column_segment_ohm, "column_segment_ohm");
+}
+
+void check_sizes(const std::string& array, Index rows, Index cols, const Eigen::VectorXd& v_in_V,
+                 const CrossbarWires& wires) {
+    if (rows == 0 || cols == 0) {
+        fail(array + " is " + std::to_string(rows) + " x " + std::to_string(cols) +
+             "; the array needs at least one row and one column");
+    }
+    if (v_in_V.size() != rows) {
+        fail("v_in_V has " + std::to_string(v_in_V.size()) + " entries but " + array + " has " +
+             std::to_string(rows) + " rows; one input voltage per row is needed");
+    }
+    const Index blocks = Index{row_wires(wires)} + Index{column_wires(wires)};
+    if (blocks > 0 && rows > max_crossbar_unknowns / (blocks * cols)) {
+        fail(std::to_string(rows) + " x " + std::to_string(cols) + " array with wires needs " +
+             std::to_string(blocks) + " x " + std::to_string(rows) + " x " + std::to_string(cols) +
+             " nodal unknowns, above the limit of " + std::to_string(max_crossbar_unknowns));
+    }
+}
+
+void check_inputs(const Eigen::VectorXd& v_in_V) {
+    for (Index i = 0; i < v_in_V.size(); ++i) {
+        if (!std::isfinite(v_in_V(i))) {
+            fail("v_in_V(" + std::to_string(i) + ") = " + number(v_in_V(i)) + " V is not finite");
+        }
+    }
+}
+
+void stamp(NodalSystem& s, Terminal a, Terminal b, double g_S) {
+    const auto entry = [&s](Index r, Index c, double value) {
+        s.lower.emplace_back(static_cast<int>(r), static_cast<int>(c), value);
+    };
+    if (a.index >= 0) entry(a.index, a.index, g_S);
+    if (b.index >= 0) entry(b.index, b.index, g_S);
+    if (a.index >= 0 && b.index >= 0) entry(std::max(a.index, b.index), std::min(a.index, b.index), -g_S);
+    if (a.index >= 0 && b.index < 0) s.rhs(a.index) += g_S * b.fixed_V;
+    if (b.index >= 0 && a.index < 0) s.rhs(b.index) += g_S * a.fixed_V;
+}
+
+void stamp_wires(NodalSystem& s, const NodeMap& nodes, Index rows, Index cols, const CrossbarWires& wires) {
+    if (row_wires(wires)) {
+        const double g_row_S = 1.0 / wires.row_segment_ohm;
+        for (Index i = 0; i < rows; ++i) {
+            stamp(s, nodes.driver(i), nodes.row(i, 0), g_row_S);
+            for (Index j = 0; j + 1 < cols; ++j) stamp(s, nodes.row(i, j), nodes.row(i, j + 1), g_row_S);
+        }
+    }
+    if (column_wires(wires)) {
+        const double g_column_S = 1.0 / wires.column_segment_ohm;
+        for (Index j = 0; j < cols; ++j) {
+            for (Index i = 0; i + 1 < rows; ++i) stamp(s, nodes.column(i, j), nodes.column(i + 1, j), g_column_S);
+            stamp(s, nodes.column(rows - 1, j), nodes.sense(), g_column_S);
+        }
+    }
+}
+
+}  // namespace cimkit::circuits::crossbar_nodes
