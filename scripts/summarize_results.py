@@ -1,5 +1,6 @@
 """Prints the results table (markdown) from results/<preset>_seed<k>.h5 run files."""
 import sys
+import tomllib
 from pathlib import Path
 
 import h5py
@@ -55,3 +56,37 @@ for preset in presets:
             a = rows.get((t, c))
             cells.append(" / ".join(f"{x:.2f}" for x in a) + f" (mean {np.mean(a):.2f})" if a else "-")
         print(f"| {t:g} s | {cells[0]} | {cells[1]} |")
+
+# Where the energy goes: the run's cumulative energy columns (seed 1) per training sample. The
+# training-set size comes from the resolved config (Iris: 150 flowers less the test fraction; MNIST:
+# 60 000 or dataset.train_limit).
+ENERGY = [("energy_read_J", "reads"), ("energy_write_J", "device writes"), ("energy_update_circuit_J", "update circuit"),
+          ("energy_adc_J", "ADCs")]
+
+
+def training_samples(config):
+    dataset = config["dataset"]
+    if dataset["name"] == "iris":
+        per_epoch = round(150 * (1 - dataset["test_fraction"]))
+    else:
+        per_epoch = dataset.get("train_limit", 0) or 60000
+    return per_epoch * config["training"]["epochs"]
+
+
+lines = []
+for preset in presets:
+    path = results / f"{preset}_seed1.h5"
+    if not path.exists():
+        continue
+    with h5py.File(path, "r") as f:
+        m = f["/training/metrics"]
+        if "energy_total_J" not in m or f["/training"].attrs["status"] != "complete":
+            continue
+        samples = training_samples(tomllib.loads(f.attrs["config_toml"]))
+        cells = [f"{1e12 * m[name][-1] / samples:.4g}" if name in m else "-" for name, _ in ENERGY]
+        lines.append(f"| `{preset}` | {samples} | " + " | ".join(cells) + f" | {1e12 * m['energy_total_J'][-1] / samples:.4g} |")
+if lines:
+    print("\nEnergy per training sample (pJ), seed 1; reads include the test-set evaluations after each epoch:\n")
+    print("| preset | training samples | " + " | ".join(label for _, label in ENERGY) + " | total |")
+    print("|---|---|" + "---|" * (len(ENERGY) + 1))
+    print("\n".join(lines))
