@@ -58,6 +58,10 @@ struct DeviceArrayOptions {
     InputEncoding input_encoding = InputEncoding::amplitude;  // read: line voltage or pulse width
     int weight_levels = 0;            // >= 0, exact mode: weights on a grid of w_max / weight_levels (0: analog)
     double refresh_interval_s = 0.0;  // >= 0, needs weight_levels: level refresh period (0: none)
+    // The driver of every input line: 0..16 bits of |x| (0: analog). The sign is the driver's polarity,
+    // so b bits give 2^b - 1 levels of each sign and 0; 1 bit is an on/off driver
+    // (training/device_array/read_model.hpp).
+    int dac_bits = 0;
     // The converter on every output line (training/device_array/column_adc.hpp).
     int adc_bits = 0;                 // 0..16: bits per conversion (0: no converter, the analog value; 1: a sense amplifier)
     double adc_bound = 12.0;          // > 0: full scale +-B of the converter, in units of one full pair at v_read

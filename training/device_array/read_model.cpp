@@ -12,6 +12,7 @@ ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options
       x_max_(options.x_max),
       backward_input_max_(options.backward_input_max),
       read_time_s_(options.read_time_s),
+      dac_levels_(options.dac_bits > 0 ? std::ldexp(1.0, options.dac_bits) - 1.0 : 0.0),
       input_encoding_(options.input_encoding),
       adc_(options),
       two_phase_read_(options.two_phase_read),
@@ -39,6 +40,7 @@ std::uint64_t ReadModel::drive_voltages(const Eigen::VectorXf& input, double inp
             u = std::copysign(1.0, u);
             ++clipped;
         }
+        if (dac_levels_ > 0.0) u = std::round(u * dac_levels_) / dac_levels_;
         volts(j) = v_read * u;
     }
     return clipped;

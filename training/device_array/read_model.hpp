@@ -3,7 +3,10 @@
 // devices' own I-V, forward and transposed, and the global drift compensation that scales them.
 //
 // Read (multiply, y = W x). Input x_j drives its line at V_j = v_read clip(x_j, -x_max, x_max)/x_max
-// (clipped inputs are counted). Each output line sums the real device currents,
+// (clipped inputs are counted). With array.dac_bits = b > 0 the drivers are DACs: the fraction
+// u = clip(x_j)/x_max becomes round(u (2^b - 1)) / (2^b - 1), b bits of |u| with the sign as the
+// driver's polarity (8 bits: the 255 levels of an 8-bit image; 1 bit: on, off or negative), in
+// every read of both engines and in pulse-width encoding (a quantised pulse width) alike. Each output line sums the real device currents,
 //   I+_i = sum_j current_A(V_j, G+_ij),  I-_i = sum_j current_A(V_j, G-_ij),
 //   y_i = w_max (I+_i - I-_i) / ((G_high - G_low) v_read / x_max),                      (2)
 // so an ohmic device (PCM) gives y = W x exactly (W from (1) in
@@ -106,6 +109,7 @@ private:
 
     const DeviceModel& model_;
     double x_max_, backward_input_max_, read_time_s_;
+    double dac_levels_;  // 2^dac_bits - 1 levels of |u|; 0: analog drivers
     InputEncoding input_encoding_;
     ColumnAdc adc_;
     bool two_phase_read_;

@@ -41,6 +41,8 @@ std::vector<Field<O>> make_array_fields() {
                 "exact mode and refresh: write-and-read rounds of one program-and-verify"),
         number("array.program_tolerance", &O::program_tolerance, Unit::dimensionless, Range::positive(),
                "program-and-verify stops within this fraction of G_high - G_low"),
+        integer("array.dac_bits", &O::dac_bits, Range::closed(0, 16),
+                "bits of |x| of the driver on every input line, forward and backward (0: analog; the sign is its polarity)"),
         integer("array.adc_bits", &O::adc_bits, Range::closed(0, 16),
                 "bits of the converter on every output line, forward and backward (0: none; 1: a sense amplifier)"),
         number("array.adc_bound", &O::adc_bound, Unit::dimensionless, Range::positive(),
