@@ -2,7 +2,6 @@
 
 #include <cassert>
 #include <cmath>
-#include <limits>
 #include <utility>
 
 #include "training/device_array/checkpoint.hpp"

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <limits>
 
 #include "circuits/crossbar/builder.hpp"
 #include "circuits/crossbar/names.hpp"

@@ -22,7 +22,7 @@
 // own (circuits/resident_update.hpp): its simulated storage-node changes dV_ij (about
 // -dV_full x_j delta_i, with the circuit's finite edges) become the weight changes
 // dw_ij = lr max|x| max|delta| dV_ij / dV_full, delivered as pulses by the array's update mode
-// (DeviceArray::apply_weight_changes), and its energy is the update energy. apply_outer_product only
+// (DeviceArray::apply_weight_changes); its energy is energy_update_circuit_J. apply_outer_product only
 // starts that transient; finish_updates (which apply_to_array calls after starting every layer's)
 // waits for it and applies it, so the layers' update circuits solve at the same time.
 #include <cstdint>

@@ -50,7 +50,7 @@ std::vector<Rule<E>> make_experiment_rules() {
          "spice.update_circuit_max_devices > 0 and training.batch_size > 1 (spice engine)",
          [](const E& e) { return on_spice(e) && e.spice.update_circuit_max_devices > 0 && e.training.batch_size > 1; },
          "the update circuit draws one sample's rank-1 outer product, a batch writes a dense summed update; "
-         "set spice.update_circuit_max_devices = 0 (no update circuit: the update energy is not modelled)"},
+         "set spice.update_circuit_max_devices = 0 (no update circuit: energy_update_circuit_J is then 0; the devices' write energy is still counted)"},
         {{"array.input_encoding", "run.engine"},
          "array.input_encoding = pulse_width and run.engine = spice",
          [](const E& e) { return on_spice(e) && e.array.input_encoding == InputEncoding::pulse_width; },
