@@ -100,6 +100,25 @@ double pulse_shape_s(const PlotIndex& plot, int rows, double t_s) {
     return integrate(t, u_squared);
 }
 
+double row_driver_energy_J(const PlotIndex& plot, int rows) {
+    double energy_J = 0.0;
+    for (int i = 0; i < rows; ++i) {
+        energy_J += delivered_J(plot.time(), plot("v(" + names.row_input(i) + ")"), plot("i(" + names.line("vrow", i) + ")"));
+    }
+    return energy_J;
+}
+
+double read_supply_energy_J(const spice::Plot& tran, const PlotIndex& plot) {
+    double energy_J = 0.0;
+    const std::string supply_current = std::string("i(v") + read_supply_prefix;
+    for (const auto& vector : tran.vectors) {
+        if (vector.name.rfind(supply_current, 0) != 0) continue;
+        const std::string node = vector.name.substr(3, vector.name.size() - 4);  // i(v<node>) -> <node>
+        energy_J += delivered_J(plot.time(), plot("v(" + node + ")"), vector.real);
+    }
+    return energy_J;
+}
+
 }  // namespace
 
 void save_line_nodes(Netlist& netlist, const CrossbarGeometry& g) {
@@ -113,26 +132,9 @@ void keep_saved_vectors(spice::Plot& tran, const std::vector<std::string>& saves
                   vectors.end());
 }
 
-double row_driver_energy_J(const spice::Plot& tran, int rows) {
-    const PlotIndex plot(tran);
-    double energy_J = 0.0;
-    for (int i = 0; i < rows; ++i) {
-        energy_J += delivered_J(plot.time(), plot("v(" + names.row_input(i) + ")"), plot("i(" + names.line("vrow", i) + ")"));
-    }
-    return energy_J;
-}
+double row_driver_energy_J(const spice::Plot& tran, int rows) { return row_driver_energy_J(PlotIndex(tran), rows); }
 
-double read_supply_energy_J(const spice::Plot& tran) {
-    double energy_J = 0.0;
-    const PlotIndex plot(tran);
-    const std::string supply_current = std::string("i(v") + read_supply_prefix;
-    for (const auto& vector : tran.vectors) {
-        if (vector.name.rfind(supply_current, 0) != 0) continue;
-        const std::string node = vector.name.substr(3, vector.name.size() - 4);  // i(v<node>) -> <node>
-        energy_J += delivered_J(plot.time(), plot("v(" + node + ")"), vector.real);
-    }
-    return energy_J;
-}
+double read_supply_energy_J(const spice::Plot& tran) { return read_supply_energy_J(tran, PlotIndex(tran)); }
 
 CrossbarEnergy crossbar_energy(const spice::Plot& tran, const CrossbarGeometry& g, const CrossbarCircuitOptions& options) {
     const ReadTiming timing = settled_read_timing(g, options);
@@ -140,8 +142,8 @@ CrossbarEnergy crossbar_energy(const spice::Plot& tran, const CrossbarGeometry& 
     const auto& t = plot.time();
     const double t_settled_s = settled_time_s(t, timing.edge_s + timing.read_s);
     CrossbarEnergy e;
-    e.row_drivers_J = row_driver_energy_J(tran, g.rows);
-    e.read_supplies_J = read_supply_energy_J(tran);
+    e.row_drivers_J = row_driver_energy_J(plot, g.rows);
+    e.read_supplies_J = read_supply_energy_J(tran, plot);
     const CrossbarStages stages = make_peripheral_stages(options.peripherals, timing);
     const ColumnReadout& readout = column_readout(stages);
     for (int j = 0; j < g.columns; ++j) {

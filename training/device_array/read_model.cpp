@@ -24,6 +24,8 @@ double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
 
 Eigen::VectorXf ReadModel::output(const PairStorage& pairs, const Eigen::VectorXd& net_A, double input_max,
                                   DeviceArrayCounters& counters) const {
+    // Without a converter the one combined scale, as before converters existed (the same numbers bit
+    // for bit); with one, the converter sits between the analog scale and the digital gains.
     if (!adc_.active()) return (net_A * read_scale(pairs, input_max)).cast<float>();
     Eigen::VectorXd u = net_A / (pairs.calibration().g_range_S() * model_.read_voltage_V());
     counters.adc_energy_J += adc_.convert(u);
