@@ -11,7 +11,8 @@ Activation parse_activation(const std::string& text) {
     if (text == "tanh") return Activation::tanh;
     if (text == "relu") return Activation::relu;
     if (text == "identity") return Activation::identity;
-    throw ParameterError("activation '" + text + "' is unknown (known: sigmoid, tanh, relu, identity)");
+    if (text == "sigmoid_mos") return Activation::sigmoid_mos;
+    throw ParameterError("activation '" + text + "' is unknown (known: sigmoid, tanh, relu, identity, sigmoid_mos)");
 }
 
 std::string to_string(Activation activation) {
@@ -20,9 +21,18 @@ std::string to_string(Activation activation) {
         case Activation::tanh: return "tanh";
         case Activation::relu: return "relu";
         case Activation::identity: return "identity";
+        case Activation::sigmoid_mos: return "sigmoid_mos";
     }
     return "unknown";
 }
+
+bool is_circuit_activation(Activation activation) { return activation == Activation::sigmoid_mos; }
+
+namespace {
+[[noreturn]] void refuse_circuit(Activation activation) {
+    throw UsageError("activation '" + to_string(activation) + "' is a circuit: evaluate it through its neuron stage");
+}
+}  // namespace
 
 Eigen::VectorXf activate(Activation activation, const Eigen::VectorXf& z) {
     switch (activation) {
@@ -31,6 +41,7 @@ Eigen::VectorXf activate(Activation activation, const Eigen::VectorXf& z) {
         case Activation::tanh: return z.array().tanh().matrix();
         case Activation::relu: return z.cwiseMax(0.0f);
         case Activation::identity: return z;
+        case Activation::sigmoid_mos: refuse_circuit(activation);
     }
     return z;
 }
@@ -41,6 +52,7 @@ Eigen::VectorXf activation_derivative(Activation activation, const Eigen::Vector
         case Activation::tanh: return (1.0f - a.array().square()).matrix();
         case Activation::relu: return (z.array() > 0.0f).cast<float>().matrix();
         case Activation::identity: return Eigen::VectorXf::Ones(z.size());
+        case Activation::sigmoid_mos: refuse_circuit(activation);
     }
     return Eigen::VectorXf::Ones(z.size());
 }

@@ -5,6 +5,7 @@
 
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
+#include "training/circuit_neuron.hpp"
 #include "training/feature_scaling.hpp"
 #include "training/settings/option_tables.hpp"
 #include "training/spice_array.hpp"
@@ -61,10 +62,11 @@ ExperimentSettings experiment_settings(const ConfigValues& config) {
     settings::read_fields(settings::experiment_fields(), config, s);
     s.training.seed = s.seed;
     s.array.x_max = std::max(std::abs(s.input.low), std::abs(s.input.high));
-    // Sigmoid and tanh never leave [-1, 1]: reading them on that full scale clips nothing. ReLU and
+    // Sigmoid, tanh and the sigmoid circuit never leave [-1, 1]: reading them on that full scale clips nothing. ReLU and
     // identity have no full scale; they keep the inputs' range unless the key sets one.
     const Activation hidden = s.network.hidden_activation;
-    const double full_scale = hidden == Activation::sigmoid || hidden == Activation::tanh ? 1.0 : s.array.x_max;
+    const bool bounded = hidden == Activation::sigmoid || hidden == Activation::tanh || hidden == Activation::sigmoid_mos;
+    const double full_scale = bounded ? 1.0 : s.array.x_max;
     s.array.hidden_x_max = s.array.hidden_input_max > 0.0 ? s.array.hidden_input_max : full_scale;
     settings::check_rules(settings::experiment_rules(), settings::experiment_fields(), s);
     return s;
@@ -124,17 +126,21 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes) {
     if (s.evaluate.after_s != std::vector<double>{0.0}) evaluate_after_s_ = s.evaluate.after_s;
     drift_compensation_ = s.evaluate.drift_compensation;
     const NetworkConfig net = network_config(s, inputs, classes);
+    // Neuron circuits: the spice engine solves them, the others evaluate their DC transfer.
+    const std::filesystem::path netlist_dir = s.spice.netlist_dir.empty() ? CIMKIT_NETLIST_DIR : s.spice.netlist_dir;
+    const NeuronFactory neurons = make_circuit_neuron_factory(
+        engine_ == "spice" ? NeuronEvaluation::spice : NeuronEvaluation::tabulated, netlist_dir, s.array.read_time_s);
     if (engine_ == "ideal") {
-        network_ = std::make_unique<Network>(net);
+        network_ = std::make_unique<Network>(net, make_ideal_array, neurons);
         return;
     }
     model_ = builtin_devices().find(s.device).make(config.passed_through());
     if (engine_ == "compact") {
-        network_ = std::make_unique<Network>(net, make_device_array_factory(*model_, s.array, s.seed));
+        network_ = std::make_unique<Network>(net, make_device_array_factory(*model_, s.array, s.seed), neurons);
         return;
     }
     spice_ = std::make_unique<SpiceSession>(*model_, s.spice);
-    network_ = std::make_unique<Network>(net, make_spice_array_factory(*spice_, *model_, s.array, s.seed));
+    network_ = std::make_unique<Network>(net, make_spice_array_factory(*spice_, *model_, s.array, s.seed), neurons);
 }
 
 Experiment::~Experiment() = default;

@@ -11,6 +11,7 @@ namespace cimkit::training {
 namespace {
 
 constexpr int max_layer_size = 100000;
+constexpr const char* neuron_energy_block = "neuron_energy_J";
 
 std::string sizes_text(const std::vector<int>& sizes) {
     std::string text = "{";
@@ -47,7 +48,7 @@ Eigen::MatrixXf xavier_uniform(int outputs, int inputs, Rng& rng) {
     return w;
 }
 
-Network::Network(const NetworkConfig& config, const ArrayFactory& make_array) {
+Network::Network(const NetworkConfig& config, const ArrayFactory& make_array, const NeuronFactory& make_neuron) {
     validate(config);
     sizes_ = config.layer_sizes;
     loss_ = config.loss;
@@ -57,7 +58,8 @@ Network::Network(const NetworkConfig& config, const ArrayFactory& make_array) {
         Rng rng = init.stream(static_cast<std::uint64_t>(l));
         const Eigen::MatrixXf w = xavier_uniform(sizes_[l + 1], sizes_[l], rng);
         const Activation f = l + 1 < count ? config.hidden_activations[l] : output_activation(loss_);
-        layers_.push_back({make_array(l, w), Eigen::VectorXf::Zero(sizes_[l + 1]), f});
+        std::unique_ptr<WeightArray> array = make_array(l, w);
+        layers_.push_back({std::move(array), Eigen::VectorXf::Zero(sizes_[l + 1]), f, make_neuron(f, sizes_[l + 1])});
     }
 }
 
@@ -103,6 +105,7 @@ ArrayActivity Network::activity() const {
         total.write_energy_J += a.write_energy_J;
         total.update_circuit_energy_J += a.update_circuit_energy_J;
         total.adc_energy_J += a.adc_energy_J;
+        total.neuron_energy_J += layer.neuron->energy_J();
     }
     return total;
 }
@@ -119,7 +122,7 @@ ForwardPass forward(const Network& network, const Eigen::VectorXf& x) {
     pass.activations.push_back(x);
     for (int l = 0; l < network.layer_count(); ++l) {
         pass.pre_activations.push_back(network.array(l).multiply(pass.activations.back()) + network.bias(l));
-        pass.activations.push_back(activate(network.activation(l), pass.pre_activations.back()));
+        pass.activations.push_back(network.neuron(l).activate(pass.pre_activations.back()));
     }
     return pass;
 }
@@ -131,7 +134,7 @@ std::vector<Eigen::VectorXf> backward(const Network& network, const ForwardPass&
     deltas[count - 1] = output_gradient_z;
     for (int l = count - 2; l >= 0; --l) {
         const Eigen::VectorXf back = network.array(l + 1).multiply_transposed(deltas[l + 1]);
-        const Eigen::VectorXf slope = activation_derivative(network.activation(l), pass.pre_activations[l], pass.activations[l + 1]);
+        const Eigen::VectorXf slope = network.neuron(l).derivative(pass.pre_activations[l], pass.activations[l + 1]);
         deltas[l] = slope.cwiseProduct(back);
     }
     return deltas;
@@ -184,7 +187,7 @@ BatchForwardPass forward_batch(const Network& network, const Eigen::MatrixXf& x)
         Eigen::MatrixXf z = network.array(l).multiply_batch(pass.activations.back());
         z.colwise() += network.bias(l);
         Eigen::MatrixXf a(z.rows(), z.cols());
-        for (Eigen::Index b = 0; b < z.cols(); ++b) a.col(b) = activate(network.activation(l), z.col(b));
+        for (Eigen::Index b = 0; b < z.cols(); ++b) a.col(b) = network.neuron(l).activate(z.col(b));
         pass.pre_activations.push_back(std::move(z));
         pass.activations.push_back(std::move(a));
     }
@@ -233,6 +236,8 @@ void take_checkpoint(const Network& network, NetworkCheckpoint& into) {
     into.biases.resize(layers);
     for (std::size_t l = 0; l < layers; ++l) {
         network.array(static_cast<int>(l)).checkpoint_into(into.arrays[l]);
+        const NeuronStage& neuron = network.neuron(static_cast<int>(l));
+        if (neuron.is_circuit()) into.arrays[l][neuron_energy_block] = {neuron.energy_J()};
         into.biases[l] = network.bias(static_cast<int>(l));
     }
 }
@@ -246,6 +251,12 @@ void restore_checkpoint(Network& network, const NetworkCheckpoint& c) {
         try {
             network.array(l).restore(c.arrays[static_cast<std::size_t>(l)]);
             network.set_bias(l, c.biases[static_cast<std::size_t>(l)]);
+            const ArrayCheckpoint& blocks = c.arrays[static_cast<std::size_t>(l)];
+            const auto energy = blocks.find(neuron_energy_block);
+            if (network.neuron(l).is_circuit() && energy != blocks.end()) {
+                if (energy->second.size() != 1) throw ParameterError("checkpoint block '" + std::string(neuron_energy_block) + "' holds " + std::to_string(energy->second.size()) + " values; expected 1");
+                network.neuron(l).set_energy_J(energy->second.front());
+            }
         } catch (const ParameterError& e) {
             throw ParameterError("layer " + std::to_string(l) + ": " + e.what());
         }

@@ -4,7 +4,8 @@
 // Layers l = 0 .. L-1 (L = layer_count()), layer l maps n_l inputs to m_l = n_{l+1} outputs:
 //   z_l     = W_l a_l + b_l           W_l read through the layer's WeightArray (the engine), b_l digital
 //   a_{l+1} = f_l(z_l)                a_0 = x (the sample's features)
-// Output activation f_{L-1} = output_activation(loss) (loss.hpp); hidden activations are chosen per layer.
+// Output activation f_{L-1} = output_activation(loss) (loss.hpp); hidden activations are chosen per layer,
+// each evaluated by the layer's NeuronStage (neuron.hpp): a formula, or a neuron circuit.
 //
 // A training step is four functions:
 //   forward          a_l and z_l of every layer for one sample
@@ -26,6 +27,7 @@
 #include "devices/core/rng.hpp"
 #include "training/activation.hpp"
 #include "training/loss.hpp"
+#include "training/neuron.hpp"
 #include "training/weight_array.hpp"
 
 namespace cimkit::training {
@@ -45,8 +47,10 @@ Eigen::MatrixXf xavier_uniform(int outputs, int inputs, Rng& rng);
 
 class Network {
 public:
-    // Validates `config`, draws the initial weights and hands each layer's to `make_array`.
-    explicit Network(const NetworkConfig& config, const ArrayFactory& make_array = make_ideal_array);
+    // Validates `config`, draws the initial weights and hands each layer's to `make_array`; each
+    // layer's activation comes from `make_neuron` (after the layer's array is made).
+    explicit Network(const NetworkConfig& config, const ArrayFactory& make_array = make_ideal_array,
+                     const NeuronFactory& make_neuron = make_math_neuron);
 
     int layer_count() const { return static_cast<int>(layers_.size()); }
     const std::vector<int>& layer_sizes() const { return sizes_; }
@@ -55,6 +59,8 @@ public:
     Loss loss() const { return loss_; }
 
     Activation activation(int layer) const { return layers_.at(layer).activation; }
+    const NeuronStage& neuron(int layer) const { return *layers_.at(layer).neuron; }
+    NeuronStage& neuron(int layer) { return *layers_.at(layer).neuron; }
     const WeightArray& array(int layer) const { return *layers_.at(layer).array; }
     WeightArray& array(int layer) { return *layers_.at(layer).array; }
     const Eigen::VectorXf& bias(int layer) const { return layers_.at(layer).bias; }
@@ -69,13 +75,14 @@ public:
     void record_drift_reference();  // every layer's array (WeightArray::record_drift_reference)
     void compensate_drift();
     void remove_drift_compensation();
-    ArrayActivity activity() const;  // summed over layers
+    ArrayActivity activity() const;  // summed over layers, with the neuron circuits' energy
 
 private:
     struct Layer {
         std::unique_ptr<WeightArray> array;
         Eigen::VectorXf bias;
         Activation activation;
+        std::unique_ptr<NeuronStage> neuron;
     };
     std::vector<int> sizes_;
     Loss loss_;
@@ -139,7 +146,8 @@ void apply_batch_update(Network& network, const BatchUpdate& update);
 int predict(const Network& network, const Eigen::VectorXf& x);
 
 // Every layer's array state and bias: what a checkpoint holds, and what a skipped training step
-// restores (trainer.hpp).
+// restores (trainer.hpp). A layer whose neuron is a circuit adds the block "neuron_energy_J" to its
+// array's blocks.
 struct NetworkCheckpoint {
     std::vector<ArrayCheckpoint> arrays;  // per layer
     std::vector<Eigen::VectorXf> biases;  // per layer

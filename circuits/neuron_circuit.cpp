@@ -1,0 +1,154 @@
+#include "circuits/neuron_circuit.hpp"
+
+#include <cstddef>
+
+#include "circuits/netlist.hpp"
+#include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
+
+namespace cimkit::circuits {
+namespace {
+
+const std::vector<NeuronCircuitSpec>& known_circuits() {
+    // sigmoid_mos: the NMOS differential pair; its input window is the one its library's logistic fit
+    // uses (vmid +- 0.5 V), well beyond the pair's saturation at +-183 mV.
+    static const std::vector<NeuronCircuitSpec> circuits{
+        {"sigmoid_mos", "sigmoid_mos.lib", "sigmoid_mos", "vdd", "supply", 0.9, 0.5},
+    };
+    return circuits;
+}
+
+std::filesystem::path library_path(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir) {
+    const auto library = std::filesystem::absolute(netlist_dir / "peripherals" / spec.library);
+    if (!std::filesystem::is_regular_file(library)) throw IoError(library.string(), "neuron circuit library not found");
+    return library;
+}
+
+// ngspice's default reltol (1e-3) would let a reported output sit 1e-3 of its value from the solution
+// (docs/ngspice-facts.md); the twin and the resident circuit must agree far better than that.
+void tight_tolerances(Netlist& netlist) {
+    netlist.option("reltol", "0.000001");
+    netlist.option("vntol", "0.000000001");
+}
+
+// The vectors of one neuron instance's supply: its node voltage and its source's branch current.
+std::string supply_node(const NeuronCircuitSpec& spec, const std::string& instance) {
+    return "x" + instance + "." + spec.supply_node;
+}
+std::string supply_branch(const NeuronCircuitSpec& spec, const std::string& instance) {
+    return "v.x" + instance + "." + spec.supply_source + "#branch";
+}
+
+// The power a supply source delivers: its current flows from + through the source, so a source
+// delivering power has a negative branch current.
+double delivered_W(double node_V, double branch_A) { return -node_V * branch_A; }
+
+Instance neuron(const NeuronCircuitSpec& spec, const std::string& name, const std::string& in, const std::string& out) {
+    return Instance{name, {in, out}, spec.subcircuit, {}};
+}
+
+std::string unit_name(const char* prefix, int k) { return prefix + std::to_string(k); }
+
+}  // namespace
+
+const NeuronCircuitSpec& neuron_circuit(const std::string& name) {
+    std::string known;
+    for (const auto& spec : known_circuits()) {
+        if (spec.name == name) return spec;
+        known += (known.empty() ? "" : ", ") + spec.name;
+    }
+    throw ParameterError("neuron circuit '" + name + "' is unknown (known: " + known + ")");
+}
+
+bool is_neuron_circuit(const std::string& name) {
+    for (const auto& spec : known_circuits()) {
+        if (spec.name == name) return true;
+    }
+    return false;
+}
+
+NeuronTransfer measure_transfer(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, int points) {
+    if (points < 3) throw ParameterError("neuron transfer: " + std::to_string(points) + " points; expected at least 3");
+    Netlist netlist("cimkit neuron transfer " + spec.name);
+    netlist.include(library_path(spec, netlist_dir));
+    tight_tolerances(netlist);
+    netlist.add(Source{Source::Kind::voltage, "in", "in", "0", Dc{spec.center_V}});
+    netlist.add(neuron(spec, "n", "in", "out"));
+    const double step_V = 2.0 * spec.window_V / (points - 1);
+    // A half step past the end, so rounding in ngspice's sweep never drops the last point.
+    netlist.add_analysis(DcAnalysis{"vin", spec.center_V - spec.window_V, spec.center_V + spec.window_V + 0.5 * step_V, step_V});
+
+    spice::Worker worker;
+    worker.load(to_spice(netlist), "<" + netlist.title() + ">");
+    const spice::AllPlots all = worker.run_all();
+    if (all.plots.empty()) throw Error("neuron transfer " + spec.name + ": the DC sweep produced no plot");
+    const spice::Plot& dc = all.plots.front();
+    NeuronTransfer transfer;
+    transfer.input_V = dc.vector("in").real;
+    transfer.output_V = dc.vector("out").real;
+    const std::vector<double>& supply_V = dc.vector(supply_node(spec, "n")).real;
+    const std::vector<double>& supply_A = dc.vector(supply_branch(spec, "n")).real;
+    if (transfer.input_V.size() != static_cast<std::size_t>(points)) {
+        throw Error("neuron transfer " + spec.name + ": the DC sweep gave " + std::to_string(transfer.input_V.size()) +
+                    " points; expected " + std::to_string(points));
+    }
+    for (std::size_t i = 0; i < supply_V.size(); ++i) transfer.supply_power_W.push_back(delivered_W(supply_V[i], supply_A[i]));
+    return transfer;
+}
+
+ResidentNeuronLayer::ResidentNeuronLayer(const NeuronCircuitSpec& spec, int units, double slope_step_V,
+                                         const std::filesystem::path& netlist_dir)
+    : units_(units), slope_step_V_(slope_step_V) {
+    if (units < 1) throw ParameterError("neuron layer: " + std::to_string(units) + " units; expected at least 1");
+    if (!(slope_step_V > 0.0)) throw ParameterError("neuron layer: slope step " + std::to_string(slope_step_V) + " V; expected > 0");
+    Netlist netlist("cimkit neuron layer " + spec.name + " x" + std::to_string(units));
+    netlist.include(library_path(spec, netlist_dir));
+    tight_tolerances(netlist);
+    for (int k = 0; k < units; ++k) {
+        // The neuron on in_k and the derivative circuit's two copies on inp_k = in_k + step and
+        // inm_k = in_k - step (three EXTERNAL sources: the offsets are exact, as a matched pair's would be).
+        for (const char* side : {"", "p", "m"}) {
+            const std::string in = unit_name((std::string("in") + side + "_").c_str(), k);
+            const std::string out = unit_name((std::string("out") + side + "_").c_str(), k);
+            const std::string instance = unit_name((std::string("n") + side + "_").c_str(), k);
+            netlist.add(Source{Source::Kind::voltage, in, in, "0", External{}});
+            netlist.add(neuron(spec, instance, in, out));
+        }
+    }
+    netlist.add_analysis(OpAnalysis{});
+    worker_.load(to_spice(netlist), "<" + netlist.title() + ">");
+    for (int k = 0; k < units; ++k) {
+        for (const char* side : {"", "p", "m"}) vectors_.push_back(unit_name((std::string("out") + side + "_").c_str(), k));
+        for (const char* side : {"", "p", "m"}) {
+            const std::string instance = unit_name((std::string("n") + side + "_").c_str(), k);
+            vectors_.push_back(supply_node(spec, instance));
+            vectors_.push_back(supply_branch(spec, instance));
+        }
+    }
+}
+
+ResidentNeuronLayer::Solution ResidentNeuronLayer::solve(const std::vector<double>& input_V) {
+    if (input_V.size() != static_cast<std::size_t>(units_)) {
+        throw ParameterError("neuron layer: " + std::to_string(input_V.size()) + " inputs for " + std::to_string(units_) + " units");
+    }
+    for (int k = 0; k < units_; ++k) {
+        const double v = input_V[static_cast<std::size_t>(k)];
+        worker_.set_external_table("vin_" + std::to_string(k), {v}, 1.0);
+        worker_.set_external_table("vinp_" + std::to_string(k), {v + slope_step_V_}, 1.0);
+        worker_.set_external_table("vinm_" + std::to_string(k), {v - slope_step_V_}, 1.0);
+    }
+    const std::vector<std::vector<double>> values = worker_.run_and_read("op", vectors_);
+    Solution s;
+    constexpr std::size_t per_unit = 9;  // three outputs, then three (node, branch) supply pairs
+    for (std::size_t k = 0; k < static_cast<std::size_t>(units_); ++k) {
+        const auto at = [&](std::size_t i) { return values[per_unit * k + i].front(); };
+        s.output_V.push_back(at(0));
+        s.plus_output_V.push_back(at(1));
+        s.minus_output_V.push_back(at(2));
+        s.neuron_power_W += delivered_W(at(3), at(4));
+        s.derivative_power_W += delivered_W(at(5), at(6)) + delivered_W(at(7), at(8));
+    }
+    return s;
+}
+
+}  // namespace cimkit::circuits

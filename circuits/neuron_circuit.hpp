@@ -1,0 +1,78 @@
+#pragma once
+// Transistor-level neuron circuits between crossbar layers, in ngspice (docs/circuits.md#neurons).
+//
+// A neuron circuit is a two-port subcircuit from netlists/peripherals/ (in, out) with an internal
+// supply source. cimkit uses it in two ways, both from the circuit itself:
+//   - measure_transfer: a DC sweep of one neuron over its input window, in a worker process; the
+//     compact engine's twin of the neuron is this table (training/circuit_neuron.hpp);
+//   - ResidentNeuronLayer: one layer's neurons kept loaded in a worker process and solved by an `op`
+//     per sample, their inputs EXTERNAL sources, for the spice engine.
+// Each unit of a resident layer has three copies of the circuit: the neuron itself, and a derivative
+// circuit made of two more copies driven at the input plus and minus a step, whose output difference
+// over twice the step is the slope f'(V_in) that backprop needs (a central difference, formed in the
+// analog domain by the two offset copies; the subtraction is the read-out's).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "circuits/spice/worker.hpp"
+
+namespace cimkit::circuits {
+
+// A neuron subcircuit and what cimkit needs to know about it.
+struct NeuronCircuitSpec {
+    std::string name;           // as in network.hidden_activation
+    std::string library;        // file name in netlists/peripherals/
+    std::string subcircuit;     // its .subckt name; ports (in, out)
+    std::string supply_source;  // the internal supply's source name inside the subcircuit
+    std::string supply_node;    // the node that source drives
+    double center_V;            // middle of the input window
+    double window_V;            // the input is swept (and clipped) to center_V +- window_V
+};
+
+// The neuron circuits cimkit ships: "sigmoid_mos" (netlists/peripherals/sigmoid_mos.lib).
+// Throws ParameterError listing them for another name.
+const NeuronCircuitSpec& neuron_circuit(const std::string& name);
+bool is_neuron_circuit(const std::string& name);
+
+// One neuron's DC transfer on a uniform input grid.
+struct NeuronTransfer {
+    std::vector<double> input_V;
+    std::vector<double> output_V;
+    std::vector<double> supply_power_W;  // delivered by the circuit's supply at each point
+};
+
+// Sweeps one neuron over center_V +- window_V in `points` steps (>= 3) in a worker process (so it
+// may run while no, or before any, in-process engine exists). Throws IoError when the library is
+// missing, and what the worker throws.
+NeuronTransfer measure_transfer(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, int points);
+
+// One layer's neurons, each with its derivative circuit, loaded once in a worker process.
+class ResidentNeuronLayer {
+public:
+    // Forks the worker and loads `units` neurons (ParameterError for units < 1). Must be constructed
+    // while no in-process spice::Engine exists (spice::Worker).
+    ResidentNeuronLayer(const NeuronCircuitSpec& spec, int units, double slope_step_V,
+                        const std::filesystem::path& netlist_dir);
+
+    struct Solution {
+        std::vector<double> output_V;        // each neuron at its input
+        std::vector<double> plus_output_V;   // the derivative circuit's copies at input + slope step
+        std::vector<double> minus_output_V;  // and at input - slope step
+        double neuron_power_W = 0.0;         // the neurons' supplies, summed
+        double derivative_power_W = 0.0;     // the derivative circuits' supplies, summed
+    };
+    // One `op` with unit k's input at input_V[k] (size checked: ParameterError).
+    Solution solve(const std::vector<double>& input_V);
+
+    int units() const { return units_; }
+    double slope_step_V() const { return slope_step_V_; }
+
+private:
+    int units_;
+    double slope_step_V_;
+    spice::Worker worker_;
+    std::vector<std::string> vectors_;  // per unit: out, out+, out-, then the three supplies' V and I
+};
+
+}  // namespace cimkit::circuits
