@@ -61,7 +61,7 @@ for preset in presets:
 # training-set size comes from the resolved config (Iris: 150 flowers less the test fraction; MNIST:
 # 60 000 or dataset.train_limit).
 ENERGY = [("energy_read_J", "reads"), ("energy_write_J", "device writes"), ("energy_update_circuit_J", "update circuit"),
-          ("energy_adc_J", "ADCs")]
+          ("energy_adc_J", "ADCs"), ("energy_neuron_J", "neurons")]
 
 
 def training_samples(config):

@@ -27,6 +27,7 @@ GOLDENS = pathlib.Path(__file__).resolve().parent / "goldens.json"
 SHORT_MNIST = ["dataset.train_limit=2000", "dataset.test_limit=500", "training.epochs=1"]
 PRESETS = {
     "iris_mosfet_spice": ["training.epochs=3"],
+    "iris_mosfet_full_spice": ["training.epochs=3"],
     "iris_domain_wall_spice": ["training.epochs=3"],
     "mnist_ideal": SHORT_MNIST,
     "mnist_domain_wall": SHORT_MNIST,
