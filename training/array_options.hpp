@@ -53,6 +53,9 @@ struct DeviceArrayOptions {
     double program_tolerance = 1e-4;  // > 0: verify tolerance, fraction of G_high - G_low
     int calibration_samples = 1024;   // >= 1: devices averaged by calibrate_device
     double read_time_s = 10e-9;       // > 0: how long a read holds its voltages (read energy)
+    // >= 0: resistance of every row and column line segment between neighbouring cells (0: ideal wires);
+    // forward reads then solve the wired network (training/device_array/read_model.hpp)
+    double wire_ohm = 0.0;
     bool accumulate_residual = false;  // pulse mode: carry each weight's sub-pulse remainder (training/update_rules/pulse.cpp)
     PulseRounding pulse_rounding = PulseRounding::nearest;  // pulse mode: round or floor the pulse count
     InputEncoding input_encoding = InputEncoding::amplitude;  // read: line voltage or pulse width

@@ -100,6 +100,10 @@ cases = [
     (["--set", "evaluate.after_s=-1"], "evaluate.after_s"),
     (["--set", "evaluate.after_s=a day"], "evaluate.after_s"),
     (["--set", "evaluate.drift_compensation=maybe"], "true, false, both"),
+    (["--set", "array.wire_ohm=-1"], "array.wire_ohm"),
+    (["--set", "array.wire_ohm=5", "--set", "spice.read_strategy=batched"], "spice.read_strategy"),
+    (["--set", "array.wire_ohm=5", "--set", "run.engine=ideal"], "array.wire_ohm"),
+    (["--set", "array.wire_ohm=5", "--set", "spice.max_tile_rows=2"], "spice.max_tile_rows"),
 ]
 for args, named in cases:
     out = work / "bad.h5"

@@ -140,6 +140,12 @@ const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
      {{"spice.readout", "tia", "--set"}, {"spice.read_strategy", "batched", "--set"}}},
     {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"}, {{"array.update_mode", "stochastic", "--set"}}},
     {{"evaluate.after_s"}, {{"evaluate.after_s", "[0, 3600]", "--set"}}},
+    {{"array.wire_ohm", "run.engine"}, {{"array.wire_ohm", "5", "--set"}, {"run.engine", "ideal", "--set"}}},
+    {{"array.wire_ohm", "array.input_encoding"},
+     {{"array.wire_ohm", "5", "--set"}, {"array.input_encoding", "pulse_width", "--set"}, {"run.engine", "compact", "--set"}}},
+    {{"array.wire_ohm", "array.two_phase_read"},
+     {{"array.wire_ohm", "5", "--set"}, {"array.two_phase_read", "true", "--set"}, {"run.engine", "compact", "--set"}}},
+    {{"array.wire_ohm", "spice.read_strategy", "run.engine"}, {{"array.wire_ohm", "5", "--set"}, {"spice.read_strategy", "batched", "--set"}}},
 };
 
 TEST(Settings, EveryRuleIsRefusedNamingEachOfItsKeys) {

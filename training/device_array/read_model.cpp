@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "circuits/crossbar_newton.hpp"
 #include "training/device_array/refusal.hpp"
 
 namespace cimkit::training {
@@ -16,6 +17,7 @@ ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options
       input_encoding_(options.input_encoding),
       adc_(options),
       two_phase_read_(options.two_phase_read),
+      wire_ohm_(options.wire_ohm),
       read_noise_(model.has_read_noise()) {}
 
 double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
@@ -101,10 +103,30 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
         }
         power_W += model_.read_supply_V(line_voltage_V(v)) * line_A;
     }
-    counters.read_energy_J += power_W * read_time_s_;
     Eigen::VectorXd net_A = s.plus_A - s.minus_A;
+    if (wire_ohm_ > 0.0) wired_forward(pairs, s.volts, net_A, power_W);
+    counters.read_energy_J += power_W * read_time_s_;
     if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
     return output(pairs, net_A, x_max_, counters);
+}
+
+void ReadModel::wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const {
+    const int outputs = pairs.rows(), inputs = pairs.cols();
+    const auto lines = static_cast<std::size_t>(2 * outputs);
+    wired_states_.resize(static_cast<std::size_t>(inputs) * lines);
+    const std::vector<DeviceState>& plus = pairs.states(PairSide::plus);
+    const std::vector<DeviceState>& minus = pairs.states(PairSide::minus);
+    for (int j = 0; j < inputs; ++j) {
+        for (int i = 0; i < outputs; ++i) {
+            const std::size_t at = static_cast<std::size_t>(j) * lines + 2 * static_cast<std::size_t>(i);
+            wired_states_[at] = plus[pairs.index(i, j)];
+            wired_states_[at + 1] = minus[pairs.index(i, j)];
+        }
+    }
+    const circuits::NonlinearCrossbarSolution solution =
+        circuits::solve_nonlinear_crossbar(model_, wired_states_, static_cast<Eigen::Index>(lines), volts, {wire_ohm_, wire_ohm_});
+    for (int i = 0; i < outputs; ++i) net_A(i) = solution.column_current_A(2 * i) - solution.column_current_A(2 * i + 1);
+    if (model_.row_supplies_read_current()) power_W = volts.dot(solution.driver_current_A);
 }
 
 Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {

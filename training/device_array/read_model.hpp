@@ -48,6 +48,17 @@
 // per-line noise for the same drive (exact for ohmic devices on the ideal virtual-ground read-out).
 // A read is one input vector through one layer (one sample, forward or transposed).
 //
+// Wires (array.wire_ohm > 0): the forward read solves the array with that resistance on every row
+// and column segment (circuits/crossbar_newton.hpp: Newton on the nodal equations with the devices'
+// own current_between_A). The physical layout is the spice engine's tile: input line j is row j, the
+// two lines of output i are columns 2i (G+) and 2i + 1 (G-), each sensed at 0 V at its far end. The
+// whole layer is one array (the spice engine refuses wires on a layer split into tiles). The read
+// noise is drawn from the ideal-wire device currents (the wires change them by the IR drop, a second-
+// order change to a fluctuation), and the read energy is the drivers' sum V_j D_j, which includes
+// the wires' dissipation (for a device that draws its read current from its own supply, the gain
+// cell, the supplies' energy as without wires). The transposed read keeps ideal wires. Cost: one
+// sparse solve per read, about 2 n m nodes (milliseconds for Iris, 0.5 to 3 s for 784 x 100).
+//
 // Column converter (array.adc_bits > 0, training/device_array/column_adc.hpp): every output line's
 // net current, read noise included, is converted before the digital gains (w_max, the input range,
 // drift compensation) turn it into (2); the same in the spice engine, after ngspice's currents.
@@ -101,6 +112,9 @@ private:
     // compact PCM training run).
     double line_current_A(double v, const DeviceState& device) const;
     double line_voltage_V(double v) const;
+    // The forward read through the wires: replaces the ideal-wire net line currents and, where the
+    // rows supply the devices, the drivers' power.
+    void wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
     std::uint64_t drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const;
     double calibration_read_A(const PairStorage& pairs) const;
     // The read-noise variance of one pair's two currents, and its draw onto the output lines.
@@ -113,6 +127,7 @@ private:
     InputEncoding input_encoding_;
     ColumnAdc adc_;
     bool two_phase_read_;
+    double wire_ohm_;
     bool read_noise_;  // the model has read noise
     double drift_reference_A_ = 0.0;  // calibration read when the reference was recorded
     double drift_gain_ = 1.0;         // read scale correction from compensate_drift()
@@ -120,6 +135,7 @@ private:
         Eigen::VectorXd volts, plus_A, minus_A, variance_A2;  // sized on first use, reused by every read
     };
     mutable ReadScratch forward_scratch_, backward_scratch_;
+    mutable std::vector<DeviceState> wired_states_;  // the wired read's device layout, reused
 };
 
 }  // namespace cimkit::training

@@ -37,6 +37,8 @@ std::vector<Field<O>> make_array_fields() {
         boolean("array.two_phase_read", &O::two_phase_read, "compact engine: negative inputs read as -I(|V|) in a second phase"),
         integer("array.stochastic_bit_length", &O::stochastic_bit_length, Range::closed(1, 1e4), "stochastic mode: time slots per update"),
         number("array.read_time_s", &O::read_time_s, Unit::second, Range::positive(), "how long a read holds its voltages (read energy)"),
+        number("array.wire_ohm", &O::wire_ohm, Unit::ohm, Range::closed(0.0, 1e6),
+               "resistance per row and column line segment between neighbouring cells in forward reads (0: ideal wires)"),
         integer("array.program_verify_iterations", &O::program_verify_iterations, Range::closed(1, 1e4),
                 "exact mode and refresh: write-and-read rounds of one program-and-verify"),
         number("array.program_tolerance", &O::program_tolerance, Unit::dimensionless, Range::positive(),

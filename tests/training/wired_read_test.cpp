@@ -1,0 +1,65 @@
+// Wires in the compact forward read (array.wire_ohm, training/device_array/read_model.hpp): one
+// weight of ohmic PCM devices against the closed form of its wired pair, and the read energy as the
+// power the driver delivers into devices and wires.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "devices/registry.hpp"
+#include "training/device_array.hpp"
+
+namespace cimkit::training {
+namespace {
+
+// One input line drives the pair of one weight: row segment r from the driver to the G+ cell, r on
+// to the G- cell; each device's column has one segment r to its sense node at 0 V. With
+//   g+ = G+ / (1 + r G+),  g- = G- / (1 + r G-)      (a device in series with its column segment)
+// the row nodes are a = V / (1 + r (g+ + g- / (1 + r g-))) and b = a / (1 + r g-), and the lines
+// carry I+ = g+ a, I- = g- b; the driver delivers V (V - a) / r = V (I+ + I-).
+TEST(WiredRead, OnePairFollowsItsClosedForm) {
+    const auto model = builtin_devices().find("pcm").make({{"read_noise", "0", "wired_read_test"}});
+    const Eigen::MatrixXf w = Eigen::MatrixXf::Constant(1, 1, 0.6f);
+    const double r_ohm = 2000.0;
+    DeviceArrayOptions wired;
+    wired.wire_ohm = r_ohm;
+    DeviceArray ideal_wires(*model, w, DeviceArrayOptions{}, Rng(3));
+    DeviceArray with_wires(*model, w, wired, Rng(3));
+    const auto g = with_wires.conductances_S();
+    const double g_plus = g.at("plus")(0, 0), g_minus = g.at("minus")(0, 0);
+    ASSERT_EQ(g_plus, ideal_wires.conductances_S().at("plus")(0, 0));  // the same devices
+
+    const Eigen::VectorXf x = Eigen::VectorXf::Constant(1, 0.8f);
+    const double v = model->read_voltage_V() * static_cast<double>(x(0));  // the float input, as the driver sees it
+    const double gp = g_plus / (1.0 + r_ohm * g_plus), gm = g_minus / (1.0 + r_ohm * g_minus);
+    const double a = v / (1.0 + r_ohm * (gp + gm / (1.0 + r_ohm * gm))), b = a / (1.0 + r_ohm * gm);
+    const double wired_net_A = gp * a - gm * b, ideal_net_A = (g_plus - g_minus) * v;
+    const double expected_ratio = wired_net_A / ideal_net_A;
+    ASSERT_LT(expected_ratio, 0.99);  // the wires matter at this resistance
+
+    const double before_J = with_wires.activity().read_energy_J;
+    const float y_wired = with_wires.multiply(x)(0), y_ideal = ideal_wires.multiply(x)(0);
+    EXPECT_NEAR(y_wired / y_ideal, expected_ratio, 1e-6);
+    const double read_time_s = wired.read_time_s;
+    const double driver_J = v * (gp * a + gm * b) * read_time_s;  // (V - a)/r, by KCL at a, without the cancellation
+    EXPECT_NEAR(with_wires.activity().read_energy_J - before_J, driver_J, 1e-9 * driver_J);
+}
+
+// A vanishing wire resistance gives back the ideal-wire read (the solve's limit is the plain sums).
+TEST(WiredRead, VanishingWiresGiveTheIdealRead) {
+    const auto model = builtin_devices().find("mosfet").make({{"a_vt_V_m", "0", "wired_read_test"}});
+    Rng rng(4);
+    Eigen::MatrixXf w(3, 7);
+    for (Eigen::Index k = 0; k < w.size(); ++k) w(k) = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    DeviceArrayOptions tiny;
+    tiny.wire_ohm = 1e-9;
+    DeviceArray ideal_wires(*model, w, DeviceArrayOptions{}, Rng(5));
+    DeviceArray with_wires(*model, w, tiny, Rng(5));
+    Eigen::VectorXf x(7);
+    for (Eigen::Index j = 0; j < x.size(); ++j) x(j) = static_cast<float>(rng.uniform());
+    const Eigen::VectorXf y_ideal = ideal_wires.multiply(x), y_wired = with_wires.multiply(x);
+    for (Eigen::Index i = 0; i < y_ideal.size(); ++i) EXPECT_NEAR(y_wired(i), y_ideal(i), 1e-6 * y_ideal.cwiseAbs().maxCoeff());
+}
+
+}  // namespace
+}  // namespace cimkit::training
