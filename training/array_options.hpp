@@ -56,6 +56,8 @@ struct DeviceArrayOptions {
     // >= 0: resistance of every row and column line segment between neighbouring cells (0: ideal wires);
     // forward reads then solve the wired network (training/device_array/read_model.hpp)
     double wire_ohm = 0.0;
+    // >= 0: capacitance of every line segment's node to ground; each read charges its driven lines
+    double wire_farad = 0.0;
     bool accumulate_residual = false;  // pulse mode: carry each weight's sub-pulse remainder (training/update_rules/pulse.cpp)
     PulseRounding pulse_rounding = PulseRounding::nearest;  // pulse mode: round or floor the pulse count
     InputEncoding input_encoding = InputEncoding::amplitude;  // read: line voltage or pulse width

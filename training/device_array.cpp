@@ -134,7 +134,9 @@ void DeviceArray::start_epoch(int epoch) {
 }
 
 ArrayActivity DeviceArray::activity() const {
-    return {counters_.update_pulses, counters_.read_energy_J, counters_.write_energy_J, 0.0, counters_.adc_energy_J};
+    ArrayActivity a{counters_.update_pulses, counters_.read_energy_J, counters_.write_energy_J, 0.0, counters_.adc_energy_J};
+    a.wire_energy_J = counters_.wire_energy_J;
+    return a;
 }
 
 // ---- checkpoints ----

@@ -28,6 +28,7 @@ struct EpochMetrics {
     double energy_update_circuit_J = 0.0;
     double energy_adc_J = 0.0;
     double energy_neuron_J = 0.0;
+    double energy_wire_J = 0.0;
     double energy_total_J = 0.0;
     double simulated_time_s = 0.0;
     double wall_time_s = 0.0;
@@ -61,6 +62,7 @@ inline const std::vector<MetricColumn>& metric_columns() {
         {"energy_update_circuit_J", "J", "energy of the spice update circuit's cells (0 where none runs)", &EpochMetrics::energy_update_circuit_J, true},
         {"energy_adc_J", "J", "energy of the output lines' converters (0 without array.adc_bits)", &EpochMetrics::energy_adc_J, true},
         {"energy_neuron_J", "J", "energy of the neuron and derivative circuits between layers (0 for a formula activation)", &EpochMetrics::energy_neuron_J, true},
+        {"energy_wire_J", "J", "energy of charging the driven lines' capacitance (0 without array.wire_farad)", &EpochMetrics::energy_wire_J, true},
         {"energy_total_J", "J", "sum of the energy columns", &EpochMetrics::energy_total_J, true},
         {"simulated_time_s", "s", "hardware time: training samples x training.sample_period_s", &EpochMetrics::simulated_time_s},
         {"wall_time_s", "s", "wall-clock time spent training and evaluating", &EpochMetrics::wall_time_s},

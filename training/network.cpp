@@ -106,6 +106,7 @@ ArrayActivity Network::activity() const {
         total.update_circuit_energy_J += a.update_circuit_energy_J;
         total.adc_energy_J += a.adc_energy_J;
         total.neuron_energy_J += layer.neuron->energy_J();
+        total.wire_energy_J += a.wire_energy_J;
     }
     return total;
 }

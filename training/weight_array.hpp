@@ -33,6 +33,7 @@ struct ArrayActivity {
     double update_circuit_energy_J = 0.0;  // energy of the spice update circuit's cells; 0 where none runs
     double adc_energy_J = 0.0;        // energy of the output lines' converters (array.adc_bits)
     double neuron_energy_J = 0.0;     // energy of the neuron circuits between layers (Network adds it)
+    double wire_energy_J = 0.0;       // charging the driven lines' capacitance (array.wire_farad)
 };
 
 // Everything an array needs to continue bit-identically after a restart, as named blocks of doubles

@@ -38,7 +38,7 @@ PRESETS = {
 # Per-epoch columns that the same seed must reproduce (wall time is the machine's, not the run's).
 METRICS = ["epoch", "loss", "train_accuracy", "test_accuracy", "update_pulses", "skipped_samples",
            "skipped_test_samples", "energy_read_J", "energy_write_J", "energy_update_circuit_J", "energy_adc_J",
-           "energy_neuron_J", "energy_total_J",
+           "energy_neuron_J", "energy_wire_J", "energy_total_J",
            "simulated_time_s"]
 
 

@@ -29,7 +29,7 @@ std::string other_value(const ConfigKey& key) {
         return key.default_value;
     };
     switch (key.type) {
-        case ConfigKey::Type::number: return first_fitting({0.37, 0.1, 1.5, 2.25e-7, 17.0, -0.25, 3e5});
+        case ConfigKey::Type::number: return first_fitting({0.37, 0.1, 1.5, 2.25e-7, 17.0, -0.25, 3e5, 2e-16});
         case ConfigKey::Type::integer: return first_fitting({2, 3, 7, 1, 0, 100});
         case ConfigKey::Type::boolean: return key.default_value == "true" ? "false" : "true";
         case ConfigKey::Type::integer_list: return "[3, 2]";

@@ -61,5 +61,37 @@ TEST(WiredRead, VanishingWiresGiveTheIdealRead) {
     for (Eigen::Index i = 0; i < y_ideal.size(); ++i) EXPECT_NEAR(y_wired(i), y_ideal(i), 1e-6 * y_ideal.cwiseAbs().maxCoeff());
 }
 
+// Wire capacitance: every read charges each driven line's C per cell times its cells to its
+// voltage, C_line V^2 from the driver: 2m cells on an input line of the forward read, n on each of
+// the 2m output lines of the transposed read. Nothing else in the read changes.
+TEST(WiredRead, LineCapacitanceCostsCVSquaredPerRead) {
+    const auto model = builtin_devices().find("pcm").make({{"read_noise", "0", "wired_read_test"}});
+    constexpr int outputs = 3, inputs = 5;
+    Rng rng(6);
+    Eigen::MatrixXf w(outputs, inputs);
+    for (Eigen::Index k = 0; k < w.size(); ++k) w(k) = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    DeviceArrayOptions charged;
+    charged.wire_farad = 0.2e-15;
+    DeviceArray plain(*model, w, DeviceArrayOptions{}, Rng(7));
+    DeviceArray with_c(*model, w, charged, Rng(7));
+    EXPECT_EQ(plain.activity().wire_energy_J, 0.0);
+
+    Eigen::VectorXf x(inputs);
+    for (Eigen::Index j = 0; j < x.size(); ++j) x(j) = static_cast<float>(rng.uniform());
+    EXPECT_EQ(with_c.multiply(x), plain.multiply(x));
+    double forward_V2 = 0.0;
+    for (Eigen::Index j = 0; j < x.size(); ++j) forward_V2 += std::pow(model->read_voltage_V() * x(j), 2);
+    const double forward_J = charged.wire_farad * (2 * outputs) * forward_V2;
+    EXPECT_NEAR(with_c.activity().wire_energy_J, forward_J, 1e-6 * forward_J);
+
+    // The transposed read drives d at the full read voltage for max|d| (backward_input_max = 0).
+    const Eigen::VectorXf d = (Eigen::VectorXf(outputs) << 0.5f, -1.0f, 0.25f).finished();
+    EXPECT_EQ(with_c.multiply_transposed(d), plain.multiply_transposed(d));
+    const double v = model->read_voltage_V();
+    const double backward_J = charged.wire_farad * inputs * 2.0 * (0.25 + 1.0 + 0.0625) * v * v;
+    EXPECT_NEAR(with_c.activity().wire_energy_J - forward_J, backward_J, 1e-6 * backward_J);
+    EXPECT_EQ(with_c.activity().read_energy_J, plain.activity().read_energy_J);
+}
+
 }  // namespace
 }  // namespace cimkit::training

@@ -60,6 +60,7 @@ void write_blocks(DeviceArrayCheckpoint&& checkpoint, ArrayCheckpoint& out) {
                        static_cast<double>(c.programming_writes), c.read_energy_J};
     out["write_energy_J"] = {c.write_energy_J};
     out["adc_energy_J"] = {c.adc_energy_J};
+    out["wire_energy_J"] = {c.wire_energy_J};
     if (checkpoint.residual) out["residual"] = std::move(*checkpoint.residual);
     if (checkpoint.since_refresh_s) out["refresh_clock"] = {*checkpoint.since_refresh_s};
     if (checkpoint.streams) {
@@ -93,6 +94,7 @@ DeviceArrayCheckpoint read_blocks(const ArrayCheckpoint& blocks, const DeviceArr
     // Checkpoints written before write energy was counted resume with none counted so far.
     if (blocks.count("write_energy_J")) checkpoint.counters.write_energy_J = checkpoint_block(blocks, "write_energy_J", 1)[0];
     if (blocks.count("adc_energy_J")) checkpoint.counters.adc_energy_J = checkpoint_block(blocks, "adc_energy_J", 1)[0];
+    if (blocks.count("wire_energy_J")) checkpoint.counters.wire_energy_J = checkpoint_block(blocks, "wire_energy_J", 1)[0];
     return checkpoint;
 }
 

@@ -59,6 +59,7 @@ struct DeviceArrayCounters {
     double read_energy_J = 0.0;  // sum over reads of read_time_s sum_j V_j (line j's current)
     double write_energy_J = 0.0;  // DeviceModel::write_energy_J of every pulse, program_energy_J of every set_level
     double adc_energy_J = 0.0;    // the output lines' conversions (training/device_array/column_adc.hpp)
+    double wire_energy_J = 0.0;   // charging the driven lines' capacitance (array.wire_farad)
 };
 
 // What a write draws its noise from and counts in: the array's streams (training/device_array.hpp,

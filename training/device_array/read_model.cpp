@@ -18,6 +18,7 @@ ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options
       adc_(options),
       two_phase_read_(options.two_phase_read),
       wire_ohm_(options.wire_ohm),
+      wire_farad_(options.wire_farad),
       read_noise_(model.has_read_noise()) {}
 
 double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
@@ -106,8 +107,16 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
     Eigen::VectorXd net_A = s.plus_A - s.minus_A;
     if (wire_ohm_ > 0.0) wired_forward(pairs, s.volts, net_A, power_W);
     counters.read_energy_J += power_W * read_time_s_;
+    counters.wire_energy_J += wire_charge_J(s.volts, 2 * rows);
     if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
     return output(pairs, net_A, x_max_, counters);
+}
+
+double ReadModel::wire_charge_J(const Eigen::VectorXd& volts, int cells_per_line) const {
+    if (wire_farad_ == 0.0) return 0.0;
+    double sum_V2 = 0.0;
+    for (Eigen::Index j = 0; j < volts.size(); ++j) sum_V2 += line_voltage_V(volts(j)) * line_voltage_V(volts(j));
+    return wire_farad_ * cells_per_line * sum_V2;
 }
 
 void ReadModel::wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const {
@@ -146,6 +155,7 @@ Eigen::VectorXf ReadModel::forward_output(const PairStorage& pairs, const Eigen:
     const int rows = pairs.rows(), cols = pairs.cols();
     assert(net_current_A.size() == rows && volts.size() == cols);
     Eigen::VectorXd net_A = net_current_A;
+    counters.wire_energy_J += wire_charge_J(volts, 2 * rows);
     if (read_noise_) {
         Eigen::VectorXd variance_A2 = Eigen::VectorXd::Zero(rows);
         for (int j = 0; j < cols; ++j) {
@@ -193,6 +203,7 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
         s.variance_A2(j) = variance_A2;
     }
     counters.read_energy_J += power_W * read_time_s_;
+    counters.wire_energy_J += 2.0 * wire_charge_J(s.volts, cols);  // each output's G+ and G- lines
     Eigen::VectorXd net_A = s.plus_A - s.minus_A;
     if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
     return output(pairs, net_A, d_max, counters);

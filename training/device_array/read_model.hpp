@@ -59,6 +59,14 @@
 // cell, the supplies' energy as without wires). The transposed read keeps ideal wires. Cost: one
 // sparse solve per read, about 2 n m nodes (milliseconds for Iris, 0.5 to 3 s for 784 x 100).
 //
+// Wire capacitance (array.wire_farad = C per segment node): a read charges each driven line from 0 V
+// to its voltage, and the driver delivers C_line V^2 for it (half dissipated while charging through
+// the wires, the stored half when the line discharges after the read), C_line = C times the line's
+// cells: 2m for an input line of the forward read, n for each output line of the transposed read.
+// The sensed lines sit at virtual ground and swing by no more than the IR drop, neglected. Counted in
+// energy_wire_J, in both engines (the spice engine's operating point has no time for a capacitor to
+// draw charge in). cimkit crossbar measures the same C V^2 from a transient (circuits.md).
+//
 // Column converter (array.adc_bits > 0, training/device_array/column_adc.hpp): every output line's
 // net current, read noise included, is converted before the digital gains (w_max, the input range,
 // drift compensation) turn it into (2); the same in the spice engine, after ngspice's currents.
@@ -112,6 +120,8 @@ private:
     // compact PCM training run).
     double line_current_A(double v, const DeviceState& device) const;
     double line_voltage_V(double v) const;
+    // sum_j C cells_per_line line_voltage_V(V_j)^2 over the driven lines.
+    double wire_charge_J(const Eigen::VectorXd& volts, int cells_per_line) const;
     // The forward read through the wires: replaces the ideal-wire net line currents and, where the
     // rows supply the devices, the drivers' power.
     void wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
@@ -128,6 +138,7 @@ private:
     ColumnAdc adc_;
     bool two_phase_read_;
     double wire_ohm_;
+    double wire_farad_;
     bool read_noise_;  // the model has read noise
     double drift_reference_A_ = 0.0;  // calibration read when the reference was recorded
     double drift_gain_ = 1.0;         // read scale correction from compensate_drift()
