@@ -78,12 +78,12 @@ namespace {
 // variables and more: only plain vector expressions and numbers may go in.
 void check_fourier_card(const NetlistCard& card, const NetlistText& netlist) {
     const bool plain = std::all_of(card.text.begin(), card.text.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || std::strchr(" \t._()#:+-*/[]@,", c) != nullptr;
+        return std::isalnum(static_cast<unsigned char>(c)) || std::strchr(" \t._()#:+-/[]@,", c) != nullptr;
     });
     if (!plain || card.words.size() < 3) {
         throw NetlistError(netlist.origin, static_cast<int>(card.line), card.text,
                            "expected '.four FREQUENCY VECTOR...' made of numbers and vector names (letters, digits "
-                           "and ._()#:+-*/[]@,)");
+                           "and ._()#:+-/[]@,)");
     }
 }
 
