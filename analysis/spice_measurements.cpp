@@ -1,11 +1,9 @@
 #include "analysis/spice_measurements.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <optional>
-#include <set>
 
 #include "devices/core/text.hpp"
 
@@ -106,7 +104,6 @@ std::vector<Measurement> measurements_of(const std::string& kind, const std::vec
         const bool is_meas = card.keyword == ".meas" || card.keyword == ".measure";
         if (is_meas && card.words.size() >= 3 && text::to_lower(card.words[1]) == kind) wanted.push_back(&card);
     }
-    std::set<std::string> found;
     for (const auto* card : wanted) {
         Measurement m;
         m.name = text::to_lower(card->words[2]);
