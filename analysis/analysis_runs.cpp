@@ -14,6 +14,14 @@ bool is_fourier_vector(const spice::Vector& v) {
     return text::starts_with(v.name, "fourier(") || text::starts_with(v.name, "thd(");
 }
 
+// The .four results of a transient plot, taken out of its vectors (which keep only the waveforms).
+std::vector<FourierResult> fourier_of(spice::Plot& plot, const std::vector<spice::NetlistCard>& cards) {
+    std::vector<FourierResult> out;
+    if (plot.analysis == "tran") out = take_fourier(plot, cards);
+    plot.vectors.erase(std::remove_if(plot.vectors.begin(), plot.vectors.end(), is_fourier_vector), plot.vectors.end());
+    return out;
+}
+
 // The name of the i-th plot of an analysis card's run (`base` = "noise1", ...).
 std::string plot_group_name(const std::string& kind, const std::string& base, std::size_t index) {
     if (index == 0) return base;
@@ -86,7 +94,7 @@ std::vector<AnalysisGroup> groups_of_run(const spice::NetlistCard& analysis, std
         g.plot = std::move(plots[i]);
         g.plot.name = g.name;
         g.plot.analysis = kind;
-        if (kind == "tran") g.fourier = take_fourier(g.plot, cards);
+        g.fourier = fourier_of(g.plot, cards);
         if (i == 0) g.measurements = measurements_of(kind, cards, output, g.plot);
         if (kind == "dc") g.nested = find_nested_sweep(analysis, g.plot, g.sweep);
         groups.push_back(std::move(g));
@@ -101,8 +109,7 @@ std::vector<AnalysisGroup> groups_of_whole_run(std::vector<spice::Plot> plots, c
         AnalysisGroup g;
         g.name = plot.name;
         g.kind = plot.analysis;
-        if (g.kind == "tran") g.fourier = take_fourier(plot, cards);
-        plot.vectors.erase(std::remove_if(plot.vectors.begin(), plot.vectors.end(), is_fourier_vector), plot.vectors.end());
+        g.fourier = fourier_of(plot, cards);
         g.plot = std::move(plot);
         groups.push_back(std::move(g));
     }
