@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
 
 #include "circuits/analysis_size.hpp"
 #include "devices/core/text.hpp"
