@@ -1,11 +1,14 @@
 #include "apps/simulate_command.hpp"
 
 #include <cstdio>
+#include <map>
 
+#include "analysis/analysis_runs.hpp"
 #include "analysis/provenance.hpp"
 #include "analysis/waveform_export.hpp"
 #include "apps/output_claim.hpp"
 #include "circuits/netlist_guard.hpp"
+#include "circuits/spice/netlist_cards.hpp"
 #include "circuits/spice/spice_messages.hpp"
 #include "circuits/spice/worker.hpp"
 #include "devices/core/errors.hpp"
@@ -54,11 +57,43 @@ spice::WorkerOptions simulate_worker_options(const SimulateOptions& options, con
     throw SpiceError(error.stage(), netlist.origin, 0, "", message);
 }
 
+// Each analysis card in its own load (analysis/analysis_runs.hpp), unless the cards are not all
+// cimkit's to see: a .control block (--allow-control) runs its own analyses, and cards in included
+// files cannot be commented out in the netlist's text.
+bool runs_card_by_card(const std::vector<spice::NetlistCard>& cards, const std::vector<spice::NetlistCard>& analyses,
+                       const std::vector<std::filesystem::path>& included_files) {
+    if (analyses.empty()) return false;
+    for (const auto& card : cards) {
+        if (card.keyword == ".control") return false;
+    }
+    for (const auto& path : included_files) {
+        try {
+            if (!analysis::analysis_cards(spice::NetlistText::from_file(path)).empty()) return false;
+        } catch (const NetlistError&) {
+            // an empty included file holds no card
+        }
+    }
+    return true;
+}
+
+void print_output(const SimulateOptions& options, const std::vector<std::string>& output) {
+    if (!options.verbose) return;
+    for (const auto& line : output) std::fprintf(stderr, "ngspice: %s\n", line.c_str());
+}
+
+// --vectors: keeps the requested vectors of every group (and each scale).
+void select_vectors(std::vector<analysis::AnalysisGroup>& groups, const std::vector<std::string>& wanted) {
+    std::vector<spice::Plot> plots;
+    for (const auto& g : groups) plots.push_back(g.plot);
+    plots = analysis::select_vectors(plots, wanted);
+    for (std::size_t i = 0; i < groups.size(); ++i) groups[i].plot = std::move(plots[i]);
+}
+
 }  // namespace
 
 CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
     CLI::App* cmd = app.add_subcommand("simulate", "Run every analysis of a SPICE netlist in ngspice and export "
-                                                   "all vectors to HDF5");
+                                                   "all vectors, .meas and .four results to HDF5");
     cmd->add_option("netlist", options.netlist_path, "SPICE netlist file (.cir)")->required();
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
     cmd->add_option("--vectors", options.vectors, "Export only these vectors, e.g. v(out),i(v1) (scales are kept)")
@@ -88,11 +123,27 @@ int run_simulate(const SimulateOptions& options, const std::string& command_line
     const OutputClaim claim(options.output_path, inputs, options.force);
     h5::File file(options.output_path);
 
+    const auto cards = spice::dot_cards(netlist);
+    const auto analyses = analysis::analysis_cards(netlist);
     spice::Worker worker(simulate_worker_options(options, netlist));
-    spice::AllPlots all;
+    std::vector<analysis::AnalysisGroup> groups;
     try {
-        worker.load(netlist.joined(), netlist.origin);
-        all = worker.run_all();
+        if (runs_card_by_card(cards, analyses, reads.included_files)) {
+            std::map<std::string, std::size_t> ordinals;
+            for (std::size_t i = 0; i < analyses.size(); ++i) {
+                worker.load(analysis::with_only_analysis(netlist, analyses, i).joined(), netlist.origin);
+                auto all = worker.run_all();
+                print_output(options, all.output);
+                auto run = analysis::groups_of_run(analyses[i], ++ordinals[spice::analysis_kind(analyses[i])],
+                                                   std::move(all.plots), all.output, cards);
+                for (auto& g : run) groups.push_back(std::move(g));
+            }
+        } else {
+            worker.load(netlist.joined(), netlist.origin);
+            auto all = worker.run_all();
+            print_output(options, all.output);
+            groups = analysis::groups_of_whole_run(std::move(all.plots), all.output, cards);
+        }
     } catch (const SpiceError& error) {
         if (reads.included_files.empty() || error.stage() != SpiceError::Stage::load) throw;
         throw_located(error, netlist, reads.included_files);
@@ -101,19 +152,16 @@ int run_simulate(const SimulateOptions& options, const std::string& command_line
     } catch (const spice::WorkerCrashed& crash) {
         throw spice::WorkerCrashed(netlist.origin + ": ngspice crashed (or ran out of --max-memory): " + crash.what());
     }
-    if (options.verbose) {
-        for (const auto& line : all.output) std::fprintf(stderr, "ngspice: %s\n", line.c_str());
-    }
-    const auto plots = analysis::select_vectors(all.plots, options.vectors);
-    if (plots.empty()) {
+    select_vectors(groups, options.vectors);
+    if (groups.empty()) {
         throw NetlistError(netlist.origin, 0, "", "produced no results; expected at least one of .op, .dc, .tran, .ac");
     }
 
     analysis::write_provenance(file, command_line);
     file.set_attribute("/", "netlist", netlist.joined());
-    analysis::write_waveforms(file, plots);
+    analysis::write_analysis_groups(file, groups, analysis::unmatched_measurements(groups, cards));
     file.commit();
-    for (const auto& plot : plots) std::printf("%s\n", analysis::summary_line(plot).c_str());
+    for (const auto& g : groups) std::printf("%s\n", analysis::summary_line(g.plot).c_str());
     std::printf("wrote %s\n", options.output_path.c_str());
     return 0;
 }

@@ -160,12 +160,13 @@ void File::write(const std::string& dataset_path, const std::vector<std::int64_t
 
 namespace {
 
-// A scalar attribute of the given type on an object, replacing one of the same name.
+// A scalar attribute (or, with `count`, a 1-D array attribute) of the given type on an object,
+// replacing one of the same name.
 void write_scalar_attribute(hid_t file, const std::filesystem::path& name_of_file, const std::string& object_path,
-                            const std::string& name, hid_t type, const void* data) {
+                            const std::string& name, hid_t type, const void* data, const hsize_t* count = nullptr) {
     Id object(H5Oopen(file, object_path.c_str(), H5P_DEFAULT), H5Oclose);
     check(object.valid(), name_of_file, "no object '" + object_path + "' for attribute '" + name + "'");
-    Id space(H5Screate(H5S_SCALAR), H5Sclose);
+    Id space(count ? H5Screate_simple(1, count, nullptr) : H5Screate(H5S_SCALAR), H5Sclose);
     if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
     Id attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
     check(attribute.valid() && H5Awrite(attribute, type, data) >= 0, name_of_file,
@@ -186,6 +187,17 @@ void File::set_attribute(const std::string& object_path, const std::string& name
 
 void File::set_integer_attribute(const std::string& object_path, const std::string& name, std::uint64_t value) {
     write_scalar_attribute(handle_->file, final_path_, object_path, name, H5T_NATIVE_UINT64, &value);
+}
+
+void File::set_attribute(const std::string& object_path, const std::string& name, const std::vector<double>& values) {
+    const hsize_t count = values.size();
+    write_scalar_attribute(handle_->file, final_path_, object_path, name, H5T_NATIVE_DOUBLE, values.data(), &count);
+}
+
+void File::set_integer_attribute(const std::string& object_path, const std::string& name,
+                                 const std::vector<std::uint64_t>& values) {
+    const hsize_t count = values.size();
+    write_scalar_attribute(handle_->file, final_path_, object_path, name, H5T_NATIVE_UINT64, values.data(), &count);
 }
 
 void File::commit() {

@@ -42,6 +42,10 @@ public:
     void set_attribute(const std::string& object_path, const std::string& name, double value);
     // A uint64 attribute, for counts and seeds (a double holds integers exactly only up to 2^53).
     void set_integer_attribute(const std::string& object_path, const std::string& name, std::uint64_t value);
+    // 1-D array attributes (float64, uint64), e.g. a nested sweep's shape and outer values.
+    void set_attribute(const std::string& object_path, const std::string& name, const std::vector<double>& values);
+    void set_integer_attribute(const std::string& object_path, const std::string& name,
+                               const std::vector<std::uint64_t>& values);
 
     // Flushes, closes and renames the file to its final path. Throws IoError on failure.
     void commit();

@@ -103,9 +103,10 @@ def plot_waveform(group, ax):
         ax.bar(others, [float(np.real(group[k][0])) for k in others])
         ax.set_ylabel("value")
         return
-    x = group[scale_name][:]
+    # A nested .dc stores (outer x inner) datasets (docs/hdf5-schema.md); drawn flat, as one line.
+    x = np.ravel(group[scale_name][:])
     for name in others:
-        y = group[name][:]
+        y = np.ravel(group[name][:])
         ax.plot(x, np.abs(y) if np.iscomplexobj(y) else y, label=label(name, group[name]))
     if scale_name == "frequency":
         ax.set_xscale("log")

@@ -277,7 +277,10 @@ void Engine::load(const NetlistText& netlist) {
     m.circuit_loaded = true;
 }
 
-void Engine::run() { impl_->execute_with_retries("run"); }
+void Engine::run() {
+    impl_->execute_with_retries("run");
+    impl_->run_fourier_cards();
+}
 
 void Engine::run_analysis(std::string_view analysis) {
     impl_->execute_with_retries(checked_analysis(analysis, {"op", "dc", "tran", "ac"}, "op, dc ..., tran ..., ac ..."));

@@ -38,7 +38,8 @@ public:
 
     // Parses a netlist, replacing the loaded one. Throws SpiceError (stage load) on a parse error.
     void load(const NetlistText& netlist);
-    // Runs every analysis card (.op, .dc, .tran, .ac, ...) of the loaded netlist.
+    // Runs every analysis card (.op, .dc, .tran, .ac, ...) of the loaded netlist, then its .four cards
+    // on each transient plot (their results are vectors of that plot: "fourier(v(out))", "thd(v(out))").
     void run();
     // Runs one analysis given as an ngspice analysis command: "op", "dc v1 0 1 0.1", "tran 1u 1m",
     // "ac dec 10 1 1meg". Anything else is a UsageError.

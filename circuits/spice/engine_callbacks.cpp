@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "circuits/spice/engine_impl.hpp"
@@ -66,6 +67,13 @@ int on_external_current(double* value, double time_s, char* name, int, void* use
 }  // namespace
 
 void register_callbacks(Engine::Impl& impl) {
+    // `.meas` results reach C++ only as printed lines, which ngspice writes with
+    // NGSPICE_MEAS_PRECISION digits after the point (5 by default, read at every measurement): 16
+    // prints the double itself (docs/ngspice-facts.md#measure-and-fourier-in-the-shared-library).
+    // Written only when different, since setenv may race a getenv on another thread.
+    if (const char* digits = std::getenv("NGSPICE_MEAS_PRECISION"); !digits || std::string(digits) != "16") {
+        ::setenv("NGSPICE_MEAS_PRECISION", "16", 1);
+    }
     impl.library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, &impl);
     impl.library->init_sync(on_external_voltage, on_external_current, nullptr, &impl.ident, &impl);
 }

@@ -79,6 +79,11 @@ struct Engine::Impl {
     }
     Vector read_vector(const std::string& plot, const std::string& name, bool is_scale) const;
     Plot read_plot(const std::string& name) const;
+    // The netlist's `.four` cards on every transient plot, through ngspice's `fourier` command, which
+    // the shared library's `run` does not do (engine_plots.cpp). Its result vectors stay in the plot,
+    // exported under the names kept here ("tran1.fourier11" -> "fourier(v(out))").
+    void run_fourier_cards();
+    std::map<std::string, std::string> derived_vector_names;
 };
 
 // Hands ngspice the callbacks of engine_callbacks.cpp, with `impl` as their user data.

@@ -232,4 +232,40 @@ TEST(Engine, TransientLandsOnGivenBreakpoints) {
     EXPECT_THROW(engine.run_and_read("tran 1n 10n", {"time"}, breakpoints_s), UsageError);
 }
 
+// .four, which the library's run ignores, comes back as vectors of the transient plot: a 1 V,
+// 1 kHz sine gives a fundamental of 1 V and no harmonics (THD ~ 0).
+TEST(Engine, FourierCardsBecomeVectorsOfTheTransient) {
+    Engine engine;
+    engine.load(NetlistText::from_string("sine\nv1 in 0 sin(0 1 1k)\nr1 in 0 1k\n.tran 1u 2m\n.four 1k v(in)\n", "four.cir"));
+    engine.run();
+    const Plot tran = only_plot(engine.plots(), "tran");
+    const auto& rows = tran.vector("fourier(v(in))").real;  // frequencies, magnitudes, phases
+    ASSERT_EQ(rows.size(), 30u);
+    EXPECT_DOUBLE_EQ(rows[1], 1e3);
+    EXPECT_NEAR(rows[10 + 1], 1.0, 1e-4);
+    EXPECT_LT(tran.vector("thd(v(in))").real.at(0), 1e-6) << "percent";
+}
+
+// A .four card is a command for ngspice's control language, which runs backquotes through a shell.
+TEST(Engine, FourierCardWithShellSyntaxIsRefusedWithItsLine) {
+    Engine engine;
+    engine.load(NetlistText::from_string("sine\nv1 in 0 sin(0 1 1k)\nr1 in 0 1k\n.tran 1u 2m\n.four 1k `id`\n", "four.cir"));
+    try {
+        engine.run();
+        FAIL();
+    } catch (const NetlistError& e) {
+        EXPECT_NE(std::string(e.what()).find("four.cir:5"), std::string::npos) << e.what();
+    }
+}
+
+// Plots without a sweep have no scale: ngspice's default scale of a .tf plot is one of its results.
+TEST(Engine, TransferFunctionPlotHasNoScale) {
+    Engine engine;
+    engine.load(NetlistText::from_string("tf\nv1 in 0 1\nr1 in out 1k\nr2 out 0 3k\n.tf v(out) v1\n", "tf.cir"));
+    engine.run();
+    const Plot tf = only_plot(engine.plots(), "tf");
+    EXPECT_EQ(tf.scale(), nullptr);
+    EXPECT_NEAR(tf.vector("Transfer_function").real.at(0), 0.75, 1e-12);
+}
+
 }  // namespace cimkit::spice
