@@ -70,6 +70,7 @@ struct DeviceArrayOptions {
     // The converter on every output line (training/device_array/column_adc.hpp).
     int adc_bits = 0;                 // 0..16: bits per conversion (0: no converter, the analog value; 1: a sense amplifier)
     double adc_bound = 12.0;          // > 0: full scale +-B of the converter, in units of one full pair at v_read
+    double adc_time_per_bit_s = 1e-9;    // > 0: a SAR converter's time per decided bit (latency)
     double adc_energy_per_step_J = 5e-15;  // >= 0: Walden figure of merit; a conversion costs it x 2^bits
 };
 

@@ -31,6 +31,8 @@ struct EpochMetrics {
     double energy_wire_J = 0.0;
     double energy_total_J = 0.0;
     double simulated_time_s = 0.0;
+    double sample_latency_s = 0.0;
+    double circuit_time_s = 0.0;
     double wall_time_s = 0.0;
     // Samples of this epoch skipped after a convergence failure (per epoch, not cumulative).
     std::uint64_t skipped_samples = 0;       // training samples: no update applied
@@ -65,6 +67,8 @@ inline const std::vector<MetricColumn>& metric_columns() {
         {"energy_wire_J", "J", "energy of charging the driven lines' capacitance (0 without array.wire_farad)", &EpochMetrics::energy_wire_J, true},
         {"energy_total_J", "J", "sum of the energy columns", &EpochMetrics::energy_total_J, true},
         {"simulated_time_s", "s", "hardware time: training samples x training.sample_period_s", &EpochMetrics::simulated_time_s},
+        {"sample_latency_s", "s", "hardware time one training sample needs on the chip's circuits (reads, conversions, update)", &EpochMetrics::sample_latency_s, true},
+        {"circuit_time_s", "s", "learning time so far on the chip's circuits: training samples x sample_latency_s", &EpochMetrics::circuit_time_s, true},
         {"wall_time_s", "s", "wall-clock time spent training and evaluating", &EpochMetrics::wall_time_s},
         {"skipped_samples", "1", "training samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_samples, true},
         {"skipped_test_samples", "1", "test samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_test_samples, true},

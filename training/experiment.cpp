@@ -7,6 +7,7 @@
 #include "devices/registry.hpp"
 #include "training/circuit_neuron.hpp"
 #include "training/feature_scaling.hpp"
+#include "training/sample_latency.hpp"
 #include "training/settings/option_tables.hpp"
 #include "training/spice_array.hpp"
 
@@ -135,6 +136,7 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes) {
         return;
     }
     model_ = builtin_devices().find(s.device).make(config.passed_through());
+    training_.sample_latency_s = sample_latency(s, net.layer_sizes, model_.get()).training_s;
     if (engine_ == "compact") {
         network_ = std::make_unique<Network>(net, make_device_array_factory(*model_, s.array, s.seed), neurons);
         return;

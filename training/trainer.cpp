@@ -252,6 +252,10 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     m.energy_total_J = m.energy_read_J + m.energy_write_J + m.energy_update_circuit_J + m.energy_adc_J + m.energy_neuron_J + m.energy_wire_J;
     clock.wall_time_s += at.wall_time_s + seconds_since(started);
     m.simulated_time_s = clock.simulated_time_s;
+    // Every epoch trains the whole set (a skipped sample still took its time), so the learning time
+    // follows from the epoch number, across a resume too.
+    m.sample_latency_s = config.sample_latency_s;
+    m.circuit_time_s = static_cast<double>(epoch) * static_cast<double>(train.size()) * config.sample_latency_s;
     m.wall_time_s = clock.wall_time_s;
     return m;
 }

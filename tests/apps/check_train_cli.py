@@ -40,7 +40,7 @@ with h5py.File(run, "r") as f:
     columns = {"epoch": "1", "train_accuracy": "1", "test_accuracy": "1", "loss": "1", "update_pulses": "1",
                "energy_read_J": "J", "energy_write_J": "J", "energy_update_circuit_J": "J", "energy_adc_J": "J",
                "energy_neuron_J": "J", "energy_wire_J": "J", "energy_total_J": "J",
-               "simulated_time_s": "s", "wall_time_s": "s",
+               "simulated_time_s": "s", "sample_latency_s": "s", "circuit_time_s": "s", "wall_time_s": "s",
                "skipped_samples": "1", "skipped_test_samples": "1"}
     for name, unit in columns.items():
         check(name in m and m[name].shape == (3,), f"metrics column {name} missing or not 3 rows")
@@ -48,6 +48,10 @@ with h5py.File(run, "r") as f:
     check(list(m["epoch"][:]) == [1, 2, 3], "epochs are 1, 2, 3")
     # 120 training samples of 1 ms each per epoch.
     check(np.allclose(m["simulated_time_s"][:], [0.12, 0.24, 0.36]), "simulated time is 120 x 1 ms per epoch")
+    latency_s = m["sample_latency_s"][0]
+    check(latency_s > 0 and np.all(m["sample_latency_s"][:] == latency_s), "one sample latency for the whole run")
+    check(np.allclose(m["circuit_time_s"][:], [120 * latency_s, 240 * latency_s, 360 * latency_s], rtol=1e-12, atol=0),
+          "learning time on the circuits is 120 samples x the latency per epoch")
     check(np.all(np.diff(m["update_pulses"][:]) > 0), "update pulses accumulate")
     check(np.all(m["energy_read_J"][:] > 0), "read energy is positive")
     # After the initial programming every write is a pump pulse: a potentiating one draws

@@ -39,7 +39,7 @@ PRESETS = {
 METRICS = ["epoch", "loss", "train_accuracy", "test_accuracy", "update_pulses", "skipped_samples",
            "skipped_test_samples", "energy_read_J", "energy_write_J", "energy_update_circuit_J", "energy_adc_J",
            "energy_neuron_J", "energy_wire_J", "energy_total_J",
-           "simulated_time_s"]
+           "simulated_time_s", "sample_latency_s", "circuit_time_s"]
 
 
 def exact(value):

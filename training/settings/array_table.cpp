@@ -51,6 +51,8 @@ std::vector<Field<O>> make_array_fields() {
                 "bits of the converter on every output line, forward and backward (0: none; 1: a sense amplifier)"),
         number("array.adc_bound", &O::adc_bound, Unit::dimensionless, Range::positive(),
                "converter full scale +-B, in outputs of one full pair at the read voltage (weights and inputs in [-1, 1])"),
+        number("array.adc_time_per_bit_s", &O::adc_time_per_bit_s, Unit::second, Range::positive(),
+               "converter time per decided bit (a SAR converter: one bit per clock); a conversion takes adc_bits of them"),
         number("array.adc_energy_per_step_J", &O::adc_energy_per_step_J, Unit::joule, Range::non_negative(),
                "converter figure of merit (Walden): a conversion costs it x 2^adc_bits"),
         integer("array.calibration_samples", &O::calibration_samples, Range::closed(1, 1e7),

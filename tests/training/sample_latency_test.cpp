@@ -1,0 +1,78 @@
+// The hardware time of one training sample (training/sample_latency.hpp) against its parts' closed
+// forms: read windows, SAR conversions, Elmore settling of wired lines, and each update scheme.
+#include "training/sample_latency.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "circuits/update_circuit.hpp"
+#include "devices/registry.hpp"
+
+namespace cimkit::training {
+namespace {
+
+ExperimentSettings compact_mosfet() {
+    ExperimentSettings s;
+    s.engine = "compact";
+    s.array.update_mode = "pulse";
+    return s;
+}
+
+double pulse_s(const DeviceModel& model) { return std::max(model.nominal_pulse(+1).width_s, model.nominal_pulse(-1).width_s); }
+
+// 4-8-3 without wires or converters: two forward reads and one backward read of read_time_s each, and
+// the pulse update's two phases of max_pulses_per_update nominal pulses.
+TEST(SampleLatency, ReadsAndPulseUpdatesAddUp) {
+    const auto model = builtin_devices().find("mosfet").make({});
+    const ExperimentSettings s = compact_mosfet();
+    const SampleLatency l = sample_latency(s, {4, 8, 3}, model.get());
+    EXPECT_DOUBLE_EQ(l.inference_s, 2 * s.array.read_time_s);
+    EXPECT_DOUBLE_EQ(l.training_s, 3 * s.array.read_time_s + 2.0 * s.array.max_pulses_per_update * pulse_s(*model));
+}
+
+// An 8-bit SAR converter on every line adds 8 bits x t_bit to each of the three reads.
+TEST(SampleLatency, ConvertersAddTheirBitsToEveryRead) {
+    const auto model = builtin_devices().find("mosfet").make({});
+    ExperimentSettings s = compact_mosfet();
+    const SampleLatency without = sample_latency(s, {4, 8, 3}, model.get());
+    s.array.adc_bits = 8;
+    s.array.adc_time_per_bit_s = 1.5e-9;
+    const SampleLatency with = sample_latency(s, {4, 8, 3}, model.get());
+    EXPECT_NEAR(with.training_s - without.training_s, 3 * 8 * 1.5e-9, 1e-21);
+    EXPECT_NEAR(with.inference_s - without.inference_s, 2 * 8 * 1.5e-9, 1e-21);
+}
+
+// Wires of R and C per segment on a 784 x (2 x 100) array: the slowest row-plus-column path's
+// Elmore delay R C (200 x 201 / 2 + 784 x 785 / 2), settled to 1/2 LSB of 8 bits (ln 2^9 time
+// constants), sets the window when it exceeds read_time_s.
+TEST(SampleLatency, WiredLinesSetTheWindowByTheirElmoreDelay) {
+    const auto model = builtin_devices().find("pcm").make({});
+    ExperimentSettings s = compact_mosfet();
+    s.array.wire_ohm = 100.0;
+    s.array.wire_farad = 1e-15;
+    const SampleLatency l = sample_latency(s, {784, 100}, model.get());
+    const double elmore_s = 100.0 * 1e-15 * (200.0 * 201.0 / 2.0 + 784.0 * 785.0 / 2.0);
+    const double window_s = elmore_s * std::log(512.0);
+    ASSERT_GT(window_s, s.array.read_time_s);
+    EXPECT_NEAR(l.inference_s, window_s, 1e-9 * window_s);
+}
+
+// The spice engine's update circuit takes its window for |x| = 1; exact updates program-and-verify.
+TEST(SampleLatency, EachUpdateSchemeTakesItsOwnTime) {
+    const auto model = builtin_devices().find("mosfet").make({});
+    ExperimentSettings s = compact_mosfet();
+    s.engine = "spice";
+    s.spice.update_circuit_max_devices = 128;
+    const double circuit_s = circuits::update_window_s({1.0}, s.spice.update_encoding);
+    EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, model.get()).training_s, 3 * s.array.read_time_s + circuit_s);
+    s.engine = "compact";
+    s.array.update_mode = "exact";
+    EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, model.get()).training_s,
+                     3 * s.array.read_time_s + s.array.program_verify_iterations * (pulse_s(*model) + s.array.read_time_s));
+    s.engine = "ideal";
+    EXPECT_EQ(sample_latency(s, {4, 8, 3}, nullptr).training_s, 0.0);
+}
+
+}  // namespace
+}  // namespace cimkit::training

@@ -1,0 +1,53 @@
+#include "training/sample_latency.hpp"
+
+#include <algorithm>
+#include <cstddef>
+
+#include "circuits/crossbar_settling.hpp"
+#include "circuits/update_circuit.hpp"
+#include "devices/device_model.hpp"
+
+namespace cimkit::training {
+namespace {
+
+// An analog read-out (no converter) is taken to settle to this many bits.
+constexpr int analog_settling_bits = 8;
+
+// One read of an array of `inputs` x `weights` (2 weights lines per output): window and conversion.
+double read_s(const DeviceArrayOptions& a, int inputs, int outputs) {
+    const circuits::CrossbarGeometry geometry{inputs, 2 * outputs, a.wire_ohm, a.wire_ohm, a.wire_farad, a.wire_farad};
+    const int bits = a.adc_bits > 0 ? a.adc_bits : analog_settling_bits;
+    const double window_s = std::max(a.read_time_s, circuits::half_lsb_settling_s(circuits::elmore_delay_s(geometry), bits));
+    return window_s + a.adc_bits * a.adc_time_per_bit_s;
+}
+
+double update_s(const ExperimentSettings& s, long weights, const DeviceModel& model) {
+    const DeviceArrayOptions& a = s.array;
+    if (s.engine == "spice" && weights <= s.spice.update_circuit_max_devices) {
+        return circuits::update_window_s({1.0}, s.spice.update_encoding);
+    }
+    const double pulse_s = std::max(model.nominal_pulse(+1).width_s, model.nominal_pulse(-1).width_s);
+    if (a.update_mode == "exact") return a.program_verify_iterations * (pulse_s + a.read_time_s);
+    const int slots = a.update_mode == "stochastic" ? a.stochastic_bit_length : a.max_pulses_per_update;
+    return 2.0 * slots * pulse_s;
+}
+
+}  // namespace
+
+SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>& layer_sizes, const DeviceModel* model) {
+    SampleLatency latency;
+    if (!model || s.engine == "ideal") return latency;
+    double forward_s = 0.0, backward_s = 0.0, slowest_update_s = 0.0;
+    for (std::size_t l = 0; l + 1 < layer_sizes.size(); ++l) {
+        const int inputs = layer_sizes[l], outputs = layer_sizes[l + 1];
+        const double one_read_s = read_s(s.array, inputs, outputs);
+        forward_s += one_read_s;
+        if (l > 0) backward_s += one_read_s;
+        slowest_update_s = std::max(slowest_update_s, update_s(s, static_cast<long>(inputs) * outputs, *model));
+    }
+    latency.inference_s = forward_s;
+    latency.training_s = forward_s + backward_s + slowest_update_s;
+    return latency;
+}
+
+}  // namespace cimkit::training

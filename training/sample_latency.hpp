@@ -1,0 +1,42 @@
+#pragma once
+// Hardware time of one training sample on the simulated chip, from its circuits and settings
+// (docs/results.md#latency-per-sample): the time per sample per epoch of the MOSFET-synapse paper's
+// Table 1, and the learning time it adds up to.
+//
+// Layers run one after the other; a read of a layer with n input lines and m weights (2m lines) takes
+//   read window   max(array.read_time_s, settling)  with settling the single-pole settling to 1/2 LSB
+//                 (circuits/crossbar_settling.hpp) of the slowest row-plus-column path's Elmore delay
+//                 through array.wire_ohm and array.wire_farad, at array.adc_bits (8 bits without a
+//                 converter: an analog read-out still has to settle to something)
+//   conversion    array.adc_bits x array.adc_time_per_bit_s (a SAR converter decides one bit per
+//                 clock; every line has its own, so the lines convert in parallel); 0 without
+// A training sample reads every layer forward, every layer but the first backward (the transposed
+// read of the same array: the same wires, the same window), and updates every layer at once, the
+// longest update setting the time:
+//   spice update circuit   its window for |x| = 1 (circuits/update_circuit.hpp)
+//   pulse, stochastic      a potentiating and a depressing phase of at most max_pulses_per_update
+//                          (stochastic: stochastic_bit_length) slots of the device's nominal pulse
+//   exact                  program_verify_iterations rounds of one nominal pulse and one read
+// Not counted: the neurons' settling (sigmoid_mos: rd cnode = 0.5 ns, a twentieth of the default read
+// window), the digital gains, and the time between samples (training.sample_period_s, the clock the
+// devices' drift and leakage see, is a separate assumption: a sample period shorter than the latency
+// here is a chip that could not run that fast). The ideal engine models no hardware: 0.
+#include <vector>
+
+#include "training/settings/experiment_settings.hpp"
+
+namespace cimkit {
+class DeviceModel;
+}
+
+namespace cimkit::training {
+
+struct SampleLatency {
+    double inference_s = 0.0;  // the forward pass
+    double training_s = 0.0;   // forward pass, backward reads and the update
+};
+
+// layer_sizes: {inputs, hidden ..., outputs}; `model` null for the ideal engine.
+SampleLatency sample_latency(const ExperimentSettings& settings, const std::vector<int>& layer_sizes, const DeviceModel* model);
+
+}  // namespace cimkit::training
