@@ -47,7 +47,10 @@ Instance neuron(const NeuronCircuitSpec& spec, const std::string& name, const st
     return Instance{name, {in, out}, spec.subcircuit, {}};
 }
 
-std::string unit_name(const char* prefix, int k) { return prefix + std::to_string(k); }
+// Unit k's names: the neuron's ("in_3", "n_3", "out_3") and its derivative circuit's copies ("inp_3",
+// "inm_3", ...): `side` is "", "p" or "m".
+std::string unit_name(const std::string& what, const std::string& side, int k) { return what + side + "_" + std::to_string(k); }
+constexpr const char* sides[] = {"", "p", "m"};
 
 }  // namespace
 
@@ -58,13 +61,6 @@ const NeuronCircuitSpec& neuron_circuit(const std::string& name) {
         known += (known.empty() ? "" : ", ") + spec.name;
     }
     throw ParameterError("neuron circuit '" + name + "' is unknown (known: " + known + ")");
-}
-
-bool is_neuron_circuit(const std::string& name) {
-    for (const auto& spec : known_circuits()) {
-        if (spec.name == name) return true;
-    }
-    return false;
 }
 
 NeuronTransfer measure_transfer(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, int points) {
@@ -107,22 +103,19 @@ ResidentNeuronLayer::ResidentNeuronLayer(const NeuronCircuitSpec& spec, int unit
     for (int k = 0; k < units; ++k) {
         // The neuron on in_k and the derivative circuit's two copies on inp_k = in_k + step and
         // inm_k = in_k - step (three EXTERNAL sources: the offsets are exact, as a matched pair's would be).
-        for (const char* side : {"", "p", "m"}) {
-            const std::string in = unit_name((std::string("in") + side + "_").c_str(), k);
-            const std::string out = unit_name((std::string("out") + side + "_").c_str(), k);
-            const std::string instance = unit_name((std::string("n") + side + "_").c_str(), k);
+        for (const char* side : sides) {
+            const std::string in = unit_name("in", side, k);
             netlist.add(Source{Source::Kind::voltage, in, in, "0", External{}});
-            netlist.add(neuron(spec, instance, in, out));
+            netlist.add(neuron(spec, unit_name("n", side, k), in, unit_name("out", side, k)));
         }
     }
     netlist.add_analysis(OpAnalysis{});
     worker_.load(to_spice(netlist), "<" + netlist.title() + ">");
     for (int k = 0; k < units; ++k) {
-        for (const char* side : {"", "p", "m"}) vectors_.push_back(unit_name((std::string("out") + side + "_").c_str(), k));
-        for (const char* side : {"", "p", "m"}) {
-            const std::string instance = unit_name((std::string("n") + side + "_").c_str(), k);
-            vectors_.push_back(supply_node(spec, instance));
-            vectors_.push_back(supply_branch(spec, instance));
+        for (const char* side : sides) vectors_.push_back(unit_name("out", side, k));
+        for (const char* side : sides) {
+            vectors_.push_back(supply_node(spec, unit_name("n", side, k)));
+            vectors_.push_back(supply_branch(spec, unit_name("n", side, k)));
         }
     }
 }
@@ -133,9 +126,9 @@ ResidentNeuronLayer::Solution ResidentNeuronLayer::solve(const std::vector<doubl
     }
     for (int k = 0; k < units_; ++k) {
         const double v = input_V[static_cast<std::size_t>(k)];
-        worker_.set_external_table("vin_" + std::to_string(k), {v}, 1.0);
-        worker_.set_external_table("vinp_" + std::to_string(k), {v + slope_step_V_}, 1.0);
-        worker_.set_external_table("vinm_" + std::to_string(k), {v - slope_step_V_}, 1.0);
+        worker_.set_external_table("v" + unit_name("in", "", k), {v}, 1.0);
+        worker_.set_external_table("v" + unit_name("in", "p", k), {v + slope_step_V_}, 1.0);
+        worker_.set_external_table("v" + unit_name("in", "m", k), {v - slope_step_V_}, 1.0);
     }
     const std::vector<std::vector<double>> values = worker_.run_and_read("op", vectors_);
     Solution s;

@@ -33,7 +33,6 @@ struct NeuronCircuitSpec {
 // The neuron circuits cimkit ships: "sigmoid_mos" (netlists/peripherals/sigmoid_mos.lib).
 // Throws ParameterError listing them for another name.
 const NeuronCircuitSpec& neuron_circuit(const std::string& name);
-bool is_neuron_circuit(const std::string& name);
 
 // One neuron's DC transfer on a uniform input grid.
 struct NeuronTransfer {

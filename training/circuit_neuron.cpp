@@ -129,6 +129,10 @@ float NeuronCalibration::derivative(double plus_output_V, double minus_output_V)
 NeuronCalibration calibrate(const circuits::NeuronTransfer& t, const std::string& circuit_name) {
     const std::vector<double>& in = t.input_V;
     const std::vector<double>& out = t.output_V;
+    if (in.size() < 3 || out.size() != in.size() || t.supply_power_W.size() != in.size()) {
+        throw Error("neuron circuit " + circuit_name + ": a transfer of " + std::to_string(in.size()) + " inputs and " +
+                    std::to_string(out.size()) + " outputs; expected at least 3 of each");
+    }
     NeuronCalibration c;
     c.low_V = out.front();
     c.high_V = out.back();
@@ -146,6 +150,7 @@ NeuronCalibration calibrate(const circuits::NeuronTransfer& t, const std::string
     // The slope at the centre from two grid steps either side: the table's own central difference.
     const double h_V = 2.0 * (in.back() - in.front()) / static_cast<double>(in.size() - 1);
     const double slope = (interpolate(in, out, c.center_V + h_V) - interpolate(in, out, c.center_V - h_V)) / (2.0 * h_V);
+    if (!(slope > 0.0)) throw Error("neuron circuit " + circuit_name + ": no rising slope at its centre");
     c.volts_per_unit = (c.high_V - c.low_V) / (4.0 * slope);
     return c;
 }
