@@ -12,8 +12,10 @@ namespace {
 const std::vector<NeuronCircuitSpec>& known_circuits() {
     // sigmoid_mos: the NMOS differential pair; its input window is the one its library's logistic fit
     // uses (vmid +- 0.5 V), well beyond the pair's saturation at +-183 mV.
+    // relu_mos: the source follower, from 0 V (off: its threshold is 0.4 V) to 1.4 V.
     static const std::vector<NeuronCircuitSpec> circuits{
-        {"sigmoid_mos", "sigmoid_mos.lib", "sigmoid_mos", "vdd", "supply", 0.9, 0.5},
+        {"sigmoid_mos", "sigmoid_mos.lib", "sigmoid_mos", "vdd", "supply", 0.9, 0.5, NeuronShape::sigmoid},
+        {"relu_mos", "relu_mos.lib", "relu_mos", "vdd", "supply", 0.7, 0.7, NeuronShape::rectifier},
     };
     return circuits;
 }

@@ -19,6 +19,12 @@
 
 namespace cimkit::circuits {
 
+// The shape of a neuron's transfer, which decides how it is calibrated (training/circuit_neuron.hpp).
+enum class NeuronShape {
+    sigmoid,    // rises from one rail to the other through a centre
+    rectifier,  // off below a knee, then rising about linearly
+};
+
 // A neuron subcircuit and what cimkit needs to know about it.
 struct NeuronCircuitSpec {
     std::string name;           // as in network.hidden_activation
@@ -28,9 +34,10 @@ struct NeuronCircuitSpec {
     std::string supply_node;    // the node that source drives
     double center_V;            // middle of the input window
     double window_V;            // the input is swept (and clipped) to center_V +- window_V
+    NeuronShape shape;
 };
 
-// The neuron circuits cimkit ships: "sigmoid_mos" (netlists/peripherals/sigmoid_mos.lib).
+// The neuron circuits cimkit ships: "sigmoid_mos" and "relu_mos" (netlists/peripherals/*.lib).
 // Throws ParameterError listing them for another name.
 const NeuronCircuitSpec& neuron_circuit(const std::string& name);
 

@@ -12,7 +12,8 @@ Activation parse_activation(const std::string& text) {
     if (text == "relu") return Activation::relu;
     if (text == "identity") return Activation::identity;
     if (text == "sigmoid_mos") return Activation::sigmoid_mos;
-    throw ParameterError("activation '" + text + "' is unknown (known: sigmoid, tanh, relu, identity, sigmoid_mos)");
+    if (text == "relu_mos") return Activation::relu_mos;
+    throw ParameterError("activation '" + text + "' is unknown (known: sigmoid, tanh, relu, identity, sigmoid_mos, relu_mos)");
 }
 
 std::string to_string(Activation activation) {
@@ -22,11 +23,14 @@ std::string to_string(Activation activation) {
         case Activation::relu: return "relu";
         case Activation::identity: return "identity";
         case Activation::sigmoid_mos: return "sigmoid_mos";
+        case Activation::relu_mos: return "relu_mos";
     }
     return "unknown";
 }
 
-bool is_circuit_activation(Activation activation) { return activation == Activation::sigmoid_mos; }
+bool is_circuit_activation(Activation activation) {
+    return activation == Activation::sigmoid_mos || activation == Activation::relu_mos;
+}
 
 namespace {
 [[noreturn]] void refuse_circuit(Activation activation) {
@@ -41,7 +45,8 @@ Eigen::VectorXf activate(Activation activation, const Eigen::VectorXf& z) {
         case Activation::tanh: return z.array().tanh().matrix();
         case Activation::relu: return z.cwiseMax(0.0f);
         case Activation::identity: return z;
-        case Activation::sigmoid_mos: refuse_circuit(activation);
+        case Activation::sigmoid_mos:
+        case Activation::relu_mos: refuse_circuit(activation);
     }
     return z;
 }
@@ -52,7 +57,8 @@ Eigen::VectorXf activation_derivative(Activation activation, const Eigen::Vector
         case Activation::tanh: return (1.0f - a.array().square()).matrix();
         case Activation::relu: return (z.array() > 0.0f).cast<float>().matrix();
         case Activation::identity: return Eigen::VectorXf::Ones(z.size());
-        case Activation::sigmoid_mos: refuse_circuit(activation);
+        case Activation::sigmoid_mos:
+        case Activation::relu_mos: refuse_circuit(activation);
     }
     return Eigen::VectorXf::Ones(z.size());
 }

@@ -9,6 +9,8 @@
 //             S from 0 to 1 that saturates harder than the logistic: a circuit, not a formula, so
 //             activate() refuses it; the network evaluates it through its NeuronStage (neuron.hpp,
 //             circuit_neuron.hpp), from the circuit's own DC transfer or the circuit in ngspice
+//   relu_mos  the source-follower rectifier of netlists/peripherals/relu_mos.lib: 0 below a rounded
+//             knee, then a slope of about 1; a circuit too
 // All quantities are dimensionless (in the software network a pre-activation is a number; an
 // engine converts column currents to these numbers before they reach f).
 #include <string>
@@ -17,9 +19,9 @@
 
 namespace cimkit::training {
 
-enum class Activation { sigmoid, tanh, relu, identity, sigmoid_mos };
+enum class Activation { sigmoid, tanh, relu, identity, sigmoid_mos, relu_mos };
 
-// "sigmoid", "tanh", "relu", "identity", "sigmoid_mos"; anything else is a ParameterError listing them.
+// "sigmoid", "tanh", "relu", "identity", "sigmoid_mos", "relu_mos"; anything else is a ParameterError listing them.
 Activation parse_activation(const std::string& text);
 std::string to_string(Activation activation);
 // True for an activation that is a neuron circuit (its name is a circuits::neuron_circuit).

@@ -118,15 +118,13 @@ double NeuronCalibration::input_V(float z) const {
     return std::clamp(center_V + static_cast<double>(z) * volts_per_unit, min_input_V, max_input_V);
 }
 
-float NeuronCalibration::activation(double output_V) const {
-    return static_cast<float>((output_V - low_V) / (high_V - low_V));
-}
+float NeuronCalibration::activation(double output_V) const { return static_cast<float>((output_V - low_V) / output_per_unit_V); }
 
 float NeuronCalibration::derivative(double plus_output_V, double minus_output_V) const {
-    return static_cast<float>((plus_output_V - minus_output_V) / (2.0 * slope_step_units * (high_V - low_V)));
+    return static_cast<float>((plus_output_V - minus_output_V) / (2.0 * slope_step_units * output_per_unit_V));
 }
 
-NeuronCalibration calibrate(const circuits::NeuronTransfer& t, const std::string& circuit_name) {
+NeuronCalibration calibrate(const circuits::NeuronTransfer& t, const std::string& circuit_name, circuits::NeuronShape shape) {
     const std::vector<double>& in = t.input_V;
     const std::vector<double>& out = t.output_V;
     if (in.size() < 3 || out.size() != in.size() || t.supply_power_W.size() != in.size()) {
@@ -142,16 +140,25 @@ NeuronCalibration calibrate(const circuits::NeuronTransfer& t, const std::string
         throw Error("neuron circuit " + circuit_name + ": its output does not rise across the input window (" +
                     std::to_string(c.low_V) + " V to " + std::to_string(c.high_V) + " V)");
     }
+    // Two grid steps: the table's own differences.
+    const double h_V = 2.0 * (in.back() - in.front()) / static_cast<double>(in.size() - 1);
+    if (shape == circuits::NeuronShape::rectifier) {
+        const double top_slope = (out.back() - interpolate(in, out, in.back() - h_V)) / h_V;
+        if (!(top_slope > 0.0)) throw Error("neuron circuit " + circuit_name + ": no rising slope at the top of its window");
+        c.center_V = in.back() - (c.high_V - c.low_V) / top_slope;
+        c.volts_per_unit = (in.back() - c.center_V) / rectifier_span_units;
+        c.output_per_unit_V = top_slope * c.volts_per_unit;
+        return c;
+    }
     const double middle_V = 0.5 * (c.low_V + c.high_V);
     const auto above = std::find_if(out.begin(), out.end(), [&](double v) { return v >= middle_V; });
     if (above == out.begin() || above == out.end()) throw Error("neuron circuit " + circuit_name + ": no mid-swing crossing");
     const auto i = static_cast<std::size_t>(above - out.begin());
     c.center_V = in[i - 1] + (middle_V - out[i - 1]) * (in[i] - in[i - 1]) / (out[i] - out[i - 1]);
-    // The slope at the centre from two grid steps either side: the table's own central difference.
-    const double h_V = 2.0 * (in.back() - in.front()) / static_cast<double>(in.size() - 1);
     const double slope = (interpolate(in, out, c.center_V + h_V) - interpolate(in, out, c.center_V - h_V)) / (2.0 * h_V);
     if (!(slope > 0.0)) throw Error("neuron circuit " + circuit_name + ": no rising slope at its centre");
     c.volts_per_unit = (c.high_V - c.low_V) / (4.0 * slope);
+    c.output_per_unit_V = c.high_V - c.low_V;
     return c;
 }
 
@@ -166,7 +173,7 @@ NeuronFactory make_circuit_neuron_factory(NeuronEvaluation evaluation, const std
         if (!transfer) {
             transfer = std::make_shared<const circuits::NeuronTransfer>(circuits::measure_transfer(spec, netlist_dir, transfer_points));
         }
-        const NeuronCalibration calibration = calibrate(*transfer, spec.name);
+        const NeuronCalibration calibration = calibrate(*transfer, spec.name, spec.shape);
         if (evaluation == NeuronEvaluation::tabulated) return std::make_unique<TabulatedNeuron>(transfer, calibration, neuron_time_s);
         return std::make_unique<SpiceNeuron>(spec, units, calibration, netlist_dir, neuron_time_s);
     };

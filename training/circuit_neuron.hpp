@@ -3,15 +3,19 @@
 //
 // The network computes in numbers, the circuit in volts. Between them sit a driver that turns a
 // pre-activation z into the neuron's input voltage, and a read-out that turns the output voltage
-// into the activation a in [0, 1]:
+// into the activation a:
 //   V_in = center_V + z volts_per_unit, clipped to the circuit's input window (the driver's rails)
-//   a    = (V_out - low_V) / (high_V - low_V)
-// Both come from the circuit's own DC transfer (circuits::measure_transfer), nothing from its
-// netlist's parameters: low_V and high_V are the outputs at the window's ends, center_V is the input
-// where the output crosses mid-swing, and volts_per_unit makes the slope there 1/4 per unit of z,
-// the logistic's, so the circuit neuron stands where `sigmoid` stood. The derivative circuit (two
-// copies of the neuron at V_in +- slope_step_V) gives
-//   f'(z) = volts_per_unit (V_out(V_in + step) - V_out(V_in - step)) / (2 step (high_V - low_V))
+//   a    = (V_out - low_V) / output_per_unit_V
+// All of it comes from the circuit's own DC transfer (circuits::measure_transfer), nothing from its
+// netlist's parameters; low_V and high_V are the outputs at the window's ends. By the circuit's shape:
+//   sigmoid    center_V is the input where the output crosses mid-swing, output_per_unit_V the swing
+//              high_V - low_V (a in [0, 1]), and volts_per_unit makes the slope at the centre 1/4 per
+//              unit of z, the logistic's, so the circuit stands where `sigmoid` stood
+//   rectifier  the tangent at the window's top meets the off level at the knee, center_V; the window
+//              from knee to top spans rectifier_span_units of z, and output_per_unit_V makes the
+//              slope there 1 per unit of z, the ReLU's
+// The derivative circuit (two copies of the neuron at V_in +- slope_step_V) gives
+//   f'(z) = (V_out(V_in + step) - V_out(V_in - step)) / (2 slope_step_units output_per_unit_V)
 // with step = slope_step_units volts_per_unit.
 //
 // Two stages evaluate this:
@@ -36,21 +40,24 @@ namespace cimkit::training {
 constexpr double slope_step_units = 0.1;
 // Points of the DC sweep the twin interpolates (1 mV apart over sigmoid_mos's +-0.5 V window).
 constexpr int transfer_points = 1001;
+// Units of z from a rectifier's knee to the top of its window: activations up to about 4, which
+// array.hidden_input_max (the full scale of the next layer's drivers) clips as it would a ReLU's.
+constexpr double rectifier_span_units = 4.0;
 
 struct NeuronCalibration {
-    double center_V = 0.0, volts_per_unit = 1.0, low_V = 0.0, high_V = 1.0;
+    double center_V = 0.0, volts_per_unit = 1.0, low_V = 0.0, high_V = 1.0, output_per_unit_V = 1.0;
     double min_input_V = 0.0, max_input_V = 0.0;  // the window of the transfer
 
     double input_V(float z) const;              // clipped to the window
-    float activation(double output_V) const;    // normalised to the swing
+    float activation(double output_V) const;    // (V_out - low_V) / output_per_unit_V
     double slope_step_V() const { return slope_step_units * volts_per_unit; }
     // f'(z) from the derivative circuit's two outputs.
     float derivative(double plus_output_V, double minus_output_V) const;
 };
 
-// Throws Error naming the circuit when the transfer is not an increasing S (its ends equal, or no
-// mid-swing crossing): a circuit cimkit cannot use as a neuron.
-NeuronCalibration calibrate(const circuits::NeuronTransfer& transfer, const std::string& circuit_name);
+// Throws Error naming the circuit when the transfer does not have its shape (its ends equal, no
+// mid-swing crossing, no rising slope): a circuit cimkit cannot use as a neuron.
+NeuronCalibration calibrate(const circuits::NeuronTransfer& transfer, const std::string& circuit_name, circuits::NeuronShape shape);
 
 enum class NeuronEvaluation { tabulated, spice };
 

@@ -37,6 +37,20 @@ const circuits::NeuronTransfer& transfer() {
     return t;
 }
 
+// relu_mos.lib's defaults and its source-follower square law:
+//   V_out = V_ov - (sqrt(1 + 2 beta rl V_ov) - 1)/(beta rl), V_ov = V_in - vto > 0; else 0
+constexpr double relu_vto_V = 0.4, relu_rl_ohm = 100e3;
+
+double follower_output_V(double input_V) {
+    const double overdrive_V = input_V - relu_vto_V, beta_rl = beta_A_per_V2 * relu_rl_ohm;
+    return overdrive_V <= 0.0 ? 0.0 : overdrive_V - (std::sqrt(1.0 + 2.0 * beta_rl * overdrive_V) - 1.0) / beta_rl;
+}
+
+const circuits::NeuronTransfer& relu_transfer() {
+    static const circuits::NeuronTransfer t = circuits::measure_transfer(circuits::neuron_circuit("relu_mos"), netlist_dir, transfer_points);
+    return t;
+}
+
 // With reltol 1e-6 the sweep sits within 10 uV of the closed form over the whole window, and the
 // supply delivers vdd itail at every point (the tail current is ideal).
 TEST(NeuronCircuit, SigmoidMosTransferFollowsTheSquareLaw) {
@@ -54,7 +68,7 @@ TEST(NeuronCircuit, SigmoidMosTransferFollowsTheSquareLaw) {
 // logistic's slope 1/4 there: swing / (4 slope) with swing rd itail and slope rd sqrt(beta itail)/2,
 // so sqrt(itail/beta)/2 = 64.5 mV.
 TEST(NeuronCircuit, CalibrationFindsTheCentreAndTheLogisticSlope) {
-    const NeuronCalibration c = calibrate(transfer(), "sigmoid_mos");
+    const NeuronCalibration c = calibrate(transfer(), "sigmoid_mos", circuits::NeuronShape::sigmoid);
     EXPECT_NEAR(c.center_V, vmid_V, 1e-5);
     EXPECT_NEAR(c.low_V, vdd_V - rd_ohm * itail_A, 1e-5);
     EXPECT_NEAR(c.high_V, vdd_V, 1e-5);
@@ -63,11 +77,31 @@ TEST(NeuronCircuit, CalibrationFindsTheCentreAndTheLogisticSlope) {
     EXPECT_NEAR(c.input_V(-1e6f), 0.4, 1e-9);
 }
 
+// The source follower's sweep within 10 uV of its square law from 0 to 1.4 V, its supply delivering
+// vdd V_out / rl (nothing while off); the knee where the tangent at 1.4 V (slope 1 - 1/sqrt(1 + 2
+// beta rl V_ov)) meets 0 V, and the top of the window 4 units of z above it.
+TEST(NeuronCircuit, ReluMosTransferFollowsTheFollowerLawAndCalibratesAKnee) {
+    const circuits::NeuronTransfer& t = relu_transfer();
+    for (std::size_t i = 0; i < t.input_V.size(); ++i) {
+        const double v_out = follower_output_V(t.input_V[i]);
+        EXPECT_NEAR(t.output_V[i], v_out, 1e-5) << "at " << t.input_V[i] << " V";
+        EXPECT_NEAR(t.supply_power_W[i], vdd_V * v_out / relu_rl_ohm, 1e-10) << "at " << t.input_V[i] << " V";
+    }
+    const NeuronCalibration c = calibrate(t, "relu_mos", circuits::NeuronShape::rectifier);
+    const double top_V = 1.4, overdrive_V = top_V - relu_vto_V;
+    const double slope = 1.0 - 1.0 / std::sqrt(1.0 + 2.0 * beta_A_per_V2 * relu_rl_ohm * overdrive_V);
+    const double knee_V = top_V - follower_output_V(top_V) / slope;
+    EXPECT_NEAR(c.center_V, knee_V, 1e-3);
+    EXPECT_NEAR(c.volts_per_unit, (top_V - knee_V) / rectifier_span_units, 1e-3);
+    EXPECT_NEAR(c.activation(follower_output_V(top_V)), rectifier_span_units, 1e-2);  // slope 1 per unit up to the top
+    EXPECT_NEAR(c.activation(0.0), 0.0, 1e-6);
+}
+
 // A transfer that does not rise is not a neuron: refused with the circuit's name.
 TEST(NeuronCircuit, FlatTransferIsRefused) {
     circuits::NeuronTransfer flat{{0.0, 0.5, 1.0}, {0.3, 0.3, 0.3}, {0.0, 0.0, 0.0}};
     try {
-        (void)calibrate(flat, "flatline");
+        (void)calibrate(flat, "flatline", circuits::NeuronShape::sigmoid);
         FAIL() << "a flat transfer was calibrated";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("flatline"), std::string::npos) << e.what();
@@ -82,33 +116,47 @@ Eigen::VectorXf spread_z(int units) {
 }
 
 // The neurons solved in ngspice (one op of 12 neurons and their derivative circuits) and the twin
-// interpolating the same circuit's DC sweep agree within 1e-4 in a and f'; and the twin's f' is the
-// closed form's central difference at the same offset (the derivative circuit's own law) within 1e-3.
+// interpolating the same circuit's DC sweep agree within 1e-4 in a and f' (and in energy), for both
+// circuits; the twin's f' is the closed form's central difference at the same offset (the derivative
+// circuit's own law) within 1e-3.
 TEST(NeuronCircuit, SpiceNeuronsAgreeWithTheirTabulatedTwin) {
     constexpr int units = 12;
     constexpr double neuron_time_s = 10e-9;
-    const auto spice = make_circuit_neuron_factory(NeuronEvaluation::spice, netlist_dir, neuron_time_s)(Activation::sigmoid_mos, units);
-    const auto twin = make_circuit_neuron_factory(NeuronEvaluation::tabulated, netlist_dir, neuron_time_s)(Activation::sigmoid_mos, units);
-    const Eigen::VectorXf z = spread_z(units);
-    const Eigen::VectorXf a_spice = spice->activate(z), a_twin = twin->activate(z);
-    const Eigen::VectorXf d_spice = spice->derivative(z, a_spice), d_twin = twin->derivative(z, a_twin);
-    const NeuronCalibration c = calibrate(transfer(), "sigmoid_mos");
-    const double step_V = c.slope_step_V(), swing_V = c.high_V - c.low_V;
-    for (int k = 0; k < units; ++k) {
-        EXPECT_NEAR(a_spice[k], a_twin[k], 1e-4) << "z = " << z[k];
-        EXPECT_NEAR(d_spice[k], d_twin[k], 1e-4) << "z = " << z[k];
-        const double v = c.input_V(z[k]);
-        const double closed_form = (square_law_output_V(v + step_V) - square_law_output_V(v - step_V)) * c.volts_per_unit /
-                                   (2.0 * step_V * swing_V);
-        EXPECT_NEAR(d_twin[k], closed_form, 1e-3) << "z = " << z[k];
-        // Within the swing, up to the saturated pair's gmin leakage (1e-7 V of 1 V).
-        EXPECT_GE(a_twin[k], -1e-6f);
-        EXPECT_LE(a_twin[k], 1.0f + 1e-6f);
+    struct Case {
+        Activation activation;
+        const circuits::NeuronTransfer& transfer;
+        circuits::NeuronShape shape;
+        double (*closed_form_V)(double);
+    };
+    for (const Case& circuit : {Case{Activation::sigmoid_mos, transfer(), circuits::NeuronShape::sigmoid, square_law_output_V},
+                                Case{Activation::relu_mos, relu_transfer(), circuits::NeuronShape::rectifier, follower_output_V}}) {
+        const std::string name = to_string(circuit.activation);
+        const auto spice = make_circuit_neuron_factory(NeuronEvaluation::spice, netlist_dir, neuron_time_s)(circuit.activation, units);
+        const auto twin = make_circuit_neuron_factory(NeuronEvaluation::tabulated, netlist_dir, neuron_time_s)(circuit.activation, units);
+        const Eigen::VectorXf z = spread_z(units);
+        const Eigen::VectorXf a_spice = spice->activate(z), a_twin = twin->activate(z);
+        const Eigen::VectorXf d_spice = spice->derivative(z, a_spice), d_twin = twin->derivative(z, a_twin);
+        const NeuronCalibration c = calibrate(circuit.transfer, name, circuit.shape);
+        const double step_V = c.slope_step_V();
+        for (int k = 0; k < units; ++k) {
+            EXPECT_NEAR(a_spice[k], a_twin[k], 1e-4) << name << " z = " << z[k];
+            EXPECT_NEAR(d_spice[k], d_twin[k], 1e-4) << name << " z = " << z[k];
+            const double v = c.input_V(z[k]);
+            const double closed_form = (circuit.closed_form_V(v + step_V) - circuit.closed_form_V(v - step_V)) /
+                                       (2.0 * slope_step_units * c.output_per_unit_V);
+            EXPECT_NEAR(d_twin[k], closed_form, 1e-3) << name << " z = " << z[k];
+            // Within the range, up to the saturated pair's gmin leakage (1e-7 V of 1 V).
+            EXPECT_GE(a_twin[k], -1e-6f) << name;
+            EXPECT_LE(a_twin[k], (circuit.shape == circuits::NeuronShape::sigmoid ? 1.0f : 4.1f) + 1e-6f) << name;
+        }
+        EXPECT_NEAR(spice->energy_J(), twin->energy_J(), 1e-4 * twin->energy_J()) << name;
+        if (circuit.shape == circuits::NeuronShape::sigmoid) {
+            // The pair draws vdd itail whatever its input: the forward pass powers the neurons, the
+            // backward pass the derivative circuits' two copies each.
+            const double expected_J = 3.0 * units * vdd_V * itail_A * neuron_time_s;
+            EXPECT_NEAR(spice->energy_J(), expected_J, 1e-6 * expected_J);
+        }
     }
-    // The forward pass powers the neurons, the backward pass the derivative circuits' two copies each.
-    const double expected_J = 3.0 * units * vdd_V * itail_A * neuron_time_s;
-    EXPECT_NEAR(spice->energy_J(), expected_J, 1e-6 * expected_J);
-    EXPECT_NEAR(twin->energy_J(), expected_J, 1e-6 * expected_J);
 }
 
 // A network on circuit neurons keeps their energy in its checkpoint and restores it; a formula's

@@ -84,8 +84,8 @@ std::vector<Field<ExperimentSettings>> make_experiment_fields() {
     };
     std::vector<Field<N>> network{
         integer_list("network.hidden_layers", &N::hidden_layers, Range::closed(1, 100000), "sizes of the hidden layers ([] for none)"),
-        choice("network.hidden_activation", &N::hidden_activation, {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity, Activation::sigmoid_mos},
-               name, parse_activation, "activation of every hidden layer; sigmoid_mos is the transistor neuron circuit (its DC transfer, or ngspice in the spice engine)"),
+        choice("network.hidden_activation", &N::hidden_activation, {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity, Activation::sigmoid_mos, Activation::relu_mos},
+               name, parse_activation, "activation of every hidden layer; sigmoid_mos and relu_mos are transistor neuron circuits (their DC transfer, or ngspice in the spice engine)"),
         choice("network.loss", &N::loss, {Loss::softmax_cross_entropy, Loss::mean_squared_error}, name, parse_loss, "loss (fixes the output activation)"),
     };
     std::vector<Field<InputSettings>> input{
