@@ -79,10 +79,6 @@ struct AnalysisLine {
     }
 };
 
-}  // namespace
-
-namespace {
-
 // One comment line: a line break inside would start a SPICE card, so breaks become spaces.
 std::string comment_line(std::string text) {
     for (char& c : text) {
