@@ -1,13 +1,17 @@
 #include "analysis/crossbar_experiment.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
+#include "analysis/provenance.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar_newton.hpp"
 #include "circuits/spice/engine.hpp"
 #include "circuits/spice_writer.hpp"
+#include "devices/core/build_info.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::analysis {
@@ -57,9 +61,7 @@ std::vector<DeviceState> draw_array(const DeviceModel& model, const CrossbarRun&
 }
 
 void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometry& g, const std::vector<DeviceState>& states,
-               const circuits::CrossbarCircuitOptions& options, CrossbarResult& r) {
-    circuits::Netlist netlist = circuits::build_crossbar_read(g, face, states, r.inputs_V, options);
-    r.netlist = circuits::to_spice(netlist);
+               const circuits::CrossbarCircuitOptions& options, circuits::Netlist netlist, CrossbarResult& r) {
     const std::vector<std::string> emitted_saves = netlist.saves();
     circuits::save_line_nodes(netlist, g);  // the energy meters, not part of the emitted circuit
     spice::Engine engine;
@@ -104,26 +106,99 @@ void run_compact(const DeviceModel& model, const circuits::CrossbarGeometry& g, 
 
 }  // namespace
 
-CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run) {
+CrossbarCircuit prepare_crossbar(const DeviceModel& model, const CrossbarRun& run) {
     circuits::validate_geometry(run.geometry);
     circuits::CrossbarGeometry g = run.geometry;
     g.columns = circuits::physical_columns(run.scheme, run.geometry.columns);
     circuits::validate_geometry(g);
-    const auto face = circuits::make_device_face(model, run.face_variant);
-    CrossbarResult r;
-    r.face = face->name();
-    r.physical_columns = g.columns;
-    const std::vector<DeviceState> states = draw_array(model, run, g.rows, r);
+    auto face = circuits::make_device_face(model, run.face_variant);
+    CrossbarResult drawn;
+    drawn.face = face->name();
+    drawn.physical_columns = g.columns;
+    std::vector<DeviceState> states = draw_array(model, run, g.rows, drawn);
 
     circuits::CrossbarCircuitOptions options;
     options.peripherals = run.peripherals;
     options.adc_bits = run.adc_bits;
     options.peripherals.settings.netlist_dir = CIMKIT_NETLIST_DIR;
-    run_spice(*face, g, states, options, r);
-    run_compact(model, g, states, r);
+    circuits::Netlist netlist = circuits::build_crossbar_read(g, *face, states, drawn.inputs_V, options);
+    return {std::move(face), g, std::move(options), std::move(states), std::move(netlist), std::move(drawn)};
+}
+
+CrossbarResult simulate_crossbar(const DeviceModel& model, const CrossbarRun& run, CrossbarCircuit& circuit) {
+    CrossbarResult r = circuit.drawn;
+    run_spice(*circuit.face, circuit.geometry, circuit.states, circuit.options, circuit.netlist, r);
+    run_compact(model, circuit.geometry, circuit.states, r);
     r.spice_output_A = circuits::weight_column_outputs(run.scheme, r.spice_column_current_A, run.geometry.columns);
     r.compact_output_A = circuits::weight_column_outputs(run.scheme, r.compact_column_current_A, run.geometry.columns);
     return r;
+}
+
+namespace {
+
+bool has_external_source(const std::vector<circuits::Element>& elements) {
+    return std::any_of(elements.begin(), elements.end(), [](const circuits::Element& e) {
+        const auto* source = std::get_if<circuits::Source>(&e);
+        return source && std::holds_alternative<circuits::External>(source->waveform);
+    });
+}
+
+// How the weights became the levels below, and how the outputs combine the columns (circuits/weight_mapping.hpp).
+std::string mapping_description(circuits::WeightScheme scheme) {
+    switch (scheme) {
+        case circuits::WeightScheme::single: return "one device per weight at level (w + 1)/2; output j = I_j";
+        case circuits::WeightScheme::differential:
+            return "two devices per weight, column 2j at level max(w, 0) and column 2j+1 at level max(-w, 0); output j = I_2j - I_2j+1";
+        case circuits::WeightScheme::reference_column:
+            return "one device per weight at level (w + 1)/2, and a last column at level 1/2; output j = I_j - I_last";
+    }
+    return "";
+}
+
+// "row 3: 0.25 -0.5 ...": one row of a row-major matrix, shortest round-trip numbers.
+std::vector<std::string> matrix_rows(const std::string& label, const std::vector<double>& values, int rows) {
+    std::vector<std::string> lines;
+    const std::size_t columns = values.size() / static_cast<std::size_t>(rows);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(rows); ++i) {
+        std::string line = label + " row " + std::to_string(i) + ":";
+        for (std::size_t j = 0; j < columns; ++j) line += " " + circuits::spice_number(values[i * columns + j]);
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+}  // namespace
+
+std::string emitted_crossbar_netlist(const CrossbarCircuit& circuit, const CrossbarRun& run, const std::string& command_line) {
+    bool external = has_external_source(circuit.netlist.elements());
+    for (const auto& sub : circuit.netlist.subcircuits()) external = external || has_external_source(sub.elements);
+    if (external) {
+        throw UsageError("--emit-netlist cannot be used with --face " + run.face_variant + ": the " + circuit.drawn.face +
+                         " face drives its devices through EXTERNAL sources whose values cimkit's own process supplies "
+                         "at every time point, so the netlist would not run in ngspice -b or cimkit simulate; emit the "
+                         "device's default face instead (leave out --face)");
+    }
+    const CrossbarResult& d = circuit.drawn;
+    circuits::StandaloneText text;
+    text.include_root = std::filesystem::path(CIMKIT_NETLIST_DIR).parent_path();
+    text.header_comment = {
+        "Written by cimkit " + std::string(build_info::version) + " (git commit " + build_info::git_commit + ") at " + utc_timestamp(),
+        "command: " + command_line,
+        "seed: " + std::to_string(run.seed) + " (weights, device states and inputs are drawn from it in a fixed order)",
+        "Run: ngspice -b FILE (or cimkit simulate FILE -o F.h5): the .meas cards print column_<j>_A, each physical column's",
+        "current (A) at the end of the read plateau, as cimkit crossbar stores it in /crossbar/spice/column_current;",
+        "NGSPICE_MEAS_PRECISION=16 in the environment prints every digit.",
+        "weight mapping: " + to_string(run.scheme) + ", " + mapping_description(run.scheme),
+        "weights w in [-1, 1], " + std::to_string(run.geometry.rows) + " x " + std::to_string(run.geometry.columns) +
+            "; levels as programmed, " + std::to_string(circuit.geometry.rows) + " x " + std::to_string(d.physical_columns) +
+            "; row inputs (V)"};
+    for (auto& line : matrix_rows("weights", d.weights, run.geometry.rows)) text.header_comment.push_back(std::move(line));
+    for (auto& line : matrix_rows("levels", d.levels, circuit.geometry.rows)) text.header_comment.push_back(std::move(line));
+    std::string inputs = "inputs_V:";
+    for (double v : d.inputs_V) inputs += " " + circuits::spice_number(v);
+    text.header_comment.push_back(inputs);
+    text.cards = circuits::crossbar_measurements(circuit.geometry, circuit.options);
+    return circuits::to_standalone_spice(circuit.netlist, text);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 // domain_wall, mosfet and gain_cell (docs/circuits.md has the measured numbers). Only if that solve
 // does not converge does the compact path fall back to ideal wires, and it says so.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,12 +51,31 @@ struct CrossbarResult {
     circuits::CrossbarEnergy energy;  // the read's energy part by part (circuits/crossbar_energy.hpp)
     double spice_wall_time_s = 0.0;
     double compact_wall_time_s = 0.0;  // the compact path's solve, wired or ideal
-    std::string netlist;               // the generated SPICE text
     std::vector<spice::Plot> waveforms;
 };
 
-// Draws the array, builds and runs the netlist, and compares the two paths.
-CrossbarResult run_crossbar(const DeviceModel& model, const CrossbarRun& run);
+// The drawn array and its circuit, before any simulation: `--emit-netlist` without `-o` stops here.
+struct CrossbarCircuit {
+    std::unique_ptr<circuits::DeviceFace> face;
+    circuits::CrossbarGeometry geometry;  // with the physical columns
+    circuits::CrossbarCircuitOptions options;
+    std::vector<DeviceState> states;      // rows x physical columns, row-major
+    circuits::Netlist netlist;
+    CrossbarResult drawn;                 // face, physical_columns, weights, levels, inputs_V filled in
+};
+
+// Draws weights, device states and inputs from run.seed (always in the same order) and builds the netlist.
+CrossbarCircuit prepare_crossbar(const DeviceModel& model, const CrossbarRun& run);
+
+// The netlist as `--emit-netlist` writes it, for plain `ngspice -b FILE` and `cimkit simulate`: a header
+// comment (command line, seed, cimkit version and commit, the weight mapping with the weights and the
+// programmed levels), libraries inlined, and `.meas` cards printing each column's settled current
+// (circuits::crossbar_measurements). Throws UsageError for a face with EXTERNAL sources (cosim), which
+// only run with cimkit's process supplying their values.
+std::string emitted_crossbar_netlist(const CrossbarCircuit& circuit, const CrossbarRun& run, const std::string& command_line);
+
+// Runs the circuit in ngspice and the compact path, and compares them.
+CrossbarResult simulate_crossbar(const DeviceModel& model, const CrossbarRun& run, CrossbarCircuit& circuit);
 
 std::string crossbar_summary(const std::string& device, const CrossbarRun& run, const CrossbarResult& result);
 

@@ -50,8 +50,11 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
         ->check(CLI::IsMember(circuits::crossbar_stage_names(circuits::StagePlace::column_readout)));
     cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall, mosfet; EXTERNAL sources, not runnable in ngspice -b)");
     add_seed_option(*cmd, options.seed, "Random seed for weights, states and inputs (default 1)");
-    cmd->add_option("--emit-netlist", options.netlist_path, "Also write the generated SPICE netlist (runs in ngspice -b)");
-    cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
+    cmd->add_option("--emit-netlist", options.netlist_path,
+                    "Write the SPICE netlist: runs as it is in ngspice -b and cimkit simulate, which print each column's "
+                    "current (.meas column_<j>_A); without -o only the netlist is written, nothing is simulated. "
+                    "Refused with --face cosim");
+    cmd->add_option("-o,--output", options.output_path, "HDF5 file to write (run the read); -o, --emit-netlist or both");
     cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
     cmd->add_flag("--force", options.force, "Replace existing output files (-o and --emit-netlist)");
     add_run_limit_options(*cmd, options.limits);
@@ -72,21 +75,38 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     run.seed = o.seed;
     circuits::validate_geometry(run.geometry);
     circuits::validate_adc_bits(run.adc_bits);
-    // Unusable output paths fail before the simulation.
-    const OutputClaim claim(o.output_path, {}, o.force);
-    std::unique_ptr<OutputClaim> netlist_claim;
-    if (!o.netlist_path.empty()) {
-        netlist_claim = std::make_unique<OutputClaim>(o.netlist_path, std::vector<NamedInput>{{o.output_path, "the HDF5 output (-o)"}}, o.force);
+    if (o.output_path.empty() && o.netlist_path.empty()) {
+        throw UsageError("crossbar: nothing to write: give -o FILE.h5 (simulate the read and store it), --emit-netlist FILE.cir "
+                         "(write the netlist only), or both");
     }
-    std::vector<std::filesystem::path> outputs = {o.output_path};
-    if (!o.netlist_path.empty()) outputs.emplace_back(o.netlist_path);
+    // Unusable output paths fail before the simulation.
+    std::unique_ptr<OutputClaim> claim, netlist_claim;
+    std::vector<std::filesystem::path> outputs;
+    if (!o.output_path.empty()) {
+        claim = std::make_unique<OutputClaim>(o.output_path, std::vector<NamedInput>{}, o.force);
+        outputs.emplace_back(o.output_path);
+    }
+    if (!o.netlist_path.empty()) {
+        std::vector<NamedInput> inputs;
+        if (!o.output_path.empty()) inputs.push_back({o.output_path, "the HDF5 output (-o)"});
+        netlist_claim = std::make_unique<OutputClaim>(o.netlist_path, inputs, o.force);
+        outputs.emplace_back(o.netlist_path);
+    }
+    analysis::CrossbarCircuit circuit = analysis::prepare_crossbar(*model, run);
+    // Built (and a cosim face refused) before anything runs.
+    const std::string netlist_text = o.netlist_path.empty() ? "" : analysis::emitted_crossbar_netlist(circuit, run, command_line);
+    if (o.output_path.empty()) {
+        write_text_atomically(o.netlist_path, netlist_text);
+        std::printf("wrote %s (netlist only; nothing simulated without -o)\n", o.netlist_path.c_str());
+        return 0;
+    }
     // ngspice runs in-process in a child: a crash or a runaway array ends the child (contained_run.hpp).
     return run_contained(
         [&] {
             h5::File file(o.output_path);
-            const analysis::CrossbarRecord record = crossbar_record(o, analysis::run_crossbar(*model, run));
+            const analysis::CrossbarRecord record = crossbar_record(o, analysis::simulate_crossbar(*model, run, circuit));
             const analysis::CrossbarResult& result = record.result;
-            if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, result.netlist);
+            if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, netlist_text);
             analysis::write_provenance(file, command_line);
             file.set_integer_attribute("/", "seed", o.seed);
             file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));

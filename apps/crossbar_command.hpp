@@ -1,5 +1,6 @@
 #pragma once
-// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--adc-bits B] [--seed S] [--emit-netlist FILE] -o FILE.h5`
+// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--adc-bits B] [--seed S] [--emit-netlist FILE.cir] [-o FILE.h5]`
+// (at least one of the two outputs; with --emit-netlist alone nothing is simulated)
 #include <CLI/CLI.hpp>
 
 #include "apps/run_limits.hpp"

@@ -8,6 +8,7 @@
 #include "circuits/crossbar/waveforms.hpp"
 #include "circuits/crossbar_energy.hpp"
 #include "circuits/crossbar_settling.hpp"
+#include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::circuits {
@@ -62,6 +63,30 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
     const double max_step_s = std::max(timing.edge_s / 2.0, elmore_delay_s(g) / 20.0);
     netlist.add_analysis(TranAnalysis{timing.edge_s / 4.0, t_end, max_step_s, initial_conditions});
     return netlist;
+}
+
+std::vector<std::string> crossbar_measurements(const CrossbarGeometry& g, const CrossbarCircuitOptions& options) {
+    const ReadTiming timing = settled_read_timing(g, options);
+    const CrossbarStages stages = make_peripheral_stages(options.peripherals, timing);
+    const ColumnReadout& readout = column_readout(stages);
+    const CrossbarNames names;
+    // At the plateau's corner: read_crossbar samples the last time point before it, which on the
+    // settled plateau differs by rounding (crossbar_settling.hpp).
+    const std::string at = " at=" + spice_number(timing.edge_s + timing.read_s);
+    // Both read-outs are linear, I = offset + slope v (crossbar/virtual_ground_readout.cpp, crossbar/tia_readout.cpp).
+    const double offset_A = readout.column_current_A(0.0), slope_A = readout.column_current_A(1.0) - offset_A;
+    std::vector<std::string> cards;
+    for (int j = 0; j < g.columns; ++j) {
+        const std::string column = "column_" + std::to_string(j), vector = plot_vector_name(readout.column_vector(names, j));
+        if (!readout.reads_output_voltage()) {
+            cards.push_back(".meas tran " + column + "_A find " + vector + at);
+            continue;
+        }
+        cards.push_back(".meas tran " + column + "_V find " + vector + at);
+        const std::string offset = offset_A == 0.0 ? "" : "+" + spice_number(offset_A);
+        cards.push_back(".meas tran " + column + "_A param='" + column + "_V*" + spice_number(slope_A) + offset + "'");
+    }
+    return cards;
 }
 
 CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& g, const CrossbarCircuitOptions& options) {

@@ -59,6 +59,11 @@ Netlist build_crossbar_read(const CrossbarGeometry& geometry, const DeviceFace& 
                             const std::vector<DeviceState>& states, const std::vector<double>& inputs_V,
                             const CrossbarCircuitOptions& options = {});
 
+// `.meas tran` cards that make a standalone `ngspice -b` print what read_crossbar extracts: every
+// column's current at the end of the read plateau as column_<j>_A; a voltage read-out (TIA) is
+// measured as column_<j>_V and converted by its (linear) law. Written into emitted netlists only.
+std::vector<std::string> crossbar_measurements(const CrossbarGeometry& geometry, const CrossbarCircuitOptions& options = {});
+
 struct CrossbarReadout {
     std::vector<double> column_current_A;  // at the end of the read plateau (settled)
     std::vector<double> column_output_V;   // TIA outputs (empty with the ideal read-out)

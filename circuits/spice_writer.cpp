@@ -1,7 +1,11 @@
 #include "circuits/spice_writer.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
+
+#include <fstream>
 #include <sstream>
+
+#include "devices/core/errors.hpp"
 
 namespace cimkit::circuits {
 namespace {
@@ -75,21 +79,42 @@ struct AnalysisLine {
     }
 };
 
-}  // namespace
-
-std::string spice_number(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    return buffer;
+// One comment line: a line break inside would start a SPICE card, so breaks become spaces.
+std::string comment_line(std::string text) {
+    for (char& c : text) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    return "* " + text + "\n";
 }
 
-std::string to_spice(const Netlist& netlist) {
+// The library's text between two comments naming it, so the netlist needs no file beside it.
+std::string inlined_library(const std::filesystem::path& library, const std::filesystem::path& include_root) {
+    std::ifstream in(library, std::ios::binary);
+    if (!in) throw IoError(library.string(), "cannot read the library to inline it");
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string body = text.str();
+    if (!body.empty() && body.back() != '\n') body += '\n';
+    const std::string name = include_root.empty() ? library.filename().string() : library.lexically_relative(include_root).generic_string();
+    return comment_line("---- inlined from " + name + " ----") + body + comment_line("---- end of " + name + " ----");
+}
+
+std::string spice_text(const Netlist& netlist, const StandaloneText* standalone) {
     std::ostringstream out;
     out << netlist.title() << "\n";
+    if (standalone) {
+        for (const auto& line : standalone->header_comment) out << comment_line(line);
+    }
     out << ".options klu";
     for (const auto& option : netlist.options()) out << " " << option;
     out << "\n";
-    for (const auto& library : netlist.includes()) out << ".include \"" << library.string() << "\"\n";
+    for (const auto& library : netlist.includes()) {
+        if (standalone) {
+            out << inlined_library(library, standalone->include_root);
+        } else {
+            out << ".include \"" << library.string() << "\"\n";
+        }
+    }
     for (const auto& model : netlist.models()) {
         out << ".model " << model.name << " " << model.type << " (" << parameters_text(model.parameters) << " )\n";
     }
@@ -103,8 +128,22 @@ std::string to_spice(const Netlist& netlist) {
     for (const auto& element : netlist.elements()) out << element_line(element) << "\n";
     for (const auto& vector : netlist.saves()) out << ".save " << vector << "\n";
     for (const auto& analysis : netlist.analyses()) out << std::visit(AnalysisLine{}, analysis) << "\n";
+    if (standalone) {
+        for (const auto& card : standalone->cards) out << card << "\n";
+    }
     out << ".end\n";
     return out.str();
 }
+
+}  // namespace
+
+// The shortest text that reads back as the same double (fmt's `{}`: 0.4, not 0.40000000000000002).
+// ngspice's own reader is not correctly rounded (docs/ngspice-facts.md#numbers-are-not-read-correctly-rounded),
+// so neither this nor 17 digits reaches it as exactly this double in every case.
+std::string spice_number(double value) { return fmt::format("{}", value); }
+
+std::string to_spice(const Netlist& netlist) { return spice_text(netlist, nullptr); }
+
+std::string to_standalone_spice(const Netlist& netlist, const StandaloneText& standalone) { return spice_text(netlist, &standalone); }
 
 }  // namespace cimkit::circuits

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "circuits/crossbar.hpp"
 #include "devices/core/errors.hpp"
@@ -66,6 +69,39 @@ TEST(SpiceWriter, NumbersRoundTrip) {
     for (double v : {0.1, 1.0 / 3.0, -2.5e-05, 6.02214076e23, 1e-300}) {
         EXPECT_EQ(std::strtod(spice_number(v).c_str(), nullptr), v);
     }
+}
+
+// Shortest round-trip text (issue 22): no "0.40000000000000002" where "0.4" reads back the same.
+TEST(SpiceWriter, NumbersAreTheShortestThatRoundTrip) {
+    EXPECT_EQ(spice_number(0.4), "0.4");
+    EXPECT_EQ(spice_number(1e-9), "1e-09");
+    EXPECT_EQ(spice_number(1e-6), "1e-06");
+    EXPECT_EQ(spice_number(10000.0), "10000");
+    EXPECT_EQ(spice_number(0.1 + 0.2), "0.30000000000000004");  // a different double from 0.3: 17 digits needed
+    EXPECT_EQ(spice_number(-2.5e-05), "-2.5e-05");
+}
+
+// The standalone text: the header after the title as comments (a line break cannot start a card),
+// the library copied in between comments naming it, the extra cards before .end, no .include left.
+TEST(SpiceWriter, StandaloneTextInlinesLibrariesAndAddsHeaderAndCards) {
+    const std::filesystem::path root = std::filesystem::temp_directory_path() / ("cimkit_standalone_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(root / "peripherals");
+    std::ofstream(root / "peripherals" / "tia.lib") << ".subckt tia in out\nr1 in out 1k\n.ends tia";  // no final line break
+    Netlist n("standalone");
+    n.include(root / "peripherals" / "tia.lib");
+    n.add(Resistor{"1", "a", "0", 1e3});
+    n.add_analysis(OpAnalysis{});
+    StandaloneText extras{{"command: cimkit crossbar\n.control"}, root, {".meas op x find v(a)"}};
+    const std::string text = to_standalone_spice(n, extras);
+    EXPECT_EQ(text.rfind("standalone\n* command: cimkit crossbar .control\n.options klu\n", 0), 0u) << text;
+    EXPECT_EQ(text.find(".include"), std::string::npos);
+    EXPECT_NE(text.find("* ---- inlined from peripherals/tia.lib ----\n.subckt tia in out\nr1 in out 1k\n.ends tia\n"
+                        "* ---- end of peripherals/tia.lib ----\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(".op\n.meas op x find v(a)\n.end\n"), std::string::npos) << text;
+    EXPECT_EQ(to_spice(n).find("* command"), std::string::npos);  // the in-process text is unchanged
+    std::filesystem::remove_all(root);
 }
 
 // Nothing a caller passes may start a new line or card in the output.

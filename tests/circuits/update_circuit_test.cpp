@@ -282,7 +282,7 @@ TEST(UpdateCircuit, NetlistSavesOnlyWhatIsRead) {
     const Netlist netlist = build_update_circuit(mixed_x, mixed_delta, std::vector<double>(12, 0.0), {}, netlist_dir);
     EXPECT_EQ(netlist.saves().size(), 24u);
     const std::string text = to_spice(netlist);
-    EXPECT_NE(text.find("xupd_1_2 urow_1 ucol_2 uout_1_2 update_cell k=9.9999999999999995e-07 vth=0.5"),
+    EXPECT_NE(text.find("xupd_1_2 urow_1 ucol_2 uout_1_2 update_cell k=1e-06 vth=0.5"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find(" uic\n"), std::string::npos) << text;
