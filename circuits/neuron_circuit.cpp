@@ -1,6 +1,8 @@
 #include "circuits/neuron_circuit.hpp"
 
+#include <cmath>
 #include <cstddef>
+#include <sstream>
 
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
@@ -92,6 +94,30 @@ NeuronTransfer measure_transfer(const NeuronCircuitSpec& spec, const std::filesy
     }
     for (std::size_t i = 0; i < supply_V.size(); ++i) transfer.supply_power_W.push_back(delivered_W(supply_V[i], supply_A[i]));
     return transfer;
+}
+
+double measure_settling_s(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, int bits) {
+    constexpr double edge_s = 1e-12, stop_s = 50e-9, step_s = 5e-12;
+    Netlist netlist("cimkit neuron settling " + spec.name);
+    netlist.include(library_path(spec, netlist_dir));
+    tight_tolerances(netlist);
+    const double low_V = spec.center_V - spec.window_V, high_V = spec.center_V + spec.window_V;
+    netlist.add(Source{Source::Kind::voltage, "in", "in", "0", PulseWave{low_V, high_V, 0.0, edge_s, edge_s, 2.0 * stop_s, 4.0 * stop_s}});
+    netlist.add(neuron(spec, "n", "in", "out"));
+    spice::Worker worker;
+    worker.load(to_spice(netlist), "<" + netlist.title() + ">");
+    std::ostringstream tran;
+    tran.precision(17);
+    tran << "tran " << step_s << " " << stop_s << " 0 " << step_s;
+    const auto values = worker.run_and_read(tran.str(), {"time", "out"});
+    const std::vector<double>& t = values.at(0);
+    const std::vector<double>& out = values.at(1);
+    const double final_V = out.back(), half_lsb_V = std::abs(final_V - out.front()) / std::ldexp(1.0, bits + 1);
+    double settled_s = 0.0;
+    for (std::size_t k = 0; k < t.size(); ++k) {
+        if (std::abs(out[k] - final_V) > half_lsb_V) settled_s = k + 1 < t.size() ? t[k + 1] : t[k];
+    }
+    return settled_s;
 }
 
 ResidentNeuronLayer::ResidentNeuronLayer(const NeuronCircuitSpec& spec, int units, double slope_step_V,

@@ -53,6 +53,12 @@ struct NeuronTransfer {
 // missing, and what the worker throws.
 NeuronTransfer measure_transfer(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, int points);
 
+// How long one neuron takes to settle after a full-window input step (bottom to top, 1 ps edge):
+// from the step until the output stays within 1/2 LSB of `bits` bits of the swing of its final
+// value, from a transient of the circuit (its node capacitances; a circuit without any settles
+// within the edge). Runs in a worker process, like measure_transfer.
+double measure_settling_s(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, int bits);
+
 // One layer's neurons, each with its derivative circuit, loaded once in a worker process.
 class ResidentNeuronLayer {
 public:

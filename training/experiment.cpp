@@ -136,7 +136,12 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes) {
         return;
     }
     model_ = builtin_devices().find(s.device).make(config.passed_through());
-    training_.sample_latency_s = sample_latency(s, net.layer_sizes, model_.get()).training_s;
+    const Activation hidden = s.network.hidden_activation;
+    const bool circuit_neurons = is_circuit_activation(hidden) && net.layer_sizes.size() > 2;
+    const double neuron_settling_s = circuit_neurons ? circuits::measure_settling_s(circuits::neuron_circuit(to_string(hidden)), netlist_dir,
+                                                                                     settling_bits(s.array))
+                                                     : 0.0;
+    training_.sample_latency_s = sample_latency(s, net.layer_sizes, model_.get(), neuron_settling_s).training_s;
     if (engine_ == "compact") {
         network_ = std::make_unique<Network>(net, make_device_array_factory(*model_, s.array, s.seed), neurons);
         return;

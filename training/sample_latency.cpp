@@ -13,11 +13,16 @@ namespace {
 // An analog read-out (no converter) is taken to settle to this many bits.
 constexpr int analog_settling_bits = 8;
 
+}  // namespace
+
+int settling_bits(const DeviceArrayOptions& a) { return a.adc_bits > 0 ? a.adc_bits : analog_settling_bits; }
+
+namespace {
+
 // One read of an array of `inputs` x `weights` (2 weights lines per output): window and conversion.
 double read_s(const DeviceArrayOptions& a, int inputs, int outputs) {
     const circuits::CrossbarGeometry geometry{inputs, 2 * outputs, a.wire_ohm, a.wire_ohm, a.wire_farad, a.wire_farad};
-    const int bits = a.adc_bits > 0 ? a.adc_bits : analog_settling_bits;
-    const double window_s = std::max(a.read_time_s, circuits::half_lsb_settling_s(circuits::elmore_delay_s(geometry), bits));
+    const double window_s = std::max(a.read_time_s, circuits::half_lsb_settling_s(circuits::elmore_delay_s(geometry), settling_bits(a)));
     return window_s + a.adc_bits * a.adc_time_per_bit_s;
 }
 
@@ -34,7 +39,8 @@ double update_s(const ExperimentSettings& s, long weights, const DeviceModel& mo
 
 }  // namespace
 
-SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>& layer_sizes, const DeviceModel* model) {
+SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>& layer_sizes, const DeviceModel* model,
+                             double neuron_settling_s) {
     SampleLatency latency;
     if (!model || s.engine == "ideal") return latency;
     double forward_s = 0.0, backward_s = 0.0, slowest_update_s = 0.0;
@@ -42,6 +48,7 @@ SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>
         const int inputs = layer_sizes[l], outputs = layer_sizes[l + 1];
         const double one_read_s = read_s(s.array, inputs, outputs);
         forward_s += one_read_s;
+        if (l > 0) forward_s += neuron_settling_s;  // the neurons that drive this layer's rows
         if (l > 0) backward_s += one_read_s;
         slowest_update_s = std::max(slowest_update_s, update_s(s, static_cast<long>(inputs) * outputs, *model));
     }

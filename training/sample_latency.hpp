@@ -10,6 +10,9 @@
 //                 converter: an analog read-out still has to settle to something)
 //   conversion    array.adc_bits x array.adc_time_per_bit_s (a SAR converter decides one bit per
 //                 clock; every line has its own, so the lines convert in parallel); 0 without
+// Between layers, a neuron circuit settles (neuron_settling_s, from its transient:
+// circuits::measure_settling_s) before the next layer's read; its derivative circuit settles while
+// the layer above is read backward, so the backward pass adds none.
 // A training sample reads every layer forward, every layer but the first backward (the transposed
 // read of the same array: the same wires, the same window), and updates every layer at once, the
 // longest update setting the time:
@@ -17,8 +20,7 @@
 //   pulse, stochastic      a potentiating and a depressing phase of at most max_pulses_per_update
 //                          (stochastic: stochastic_bit_length) slots of the device's nominal pulse
 //   exact                  program_verify_iterations rounds of one nominal pulse and one read
-// Not counted: the neurons' settling (sigmoid_mos: rd cnode = 0.5 ns, a twentieth of the default read
-// window), the digital gains, and the time between samples (training.sample_period_s, the clock the
+// Not counted: the digital gains, and the time between samples (training.sample_period_s, the clock the
 // devices' drift and leakage see, is a separate assumption: a sample period shorter than the latency
 // here is a chip that could not run that fast). The ideal engine models no hardware: 0.
 #include <vector>
@@ -36,7 +38,12 @@ struct SampleLatency {
     double training_s = 0.0;   // forward pass, backward reads and the update
 };
 
-// layer_sizes: {inputs, hidden ..., outputs}; `model` null for the ideal engine.
-SampleLatency sample_latency(const ExperimentSettings& settings, const std::vector<int>& layer_sizes, const DeviceModel* model);
+// The precision a read (and a neuron) settles to: array.adc_bits, or 8 bits for an analog read-out.
+int settling_bits(const DeviceArrayOptions& array);
+
+// layer_sizes: {inputs, hidden ..., outputs}; `model` null for the ideal engine; neuron_settling_s
+// per hidden layer (0 for a formula activation).
+SampleLatency sample_latency(const ExperimentSettings& settings, const std::vector<int>& layer_sizes, const DeviceModel* model,
+                             double neuron_settling_s = 0.0);
 
 }  // namespace cimkit::training

@@ -97,6 +97,15 @@ TEST(NeuronCircuit, ReluMosTransferFollowsTheFollowerLawAndCalibratesAKnee) {
     EXPECT_NEAR(c.activation(0.0), 0.0, 1e-6);
 }
 
+// Settling after a full-window step: the pair's output is its load rd against the node capacitance
+// cnode (10 fF), one pole of 0.5 ns, settling to 1/2 LSB of 8 bits in rd cnode ln 2^9 = 3.12 ns; the
+// follower has no capacitance and settles within the 1 ps edge.
+TEST(NeuronCircuit, SettlingFollowsTheOutputPole) {
+    const double pair_s = circuits::measure_settling_s(circuits::neuron_circuit("sigmoid_mos"), netlist_dir, 8);
+    EXPECT_NEAR(pair_s, rd_ohm * 10e-15 * std::log(512.0), 0.05 * rd_ohm * 10e-15 * std::log(512.0));
+    EXPECT_LE(circuits::measure_settling_s(circuits::neuron_circuit("relu_mos"), netlist_dir, 8), 1e-12 * (1.0 + 1e-9));
+}
+
 // A transfer that does not rise is not a neuron: refused with the circuit's name.
 TEST(NeuronCircuit, FlatTransferIsRefused) {
     circuits::NeuronTransfer flat{{0.0, 0.5, 1.0}, {0.3, 0.3, 0.3}, {0.0, 0.0, 0.0}};

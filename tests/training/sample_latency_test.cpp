@@ -31,6 +31,16 @@ TEST(SampleLatency, ReadsAndPulseUpdatesAddUp) {
     EXPECT_DOUBLE_EQ(l.training_s, 3 * s.array.read_time_s + 2.0 * s.array.max_pulses_per_update * pulse_s(*model));
 }
 
+// A neuron circuit between the layers settles once per hidden layer before the next read.
+TEST(SampleLatency, NeuronsSettleBeforeTheNextRead) {
+    const auto model = builtin_devices().find("mosfet").make({});
+    const ExperimentSettings s = compact_mosfet();
+    const SampleLatency formula = sample_latency(s, {4, 8, 6, 3}, model.get());
+    const SampleLatency circuit = sample_latency(s, {4, 8, 6, 3}, model.get(), 3e-9);
+    EXPECT_NEAR(circuit.inference_s - formula.inference_s, 2 * 3e-9, 1e-21);
+    EXPECT_NEAR(circuit.training_s - formula.training_s, 2 * 3e-9, 1e-21);
+}
+
 // An 8-bit SAR converter on every line adds 8 bits x t_bit to each of the three reads.
 TEST(SampleLatency, ConvertersAddTheirBitsToEveryRead) {
     const auto model = builtin_devices().find("mosfet").make({});
