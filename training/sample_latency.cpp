@@ -6,18 +6,13 @@
 #include "circuits/crossbar_settling.hpp"
 #include "circuits/update_circuit.hpp"
 #include "devices/device_model.hpp"
+#include "training/update_rules/registry.hpp"
 
 namespace cimkit::training {
 namespace {
 
 // An analog read-out (no converter) is taken to settle to this many bits.
 constexpr int analog_settling_bits = 8;
-
-}  // namespace
-
-int settling_bits(const DeviceArrayOptions& a) { return a.adc_bits > 0 ? a.adc_bits : analog_settling_bits; }
-
-namespace {
 
 // One read of an array of `inputs` x `weights` (2 weights lines per output): window and conversion.
 double read_s(const DeviceArrayOptions& a, int inputs, int outputs) {
@@ -32,12 +27,12 @@ double update_s(const ExperimentSettings& s, long weights, const DeviceModel& mo
         return circuits::update_window_s({1.0}, s.spice.update_encoding);
     }
     const double pulse_s = std::max(model.nominal_pulse(+1).width_s, model.nominal_pulse(-1).width_s);
-    if (a.update_mode == "exact") return a.program_verify_iterations * (pulse_s + a.read_time_s);
-    const int slots = a.update_mode == "stochastic" ? a.stochastic_bit_length : a.max_pulses_per_update;
-    return 2.0 * slots * pulse_s;
+    return find_update_rule(a.update_mode).update_time_s(a, pulse_s);
 }
 
 }  // namespace
+
+int settling_bits(const DeviceArrayOptions& a) { return a.adc_bits > 0 ? a.adc_bits : analog_settling_bits; }
 
 SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>& layer_sizes, const DeviceModel* model,
                              double neuron_settling_s) {
@@ -48,8 +43,10 @@ SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>
         const int inputs = layer_sizes[l], outputs = layer_sizes[l + 1];
         const double one_read_s = read_s(s.array, inputs, outputs);
         forward_s += one_read_s;
-        if (l > 0) forward_s += neuron_settling_s;  // the neurons that drive this layer's rows
-        if (l > 0) backward_s += one_read_s;
+        if (l > 0) {
+            forward_s += neuron_settling_s;  // the neurons that drive this layer's rows
+            backward_s += one_read_s;
+        }
         slowest_update_s = std::max(slowest_update_s, update_s(s, static_cast<long>(inputs) * outputs, *model));
     }
     latency.inference_s = forward_s;

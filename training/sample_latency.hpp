@@ -17,9 +17,11 @@
 // read of the same array: the same wires, the same window), and updates every layer at once, the
 // longest update setting the time:
 //   spice update circuit   its window for |x| = 1 (circuits/update_circuit.hpp)
-//   pulse, stochastic      a potentiating and a depressing phase of at most max_pulses_per_update
-//                          (stochastic: stochastic_bit_length) slots of the device's nominal pulse
-//   exact                  program_verify_iterations rounds of one nominal pulse and one read
+//   otherwise              what the update rule declares (UpdateRuleInfo::update_time_s): for pulse
+//                          and stochastic a potentiating and a depressing phase of at most
+//                          max_pulses_per_update (stochastic: stochastic_bit_length) slots of the
+//                          device's nominal pulse, for exact program_verify_iterations rounds of one
+//                          nominal pulse and one read
 // Not counted: the digital gains, and the time between samples (training.sample_period_s, the clock the
 // devices' drift and leakage see, is a separate assumption: a sample period shorter than the latency
 // here is a chip that could not run that fast). The ideal engine models no hardware: 0.

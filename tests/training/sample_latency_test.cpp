@@ -8,6 +8,7 @@
 
 #include "circuits/update_circuit.hpp"
 #include "devices/registry.hpp"
+#include "training/update_rules/registry.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -66,6 +67,11 @@ TEST(SampleLatency, WiredLinesSetTheWindowByTheirElmoreDelay) {
     const double window_s = elmore_s * std::log(512.0);
     ASSERT_GT(window_s, s.array.read_time_s);
     EXPECT_NEAR(l.inference_s, window_s, 1e-9 * window_s);
+}
+
+// Every update rule declares its update time: the latency asks the rule, never its name.
+TEST(SampleLatency, EveryUpdateRuleDeclaresItsTime) {
+    for (const UpdateRuleInfo& rule : update_rules()) EXPECT_NE(rule.update_time_s, nullptr) << rule.name;
 }
 
 // The spice engine's update circuit takes its window for |x| = 1; exact updates program-and-verify.

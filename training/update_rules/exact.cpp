@@ -9,6 +9,7 @@
 #include <cmath>
 #include <memory>
 
+#include "training/array_options.hpp"
 #include "training/update_rules/registry.hpp"
 #include "training/update_rules/update_rule.hpp"
 
@@ -65,6 +66,8 @@ UpdateRuleInfo exact_update_rule() {
     info.name = "exact";
     info.summary = "the ideal dW, programmed into the devices by program-and-verify";
     info.writes_weight_levels = true;
+    // Every round of program-and-verify writes one pulse and reads it back.
+    info.update_time_s = [](const DeviceArrayOptions& o, double pulse_s) { return o.program_verify_iterations * (pulse_s + o.read_time_s); };
     info.make = [] { return std::unique_ptr<UpdateRule>(std::make_unique<ExactRule>()); };
     return info;
 }

@@ -26,6 +26,7 @@
 #include <cmath>
 #include <memory>
 
+#include "training/array_options.hpp"
 #include "training/update_rules/registry.hpp"
 #include "training/update_rules/update_rule.hpp"
 
@@ -74,6 +75,8 @@ UpdateRuleInfo pulse_update_rule() {
     UpdateRuleInfo info;
     info.name = "pulse";
     info.summary = "dW rounded to whole nominal pulses through the device physics";
+    // A potentiating and a depressing phase of at most max_pulses_per_update pulses each.
+    info.update_time_s = [](const DeviceArrayOptions& o, double pulse_s) { return 2.0 * o.max_pulses_per_update * pulse_s; };
     info.make = [] { return std::unique_ptr<UpdateRule>(std::make_unique<PulseRule>()); };
     return info;
 }

@@ -10,6 +10,7 @@
 namespace cimkit::training {
 
 class UpdateRule;
+struct DeviceArrayOptions;
 
 struct UpdateRuleInfo {
     std::string name;     // the value of update_mode
@@ -19,6 +20,9 @@ struct UpdateRuleInfo {
     bool applies_weight_changes = true;
     // It writes weights on the weight_levels grid (training/device_array/refresh_policy.hpp).
     bool writes_weight_levels = false;
+    // The longest time one update of an array takes on hardware, every device written at once, with
+    // the device's nominal pulse lasting pulse_s (training/sample_latency.hpp).
+    double (*update_time_s)(const DeviceArrayOptions& options, double pulse_s) = nullptr;
     std::unique_ptr<UpdateRule> (*make)() = nullptr;
 };
 

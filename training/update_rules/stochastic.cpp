@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "training/device_array/refusal.hpp"
+#include "training/array_options.hpp"
 #include "training/update_rules/registry.hpp"
 #include "training/update_rules/update_rule.hpp"
 
@@ -63,6 +64,8 @@ UpdateRuleInfo stochastic_update_rule() {
     info.name = "stochastic";
     info.summary = "stochastic pulse trains whose coincidences deliver dW on average";
     info.applies_weight_changes = false;
+    // A potentiating and a depressing phase of stochastic_bit_length slots each.
+    info.update_time_s = [](const DeviceArrayOptions& o, double pulse_s) { return 2.0 * o.stochastic_bit_length * pulse_s; };
     info.make = [] { return std::unique_ptr<UpdateRule>(std::make_unique<StochasticRule>()); };
     return info;
 }
