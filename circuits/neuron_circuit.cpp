@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <sstream>
+#include <utility>
 
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
@@ -53,6 +54,18 @@ Instance neuron(const NeuronCircuitSpec& spec, const std::string& name, const st
 
 // Unit k's names: the neuron's ("in_3", "n_3", "out_3") and its derivative circuit's copies ("inp_3",
 // "inm_3", ...): `side` is "", "p" or "m".
+// One neuron "n" from `in` to `out`, its input source "vin" driven by `input`: the netlist of the
+// one-neuron measurements.
+Netlist single_neuron(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, const std::string& purpose,
+                      decltype(Source::waveform) input) {
+    Netlist netlist("cimkit neuron " + purpose + " " + spec.name);
+    netlist.include(library_path(spec, netlist_dir));
+    tight_tolerances(netlist);
+    netlist.add(Source{Source::Kind::voltage, "in", "in", "0", std::move(input)});
+    netlist.add(neuron(spec, "n", "in", "out"));
+    return netlist;
+}
+
 std::string unit_name(const std::string& what, const std::string& side, int k) { return what + side + "_" + std::to_string(k); }
 constexpr const char* sides[] = {"", "p", "m"};
 
@@ -69,11 +82,7 @@ const NeuronCircuitSpec& neuron_circuit(const std::string& name) {
 
 NeuronTransfer measure_transfer(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, int points) {
     if (points < 3) throw ParameterError("neuron transfer: " + std::to_string(points) + " points; expected at least 3");
-    Netlist netlist("cimkit neuron transfer " + spec.name);
-    netlist.include(library_path(spec, netlist_dir));
-    tight_tolerances(netlist);
-    netlist.add(Source{Source::Kind::voltage, "in", "in", "0", Dc{spec.center_V}});
-    netlist.add(neuron(spec, "n", "in", "out"));
+    Netlist netlist = single_neuron(spec, netlist_dir, "transfer", Dc{spec.center_V});
     const double step_V = 2.0 * spec.window_V / (points - 1);
     // A half step past the end, so rounding in ngspice's sweep never drops the last point.
     netlist.add_analysis(DcAnalysis{"vin", spec.center_V - spec.window_V, spec.center_V + spec.window_V + 0.5 * step_V, step_V});
@@ -98,12 +107,9 @@ NeuronTransfer measure_transfer(const NeuronCircuitSpec& spec, const std::filesy
 
 double measure_settling_s(const NeuronCircuitSpec& spec, const std::filesystem::path& netlist_dir, int bits) {
     constexpr double edge_s = 1e-12, stop_s = 50e-9, step_s = 5e-12;
-    Netlist netlist("cimkit neuron settling " + spec.name);
-    netlist.include(library_path(spec, netlist_dir));
-    tight_tolerances(netlist);
     const double low_V = spec.center_V - spec.window_V, high_V = spec.center_V + spec.window_V;
-    netlist.add(Source{Source::Kind::voltage, "in", "in", "0", PulseWave{low_V, high_V, 0.0, edge_s, edge_s, 2.0 * stop_s, 4.0 * stop_s}});
-    netlist.add(neuron(spec, "n", "in", "out"));
+    const Netlist netlist =
+        single_neuron(spec, netlist_dir, "settling", PulseWave{low_V, high_V, 0.0, edge_s, edge_s, 2.0 * stop_s, 4.0 * stop_s});
     spice::Worker worker;
     worker.load(to_spice(netlist), "<" + netlist.title() + ">");
     std::ostringstream tran;

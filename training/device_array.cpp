@@ -134,7 +134,11 @@ void DeviceArray::start_epoch(int epoch) {
 }
 
 ArrayActivity DeviceArray::activity() const {
-    ArrayActivity a{counters_.update_pulses, counters_.read_energy_J, counters_.write_energy_J, 0.0, counters_.adc_energy_J};
+    ArrayActivity a;
+    a.update_pulses = counters_.update_pulses;
+    a.read_energy_J = counters_.read_energy_J;
+    a.write_energy_J = counters_.write_energy_J;
+    a.adc_energy_J = counters_.adc_energy_J;
     a.wire_energy_J = counters_.wire_energy_J;
     return a;
 }

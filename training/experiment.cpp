@@ -128,7 +128,7 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes) {
     drift_compensation_ = s.evaluate.drift_compensation;
     const NetworkConfig net = network_config(s, inputs, classes);
     // Neuron circuits: the spice engine solves them, the others evaluate their DC transfer.
-    const std::filesystem::path netlist_dir = s.spice.netlist_dir.empty() ? CIMKIT_NETLIST_DIR : s.spice.netlist_dir;
+    const std::filesystem::path netlist_dir = netlist_dir_of(s.spice);
     const NeuronFactory neurons = make_circuit_neuron_factory(
         engine_ == "spice" ? NeuronEvaluation::spice : NeuronEvaluation::tabulated, netlist_dir, s.array.read_time_s);
     if (engine_ == "ideal") {

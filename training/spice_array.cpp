@@ -70,10 +70,14 @@ std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model) {
 
 }  // namespace
 
+std::filesystem::path netlist_dir_of(const SpiceOptions& options) {
+    return options.netlist_dir.empty() ? std::filesystem::path(CIMKIT_NETLIST_DIR) : options.netlist_dir;
+}
+
 SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
     : options_(std::move(options)), face_(options_.read_strategy == SpiceReadStrategy::live ? live_face(model) : nullptr) {
     validate(options_);
-    if (options_.netlist_dir.empty()) options_.netlist_dir = CIMKIT_NETLIST_DIR;
+    options_.netlist_dir = netlist_dir_of(options_);
     stages_ = circuits::make_peripheral_stages(peripherals());
     readout_ = &circuits::column_readout(stages_);
 }

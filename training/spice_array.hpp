@@ -76,6 +76,8 @@ struct SpiceOptions {
 
 // Throws ParameterError naming the key, its value and its range.
 void validate(const SpiceOptions& options);
+// options.netlist_dir, or the source tree's netlists/ when it is empty.
+std::filesystem::path netlist_dir_of(const SpiceOptions& options);
 
 class SpiceSession {
 public:

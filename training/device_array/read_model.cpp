@@ -115,7 +115,10 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
 double ReadModel::wire_charge_J(const Eigen::VectorXd& volts, int cells_per_line) const {
     if (wire_farad_ == 0.0) return 0.0;
     double sum_V2 = 0.0;
-    for (Eigen::Index j = 0; j < volts.size(); ++j) sum_V2 += line_voltage_V(volts(j)) * line_voltage_V(volts(j));
+    for (Eigen::Index j = 0; j < volts.size(); ++j) {
+        const double line_V = line_voltage_V(volts(j));
+        sum_V2 += line_V * line_V;
+    }
     return wire_farad_ * cells_per_line * sum_V2;
 }
 
