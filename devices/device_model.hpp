@@ -88,6 +88,12 @@ public:
     // is the row); false when the row only gates a cell that draws from its own read supply (the gain
     // cell): the row line then carries no current.
     virtual bool row_supplies_read_current() const { return true; }
+    // True when current_A(-v, s) == -current_A(v, s) for every state, bit for bit: the device conducts
+    // the same whichever terminal is driven and with either polarity (PCM, the MTJ; checked by
+    // DeviceModels.OddReadCurrentIsDeclaredTruthfully). A transposed read can then drive a pair's two
+    // lines with opposite voltages in one phase (training/device_array/read_model.hpp); otherwise
+    // (a MOSFET whose gate sits at a fixed potential, the gain cell) it reads the pair in two phases.
+    virtual bool odd_read_current() const { return false; }
     // dG/d(level): how the read conductance moves with the state, analytic (checked against finite
     // differences); training uses it to turn a conductance change into pulses.
     virtual double dconductance_dlevel_S(const DeviceState& state) const = 0;

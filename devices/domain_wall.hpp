@@ -135,6 +135,7 @@ public:
     double level(const DeviceState& state) const override;
     double conductance_S(const DeviceState& state) const override;
     double current_A(double v_V, const DeviceState& state) const override;
+    bool odd_read_current() const override { return true; }  // I = V f(V^2)
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;

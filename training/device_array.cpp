@@ -85,6 +85,15 @@ Eigen::VectorXf DeviceArray::forward_output(const Eigen::VectorXd& volts, const 
     return read_.forward_output(pairs_, volts, net_current_A, counters_, read_rng_);
 }
 
+ReadModel::BackwardDrive DeviceArray::backward_drive_V(const Eigen::VectorXf& d) const {
+    assert(d.size() == rows());
+    return read_.backward_drive_V(d, counters_);
+}
+
+Eigen::VectorXf DeviceArray::backward_output(const ReadModel::BackwardDrive& drive, const Eigen::VectorXd& net_current_A) const {
+    return read_.backward_output(pairs_, drive, net_current_A, counters_, read_rng_);
+}
+
 Eigen::MatrixXf DeviceArray::weights() const { return pairs_.weights(); }
 
 std::map<std::string, Eigen::MatrixXd> DeviceArray::conductances_S() const {

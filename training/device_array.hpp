@@ -101,6 +101,11 @@ public:
     // (add_read_energy).
     Eigen::VectorXd forward_drive_V(const Eigen::VectorXf& x) const;
     Eigen::VectorXf forward_output(const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A) const;
+    // The transposed read split the same way (ReadModel::backward_drive_V): the output-line
+    // voltages, each G- line driven at the opposite voltage, and e = W^T d from the summed input-line
+    // currents.
+    ReadModel::BackwardDrive backward_drive_V(const Eigen::VectorXf& d) const;
+    Eigen::VectorXf backward_output(const ReadModel::BackwardDrive& drive, const Eigen::VectorXd& net_current_A) const;
     void add_read_energy(double energy_J) const { counters_.read_energy_J += energy_J; }
     // The devices in storage order (column-major, k = i + m j); addresses are stable for the
     // array's life, so a circuit may read them live.

@@ -45,7 +45,7 @@ SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>
         forward_s += one_read_s;
         if (l > 0) {
             forward_s += neuron_settling_s;  // the neurons that drive this layer's rows
-            backward_s += one_read_s;
+            backward_s += (model->odd_read_current() ? 1.0 : 2.0) * one_read_s;  // two phases otherwise (read_model.hpp)
         }
         slowest_update_s = std::max(slowest_update_s, update_s(s, static_cast<long>(inputs) * outputs, *model));
     }

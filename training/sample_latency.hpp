@@ -14,7 +14,9 @@
 // circuits::measure_settling_s) before the next layer's read; its derivative circuit settles while
 // the layer above is read backward, so the backward pass adds none.
 // A training sample reads every layer forward, every layer but the first backward (the transposed
-// read of the same array: the same wires, the same window), and updates every layer at once, the
+// read of the same array: the same wires, the same window; two windows for a device whose I-V is not
+// odd, which reads a pair's G+ and G- lines in two phases, training/device_array/read_model.hpp),
+// and updates every layer at once, the
 // longest update setting the time:
 //   spice update circuit   its window for |x| = 1 (circuits/update_circuit.hpp)
 //   otherwise              what the update rule declares (UpdateRuleInfo::update_time_s): for pulse

@@ -25,12 +25,14 @@ struct SpiceSession::Tile {
     std::string prefix;
     int row0 = 0, rows = 0, output0 = 0, outputs = 0;
     std::vector<std::string> read_vectors;  // the 2 outputs column currents, then the rows' source currents
+    std::vector<std::string> column_sources;  // the columns' EXTERNAL sources (transposed reads), or none
 };
 
 struct SpiceSession::Layer {
     const DeviceArray* devices = nullptr;
     std::vector<Tile> tiles;
     std::vector<double> volts;  // one per input line, read live by the row sources
+    std::vector<double> column_volts;  // one per output line (2 per output), read live by the column sources
     std::unique_ptr<circuits::ResidentUpdateCircuit> update;  // rows: inputs, columns: outputs
     std::unique_ptr<ReloadedLayerRead> reloaded;              // the batched strategy's reads
 
@@ -80,12 +82,14 @@ SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
     options_.netlist_dir = netlist_dir_of(options_);
     stages_ = circuits::make_peripheral_stages(peripherals());
     readout_ = &circuits::column_readout(stages_);
+    reads_transposed_ = face_ && !readout_->column_drive_source(circuits::CrossbarNames("t"), 0).empty();
 }
 
 circuits::CrossbarPeripherals SpiceSession::peripherals() const {
     circuits::CrossbarPeripherals p;
     p.stages = {options_.readout};
     p.settings.netlist_dir = options_.netlist_dir;
+    p.settings.external_sense_sources = true;  // the transposed read drives the columns
     return p;
 }
 
@@ -106,6 +110,7 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
                                                                           options_.update_encoding, options_.netlist_dir);
     }
     layer->volts.assign(static_cast<std::size_t>(devices.cols()), 0.0);
+    layer->column_volts.assign(2 * static_cast<std::size_t>(devices.rows()), 0.0);
     const int id = static_cast<int>(layers_.size());
     if (options_.read_strategy == SpiceReadStrategy::batched) {
         layer->reloaded = std::make_unique<ReloadedLayerRead>(
@@ -130,7 +135,10 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
         t.output0 = span.column0;
         t.outputs = span.columns;
         const circuits::CrossbarNames names(t.prefix);
-        for (int c = 0; c < 2 * t.outputs; ++c) t.read_vectors.push_back(readout_->column_vector(names, c));
+        for (int c = 0; c < 2 * t.outputs; ++c) {
+            t.read_vectors.push_back(readout_->column_vector(names, c));
+            if (reads_transposed_) t.column_sources.push_back(readout_->column_drive_source(names, c));
+        }
         for (int r = 0; r < t.rows; ++r) t.read_vectors.push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
         layer->tiles.push_back(std::move(t));
     }
@@ -154,6 +162,10 @@ void SpiceSession::load() {
                 netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // the drivers' current: read energy
                 const double* volts = &layer->volts[static_cast<std::size_t>(t.row0 + r)];
                 engine.set_external_voltage(circuits::tile_row_source(t.prefix, r), [volts](double) { return *volts; });
+            }
+            for (std::size_t c = 0; c < t.column_sources.size(); ++c) {
+                const double* volts = &layer->column_volts[2 * static_cast<std::size_t>(t.output0) + c];
+                engine.set_external_voltage(t.column_sources[c], [volts](double) { return *volts; });
             }
         }
     }
@@ -184,12 +196,8 @@ SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts)
         return {batch.net_current_A.col(0), batch.power_W(0)};
     }
     if (!loaded_) load();
-    if (driven_layer_ >= 0 && driven_layer_ != id) {
-        auto& idle = layers_[static_cast<std::size_t>(driven_layer_)]->volts;
-        std::fill(idle.begin(), idle.end(), 0.0);
-    }
-    driven_layer_ = id;
-    std::copy(volts.data(), volts.data() + volts.size(), layer.volts.begin());
+    std::vector<double>& drive = drive_lines(id, false);
+    std::copy(volts.data(), volts.data() + volts.size(), drive.begin());
 
     LayerRead out;
     out.net_current_A = Eigen::VectorXd::Zero(layer.devices->rows());
@@ -206,6 +214,56 @@ SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts)
         }
         // ngspice's branch current flows from + through the source to -: a driver delivers -V I.
         for (int r = 0; r < t.rows; ++r) out.power_W -= layer.volts[static_cast<std::size_t>(t.row0 + r)] * values.at(v++).at(0);
+    }
+    return out;
+}
+
+std::vector<double>& SpiceSession::drive_lines(int id, bool columns) {
+    if (driven_.layer >= 0 && (driven_.layer != id || driven_.columns != columns)) {
+        Layer& idle = *layers_[static_cast<std::size_t>(driven_.layer)];
+        std::vector<double>& lines = driven_.columns ? idle.column_volts : idle.volts;
+        std::fill(lines.begin(), lines.end(), 0.0);
+    }
+    driven_ = {id, columns};
+    Layer& layer = *layers_[static_cast<std::size_t>(id)];
+    return columns ? layer.column_volts : layer.volts;
+}
+
+SpiceSession::LayerRead SpiceSession::read_transposed(int id, const Eigen::VectorXd& volts) {
+    Layer& layer = *layers_.at(static_cast<std::size_t>(id));
+    assert(volts.size() == layer.devices->rows());
+    if (!reads_transposed_) {
+        throw UsageError("spice engine: transposed reads need the live read strategy and a read-out that drives its columns (spice.readout = ideal)");
+    }
+    if (!loaded_) load();
+    std::vector<double>& drive = drive_lines(id, true);
+    std::vector<std::string> names;
+    for (const Tile& t : layer.tiles) names.insert(names.end(), t.read_vectors.begin(), t.read_vectors.end());
+    LayerRead out;
+    out.net_current_A = Eigen::VectorXd::Zero(layer.devices->cols());
+    // One op with G+ lines at plus_sign V_i and G- lines at minus_sign V_i; adds sign times the input
+    // lines' currents.
+    const auto phase = [&](double plus_sign, double minus_sign, double sign) {
+        for (Eigen::Index i = 0; i < volts.size(); ++i) {
+            drive[2 * static_cast<std::size_t>(i)] = plus_sign * volts(i);
+            drive[2 * static_cast<std::size_t>(i) + 1] = minus_sign * volts(i);
+        }
+        const std::vector<std::vector<double>> values = engine_->run_and_read("op", names);
+        ++solves_;
+        std::size_t v = 0;
+        for (const Tile& t : layer.tiles) {
+            // ngspice's branch current flows from + through the source to -: a column source at V
+            // delivers -V I, and a row source at 0 V takes in the current its devices send into the row.
+            const std::size_t line0 = 2 * static_cast<std::size_t>(t.output0);
+            for (int c = 0; c < 2 * t.outputs; ++c) out.power_W -= drive[line0 + static_cast<std::size_t>(c)] * values.at(v++).at(0);
+            for (int r = 0; r < t.rows; ++r) out.net_current_A(t.row0 + r) += sign * values.at(v++).at(0);
+        }
+    };
+    if (layer.devices->model().odd_read_current()) {
+        phase(1.0, -1.0, 1.0);  // the complementary drive: G- lines at -V_i
+    } else {
+        phase(1.0, 0.0, 1.0);
+        phase(0.0, 1.0, -1.0);
     }
     return out;
 }
@@ -259,6 +317,16 @@ Eigen::VectorXf SpiceArray::multiply(const Eigen::VectorXf& x) const {
     const Eigen::VectorXd volts = devices_.forward_drive_V(x);
     const SpiceSession::LayerRead read = session_.read(layer_id_, volts);
     return output_of(volts, read.net_current_A, read.power_W);
+}
+
+Eigen::VectorXf SpiceArray::multiply_transposed(const Eigen::VectorXf& d) const {
+    require_settled();
+    if (!session_.reads_transposed()) return devices_.multiply_transposed(d);
+    const ReadModel::BackwardDrive drive = devices_.backward_drive_V(d);
+    if (!(drive.d_max > 0.0)) return Eigen::VectorXf::Zero(devices_.cols());
+    const SpiceSession::LayerRead read = session_.read_transposed(layer_id_, drive.volts);
+    devices_.add_read_energy(read.power_W * devices_.options().read_time_s);
+    return devices_.backward_output(drive, read.net_current_A);
 }
 
 Eigen::MatrixXf SpiceArray::multiply_batch(const Eigen::MatrixXf& x) const {

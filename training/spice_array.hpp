@@ -15,8 +15,12 @@
 // Because the op also solves the idle layers, a read costs about as much as the whole network's
 // array; that is the price of never reloading.
 //
-// What the compact model still does: the backward read (W^T d), which on hardware is a transposed
-// read of the same devices and is computed from the same states; drift and leakage; and the device
+// The backward read (W^T d) is a transposed read of the same loaded tiles: the column sources (EXTERNAL,
+// at 0 V in a forward read) drive the output lines, the row sources hold the input lines at 0 V and
+// their currents are the result (read_transposed: one phase with each G- line at -V for a device
+// with an odd I-V, else two phases; the drives of training/device_array/read_model.hpp). It needs the "ideal" read-out, whose
+// column sources can drive; with another read-out, or the batched strategy, the backward read stays
+// in the compact model. What the compact model still does: drift and leakage, and the device
 // response to write pulses. Layers with at most update_circuit_max_devices weights also run every
 // update through the outer-product update circuit in ngspice, kept loaded in a worker process of its
 // own (circuits/resident_update.hpp): its simulated storage-node changes dV_ij (about
@@ -99,6 +103,15 @@ public:
     };
     // One operating point with layer `id`'s inputs at `volts`; the netlist is (re)loaded if needed.
     LayerRead read(int id, const Eigen::VectorXd& volts);
+    // The transposed read: output i's lines driven at volts(i), the input lines held at 0 V by their
+    // (row) sources, whose currents are the result (net_current_A: one per input line, summed over
+    // tiles, G+ minus G-; power_W: delivered by the column sources). One operating point with the G-
+    // lines at -volts(i) for a device with an odd I-V, else two, the G+ lines driven and then the G-
+    // lines (training/device_array/read_model.hpp). UsageError unless reads_transposed().
+    LayerRead read_transposed(int id, const Eigen::VectorXd& volts);
+    // The live strategy with a read-out whose column sources can drive (spice.readout = ideal); else
+    // the transposed read stays in the compact model.
+    bool reads_transposed() const { return reads_transposed_; }
     // Batched strategy only: B samples (columns of `volts`) as one batched transient per column block
     // (ReloadedLayerRead::read). UsageError with the live strategy, whose batch is B read()s.
     ReloadedLayerRead::Batch read_batch(int id, const Eigen::MatrixXd& volts);
@@ -117,6 +130,9 @@ private:
     spice::Engine& engine();  // started at the first load, after every update circuit's fork
 
     circuits::CrossbarPeripherals peripherals() const;  // the read-out of options_
+    // Layer `id`'s input lines (columns false) or output lines (true), to be driven; the lines driven
+    // before, if others, are set back to 0 V (one layer, one direction is driven per solve).
+    std::vector<double>& drive_lines(int id, bool columns);
 
     SpiceOptions options_;
     std::unique_ptr<circuits::DeviceFace> face_;  // the live strategy's cosim face; null when batched
@@ -125,7 +141,11 @@ private:
     std::vector<std::unique_ptr<Layer>> layers_;  // before engine_: their workers end after it
     std::unique_ptr<spice::Engine> engine_;
     bool loaded_ = false;
-    int driven_layer_ = -1;  // the layer whose inputs are not at 0 V
+    bool reads_transposed_ = false;
+    struct Driven {
+        int layer = -1;  // the layer whose lines are not at 0 V
+        bool columns = false;
+    } driven_;
     std::uint64_t solves_ = 0, loads_ = 0;
 };
 
@@ -144,10 +164,8 @@ public:
         finish_updates();
         devices_.apply_weight_changes(dw);
     }
-    Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override {
-        require_settled();
-        return devices_.multiply_transposed(d);
-    }
+    // Through ngspice when the session reads_transposed(), else the compact model.
+    Eigen::VectorXf multiply_transposed(const Eigen::VectorXf& d) const override;
     // With the update circuit, starts it; finish_updates applies the result.
     void apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) override;
     void finish_updates() override;

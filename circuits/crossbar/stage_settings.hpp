@@ -39,6 +39,10 @@ struct StageSettings {
     std::filesystem::path netlist_dir;  // where the peripherals/*.lib subcircuits are (CIMKIT_NETLIST_DIR)
     AccessTransistor access;
     TiaReadout tia;
+    // The "ideal" read-out of a resident tile: its column sources are EXTERNAL, their voltage set
+    // from C++ (0 V for a forward read), so the same loaded tile can drive its columns for a
+    // transposed read (training/spice_array.hpp).
+    bool external_sense_sources = false;
 };
 
 struct CrossbarPeripherals {

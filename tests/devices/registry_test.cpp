@@ -80,3 +80,34 @@ TEST(Registry, ConductanceDerivativeMatchesFiniteDifference) {
 }
 
 }  // namespace cimkit
+
+namespace cimkit {
+
+// DeviceModel::odd_read_current decides whether a transposed read may drive a pair's G- line at -V in
+// one phase (training/device_array/read_model.hpp). A model that declares it must conduct exactly
+// oppositely at -v, bit for bit, at every level and at two read voltages; a model that does not must
+// really be asymmetric somewhere (more than 1 %), so the two-phase read it gets is not a needless cost.
+TEST(Registry, OddReadCurrentIsDeclaredTruthfully) {
+    for (const auto& entry : builtin_devices().entries()) {
+        SCOPED_TRACE(entry.name);
+        const auto model = entry.make({});
+        Rng rng(11);
+        double largest_asymmetry = 0.0;
+        for (const double level : {0.05, 0.3, 0.6, 0.95}) {
+            DeviceState s = model->make_device(rng);
+            model->set_level(s, level, rng);
+            for (const double v : {model->read_voltage_V(), model->read_voltage_V() / 3.0}) {
+                const double forward_A = model->current_A(v, s), reversed_A = model->current_A(-v, s);
+                if (model->odd_read_current()) {
+                    EXPECT_EQ(reversed_A, -forward_A) << "level " << level << ", " << v << " V";
+                }
+                largest_asymmetry = std::max(largest_asymmetry, std::abs(forward_A + reversed_A) / std::abs(forward_A));
+            }
+        }
+        if (!model->odd_read_current()) {
+            EXPECT_GT(largest_asymmetry, 0.01);
+        }
+    }
+}
+
+}  // namespace cimkit

@@ -22,14 +22,18 @@ ExperimentSettings compact_mosfet() {
 
 double pulse_s(const DeviceModel& model) { return std::max(model.nominal_pulse(+1).width_s, model.nominal_pulse(-1).width_s); }
 
-// 4-8-3 without wires or converters: two forward reads and one backward read of read_time_s each, and
-// the pulse update's two phases of max_pulses_per_update nominal pulses.
+// 4-8-3 without wires or converters: two forward reads of read_time_s each, one backward read (two
+// windows for the MOSFET, whose I-V is not odd: its pairs are read backward in two phases; one for
+// PCM), and the pulse update's two phases of max_pulses_per_update nominal pulses.
 TEST(SampleLatency, ReadsAndPulseUpdatesAddUp) {
     const auto model = builtin_devices().find("mosfet").make({});
     const ExperimentSettings s = compact_mosfet();
     const SampleLatency l = sample_latency(s, {4, 8, 3}, model.get());
     EXPECT_DOUBLE_EQ(l.inference_s, 2 * s.array.read_time_s);
-    EXPECT_DOUBLE_EQ(l.training_s, 3 * s.array.read_time_s + 2.0 * s.array.max_pulses_per_update * pulse_s(*model));
+    EXPECT_DOUBLE_EQ(l.training_s, 4 * s.array.read_time_s + 2.0 * s.array.max_pulses_per_update * pulse_s(*model));
+    const auto pcm = builtin_devices().find("pcm").make({});
+    EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, pcm.get()).training_s,
+                     3 * s.array.read_time_s + 2.0 * s.array.max_pulses_per_update * pulse_s(*pcm));
 }
 
 // A neuron circuit between the layers settles once per hidden layer before the next read.
@@ -42,7 +46,8 @@ TEST(SampleLatency, NeuronsSettleBeforeTheNextRead) {
     EXPECT_NEAR(circuit.training_s - formula.training_s, 2 * 3e-9, 1e-21);
 }
 
-// An 8-bit SAR converter on every line adds 8 bits x t_bit to each of the three reads.
+// An 8-bit SAR converter on every line adds 8 bits x t_bit to each of the three reads, the MOSFET's
+// two-phase backward read converting twice.
 TEST(SampleLatency, ConvertersAddTheirBitsToEveryRead) {
     const auto model = builtin_devices().find("mosfet").make({});
     ExperimentSettings s = compact_mosfet();
@@ -50,7 +55,7 @@ TEST(SampleLatency, ConvertersAddTheirBitsToEveryRead) {
     s.array.adc_bits = 8;
     s.array.adc_time_per_bit_s = 1.5e-9;
     const SampleLatency with = sample_latency(s, {4, 8, 3}, model.get());
-    EXPECT_NEAR(with.training_s - without.training_s, 3 * 8 * 1.5e-9, 1e-21);
+    EXPECT_NEAR(with.training_s - without.training_s, 4 * 8 * 1.5e-9, 1e-21);
     EXPECT_NEAR(with.inference_s - without.inference_s, 2 * 8 * 1.5e-9, 1e-21);
 }
 
@@ -81,11 +86,11 @@ TEST(SampleLatency, EachUpdateSchemeTakesItsOwnTime) {
     s.engine = "spice";
     s.spice.update_circuit_max_devices = 128;
     const double circuit_s = circuits::update_window_s({1.0}, s.spice.update_encoding);
-    EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, model.get()).training_s, 3 * s.array.read_time_s + circuit_s);
+    EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, model.get()).training_s, 4 * s.array.read_time_s + circuit_s);
     s.engine = "compact";
     s.array.update_mode = "exact";
     EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, model.get()).training_s,
-                     3 * s.array.read_time_s + s.array.program_verify_iterations * (pulse_s(*model) + s.array.read_time_s));
+                     4 * s.array.read_time_s + s.array.program_verify_iterations * (pulse_s(*model) + s.array.read_time_s));
     s.engine = "ideal";
     EXPECT_EQ(sample_latency(s, {4, 8, 3}, nullptr).training_s, 0.0);
 }

@@ -163,6 +163,44 @@ TEST(SpiceArray, WiredForwardReadsAgreeWithTheCompactNewtonSolve) {
     }
 }
 
+// The backward read (W^T d) through ngspice: the column sources drive each output's G+ line at +V and
+// its G- line at -V (the MOSFET, whose I-V is not odd: the G+ lines, then the G- lines), and the row
+// sources' currents are the result. It agrees with the compact model's
+// transposed read of the same devices (the same drives) to float precision, with ideal
+// wires over three row and three column blocks of tiles (the input lines' currents summed over
+// tiles) and with 20-Ohm wires in one tile (the compact model's transposed Newton solve); the
+// forward read of the same array after it still agrees (the columns are back at 0 V).
+TEST(SpiceArray, TransposedReadsAgreeWithTheCompactModel) {
+    for (const std::string name : {"pcm", "domain_wall", "mosfet"}) {
+        for (const double wire_ohm : {0.0, 20.0}) {
+            const auto model = builtin_devices().find(name).make(name == "pcm" ? std::vector<Setting>{{"read_noise", "0", "test"}} : std::vector<Setting>{});
+            SpiceOptions options = wire_ohm > 0.0 ? SpiceOptions{} : small_tiles(0);
+            options.update_circuit_max_devices = 0;
+            SpiceSession session(*model, options);
+            ASSERT_TRUE(session.reads_transposed());
+            const Rng rng(5);
+            Rng c = rng.stream(99);
+            const DeviceCalibration calibration = calibrate_device(*model, 256, c);
+            DeviceArrayOptions array_options;
+            array_options.wire_ohm = wire_ohm;
+            SpiceArray array(session, *model, calibration, random_matrix(5, 12, -0.8f, 0.8f, 1), array_options, rng);
+            const std::string label = name + " with " + std::to_string(wire_ohm) + " Ohm wires";
+            const Eigen::VectorXf d = random_matrix(5, 1, -1.0f, 1.0f, 30).col(0);
+            const double energy_before_J = array.activity().read_energy_J;
+            const Eigen::VectorXf spice = array.multiply_transposed(d), compact = array.devices().multiply_transposed(d);
+            EXPECT_LT(max_relative_difference(spice, compact), 1e-6) << label << "\nspice   " << spice.transpose() << "\ncompact "
+                                                                   << compact.transpose();
+            EXPECT_GT(array.activity().read_energy_J, energy_before_J) << label;
+            const std::uint64_t phases = model->odd_read_current() ? 1u : 2u;  // the MOSFET: G+ lines, then G- lines
+            EXPECT_EQ(session.solves(), phases) << label;
+            const Eigen::VectorXf x = random_matrix(12, 1, 0.0f, 1.0f, 10).col(0);
+            EXPECT_LT(max_relative_difference(array.multiply(x), array.devices().multiply(x)), 1e-6) << label;
+            EXPECT_EQ(array.multiply_transposed(Eigen::VectorXf::Zero(5)), Eigen::VectorXf::Zero(12)) << label;
+            EXPECT_EQ(session.solves(), phases + 1) << label << ": a zero d needs no solve";
+        }
+    }
+}
+
 TEST(SpiceArray, RefusesWhatTheCircuitCannotDo) {
     const auto model = builtin_devices().find("domain_wall").make({});
     SpiceSession session(*model, small_tiles(1000));

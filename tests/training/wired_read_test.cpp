@@ -61,6 +61,37 @@ TEST(WiredRead, VanishingWiresGiveTheIdealRead) {
     for (Eigen::Index i = 0; i < y_ideal.size(); ++i) EXPECT_NEAR(y_wired(i), y_ideal(i), 1e-6 * y_ideal.cwiseAbs().maxCoeff());
 }
 
+// Reciprocity: a network of resistors passes current from port a to a shorted port b as it passes it
+// from b to a, so for ohmic devices the transposed wired read (output lines driven from their sense
+// ends, input lines sensed at their driver ends) must give the transpose of the forward read's
+// matrix, whatever the IR drops do to either. Both matrices are read one unit vector at a time
+// (x_max = max|d| = 1, so both share one output scale). A mirrored layout in the transposed solve
+// (a line driven from the wrong end) breaks the equality by the IR drop, here over 10 % of the
+// largest weight.
+TEST(WiredRead, TheTransposedReadIsTheForwardReadTransposed) {
+    const auto model = builtin_devices().find("pcm").make({{"read_noise", "0", "wired_read_test"}});
+    constexpr int outputs = 4, inputs = 6;
+    Rng rng(8);
+    Eigen::MatrixXf w(outputs, inputs);
+    for (Eigen::Index k = 0; k < w.size(); ++k) w(k) = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    DeviceArrayOptions wired;
+    wired.wire_ohm = 300.0;
+    DeviceArray array(*model, w, wired, Rng(9));
+    DeviceArray ideal_wires(*model, w, DeviceArrayOptions{}, Rng(9));
+    Eigen::MatrixXf forward(outputs, inputs), transposed(inputs, outputs), ideal(outputs, inputs);
+    for (int j = 0; j < inputs; ++j) {
+        const Eigen::VectorXf x = Eigen::VectorXf::Unit(inputs, j);
+        forward.col(j) = array.multiply(x);
+        ideal.col(j) = ideal_wires.multiply(x);
+    }
+    for (int i = 0; i < outputs; ++i) transposed.col(i) = array.multiply_transposed(Eigen::VectorXf::Unit(outputs, i));
+    const double largest = forward.cwiseAbs().maxCoeff();
+    EXPECT_GT((forward - ideal).cwiseAbs().maxCoeff(), 0.1 * largest) << "the wires must matter";
+    EXPECT_LT((transposed - forward.transpose()).cwiseAbs().maxCoeff(), 1e-5 * largest) << "forward\n"
+                                                                                        << forward << "\ntransposed^T\n"
+                                                                                        << transposed.transpose();
+}
+
 // Wire capacitance: every read charges each driven line's C per cell times its cells to its
 // voltage, C_line V^2 from the driver: 2m cells on an input line of the forward read, n on each of
 // the 2m output lines of the transposed read. Nothing else in the read changes.

@@ -174,12 +174,17 @@ Eigen::VectorXf ReadModel::forward_output(const PairStorage& pairs, const Eigen:
     return output(pairs, net_A, x_max_, counters);
 }
 
-// The output lines are driven with d, each input line sums its column of devices.
+double ReadModel::backward_range(const Eigen::VectorXf& d) const {
+    return backward_input_max_ > 0.0 ? backward_input_max_ : static_cast<double>(d.cwiseAbs().maxCoeff());
+}
+
+// The output lines are driven with d, each input line sums its column of devices (the two-phase sum,
+// the same bits as the one-phase complementary drive for a device with an odd I-V).
 Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const Eigen::VectorXf& d, DeviceArrayCounters& counters,
                                                Rng& read_rng) const {
     const int rows = pairs.rows(), cols = pairs.cols();
     assert(d.size() == rows);
-    const double d_max = backward_input_max_ > 0.0 ? backward_input_max_ : d.cwiseAbs().maxCoeff();
+    const double d_max = backward_range(d);
     if (!(d_max > 0.0)) return Eigen::VectorXf::Zero(cols);
     ReadScratch& s = backward_scratch_;
     counters.clipped_inputs += drive_voltages(d, d_max, s.volts);
@@ -205,11 +210,99 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
         s.minus_A(j) = sum_minus;
         s.variance_A2(j) = variance_A2;
     }
+    Eigen::VectorXd net_A = s.plus_A - s.minus_A;
+    if (wire_ohm_ > 0.0) wired_transposed(pairs, s.volts, net_A, power_W);
     counters.read_energy_J += power_W * read_time_s_;
     counters.wire_energy_J += 2.0 * wire_charge_J(s.volts, cols);  // each output's G+ and G- lines
-    Eigen::VectorXd net_A = s.plus_A - s.minus_A;
     if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
     return output(pairs, net_A, d_max, counters);
+}
+
+// The transposed read is the forward network turned around: the output lines become the driven
+// lines (driven from their sense end), the input lines the sensed ones (sensed at their driver end).
+// Numbered as circuits/crossbar_network.hpp numbers a forward array, with both orders reversed:
+// driven line r = 2m - 1 - (output line), sensed line c = n - 1 - (input line), device (r, c) =
+// the device of input n - 1 - c on output line 2m - 1 - r. Then each driven line's first node is
+// the one nearest the old sense end and each sensed line's last node the one nearest the old
+// driver, so every segment of the array keeps its place (tests/training/wired_read_test.cpp checks
+// the reciprocity this gives: for ohmic devices, the transposed read's matrix is the transpose of
+// the forward one's). One solve with the complementary drive for a device with an odd I-V, else
+// one per phase (the G+ lines driven, the G- lines at 0 V; then the other way round).
+void ReadModel::wired_transposed(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const {
+    const int outputs = pairs.rows(), inputs = pairs.cols();
+    const int lines = 2 * outputs;
+    wired_states_.resize(static_cast<std::size_t>(inputs) * static_cast<std::size_t>(lines));
+    const std::vector<DeviceState>& plus = pairs.states(PairSide::plus);
+    const std::vector<DeviceState>& minus = pairs.states(PairSide::minus);
+    for (int r = 0; r < lines; ++r) {
+        const int line = lines - 1 - r, output = line / 2;
+        const std::vector<DeviceState>& side = line % 2 == 0 ? plus : minus;
+        for (int c = 0; c < inputs; ++c) {
+            wired_states_[static_cast<std::size_t>(r) * static_cast<std::size_t>(inputs) + static_cast<std::size_t>(c)] =
+                side[pairs.index(output, inputs - 1 - c)];
+        }
+    }
+    // The sensed currents of one solve with G+ lines at plus_sign V_i and G- lines at minus_sign V_i.
+    const auto solve = [&](double plus_sign, double minus_sign, double& phase_power_W) {
+        Eigen::VectorXd line_V(lines);
+        for (int i = 0; i < outputs; ++i) {
+            line_V(lines - 1 - 2 * i) = plus_sign * volts(i);
+            line_V(lines - 2 - 2 * i) = minus_sign * volts(i);
+        }
+        const circuits::NonlinearCrossbarSolution solution =
+            circuits::solve_nonlinear_crossbar(model_, wired_states_, static_cast<Eigen::Index>(inputs), line_V, {wire_ohm_, wire_ohm_});
+        phase_power_W = line_V.dot(solution.driver_current_A);
+        Eigen::VectorXd sensed_A(inputs);
+        for (int j = 0; j < inputs; ++j) sensed_A(j) = solution.column_current_A(inputs - 1 - j);
+        return sensed_A;
+    };
+    double wired_power_W = 0.0;
+    if (model_.odd_read_current()) {
+        net_A = solve(1.0, -1.0, wired_power_W);
+    } else {
+        double minus_power_W = 0.0;
+        net_A = solve(1.0, 0.0, wired_power_W) - solve(0.0, 1.0, minus_power_W);
+        wired_power_W += minus_power_W;
+    }
+    if (model_.row_supplies_read_current()) power_W = wired_power_W;
+}
+
+ReadModel::BackwardDrive ReadModel::backward_drive_V(const Eigen::VectorXf& d, DeviceArrayCounters& counters) const {
+    if (input_encoding_ == InputEncoding::pulse_width) {
+        refuse("input_encoding = pulse_width is not drawn in the spice engine's read circuit (it drives line voltages); use amplitude");
+    }
+    BackwardDrive drive;
+    drive.d_max = backward_range(d);
+    if (drive.d_max > 0.0) {
+        counters.clipped_inputs += drive_voltages(d, drive.d_max, drive.volts);
+    } else {
+        drive.volts = Eigen::VectorXd::Zero(d.size());
+    }
+    return drive;
+}
+
+// As forward_output, for the transposed read: the noise of the same devices under the same
+// complementary drive, one draw per input line.
+Eigen::VectorXf ReadModel::backward_output(const PairStorage& pairs, const BackwardDrive& drive, const Eigen::VectorXd& net_current_A,
+                                           DeviceArrayCounters& counters, Rng& read_rng) const {
+    const int rows = pairs.rows(), cols = pairs.cols();
+    assert(net_current_A.size() == cols && drive.volts.size() == rows);
+    if (!(drive.d_max > 0.0)) return Eigen::VectorXf::Zero(cols);
+    Eigen::VectorXd net_A = net_current_A;
+    counters.wire_energy_J += 2.0 * wire_charge_J(drive.volts, cols);
+    if (read_noise_) {
+        Eigen::VectorXd variance_A2 = Eigen::VectorXd::Zero(cols);
+        for (int j = 0; j < cols; ++j) {
+            const DeviceState* plus = &pairs.states(PairSide::plus)[pairs.index(0, j)];
+            const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
+            for (int i = 0; i < rows; ++i) {
+                const double v = drive.volts(i);
+                variance_A2(j) += noise_variance_A2(line_current_A(v, plus[i]), plus[i], line_current_A(v, minus[i]), minus[i]);
+            }
+        }
+        add_noise(variance_A2, net_A, read_rng);
+    }
+    return output(pairs, net_A, drive.d_max, counters);
 }
 
 // Each input line driven alone at v_read (the one-hot calibration inputs), the magnitudes of the

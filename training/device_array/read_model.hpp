@@ -12,14 +12,22 @@
 // so an ohmic device (PCM) gives y = W x exactly (W from (1) in
 // training/device_array/pair_storage.hpp), and a nonlinear I-V (gain cell cubic; a MOSFET with
 // lambda > 0 or unequal V_T in a pair; the domain wall's MTJ, whose TMR falls with bias) shows in y.
-// multiply_transposed (e = W^T d) drives the output lines with d and sums on the input lines, the
-// transposed read of a crossbar, with the same two-terminal law current_A(V, state) for each device.
-// That assumes the device conducts the same way whichever line drives it: true for PCM and for the
-// domain wall's MTJ (its I(V) is odd); for the MOSFET it means a symmetric source/drain with the gate held on its
-// storage node (the level-1 law swaps source and drain for negative V); for the gain cell, whose
-// input is a read-transistor gate, it is an idealisation (a real array needs a second read port or
-// a digital transpose). The d -> voltage range is backward_input_max, or, when 0, max|d| of each
-// vector (a digital gain before the DACs, undone after the ADCs, so d is never clipped).
+// multiply_transposed (e = W^T d) drives the output lines and sums on the input lines, the
+// transposed read of a crossbar: output i's lines at V_i = v_read d_i / d_max, and input line j sums
+//   e_j ~ sum_i current_A(V_i, G+_ij) - current_A(V_i, G-_ij),
+// with the same two-terminal law current_A(V, state) for each device. Both devices of a pair share
+// the input line that senses them, so on hardware the subtraction takes either two phases (the G+
+// lines driven, then the G- lines, the difference taken digitally) or, for a device whose I-V is
+// odd (DeviceModel::odd_read_current: PCM, the domain wall's MTJ), one phase with the G- line at
+// -V_i, whose current into the input line is then exactly -current_A(V_i, G-_ij). A non-odd device
+// (the MOSFET, whose gate sits at a fixed potential: at -V_i its source moves and V_GS grows) takes
+// the two phases and twice the read window (training/sample_latency.hpp). The transposed read
+// assumes the device conducts the same way whichever line drives it: true for PCM and the MTJ; for
+// the MOSFET it means a symmetric source/drain with the gate held on its storage node; for the gain
+// cell, whose input is a read-transistor gate, it is an idealisation (a real array needs a second
+// read port or a digital transpose). The spice engine draws the same drives
+// (training/spice_array.hpp). The d -> voltage range is backward_input_max, or, when 0, max|d| of
+// each vector (a digital gain before the DACs, undone after the ADCs, so d is never clipped).
 //
 // input_encoding: `amplitude` drives V_j as above. `pulse_width` drives every line at the fixed read
 // voltage (+-v_read, by the input's sign) for a time proportional to |x_j| / x_max, as the gain-cell
@@ -56,8 +64,10 @@
 // noise is drawn from the ideal-wire device currents (the wires change them by the IR drop, a second-
 // order change to a fluctuation), and the read energy is the drivers' sum V_j D_j, which includes
 // the wires' dissipation (for a device that draws its read current from its own supply, the gain
-// cell, the supplies' energy as without wires). The transposed read keeps ideal wires. Cost: one
-// sparse solve per read, about 2 n m nodes (milliseconds for Iris, 0.5 to 3 s for 784 x 100).
+// cell, the supplies' energy as without wires). The transposed read solves the same network driven
+// from the output lines' sense ends and sensed at the input lines' driver ends (wired_transposed).
+// Cost: one sparse solve per read, about 2 n m nodes (milliseconds for Iris, 0.5 to 3 s for
+// 784 x 100).
 //
 // Wire capacitance (array.wire_farad = C per segment node): a read charges each driven line from 0 V
 // to its voltage, and the driver delivers C_line V^2 for it (half dissipated while charging through
@@ -106,6 +116,16 @@ public:
     Eigen::VectorXf forward_output(const PairStorage& pairs, const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A,
                                    DeviceArrayCounters& counters, Rng& read_rng) const;
 
+    // The transposed read split the same way: the output-line voltages V_i with the range of d they stand for (0: d is all zeros, nothing to drive), and the outputs
+    // e_j from the summed input-line currents under that drive, with read noise added.
+    struct BackwardDrive {
+        Eigen::VectorXd volts;
+        double d_max = 0.0;
+    };
+    BackwardDrive backward_drive_V(const Eigen::VectorXf& d, DeviceArrayCounters& counters) const;
+    Eigen::VectorXf backward_output(const PairStorage& pairs, const BackwardDrive& drive, const Eigen::VectorXd& net_current_A,
+                                    DeviceArrayCounters& counters, Rng& read_rng) const;
+
     void record_drift_reference(const PairStorage& pairs);
     void compensate_drift(const PairStorage& pairs);
     void remove_drift_compensation() { drift_gain_ = 1.0; }  // the reference stays
@@ -125,6 +145,9 @@ private:
     // The forward read through the wires: replaces the ideal-wire net line currents and, where the
     // rows supply the devices, the drivers' power.
     void wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
+    // The same for the transposed read (volts: one per output line pair, as drive_voltages gives them).
+    void wired_transposed(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
+    double backward_range(const Eigen::VectorXf& d) const;  // backward_input_max, or max|d| when it is 0
     std::uint64_t drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const;
     double calibration_read_A(const PairStorage& pairs) const;
     // The read-noise variance of one pair's two currents, and its draw onto the output lines.

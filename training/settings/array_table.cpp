@@ -38,7 +38,7 @@ std::vector<Field<O>> make_array_fields() {
         integer("array.stochastic_bit_length", &O::stochastic_bit_length, Range::closed(1, 1e4), "stochastic mode: time slots per update"),
         number("array.read_time_s", &O::read_time_s, Unit::second, Range::positive(), "how long a read holds its voltages (read energy)"),
         number("array.wire_ohm", &O::wire_ohm, Unit::ohm, Range::closed(0.0, 1e6),
-               "resistance per row and column line segment between neighbouring cells in forward reads (0: ideal wires)"),
+               "resistance per row and column line segment between neighbouring cells, in forward and backward (transposed) reads (0: ideal wires)"),
         number("array.wire_farad", &O::wire_farad, Unit::farad, Range::closed(0.0, 1e-9),
                "capacitance of every line segment's node; each read charges its driven lines, C n V^2 per line (energy_wire_J)"),
         integer("array.program_verify_iterations", &O::program_verify_iterations, Range::closed(1, 1e4),
