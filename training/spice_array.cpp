@@ -208,8 +208,10 @@ SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts)
     std::size_t v = 0;
     for (const Tile& t : layer.tiles) {
         for (int b = 0; b < t.outputs; ++b) {
-            out.net_current_A(t.output0 + b) +=
-                readout_->column_current_A(values.at(v).at(0)) - readout_->column_current_A(values.at(v + 1).at(0));
+            const double plus = values.at(v).at(0), minus = values.at(v + 1).at(0);
+            out.net_current_A(t.output0 + b) += readout_->column_current_A(plus) - readout_->column_current_A(minus);
+            // The read-out's own sources (a TIA's amplifier; nothing for a virtual ground at 0 V).
+            out.power_W += readout_->delivered_power_W(plus) + readout_->delivered_power_W(minus);
             v += 2;
         }
         // ngspice's branch current flows from + through the source to -: a driver delivers -V I.

@@ -99,7 +99,7 @@ public:
 
     struct LayerRead {
         Eigen::VectorXd net_current_A;  // per output: sum over tiles of I+ - I-
-        double power_W = 0.0;           // delivered by the layer's row drivers
+        double power_W = 0.0;           // delivered by the layer's row drivers and its read-out (a TIA's amplifiers)
     };
     // One operating point with layer `id`'s inputs at `volts`; the netlist is (re)loaded if needed.
     LayerRead read(int id, const Eigen::VectorXd& volts);

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
@@ -68,7 +70,7 @@ TEST(SpiceArray, ForwardReadsAgreeWithTheCompactDevicesAcrossTilesAndUpdates) {
 // each column is read from the amplifier's output and turned back into its current by the stage. Its
 // input sits at I rf / (1 + a0), about 1 Ohm times the column current, against column resistances of
 // kOhms, so the read agrees with the virtual-ground read within 1e-3 while differing from it (the
-// amplifier is in the circuit, not bypassed).
+// amplifier is in the circuit, not bypassed); the amplifiers' power is in the read energy.
 TEST(SpiceArray, ATiaReadoutStageReadsTheSameColumnCurrents) {
     const auto model = builtin_devices().find("pcm").make({});
     const Rng rng(5);
@@ -82,11 +84,31 @@ TEST(SpiceArray, ATiaReadoutStageReadsTheSameColumnCurrents) {
         options.readout = readout;
         SpiceSession session(*model, options);
         SpiceArray array(session, *model, calibration, w0, DeviceArrayOptions{}, rng);
-        return Eigen::VectorXf(array.multiply(x));
+        const Eigen::VectorXf y = array.multiply(x);
+        return std::make_pair(y, array.activity().read_energy_J);
     };
-    const Eigen::VectorXf by_ideal = read_with("ideal"), by_tia = read_with("tia");
+    const auto [by_ideal, ideal_J] = read_with("ideal");
+    const auto [by_tia, tia_J] = read_with("tia");
     EXPECT_LT(max_relative_difference(by_tia, by_ideal), 1e-3) << by_tia.transpose() << "\n" << by_ideal.transpose();
     EXPECT_NE(by_tia, by_ideal);
+    // The read energy includes what the amplifiers deliver: V_out^2 (1 + 1/a0)/rf per line, with
+    // V_out = -I rf a0/(1 + a0), i.e. I^2 rf a0/(1 + a0), I each tile line's current (ohmic PCM: G V
+    // over the tile's inputs; every tile of the three row blocks has its own amplifiers). The row
+    // drivers deliver the same in both reads but for the TIA input's I rf/(1 + a0) (1e-4 of it).
+    const DeviceArrayOptions defaults;
+    DeviceArray devices(*model, calibration, w0, defaults, rng);
+    const circuits::TiaReadout tia;
+    const Eigen::VectorXd volts = model->read_voltage_V() * x.cast<double>();
+    double amplifiers_W = 0.0;
+    for (const auto& [side, g_S] : devices.conductances_S()) {
+        for (const int row0 : {0, 5, 10}) {
+            const int rows = std::min(5, 12 - row0);
+            const Eigen::VectorXd line_A = g_S.middleCols(row0, rows) * volts.segment(row0, rows);
+            amplifiers_W += line_A.squaredNorm() * tia.feedback_ohm * tia.open_loop_gain / (1.0 + tia.open_loop_gain);
+        }
+    }
+    const double amplifiers_J = amplifiers_W * defaults.read_time_s;
+    EXPECT_NEAR(tia_J - ideal_J, amplifiers_J, 1e-3 * amplifiers_J) << "ideal read " << ideal_J << " J";
 
     SpiceOptions unknown = small_tiles(0);
     unknown.readout = "adc";
