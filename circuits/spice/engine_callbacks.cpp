@@ -1,5 +1,10 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "circuits/spice/engine_impl.hpp"
@@ -64,6 +69,35 @@ int on_external_current(double* value, double time_s, char* name, int, void* use
     return external_value(self(user).current_sources, "current", value, time_s, name, self(user));
 }
 
+// ngSpice_Init reads ./.spiceinit (else ~/.spiceinit) and runs its commands, `shell` included, so
+// starting an engine in a folder from a stranger would run that folder's commands. The library starts
+// with the working directory at "/", which holds no .spiceinit a user could have placed, and the
+// working directory is restored after. chdir is process-wide: an engine starts before any thread of
+// cimkit's resolves a relative path (the progress line's thread only writes to stderr). The folder is
+// held by an O_PATH descriptor, which needs no read right (a sandboxed worker's Landlock grants none
+// on "/"). ~/.spiceinit, the user's own file, is still read outside the workers' sandbox.
+class StartedAtRoot {
+public:
+    StartedAtRoot() : folder_(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) {
+        if (folder_ < 0) throw Error(std::string("cannot start ngspice: cannot hold the working folder: ") + std::strerror(errno));
+        if (::chdir("/") != 0) {
+            const int error = errno;
+            ::close(folder_);
+            throw Error(std::string("cannot start ngspice: chdir / failed: ") + std::strerror(error));
+        }
+    }
+    ~StartedAtRoot() {
+        // Failing to return would leave relative paths resolving under "/"; nothing sensible remains.
+        if (::fchdir(folder_) != 0) std::abort();
+        ::close(folder_);
+    }
+    StartedAtRoot(const StartedAtRoot&) = delete;
+    StartedAtRoot& operator=(const StartedAtRoot&) = delete;
+
+private:
+    int folder_;
+};
+
 }  // namespace
 
 void register_callbacks(Engine::Impl& impl) {
@@ -74,7 +108,10 @@ void register_callbacks(Engine::Impl& impl) {
     if (const char* digits = std::getenv("NGSPICE_MEAS_PRECISION"); !digits || std::string(digits) != "16") {
         ::setenv("NGSPICE_MEAS_PRECISION", "16", 1);
     }
-    impl.library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, &impl);
+    {
+        const StartedAtRoot no_working_folder_spiceinit;
+        impl.library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, &impl);
+    }
     impl.library->init_sync(on_external_voltage, on_external_current, nullptr, &impl.ident, &impl);
 }
 

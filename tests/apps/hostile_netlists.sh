@@ -86,6 +86,11 @@ expect "backquotes in the folder name" 0 'op1' -- simulate "$weird/net.cir" -o "
 printf 'shell touch %s\n' "$marker" > "$cwd/.spiceinit"
 netlist plain.cir
 expect ".spiceinit in the working dir" 0 'op1' -- $(simulate plain.cir)
+# ... and by the engines that run in cimkit's own process or in unsandboxed workers: crossbar's, and
+# the spice engine's of train (read tiles in process, update circuits in workers). Every engine starts
+# with the working directory at "/" (circuits/spice/engine_callbacks.cpp).
+expect ".spiceinit, crossbar's engine" 0 'wrote' -- crossbar --device pcm --rows 4 --cols 2 -o "$project/out.h5" --force
+expect ".spiceinit, train's spice engine" 0 'test accuracy' -- train --set training.epochs=1 -o "$project/run.h5" --force --quiet
 rm -f "$cwd/.spiceinit"
 
 # --- files outside the folder ------------------------------------------------------------------------
