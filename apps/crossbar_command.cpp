@@ -9,6 +9,7 @@
 #include "analysis/layouts/crossbar_layout.hpp"
 #include "analysis/provenance.hpp"
 #include "apps/contained_run.hpp"
+#include "apps/device_settings.hpp"
 #include "apps/output_claim.hpp"
 #include "apps/seed_option.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
@@ -37,7 +38,7 @@ analysis::CrossbarRecord crossbar_record(const CrossbarOptions& o, analysis::Cro
 
 CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     CLI::App* cmd = app.add_subcommand("crossbar", "One MVM through an ngspice crossbar and the compact model, compared");
-    cmd->add_option("--device", options.device, "Device model (see 'cimkit devices')")->required();
+    cmd->add_option("--device", options.device, "Device model (see 'cimkit devices')");
     cmd->add_option("--rows", options.rows, "Rows (inputs), default 16");
     cmd->add_option("--cols", options.columns, "Columns (outputs), default 8");
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
@@ -55,16 +56,16 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
                     "current (.meas column_<j>_A); without -o only the netlist is written, nothing is simulated. "
                     "Refused with --face cosim");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write (run the read); -o, --emit-netlist or both");
-    cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
+    add_device_settings_options(*cmd, options.settings, {"--device"});
     cmd->add_flag("--force", options.force, "Replace existing output files (-o and --emit-netlist)");
+    cmd->add_flag("--quiet", options.quiet, "No progress on stderr");
     add_run_limit_options(*cmd, options.limits);
     return cmd;
 }
 
 int run_crossbar_command(const CrossbarOptions& o, const std::string& command_line) {
-    std::vector<Setting> settings;
-    for (const auto& text : o.settings) settings.push_back(parse_setting(text, "--set"));
-    const auto model = builtin_devices().find(o.device).make(settings);
+    if (o.device.empty()) throw UsageError("crossbar: no device; give --device NAME (see 'cimkit devices') or [device] model in --config");
+    const auto model = builtin_devices().find(o.device).make(device_settings(o.settings));
     analysis::CrossbarRun run;
     run.geometry = {o.rows, o.columns, o.wire_ohm, o.wire_ohm, o.wire_farad, o.wire_farad};
     run.adc_bits = o.adc_bits;
@@ -83,11 +84,11 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     std::unique_ptr<OutputClaim> claim, netlist_claim;
     std::vector<std::filesystem::path> outputs;
     if (!o.output_path.empty()) {
-        claim = std::make_unique<OutputClaim>(o.output_path, std::vector<NamedInput>{}, o.force);
+        claim = std::make_unique<OutputClaim>(o.output_path, config_inputs(o.settings), o.force);
         outputs.emplace_back(o.output_path);
     }
     if (!o.netlist_path.empty()) {
-        std::vector<NamedInput> inputs;
+        std::vector<NamedInput> inputs = config_inputs(o.settings);
         if (!o.output_path.empty()) inputs.push_back({o.output_path, "the HDF5 output (-o)"});
         netlist_claim = std::make_unique<OutputClaim>(o.netlist_path, inputs, o.force);
         outputs.emplace_back(o.netlist_path);
