@@ -30,4 +30,15 @@ CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::stri
     return cmd.add_option_function<std::string>("--seed", set, description);
 }
 
+CLI::Option* add_seed_option(CLI::App& cmd, std::optional<std::uint64_t>& seed, const std::string& description) {
+    const auto set = [&seed](const std::string& text) {
+        try {
+            seed = parse_seed(text, "--seed");
+        } catch (const UsageError& e) {
+            throw CLI::ValidationError(e.what());
+        }
+    };
+    return cmd.add_option_function<std::string>("--seed", set, description);
+}
+
 }  // namespace cimkit::apps

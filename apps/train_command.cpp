@@ -11,10 +11,14 @@
 
 #include "analysis/h5/h5_file.hpp"
 #include "analysis/layouts/training_layout.hpp"
+#include "analysis/provenance.hpp"
 #include "apps/config_toml.hpp"
 #include "apps/exit_status.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/preset_path.hpp"
 #include "apps/resume_check.hpp"
+#include "apps/seed_option.hpp"
+#include "apps/train_settings.hpp"
 #include "circuits/spice/worker.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/isolated_call.hpp"
@@ -108,26 +112,6 @@ std::string evaluation_label(const training::DriftEvaluation& e) {
            (e.drift_compensated ? "with" : "without") + " drift compensation";
 }
 
-struct Settings {
-    std::vector<Setting> settings;
-    std::string origin;  // where the config came from, for messages
-};
-
-Settings gather_settings(const TrainOptions& o, const std::string& resumed_toml) {
-    const auto& schema = training::experiment_schema();
-    Settings s;
-    if (!o.resume_path.empty()) {
-        s.origin = o.resume_path + " (config_toml)";
-        s.settings = training::read_config_text(resumed_toml, s.origin, schema);
-    } else {
-        const std::string path = o.config_path.empty() ? default_training_preset() : o.config_path;
-        s.origin = path;
-        s.settings = training::read_config_file(path, schema);
-    }
-    for (const auto& text : o.settings) s.settings.push_back(parse_setting(text, "--set"));
-    return s;
-}
-
 class ProgressLine {
 public:
     ProgressLine(bool quiet, std::size_t samples_per_epoch, int epochs)
@@ -157,12 +141,12 @@ private:
 };
 
 // The files a run reads, which its output must not replace: the config and the dataset.
-std::vector<NamedInput> training_inputs(const TrainOptions& o, const ConfigValues& config) {
+std::vector<NamedInput> training_inputs(const std::filesystem::path& config_file, const ConfigValues& config) {
     std::vector<NamedInput> inputs;
-    if (o.resume_path.empty()) inputs.push_back({o.config_path.empty() ? default_training_preset() : o.config_path, "the config file"});
+    if (!config_file.empty()) inputs.push_back({config_file, "the config file"});
     const bool iris = config.text("dataset.name") == "iris";
     std::filesystem::path data = config.text("dataset.path");
-    if (data.empty()) data = std::filesystem::path(CIMKIT_DATA_DIR) / (iris ? "iris.csv" : "mnist");
+    if (data.empty()) data = training::data_dir() / (iris ? "iris.csv" : "mnist");
     inputs.push_back({data, "the dataset"});
     std::error_code ec;
     if (std::filesystem::is_directory(data, ec)) {  // MNIST: the IDX files in the folder
@@ -185,14 +169,33 @@ std::string kept(const std::filesystem::path& output, const training::RunSnapsho
     return output.string() + " holds the run up to " + where + ". Continue with: cimkit train --resume " + output.string();
 }
 
+// The run's stored training.epochs, after checking that `extend_to` (0: not asked) does not shorten
+// the run below what it has done.
+int epochs_to_extend(const std::filesystem::path& file, const ResumePoint& resumed, int extend_to) {
+    const auto& schema = training::experiment_schema();
+    const ConfigValues stored = training::resolve_experiment_config(training::read_config_text(resumed.config_toml, file.string() + " (config_toml)", schema));
+    const int stored_epochs = static_cast<int>(stored.integer("training.epochs"));
+    const int done = resumed.history.empty() ? 0 : resumed.history.back().epoch;
+    const int reached = std::max(done, resumed.position.epoch);
+    if (extend_to > 0 && extend_to < reached) {
+        throw UsageError("--epochs " + std::to_string(extend_to) + ": " + file.string() + " has already reached epoch " + std::to_string(reached) +
+                         " (of " + std::to_string(stored_epochs) + " planned); a run can be extended, not shortened");
+    }
+    return stored_epochs;
+}
+
 }  // namespace
 
-std::string default_training_preset() { return std::string(CIMKIT_DATA_DIR) + "/experiments/iris_mosfet_spice.toml"; }
+std::string default_training_preset() { return (training::data_dir() / "experiments" / "iris_mosfet_spice.toml").string(); }
 
 CLI::App* add_train_command(CLI::App& app, TrainOptions& options) {
     CLI::App* cmd = app.add_subcommand("train", "On-chip training of a fully connected network (default: Iris on MOSFET synapses, ngspice in the loop)");
-    cmd->add_option("--config", options.config_path, "Experiment TOML (presets in data/experiments/); default iris_mosfet_spice");
-    cmd->add_option("--set", options.settings, "Override a config key: section.key=value (repeatable)");
+    cmd->add_option("--config", options.config_path,
+                    "Experiment: a preset by name (" + preset_names() + "; data/experiments/) or a TOML path; default iris_mosfet_spice");
+    cmd->add_option("--set", options.settings, "Override a config key: section.key=value (repeatable; 'cimkit config' lists them)");
+    add_seed_option(*cmd, options.seed, "Random seed (= --set run.seed=N)");
+    cmd->add_option("--epochs", options.epochs, "Epochs (= --set training.epochs=N); with --resume, extends a run to N epochs")
+        ->check(CLI::Range(1, 1000000));
     cmd->add_option("-o,--output", options.output_path, "Run file (HDF5), rewritten atomically every epoch; default run.h5");
     cmd->add_option("--resume", options.resume_path, "Continue the run in this file from its last completed epoch");
     cmd->add_flag("--quiet", options.quiet, "No progress on stderr");
@@ -203,8 +206,7 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& options) {
 int run_train(const TrainOptions& o, const std::string& command_line) {
     ResumePoint resumed;
     if (!o.resume_path.empty()) {
-        if (!o.config_path.empty()) throw UsageError("--resume takes the config stored in the run file; --config cannot be combined with it");
-        if (!o.settings.empty()) throw UsageError("--resume continues the stored run unchanged; --set cannot be combined with it");
+        (void)gather_train_settings(o, "");  // refuses what --resume cannot change before the file is read
         const double check_timeout_s = resume_check_timeout_s();
         try {
             // libhdf5 can hang or crash on a corrupt file: read it once in a child process first.
@@ -215,13 +217,14 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
             throw IoError(o.resume_path, std::string("cannot resume: ") + e.what());
         }
     }
-    const Settings s = gather_settings(o, resumed.config_toml);
+    const TrainSettings s = gather_train_settings(o, resumed.config_toml);
     const ConfigValues config = training::resolve_experiment_config(s.settings);
+    const int stored_epochs = o.resume_path.empty() ? 0 : epochs_to_extend(o.resume_path, resumed, s.epochs);
     const std::filesystem::path output = !o.output_path.empty() ? o.output_path : !o.resume_path.empty() ? o.resume_path : "run.h5";
     // Held until the run ends: no other cimkit process writes this file meanwhile. Resuming in place
     // rewrites the run file on purpose; any other existing file is replaced only with --force.
     const bool resumes_in_place = !o.resume_path.empty() && same_file(output, o.resume_path);
-    const OutputClaim claim(output, training_inputs(o, config), o.force || resumes_in_place);
+    const OutputClaim claim(output, training_inputs(s.config_file, config), o.force || resumes_in_place);
     { h5::File probe(output); }  // an unusable output path fails now, not after the first epoch
 
     const training::Split data = training::load_experiment_data(config);
@@ -229,11 +232,19 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     const training::RunDescription& described = run.description();
     if (!o.resume_path.empty()) {
         check_resume_point(o.resume_path, resumed,
-                           {described.engine, described.device, described.seed, described.epochs_planned, data.train.size(),
+                           {described.engine, described.device, described.seed, stored_epochs, data.train.size(),
                             data.test.size(), run.fresh_checkpoint()});
+        // Extended: the evaluations after training belong to the old end of training; they run again at the new one.
+        if (described.epochs_planned != stored_epochs) resumed.evaluations.clear();
         run.resume(resumed);
     }
-    TrainingRecord record{command_line, config_toml(config), described, {}};
+    TrainingRecord record{command_line, config_toml(config), described, {}, ""};
+    if (!o.resume_path.empty()) {
+        // The run keeps the command that started it; each resume adds its own line to the history.
+        const analysis::CommandLines earlier = analysis::read_command_lines(o.resume_path);
+        record.command_line = earlier.command_line;
+        record.command_line_history = earlier.history.empty() ? command_line : earlier.history + "\n" + command_line;
+    }
 
     if (!o.quiet) {
         std::fprintf(stderr, "cimkit train: %s, engine %s%s%s, %zu training / %zu test samples, epochs %d..%d -> %s\n",
