@@ -11,6 +11,7 @@
 #include "apps/contained_run.hpp"
 #include "apps/device_settings.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/progress_line.hpp"
 #include "apps/seed_option.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar_settling.hpp"
@@ -105,7 +106,11 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     return run_contained(
         [&] {
             h5::File file(o.output_path);
+            // One ngspice solve and the compact model: no count inside, the elapsed time.
+            ProgressLine progress("crossbar " + std::to_string(o.rows) + "x" + std::to_string(o.columns) + " " + o.device, "", o.quiet);
+            progress.step("the read in ngspice and in the compact model");
             const analysis::CrossbarRecord record = crossbar_record(o, analysis::simulate_crossbar(*model, run, circuit));
+            progress.close();
             const analysis::CrossbarResult& result = record.result;
             if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, netlist_text);
             analysis::write_provenance(file, command_line);

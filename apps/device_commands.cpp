@@ -8,6 +8,7 @@
 #include "analysis/provenance.hpp"
 #include "apps/device_settings.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/progress_line.hpp"
 #include "apps/seed_option.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
@@ -56,8 +57,13 @@ int run_characterize(const CharacterizeOptions& options, const std::string& comm
     analysis::write_provenance(file, command_line);
     file.set_integer_attribute("/", "seed", options.seed);
     file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
-    for (const auto& name : experiments) {
+    // Per experiment: the experiments have no progress hooks inside (a device or pulse batch).
+    ProgressLine progress("characterize " + options.device, "experiments", options.quiet);
+    for (std::size_t i = 0; i < experiments.size(); ++i) {
+        const std::string& name = experiments[i];
+        progress.update(i, experiments.size(), name);
         const auto result = analysis::run_experiment(name, *model, experiment_options);
+        progress.close();
         analysis::write_characterisation(file, result);
         std::fputs(analysis::figures_table(result).c_str(), stdout);
     }

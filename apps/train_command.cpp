@@ -1,7 +1,5 @@
 #include "apps/train_command.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -16,6 +14,7 @@
 #include "apps/exit_status.hpp"
 #include "apps/output_claim.hpp"
 #include "apps/preset_path.hpp"
+#include "apps/progress_line.hpp"
 #include "apps/resume_check.hpp"
 #include "apps/seed_option.hpp"
 #include "apps/train_settings.hpp"
@@ -73,18 +72,6 @@ double resume_check_timeout_s() {
     return s;
 }
 
-std::string duration(double s) {
-    char text[32];
-    if (s < 60) {
-        std::snprintf(text, sizeof text, "%.0fs", s);
-    } else if (s < 3600) {
-        std::snprintf(text, sizeof text, "%dm%02ds", static_cast<int>(s / 60), static_cast<int>(s) % 60);
-    } else {
-        std::snprintf(text, sizeof text, "%dh%02dm", static_cast<int>(s / 3600), static_cast<int>(s / 60) % 60);
-    }
-    return text;
-}
-
 // A simulated time in the unit a reader thinks in: 1 s, 20 min, 1 h, 1 d, 30 d, 1 yr (365 d).
 std::string human_time(double s) {
     struct Unit {
@@ -111,34 +98,6 @@ std::string evaluation_label(const training::DriftEvaluation& e) {
     return "after " + human + (e.after_s < 60.0 ? "" : std::string(" (") + seconds + ")") + ", " +
            (e.drift_compensated ? "with" : "without") + " drift compensation";
 }
-
-class ProgressLine {
-public:
-    ProgressLine(bool quiet, std::size_t samples_per_epoch, int epochs)
-        : quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0), samples_(samples_per_epoch), epochs_(epochs) {}
-
-    bool line_open() const { return !quiet_ && tty_; }  // a progress line without its newline may be on stderr
-    void sample(const training::Progress& p) const {
-        if (quiet_ || !tty_) return;
-        const double remaining = static_cast<double>(p.total - p.done) + static_cast<double>(epochs_ - p.epoch) * samples_;
-        std::fprintf(stderr, "\repoch %d/%d  %zu/%zu  %.0f samples/s  ETA %s  running accuracy %.1f %%   ", p.epoch, epochs_, p.done,
-                     p.total, p.samples_per_s, p.samples_per_s > 0 ? duration(remaining / p.samples_per_s).c_str() : "?",
-                     100.0 * p.running_accuracy);
-        std::fflush(stderr);
-    }
-    void epoch(const EpochMetrics& m, double epoch_wall_s) const {
-        if (quiet_) return;
-        std::fprintf(stderr, "%sepoch %d/%d  train %.2f %%  test %.2f %%  loss %.4f  pulses %llu  %.1f s (%.0f samples/s)\n",
-                     tty_ ? "\r" : "", m.epoch, epochs_, 100.0 * m.train_accuracy, 100.0 * m.test_accuracy, m.loss,
-                     static_cast<unsigned long long>(m.update_pulses), epoch_wall_s,
-                     epoch_wall_s > 0 ? static_cast<double>(samples_) / epoch_wall_s : 0.0);
-    }
-
-private:
-    bool quiet_, tty_;
-    std::size_t samples_;
-    int epochs_;
-};
 
 // The files a run reads, which its output must not replace: the config and the dataset.
 std::vector<NamedInput> training_inputs(const std::filesystem::path& config_file, const ConfigValues& config) {
@@ -251,32 +210,48 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
                      s.origin.c_str(), described.engine.c_str(), described.device.empty() ? "" : ", device ", described.device.c_str(),
                      data.train.size(), data.test.size(), run.first_epoch(), described.epochs_planned, output.c_str());
     }
-    const ProgressLine progress(o.quiet, data.train.size(), described.epochs_planned);
+    // Progress over the whole run (its remaining epochs); an epoch's result and each evaluation
+    // after training as a line of their own.
+    ProgressLine progress("train", "samples", o.quiet, false);  // updated every 2 % of an epoch
+    const std::size_t per_epoch = data.train.size();
+    const int first = run.first_epoch(), epochs = described.epochs_planned;
+    const auto epoch_line = [&](const EpochMetrics& m, double epoch_wall_s) {
+        char text[256];
+        std::snprintf(text, sizeof text, "epoch %d/%d  train %.2f %%  test %.2f %%  loss %.4f  pulses %llu  %.1f s (%.0f samples/s)", m.epoch,
+                      epochs, 100.0 * m.train_accuracy, 100.0 * m.test_accuracy, m.loss, static_cast<unsigned long long>(m.update_pulses),
+                      epoch_wall_s, epoch_wall_s > 0 ? static_cast<double>(per_epoch) / epoch_wall_s : 0.0);
+        return std::string(text);
+    };
     StopOnSignal signals;
     training::RunCallbacks callbacks;
     callbacks.stop = &stop_requested;
-    callbacks.progress_every = std::max<std::size_t>(1, data.train.size() / 50);
-    callbacks.on_progress = [&](const training::Progress& p) { progress.sample(p); };
+    callbacks.progress_every = std::max<std::size_t>(1, per_epoch / 50);
+    callbacks.on_progress = [&](const training::Progress& p) {
+        char note[96];
+        std::snprintf(note, sizeof note, "epoch %d/%d, running accuracy %.1f %%", p.epoch, epochs, 100.0 * p.running_accuracy);
+        progress.update(static_cast<std::size_t>(p.epoch - first) * per_epoch + p.done,
+                        static_cast<std::size_t>(epochs - first + 1) * per_epoch, note);
+    };
     // Shown even with --quiet: a skipped sample changes what the run measured.
     callbacks.on_skip = [&](const training::SkippedSample& k) {
-        std::fprintf(stderr, "%scimkit train: warning: epoch %d, %s sample %zu skipped (training.on_convergence_failure = skip): %s\n",
-                     progress.line_open() ? "\n" : "", k.epoch, k.training ? "training" : "test", k.index, k.error.c_str());
+        progress.print("cimkit train: warning: epoch " + std::to_string(k.epoch) + ", " + (k.training ? "training" : "test") + " sample " +
+                           std::to_string(k.index) + " skipped (training.on_convergence_failure = skip): " + k.error,
+                       true);
     };
     callbacks.on_checkpoint = [&](const training::RunSnapshot& state) {
         record.state = state;
         analysis::write_training_file(output, record);
     };
-    callbacks.on_epoch = [&](const EpochMetrics& m, double epoch_wall_s) { progress.epoch(m, epoch_wall_s); };
+    callbacks.on_epoch = [&](const EpochMetrics& m, double epoch_wall_s) { progress.print(epoch_line(m, epoch_wall_s)); };
     // One line per evaluation after training as it ends: with a long list of times, the progress.
     callbacks.on_evaluation = [&](const training::DriftEvaluation& e, std::size_t number, std::size_t planned, double wall_s) {
-        if (!o.quiet) {
-            std::fprintf(stderr, "evaluation %zu/%zu  %s: test %.2f %%  %.1f s\n", number, planned, evaluation_label(e).c_str(),
-                         100.0 * e.test_accuracy, wall_s);
-        }
+        char text[64];
+        std::snprintf(text, sizeof text, ": test %.2f %%  %.1f s", 100.0 * e.test_accuracy, wall_s);
+        progress.print("evaluation " + std::to_string(number) + "/" + std::to_string(planned) + "  " + evaluation_label(e) + text);
     };
     try {
         if (run.run(callbacks) == training::RunEnd::interrupted) {
-            std::fprintf(stderr, "\ncimkit train: interrupted; %s\n", kept(output, run.progress()).c_str());
+            progress.print("cimkit train: interrupted; " + kept(output, run.progress()), true);
             return exit_interrupted;
         }
     } catch (const ConvergenceError& e) {
