@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include <toml++/toml.h>
 
@@ -66,6 +67,10 @@ void name_model(CLI::App& cmd, const std::vector<std::string>& device_options, c
 
 void read_config(CLI::App& cmd, DeviceSettings& settings, const std::vector<std::string>& device_options) {
     const std::string& path = settings.config_path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        throw CLI::ValidationError("--config " + path + ": " + (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
+    }
     toml::table root;
     try {
         root = toml::parse_file(path);
