@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "circuits/spice/engine.hpp"
+#include "circuits/spice/sandbox.hpp"
 #include "devices/core/build_info.hpp"
 #include "devices/core/errors.hpp"
 
@@ -20,6 +21,9 @@ namespace {
 //   stdout ** Creation Date: Wed Apr 15 15:18:29 UTC 2026
 // as "ngspice-46 shared library, Creation Date: Wed Apr 15 15:18:29 UTC 2026".
 std::string banner_of_new_engine() {
+    // In the workers' sandbox with no folder of its own: ngspice reads ./.spiceinit (and
+    // ~/.spiceinit) at start-up, and either could `shell` a command (circuits/spice/sandbox.hpp).
+    spice::enter_sandbox(spice::SandboxPolicy{true, {}});
     const spice::Engine engine;
     std::string banner;
     for (const auto& line : engine.output()) {
