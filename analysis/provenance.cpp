@@ -48,6 +48,7 @@ std::string ask_ngspice_version() {
     }
     if (child == 0) {
         ::close(fds[0]);
+        ::alarm(30);  // a probe that hangs ends (SIGALRM), and the file records "unknown" instead of waiting
         std::string text;
         try {
             text = banner_of_new_engine();
