@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "apps/exit_status.hpp"
+#include "apps/progress_line.hpp"
 #include "bench/harness.hpp"
 #include "devices/core/errors.hpp"
 
@@ -15,6 +16,7 @@ CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& options) {
     cmd->add_flag("--list", options.list, "list the cases");
     cmd->add_option("--repeats", options.repeats, "measured runs; the median is reported")->check(CLI::Range(1, 1000));
     cmd->add_flag("--quick", options.quick, "smaller workloads: checks that a case runs, not how fast");
+    cmd->add_flag("--quiet", options.quiet, "no progress on stderr");
     return cmd;
 }
 
@@ -31,7 +33,16 @@ int run_bench(const BenchCommandOptions& options) {
         bench::BenchOptions bench_options;
         bench_options.repeats = options.repeats;
         bench_options.quick = options.quick;
+        // Each measurement's runs (warm-up and repeats), with the time the case has taken so far.
+        ProgressLine progress("bench " + c.name, "runs", options.quiet);
+        int measurement = 0;
+        bench_options.on_run = [&](int run, int runs) {
+            if (run == 0) ++measurement;
+            progress.update(static_cast<std::size_t>(run), static_cast<std::size_t>(runs), "measurement " + std::to_string(measurement));
+        };
+        progress.step("setting up");
         const bench::CaseReport report = c.run(bench_options);
+        progress.close();
         std::printf("%s\n", (options.json ? bench::to_json(report) : bench::to_text(report)).c_str());
         return exit_success;
     }

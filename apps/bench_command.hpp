@@ -1,5 +1,5 @@
 #pragma once
-// `cimkit bench CASE [--json] [--repeats N] [--quick]`, and `cimkit bench --list`.
+// `cimkit bench CASE [--json] [--repeats N] [--quick] [--quiet]`, and `cimkit bench --list`.
 #include <CLI/CLI.hpp>
 #include <string>
 
@@ -11,6 +11,7 @@ struct BenchCommandOptions {
     bool list = false;
     int repeats = 5;
     bool quick = false;
+    bool quiet = false;
 };
 
 CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& options);

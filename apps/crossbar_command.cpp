@@ -9,7 +9,9 @@
 #include "analysis/layouts/crossbar_layout.hpp"
 #include "analysis/provenance.hpp"
 #include "apps/contained_run.hpp"
+#include "apps/device_settings.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/progress_line.hpp"
 #include "apps/seed_option.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar_settling.hpp"
@@ -37,7 +39,7 @@ analysis::CrossbarRecord crossbar_record(const CrossbarOptions& o, analysis::Cro
 
 CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     CLI::App* cmd = app.add_subcommand("crossbar", "One MVM through an ngspice crossbar and the compact model, compared");
-    cmd->add_option("--device", options.device, "Device model (see 'cimkit devices')")->required();
+    cmd->add_option("--device", options.device, "Device model (see 'cimkit devices')");
     cmd->add_option("--rows", options.rows, "Rows (inputs), default 16");
     cmd->add_option("--cols", options.columns, "Columns (outputs), default 8");
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
@@ -55,16 +57,16 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
                     "current (.meas column_<j>_A); without -o only the netlist is written, nothing is simulated. "
                     "Refused with --face cosim");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write (run the read); -o, --emit-netlist or both");
-    cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
+    add_device_settings_options(*cmd, options.settings, {"--device"});
     cmd->add_flag("--force", options.force, "Replace existing output files (-o and --emit-netlist)");
+    cmd->add_flag("--quiet", options.quiet, "No progress on stderr");
     add_run_limit_options(*cmd, options.limits);
     return cmd;
 }
 
 int run_crossbar_command(const CrossbarOptions& o, const std::string& command_line) {
-    std::vector<Setting> settings;
-    for (const auto& text : o.settings) settings.push_back(parse_setting(text, "--set"));
-    const auto model = builtin_devices().find(o.device).make(settings);
+    if (o.device.empty()) throw UsageError("crossbar: no device; give --device NAME (see 'cimkit devices') or [device] model in --config");
+    const auto model = builtin_devices().find(o.device).make(device_settings(o.settings));
     analysis::CrossbarRun run;
     run.geometry = {o.rows, o.columns, o.wire_ohm, o.wire_ohm, o.wire_farad, o.wire_farad};
     run.adc_bits = o.adc_bits;
@@ -83,11 +85,11 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     std::unique_ptr<OutputClaim> claim, netlist_claim;
     std::vector<std::filesystem::path> outputs;
     if (!o.output_path.empty()) {
-        claim = std::make_unique<OutputClaim>(o.output_path, std::vector<NamedInput>{}, o.force);
+        claim = std::make_unique<OutputClaim>(o.output_path, config_inputs(o.settings), o.force);
         outputs.emplace_back(o.output_path);
     }
     if (!o.netlist_path.empty()) {
-        std::vector<NamedInput> inputs;
+        std::vector<NamedInput> inputs = config_inputs(o.settings);
         if (!o.output_path.empty()) inputs.push_back({o.output_path, "the HDF5 output (-o)"});
         netlist_claim = std::make_unique<OutputClaim>(o.netlist_path, inputs, o.force);
         outputs.emplace_back(o.netlist_path);
@@ -104,7 +106,11 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     return run_contained(
         [&] {
             h5::File file(o.output_path);
+            // One ngspice solve and the compact model: no count inside, the elapsed time.
+            ProgressLine progress("crossbar " + std::to_string(o.rows) + "x" + std::to_string(o.columns) + " " + o.device, "", o.quiet);
+            progress.step("the read in ngspice and in the compact model");
             const analysis::CrossbarRecord record = crossbar_record(o, analysis::simulate_crossbar(*model, run, circuit));
+            progress.close();
             const analysis::CrossbarResult& result = record.result;
             if (!o.netlist_path.empty()) write_text_atomically(o.netlist_path, netlist_text);
             analysis::write_provenance(file, command_line);

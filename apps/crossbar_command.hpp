@@ -1,8 +1,9 @@
 #pragma once
-// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--adc-bits B] [--seed S] [--emit-netlist FILE.cir] [-o FILE.h5]`
+// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--adc-bits B] [--seed S] [--config F.toml] [--set device.k=v] [--emit-netlist FILE.cir] [-o FILE.h5]`
 // (at least one of the two outputs; with --emit-netlist alone nothing is simulated)
 #include <CLI/CLI.hpp>
 
+#include "apps/device_settings.hpp"
 #include "apps/run_limits.hpp"
 #include <cstdint>
 #include <string>
@@ -24,8 +25,9 @@ struct CrossbarOptions {
     std::uint64_t seed = 1;
     std::string netlist_path;
     std::string output_path;
-    std::vector<std::string> settings;
+    DeviceSettings settings;  // --set device.<name>=value, --config
     bool force = false;
+    bool quiet = false;
     RunLimits limits{3600.0, 8192};  // of the child that simulates (apps/contained_run.hpp)
 };
 

@@ -6,8 +6,11 @@
 #include "analysis/characterization/parameters_toml.hpp"
 #include "analysis/device_catalog.hpp"
 #include "analysis/provenance.hpp"
+#include "apps/device_settings.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/progress_line.hpp"
 #include "apps/seed_option.hpp"
+#include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
 
 namespace cimkit::apps {
@@ -28,32 +31,39 @@ int run_devices(const DevicesOptions& options) {
 
 CLI::App* add_characterize_command(CLI::App& app, CharacterizeOptions& options) {
     CLI::App* cmd = app.add_subcommand("characterize", "Characterise a device model: I-V, pulses, retention, variability");
-    cmd->add_option("device", options.device, "Device model (see 'cimkit devices')")->required();
-    cmd->add_option("-e,--experiment", options.experiment, "iv, pulses, retention, variability, or all")->required();
+    cmd->add_option("--device", options.device, "Device model (see 'cimkit devices')");
+    cmd->add_option("DEVICE", options.device, "The device model as a positional shorthand for --device");
+    cmd->add_option("-e,--experiment", options.experiment, "iv, pulses, retention, variability, or all");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write")->required();
-    cmd->add_option("--set", options.settings, "Override a device parameter: key=value (repeatable)");
+    add_device_settings_options(*cmd, options.settings, {"--device", "DEVICE"});
     cmd->add_option("--devices", options.devices, "Number of devices (default: per experiment)");
     add_seed_option(*cmd, options.seed, "Random seed (default 1)");
     cmd->add_flag("--force", options.force, "Replace an existing output file");
+    cmd->add_flag("--quiet", options.quiet, "No progress on stderr");
     return cmd;
 }
 
 int run_characterize(const CharacterizeOptions& options, const std::string& command_line) {
+    if (options.device.empty()) throw UsageError("characterize: no device; give --device NAME (see 'cimkit devices') or [device] model in --config");
+    if (options.experiment.empty()) throw UsageError("characterize: no experiment; give --experiment iv, pulses, retention, variability or all");
     const DeviceEntry& entry = builtin_devices().find(options.device);
-    std::vector<Setting> settings;
-    for (const auto& text : options.settings) settings.push_back(parse_setting(text, "--set"));
-    const auto model = entry.make(settings);
+    const auto model = entry.make(device_settings(options.settings));
     std::vector<std::string> experiments{options.experiment};
     if (options.experiment == "all") experiments = analysis::experiment_names();
     const analysis::ExperimentOptions experiment_options{options.devices, options.seed};
     for (const auto& name : experiments) analysis::check_experiment(name, experiment_options);  // before any work or file
-    const OutputClaim claim(options.output_path, {}, options.force);
+    const OutputClaim claim(options.output_path, config_inputs(options.settings), options.force);
     h5::File file(options.output_path);
     analysis::write_provenance(file, command_line);
     file.set_integer_attribute("/", "seed", options.seed);
     file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
-    for (const auto& name : experiments) {
+    // Per experiment: the experiments have no progress hooks inside (a device or pulse batch).
+    ProgressLine progress("characterize " + options.device, "experiments", options.quiet);
+    for (std::size_t i = 0; i < experiments.size(); ++i) {
+        const std::string& name = experiments[i];
+        progress.update(i, experiments.size(), name);
         const auto result = analysis::run_experiment(name, *model, experiment_options);
+        progress.close();
         analysis::write_characterisation(file, result);
         std::fputs(analysis::figures_table(result).c_str(), stdout);
     }

@@ -1,9 +1,11 @@
 #pragma once
-// `cimkit devices` and `cimkit characterize DEVICE --experiment EXP -o FILE.h5`.
+// `cimkit devices` and `cimkit characterize --device D --experiment EXP -o FILE.h5 [--config F.toml] [--set device.k=v]`.
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "apps/device_settings.hpp"
 
 namespace cimkit::apps {
 
@@ -15,10 +17,11 @@ struct CharacterizeOptions {
     std::string device;
     std::string experiment;
     std::string output_path;
-    std::vector<std::string> settings;  // key=value
+    DeviceSettings settings;  // --set device.<name>=value, --config
     int devices = 0;
     std::uint64_t seed = 1;
     bool force = false;
+    bool quiet = false;
 };
 
 CLI::App* add_devices_command(CLI::App& app, DevicesOptions& options);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "analysis/provenance.hpp"
 #include "apps/bench_command.hpp"
 #include "apps/config_command.hpp"
 #include "apps/crossbar_command.hpp"
@@ -18,13 +19,36 @@
 
 namespace {
 
+// An argument holding a control character (a newline, a tab) as bash's $'...' with escapes, so that
+// a command line is always one line (a resumed run keeps its history one command per line).
+std::string ansi_c_quoted(const std::string& arg) {
+    std::string out = "$'";
+    for (const char c : arg) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\\' || c == '\'') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", u);
+            out += escaped;
+        } else {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
 // The command line as it would be typed, recorded in every output file.
 std::string quoted_command_line(int argc, char** argv) {
     std::string out;
     for (int i = 0; i < argc; ++i) {
         std::string arg = argv[i];
         const bool plain = !arg.empty() && arg.find_first_of(" \t\n'\"\\$`()*?;&|<>") == std::string::npos;
-        if (!plain) {
+        const bool control = std::any_of(arg.begin(), arg.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+        if (control) {
+            arg = ansi_c_quoted(arg);
+        } else if (!plain) {
             std::string escaped = "'";
             for (char c : arg) escaped += c == '\'' ? std::string("'\\''") : std::string(1, c);
             arg = escaped + "'";
@@ -89,6 +113,11 @@ int main(int argc, char** argv) {
     // process and leave the temporary behind.
     std::signal(SIGXFSZ, SIG_IGN);
     const std::string command_line = quoted_command_line(argc, argv);
+    // Every HDF5 file records the ngspice version (analysis/provenance.hpp); it is asked in a child
+    // process, so now, while this process has one thread.
+    if (simulate_cmd->parsed() || characterize_cmd->parsed() || crossbar_cmd->parsed() || train_cmd->parsed()) {
+        (void)cimkit::analysis::ngspice_version();
+    }
     try {
         if (simulate_cmd->parsed()) return run_simulate(simulate, command_line);
         if (devices_cmd->parsed()) return run_devices(devices);

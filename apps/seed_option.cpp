@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <functional>
 
 #include "devices/core/errors.hpp"
 
@@ -18,16 +19,28 @@ std::uint64_t parse_seed(const std::string& text, const std::string& option) {
     return value;
 }
 
-CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& description) {
+namespace {
+
+CLI::Option* add_seed_option_calling(CLI::App& cmd, const std::function<void(std::uint64_t)>& store, const std::string& description) {
     // Thrown inside CLI11's parse, so as its own error type: main() reports those as bad usage (exit 2).
-    const auto set = [&seed](const std::string& text) {
+    const auto set = [store](const std::string& text) {
         try {
-            seed = parse_seed(text, "--seed");
+            store(parse_seed(text, "--seed"));
         } catch (const UsageError& e) {
             throw CLI::ValidationError(e.what());
         }
     };
     return cmd.add_option_function<std::string>("--seed", set, description);
+}
+
+}  // namespace
+
+CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& description) {
+    return add_seed_option_calling(cmd, [&seed](std::uint64_t value) { seed = value; }, description);
+}
+
+CLI::Option* add_seed_option(CLI::App& cmd, std::optional<std::uint64_t>& seed, const std::string& description) {
+    return add_seed_option_calling(cmd, [&seed](std::uint64_t value) { seed = value; }, description);
 }
 
 }  // namespace cimkit::apps

@@ -3,6 +3,7 @@
 // unsigned option as 2^64 - 1 without a word; a seed that silently differs from the one typed makes
 // a run that cannot be reproduced from its command line.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -13,5 +14,7 @@ namespace cimkit::apps {
 std::uint64_t parse_seed(const std::string& text, const std::string& option);
 
 CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& description);
+// The same, for a command where no --seed means "the config's seed".
+CLI::Option* add_seed_option(CLI::App& cmd, std::optional<std::uint64_t>& seed, const std::string& description);
 
 }  // namespace cimkit::apps

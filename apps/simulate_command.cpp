@@ -7,6 +7,7 @@
 #include "analysis/provenance.hpp"
 #include "analysis/waveform_export.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/progress_line.hpp"
 #include "circuits/netlist_guard.hpp"
 #include "circuits/spice/netlist_cards.hpp"
 #include "circuits/spice/spice_messages.hpp"
@@ -107,6 +108,7 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
                     "Refuse an analysis card asking for more points (sweep points, or tstop/tstep of a .tran)")
         ->capture_default_str();
     cmd->add_flag("--force", options.force, "Replace an existing output file");
+    cmd->add_flag("--quiet", options.quiet, "No progress on stderr");
     return cmd;
 }
 
@@ -127,10 +129,12 @@ int run_simulate(const SimulateOptions& options, const std::string& command_line
     const auto analyses = analysis::analysis_cards(netlist);
     spice::Worker worker(simulate_worker_options(options, netlist));
     std::vector<analysis::AnalysisGroup> groups;
+    ProgressLine progress("simulate " + options.netlist_path, "analysis cards", options.quiet);
     try {
         if (runs_card_by_card(cards, analyses, reads.included_files)) {
             std::map<std::string, std::size_t> ordinals;
             for (std::size_t i = 0; i < analyses.size(); ++i) {
+                progress.update(i, analyses.size(), analyses[i].text);
                 worker.load(analysis::with_only_analysis(netlist, analyses, i).joined(), netlist.origin);
                 auto all = worker.run_all();
                 print_output(options, all.output);
@@ -139,6 +143,7 @@ int run_simulate(const SimulateOptions& options, const std::string& command_line
                 for (auto& g : run) groups.push_back(std::move(g));
             }
         } else {
+            progress.step("ngspice runs the netlist as a whole");
             worker.load(netlist.joined(), netlist.origin);
             auto all = worker.run_all();
             print_output(options, all.output);
@@ -152,6 +157,7 @@ int run_simulate(const SimulateOptions& options, const std::string& command_line
     } catch (const spice::WorkerCrashed& crash) {
         throw spice::WorkerCrashed(netlist.origin + ": ngspice crashed (or ran out of --max-memory): " + crash.what());
     }
+    progress.close();
     select_vectors(groups, options.vectors);
     if (groups.empty()) {
         throw NetlistError(netlist.origin, 0, "", "produced no results; expected at least one of .op, .dc, .tran, .ac");

@@ -16,6 +16,7 @@ struct SimulateOptions {
     bool allow_control = false;
     bool verbose = false;
     bool force = false;
+    bool quiet = false;
     RunLimits limits{600.0, 8192};  // of the ngspice worker: the load and the run, and its memory
     double max_points = 1e7;     // the netlist guard's limit on one analysis' points
 };

@@ -1,7 +1,5 @@
 #include "apps/train_command.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -11,10 +9,15 @@
 
 #include "analysis/h5/h5_file.hpp"
 #include "analysis/layouts/training_layout.hpp"
+#include "analysis/provenance.hpp"
 #include "apps/config_toml.hpp"
 #include "apps/exit_status.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/preset_path.hpp"
+#include "apps/progress_line.hpp"
 #include "apps/resume_check.hpp"
+#include "apps/seed_option.hpp"
+#include "apps/train_settings.hpp"
 #include "circuits/spice/worker.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/isolated_call.hpp"
@@ -69,18 +72,6 @@ double resume_check_timeout_s() {
     return s;
 }
 
-std::string duration(double s) {
-    char text[32];
-    if (s < 60) {
-        std::snprintf(text, sizeof text, "%.0fs", s);
-    } else if (s < 3600) {
-        std::snprintf(text, sizeof text, "%dm%02ds", static_cast<int>(s / 60), static_cast<int>(s) % 60);
-    } else {
-        std::snprintf(text, sizeof text, "%dh%02dm", static_cast<int>(s / 3600), static_cast<int>(s / 60) % 60);
-    }
-    return text;
-}
-
 // A simulated time in the unit a reader thinks in: 1 s, 20 min, 1 h, 1 d, 30 d, 1 yr (365 d).
 std::string human_time(double s) {
     struct Unit {
@@ -108,61 +99,13 @@ std::string evaluation_label(const training::DriftEvaluation& e) {
            (e.drift_compensated ? "with" : "without") + " drift compensation";
 }
 
-struct Settings {
-    std::vector<Setting> settings;
-    std::string origin;  // where the config came from, for messages
-};
-
-Settings gather_settings(const TrainOptions& o, const std::string& resumed_toml) {
-    const auto& schema = training::experiment_schema();
-    Settings s;
-    if (!o.resume_path.empty()) {
-        s.origin = o.resume_path + " (config_toml)";
-        s.settings = training::read_config_text(resumed_toml, s.origin, schema);
-    } else {
-        const std::string path = o.config_path.empty() ? default_training_preset() : o.config_path;
-        s.origin = path;
-        s.settings = training::read_config_file(path, schema);
-    }
-    for (const auto& text : o.settings) s.settings.push_back(parse_setting(text, "--set"));
-    return s;
-}
-
-class ProgressLine {
-public:
-    ProgressLine(bool quiet, std::size_t samples_per_epoch, int epochs)
-        : quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0), samples_(samples_per_epoch), epochs_(epochs) {}
-
-    bool line_open() const { return !quiet_ && tty_; }  // a progress line without its newline may be on stderr
-    void sample(const training::Progress& p) const {
-        if (quiet_ || !tty_) return;
-        const double remaining = static_cast<double>(p.total - p.done) + static_cast<double>(epochs_ - p.epoch) * samples_;
-        std::fprintf(stderr, "\repoch %d/%d  %zu/%zu  %.0f samples/s  ETA %s  running accuracy %.1f %%   ", p.epoch, epochs_, p.done,
-                     p.total, p.samples_per_s, p.samples_per_s > 0 ? duration(remaining / p.samples_per_s).c_str() : "?",
-                     100.0 * p.running_accuracy);
-        std::fflush(stderr);
-    }
-    void epoch(const EpochMetrics& m, double epoch_wall_s) const {
-        if (quiet_) return;
-        std::fprintf(stderr, "%sepoch %d/%d  train %.2f %%  test %.2f %%  loss %.4f  pulses %llu  %.1f s (%.0f samples/s)\n",
-                     tty_ ? "\r" : "", m.epoch, epochs_, 100.0 * m.train_accuracy, 100.0 * m.test_accuracy, m.loss,
-                     static_cast<unsigned long long>(m.update_pulses), epoch_wall_s,
-                     epoch_wall_s > 0 ? static_cast<double>(samples_) / epoch_wall_s : 0.0);
-    }
-
-private:
-    bool quiet_, tty_;
-    std::size_t samples_;
-    int epochs_;
-};
-
 // The files a run reads, which its output must not replace: the config and the dataset.
-std::vector<NamedInput> training_inputs(const TrainOptions& o, const ConfigValues& config) {
+std::vector<NamedInput> training_inputs(const std::filesystem::path& config_file, const ConfigValues& config) {
     std::vector<NamedInput> inputs;
-    if (o.resume_path.empty()) inputs.push_back({o.config_path.empty() ? default_training_preset() : o.config_path, "the config file"});
+    if (!config_file.empty()) inputs.push_back({config_file, "the config file"});
     const bool iris = config.text("dataset.name") == "iris";
     std::filesystem::path data = config.text("dataset.path");
-    if (data.empty()) data = std::filesystem::path(CIMKIT_DATA_DIR) / (iris ? "iris.csv" : "mnist");
+    if (data.empty()) data = training::data_dir() / (iris ? "iris.csv" : "mnist");
     inputs.push_back({data, "the dataset"});
     std::error_code ec;
     if (std::filesystem::is_directory(data, ec)) {  // MNIST: the IDX files in the folder
@@ -185,14 +128,33 @@ std::string kept(const std::filesystem::path& output, const training::RunSnapsho
     return output.string() + " holds the run up to " + where + ". Continue with: cimkit train --resume " + output.string();
 }
 
+// The run's stored training.epochs, after checking that `extend_to` (0: not asked) does not shorten
+// the run below what it has done.
+int epochs_to_extend(const std::filesystem::path& file, const ResumePoint& resumed, int extend_to) {
+    const auto& schema = training::experiment_schema();
+    const ConfigValues stored = training::resolve_experiment_config(training::read_config_text(resumed.config_toml, file.string() + " (config_toml)", schema));
+    const int stored_epochs = static_cast<int>(stored.integer("training.epochs"));
+    const int done = resumed.history.empty() ? 0 : resumed.history.back().epoch;
+    const int reached = std::max(done, resumed.position.epoch);
+    if (extend_to > 0 && extend_to < reached) {
+        throw UsageError("--epochs " + std::to_string(extend_to) + ": " + file.string() + " has already reached epoch " + std::to_string(reached) +
+                         " (of " + std::to_string(stored_epochs) + " planned); a run can be extended, not shortened");
+    }
+    return stored_epochs;
+}
+
 }  // namespace
 
-std::string default_training_preset() { return std::string(CIMKIT_DATA_DIR) + "/experiments/iris_mosfet_spice.toml"; }
+std::string default_training_preset() { return (training::data_dir() / "experiments" / "iris_mosfet_spice.toml").string(); }
 
 CLI::App* add_train_command(CLI::App& app, TrainOptions& options) {
     CLI::App* cmd = app.add_subcommand("train", "On-chip training of a fully connected network (default: Iris on MOSFET synapses, ngspice in the loop)");
-    cmd->add_option("--config", options.config_path, "Experiment TOML (presets in data/experiments/); default iris_mosfet_spice");
-    cmd->add_option("--set", options.settings, "Override a config key: section.key=value (repeatable)");
+    cmd->add_option("--config", options.config_path,
+                    "Experiment: a preset by name (" + preset_names() + "; data/experiments/) or a TOML path; default iris_mosfet_spice");
+    cmd->add_option("--set", options.settings, "Override a config key: section.key=value (repeatable; 'cimkit config' lists them)");
+    add_seed_option(*cmd, options.seed, "Random seed (= --set run.seed=N)");
+    cmd->add_option("--epochs", options.epochs, "Epochs (= --set training.epochs=N); with --resume, extends a run to N epochs")
+        ->check(CLI::Range(1, 1000000));
     cmd->add_option("-o,--output", options.output_path, "Run file (HDF5), rewritten atomically every epoch; default run.h5");
     cmd->add_option("--resume", options.resume_path, "Continue the run in this file from its last completed epoch");
     cmd->add_flag("--quiet", options.quiet, "No progress on stderr");
@@ -203,8 +165,7 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& options) {
 int run_train(const TrainOptions& o, const std::string& command_line) {
     ResumePoint resumed;
     if (!o.resume_path.empty()) {
-        if (!o.config_path.empty()) throw UsageError("--resume takes the config stored in the run file; --config cannot be combined with it");
-        if (!o.settings.empty()) throw UsageError("--resume continues the stored run unchanged; --set cannot be combined with it");
+        (void)gather_train_settings(o, "");  // refuses what --resume cannot change before the file is read
         const double check_timeout_s = resume_check_timeout_s();
         try {
             // libhdf5 can hang or crash on a corrupt file: read it once in a child process first.
@@ -215,13 +176,14 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
             throw IoError(o.resume_path, std::string("cannot resume: ") + e.what());
         }
     }
-    const Settings s = gather_settings(o, resumed.config_toml);
+    const TrainSettings s = gather_train_settings(o, resumed.config_toml);
     const ConfigValues config = training::resolve_experiment_config(s.settings);
+    const int stored_epochs = o.resume_path.empty() ? 0 : epochs_to_extend(o.resume_path, resumed, s.epochs);
     const std::filesystem::path output = !o.output_path.empty() ? o.output_path : !o.resume_path.empty() ? o.resume_path : "run.h5";
     // Held until the run ends: no other cimkit process writes this file meanwhile. Resuming in place
     // rewrites the run file on purpose; any other existing file is replaced only with --force.
     const bool resumes_in_place = !o.resume_path.empty() && same_file(output, o.resume_path);
-    const OutputClaim claim(output, training_inputs(o, config), o.force || resumes_in_place);
+    const OutputClaim claim(output, training_inputs(s.config_file, config), o.force || resumes_in_place);
     { h5::File probe(output); }  // an unusable output path fails now, not after the first epoch
 
     const training::Split data = training::load_experiment_data(config);
@@ -229,43 +191,67 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     const training::RunDescription& described = run.description();
     if (!o.resume_path.empty()) {
         check_resume_point(o.resume_path, resumed,
-                           {described.engine, described.device, described.seed, described.epochs_planned, data.train.size(),
+                           {described.engine, described.device, described.seed, stored_epochs, data.train.size(),
                             data.test.size(), run.fresh_checkpoint()});
+        // Extended: the evaluations after training belong to the old end of training; they run again at the new one.
+        if (described.epochs_planned != stored_epochs) resumed.evaluations.clear();
         run.resume(resumed);
     }
-    TrainingRecord record{command_line, config_toml(config), described, {}};
+    TrainingRecord record{command_line, config_toml(config), described, {}, ""};
+    if (!o.resume_path.empty()) {
+        // The run keeps the command that started it; each resume adds its own line to the history.
+        const analysis::CommandLines earlier = analysis::read_command_lines(o.resume_path);
+        record.command_line = earlier.command_line;
+        record.command_line_history = earlier.history.empty() ? command_line : earlier.history + "\n" + command_line;
+    }
 
     if (!o.quiet) {
         std::fprintf(stderr, "cimkit train: %s, engine %s%s%s, %zu training / %zu test samples, epochs %d..%d -> %s\n",
                      s.origin.c_str(), described.engine.c_str(), described.device.empty() ? "" : ", device ", described.device.c_str(),
                      data.train.size(), data.test.size(), run.first_epoch(), described.epochs_planned, output.c_str());
     }
-    const ProgressLine progress(o.quiet, data.train.size(), described.epochs_planned);
+    // Progress over the whole run (its remaining epochs); an epoch's result and each evaluation
+    // after training as a line of their own.
+    ProgressLine progress("train", "samples", o.quiet, false);  // updated every 2 % of an epoch
+    const std::size_t per_epoch = data.train.size();
+    const int first = run.first_epoch(), epochs = described.epochs_planned;
+    const auto epoch_line = [&](const EpochMetrics& m, double epoch_wall_s) {
+        char text[256];
+        std::snprintf(text, sizeof text, "epoch %d/%d  train %.2f %%  test %.2f %%  loss %.4f  pulses %llu  %.1f s (%.0f samples/s)", m.epoch,
+                      epochs, 100.0 * m.train_accuracy, 100.0 * m.test_accuracy, m.loss, static_cast<unsigned long long>(m.update_pulses),
+                      epoch_wall_s, epoch_wall_s > 0 ? static_cast<double>(per_epoch) / epoch_wall_s : 0.0);
+        return std::string(text);
+    };
     StopOnSignal signals;
     training::RunCallbacks callbacks;
     callbacks.stop = &stop_requested;
-    callbacks.progress_every = std::max<std::size_t>(1, data.train.size() / 50);
-    callbacks.on_progress = [&](const training::Progress& p) { progress.sample(p); };
+    callbacks.progress_every = std::max<std::size_t>(1, per_epoch / 50);
+    callbacks.on_progress = [&](const training::Progress& p) {
+        char note[96];
+        std::snprintf(note, sizeof note, "epoch %d/%d, running accuracy %.1f %%", p.epoch, epochs, 100.0 * p.running_accuracy);
+        progress.update(static_cast<std::size_t>(p.epoch - first) * per_epoch + p.done,
+                        static_cast<std::size_t>(epochs - first + 1) * per_epoch, note);
+    };
     // Shown even with --quiet: a skipped sample changes what the run measured.
     callbacks.on_skip = [&](const training::SkippedSample& k) {
-        std::fprintf(stderr, "%scimkit train: warning: epoch %d, %s sample %zu skipped (training.on_convergence_failure = skip): %s\n",
-                     progress.line_open() ? "\n" : "", k.epoch, k.training ? "training" : "test", k.index, k.error.c_str());
+        progress.print("cimkit train: warning: epoch " + std::to_string(k.epoch) + ", " + (k.training ? "training" : "test") + " sample " +
+                           std::to_string(k.index) + " skipped (training.on_convergence_failure = skip): " + k.error,
+                       true);
     };
     callbacks.on_checkpoint = [&](const training::RunSnapshot& state) {
         record.state = state;
         analysis::write_training_file(output, record);
     };
-    callbacks.on_epoch = [&](const EpochMetrics& m, double epoch_wall_s) { progress.epoch(m, epoch_wall_s); };
+    callbacks.on_epoch = [&](const EpochMetrics& m, double epoch_wall_s) { progress.print(epoch_line(m, epoch_wall_s)); };
     // One line per evaluation after training as it ends: with a long list of times, the progress.
     callbacks.on_evaluation = [&](const training::DriftEvaluation& e, std::size_t number, std::size_t planned, double wall_s) {
-        if (!o.quiet) {
-            std::fprintf(stderr, "evaluation %zu/%zu  %s: test %.2f %%  %.1f s\n", number, planned, evaluation_label(e).c_str(),
-                         100.0 * e.test_accuracy, wall_s);
-        }
+        char text[64];
+        std::snprintf(text, sizeof text, ": test %.2f %%  %.1f s", 100.0 * e.test_accuracy, wall_s);
+        progress.print("evaluation " + std::to_string(number) + "/" + std::to_string(planned) + "  " + evaluation_label(e) + text);
     };
     try {
         if (run.run(callbacks) == training::RunEnd::interrupted) {
-            std::fprintf(stderr, "\ncimkit train: interrupted; %s\n", kept(output, run.progress()).c_str());
+            progress.print("cimkit train: interrupted; " + kept(output, run.progress()), true);
             return exit_interrupted;
         }
     } catch (const ConvergenceError& e) {

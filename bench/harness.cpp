@@ -19,9 +19,14 @@ double median(std::vector<double> values) {
 }
 
 double median_seconds(const BenchOptions& options, const std::function<void()>& work) {
-    for (int i = 0; i < options.warmup; ++i) work();
+    const int repeats = std::max(1, options.repeats), runs = options.warmup + repeats;
+    for (int i = 0; i < options.warmup; ++i) {
+        if (options.on_run) options.on_run(i, runs);
+        work();
+    }
     std::vector<double> seconds;
-    for (int i = 0; i < std::max(1, options.repeats); ++i) {
+    for (int i = 0; i < repeats; ++i) {
+        if (options.on_run) options.on_run(options.warmup + i, runs);
         const auto start = std::chrono::steady_clock::now();
         work();
         seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

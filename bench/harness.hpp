@@ -13,6 +13,8 @@ struct BenchOptions {
     int warmup = 1;          // unmeasured runs before the measured ones
     int repeats = 5;         // measured runs; the median is reported
     bool quick = false;      // smaller workloads, for a smoke test of the harness itself
+    // Called before each run of median_seconds (warm-up runs included): run, of runs (progress).
+    std::function<void(int run, int runs)> on_run;
 };
 
 struct Figure {

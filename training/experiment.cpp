@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
@@ -36,8 +37,6 @@ void refuse_renamed(const std::vector<Setting>& settings) {
     }
 }
 
-std::filesystem::path data_dir() { return CIMKIT_DATA_DIR; }
-
 void limit(Dataset& data, long count) {
     if (count <= 0 || static_cast<std::size_t>(count) >= data.size()) return;
     data.y.resize(static_cast<std::size_t>(count));
@@ -45,6 +44,11 @@ void limit(Dataset& data, long count) {
 }
 
 }  // namespace
+
+std::filesystem::path data_dir() {
+    const char* moved = std::getenv("CIMKIT_DATA_DIR");
+    return moved != nullptr && *moved != '\0' ? std::filesystem::path(moved) : std::filesystem::path(CIMKIT_DATA_DIR);
+}
 
 const std::vector<ConfigKey>& experiment_schema() {
     static const std::vector<ConfigKey> schema = settings::schema_of(settings::experiment_fields());

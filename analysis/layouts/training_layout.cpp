@@ -197,7 +197,7 @@ const std::vector<EvaluationColumn>& evaluation_columns() {
 }
 
 void write_training_record(h5::File& file, const TrainingRecord& r, const std::vector<MetricColumn>& columns) {
-    write_provenance(file, r.command_line);
+    write_provenance(file, r.command_line, r.command_line_history);
     file.set_attribute("/", "config_toml", r.config_toml);
     file.set_integer_attribute("/", "seed", r.run.seed);
     write_metrics(file, r.state.history, columns);

@@ -33,6 +33,7 @@ struct TrainingRecord {
     std::string config_toml;
     training::RunDescription run;  // engine, device ("" for the ideal engine), seed, epochs, evaluate_after_s
     training::RunSnapshot state;   // status, metrics, clock, position, checkpoint, weights, conductances
+    std::string command_line_history;  // the --resume commands that continued the run, one per line ("" if none)
 };
 
 // Writes the whole file under a temporary name and renames it over `path`. IoError on failure

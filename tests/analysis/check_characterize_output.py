@@ -27,7 +27,7 @@ def check(condition, what):
 
 for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
     out = work / f"{device}.h5"
-    r = run("characterize", device, "-e", "all", "-o", str(out), "--devices", "4", "--seed", "3")
+    r = run("characterize", "--device", device, "-e", "all", "-o", str(out), "--devices", "4", "--seed", "3")
     check(r.returncode == 0, f"{device}: exit {r.returncode}: {r.stderr}")
     if r.returncode != 0:
         continue
@@ -65,12 +65,13 @@ for device in ("mosfet", "domain_wall", "pcm", "gain_cell"):
 # Bad input: exit 2, a message that names what was wrong, and no output file.
 bad = work / "bad.h5"
 cases = [
-    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_max_S=-2.5e-05"),
+    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "device.g_max_S=-2.5e-05"),
      "g_max_S = -2.5e-05 S is outside (0, inf) S"),
-    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_maxx=1"), "unknown parameter 'g_maxx'"),
-    (("characterize", "mosfet", "-e", "iv", "-o", str(bad), "--set", "vto_spread_d2d_V=0.01"),
+    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "device.g_maxx=1"), "unknown parameter 'g_maxx'"),
+    (("characterize", "mosfet", "-e", "iv", "-o", str(bad), "--set", "device.vto_spread_d2d_V=0.01"),
      "vto_spread_d2d_V was replaced by a_vt_V_m"),
-    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_max_S"), "key=value"),
+    (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--set", "device.g_max_S"), "key=value"),
+    (("characterize", "--device", "pcm", "-e", "iv", "-o", str(bad), "--set", "g_max_S=1e-5"), "write device.g_max_S"),
     (("characterize", "memristor", "-e", "iv", "-o", str(bad)), "unknown device 'memristor'"),
     (("characterize", "pcm", "-e", "endurance", "-o", str(bad)), "unknown experiment 'endurance'"),
     (("characterize", "pcm", "-e", "iv", "-o", str(bad), "--devices", "-5"), "--devices"),
@@ -82,6 +83,30 @@ for args, expected in cases:
     check(r.returncode == 2, f"{' '.join(args[:4])}: exit {r.returncode}, expected 2")
     check(expected in r.stderr, f"{' '.join(args[:4])}: message lacks '{expected}': {r.stderr.strip()}")
     check(not bad.exists(), f"{' '.join(args[:4])}: left {bad.name} behind")
+
+# --config: the file's [device] table (its model and parameters) and options; the command line wins,
+# and a key characterize does not take is refused naming the file and the key.
+config = work / "pcm.toml"
+config.write_text('experiment = "iv"\nseed = 5\n[device]\nmodel = "pcm"\ng_max_S = 2e-05\nt_read_s = 1e-06\n')
+from_file = work / "from_file.h5"
+r = run("characterize", "--config", str(config), "--seed", "9", "--set", "device.t_read_s=2e-06", "-o", str(from_file))
+check(r.returncode == 0, f"--config: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    with h5py.File(from_file, "r") as f:
+        check(f.attrs["seed"] == 9, "--seed on the command line wins over the file's seed")
+        parameters = tomllib.loads(f.attrs["config_toml"])["device"]["pcm"]
+        check(parameters["g_max_S"] == 2e-05, f"--config: g_max_S from the file: {parameters['g_max_S']}")
+        check(parameters["t_read_s"] == 2e-06, f"--config: --set wins over the file: {parameters['t_read_s']}")
+        check(list(f["characterisation/pcm"].keys()) == ["iv"], "--config: the file's experiment")
+    # The config_toml a file holds ([device.pcm] and its parameters) is itself a --config.
+    again = work / "again.toml"
+    with h5py.File(from_file, "r") as f:
+        again.write_text(f.attrs["config_toml"])
+    r = run("characterize", "--config", str(again), "-e", "iv", "-o", str(work / "again.h5"))
+    check(r.returncode == 0, f"--config from config_toml: exit {r.returncode}: {r.stderr}")
+config.write_text('experiment = "iv"\nrows = 4\n')
+r = run("characterize", "--device", "pcm", "--config", str(config), "-o", str(bad))
+check(r.returncode == 2 and f"{config}: rows: unknown key" in r.stderr, f"--config unknown key: {r.returncode} {r.stderr}")
 
 for failure in failures:
     print("FAIL", failure)

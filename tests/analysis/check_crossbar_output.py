@@ -93,7 +93,8 @@ cases = [
     (["--device", "pcm", "--wire-ohm", "1", "--wire-farad", "-1e-15"], "wire capacitance must be >= 0 F"),
     (["--device", "pcm", "--adc-bits", "0"], "adc bits = 0 is outside [1, 24]"),
     (["--device", "memristor"], "unknown device 'memristor'"),
-    (["--device", "pcm", "--set", "g_max_S=0"], "g_max_S = 0 S is outside"),
+    (["--device", "pcm", "--set", "device.g_max_S=0"], "g_max_S = 0 S is outside"),
+    (["--device", "pcm", "--set", "g_max_S=1e-5"], "write device.g_max_S"),
 ]
 for args, expected in cases:
     r = subprocess.run([cimkit, "crossbar", *args, "-o", str(bad)], capture_output=True, text=True)
@@ -110,7 +111,7 @@ for seed in ("-1", "1.5", "18446744073709551616", "0x10"):
     check(not bad.exists(), f"--seed {seed}: left bad.h5 behind")
 top = work / "top_seed.h5"
 r = subprocess.run([cimkit, "crossbar", "--device", "pcm", "--rows", "2", "--cols", "2", "--seed", "18446744073709551615",
-                    "--set", "t_read_s=1.2345678901234567e-7", "-o", str(top)], capture_output=True, text=True)
+                    "--set", "device.t_read_s=1.2345678901234567e-7", "-o", str(top)], capture_output=True, text=True)
 check(r.returncode == 0, f"--seed 2^64-1: exit {r.returncode}: {r.stderr}")
 if r.returncode == 0:
     with h5py.File(top, "r") as f:

@@ -1,5 +1,6 @@
 """Reads `cimkit simulate` output with h5py and h5dump only (no cimkit code) and checks the values
 against closed-form solutions and the schema of docs/hdf5-schema.md."""
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,8 +22,10 @@ def simulate(netlist):
 
 rc = simulate("rc_lowpass")
 with h5py.File(rc, "r") as f:
-    for attr in ("cimkit_version", "git_commit", "created_utc", "command_line", "netlist"):
+    for attr in ("cimkit_version", "git_commit", "created_utc", "command_line", "ngspice_version", "netlist"):
         assert attr in f.attrs, f"root attribute {attr} missing"
+    # The embedded library's start-up banner: its version and build date.
+    assert re.fullmatch(r"ngspice-\d+ shared library, Creation Date: .+", f.attrs["ngspice_version"]), f.attrs["ngspice_version"]
     assert "c1 out 0 1u" in f.attrs["netlist"]
     tran = f["waveforms/tran1"]
     assert tran.attrs["scale"] == "time"

@@ -109,6 +109,9 @@ cases = [
     (["--set", "array.wire_ohm=5", "--set", "spice.read_strategy=batched"], "spice.read_strategy"),
     (["--set", "array.wire_ohm=5", "--set", "run.engine=ideal"], "array.wire_ohm"),
     (["--set", "array.wire_ohm=5", "--set", "spice.max_tile_rows=2"], "spice.max_tile_rows"),
+    (["--seed", "3", "--set", "run.seed=4"], "--seed 3 and --set run.seed=4 disagree"),
+    (["--epochs", "3", "--set", "training.epochs=4"], "--epochs 3 and --set training.epochs=4 disagree"),
+    (["--config", "no_such_preset"], "presets: iris_domain_wall_spice, iris_mosfet_full_spice, iris_mosfet_spice"),
 ]
 for args, named in cases:
     out = work / "bad.h5"
@@ -153,6 +156,35 @@ r = train("--resume", str(series))
 check(r.returncode == 0, f"resume of a finished series failed: {r.stderr}")
 with h5py.File(series, "r") as f:
     check(np.array_equal(f["/training/evaluation/test_accuracy"][:], rows), "a finished run resumed keeps its rows, no more")
+
+# ---- a finished run extended (--resume --epochs N) is the run of N epochs: the same metrics, weights
+# and evaluations after training (redone at the new end); the root keeps the first command line
+# and adds each resume's to command_line_history; shortening and other keys are refused.
+SERIES = [*PCM[:-4], "--set", "training.sample_period_s=1e-3", "--set", f"evaluate.after_s=[{','.join(map(str, times))}]",
+          "--set", "evaluate.drift_compensation=both"]
+extended = work / "extended.h5"
+r = train("-o", str(extended), *SERIES, "--epochs", "1")
+check(r.returncode == 0, f"one epoch to extend failed: {r.stderr}")
+r = train("--resume", str(extended), "--epochs", "2")
+check(r.returncode == 0, f"--resume --epochs 2 failed: {r.stderr}")
+r = train("--resume", str(extended), "--set", "training.epochs=2")
+check(r.returncode == 0, f"--resume --set training.epochs=2 (its own length) failed: {r.stderr}")
+with h5py.File(extended, "r") as a, h5py.File(series, "r") as b:
+    for col in a["/training/metrics"]:
+        if col != "wall_time_s":
+            check(np.array_equal(a["/training/metrics"][col][:], b["/training/metrics"][col][:]), f"extended run: metrics {col} differ")
+    for col in ("after_s", "drift_compensation", "test_accuracy"):
+        check(np.array_equal(a["/training/evaluation"][col][:], b["/training/evaluation"][col][:]), f"extended run: evaluation {col} differs")
+    check(np.array_equal(a["/training/weights/layer_0"][:], b["/training/weights/layer_0"][:]), "extended run: weights differ")
+    check(a.attrs["config_toml"] == b.attrs["config_toml"], "extended run: the stored config says 2 epochs")
+    check(a.attrs["command_line"].endswith("--epochs 1"), f"command_line is the first command: {a.attrs['command_line']}")
+    history = a.attrs.get("command_line_history", "").split("\n")
+    check(len(history) == 2 and history[0].endswith(f"--resume {extended} --epochs 2") and "training.epochs=2" in history[1],
+          f"command_line_history, one line per resume: {history}")
+for args, named in [(["--epochs", "1"], "has already reached epoch 2"), (["--set", "training.learning_rate=1"], "training.learning_rate"),
+                    (["--seed", "2"], "--seed")]:
+    r = train("--resume", str(extended), *args)
+    check(r.returncode == 2 and named in r.stderr, f"--resume {args}: exit {r.returncode}, {r.stderr.strip()}")
 
 # ---- a corrupt count in a checkpoint: refused with exit 2 before any cast of it
 corrupt = work / "corrupt_counters.h5"

@@ -67,12 +67,12 @@ expect "empty netlist"         2 'empty.cir.*empty'          no  -- simulate "$w
 # Devices, crossbars and training configs: unknown names, out-of-range values with units, wrong
 # types, NaN, zero and absurd sizes (refused before any allocation), corrupt data and run files.
 expect "unknown device"        2 'memristor'                 no  -- characterize memristor --experiment iv -o "$work/out.h5"
-expect "unknown parameter"     2 'no_such_key'               no  -- characterize pcm --set no_such_key=1 --experiment iv -o "$work/out.h5"
-expect "out of range w/ unit"  2 'junction_leak_A.*A'        no  -- characterize mosfet --set junction_leak_A=-1 --experiment iv -o "$work/out.h5"
-expect "NaN parameter"         2 'g_min_S'                   no  -- characterize pcm --set g_min_S=nan --experiment iv -o "$work/out.h5"
-expect "Inf parameter"         2 'g_min_S'                   no  -- characterize pcm --set g_min_S=inf --experiment iv -o "$work/out.h5"
-expect "text for a number"     2 'g_min_S'                   no  -- characterize pcm --set g_min_S=lots --experiment iv -o "$work/out.h5"
-expect "setting without ="     2 'g_min_S'                   no  -- characterize pcm --set g_min_S --experiment iv -o "$work/out.h5"
+expect "unknown parameter"     2 'no_such_key'               no  -- characterize --device pcm --set device.no_such_key=1 --experiment iv -o "$work/out.h5"
+expect "out of range w/ unit"  2 'junction_leak_A.*A'        no  -- characterize --device mosfet --set device.junction_leak_A=-1 --experiment iv -o "$work/out.h5"
+expect "NaN parameter"         2 'g_min_S'                   no  -- characterize --device pcm --set device.g_min_S=nan --experiment iv -o "$work/out.h5"
+expect "Inf parameter"         2 'g_min_S'                   no  -- characterize --device pcm --set device.g_min_S=inf --experiment iv -o "$work/out.h5"
+expect "text for a number"     2 'g_min_S'                   no  -- characterize --device pcm --set device.g_min_S=lots --experiment iv -o "$work/out.h5"
+expect "setting without ="     2 'g_min_S'                   no  -- characterize --device pcm --set device.g_min_S --experiment iv -o "$work/out.h5"
 expect "unknown experiment"    2 'bogus'                     no  -- characterize pcm --experiment bogus -o "$work/out.h5"
 expect "crossbar zero rows"    2 'rows'                      no  -- crossbar --device pcm --rows 0 --cols 4 -o "$work/out.h5"
 expect "crossbar absurd size"  2 '10\^7|100000'             no  -- crossbar --device pcm --rows 1000000 --cols 1000000 -o "$work/out.h5"
