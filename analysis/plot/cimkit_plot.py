@@ -40,7 +40,7 @@ try:
     from plot_characterisation import characterisation_figures
     from plot_crossbar import crossbar_figures
     from plot_training import training_figures
-    from plot_waveforms import check_selection, fourier_figures, measurement_figure, waveform_figures
+    from plot_waveforms import available_vectors, check_selection, fourier_figures, measurement_figure, waveform_figures
 except ImportError as missing:
     print(f"cimkit: error: the plotting script cannot import {missing.name} (run scripts/setup.sh)", file=sys.stderr)
     sys.exit(1)
@@ -65,7 +65,7 @@ def figures(data, path, vectors):
     stem = path.stem
     missing = check_selection(data.get("waveforms"), vectors)
     if missing:
-        have = sorted(plot_waveforms_available(data))
+        have = sorted(available_vectors(data["waveforms"])) if "waveforms" in data else []
         fail(path, f"--vectors names {', '.join(missing)}, which no analysis in the file has; expected some of "
                    f"{', '.join(have[:20]) or '(no waveforms)'}{' ...' if len(have) > 20 else ''}")
     planners = [("training", training_figures), ("crossbar", crossbar_figures),
@@ -86,11 +86,6 @@ def figures(data, path, vectors):
             fail(path, what if "expected" in what else f"{what}; expected the groups and datasets cimkit writes "
                                                        "(docs/hdf5-schema.md)")
     return out
-
-
-def plot_waveforms_available(data):
-    from plot_waveforms import available_vectors
-    return available_vectors(data["waveforms"]) if "waveforms" in data else set()
 
 
 def check_target(target, source, force):
@@ -184,7 +179,7 @@ def describe_axes(ax):
 
 def describe(fig, planned, files):
     return {"name": planned.name, "files": [str(f) for f in files], "title": planned.title,
-            "suptitle": fig._suptitle.get_text() if fig._suptitle else "",
+            "suptitle": fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "",
             "figure_legends": [[t.get_text() for t in legend.get_texts()] for legend in fig.legends],
             "axes": [describe_axes(ax) for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"],
             "facts": planned.facts}

@@ -146,7 +146,8 @@ def draw_retention(fig, group, title):
             facts["nu"] = nu
         if np.all(g_all > 0):
             ax.set_yscale("log")
-            ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+            narrow = g_all.max() / g_all.min() < 30  # under a decade and a half: label every 1..9
+            ax.yaxis.set_major_locator(ticker.LogLocator(subs=np.arange(1.0, 10.0) if narrow else (1.0, 2.0, 5.0)))
             ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
             ax.yaxis.set_minor_formatter(ticker.NullFormatter())
     elif leakage:
@@ -160,7 +161,8 @@ def draw_retention(fig, group, title):
     ax.set_xscale("log")
     ax.set_xlabel(axis_label("time since programming", "s"))
     ax.set_ylabel(axis_label("conductance", unit))
-    ax.set_title("conductance", fontsize=9)
+    if leakage:
+        ax.set_title("conductance", fontsize=9)
     fig.suptitle(title, fontsize=10)
     style(ax)
     ax.legend(fontsize=8, loc="lower left")
@@ -184,7 +186,8 @@ def _histogram(ax, values, unit, what):
     bins = np.histogram_bin_edges(v * factor, bins="auto")
     if len(bins) > 61:
         bins = np.linspace(bins[0], bins[-1], 61)
-    ax.hist(v * factor, bins=bins, color="C0", alpha=0.75)
+    counts, _, _ = ax.hist(v * factor, bins=bins, color="C0", alpha=0.75)
+    ax.set_ylim(0, 1.35 * counts.max())  # headroom for the statistics box
     ax.axvline(mean * factor, color="C3", linewidth=1.2)
     ax.axvspan((mean - sigma) * factor, (mean + sigma) * factor, color="C3", alpha=0.1)
     relative = f", σ/|μ| = {sigma / abs(mean):.3g}" if mean else ""
