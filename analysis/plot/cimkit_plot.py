@@ -59,16 +59,16 @@ def fail(path, what):
     sys.exit(2)
 
 
-def figures(data, path, vectors):
+def figures(root, path, vectors):
     """The planned figures (plot_common.Planned) of every group the file holds, before anything is
     drawn; a group no figure can be planned from is the file's fault (exit 2)."""
-    stem = path.stem
+    stem, data = path.stem, root.members
     missing = check_selection(data.get("waveforms"), vectors)
     if missing:
         have = sorted(available_vectors(data["waveforms"])) if "waveforms" in data else []
         fail(path, f"--vectors names {', '.join(missing)}, which no analysis in the file has; expected some of "
                    f"{', '.join(have[:20]) or '(no waveforms)'}{' ...' if len(have) > 20 else ''}")
-    planners = [("training", training_figures), ("crossbar", crossbar_figures),
+    planners = [("training", lambda group, s: training_figures(group, s, root.attrs.get("seed"))), ("crossbar", crossbar_figures),
                 ("characterisation", characterisation_figures),
                 ("waveforms", lambda group, s: waveform_figures(group, s, vectors)),
                 ("measurements", measurement_figure), ("fourier", fourier_figures)]
@@ -244,7 +244,7 @@ def main():
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         with stderr_silenced():
-            data = h5_snapshot.read(path, GROUPS)
+            root = h5_snapshot.read(path, GROUPS)
     except h5_snapshot.Unreadable as error:
         fail(path, str(error))
     if ready_fd is not None:
@@ -253,7 +253,7 @@ def main():
     # From here on temporaries exist: SIGINT and SIGTERM end the script through draw_all's clean-up.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
-    planned = figures(data, path, options["vectors"])
+    planned = figures(root, path, options["vectors"])
     if not planned:
         fail(path, "has no /training, /crossbar, /characterisation or /waveforms group to draw; expected a file "
                    "written by cimkit train, crossbar, characterize or simulate")

@@ -145,7 +145,7 @@ def draw_weights(fig, training, title):
     return {"layers": len(layers)}
 
 
-def training_figures(training, stem):
+def training_figures(training, stem, seed=None):
     if not training.is_group:
         raise ValueError("/training is a dataset; expected the group cimkit train writes")
     metrics = training.members.get("metrics")
@@ -154,7 +154,8 @@ def training_figures(training, stem):
                          "written by cimkit train after its first epoch")
     engine, device = training.attrs.get("engine", "?"), training.attrs.get("device", "")
     status = training.attrs.get("status", "")
-    title = f"{stem}: {engine} engine" + (f", {device}" if device else "") + (f" ({status})" if status else "")
+    title = (f"{stem}: {engine} engine" + (f", {device}" if device else "") + (f", seed {seed}" if seed is not None else "")
+             + (f" ({status})" if status else ""))
     out = [Planned(f"{stem}_training_curves", title, lambda fig: draw_curves(fig, training, title))]
     evaluation = training.members.get("evaluation")
     if evaluation is not None and evaluation.is_group and "after_s" in evaluation.members:
