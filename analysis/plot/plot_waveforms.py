@@ -11,6 +11,7 @@ One figure per analysis group, `<stem>_<group>`:
 - scalar results (`.op`, `.tf`, integrated `.noise`: `scale` empty): a table, never an x axis.
 `.meas` results make one table figure (`<stem>_measurements`), each `.four` vector a harmonic bar
 chart (`<stem>_fourier_<group>_<vector>`)."""
+import itertools
 import re
 
 import matplotlib.pyplot as plt
@@ -105,10 +106,13 @@ def _draw_bode(fig, group, names, title):
         by_unit.setdefault(unit_of(group[name]), []).append(name)
     axes = fig.subplots(len(by_unit) + 1, 1, sharex=True, squeeze=False)[:, 0]
     fig.set_size_inches(7.6, 1.2 + 2.4 * len(axes))
-    phase_ax, facts = axes[-1], {"bode": True, "half_power": {}}
+    phase_ax, facts = axes[-1], {"half_power": {}}
+    # One colour per trace across the magnitude axes: the phase axis holds them all.
+    colour = itertools.cycle(f"C{k}" for k in range(10))
     for ax, (unit, members) in zip(axes, by_unit.items()):
         shown, limit_note = limited(members)
-        for k, name in enumerate(shown):
+        for name in shown:
+            c = next(colour)
             h = np.asarray(group[name][:])
             with np.errstate(divide="ignore"):
                 db = 20 * np.log10(np.abs(h))
@@ -118,11 +122,11 @@ def _draw_bode(fig, group, names, title):
             if corner is not None:
                 fc, pc = corner
                 label += f": -3 dB at {si_text(fc, 'Hz', 3)}, {pc:.1f}°"
-                ax.plot([fc], [db[0] - HALF_POWER_DB], "o", color=f"C{k}", markersize=5)
-                phase_ax.plot([fc], [pc], "o", color=f"C{k}", markersize=5)
+                ax.plot([fc], [db[0] - HALF_POWER_DB], "o", color=c, markersize=5)
+                phase_ax.plot([fc], [pc], "o", color=c, markersize=5)
                 facts["half_power"][name] = {"frequency_Hz": fc, "phase_deg": pc}
-            ax.plot(f, db, color=f"C{k}", linewidth=1.2, label=label)
-            phase_ax.plot(f, phase, color=f"C{k}", linewidth=1.2, label=name)
+            ax.plot(f, db, color=c, linewidth=1.2, label=label)
+            phase_ax.plot(f, phase, color=c, linewidth=1.2, label=name)
         ref = f" re 1 {unit}" if unit else ""
         ax.set_ylabel(f"magnitude [dB{ref}]")
         ax.set_title(f"{quantity(unit)}" + (f" ({limit_note})" if limit_note else ""), fontsize=9)
@@ -130,6 +134,7 @@ def _draw_bode(fig, group, names, title):
         style(ax)
     phase_ax.set_ylabel("phase [°]")
     phase_ax.set_title("phase", fontsize=9)
+    legend(phase_ax, len(phase_ax.get_lines()) - len(facts["half_power"]))
     style(phase_ax)
     phase_ax.set_xscale("log")
     phase_ax.set_xlabel(axis_label(scale, unit_of(group[scale])))
@@ -180,6 +185,7 @@ def _draw_family(fig, group, names, title):
     fig.legend(handles, texts, loc="center right", fontsize=8,
                title=f"outer sweep{f' ({rows_note})' if rows_note else ''}", title_fontsize=8)
     fig.suptitle(title + (f"\n{panels_note} vectors" if panels_note else ""), fontsize=10)
+    # Laid out here, leaving room for the figure legend; "tight" tells draw_all not to lay it out again.
     fig.tight_layout(rect=(0, 0, 1.0 - 1.7 / fig.get_size_inches()[0], 1))
     facts["tight"] = True
     return facts
