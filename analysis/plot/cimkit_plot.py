@@ -34,7 +34,6 @@ try:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
     import h5_snapshot
     from plot_characterisation import characterisation_figures
