@@ -152,6 +152,9 @@ def training_figures(training, stem, seed=None):
     if metrics is None or not metrics.is_group or "epoch" not in metrics.members:
         raise ValueError("/training has no metrics table (/training/metrics/epoch, ...); expected a run file "
                          "written by cimkit train after its first epoch")
+    if len(metrics["epoch"][()]) == 0:
+        raise ValueError("/training/metrics has no finished epoch yet (a run stopped in its first epoch); "
+                         "expected a run file with at least one epoch: resume it with cimkit train --resume")
     engine, device = training.attrs.get("engine", "?"), training.attrs.get("device", "")
     status = training.attrs.get("status", "")
     title = (f"{stem}: {engine} engine" + (f", {device}" if device else "") + (f", seed {seed}" if seed is not None else "")
