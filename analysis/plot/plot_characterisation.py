@@ -2,7 +2,7 @@
 experiment, `<stem>_<device>_<experiment>`:
 - iv: the current of each programmed level against voltage;
 - pulses: every device's conductance against pulse number when there are at most PULSE_DEVICE_LIMIT,
-  else a stated sample ("24 of 100 devices shown"), the mean, and the pulse-response figures;
+  else an evenly spaced sample ("32 of 100 devices shown"), the mean, and the pulse-response figures;
 - retention: the devices' conductance on log time with the fitted law the file stores drawn over it
   (PCM drift: G = G_1 (t / 1 s)^-nu with nu_mean, amplitude fitted here to the mean where the file's
   fit ran, t >= 1e4 s; leakage: beside it the fraction of the level's deviation left on a linear time
@@ -19,15 +19,12 @@ PULSE_DEVICE_LIMIT = 32
 DRIFT_FIT_FROM_S = 1e4  # the fit range of analysis/characterization/retention_experiment.cpp
 
 
-def _scaled(values, unit):
-    factor, prefixed = si_scale(values, unit)
-    return np.asarray(values, dtype=float) * factor, prefixed
-
-
 def draw_iv(fig, group, title):
     ax = fig.add_subplot(1, 1, 1)
     v = group["voltage_V"][:]
-    i, unit = _scaled(group["current_A"][:], "A")
+    current = np.asarray(group["current_A"][:], dtype=float)
+    factor, unit = si_scale(current, "A")
+    i = current * factor
     levels = group["level"][:]
     for row, level in zip(i, levels):
         ax.plot(v, row, linewidth=1.2, label=f"level {level:.2f}")
