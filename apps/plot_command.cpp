@@ -22,14 +22,17 @@ std::string python() { return std::filesystem::exists("/usr/bin/python3") ? "/us
 // bad-input tests use a few seconds.
 double read_timeout_s() { return seconds_from_environment("CIMKIT_PLOT_READ_TIMEOUT_S", 30.0); }
 
-// Deletes the temporaries ".<stem>_<what>.png.part-XXXXXX.png" of a script killed while drawing (its
-// own clean-up never ran). The lock on "<stem>.png" is held, so no other plot is writing them.
+// Deletes the temporaries ".<stem>_<what>.<format>.part-XXXXXX.<format>" of a script killed while
+// drawing (its own clean-up never ran). The lock on "<stem>.png" is held, so no other plot is writing
+// them.
 void remove_temporaries(const std::filesystem::path& dir, const std::string& stem) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
         const std::string prefix = "." + stem + "_";
-        if (name.compare(0, prefix.size(), prefix) == 0 && name.find(".png.part-") != std::string::npos) {
+        const bool figure_part = name.find(".png.part-") != std::string::npos || name.find(".svg.part-") != std::string::npos ||
+                                 name.find(".pdf.part-") != std::string::npos;
+        if (name.compare(0, prefix.size(), prefix) == 0 && figure_part) {
             std::filesystem::remove(entry.path(), ec);
         }
     }
@@ -38,10 +41,27 @@ void remove_temporaries(const std::filesystem::path& dir, const std::string& ste
 }  // namespace
 
 CLI::App* add_plot_command(CLI::App& app, PlotOptions& options) {
-    CLI::App* cmd = app.add_subcommand("plot", "Draw PNG figures of a cimkit HDF5 file");
+    CLI::App* cmd = app.add_subcommand("plot", "Draw the figures of a cimkit HDF5 file (train, crossbar, simulate, characterize; docs/plots.md)");
     cmd->add_option("file", options.input_path, "HDF5 file written by cimkit")->required();
-    cmd->add_option("-o,--output-dir", options.output_dir, "Folder for the PNGs (default: beside the file)");
-    cmd->add_flag("--force", options.force, "Replace existing PNGs");
+    cmd->add_option("-o,--output-dir", options.output_dir, "Folder for the figures (default: beside the file)");
+    cmd->add_option("--format", options.formats, "png, svg or pdf, or a comma list of them (default png)")
+        ->check(CLI::Validator(
+            [](const std::string& text) {
+                std::size_t start = 0;
+                for (;;) {
+                    const std::size_t comma = text.find(',', start);
+                    const std::string format = text.substr(start, comma - start);
+                    if (format != "png" && format != "svg" && format != "pdf") {
+                        return "got '" + format + "'; expected png, svg or pdf, or a comma list of them";
+                    }
+                    if (comma == std::string::npos) return std::string();
+                    start = comma + 1;
+                }
+            },
+            "FORMATS"));
+    cmd->add_option("--vectors", options.vectors, "Waveform vectors to draw, as ngspice prints them: v(out),i(v1) (default: all)");
+    cmd->add_flag("--describe", options.describe, "Print a JSON description of each figure (files, axes, curves, legends) instead of the 'wrote' lines");
+    cmd->add_flag("--force", options.force, "Replace existing figures");
     return cmd;
 }
 
@@ -63,6 +83,9 @@ int run_plot(const PlotOptions& options) {
     const OutputLock lock(std::filesystem::path(dir) / (stem + ".png"));
     std::vector<std::string> args{python(), CIMKIT_PLOT_SCRIPT, input, dir};
     if (options.force) args.push_back("--force");
+    if (options.describe) args.push_back("--describe");
+    args.insert(args.end(), {"--format", options.formats});
+    if (!options.vectors.empty()) args.insert(args.end(), {"--vectors", options.vectors});
     const PlotScriptEnd end = run_plot_script(args, input, timeout_s);
     if (!end.killed_by.empty()) {
         remove_temporaries(dir, stem);

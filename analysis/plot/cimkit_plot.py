@@ -1,6 +1,14 @@
-"""Draws PNG figures of a cimkit HDF5 file: one per characterisation experiment and one per
-waveform plot. Usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force] [--ready-fd N] (normally run
-through `cimkit plot`). Axis labels take their units from the datasets' `units` attributes.
+"""Draws the figures of a cimkit HDF5 file, whichever command wrote it: training curves (train),
+SPICE-vs-compact currents and array heatmaps (crossbar), waveforms, Bode plots, .dc families and
+result tables (simulate), and the device experiments (characterize); docs/plots.md lists them. The
+figures of each kind are drawn by plot_training.py, plot_crossbar.py, plot_waveforms.py and
+plot_characterisation.py; this script reads the file, plans the figures, and writes them.
+
+Usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force] [--format png,svg,pdf] [--vectors v(out),i(v1)]
+[--describe] [--ready-fd N] (normally run through `cimkit plot`). Axis labels take their units from
+the datasets' `units` attributes. --describe prints, instead of the "wrote" lines, one JSON document
+listing each figure's files, axes (labels, scales, curves, legend entries, images, bars, notes) and
+the facts its drawing computed (the -3 dB point of a Bode plot, the curves of a .dc family...).
 
 Two phases. First the file is read whole into memory (h5_snapshot.py), with SIGINT and SIGTERM at
 their default action and stderr silenced: libhdf5 may spin or crash there on a corrupt file, and
@@ -12,6 +20,7 @@ Exit status: 0; 2 for bad input (the file, its contents, the arguments, an outpu
 written), with one line "cimkit: error: '<file>': <what was expected>" on stderr; 1 for a failure
 while drawing; 130 on SIGINT/SIGTERM. Never a Python traceback."""
 import contextlib
+import json
 import os
 import signal
 import stat
@@ -25,9 +34,12 @@ try:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
     import h5_snapshot
+    from plot_characterisation import characterisation_figures
+    from plot_crossbar import crossbar_figures
+    from plot_training import training_figures
+    from plot_waveforms import available_vectors, check_selection, fourier_figures, measurement_figure, waveform_figures
 except ImportError as missing:
     print(f"cimkit: error: the plotting script cannot import {missing.name} (run scripts/setup.sh)", file=sys.stderr)
     sys.exit(1)
@@ -37,82 +49,8 @@ except ImportError as missing:
 warnings.simplefilter("ignore")
 
 
-def label(name, dataset):
-    units = dataset.attrs.get("units", "")
-    return f"{name} [{units}]" if units and units != "1" else name
-
-
-def figure(title):
-    fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=150)
-    ax.set_title(title)
-    ax.grid(True, which="both", alpha=0.3)
-    return fig, ax
-
-
-def plot_iv(group, ax):
-    v, i = group["voltage_V"][:], group["current_A"][:]
-    for row, level in zip(i, group["level"][:]):
-        ax.plot(v, row * 1e6, label=f"level {level:.2f}")
-    ax.set_xlabel(label("voltage", group["voltage_V"]))
-    ax.set_ylabel("current [uA]")
-    ax.legend(fontsize=8)
-
-
-def plot_pulses(group, ax):
-    n, g = group["pulse_number"][:], group["conductance_S"][:] * 1e6
-    for row in g[:8]:
-        ax.plot(n, row, color="0.75", linewidth=0.6)
-    ax.plot(n, group["mean_conductance_S"][:] * 1e6, color="C0", linewidth=2, label="mean")
-    ax.axvline(group.attrs["pulses_per_branch"], color="C3", linestyle="--", label="potentiation | depression")
-    ax.set_xlabel("pulse number")
-    ax.set_ylabel("conductance [uS]")
-    ax.legend(fontsize=8)
-
-
-def plot_retention(group, ax):
-    t, g = group["time_s"][:], group["conductance_S"][:] * 1e6
-    for row in g:
-        ax.plot(t, row, linewidth=0.8)
-    ax.set_xscale("log")
-    if "nu_mean" in group.attrs and np.all(g > 0):
-        ax.set_yscale("log")
-    ax.set_xlabel(label("time", group["time_s"]))
-    ax.set_ylabel("conductance [uS]")
-
-
-def plot_variability(group, ax):
-    """The read-conductance spread: one histogram per programmed level, sigma/mean in the legend."""
-    g = group["read_conductance_S"][:] * 1e6
-    levels, relative = group["read_level"][:], group["read_conductance_relative_sigma"][:]
-    if g.ndim != 2 or g.shape[0] != len(levels) or len(relative) != len(levels):
-        raise ValueError("read_conductance_S is not levels x devices")
-    for k, (row, level, rel) in enumerate(zip(g, levels, relative)):
-        ax.hist(row, bins=40, alpha=0.6, color=f"C{k}", label=f"level {level:.2f}: sigma/mean = {rel:.3g}")
-    ax.set_xlabel("read conductance [uS]")
-    ax.set_ylabel("devices")
-    ax.legend(fontsize=8)
-
-
-PLOTTERS = {"iv": plot_iv, "pulses": plot_pulses, "retention": plot_retention, "variability": plot_variability}
-
-
-def plot_waveform(group, ax):
-    scale_name = group.attrs.get("scale", "")
-    others = [k for k in group if k != scale_name]
-    if not scale_name:
-        ax.bar(others, [float(np.real(group[k][0])) for k in others])
-        ax.set_ylabel("value")
-        return
-    # A nested .dc stores (outer x inner) datasets (docs/hdf5-schema.md); drawn flat, as one line.
-    x = np.ravel(group[scale_name][:])
-    for name in others:
-        y = np.ravel(group[name][:])
-        ax.plot(x, np.abs(y) if np.iscomplexobj(y) else y, label=label(name, group[name]))
-    if scale_name == "frequency":
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-    ax.set_xlabel(label(scale_name, group[scale_name]))
-    ax.legend(fontsize=8)
+FORMATS = ("png", "svg", "pdf")
+GROUPS = ("training", "crossbar", "characterisation", "waveforms", "measurements", "fourier")
 
 
 def fail(path, what):
@@ -120,35 +58,37 @@ def fail(path, what):
     sys.exit(2)
 
 
-def figures(data, path):
-    """(PNG name, title, draw function) of every figure the file holds, before anything is drawn."""
-    stem, out = path.stem, []
-    characterisation = data.get("characterisation")
-    if characterisation is not None:
-        if not characterisation.is_group:
-            fail(path, "/characterisation is a dataset; expected a group of devices")
-        for device, experiments in characterisation.items():
-            if not experiments.is_group:
-                fail(path, f"{experiments.name} is a dataset; expected a group of experiments")
-            for experiment, group in experiments.items():
-                if experiment not in PLOTTERS or not group.is_group:
-                    fail(path, f"{group.name} is not an experiment plot knows; expected groups named "
-                               f"{', '.join(PLOTTERS)}")
-                out.append((f"{stem}_{device}_{experiment}.png", f"{device}: {experiment}",
-                            lambda ax, g=group, e=experiment: PLOTTERS[e](g, ax)))
-    waveforms = data.get("waveforms")
-    if waveforms is not None:
-        if not waveforms.is_group:
-            fail(path, "/waveforms is a dataset; expected a group of analyses")
-        for name, group in waveforms.items():
-            if not group.is_group:
-                fail(path, f"{group.name} is a dataset; expected a group of vectors")
-            out.append((f"{stem}_{name}.png", f"{stem}: {name}", lambda ax, g=group: plot_waveform(g, ax)))
+def figures(root, path, vectors):
+    """The planned figures (plot_common.Planned) of every group the file holds, before anything is
+    drawn; a group no figure can be planned from is the file's fault (exit 2)."""
+    stem, data = path.stem, root.members
+    missing = check_selection(data.get("waveforms"), vectors)
+    if missing:
+        have = sorted(available_vectors(data["waveforms"])) if "waveforms" in data else []
+        fail(path, f"--vectors names {', '.join(missing)}, which no analysis in the file has; expected some of "
+                   f"{', '.join(have[:20]) or '(no waveforms)'}{' ...' if len(have) > 20 else ''}")
+    planners = [("training", lambda group, s: training_figures(group, s, root.attrs.get("seed"))), ("crossbar", crossbar_figures),
+                ("characterisation", characterisation_figures),
+                ("waveforms", lambda group, s: waveform_figures(group, s, vectors)),
+                ("measurements", measurement_figure), ("fourier", fourier_figures)]
+    out = []
+    for name, plan in planners:
+        group = data.get(name)
+        if group is None:
+            continue
+        if not group.is_group:
+            fail(path, f"/{name} is a dataset; expected a group")
+        try:
+            out += plan(group, stem)
+        except (KeyError, ValueError, TypeError, IndexError) as error:
+            what = reason(error)
+            fail(path, what if "expected" in what else f"{what}; expected the groups and datasets cimkit writes "
+                                                       "(docs/hdf5-schema.md)")
     return out
 
 
 def check_target(target, source, force):
-    """Refuses a PNG path that is not a regular file (links are not followed), is the input, or
+    """Refuses a figure path that is not a regular file (links are not followed), is the input, or
     exists without --force: renaming onto it would destroy it."""
     try:
         st = os.lstat(target)
@@ -184,52 +124,103 @@ def reason(error):
     return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
 
 
+USAGE = ("usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force] [--format png,svg,pdf] [--vectors NAME,...] "
+         "[--describe] [--ready-fd N]")
+
+
+def usage_error(what):
+    print(f"cimkit: error: {what}; {USAGE}", file=sys.stderr)
+    sys.exit(2)
+
+
+def split_list(text):
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 def parse_arguments(argv):
-    args, force, ready_fd = [], False, None
+    args, options = [], {"force": False, "ready_fd": None, "formats": ["png"], "vectors": None, "describe": False}
     it = iter(argv)
     for arg in it:
         if arg == "--force":
-            force = True
+            options["force"] = True
+        elif arg == "--describe":
+            options["describe"] = True
         elif arg == "--ready-fd":
-            ready_fd = int(next(it, "-1"))
+            text = next(it, "-1")
+            options["ready_fd"] = int(text) if text.isdigit() else -1
+        elif arg == "--format":
+            formats = split_list(next(it, ""))
+            wrong = [f for f in formats if f not in FORMATS]
+            if not formats or wrong:
+                usage_error(f"--format got '{','.join(wrong) or ''}'; expected png, svg or pdf, or a comma list of them")
+            options["formats"] = list(dict.fromkeys(formats))
+        elif arg == "--vectors":
+            options["vectors"] = set(split_list(next(it, "")))
+            if not options["vectors"]:
+                usage_error("--vectors got no name; expected vector names as ngspice prints them, v(out),i(v1)")
         else:
             args.append(arg)
-    if len(args) != 2 or (ready_fd is not None and ready_fd < 0):
-        print("cimkit: error: usage: cimkit_plot.py FILE.h5 OUTPUT_DIR [--force] [--ready-fd N]", file=sys.stderr)
-        sys.exit(2)
-    return Path(args[0]), Path(args[1]), force, ready_fd
+    if len(args) != 2 or (options["ready_fd"] is not None and options["ready_fd"] < 0):
+        usage_error("wrong arguments")
+    return Path(args[0]), Path(args[1]), options
 
 
-def draw_all(path, out_dir, planned):
-    """Each figure goes to a temporary beside its target; all are renamed into place only after every
-    one was drawn, so a failure leaves earlier PNGs as they were."""
-    temporaries = []
+def describe_axes(ax):
+    legend = ax.get_legend()
+    return {"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+            "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
+            "curves": sum(1 for line in ax.get_lines() if len(line.get_xdata()) > 1),
+            "markers": sum(1 for line in ax.get_lines() if len(line.get_xdata()) == 1),
+            "legend": [t.get_text() for t in legend.get_texts()] if legend else [],
+            "images": len(ax.images), "bars": len(ax.patches), "tables": len(ax.tables),
+            "notes": [t.get_text() for t in ax.texts]}
+
+
+def describe(fig, planned, files):
+    return {"name": planned.name, "files": [str(f) for f in files], "title": planned.title,
+            "suptitle": fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "",
+            "figure_legends": [[t.get_text() for t in legend.get_texts()] for legend in fig.legends],
+            "axes": [describe_axes(ax) for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"],
+            "facts": planned.facts}
+
+
+def draw_all(path, out_dir, planned, formats):
+    """Each figure goes to a temporary beside its target, in each format; all are renamed into place
+    only after every one was drawn, so a failure leaves earlier figures as they were. Returns the
+    --describe record of each figure."""
+    temporaries, described = [], []
     try:
-        for name, title, draw in planned:
-            target = out_dir / name
+        for plan in planned:
+            fig = plt.figure(figsize=plan.size, dpi=150)
             try:
-                fd, temporary = tempfile.mkstemp(prefix=f".{name}.part-", suffix=".png", dir=out_dir)
-                os.close(fd)
-            except OSError as error:
-                fail(target, f"cannot write it ({error.strerror or error}); expected a writable folder")
-            temporaries.append((temporary, target))
-            fig, ax = figure(title)
-            try:
-                draw(ax)
+                plan.facts = plan.draw(fig) or {}
             except (KeyError, ValueError, TypeError, IndexError, AttributeError) as error:
                 # The draw functions index what cimkit writes: a miss is the file's fault.
-                fail(path, f"cannot draw {name} ({reason(error)}); expected the datasets and attributes cimkit "
+                fail(path, f"cannot draw {plan.name} ({reason(error)}); expected the datasets and attributes cimkit "
                            "writes for it; no figure written")
             except Exception as error:
-                print(f"cimkit: error: '{path}': drawing {name} failed ({type(error).__name__}: {error}); "
+                print(f"cimkit: error: '{path}': drawing {plan.name} failed ({type(error).__name__}: {error}); "
                       "no figure written", file=sys.stderr)
                 sys.exit(1)
-            fig.tight_layout()
-            try:
-                fig.savefig(temporary, format="png")
-                os.chmod(temporary, 0o666 & ~current_umask())
-            except OSError as error:
-                fail(target, f"cannot write it ({error.strerror or error}; disk full?); no figure written")
+            if not plan.facts.pop("tight", False):
+                fig.tight_layout()
+            targets = []
+            for fmt in formats:
+                target = out_dir / f"{plan.name}.{fmt}"
+                try:
+                    fd, temporary = tempfile.mkstemp(prefix=f".{plan.name}.{fmt}.part-", suffix=f".{fmt}", dir=out_dir)
+                    os.close(fd)
+                except OSError as error:
+                    fail(target, f"cannot write it ({error.strerror or error}); expected a writable folder")
+                temporaries.append((temporary, target))
+                try:
+                    # No creation date in SVG and PDF: the same file gives the same figure, byte for byte.
+                    fig.savefig(temporary, format=fmt, metadata={"Date": None} if fmt != "png" else None)
+                    os.chmod(temporary, 0o666 & ~current_umask())
+                except OSError as error:
+                    fail(target, f"cannot write it ({error.strerror or error}; disk full?); no figure written")
+                targets.append(target)
+            described.append(describe(fig, plan, targets))
             plt.close(fig)
         for temporary, target in temporaries:
             try:
@@ -240,18 +231,19 @@ def draw_all(path, out_dir, planned):
         for temporary, _ in temporaries:
             if os.path.lexists(temporary):
                 os.unlink(temporary)
-    return [target for _, target in temporaries]
+    return described
 
 
 def main():
-    path, out_dir, force, ready_fd = parse_arguments(sys.argv[1:])
+    path, out_dir, options = parse_arguments(sys.argv[1:])
+    ready_fd = options["ready_fd"]
     # While libhdf5 reads, a signal must end the process at once: a spinning C library never returns
     # to the interpreter, where Python's handlers would run, and there is nothing to clean up yet.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         with stderr_silenced():
-            data = h5_snapshot.read(path, ("characterisation", "waveforms"))
+            root = h5_snapshot.read(path, GROUPS)
     except h5_snapshot.Unreadable as error:
         fail(path, str(error))
     if ready_fd is not None:
@@ -260,13 +252,20 @@ def main():
     # From here on temporaries exist: SIGINT and SIGTERM end the script through draw_all's clean-up.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
-    planned = figures(data, path)
+    planned = figures(root, path, options["vectors"])
     if not planned:
-        fail(path, "has no /characterisation or /waveforms group; expected a file written by cimkit simulate or characterize")
-    for name, _, _ in planned:
-        check_target(out_dir / name, path, force)
-    for target in draw_all(path, out_dir, planned):
-        print(f"wrote {target}")
+        fail(path, "has no /training, /crossbar, /characterisation or /waveforms group to draw; expected a file "
+                   "written by cimkit train, crossbar, characterize or simulate")
+    for plan in planned:
+        for fmt in options["formats"]:
+            check_target(out_dir / f"{plan.name}.{fmt}", path, options["force"])
+    described = draw_all(path, out_dir, planned, options["formats"])
+    if options["describe"]:
+        print(json.dumps({"file": str(path), "figures": described}, indent=1, default=float))
+    else:
+        for record in described:
+            for target in record["files"]:
+                print(f"wrote {target}")
 
 
 def current_umask():

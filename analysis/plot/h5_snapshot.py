@@ -63,14 +63,17 @@ def _load(group, key):
 
 
 def read(path, groups):
-    """{name: Node} of each of `groups` (top-level names) the file holds; Unreadable otherwise."""
+    """The root as a Node: its attributes (the provenance, read whole like everything else: a figure
+    is not drawn from a file whose provenance cannot be read) and, as members, each of `groups`
+    (top-level names) the file holds; Unreadable otherwise."""
     try:
         f = h5py.File(path, "r")
     except Exception as error:  # h5py raises OSError for most, others for some corrupt superblocks
         raise Unreadable(f"cannot be opened as HDF5 ({error}); expected an HDF5 file written by cimkit") from None
     try:
         with f:
-            return {name: _load(f, name) for name in groups if f.get(name, getlink=True) is not None}
+            attrs = {name: f.attrs[name] for name in f.attrs}
+            return Node("/", attrs, members={name: _load(f, name) for name in groups if f.get(name, getlink=True) is not None})
     except Unreadable:
         raise
     except Exception as error:  # whatever a corrupt file makes h5py raise, MemoryError included
