@@ -143,8 +143,11 @@ def draw_retention(fig, group, title):
             facts["nu"] = nu
         if np.all(g_all > 0):
             ax.set_yscale("log")
-            narrow = g_all.max() / g_all.min() < 30  # under a decade and a half: label every 1..9
-            ax.yaxis.set_major_locator(ticker.LogLocator(subs=np.arange(1.0, 10.0) if narrow else (1.0, 2.0, 5.0)))
+            # Under a decade and a half: label 1..9 and 1.2, 1.5 (a range ending at 17 uS then shows
+            # 12 and 15 above 10, not nothing).
+            narrow = g_all.max() / g_all.min() < 30
+            narrow_subs = (1.0, 1.2, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)
+            ax.yaxis.set_major_locator(ticker.LogLocator(subs=narrow_subs if narrow else (1.0, 2.0, 5.0)))
             ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
             ax.yaxis.set_minor_formatter(ticker.NullFormatter())
     elif leakage:
