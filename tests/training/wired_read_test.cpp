@@ -12,6 +12,14 @@
 namespace cimkit::training {
 namespace {
 
+// Weights uniform in [-1, 1).
+Eigen::MatrixXf random_weights(int outputs, int inputs, std::uint64_t seed) {
+    Rng rng(seed);
+    Eigen::MatrixXf w(outputs, inputs);
+    for (Eigen::Index k = 0; k < w.size(); ++k) w(k) = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    return w;
+}
+
 // One input line drives the pair of one weight: row segment r from the driver to the G+ cell, r on
 // to the G- cell; each device's column has one segment r to its sense node at 0 V. With
 //   g+ = G+ / (1 + r G+),  g- = G- / (1 + r G-)      (a device in series with its column segment)
@@ -48,9 +56,8 @@ TEST(WiredRead, OnePairFollowsItsClosedForm) {
 // A vanishing wire resistance gives back the ideal-wire read (the solve's limit is the plain sums).
 TEST(WiredRead, VanishingWiresGiveTheIdealRead) {
     const auto model = builtin_devices().find("mosfet").make({{"a_vt_V_m", "0", "wired_read_test"}});
-    Rng rng(4);
-    Eigen::MatrixXf w(3, 7);
-    for (Eigen::Index k = 0; k < w.size(); ++k) w(k) = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    const Eigen::MatrixXf w = random_weights(3, 7, 4);
+    Rng rng(14);
     DeviceArrayOptions tiny;
     tiny.wire_ohm = 1e-9;
     DeviceArray ideal_wires(*model, w, DeviceArrayOptions{}, Rng(5));
@@ -71,9 +78,7 @@ TEST(WiredRead, VanishingWiresGiveTheIdealRead) {
 TEST(WiredRead, TheTransposedReadIsTheForwardReadTransposed) {
     const auto model = builtin_devices().find("pcm").make({{"read_noise", "0", "wired_read_test"}});
     constexpr int outputs = 4, inputs = 6;
-    Rng rng(8);
-    Eigen::MatrixXf w(outputs, inputs);
-    for (Eigen::Index k = 0; k < w.size(); ++k) w(k) = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    const Eigen::MatrixXf w = random_weights(outputs, inputs, 8);
     DeviceArrayOptions wired;
     wired.wire_ohm = 300.0;
     DeviceArray array(*model, w, wired, Rng(9));
@@ -98,9 +103,8 @@ TEST(WiredRead, TheTransposedReadIsTheForwardReadTransposed) {
 TEST(WiredRead, LineCapacitanceCostsCVSquaredPerRead) {
     const auto model = builtin_devices().find("pcm").make({{"read_noise", "0", "wired_read_test"}});
     constexpr int outputs = 3, inputs = 5;
-    Rng rng(6);
-    Eigen::MatrixXf w(outputs, inputs);
-    for (Eigen::Index k = 0; k < w.size(); ++k) w(k) = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    const Eigen::MatrixXf w = random_weights(outputs, inputs, 6);
+    Rng rng(16);
     DeviceArrayOptions charged;
     charged.wire_farad = 0.2e-15;
     DeviceArray plain(*model, w, DeviceArrayOptions{}, Rng(7));
