@@ -40,6 +40,7 @@ packages=(
     libeigen3-dev libsundials-dev libhdf5-dev hdf5-tools
     libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
     python3 python3-h5py python3-matplotlib python3-numpy
+    python3-dev pybind11-dev python3-pytest
     clang libclang-rt-14-dev valgrind
     libseccomp-dev
 )

@@ -1,0 +1,112 @@
+// Training from Python: a preset or TOML file plus {"section.key": value} settings, as
+// `cimkit train --config C --set section.key=value`, run in this process by the same TrainingRun.
+// The metrics come back as numpy arrays named as the run file's /training/metrics datasets; no file
+// is written (write one with the cimkit executable when it is needed).
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <variant>
+
+#include "apps/preset_path.hpp"
+#include "python/native/bindings.hpp"
+#include "training/config_file.hpp"
+#include "training/experiment.hpp"
+#include "training/training_run.hpp"
+
+namespace py = pybind11;
+
+namespace cimkit::python {
+namespace {
+
+bool integer_column(const training::MetricColumn& column) { return !std::holds_alternative<double training::EpochMetrics::*>(column.field); }
+
+// One epoch's metrics as {"name": value}, ints as int.
+py::dict epoch_dict(const training::EpochMetrics& m) {
+    py::dict out;
+    for (const auto& column : training::metric_columns()) {
+        const double value = training::metric_value(column, m);
+        if (integer_column(column)) {
+            out[column.name.c_str()] = static_cast<long long>(value);
+        } else {
+            out[column.name.c_str()] = value;
+        }
+    }
+    return out;
+}
+
+// Every column over the epochs: int64 or float64 arrays.
+py::dict metric_arrays(const std::vector<training::EpochMetrics>& history) {
+    py::dict out;
+    const auto n = static_cast<py::ssize_t>(history.size());
+    for (const auto& column : training::metric_columns()) {
+        if (integer_column(column)) {
+            py::array_t<long long> values(n);
+            for (py::ssize_t k = 0; k < n; ++k) values.mutable_data()[k] = static_cast<long long>(training::metric_value(column, history[k]));
+            out[column.name.c_str()] = values;
+        } else {
+            py::array_t<double> values(n);
+            for (py::ssize_t k = 0; k < n; ++k) values.mutable_data()[k] = training::metric_value(column, history[k]);
+            out[column.name.c_str()] = values;
+        }
+    }
+    return out;
+}
+
+py::array_t<float> matrix_array(const Eigen::MatrixXf& m) {
+    py::array_t<float> out({m.rows(), m.cols()});
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        for (Eigen::Index j = 0; j < m.cols(); ++j) out.mutable_at(i, j) = m(i, j);
+    }
+    return out;
+}
+
+py::dict train(const std::string& config, const py::dict& settings, const py::object& on_epoch) {
+    const auto& schema = training::experiment_schema();
+    std::vector<Setting> all = training::read_config_file(apps::config_file_path(config), schema);
+    const std::vector<Setting> given = settings_from_dict(settings, "settings");
+    all.insert(all.end(), given.begin(), given.end());
+    const ConfigValues values = training::resolve_experiment_config(all);
+    const training::Split data = training::load_experiment_data(values);
+    training::TrainingRun run(values, data);
+
+    training::RunCallbacks callbacks;
+    callbacks.on_checkpoint = [](const training::RunSnapshot&) {};  // keeps the weights in progress()
+    // Ctrl-C reaches Python as a flag; a training run checks it about a hundred times per epoch.
+    callbacks.progress_every = std::max<std::size_t>(1, data.train.size() / 100);
+    callbacks.on_progress = [](const training::Progress&) {
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    };
+    if (!on_epoch.is_none()) {
+        callbacks.on_epoch = [&on_epoch](const training::EpochMetrics& m, double) { on_epoch(epoch_dict(m)); };
+    }
+    run.run(callbacks);
+
+    const training::RunSnapshot& state = run.progress();
+    const training::RunDescription& d = run.description();
+    py::dict out;
+    out["engine"] = d.engine;
+    out["device"] = d.device;
+    out["seed"] = d.seed;
+    out["metrics"] = metric_arrays(state.history);
+    py::list weights;
+    for (const auto& w : state.weights) weights.append(matrix_array(w));
+    out["weights"] = weights;
+    py::list evaluations;
+    for (const auto& e : state.evaluations) {
+        evaluations.append(py::dict(py::arg("after_s") = e.after_s, py::arg("drift_compensated") = e.drift_compensated,
+                                    py::arg("test_accuracy") = e.test_accuracy));
+    }
+    out["evaluations"] = evaluations;
+    return out;
+}
+
+}  // namespace
+
+void add_training(py::module_& module) {
+    module.def("train", &train, py::arg("config") = "iris_mosfet_spice", py::arg("settings") = py::dict(), py::arg("on_epoch") = py::none(),
+               "Train as `cimkit train --config CONFIG --set key=value ...`; returns metrics, weights and evaluations. "
+               "on_epoch(metrics) is called after every epoch with that epoch's metrics.");
+}
+
+}  // namespace cimkit::python

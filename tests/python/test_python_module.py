@@ -1,0 +1,109 @@
+"""The Python package `cimkit` (python/) against closed forms and against the cimkit executable:
+run by ctest `python_module` with PYTHONPATH at the build tree's package and CIMKIT_BINARY set."""
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import cimkit
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_devices_lists_the_four_families():
+    assert cimkit.devices() == ["mosfet", "domain_wall", "pcm", "gain_cell"]
+
+
+def test_pcm_read_is_ohmic_and_the_mtj_odd():
+    """PCM conducts I = G V exactly (no read nonlinearity); the domain wall's MTJ is odd in V."""
+    pcm = cimkit.Device("pcm", {"read_noise": 0})
+    pcm.set_level(0.5)
+    v = np.linspace(-0.2, 0.2, 9)
+    assert np.array_equal(pcm.current_A(v), pcm.conductance_S() * v)
+    wall = cimkit.Device("domain_wall")
+    wall.set_level(0.3)
+    assert np.array_equal(wall.current_A(-v), -wall.current_A(v))
+    assert pcm.current_A(np.zeros((2, 3))).shape == (2, 3)
+
+
+def test_pulses_potentiate_and_the_seed_repeats():
+    """Potentiating pulses raise the conductance on average; the same seed gives the same trace."""
+    first = cimkit.Device("pcm", seed=4)
+    first.set_level(0.1)
+    trace = first.apply_pulses(+1, 20)
+    again = cimkit.Device("pcm", seed=4)
+    again.set_level(0.1)
+    assert np.array_equal(trace, again.apply_pulses(+1, 20))
+    assert trace[-1] > trace[0]
+
+
+def test_bad_input_is_a_value_error_naming_the_key():
+    with pytest.raises(ValueError, match="no_such_parameter"):
+        cimkit.Device("pcm", {"no_such_parameter": 1})
+    with pytest.raises(ValueError, match="memristor"):
+        cimkit.Device("memristor")
+    with pytest.raises(ValueError, match="training.epochs"):
+        cimkit.train("iris_mosfet_spice", {"training.epochs": -1})
+
+
+def test_train_gives_the_numbers_of_the_command_line(tmp_path):
+    """train() and `cimkit train` with the same preset, settings and seed: every metric of every epoch
+    is the same number (wall time aside), and on_epoch sees each epoch as it ends."""
+    settings = {"run.engine": "compact", "training.epochs": 2, "run.seed": 3}
+    seen = []
+    result = cimkit.train("iris_mosfet_spice", settings, on_epoch=seen.append)
+    run_file = tmp_path / "run.h5"
+    sets = [a for key, value in settings.items() for a in ("--set", f"{key}={value}")]
+    subprocess.run([cimkit.binary(), "train", "--config", "iris_mosfet_spice", *sets, "-o", str(run_file), "--quiet"],
+                   check=True, capture_output=True)
+    stored = cimkit.read(run_file)["training"]["metrics"]
+    assert [m["epoch"] for m in seen] == [1, 2]
+    for name, values in result["metrics"].items():
+        if name == "wall_time_s":
+            continue
+        assert np.array_equal(values, stored[name]), name
+        assert [m[name] for m in seen] == list(values), name
+    assert result["engine"] == "compact" and result["device"] == "mosfet" and result["seed"] == 3
+    weights = cimkit.read(run_file)["training"]["weights"]
+    assert [w.shape for w in result["weights"]] == [(8, 4), (3, 8)]  # iris 4-8-3
+    for layer, w in enumerate(result["weights"]):
+        assert np.array_equal(w, weights[f"layer_{layer}"]), layer
+
+
+def test_simulate_follows_the_rc_closed_form():
+    """netlists/examples/rc_lowpass.cir: |v(out)| = 1/sqrt(1 + (f/fc)^2) with fc = 1/(2 pi RC),
+    RC = 1 ms, and the step response 1 - exp(-t/RC)."""
+    waves = cimkit.simulate(REPO / "netlists/examples/rc_lowpass.cir")
+    ac = waves["ac1"]
+    f = np.real(ac["frequency"])
+    fc = 1.0 / (2.0 * math.pi * 1e-3)
+    assert np.allclose(np.abs(ac["v(out)"]), 1.0 / np.sqrt(1.0 + (f / fc) ** 2), rtol=1e-6)
+    tran = waves["tran1"]
+    t, v = tran["time"], tran["v(out)"]
+    late = t > 1e-4
+    assert np.allclose(v[late], 1.0 - np.exp(-t[late] / 1e-3), atol=2e-3)
+    assert ac.attrs["card"].lower().startswith(".ac")
+
+
+def test_simulate_refuses_a_hostile_netlist(tmp_path):
+    netlist = tmp_path / "hostile.cir"
+    netlist.write_text("hostile\n.control\nshell touch marker\n.endc\nr1 a 0 1k\n.end\n")
+    with pytest.raises(ValueError, match="allow-control"):
+        cimkit.simulate(netlist)
+    assert not (tmp_path / "marker").exists()
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/python.md"])
+def test_the_documented_examples_run(document, tmp_path):
+    """Every ```python block of the document runs as written, in a fresh folder."""
+    blocks = re.findall(r"```python\n(.*?)```", (REPO / document).read_text(), re.S)
+    assert blocks, f"{document} has no python example"
+    for block in blocks:
+        done = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True,
+                              env=dict(os.environ), check=False)
+        assert done.returncode == 0, f"{document}:\n{block}\n{done.stderr}"
