@@ -9,6 +9,8 @@ In process, through the same libraries as the `cimkit` executable (python/native
                                  {"metrics": {name: array}, "weights": [...], "evaluations": [...]}
 Through the executable (its sandboxed ngspice worker, as the command line runs it):
   simulate(netlist, vectors=None) -> {analysis: Group of vectors}
+  characterize(device, experiment, parameters, devices, seed) -> {experiment: Group}
+  crossbar(device, rows, cols, parameters, seed, **options) -> /crossbar (spice and compact reads)
 And for any file cimkit wrote:
   read(path) -> Group: members by name (numpy arrays, Groups), .attrs and .units
   source_path(relative)          a file of the source tree (example netlists, presets)
@@ -78,19 +80,51 @@ def source_path(relative):
     return os.path.join(_SOURCE_DIR, relative)
 
 
-def simulate(netlist, vectors=None, timeout_s=600):
-    """Run a netlist as `cimkit simulate` does (guarded, sandboxed) and return /waveforms: one Group
-    per analysis card (op1, tran1, ac1, ...), its vectors as arrays, its card in .attrs."""
-    with tempfile.TemporaryDirectory(prefix="cimkit-simulate-") as folder:
+def _run(arguments):
+    """Runs `cimkit ARGUMENTS -o <temporary file>` and returns the file read as a Group. Exit 2 (bad
+    input) raises ValueError, any other failure RuntimeError, with cimkit's last message line."""
+    with tempfile.TemporaryDirectory(prefix="cimkit-") as folder:
         result = os.path.join(folder, "result.h5")
-        command = [binary(), "simulate", os.fspath(netlist), "-o", result, "--quiet", "--timeout", str(timeout_s)]
-        if vectors:
-            command += ["--vectors", ",".join(vectors)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        done = subprocess.run([binary(), *arguments, "-o", result, "--quiet"], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
             raise (ValueError if done.returncode == 2 else RuntimeError)(message)
-        return read(result)["waveforms"]
+        return read(result)
 
 
-__all__ = ["Device", "Group", "binary", "devices", "read", "simulate", "source_path", "train"]
+def _device_settings(parameters):
+    return [a for key, value in (parameters or {}).items() for a in ("--set", f"device.{key}={value}")]
+
+
+def simulate(netlist, vectors=None, timeout_s=600):
+    """Run a netlist as `cimkit simulate` does (guarded, sandboxed) and return /waveforms: one Group
+    per analysis card (op1, tran1, ac1, ...), its vectors as arrays, its card in .attrs."""
+    arguments = ["simulate", os.fspath(netlist), "--timeout", str(timeout_s)]
+    if vectors:
+        arguments += ["--vectors", ",".join(vectors)]
+    return _run(arguments)["waveforms"]
+
+
+def characterize(device, experiment="all", parameters=None, devices=None, seed=1):
+    """`cimkit characterize --device DEVICE --experiment EXPERIMENT` (iv, pulses, retention,
+    variability or all) with device parameters {name: value}: /characterisation/<device>, one Group
+    per experiment."""
+    arguments = ["characterize", "--device", device, "--experiment", experiment, "--seed", str(seed), *_device_settings(parameters)]
+    if devices is not None:
+        arguments += ["--devices", str(devices)]
+    return _run(arguments)["characterisation"][device]
+
+
+def crossbar(device, rows=16, cols=8, parameters=None, seed=1, **options):
+    """`cimkit crossbar --device DEVICE --rows R --cols C` read in ngspice and by the compact model:
+    /crossbar (weights, levels, inputs, spice/ and compact/ column currents and outputs). Other
+    options by their long name with _ for -, e.g. wire_ohm=2.0, scheme="differential"."""
+    arguments = ["crossbar", "--device", device, "--rows", str(rows), "--cols", str(cols), "--seed", str(seed),
+                 *_device_settings(parameters)]
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        arguments += [flag] if value is True else [flag, str(value)]
+    return _run(arguments)["crossbar"]
+
+
+__all__ = ["Device", "Group", "binary", "characterize", "crossbar", "devices", "read", "simulate", "source_path", "train"]

@@ -90,6 +90,28 @@ def test_simulate_follows_the_rc_closed_form():
     assert ac.attrs["card"].lower().startswith(".ac")
 
 
+def test_characterize_pcm_iv_is_ohmic():
+    """`characterize` through the executable: PCM's I-V at every level is its read conductance times V."""
+    iv = cimkit.characterize("pcm", "iv", {"read_noise": 0})["iv"]
+    v, i, g = iv["voltage_V"], iv["current_A"], iv["conductance_S"]
+    assert iv.units["current_A"] == "A"
+    for row, g_S in zip(i, np.atleast_1d(g)):
+        assert np.allclose(row, g_S * v, rtol=1e-12, atol=0.0)
+    with pytest.raises(ValueError, match="no_such"):
+        cimkit.characterize("pcm", "iv", {"no_such": 1})
+
+
+def test_crossbar_reads_agree_between_ngspice_and_compact():
+    """`crossbar` through the executable: ngspice's column currents equal the compact model's (PCM,
+    ideal wires) to 1e-12 relative, and 2-Ohm wires make them smaller than the ideal-wire read."""
+    ideal = cimkit.crossbar("pcm", rows=12, cols=4)
+    spice, compact = ideal["spice"]["column_current"], ideal["compact"]["column_current"]
+    assert spice.shape == (4,) and ideal["spice"].units["column_current"] == "A"
+    assert np.allclose(spice, compact, rtol=1e-12, atol=0.0)
+    wired = cimkit.crossbar("pcm", rows=12, cols=4, wire_ohm=2.0)
+    assert np.all(np.abs(wired["spice"]["column_current"]) < np.abs(spice))
+
+
 def test_simulate_refuses_a_hostile_netlist(tmp_path):
     netlist = tmp_path / "hostile.cir"
     netlist.write_text("hostile\n.control\nshell touch marker\n.endc\nr1 a 0 1k\n.end\n")
