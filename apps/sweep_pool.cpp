@@ -83,6 +83,7 @@ bool run_pool(const PointLaunch& launch, const std::vector<std::size_t>& pending
     std::map<pid_t, Running> running;
     const std::size_t total = outcomes.size();
     std::size_t done = already_done;
+    bool terminated = false;  // the running children were sent SIGTERM (once: they are cleaning up)
     const auto next = [&]() -> std::optional<std::size_t> {
         if (pending.empty() || stop) return std::nullopt;
         const std::size_t i = pending.front();
@@ -94,14 +95,10 @@ bool run_pool(const PointLaunch& launch, const std::vector<std::size_t>& pending
         ++done;
     };
     while (!pending.empty() || !running.empty() || (remote != nullptr && remote->busy() > 0)) {
-        if (stop) {
+        if (stop && !terminated) {
             for (const auto& r : running) kill(r.first, SIGTERM);
+            terminated = true;
         }
-        while (!stop && running.size() < local_slots && !pending.empty()) {
-            const std::size_t i = *next();
-            running[spawn_point(launch, i)] = {i, Clock::now()};
-        }
-        if (remote != nullptr) remote->poll(next, finished);
         for (auto it = running.begin(); it != running.end();) {
             int status = 0;
             const pid_t ended = waitpid(it->first, &status, WNOHANG);
@@ -112,6 +109,11 @@ bool run_pool(const PointLaunch& launch, const std::vector<std::size_t>& pending
                 ++it;
             }
         }
+        while (!stop && running.size() < local_slots && !pending.empty()) {
+            const std::size_t i = *next();
+            running[spawn_point(launch, i)] = {i, Clock::now()};
+        }
+        if (remote != nullptr) remote->poll(next, finished);
         if (stop && running.empty()) break;  // the other ranks' children are ended by their own rank
         progress.update(done, total, std::to_string(running.size() + (remote ? remote->busy() : 0)) + " running");
         std::this_thread::sleep_for(poll_interval);
