@@ -87,25 +87,36 @@ void prepare_points_folder(const fs::path& folder, const SweepSpec& spec, bool f
     if (!out.flush()) throw IoError(manifest.string(), "cannot write");
 }
 
-// A point's file that exists is complete (every command writes atomically); one HDF5 cannot open is
-// deleted and the point runs again.
-bool point_finished(const fs::path& file) {
+enum class PointState { missing, finished, interrupted };
+
+// characterize and crossbar write their file once, at the end: a file that exists is complete.
+// train rewrites its run file every epoch and on SIGINT/SIGTERM (a killed point), so its file is
+// finished only with /training status "complete"; one that holds a checkpoint is continued with
+// `train --resume`, which ends as an uninterrupted run would (docs/hdf5-schema.md#training). A file
+// HDF5 cannot open, or a train file without a checkpoint, is deleted and the point runs again.
+PointState point_state(const std::string& command, const fs::path& file) {
     std::error_code ec;
-    if (!fs::exists(file, ec)) return false;
+    if (!fs::exists(file, ec)) return PointState::missing;
     try {
-        const h5::Reader check(file);
-        return true;
+        const h5::Reader point(file);
+        if (command != "train") return PointState::finished;
+        if (point.exists("/training") && point.string_attribute("/training", "status") == "complete") return PointState::finished;
+        if (point.exists("/training/checkpoint")) return PointState::interrupted;
     } catch (const Error&) {
-        fs::remove(file, ec);
-        return false;
     }
+    fs::remove(file, ec);
+    return PointState::missing;
 }
 
 PointLaunch launch_for(const SweepSpec& spec, const fs::path& folder) {
     PointLaunch launch;
     launch.executable = fs::read_symlink("/proc/self/exe");
     launch.command = spec.command;
-    launch.arguments = [&spec, folder](std::size_t i) { return point_arguments(spec, sweep_point(spec, i), folder / point_name(i, ".h5")); };
+    launch.arguments = [&spec, folder](std::size_t i) {
+        const fs::path file = folder / point_name(i, ".h5");
+        if (point_state(spec.command, file) == PointState::interrupted) return std::vector<std::string>{"--resume", file.string(), "--quiet"};
+        return point_arguments(spec, sweep_point(spec, i), file);
+    };
     launch.log = [folder](std::size_t i) { return folder / point_name(i, ".log"); };
     return launch;
 }
@@ -172,7 +183,7 @@ int run_sweep(const SweepOptions& o, const std::string& command_line) {
     const std::size_t n = spec.point_count();
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < n; ++i) {
-        if (!point_finished(folder / point_name(i, ".h5"))) pending.push_back(i);
+        if (point_state(spec.command, folder / point_name(i, ".h5")) != PointState::finished) pending.push_back(i);
     }
     const std::size_t jobs = o.jobs > 0 ? static_cast<std::size_t>(o.jobs) : std::max(1u, std::thread::hardware_concurrency());
     const std::size_t local_slots = mpi.size() > 1 ? 1 : jobs;
@@ -189,7 +200,7 @@ int run_sweep(const SweepOptions& o, const std::string& command_line) {
         ProgressLine progress("sweep " + spec.file.filename().string(), "points", o.quiet);
         if (!run_pool(launch, pending, local_slots, workers.get(), outcomes, n - pending.size(), progress, stop_requested)) {
             std::size_t finished = 0;
-            for (std::size_t i = 0; i < n; ++i) finished += fs::exists(folder / point_name(i, ".h5")) ? 1 : 0;
+            for (std::size_t i = 0; i < n; ++i) finished += point_state(spec.command, folder / point_name(i, ".h5")) == PointState::finished ? 1 : 0;
             std::fprintf(stderr, "cimkit sweep: interrupted; %zu of %zu points are finished in %s; run the same command again to continue\n",
                          finished, n, folder.c_str());
             if (mpi.size() > 1) mpi.abort(exit_interrupted);
@@ -204,7 +215,7 @@ int run_sweep(const SweepOptions& o, const std::string& command_line) {
             ++failed;
             std::fprintf(stderr, "cimkit sweep: point %zu (%s) failed with exit status %d; see %s\n", i,
                          point_description(spec, sweep_point(spec, i)).c_str(), outcomes[i]->exit_status, launch.log(i).c_str());
-        } else if (fs::exists(file)) {
+        } else if (point_state(spec.command, file) == PointState::finished) {
             files[i] = file;
         }
     }
