@@ -5,7 +5,9 @@ same point run alone by the CLI bit for bit, that a partial or interrupted sweep
 running finished points again, that bad sweep files exit 2 naming the file and the key, and (with
 --mpi) that `mpirun -n 2` and `mpirun -n 3 --oversubscribe` give the table of `--jobs 1` bit for bit.
 
-usage: check_sweep.py CIMKIT [--mpi]
+With --train: a train point interrupted mid-run resumes (train --resume) to the same table.
+
+usage: check_sweep.py CIMKIT [--mpi | --train]
 """
 import os
 import shutil
@@ -20,6 +22,7 @@ import numpy as np
 
 CIMKIT = os.path.abspath(sys.argv[1])
 MPI = "--mpi" in sys.argv[2:]
+TRAIN = "--train" in sys.argv[2:]
 G_MAX = ["1e-05", "2e-05", "2.5e-05", "3e-05"]
 SEEDS = [1, 2, 3]
 SWEEP = """command = "characterize"
@@ -155,11 +158,45 @@ def check_mpi(work):
         check(os.path.exists(out) and table(out) == table(one), f"mpirun {' '.join(ranks)}: the table of --jobs 1, bit for bit")
 
 
+TRAIN_SWEEP = """command = "train"
+args = ["--config", "mnist_ideal", "--set", "training.epochs=12", "--set", "dataset.train_limit=2000", "--set", "dataset.test_limit=500"]
+"""
+
+
+def check_train_resume(work):
+    """A train point interrupted after its first epoch (its run file says 'running') is continued with
+    train --resume, and the table equals the uninterrupted sweep's bit for bit."""
+    sweep = os.path.join(work, "t.toml")
+    open(sweep, "w").write(TRAIN_SWEEP)
+    whole = os.path.join(work, "whole.h5")
+    r = run([CIMKIT, "sweep", sweep, "-o", whole, "--jobs", "1", "--quiet"])
+    check(r.returncode == 0, f"train sweep ({r.stderr})")
+    out = os.path.join(work, "t.h5")
+    point = out + ".points/point_0000.h5"
+    p = subprocess.Popen([CIMKIT, "sweep", sweep, "-o", out, "--jobs", "1", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while not os.path.exists(point) and p.poll() is None:
+        time.sleep(0.02)  # the run file appears after the first epoch
+    p.send_signal(signal.SIGINT)
+    p.communicate()
+    with h5py.File(point) as f:
+        status = f["training"].attrs["status"]
+    if p.returncode == 0 or status == "complete":
+        print("note: the train point ended before SIGINT; its resume not exercised")
+        return
+    check(p.returncode == 130 and status == "running", f"interrupted train point: exit 130, file 'running' ({p.returncode}, {status})")
+    r = run([CIMKIT, "sweep", sweep, "-o", out, "--jobs", "1", "--quiet"])
+    log = open(out + ".points/point_0000.log").read()
+    check(r.returncode == 0 and "1 run now" in r.stdout and "holds the run up to" in log, f"the point resumed ({r.stdout}{r.stderr})")
+    check(table(out) == table(whole), "interrupted and resumed train point: the table of the uninterrupted sweep, bit for bit")
+
+
 def main():
     with tempfile.TemporaryDirectory() as work:
         open(os.path.join(work, "s.toml"), "w").write(SWEEP)
         if MPI:
             check_mpi(work)
+        elif TRAIN:
+            check_train_resume(work)
         else:
             check_table_and_points(work)
             check_resume(work)
