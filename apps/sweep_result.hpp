@@ -1,5 +1,5 @@
 #pragma once
-// The result file of `cimkit sweep` (docs/hdf5-schema.md#sweep): the sweep table, one row per point
+// The result file of `cimkit sweep` (docs/hdf5-schema.md#sweep-points--cimkit-sweep): the sweep table, one row per point
 // with its grid values, seed, exit status and the headline figures read from the point's own file,
 // and every point's file copied whole under /points/point_NNNN. Written once, by one process, under a
 // temporary name and renamed into place like every cimkit output.

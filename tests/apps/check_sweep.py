@@ -113,7 +113,9 @@ def check_resume(work):
     shutil.rmtree(points)
     os.remove(out)
     p = subprocess.Popen([CIMKIT, "sweep", sweep, "-o", out, "--jobs", "1", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.6)
+    first = os.path.join(points, "point_0000.h5")
+    while not os.path.exists(first) and p.poll() is None:
+        time.sleep(0.02)  # interrupt once the first point is finished, the others not all
     p.send_signal(signal.SIGINT)
     _, err = p.communicate()
     if p.returncode == 0:
