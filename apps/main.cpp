@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
     const std::string command_line = quoted_command_line(argc, argv);
     // Every HDF5 file records the ngspice version (analysis/provenance.hpp); it is asked in a child
     // process, so now, while this process has one thread.
-    if (simulate_cmd->parsed() || characterize_cmd->parsed() || crossbar_cmd->parsed() || train_cmd->parsed()) {
+    if (simulate_cmd->parsed() || characterize_cmd->parsed() || crossbar_cmd->parsed() || train_cmd->parsed() ||
+        sweep_cmd->parsed()) {
         (void)cimkit::analysis::ngspice_version();
     }
     try {

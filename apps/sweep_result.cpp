@@ -1,6 +1,5 @@
 #include "apps/sweep_result.hpp"
 
-#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <set>
