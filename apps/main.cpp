@@ -13,6 +13,7 @@
 #include "apps/exit_status.hpp"
 #include "apps/plot_command.hpp"
 #include "apps/simulate_command.hpp"
+#include "apps/sweep_command.hpp"
 #include "apps/train_command.hpp"
 #include "devices/core/build_info.hpp"
 #include "devices/core/cleanup_on_signal.hpp"
@@ -83,6 +84,8 @@ int main(int argc, char** argv) {
     CLI::App* train_cmd = add_train_command(app, train);
     BenchCommandOptions bench;
     CLI::App* bench_cmd = add_bench_command(app, bench);
+    SweepOptions sweep;
+    CLI::App* sweep_cmd = add_sweep_command(app, sweep);
 
     // CLI11 reports an unknown subcommand only as "a subcommand is required"; name it instead.
     const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
@@ -115,7 +118,8 @@ int main(int argc, char** argv) {
     const std::string command_line = quoted_command_line(argc, argv);
     // Every HDF5 file records the ngspice version (analysis/provenance.hpp); it is asked in a child
     // process, so now, while this process has one thread.
-    if (simulate_cmd->parsed() || characterize_cmd->parsed() || crossbar_cmd->parsed() || train_cmd->parsed()) {
+    if (simulate_cmd->parsed() || characterize_cmd->parsed() || crossbar_cmd->parsed() || train_cmd->parsed() ||
+        sweep_cmd->parsed()) {
         (void)cimkit::analysis::ngspice_version();
     }
     try {
@@ -127,6 +131,7 @@ int main(int argc, char** argv) {
         if (config_cmd->parsed()) return run_config_command(config);
         if (train_cmd->parsed()) return run_train(train, command_line);
         if (bench_cmd->parsed()) return run_bench(bench);
+        if (sweep_cmd->parsed()) return run_sweep(sweep, command_line);
     } catch (...) {
         return report_failure(std::current_exception());
     }

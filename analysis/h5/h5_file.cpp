@@ -158,6 +158,23 @@ void File::write(const std::string& dataset_path, const std::vector<std::int64_t
     write_dataset(handle_->file, final_path_, dataset_path, H5T_NATIVE_INT64, values.data(), {values.size()}, units, *this);
 }
 
+void File::write(const std::string& dataset_path, const std::vector<std::string>& values, const std::string& units) {
+    Id type = utf8_string_type();
+    std::vector<const char*> pointers;
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    write_dataset(handle_->file, final_path_, dataset_path, type, pointers.data(), {values.size()}, units, *this);
+}
+
+void File::copy_file_into(const std::filesystem::path& source, const std::string& group_path) {
+    Id from(H5Fopen(source.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    check(from.valid(), source, "cannot open the file to copy");
+    const auto slash = group_path.rfind('/');
+    if (slash != std::string::npos && slash > 0) create_group(group_path.substr(0, slash));
+    // The source's root group, its attributes included, becomes `group_path`.
+    check(H5Ocopy(from, "/", handle_->file, group_path.c_str(), H5P_DEFAULT, H5P_DEFAULT) >= 0, final_path_,
+          "cannot copy '" + source.string() + "' into '" + group_path + "'");
+}
+
 namespace {
 
 // A scalar attribute (or, with `count`, a 1-D array attribute) of the given type on an object,
@@ -353,6 +370,25 @@ std::string Reader::string_attribute(const std::string& object_path, const std::
     std::string value = data ? data : "";
     H5free_memory(data);
     return value;
+}
+
+namespace {
+
+herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* names) {
+    static_cast<std::vector<std::string>*>(names)->push_back(name);
+    return 0;
+}
+
+}  // namespace
+
+std::vector<std::string> Reader::attribute_names(const std::string& object_path) const {
+    refuse_links(object_path);
+    Id object(H5Oopen(handle_->file, object_path.c_str(), H5P_DEFAULT), H5Oclose);
+    check(object.valid(), path_, "no object '" + object_path + "'");
+    std::vector<std::string> names;
+    check(H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute_name, &names) >= 0, path_,
+          "cannot list the attributes of '" + object_path + "'");
+    return names;
 }
 
 double Reader::number_attribute(const std::string& object_path, const std::string& name) const {

@@ -34,6 +34,11 @@ public:
     void write(const std::string& dataset_path, const std::vector<std::complex<double>>& values,
                const std::string& units);
     void write(const std::string& dataset_path, const std::vector<std::int64_t>& values, const std::string& units);
+    // Variable-length UTF-8 strings (h5py reads them as bytes objects, `.asstr()` as str).
+    void write(const std::string& dataset_path, const std::vector<std::string>& values, const std::string& units);
+    // Copies the whole of another HDF5 file (its root's members and attributes) into the new group
+    // `group_path` of this file, with H5Ocopy (the data are copied, not linked).
+    void copy_file_into(const std::filesystem::path& source, const std::string& group_path);
     // A row-major rows x cols matrix (values.size() == rows * cols).
     void write_matrix(const std::string& dataset_path, const std::vector<double>& values, std::size_t rows,
                       std::size_t cols, const std::string& units);
@@ -78,6 +83,8 @@ public:
     std::vector<double> read_real(const std::string& dataset_path) const;
     std::vector<std::complex<double>> read_complex(const std::string& dataset_path) const;
     std::string string_attribute(const std::string& object_path, const std::string& name) const;
+    // The names of the attributes of a group or dataset, in HDF5's name order.
+    std::vector<std::string> attribute_names(const std::string& object_path) const;
     double number_attribute(const std::string& object_path, const std::string& name) const;
     // An attribute stored as an integer (any width, signed or not) holding a value >= 0; an attribute
     // of another type, or a negative one, is an IoError.
