@@ -1,7 +1,5 @@
 #include "apps/sweep_command.hpp"
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -11,6 +9,7 @@
 #include "apps/exit_status.hpp"
 #include "apps/output_claim.hpp"
 #include "apps/progress_line.hpp"
+#include "apps/stop_on_signal.hpp"
 #include "apps/sweep_dry_parse.hpp"
 #include "apps/sweep_file.hpp"
 #include "apps/sweep_mpi.hpp"
@@ -22,30 +21,6 @@ namespace cimkit::apps {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::atomic<bool> stop_requested{false};
-extern "C" void request_sweep_stop(int) { stop_requested = true; }
-
-// SIGINT/SIGTERM end the running points (their children are sent SIGTERM) and the sweep; finished
-// points stay in the points folder for the next run of the same command.
-class StopOnSignal {
-public:
-    StopOnSignal() {
-        stop_requested = false;
-        previous_int_ = std::signal(SIGINT, request_sweep_stop);
-        previous_term_ = std::signal(SIGTERM, request_sweep_stop);
-    }
-    ~StopOnSignal() {
-        std::signal(SIGINT, previous_int_);
-        std::signal(SIGTERM, previous_term_);
-    }
-    StopOnSignal(const StopOnSignal&) = delete;
-    StopOnSignal& operator=(const StopOnSignal&) = delete;
-
-private:
-    void (*previous_int_)(int);
-    void (*previous_term_)(int);
-};
 
 // The folder beside the result that holds each point's own file and log while the sweep runs.
 fs::path points_folder(const fs::path& output) { return output.string() + ".points"; }
@@ -138,10 +113,11 @@ int run_as_worker(SweepMpi& mpi, const SweepOptions& o) {
     if (!mpi.agree_to_run(false)) return exit_bad_input;  // rank 0 reported why
     const SweepSpec spec = read_sweep_file(o.sweep_path);
     const PointLaunch launch = launch_for(spec, points_folder(o.output_path));
+    // SIGINT/SIGTERM end the running point (its child is sent SIGTERM) and the sweep.
     const StopOnSignal signals;
     mpi.serve([&](std::size_t i) {
-        const PointOutcome outcome = wait_point(spawn_point(launch, i), stop_requested);
-        if (stop_requested) mpi.abort(exit_interrupted);
+        const PointOutcome outcome = wait_point(spawn_point(launch, i), StopOnSignal::requested());
+        if (StopOnSignal::requested()) mpi.abort(exit_interrupted);
         return outcome;
     });
     return exit_success;
@@ -196,9 +172,11 @@ int run_sweep(const SweepOptions& o, const std::string& command_line) {
     const PointLaunch launch = launch_for(spec, folder);
     {
         const auto workers = mpi.workers();
+        // SIGINT/SIGTERM end the running points (their children are sent SIGTERM) and the sweep;
+        // finished points stay in the points folder for the next run of the same command.
         const StopOnSignal signals;
         ProgressLine progress("sweep " + spec.file.filename().string(), "points", o.quiet);
-        if (!run_pool(launch, pending, local_slots, workers.get(), outcomes, n - pending.size(), progress, stop_requested)) {
+        if (!run_pool(launch, pending, local_slots, workers.get(), outcomes, n - pending.size(), progress, StopOnSignal::requested())) {
             std::size_t finished = 0;
             for (std::size_t i = 0; i < n; ++i) finished += point_state(spec.command, folder / point_name(i, ".h5")) == PointState::finished ? 1 : 0;
             std::fprintf(stderr, "cimkit sweep: interrupted; %zu of %zu points are finished in %s; run the same command again to continue\n",

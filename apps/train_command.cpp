@@ -1,8 +1,6 @@
 #include "apps/train_command.hpp"
 
-#include <atomic>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +13,7 @@
 #include "apps/output_claim.hpp"
 #include "apps/preset_path.hpp"
 #include "apps/progress_line.hpp"
+#include "apps/stop_on_signal.hpp"
 #include "apps/resume_check.hpp"
 #include "apps/seed_option.hpp"
 #include "apps/train_settings.hpp"
@@ -31,29 +30,6 @@ namespace {
 using analysis::ResumePoint;
 using analysis::TrainingRecord;
 using training::EpochMetrics;
-
-std::atomic<bool> stop_requested{false};
-extern "C" void request_stop(int) { stop_requested = true; }
-
-// SIGINT/SIGTERM end the run between two samples; the file keeps the last completed epoch.
-class StopOnSignal {
-public:
-    StopOnSignal() {
-        stop_requested = false;
-        previous_int_ = std::signal(SIGINT, request_stop);
-        previous_term_ = std::signal(SIGTERM, request_stop);
-    }
-    ~StopOnSignal() {
-        std::signal(SIGINT, previous_int_);
-        std::signal(SIGTERM, previous_term_);
-    }
-    StopOnSignal(const StopOnSignal&) = delete;
-    StopOnSignal& operator=(const StopOnSignal&) = delete;
-
-private:
-    void (*previous_int_)(int);
-    void (*previous_term_)(int);
-};
 
 // How long the trial read of a --resume file (run_isolated_check) may take. A sound run file reads in
 // well under a second (an MNIST checkpoint is some tens of MB of contiguous datasets), so 30 s leaves
@@ -222,9 +198,10 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
                       epoch_wall_s, epoch_wall_s > 0 ? static_cast<double>(per_epoch) / epoch_wall_s : 0.0);
         return std::string(text);
     };
-    StopOnSignal signals;
+    // SIGINT/SIGTERM end the run between two samples; the file keeps the last completed epoch.
+    const StopOnSignal signals;
     training::RunCallbacks callbacks;
-    callbacks.stop = &stop_requested;
+    callbacks.stop = &StopOnSignal::requested();
     callbacks.progress_every = std::max<std::size_t>(1, per_epoch / 50);
     callbacks.on_progress = [&](const training::Progress& p) {
         char note[96];
