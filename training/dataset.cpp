@@ -53,8 +53,10 @@ std::uint32_t big_endian_u32(const unsigned char* p) {
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]);
 }
 
-// Reads an IDX file whole after checking its header against its size.
-std::vector<unsigned char> read_idx(const std::filesystem::path& path, std::uint32_t magic, std::vector<std::uint32_t>& dims) {
+// Reads the first `max_records` records (along the first dimension) of an IDX file after checking its
+// header against its size; dims keeps the file's own dimensions.
+std::vector<unsigned char> read_idx(const std::filesystem::path& path, std::uint32_t magic, std::vector<std::uint32_t>& dims,
+                                    std::size_t max_records) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) throw IoError(path.string(), "cannot read the MNIST file (run scripts/setup.sh to fetch it)");
@@ -78,7 +80,9 @@ std::vector<unsigned char> read_idx(const std::filesystem::path& path, std::uint
         throw IoError(path.string(), "IDX header announces " + std::to_string(expected) + " bytes of data but the file holds " +
                                          std::to_string(size - 4 - 4 * rank) + " (truncated or corrupt)");
     }
-    std::vector<unsigned char> data(static_cast<std::size_t>(expected));
+    const std::size_t records = rank == 0 ? 0 : std::min<std::size_t>(dims[0], max_records);
+    const std::size_t record_bytes = dims[0] == 0 ? 0 : static_cast<std::size_t>(expected / dims[0]);
+    std::vector<unsigned char> data(records * record_bytes);
     if (!in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size()))) {
         throw IoError(path.string(), "read failed");
     }
@@ -124,10 +128,11 @@ Dataset load_iris_csv(const std::filesystem::path& path) {
     return data;
 }
 
-Dataset load_mnist_idx(const std::filesystem::path& images, const std::filesystem::path& labels, const std::string& name) {
+Dataset load_mnist_idx(const std::filesystem::path& images, const std::filesystem::path& labels, const std::string& name,
+                       std::size_t max_samples) {
     std::vector<std::uint32_t> image_dims, label_dims;
-    const auto pixels = read_idx(images, 0x00000803u, image_dims);
-    const auto classes = read_idx(labels, 0x00000801u, label_dims);
+    const auto pixels = read_idx(images, 0x00000803u, image_dims, max_samples);
+    const auto classes = read_idx(labels, 0x00000801u, label_dims, max_samples);
     if (image_dims[0] != label_dims[0]) {
         throw IoError(labels.string(), std::to_string(label_dims[0]) + " labels for " + std::to_string(image_dims[0]) + " images");
     }

@@ -7,6 +7,7 @@
 // is an IoError naming the file and, for text, the line; nothing here can crash on bad bytes.
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,11 @@ struct Dataset {
 // "f1,f2,f3,f4,class". Checks the counts the header announces.
 Dataset load_iris_csv(const std::filesystem::path& path);
 
-// An IDX image file (magic 0x00000803) and label file (0x00000801) of the same length.
-Dataset load_mnist_idx(const std::filesystem::path& images, const std::filesystem::path& labels, const std::string& name);
+// An IDX image file (magic 0x00000803) and label file (0x00000801) of the same length: its first
+// max_samples samples (all by default). Both files are checked whole against their headers; only the
+// samples kept are read, so a 6 000-sample screen neither reads nor holds the other 54 000.
+Dataset load_mnist_idx(const std::filesystem::path& images, const std::filesystem::path& labels, const std::string& name,
+                       std::size_t max_samples = std::numeric_limits<std::size_t>::max());
 
 struct Split {
     Dataset train, test;

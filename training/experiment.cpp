@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
@@ -37,10 +38,17 @@ void refuse_renamed(const std::vector<Setting>& settings) {
     }
 }
 
+// How many samples a limit keeps (0 or less: all).
+std::size_t samples_kept(long limit) {
+    return limit > 0 ? static_cast<std::size_t>(limit) : std::numeric_limits<std::size_t>::max();
+}
+
 void limit(Dataset& data, long count) {
     if (count <= 0 || static_cast<std::size_t>(count) >= data.size()) return;
     data.y.resize(static_cast<std::size_t>(count));
     data.x.resize(static_cast<std::size_t>(count) * static_cast<std::size_t>(data.features));
+    data.x.shrink_to_fit();  // a hold-out split keeps the whole file's capacity otherwise
+    data.y.shrink_to_fit();
 }
 
 }  // namespace
@@ -88,12 +96,13 @@ Split load_experiment_data(const ConfigValues& config) {
         split = stratified_split(load_iris_csv(path.empty() ? data_dir() / "iris.csv" : std::filesystem::path(path)), d.test_fraction, seed);
     } else {
         const std::filesystem::path dir = path.empty() ? data_dir() / "mnist" : std::filesystem::path(path);
-        const Dataset train = load_mnist_idx(dir / "train-images-idx3-ubyte", dir / "train-labels-idx1-ubyte", "mnist-train");
-        if (d.validation_holdout > 0) {
-            split = hold_out_tail(train, static_cast<std::size_t>(d.validation_holdout));
+        const auto images = dir / "train-images-idx3-ubyte";
+        const auto labels = dir / "train-labels-idx1-ubyte";
+        if (d.validation_holdout > 0) {  // the hold-out is the tail: the whole file is needed
+            split = hold_out_tail(load_mnist_idx(images, labels, "mnist-train"), static_cast<std::size_t>(d.validation_holdout));
         } else {
-            split.train = train;
-            split.test = load_mnist_idx(dir / "t10k-images-idx3-ubyte", dir / "t10k-labels-idx1-ubyte", "mnist-t10k");
+            split.train = load_mnist_idx(images, labels, "mnist-train", samples_kept(d.train_limit));
+            split.test = load_mnist_idx(dir / "t10k-images-idx3-ubyte", dir / "t10k-labels-idx1-ubyte", "mnist-t10k", samples_kept(d.test_limit));
         }
     }
     limit(split.train, d.train_limit);

@@ -102,6 +102,11 @@ TEST(Mnist, LoadsTheOriginalIdxFiles) {
     const Split held = hold_out_tail(train, 5000);
     EXPECT_EQ(held.train.size(), 55000u);
     EXPECT_EQ(held.test.y.front(), train.y[55000]);
+    // Reading only the first samples (a screening run's dataset.train_limit) gives the head of the whole.
+    const Dataset head = load_mnist_idx(dir / "train-images-idx3-ubyte", dir / "train-labels-idx1-ubyte", "mnist-train", 1234);
+    ASSERT_EQ(head.size(), 1234u);
+    EXPECT_TRUE(std::equal(head.y.begin(), head.y.end(), train.y.begin()));
+    EXPECT_TRUE(std::equal(head.x.begin(), head.x.end(), train.x.begin()));
 }
 
 TEST(Mnist, TruncatedOrCorruptFilesAreClearErrors) {
@@ -116,7 +121,7 @@ TEST(Mnist, TruncatedOrCorruptFilesAreClearErrors) {
     std::ofstream(labels, std::ios::binary) << idx(0x801, {2}, 2);
     std::ofstream(images, std::ios::binary) << idx(0x803, {2, 28, 28}, 2 * 784 - 10);  // truncated
     try {
-        load_mnist_idx(images, labels, "t");
+        load_mnist_idx(images, labels, "t", 1);  // reading one sample still checks the whole file's size
         FAIL();
     } catch (const IoError& e) {
         EXPECT_NE(std::string(e.what()).find("images.idx"), std::string::npos);
