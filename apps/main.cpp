@@ -14,6 +14,7 @@
 #include "apps/plot_command.hpp"
 #include "apps/simulate_command.hpp"
 #include "apps/sweep_command.hpp"
+#include "apps/sweep_point_parent.hpp"
 #include "apps/train_command.hpp"
 #include "devices/core/build_info.hpp"
 #include "devices/core/cleanup_on_signal.hpp"
@@ -115,6 +116,7 @@ int main(int argc, char** argv) {
     // disk, with the file named and its temporary deleted; SIGXFSZ's default action would kill the
     // process and leave the temporary behind.
     std::signal(SIGXFSZ, SIG_IGN);
+    follow_sweep_parent();  // after the handlers: a point whose sweep died stops as on Ctrl-C
     const std::string command_line = quoted_command_line(argc, argv);
     // Every HDF5 file records the ngspice version (analysis/provenance.hpp); it is asked in a child
     // process, so now, while this process has one thread.

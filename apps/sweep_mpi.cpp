@@ -75,15 +75,29 @@ private:
 
 }  // namespace
 
-SweepMpi::SweepMpi() {
+// True when a launcher (mpirun, srun) started this process. Outside one, MPI_Init would make a
+// singleton that starts its own daemon (OpenMPI's orted): a second or so of start-up for a one-rank
+// sweep, and a process that outlives a killed sweep.
+bool launched_by_mpi() {
+    for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+        if (std::getenv(variable) != nullptr) return true;
+    }
+    return false;
+}
+
+SweepMpi::SweepMpi() : initialised_(launched_by_mpi()) {
+    if (!initialised_) return;
     MPI_Init(nullptr, nullptr);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }
 
-SweepMpi::~SweepMpi() { MPI_Finalize(); }
+SweepMpi::~SweepMpi() {
+    if (initialised_) MPI_Finalize();
+}
 
 bool SweepMpi::agree_to_run(bool go) {
+    if (!initialised_) return go;
     int decision = go ? 1 : 0;
     MPI_Bcast(&decision, 1, MPI_INT, 0, MPI_COMM_WORLD);
     return decision == 1;
@@ -109,7 +123,7 @@ void SweepMpi::serve(const std::function<PointOutcome(std::size_t)>& run_point) 
 }
 
 void SweepMpi::abort(int status) {
-    MPI_Abort(MPI_COMM_WORLD, status);
+    if (initialised_) MPI_Abort(MPI_COMM_WORLD, status);
     std::_Exit(status);
 }
 

@@ -2,8 +2,9 @@
 // `cimkit sweep` under mpirun (docs/sweeps.md#mpi). Rank 0 runs the sweep as without MPI, with one
 // local slot, and hands points out dynamically to the other ranks: each asks for a point, runs it as
 // a child process (apps/sweep_pool.hpp) and asks again, reporting how the last one ended. Rank 0
-// alone reads the point files and writes the result. The launch is detected by MPI itself (the size
-// of MPI_COMM_WORLD); a binary built without MPI, or a run outside mpirun, is one rank.
+// alone reads the point files and writes the result. MPI is started only under a launcher (mpirun
+// sets OMPI_COMM_WORLD_SIZE, PMIx launchers PMIX_RANK); a binary built without MPI, or a run outside
+// a launcher, is one rank and never calls MPI.
 #include <atomic>
 #include <cstddef>
 #include <functional>
@@ -37,6 +38,7 @@ public:
     [[noreturn]] void abort(int status);
 
 private:
+    bool initialised_ = false;  // MPI_Init was called (under a launcher, in a build with MPI)
     int rank_ = 0;
     int size_ = 1;
 };

@@ -12,10 +12,9 @@
 #include <thread>
 
 #include "apps/progress_line.hpp"
+#include "apps/sweep_point_parent.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/temporary_file.hpp"
-
-extern char** environ;
 
 namespace cimkit::apps {
 namespace {
@@ -53,8 +52,15 @@ int spawn_point(const PointLaunch& launch, std::size_t index) {
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    // Only stdin, stdout and stderr: a descriptor the sweep holds (MPI's, an output lock) must not be
+    // kept open by a point that outlives it.
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+    std::vector<std::string> environment_text = sweep_point_environment();
+    std::vector<char*> environment;
+    for (auto& e : environment_text) environment.push_back(e.data());
+    environment.push_back(nullptr);
     pid_t pid = -1;
-    const int error = posix_spawn(&pid, launch.executable.c_str(), &actions, nullptr, argv.data(), environ);
+    const int error = posix_spawn(&pid, launch.executable.c_str(), &actions, nullptr, argv.data(), environment.data());
     posix_spawn_file_actions_destroy(&actions);
     if (error != 0) throw IoError(launch.executable.string(), "cannot start a sweep point: " + system_reason(error));
     return pid;

@@ -5,7 +5,9 @@ same point run alone by the CLI bit for bit, that a partial or interrupted sweep
 running finished points again, that bad sweep files exit 2 naming the file and the key, and (with
 --mpi) that `mpirun -n 2` and `mpirun -n 3 --oversubscribe` give the table of `--jobs 1` bit for bit.
 
-With --train: a train point interrupted mid-run resumes (train --resume) to the same table.
+With --train: a train point interrupted mid-run resumes (train --resume) to the same table, and a
+sweep killed with SIGKILL leaves no point running. With --mpi also: Ctrl-C to mpirun ends every rank
+and every point, and leaves no result.
 
 usage: check_sweep.py CIMKIT [--mpi | --train]
 """
@@ -192,13 +194,91 @@ def check_train_resume(work):
     check(table(out) == table(whole), "interrupted and resumed train point: the table of the uninterrupted sweep, bit for bit")
 
 
+LONG_TRAIN_SWEEP = """command = "train"
+args = ["--config", "mnist_ideal", "--set", "training.epochs=100000", "--set", "dataset.train_limit=2000", "--set", "dataset.test_limit=500"]
+[monte_carlo]
+seeds = [1, 2, 3, 4]
+"""
+
+
+def processes_mentioning(text):
+    """Pids of live (not zombie) processes whose command line contains `text`."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace")
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found.append(int(pid))
+    return found
+
+
+def wait_until(condition, timeout_s):
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def start_long_sweep(work, name, launcher):
+    """Starts a sweep of 100 000-epoch train points (minutes each) and waits until a point runs; returns
+    the process and the points folder (every point's command line names it)."""
+    sweep = os.path.join(work, name + ".toml")
+    open(sweep, "w").write(LONG_TRAIN_SWEEP)
+    out = os.path.join(work, name + ".h5")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    p = subprocess.Popen([*launcher, CIMKIT, "sweep", sweep, "-o", out, "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    points = out + ".points"
+    started = wait_until(lambda: len(processes_mentioning(points + "/point_")) >= 1 or p.poll() is not None, 60)
+    check(started and p.poll() is None, f"{name}: a point is running")
+    return p, out, points
+
+
+def check_killed_sweep(work):
+    """SIGKILL to the sweep: its points (children it can no longer stop) end by themselves."""
+    p, out, points = start_long_sweep(work, "killed", [])
+    p.kill()
+    p.wait()
+    gone = wait_until(lambda: not processes_mentioning(points + "/point_"), 10)
+    check(gone, f"SIGKILLed sweep: no point still running after 10 s ({processes_mentioning(points + '/point_')})")
+    for pid in processes_mentioning(points + "/point_"):
+        os.kill(pid, signal.SIGKILL)
+    check(not os.path.exists(out), "SIGKILLed sweep: no result file")
+
+
+def check_mpi_interrupt(work):
+    """Ctrl-C to `mpirun -n 2 cimkit sweep`: mpirun ends, every rank and point with it, no result."""
+    p, out, points = start_long_sweep(work, "mpi_interrupted", ["mpirun", "-n", "2"])
+    wait_until(lambda: len(processes_mentioning(points + "/point_")) >= 2, 10)
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        check(False, "Ctrl-C to mpirun: it did not end within 30 s")
+    check(p.returncode != 0, f"Ctrl-C to mpirun: non-zero exit ({p.returncode})")
+    gone = wait_until(lambda: not processes_mentioning(points) and not processes_mentioning(out), 10)
+    left = processes_mentioning(points) + processes_mentioning(out)
+    check(gone, f"Ctrl-C to mpirun: no rank or point left running ({left})")
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    check(not os.path.exists(out), "Ctrl-C to mpirun: no result file")
+
+
 def main():
     with tempfile.TemporaryDirectory() as work:
         open(os.path.join(work, "s.toml"), "w").write(SWEEP)
         if MPI:
             check_mpi(work)
+            check_mpi_interrupt(work)
         elif TRAIN:
             check_train_resume(work)
+            check_killed_sweep(work)
         else:
             check_table_and_points(work)
             check_resume(work)
