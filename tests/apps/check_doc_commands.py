@@ -9,11 +9,15 @@ Rewritten, and nothing else:
   source tree);
 - long runs are shortened by the table SHORTENINGS below; commands that take minutes by design are
   listed in SKIPPED with the reason.
+A command under `mpirun` runs under mpirun (oversubscribed, allowed as root), unless mpirun is
+missing or the line needs the reader's cluster (a hostfile).
 Lines that write an input file for the next command (`printf ... > f.toml`, SETUP below) run
 through bash in the same folder; other lines (output shown in a block, `ngspice -b`, `python3 -c`)
 are not run. Usage: check_doc_commands.py CIMKIT REPO_ROOT"""
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,6 +64,12 @@ SKIPPED = [
     (r"^bench (?!--list)", "a benchmark case runs for minutes by design (bench/run_all)"),
 ]
 
+# Launchers a documented command may run under, and the environment they need here.
+LAUNCHERS = ("mpirun",)
+LAUNCHER_ENVIRONMENT = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                            OMPI_MCA_rmaps_base_oversubscribe="1")
+LAUNCHER_SKIPPED = [("--hostfile", "needs the reader's cluster (a hostfile)")]
+
 # Shell lines that prepare an input of the commands after them.
 SETUP = ("printf", "echo")
 
@@ -67,7 +77,8 @@ failures, ran, skipped = [], 0, 0
 
 
 def commands(markdown):
-    """(line number, argv) of each program line in the fenced blocks, grouped per block."""
+    """(line number, argv) of each program line in the fenced blocks, grouped per block; argv starts
+    at the program, a launcher before it (mpirun -n 2) stays in front."""
     blocks, block, fenced, pending, start = [], [], False, "", 0
     for number, line in enumerate(markdown.read_text().splitlines(), 1):
         if line.lstrip().startswith("```"):
@@ -87,7 +98,9 @@ def commands(markdown):
             argv = shlex.split(text, comments=True)
         except ValueError:
             continue
-        if len(argv) >= 2 and Path(argv[0]).name == "cimkit" and not argv[1].endswith(":"):
+        launched = len(argv) >= 3 and argv[0] in LAUNCHERS
+        program = next((k for k, a in enumerate(argv) if Path(a).name == "cimkit"), None) if launched else 0
+        if program is not None and len(argv) >= program + 2 and Path(argv[program]).name == "cimkit" and not argv[program + 1].endswith(":"):
             block.append((start, argv))
         elif argv and argv[0] in SETUP:
             block.append((start, text))
@@ -119,7 +132,13 @@ for document in documents:
                     failures.append(f"{document.relative_to(repo)}:{line}: setup exit {r.returncode}: {r.stderr.strip()}")
                 continue
             where = f"{document.relative_to(repo)}:{line}: {shlex.join(argv)}"
+            program = next(k for k, a in enumerate(argv) if Path(a).name == "cimkit")
+            launcher, argv = argv[:program], argv[program:]
             reason = next((why for pattern, why in SKIPPED if re.search(pattern, " ".join(argv[1:]))), None)
+            if launcher:
+                reason = reason or next((why for option, why in LAUNCHER_SKIPPED if option in launcher), None)
+                if not shutil.which(launcher[0]):
+                    reason = reason or f"{launcher[0]} is not installed"
             if reason:
                 skipped += 1
                 print(f"skipped  {where}  ({reason})")
@@ -127,12 +146,14 @@ for document in documents:
             args = rewritten(argv, folder)
             started = time.monotonic()
             try:
-                r = subprocess.run([cimkit, *args], cwd=folder, capture_output=True, text=True, timeout=TIMEOUT_S)
+                r = subprocess.run([*launcher, cimkit, *args], cwd=folder, capture_output=True, text=True, timeout=TIMEOUT_S,
+                                   env=LAUNCHER_ENVIRONMENT if launcher else None)
                 status, err = r.returncode, r.stderr
             except subprocess.TimeoutExpired:
                 status, err = "timeout", f"no exit within {TIMEOUT_S} s"
             ran += 1
-            print(f"exit {status}  {time.monotonic() - started:5.1f} s  {where}" + ("" if args == argv[1:] else f"\n    ran: cimkit {shlex.join(args)}"))
+            print(f"exit {status}  {time.monotonic() - started:5.1f} s  {where}" +
+                  ("" if args == argv[1:] else f"\n    ran: {shlex.join([*launcher, 'cimkit', *args])}"))
             if status != 0:
                 failures.append(f"{where}: exit {status}: {err.strip()[-600:]}")
 
