@@ -2,8 +2,11 @@
 
 In process, through the same libraries as the `cimkit` executable (python/native/):
   devices()                      names of the built-in device models
+  device_table(name)             a model's parameters (name, unit, default, range, description)
+                                 and physical effects, as `cimkit devices NAME` prints them
   Device(name, parameters, seed) one device: set_level, level, conductance_S, current_A(v array),
-                                 apply_pulses(polarity, count) -> conductance after each pulse
+                                 apply_pulses(polarity, count) -> conductance after each pulse,
+                                 .parameters (the values in effect)
   train(config, settings, on_epoch)
                                  `cimkit train --config CONFIG --set key=value ...` in this process:
                                  {"metrics": {name: array}, "weights": [...], "evaluations": [...]}
@@ -24,7 +27,7 @@ import tempfile
 
 import h5py
 
-from ._native import Device, devices, train  # noqa: F401  (re-exported)
+from ._native import Device, device_table, devices, train  # noqa: F401  (re-exported)
 
 try:
     from ._paths import CIMKIT_BINARY as _BUILT_BINARY, SOURCE_DIR as _SOURCE_DIR
@@ -127,4 +130,4 @@ def crossbar(device, rows=16, cols=8, parameters=None, seed=1, **options):
     return _run(arguments)["crossbar"]
 
 
-__all__ = ["Device", "Group", "binary", "characterize", "crossbar", "devices", "read", "simulate", "source_path", "train"]
+__all__ = ["Device", "Group", "binary", "characterize", "crossbar", "device_table", "devices", "read", "simulate", "source_path", "train"]

@@ -53,6 +53,13 @@ public:
 
     const std::string& name() const { return name_; }
 
+    // The parameters in effect ({name: value}, SI units as in the names): defaults and overrides.
+    py::dict parameters() const {
+        py::dict out;
+        for (const auto& spec : model_->parameters().table().specs) out[spec.name.c_str()] = model_->parameters()[spec.name];
+        return out;
+    }
+
 private:
     std::string name_;
     std::unique_ptr<DeviceModel> model_;
@@ -60,9 +67,34 @@ private:
     DeviceState state_;
 };
 
+// A range bound as a float (inf for an open end at infinity), with whether it is included.
+py::dict range_dict(const Range& r) {
+    return py::dict(py::arg("low") = r.low, py::arg("high") = r.high, py::arg("low_included") = !r.low_open,
+                    py::arg("high_included") = !r.high_open, py::arg("text") = r.text());
+}
+
+// What `cimkit devices NAME` prints, as data: the parameter table and the physical effects.
+py::dict device_table(const std::string& name) {
+    const DeviceEntry& entry = builtin_devices().find(name);
+    py::list parameters;
+    for (const auto& spec : entry.table->specs) {
+        parameters.append(py::dict(py::arg("name") = spec.name, py::arg("unit") = symbol(spec.unit), py::arg("default") = spec.default_value,
+                                   py::arg("range") = range_dict(spec.range), py::arg("description") = spec.description));
+    }
+    py::list effects;
+    for (const auto& e : *entry.effects) {
+        effects.append(py::dict(py::arg("effect") = e.effect, py::arg("equation") = e.equation, py::arg("parameters") = e.parameters,
+                                py::arg("source") = e.source, py::arg("test") = e.test));
+    }
+    return py::dict(py::arg("name") = entry.name, py::arg("summary") = entry.summary, py::arg("source") = entry.source,
+                    py::arg("parameters") = parameters, py::arg("effects") = effects);
+}
+
 }  // namespace
 
 void add_devices(py::module_& module) {
+    module.def("device_table", &device_table, py::arg("name"),
+               "The model's parameter table (name, unit, default, range, description) and physical effects, as `cimkit devices NAME` prints them");
     module.def(
         "devices",
         [] {
@@ -76,6 +108,7 @@ void add_devices(py::module_& module) {
              py::arg("seed") = 1)
         .def_property_readonly("name", &PyDevice::name)
         .def_property_readonly("read_voltage_V", &PyDevice::read_voltage_V)
+        .def_property_readonly("parameters", &PyDevice::parameters, "The parameters in effect, {name: value}")
         .def("set_level", &PyDevice::set_level, py::arg("fraction"), "Program the device to a fraction 0..1 of its range")
         .def("level", &PyDevice::level)
         .def("conductance_S", &PyDevice::conductance_S)

@@ -19,6 +19,28 @@ def test_devices_lists_the_four_families():
     assert cimkit.devices() == ["mosfet", "domain_wall", "pcm", "gain_cell"]
 
 
+def test_device_tables_are_the_tables_cimkit_devices_prints():
+    """device_table() and `cimkit devices --markdown` (docs/devices.md) are two readings of one table:
+    same parameter names, units, defaults (as printed) and ranges, device by device; and a Device
+    starts from those defaults, overrides taking their place."""
+    markdown = subprocess.run([cimkit.binary(), "devices", "--markdown"], check=True, capture_output=True, text=True).stdout
+    for name in cimkit.devices():
+        section = markdown.split(f"## `{name}`", 1)[1].split("\n## ", 1)[0]
+        rows = [[c.strip() for c in line.strip("|").split("|")] for line in section.splitlines() if line.startswith("| `")]
+        table = cimkit.device_table(name)
+        printed = [r for r in rows if len(r) == 5]
+        assert [r[0].strip("`") for r in printed] == [p["name"] for p in table["parameters"]], name
+        for row, p in zip(printed, table["parameters"]):
+            assert row[1] == p["unit"] and row[3] == p["range"]["text"], (name, row, p)
+            assert float(row[2]) == pytest.approx(p["default"], rel=1e-5), (name, row, p)
+        assert table["effects"] and all(e["test"] for e in table["effects"]), name
+        defaults = {p["name"]: p["default"] for p in table["parameters"]}
+        assert cimkit.Device(name).parameters == defaults, name
+    first = cimkit.device_table("pcm")["parameters"][0]["name"]
+    changed = cimkit.Device("pcm", {first: 2 * cimkit.device_table("pcm")["parameters"][0]["default"]}).parameters
+    assert changed[first] == 2 * cimkit.device_table("pcm")["parameters"][0]["default"]
+
+
 def test_pcm_read_is_ohmic_and_the_mtj_odd():
     """PCM conducts I = G V exactly (no read nonlinearity); the domain wall's MTJ is odd in V."""
     pcm = cimkit.Device("pcm", {"read_noise": 0})
