@@ -13,6 +13,7 @@
 #include "circuits/spice_writer.hpp"
 #include "devices/core/build_info.hpp"
 #include "devices/core/errors.hpp"
+#include "devices/core/resource_dirs.hpp"
 
 namespace cimkit::analysis {
 namespace {
@@ -120,7 +121,7 @@ CrossbarCircuit prepare_crossbar(const DeviceModel& model, const CrossbarRun& ru
     circuits::CrossbarCircuitOptions options;
     options.peripherals = run.peripherals;
     options.adc_bits = run.adc_bits;
-    options.peripherals.settings.netlist_dir = CIMKIT_NETLIST_DIR;
+    options.peripherals.settings.netlist_dir = resource_dir(Resource::netlists);
     circuits::Netlist netlist = circuits::build_crossbar_read(g, *face, states, drawn.inputs_V, options);
     return {std::move(face), g, std::move(options), std::move(states), std::move(netlist), std::move(drawn)};
 }

@@ -8,6 +8,7 @@
 #include "apps/output_lock.hpp"
 #include "apps/plot_process.hpp"
 #include "devices/core/errors.hpp"
+#include "devices/core/resource_dirs.hpp"
 
 namespace cimkit::apps {
 namespace {
@@ -81,7 +82,7 @@ int run_plot(const PlotOptions& options) {
     // Every figure is named "<stem>_<what>.png": one lock for them all, held until the script ends.
     const std::string stem = std::filesystem::path(input).stem().string();
     const OutputLock lock(std::filesystem::path(dir) / (stem + ".png"));
-    std::vector<std::string> args{python(), CIMKIT_PLOT_SCRIPT, input, dir};
+    std::vector<std::string> args{python(), (resource_dir(Resource::plot) / "cimkit_plot.py").string(), input, dir};
     if (options.force) args.push_back("--force");
     if (options.describe) args.push_back("--describe");
     args.insert(args.end(), {"--format", options.formats});

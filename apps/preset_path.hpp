@@ -1,6 +1,6 @@
 #pragma once
 // `--config mnist_pcm`: a name (no slash, no .toml) is a preset, data/experiments/<name>.toml in the
-// data folder (training::data_dir(): CIMKIT_DATA_DIR or the source tree), found from any current
+// data folder (training::data_dir(): CIMKIT_DATA_DIR, the installed copy or the source tree), found from any current
 // folder; anything else is a path, relative to the current folder.
 #include <filesystem>
 #include <string>

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "devices/core/errors.hpp"
+#include "devices/core/resource_dirs.hpp"
 #include "devices/registry.hpp"
 #include "training/circuit_neuron.hpp"
 #include "training/feature_scaling.hpp"
@@ -53,10 +54,7 @@ void limit(Dataset& data, long count) {
 
 }  // namespace
 
-std::filesystem::path data_dir() {
-    const char* moved = std::getenv("CIMKIT_DATA_DIR");
-    return moved != nullptr && *moved != '\0' ? std::filesystem::path(moved) : std::filesystem::path(CIMKIT_DATA_DIR);
-}
+std::filesystem::path data_dir() { return resource_dir(Resource::data); }
 
 const std::vector<ConfigKey>& experiment_schema() {
     static const std::vector<ConfigKey> schema = settings::schema_of(settings::experiment_fields());

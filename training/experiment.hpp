@@ -45,8 +45,9 @@ ConfigValues resolve_experiment_config(const std::vector<Setting>& settings);
 // input.low and input.high, and run.seed is the training seed.
 ExperimentSettings experiment_settings(const ConfigValues& config);
 
-// The data folder (Iris, MNIST, data/experiments/ presets): the environment's CIMKIT_DATA_DIR, else
-// the source tree's data/ (compiled in), so that cimkit finds it from any current folder.
+// The data folder (Iris, MNIST, data/experiments/ presets): the environment's CIMKIT_DATA_DIR, else an
+// installed copy's share/cimkit/data, else the source tree's data/ (devices/core/resource_dirs.hpp),
+// so that cimkit finds it from any current folder.
 std::filesystem::path data_dir();
 
 // The datasets of `config`, split and scaled. Throws IoError for missing or corrupt files (naming

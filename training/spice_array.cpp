@@ -13,6 +13,7 @@
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
+#include "devices/core/resource_dirs.hpp"
 #include "devices/core/text.hpp"
 #include "training/settings/experiment_settings.hpp"
 #include "training/settings/option_tables.hpp"
@@ -73,7 +74,7 @@ std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model) {
 }  // namespace
 
 std::filesystem::path netlist_dir_of(const SpiceOptions& options) {
-    return options.netlist_dir.empty() ? std::filesystem::path(CIMKIT_NETLIST_DIR) : options.netlist_dir;
+    return options.netlist_dir.empty() ? resource_dir(Resource::netlists) : options.netlist_dir;
 }
 
 SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)

@@ -16,7 +16,7 @@ Through the executable (its sandboxed ngspice worker, as the command line runs i
   crossbar(device, rows, cols, parameters, seed, **options) -> /crossbar (spice and compact reads)
 And for any file cimkit wrote:
   read(path) -> Group: members by name (numpy arrays, Groups), .attrs and .units
-  source_path(relative)          a file of the source tree (example netlists, presets)
+  source_path(relative)          a file of the source tree or installed copy (example netlists, presets)
 
 Units are SI and in the names (_V, _A, _S, _s, _J), as in the HDF5 files. Bad input raises
 ValueError with cimkit's message; a failed run raises RuntimeError."""
@@ -33,6 +33,16 @@ try:
     from ._paths import CIMKIT_BINARY as _BUILT_BINARY, SOURCE_DIR as _SOURCE_DIR
 except ImportError:  # a copy without the generated file
     _BUILT_BINARY, _SOURCE_DIR = None, None
+try:
+    from ._paths import INSTALLED as _INSTALLED
+except ImportError:  # the build tree's package
+    _INSTALLED = False
+
+if _INSTALLED:
+    # An installed package reads the installed share/cimkit, as the installed executable does, never
+    # the source tree it was built from (which may be gone); the variables reach the executable too.
+    for _variable, _folder in (("CIMKIT_DATA_DIR", "data"), ("CIMKIT_NETLIST_DIR", "netlists"), ("CIMKIT_PLOT_DIR", "plot")):
+        os.environ.setdefault(_variable, os.path.join(_SOURCE_DIR, _folder))
 
 
 class Group(dict):
@@ -77,7 +87,8 @@ def binary():
 
 
 def source_path(relative):
-    """A file of the source tree cimkit was built from, e.g. source_path("netlists/examples/rc_lowpass.cir")."""
+    """A file of the source tree cimkit was built from, or of the installed share/cimkit (its data/ and
+    netlists/), e.g. source_path("netlists/examples/rc_lowpass.cir")."""
     if not _SOURCE_DIR:
         raise RuntimeError("cimkit: the source tree is not known to this copy of the package")
     return os.path.join(_SOURCE_DIR, relative)
