@@ -17,6 +17,7 @@
 #include "apps/resume_check.hpp"
 #include "apps/seed_option.hpp"
 #include "apps/train_settings.hpp"
+#include "apps/training_inputs.hpp"
 #include "circuits/spice/worker.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/isolated_call.hpp"
@@ -73,21 +74,6 @@ std::string evaluation_label(const training::DriftEvaluation& e) {
     const std::string human = human_time(e.after_s);
     return "after " + human + (e.after_s < 60.0 ? "" : std::string(" (") + seconds + ")") + ", " +
            (e.drift_compensated ? "with" : "without") + " drift compensation";
-}
-
-// The files a run reads, which its output must not replace: the config and the dataset.
-std::vector<NamedInput> training_inputs(const std::filesystem::path& config_file, const ConfigValues& config) {
-    std::vector<NamedInput> inputs;
-    if (!config_file.empty()) inputs.push_back({config_file, "the config file"});
-    const bool iris = config.text("dataset.name") == "iris";
-    std::filesystem::path data = config.text("dataset.path");
-    if (data.empty()) data = training::data_dir() / (iris ? "iris.csv" : "mnist");
-    inputs.push_back({data, "the dataset"});
-    std::error_code ec;
-    if (std::filesystem::is_directory(data, ec)) {  // MNIST: the IDX files in the folder
-        for (const auto& entry : std::filesystem::directory_iterator(data, ec)) inputs.push_back({entry.path(), "a dataset file"});
-    }
-    return inputs;
 }
 
 // What the run file holds after the run ended early.

@@ -7,9 +7,10 @@ In process, through the same libraries as the `cimkit` executable (python/native
   Device(name, parameters, seed) one device: set_level, level, conductance_S, current_A(v array),
                                  apply_pulses(polarity, count) -> conductance after each pulse,
                                  .parameters (the values in effect)
-  train(config, settings, on_epoch)
-                                 `cimkit train --config CONFIG --set key=value ...` in this process:
-                                 {"metrics": {name: array}, "weights": [...], "evaluations": [...]}
+  train(config, settings, on_epoch, output=None, force=False)
+                                 `cimkit train --config CONFIG --set key=value ... [-o OUTPUT]` in this
+                                 process: {"metrics": {name: array}, "weights": [...], "evaluations": [...]};
+                                 with output, the run file `cimkit train --resume` continues
 Through the executable (its sandboxed ngspice worker, as the command line runs it):
   simulate(netlist, vectors=None) -> {analysis: Group of vectors}
   characterize(device, experiment, parameters, devices, seed) -> {experiment: Group}
@@ -19,7 +20,8 @@ And for any file cimkit wrote:
   source_path(relative)          a file of the source tree or installed copy (example netlists, presets)
 
 Units are SI and in the names (_V, _A, _S, _s, _J), as in the HDF5 files. Bad input raises
-ValueError with cimkit's message; a failed run raises RuntimeError."""
+ValueError with cimkit's message (in train, an unreadable input or a refused output OSError); a failed run
+raises RuntimeError."""
 import os
 import shutil
 import subprocess

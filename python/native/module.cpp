@@ -1,7 +1,8 @@
 // The native part of the Python package `cimkit` (python/cimkit/__init__.py re-exports it): the
 // device models and training, called in this process through the same libraries as the cimkit
 // executable, so the same settings and seed give the same numbers. Errors keep their kinds:
-// ParameterError and UsageError become ValueError (bad input), other cimkit errors RuntimeError.
+// ParameterError and UsageError become ValueError (bad input), IoError (a file that cannot be read or
+// an output that may not be written) OSError, other cimkit errors RuntimeError.
 #include <pybind11/pybind11.h>
 
 #include "devices/core/errors.hpp"
@@ -18,6 +19,8 @@ PYBIND11_MODULE(_native, module) {
             PyErr_SetString(PyExc_ValueError, e.what());
         } catch (const cimkit::UsageError& e) {
             PyErr_SetString(PyExc_ValueError, e.what());
+        } catch (const cimkit::IoError& e) {
+            PyErr_SetString(PyExc_OSError, e.what());
         }
     });
     cimkit::python::add_devices(module);

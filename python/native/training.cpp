@@ -1,14 +1,21 @@
 // Training from Python: a preset or TOML file plus {"section.key": value} settings, as
 // `cimkit train --config C --set section.key=value`, run in this process by the same TrainingRun.
-// The metrics come back as numpy arrays named as the run file's /training/metrics datasets; no file
-// is written (write one with the cimkit executable when it is needed).
+// The metrics come back as numpy arrays named as the run file's /training/metrics datasets. With
+// `output`, the run file `cimkit train -o` writes is written too, checkpoint by checkpoint under the
+// same output rules, so `cimkit train --resume` continues it.
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <filesystem>
+#include <optional>
 #include <variant>
 
+#include "analysis/layouts/training_layout.hpp"
+#include "apps/config_toml.hpp"
+#include "apps/output_claim.hpp"
 #include "apps/preset_path.hpp"
+#include "apps/training_inputs.hpp"
 #include "python/native/bindings.hpp"
 #include "training/config_file.hpp"
 #include "training/experiment.hpp"
@@ -61,17 +68,31 @@ py::array_t<float> matrix_array(const Eigen::MatrixXf& m) {
     return out;
 }
 
-py::dict train(const std::string& config, const py::dict& settings, const py::object& on_epoch) {
+// How the run appears in its file's command_line attribute.
+std::string python_call(const std::string& config, const py::dict& settings) {
+    return "python: cimkit.train(" + py::repr(py::str(config)).cast<std::string>() + ", " + py::repr(settings).cast<std::string>() + ")";
+}
+
+py::dict train(const std::string& config, const py::dict& settings, const py::object& on_epoch, const py::object& output, bool force) {
     const auto& schema = training::experiment_schema();
-    std::vector<Setting> all = training::read_config_file(apps::config_file_path(config), schema);
+    const std::filesystem::path config_file = apps::config_file_path(config);
+    std::vector<Setting> all = training::read_config_file(config_file, schema);
     const std::vector<Setting> given = settings_from_dict(settings, "settings");
     all.insert(all.end(), given.begin(), given.end());
     const ConfigValues values = training::resolve_experiment_config(all);
+    const std::filesystem::path output_path = output.is_none() ? std::filesystem::path() : std::filesystem::path(py::str(output).cast<std::string>());
+    std::optional<apps::OutputClaim> claim;  // held until the run ends, as by `cimkit train -o`
+    if (!output_path.empty()) claim.emplace(output_path, apps::training_inputs(config_file, values), force);
     const training::Split data = training::load_experiment_data(values);
     training::TrainingRun run(values, data);
 
     training::RunCallbacks callbacks;
-    callbacks.on_checkpoint = [](const training::RunSnapshot&) {};  // keeps the weights in progress()
+    analysis::TrainingRecord record{python_call(config, settings), apps::config_toml(values), run.description(), {}, ""};
+    callbacks.on_checkpoint = [&](const training::RunSnapshot& state) {  // without a file: keeps the weights in progress()
+        if (output_path.empty()) return;
+        record.state = state;
+        analysis::write_training_file(output_path, record);
+    };
     // Ctrl-C reaches Python as a flag; a training run checks it about a hundred times per epoch.
     callbacks.progress_every = std::max<std::size_t>(1, data.train.size() / 100);
     callbacks.on_progress = [](const training::Progress&) {
@@ -105,8 +126,10 @@ py::dict train(const std::string& config, const py::dict& settings, const py::ob
 
 void add_training(py::module_& module) {
     module.def("train", &train, py::arg("config") = "iris_mosfet_spice", py::arg("settings") = py::dict(), py::arg("on_epoch") = py::none(),
-               "Train as `cimkit train --config CONFIG --set key=value ...`; returns metrics, weights and evaluations. "
-               "on_epoch(metrics) is called after every epoch with that epoch's metrics.");
+               py::arg("output") = py::none(), py::arg("force") = false,
+               "Train as `cimkit train --config CONFIG --set key=value ... [-o OUTPUT [--force]]`; returns metrics, weights and "
+               "evaluations. on_epoch(metrics) is called after every epoch with that epoch's metrics. With output, the run file is "
+               "written after every epoch (an existing file is replaced only with force=True) and `cimkit train --resume` continues it.");
 }
 
 }  // namespace cimkit::python

@@ -97,6 +97,31 @@ def test_train_gives_the_numbers_of_the_command_line(tmp_path):
         assert np.array_equal(w, weights[f"layer_{layer}"]), layer
 
 
+def test_train_writes_the_run_file_the_cli_resumes(tmp_path):
+    """train(output=...) writes the run file of `cimkit train -o`: the CLI resumes it from 2 to 3
+    epochs and ends with the metrics and weights of an uninterrupted 3-epoch CLI run, bit for bit.
+    An existing output is replaced only with force=True."""
+    settings = {"run.engine": "compact", "training.epochs": 2, "run.seed": 5}
+    written = tmp_path / "py.h5"
+    cimkit.train("iris_mosfet_spice", settings, output=written)
+    assert cimkit.read(written)["training"].attrs["status"] == "complete"
+    with pytest.raises(OSError, match="py.h5"):
+        cimkit.train("iris_mosfet_spice", settings, output=written)
+    cimkit.train("iris_mosfet_spice", settings, output=written, force=True)
+    subprocess.run([cimkit.binary(), "train", "--resume", str(written), "--epochs", "3", "--quiet"], check=True, capture_output=True)
+    whole = tmp_path / "whole.h5"
+    sets = [a for key, value in {**settings, "training.epochs": 3}.items() for a in ("--set", f"{key}={value}")]
+    subprocess.run([cimkit.binary(), "train", "--config", "iris_mosfet_spice", *sets, "-o", str(whole), "--quiet"], check=True,
+                   capture_output=True)
+    resumed, uninterrupted = cimkit.read(written)["training"], cimkit.read(whole)["training"]
+    assert list(resumed["metrics"]["epoch"]) == [1, 2, 3]
+    for name, values in uninterrupted["metrics"].items():
+        if name != "wall_time_s":
+            assert np.array_equal(resumed["metrics"][name], values), name
+    for layer, w in uninterrupted["weights"].items():
+        assert np.array_equal(resumed["weights"][layer], w), layer
+
+
 def test_simulate_follows_the_rc_closed_form():
     """netlists/examples/rc_lowpass.cir: |v(out)| = 1/sqrt(1 + (f/fc)^2) with fc = 1/(2 pi RC),
     RC = 1 ms, and the step response 1 - exp(-t/RC)."""
