@@ -74,7 +74,7 @@ public:
 
     StepLaw law(const std::string& direction) {
         const Range finite = Range{};
-        StepLaw law{list(direction, "g_S", Range::non_negative()), list(direction, "mean_step_S", finite),
+        StepLaw law{list(direction, "g_S", finite), list(direction, "mean_step_S", finite),
                     list(direction, "step_sigma_S", Range::non_negative()), list(direction, "steps", Range::non_negative())};
         const toml::table& t = section(direction);
         for (const char* key : {"mean_step_S", "step_sigma_S", "steps"}) {
@@ -214,13 +214,6 @@ void write_table_device_file(const std::filesystem::path& path, const TableDevic
     TemporaryFile file(path);
     file.write_all_and_close(text.data(), text.size());
     file.move_into_place();
-}
-
-std::string resolve_table_device_name(const std::string& device, const std::filesystem::path& folder) {
-    if (!text::starts_with(device, table_device_prefix)) return device;
-    const std::filesystem::path file = device.substr(std::string(table_device_prefix).size());
-    if (file.empty() || file.is_absolute()) return device;
-    return table_device_prefix + (folder / file).lexically_normal().string();
 }
 
 }  // namespace cimkit

@@ -20,11 +20,9 @@
 #include <vector>
 
 #include "devices/table_device.hpp"
+#include "devices/table_device_name.hpp"
 
 namespace cimkit {
-
-// The prefix that names a table device file where a device name is accepted: "table:mydev.toml".
-inline constexpr const char* table_device_prefix = "table:";
 
 TableDeviceData read_table_device_file(const std::filesystem::path& path);
 // The same from text; `origin` stands in for the file name in messages.
@@ -39,9 +37,5 @@ struct FitSummary {
 std::string table_device_toml(const TableDeviceData& data, const FitSummary& fit);
 // Written whole under a temporary name and renamed onto `path` (devices/core/temporary_file.hpp).
 void write_table_device_file(const std::filesystem::path& path, const TableDeviceData& data, const FitSummary& fit);
-
-// "table:REL" named in a file inside `folder` becomes "table:folder/REL"; any other name, and an
-// absolute path, is returned as it is.
-std::string resolve_table_device_name(const std::string& device, const std::filesystem::path& folder);
 
 }  // namespace cimkit

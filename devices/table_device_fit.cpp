@@ -183,7 +183,7 @@ TableFit fit_table_device(const PulseData& p, const FitOptions& o) {
         }
         if (is_read(r)) ++fit.reads;
         if (!is_read(r) || r.pulse == 0) {
-            device.low_S = std::min(device.low_S, r.conductance_S);
+            device.low_S = std::min(device.low_S, std::max(r.conductance_S, 0.0));  // below 0 S: read noise about an off device
             device.high_S = std::max(device.high_S, r.conductance_S);
         }
         before = &r;
@@ -243,6 +243,12 @@ TableFit fit_table_device(const PulseData& p, const FitOptions& o) {
         fit.potentiate.residual_rms_S = fit_noise(d.potentiate, up, devices);
         fit.depress.residual_rms_S = fit_noise(d.depress, down, devices);
         if (pass == 0) fit_scales(devices, steps, d);
+        for (const Device& device : devices) {
+            if (!(device.scale > 0.0) || !std::isfinite(device.scale)) {
+                refuse(origin, device.first_line, "device '" + device.id + "' (first row): its steps run against the common law of the devices "
+                                                  "(fitted step scale " + number(device.scale) + "; expected > 0)");
+            }
+        }
     }
     std::vector<double> scales;
     double sampling_variance = 0.0;
@@ -280,6 +286,8 @@ TableFit fit_table_device(const PulseData& p, const FitOptions& o) {
         fit.drift_note = "nu = " + number(nu) + " +- " + number(fit.drift_nu_error) + " from " + std::to_string(drift_points.size()) + " reads (t0 = " +
                          number(o.drift_t0_s) + " s)" + (nu < 0.0 ? "; negative: the conductance rose, no drift kept" : nu > 1.0 ? "; capped at 1" : "");
     }
+    // What is written must read back and build a device: the same checks as any device file.
+    (void)TableDevice(load_table(read_table_device_text(table_device_toml(d, fit.summary()), origin + " (the fitted table)")));
     return fit;
 }
 

@@ -4,7 +4,7 @@
 // Steps: within one device and cycle, the step of pulse k is dG = G_k - G_before, G_before the last
 // read after pulse k - 1 (a read row, else the pulse's own row). Each device's window [a, b] is the
 // lowest and highest conductance it reads after a pulse or at pulse 0; the nominal window is their
-// mean and its d2d spreads their relative standard deviations. A step is mapped onto the nominal
+// mean and its d2d spreads their relative standard deviations (a read below 0 S counts as 0 S there). A step is mapped onto the nominal
 // window (g_nom, y = dG / r, as the model maps back), then per direction:
 //   1. the steps, sorted by g_nom, go into N bins of equal count, N = clamp(n / steps_per_state, 2,
 //      max_states), so every state has at least steps_per_state steps; a state sits at the mean g_nom

@@ -1,7 +1,9 @@
 #include "devices/table_device_pulses.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -112,9 +114,9 @@ PulseData read_pulse_csv_text(const std::string& content, const std::string& ori
         row.pulse = parse_count(fields[static_cast<std::size_t>(at[pulse])], "pulse", origin, line_no);
         row.direction = parse_direction(fields[static_cast<std::size_t>(at[direction])], origin, line_no);
         row.conductance_S = parse_number(fields[static_cast<std::size_t>(at[conductance])], "conductance_S", origin, line_no);
-        if (row.conductance_S < 0.0 || row.conductance_S > 1.0) {
+        if (std::abs(row.conductance_S) > 1.0) {
             bad_line(origin, line_no, "conductance_S " + fields[static_cast<std::size_t>(at[conductance])] +
-                                          ": expected siemens in [0, 1] (a file in uS or mS must be converted to S)");
+                                          ": expected siemens in [-1, 1] (a file in uS or mS must be converted to S)");
         }
         if (data.has_time) {
             row.time_s = parse_number(fields[static_cast<std::size_t>(at[time])], "time_s", origin, line_no);
@@ -124,6 +126,42 @@ PulseData read_pulse_csv_text(const std::string& content, const std::string& ori
     }
     if (!header_seen) throw IoError(origin, "empty; expected a header 'device_id,cycle,pulse,direction,conductance_S[,time_s]' and rows");
     return data;
+}
+
+PulseData pulse_trains(const DeviceModel& model, const PulseTrainPlan& plan, std::uint64_t seed) {
+    PulseData data{"generated", false, {}};
+    const Rng root(seed);
+    int line = 1;  // the header
+    for (int d = 0; d < plan.devices; ++d) {
+        Rng rng = root.stream(static_cast<std::uint64_t>(d));
+        DeviceState state = model.make_device(rng);
+        const std::string id = "d" + std::to_string(d);
+        const auto read = [&] { return plan.read_noise ? model.read_conductance_S(state, rng) : model.conductance_S(state); };
+        for (int c = 0; c < plan.cycles; ++c) {
+            data.rows.push_back({id, c, 0, 0, read(), 0.0, ++line});
+            for (int k = 1; k <= plan.up + plan.down; ++k) {
+                const int polarity = k <= plan.up ? +1 : -1;
+                model.apply_pulse(state, model.nominal_pulse(polarity), rng);
+                data.rows.push_back({id, c, k, polarity, read(), 0.0, ++line});
+            }
+        }
+    }
+    return data;
+}
+
+std::string pulse_csv(const PulseData& data) {
+    std::string out = data.has_time ? "device_id,cycle,pulse,direction,conductance_S,time_s\n" : "device_id,cycle,pulse,direction,conductance_S\n";
+    char number[64];
+    for (const PulseRow& r : data.rows) {
+        std::snprintf(number, sizeof number, "%.17g", r.conductance_S);
+        out += r.device_id + "," + std::to_string(r.cycle) + "," + std::to_string(r.pulse) + "," + std::to_string(r.direction) + "," + number;
+        if (data.has_time) {
+            std::snprintf(number, sizeof number, "%.17g", r.time_s);
+            out += std::string(",") + number;
+        }
+        out += "\n";
+    }
+    return out;
 }
 
 PulseData read_pulse_csv(const std::filesystem::path& path, const PulseLimits& limits) {

@@ -8,12 +8,14 @@
 #include "devices/core/errors.hpp"
 #include "devices/pcm.hpp"
 #include "devices/table_device_fit.hpp"
-#include "tests/devices/table_device_pulse_trains.hpp"
 
 namespace cimkit {
 namespace {
 
-using testing::pulse_trains;
+// Noise-free reads: the step noise is the device's own, as the known table states it.
+PulseData pulse_trains(const DeviceModel& model, int devices, int cycles, int up, int down, std::uint64_t seed) {
+    return cimkit::pulse_trains(model, PulseTrainPlan{devices, cycles, up, down, false}, seed);
+}
 
 // Linear laws on 1..21 uS: potentiation 0.6 -> 0.1 uS per pulse, depression -0.1 -> -0.6 uS, the
 // noise sigma rising from 0.1 to 0.25 uS across the window (state dependent, as fitted).
