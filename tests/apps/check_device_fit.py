@@ -39,6 +39,12 @@ with tempfile.TemporaryDirectory() as folder:
     (work / "cfg" / "run.toml").write_text('[run]\nengine = "compact"\n[array]\ndevice = "table:dev.toml"\n[dataset]\nname = "iris"\n'
                                            '[training]\nepochs = 1\n')
     expect(run("train", "--config", "cfg/run.toml", "-o", "run.h5", "--quiet", cwd=work), 0, "test accuracy", what="train with a config naming table:dev.toml")
+    (work / "cfg" / "characterize.toml").write_text('[device]\nmodel = "table:dev.toml"\nstep_noise_scale = 0.5\n')
+    expect(run("characterize", "--config", "cfg/characterize.toml", "-e", "iv", "-o", "iv.h5", cwd=work), 0, "wrote iv.h5",
+           what="characterize --config naming table:dev.toml")
+    # The spice engine: the table device drawn by its ohmic face in ngspice crossbars, one epoch.
+    expect(run("train", "--set", "run.engine=spice", "--set", "array.device=table:pcm_fit.toml", "--epochs", "1", "-o", "spice.h5", "--quiet",
+               cwd=work), 0, "test accuracy", what="train on the spice engine")
 
     header = "device_id,cycle,pulse,direction,conductance_S\n"
     bad_csvs = {

@@ -136,6 +136,40 @@ TEST(TableDeviceFit, FittedPcmFollowsThePcmMeanCurve) {
     EXPECT_LT(worst, 0.05);
 }
 
+// Drift: after every 10th pulse, noise-free reads 1, 10, 100 and 1000 s later, the device left to
+// drift (the next pulse starts from the drifted conductance). With the fit's t0 equal to the
+// device's, -ln(G_read / G_pulse) = nu ln((dt + t0)/t0) holds exactly: nu comes back to rounding.
+TEST(TableDeviceFit, RecoversTheDriftExponent) {
+    const TableDevice device(load_table(known_table(0.0, 0.0)), {{"drift_nu", "0.05", "test"}, {"drift_t0_s", "1", "test"}});
+    PulseData data{"drift.csv", true, {}};
+    Rng root(37);
+    int line = 1;
+    for (int d = 0; d < 4; ++d) {
+        Rng rng = root.stream(static_cast<std::uint64_t>(d));
+        DeviceState s = device.make_device(rng);
+        const std::string id = "d" + std::to_string(d);
+        double now_s = 0.0;
+        data.rows.push_back({id, 0, 0, 0, device.conductance_S(s), now_s, ++line});
+        for (int k = 1; k <= 160; ++k) {
+            const int polarity = k <= 80 ? +1 : -1;
+            device.apply_pulse(s, device.nominal_pulse(polarity), rng);
+            data.rows.push_back({id, 0, k, polarity, device.conductance_S(s), now_s, ++line});
+            if (k % 10 != 0) continue;
+            double since_s = 0.0;
+            for (const double at_s : {1.0, 10.0, 100.0, 1000.0}) {
+                device.evolve(s, at_s - since_s, rng);
+                since_s = at_s;
+                data.rows.push_back({id, 0, k, 0, device.conductance_S(s), now_s + at_s, ++line});
+            }
+            now_s += since_s;
+        }
+    }
+    const TableFit fit = fit_table_device(data);
+    EXPECT_NEAR(fit.data.drift_nu, 0.05, 1e-9);
+    EXPECT_LT(fit.drift_nu_error, 1e-9);
+    EXPECT_EQ(fit.data.drift_t0_s, 1.0);
+}
+
 // What the fit refuses, each naming the row or device that broke it.
 TEST(TableDeviceFit, RefusesDataItCannotFitNamingTheRow) {
     const TableDevice device(load_table(known_table(0.0, 0.0)));
