@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "devices/core/errors.hpp"
 #include "devices/pcm.hpp"
@@ -58,6 +59,7 @@ const RoundTrip& round_trip() {
 // mean over a bin, so the fitted mean must lie within 4 standard errors of the law at the state.
 TEST(TableDeviceFit, RecoversTheStepLawOfAKnownTable) {
     const auto& [truth, fit] = round_trip();
+    double worst = 0.0;
     EXPECT_NEAR(fit.data.g_min_S, truth.g_min_S, 1e-18);  // every device saturates on its window
     EXPECT_NEAR(fit.data.g_max_S, truth.g_max_S, 1e-18);
     int checked = 0;
@@ -68,8 +70,10 @@ TEST(TableDeviceFit, RecoversTheStepLawOfAKnownTable) {
             ++checked;
             const double standard_error_S = law->sigma_at(g) / std::sqrt(fitted->steps[k]);
             EXPECT_NEAR(fitted->mean_step_S[k], law->mean_at(g), 4.0 * standard_error_S) << "state at " << g << " S";
+            worst = std::max(worst, std::abs(fitted->mean_step_S[k] - law->mean_at(g)) / standard_error_S);
         }
     }
+    std::printf("known table: %d states checked, worst mean step %.2f standard errors from the law\n", checked, worst);
     EXPECT_GE(checked, 6);
 }
 
@@ -77,6 +81,7 @@ TEST(TableDeviceFit, RecoversTheStepLawOfAKnownTable) {
 TEST(TableDeviceFit, RecoversTheNoiseSigmaPerState) {
     const auto& [truth, fit] = round_trip();
     int checked = 0;
+    double worst = 0.0;
     for (const auto& [fitted, law] : {std::pair{&fit.data.potentiate, &truth.potentiate}, std::pair{&fit.data.depress, &truth.depress}}) {
         for (std::size_t k = 0; k < fitted->g_S.size(); ++k) {
             const double g = fitted->g_S[k];
@@ -84,8 +89,11 @@ TEST(TableDeviceFit, RecoversTheNoiseSigmaPerState) {
             ++checked;
             const double relative_error = 1.0 / std::sqrt(2.0 * (fitted->steps[k] - 1.0));
             EXPECT_NEAR(fitted->sigma_S[k], law->sigma_at(g), 4.0 * relative_error * law->sigma_at(g)) << "state at " << g << " S";
+            worst = std::max(worst, std::abs(fitted->sigma_S[k] / law->sigma_at(g) - 1.0) / relative_error);
         }
     }
+    std::printf("known table: %d states checked, worst sigma %.2f standard errors from the truth; step spread %.4f\n", checked, worst,
+                fit.data.step_spread_d2d);
     EXPECT_GE(checked, 6);
     // No device-to-device spread in the data: none beyond the sampling noise of 24 scale estimates.
     EXPECT_LT(fit.data.step_spread_d2d, 0.02);
@@ -102,6 +110,8 @@ TEST(TableDevice, DeviceWindowsAndStepScalesSpreadByTheirSigmas) {
     EXPECT_NEAR(fit.data.g_min_spread_d2d, bounded * 0.03, 4.0 * 0.03 / std::sqrt(118.0));
     EXPECT_NEAR(fit.data.g_max_spread_d2d, bounded * 0.03, 4.0 * 0.03 / std::sqrt(118.0));
     EXPECT_NEAR(fit.data.step_spread_d2d, bounded * 0.1, 0.04);
+    std::printf("60 devices: window spreads %.4f and %.4f (truth %.4f), step spread %.4f (truth %.4f)\n", fit.data.g_min_spread_d2d,
+                fit.data.g_max_spread_d2d, bounded * 0.03, fit.data.step_spread_d2d, bounded * 0.1);
     EXPECT_NEAR(fit.data.g_min_S, truth.g_min_S, 4.0 * 0.03 * truth.g_min_S / std::sqrt(60.0));
     EXPECT_NEAR(fit.data.g_max_S, truth.g_max_S, 4.0 * 0.03 * truth.g_max_S / std::sqrt(60.0));
 }
