@@ -10,6 +10,7 @@
 #include "apps/config_command.hpp"
 #include "apps/crossbar_command.hpp"
 #include "apps/device_commands.hpp"
+#include "apps/device_fit_command.hpp"
 #include "apps/exit_status.hpp"
 #include "apps/plot_command.hpp"
 #include "apps/simulate_command.hpp"
@@ -87,6 +88,9 @@ int main(int argc, char** argv) {
     CLI::App* bench_cmd = add_bench_command(app, bench);
     SweepOptions sweep;
     CLI::App* sweep_cmd = add_sweep_command(app, sweep);
+    DeviceFitOptions device_fit;
+    DevicePulsesOptions device_pulses;
+    const DeviceCommands device_cmds = add_device_commands(app, device_fit, device_pulses);
 
     // CLI11 reports an unknown subcommand only as "a subcommand is required"; name it instead.
     const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
@@ -134,6 +138,8 @@ int main(int argc, char** argv) {
         if (train_cmd->parsed()) return run_train(train, command_line);
         if (bench_cmd->parsed()) return run_bench(bench);
         if (sweep_cmd->parsed()) return run_sweep(sweep, command_line);
+        if (device_cmds.fit->parsed()) return run_device_fit(device_fit);
+        if (device_cmds.pulses->parsed()) return run_device_pulses(device_pulses);
     } catch (...) {
         return report_failure(std::current_exception());
     }

@@ -20,5 +20,6 @@ const std::vector<PhysicalEffect>& mosfet_physical_effects();
 const std::vector<PhysicalEffect>& domain_wall_physical_effects();
 const std::vector<PhysicalEffect>& pcm_physical_effects();
 const std::vector<PhysicalEffect>& gain_cell_physical_effects();
+const std::vector<PhysicalEffect>& table_device_physical_effects();
 
 }  // namespace cimkit

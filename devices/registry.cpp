@@ -1,23 +1,59 @@
 #include "devices/registry.hpp"
 
+#include <deque>
+#include <map>
+#include <mutex>
+
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
 #include "devices/domain_wall.hpp"
 #include "devices/gain_cell.hpp"
 #include "devices/mosfet.hpp"
 #include "devices/pcm.hpp"
+#include "devices/table_device.hpp"
+#include "devices/table_device_file.hpp"
 
 namespace cimkit {
 
 void Registry::add(DeviceEntry entry) { entries_.push_back(std::move(entry)); }
 
+namespace {
+
+DeviceEntry table_entry(std::string name, std::string summary, std::string source, std::shared_ptr<const LoadedTable> table) {
+    const ParameterTable* parameters = &table->parameters;
+    return DeviceEntry{std::move(name), std::move(summary), std::move(source), parameters, &table_device_physical_effects(),
+                       [table](const std::vector<Setting>& settings) -> std::unique_ptr<DeviceModel> {
+                           return std::make_unique<TableDevice>(table, settings);
+                       }};
+}
+
+// The entry of "table:FILE": the file is read (and checked) at every lookup, so an edited file is
+// seen; entries are kept for the life of the process (callers hold references), one per content.
+const DeviceEntry& table_file_entry(const std::string& name) {
+    const std::string path = name.substr(std::string(table_device_prefix).size());
+    if (path.empty()) throw UsageError("device '" + name + "': expected table:FILE, a file written by 'cimkit device fit'");
+    TableDeviceData data = read_table_device_file(path);
+    const std::string key = name + '\n' + table_device_toml(data, {});
+    static std::mutex mutex;
+    static std::deque<DeviceEntry> entries;
+    static std::map<std::string, const DeviceEntry*> by_content;
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (const auto found = by_content.find(key); found != by_content.end()) return *found->second;
+    entries.push_back(table_entry(name, "table device read from " + path, "fitted pulse data (" + path + ")", load_table(std::move(data))));
+    by_content.emplace(key, &entries.back());
+    return entries.back();
+}
+
+}  // namespace
+
 const DeviceEntry& Registry::find(const std::string& name) const {
+    if (text::starts_with(name, table_device_prefix)) return table_file_entry(name);
     std::vector<std::string> names;
     for (const auto& entry : entries_) {
         if (entry.name == name) return entry;
         names.push_back(entry.name);
     }
-    throw UsageError("unknown device '" + name + "' (known: " + text::join(names, ", ") + ")");
+    throw UsageError("unknown device '" + name + "' (known: " + text::join(names, ", ") + "; or table:FILE, a device fitted by 'cimkit device fit')");
 }
 
 template <typename Model>
@@ -43,6 +79,9 @@ void register_builtin_devices(Registry& registry) {
     registry.add(entry<GainCell>("2T/3T gain cell; the weight is the stored node voltage, read with pulse-width inputs",
                                  "Leroux et al., arXiv 2409.19315 (Nat. Comput. Sci. 2025)", gain_cell_parameter_table(),
                                  gain_cell_physical_effects()));
+    registry.add(table_entry("table", "measured device: a table of mean step and noise by state, fitted to pulse data; table:FILE reads one",
+                             "aihwkit SoftBoundsDevice law for the reference table; docs/own-devices.md for fitted ones",
+                             load_table(reference_table_data())));
 }
 
 const Registry& builtin_devices() {

@@ -8,6 +8,7 @@
 
 #include "devices/core/errors.hpp"
 #include "devices/core/input_file.hpp"
+#include "devices/table_device_name.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -142,7 +143,12 @@ std::vector<Setting> read_config_file(const std::filesystem::path& path, const s
     if (!in) throw IoError(path.string(), "cannot open the config file");
     std::ostringstream text;
     text << in.rdbuf();
-    return read_config_text(text.str(), path.string(), schema);
+    std::vector<Setting> settings = read_config_text(text.str(), path.string(), schema);
+    // A table device file named relative to the config is found beside it, wherever cimkit runs.
+    for (Setting& s : settings) {
+        if (s.key == "array.device") s.value = resolve_table_device_name(s.value, path.parent_path());
+    }
+    return settings;
 }
 
 }  // namespace cimkit::training

@@ -15,6 +15,7 @@ void register_builtin_faces(FaceRegistry& registry) {
     register_mosfet_faces(registry);
     register_domain_wall_faces(registry);
     register_ohmic_faces(registry, "pcm");
+    register_ohmic_faces(registry, "table");  // every table device (devices/table_device.hpp) is ohmic
     register_gain_cell_faces(registry);
 }
 

@@ -130,6 +130,7 @@ const std::map<std::string, std::vector<Setting>>& noise_free_settings() {
         {"domain_wall", {{"displacement_noise_c2c", "0", "test"}}},
         {"pcm", {{"step_noise_c2c", "0", "test"}, {"step_noise_floor", "0", "test"}, {"step_noise_slope", "0", "test"}, {"prog_noise_scale", "0", "test"}}},
         {"gain_cell", {{"temperature_K", "0", "test"}}},
+        {"table", {{"step_noise_scale", "0", "test"}}},
     };
     return settings;
 }

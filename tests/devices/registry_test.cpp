@@ -9,10 +9,10 @@
 
 namespace cimkit {
 
-TEST(Registry, HoldsTheFourDeviceFamilies) {
+TEST(Registry, HoldsTheFourDeviceFamiliesAndTheReferenceTable) {
     std::vector<std::string> names;
     for (const auto& e : builtin_devices().entries()) names.push_back(e.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"mosfet", "domain_wall", "pcm", "gain_cell"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"mosfet", "domain_wall", "pcm", "gain_cell", "table"}));
 }
 
 TEST(Registry, UnknownDeviceListsTheKnownOnes) {

@@ -15,8 +15,8 @@ import cimkit
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_devices_lists_the_four_families():
-    assert cimkit.devices() == ["mosfet", "domain_wall", "pcm", "gain_cell"]
+def test_devices_lists_the_four_families_and_the_reference_table():
+    assert cimkit.devices() == ["mosfet", "domain_wall", "pcm", "gain_cell", "table"]
 
 
 def test_device_tables_are_the_tables_cimkit_devices_prints():

@@ -93,7 +93,7 @@ std::vector<Field<ExperimentSettings>> make_experiment_fields() {
         number("input.high", &InputSettings::high, Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),
     };
     std::vector<Field<E>> device{
-        text("array.device", &E::device, {}, "device model (see 'cimkit devices'); ignored by the ideal engine"),
+        text("array.device", &E::device, {}, "device model (see 'cimkit devices'), or table:FILE, a fitted device (docs/own-devices.md; a relative FILE is found beside the config file); ignored by the ideal engine"),
     };
     std::vector<Field<EvaluateSettings>> evaluate{
         switch_choice("evaluate.drift_compensation", &EvaluateSettings::drift_compensation,

@@ -1,0 +1,43 @@
+#pragma once
+// `cimkit device fit PULSES.csv -o DEVICE.toml [--force]`: fits a table device to measured pulse
+// data (devices/table_device_fit.hpp) and writes its file (devices/table_device_file.hpp), which is
+// then a device everywhere a device name is accepted: `--device table:DEVICE.toml`.
+// `cimkit device pulses DEVICE -o PULSES.csv`: the pulse trains of any device model, with its noise,
+// as that CSV (the worked example of docs/own-devices.md fits the built-in PCM this way).
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "apps/device_settings.hpp"
+#include "devices/table_device_fit.hpp"
+
+namespace cimkit::apps {
+
+struct DeviceFitOptions {
+    std::string csv_path;
+    std::string output_path;
+    FitOptions fit;
+    bool force = false;
+};
+
+struct DevicePulsesOptions {
+    std::string device;
+    std::string output_path;
+    DeviceSettings settings;
+    PulseTrainPlan plan;
+    bool noise_free_reads = false;
+    std::uint64_t seed = 1;
+    bool force = false;
+};
+
+struct DeviceCommands {
+    CLI::App* fit;
+    CLI::App* pulses;
+};
+
+// Adds `device` with its `fit` and `pulses` subcommands.
+DeviceCommands add_device_commands(CLI::App& app, DeviceFitOptions& fit, DevicePulsesOptions& pulses);
+int run_device_fit(const DeviceFitOptions& options);
+int run_device_pulses(const DevicePulsesOptions& options);
+
+}  // namespace cimkit::apps

@@ -1,0 +1,179 @@
+#include "devices/table_device_pulses.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "devices/core/errors.hpp"
+#include "devices/core/input_file.hpp"
+#include "devices/core/text.hpp"
+
+namespace cimkit {
+namespace {
+
+constexpr std::size_t max_id_chars = 64;
+constexpr long max_count = 1000000000;
+
+enum Column { device_id, cycle, pulse, direction, conductance, time, columns };
+const char* const column_names[columns] = {"device_id", "cycle", "pulse", "direction", "conductance_S", "time_s"};
+
+[[noreturn]] void bad_line(const std::string& origin, int line, const std::string& what) {
+    throw IoError(origin + ":" + std::to_string(line), what);
+}
+
+long parse_count(const std::string& field, const char* name, const std::string& origin, int line) {
+    char* end = nullptr;
+    errno = 0;
+    const long value = std::strtol(field.c_str(), &end, 10);
+    if (field.empty() || end != field.c_str() + field.size() || errno == ERANGE || value < 0 || value > max_count) {
+        bad_line(origin, line, std::string(name) + " '" + field + "': expected a whole number in [0, 1e9]");
+    }
+    return value;
+}
+
+double parse_number(const std::string& field, const char* name, const std::string& origin, int line) {
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(field.c_str(), &end);
+    if (field.empty() || end != field.c_str() + field.size() || errno == ERANGE || !std::isfinite(value)) {
+        bad_line(origin, line, std::string(name) + " '" + field + "': expected a finite number");
+    }
+    return value;
+}
+
+int parse_direction(const std::string& field, const std::string& origin, int line) {
+    const std::string word = text::to_lower(field);
+    if (word == "+1" || word == "1" || word == "potentiate") return +1;
+    if (word == "-1" || word == "depress") return -1;
+    if (word == "0" || word == "read") return 0;
+    bad_line(origin, line, "direction '" + field + "': expected +1 (potentiate), -1 (depress) or 0 (read, no pulse)");
+}
+
+std::string parse_id(const std::string& field, const std::string& origin, int line) {
+    bool ok = !field.empty() && field.size() <= max_id_chars;
+    for (char c : field) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+    if (!ok) {
+        bad_line(origin, line, "device_id '" + field.substr(0, max_id_chars) +
+                                   "': expected 1 to 64 letters, digits, '_', '-' or '.'");
+    }
+    return field;
+}
+
+}  // namespace
+
+PulseData read_pulse_csv_text(const std::string& content, const std::string& origin, const PulseLimits& limits) {
+    if (content.size() > limits.max_bytes) throw IoError(origin, "larger than " + std::to_string(limits.max_bytes) + " bytes; expected a pulse CSV");
+    if (content.find('\0') != std::string::npos) throw IoError(origin, "contains NUL bytes; expected a pulse CSV text file");
+    PulseData data{origin, false, {}};
+    int at[columns];
+    bool header_seen = false;
+    std::size_t fields_per_row = 0;
+    int line_no = 0;
+    for (const std::string& raw : text::lines(content)) {
+        ++line_no;
+        if (raw.size() > limits.max_line_chars) {
+            bad_line(origin, line_no, "line of " + std::to_string(raw.size()) + " characters; expected at most " + std::to_string(limits.max_line_chars));
+        }
+        const std::string line = text::trim(raw);
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<std::string> fields = text::split(line, ',');
+        for (auto& f : fields) f = text::trim(f);
+        if (!header_seen) {
+            header_seen = true;
+            fields_per_row = fields.size();
+            for (int& a : at) a = -1;
+            for (std::size_t k = 0; k < fields.size(); ++k) {
+                int found = -1;
+                for (int c = 0; c < columns; ++c) {
+                    if (text::to_lower(fields[k]) == text::to_lower(column_names[c])) found = c;
+                }
+                if (found < 0 || at[found] >= 0) {
+                    bad_line(origin, line_no, "header column '" + fields[k].substr(0, 64) + "': expected each of device_id, cycle, pulse, direction, "
+                                              "conductance_S once, and optionally time_s (the conductance in siemens)");
+                }
+                at[found] = static_cast<int>(k);
+            }
+            for (int c = 0; c < time; ++c) {
+                if (at[c] < 0) bad_line(origin, line_no, std::string("header has no column '") + column_names[c] + "'; expected device_id, cycle, pulse, direction, conductance_S [, time_s]");
+            }
+            data.has_time = at[time] >= 0;
+            continue;
+        }
+        if (fields.size() != fields_per_row) {
+            bad_line(origin, line_no, "expected " + std::to_string(fields_per_row) + " fields as in the header, found " + std::to_string(fields.size()));
+        }
+        if (data.rows.size() >= limits.max_rows) bad_line(origin, line_no, "more than " + std::to_string(limits.max_rows) + " rows");
+        PulseRow row;
+        row.line = line_no;
+        row.device_id = parse_id(fields[static_cast<std::size_t>(at[device_id])], origin, line_no);
+        row.cycle = parse_count(fields[static_cast<std::size_t>(at[cycle])], "cycle", origin, line_no);
+        row.pulse = parse_count(fields[static_cast<std::size_t>(at[pulse])], "pulse", origin, line_no);
+        row.direction = parse_direction(fields[static_cast<std::size_t>(at[direction])], origin, line_no);
+        row.conductance_S = parse_number(fields[static_cast<std::size_t>(at[conductance])], "conductance_S", origin, line_no);
+        if (std::abs(row.conductance_S) > 1.0) {
+            bad_line(origin, line_no, "conductance_S " + fields[static_cast<std::size_t>(at[conductance])] +
+                                          ": expected siemens in [-1, 1] (a file in uS or mS must be converted to S)");
+        }
+        if (data.has_time) {
+            row.time_s = parse_number(fields[static_cast<std::size_t>(at[time])], "time_s", origin, line_no);
+            if (row.time_s < 0.0) bad_line(origin, line_no, "time_s " + fields[static_cast<std::size_t>(at[time])] + ": expected a time >= 0 s");
+        }
+        data.rows.push_back(std::move(row));
+    }
+    if (!header_seen) throw IoError(origin, "empty; expected a header 'device_id,cycle,pulse,direction,conductance_S[,time_s]' and rows");
+    return data;
+}
+
+PulseData pulse_trains(const DeviceModel& model, const PulseTrainPlan& plan, std::uint64_t seed) {
+    PulseData data{"generated", false, {}};
+    const Rng root(seed);
+    int line = 1;  // the header
+    for (int d = 0; d < plan.devices; ++d) {
+        Rng rng = root.stream(static_cast<std::uint64_t>(d));
+        DeviceState state = model.make_device(rng);
+        const std::string id = "d" + std::to_string(d);
+        const auto read = [&] { return plan.read_noise ? model.read_conductance_S(state, rng) : model.conductance_S(state); };
+        for (int c = 0; c < plan.cycles; ++c) {
+            data.rows.push_back({id, c, 0, 0, read(), 0.0, ++line});
+            for (int k = 1; k <= plan.up + plan.down; ++k) {
+                const int polarity = k <= plan.up ? +1 : -1;
+                model.apply_pulse(state, model.nominal_pulse(polarity), rng);
+                data.rows.push_back({id, c, k, polarity, read(), 0.0, ++line});
+            }
+        }
+    }
+    return data;
+}
+
+std::string pulse_csv(const PulseData& data) {
+    std::string out = data.has_time ? "device_id,cycle,pulse,direction,conductance_S,time_s\n" : "device_id,cycle,pulse,direction,conductance_S\n";
+    char number[64];
+    for (const PulseRow& r : data.rows) {
+        std::snprintf(number, sizeof number, "%.17g", r.conductance_S);
+        out += r.device_id + "," + std::to_string(r.cycle) + "," + std::to_string(r.pulse) + "," + std::to_string(r.direction) + "," + number;
+        if (data.has_time) {
+            std::snprintf(number, sizeof number, "%.17g", r.time_s);
+            out += std::string(",") + number;
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+PulseData read_pulse_csv(const std::filesystem::path& path, const PulseLimits& limits) {
+    require_regular_file(path, "pulse CSV file");
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec || size > limits.max_bytes) throw IoError(path.string(), "larger than " + std::to_string(limits.max_bytes) + " bytes; expected a pulse CSV");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError(path.string(), "cannot open the pulse CSV file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return read_pulse_csv_text(text.str(), path.string(), limits);
+}
+
+}  // namespace cimkit

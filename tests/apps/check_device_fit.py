@@ -1,0 +1,77 @@
+"""`cimkit device pulses`, `cimkit device fit` and `--device table:FILE` from the command line
+(docs/own-devices.md): a fitted PCM is characterised; each bad pulse CSV and bad device file exits 2
+naming the file and the line or key, and leaves no output behind; an output is replaced only with
+--force. Usage: check_device_fit.py CIMKIT"""
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+cimkit = str(Path(sys.argv[1]).resolve())
+failures = []
+
+
+def run(*args, cwd):
+    return subprocess.run([cimkit, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def expect(result, status, *parts, what):
+    text = result.stdout + result.stderr
+    if result.returncode != status or any(p not in text for p in parts):
+        failures.append(f"{what}: exit {result.returncode} (expected {status}), wanted {parts} in:\n{text}")
+
+
+with tempfile.TemporaryDirectory() as folder:
+    work = Path(folder)
+    expect(run("device", "pulses", "pcm", "-o", "pcm.csv", "--devices", "20", "--cycles", "2", "--up", "120", "--down", "10", cwd=work),
+           0, "wrote pcm.csv", what="device pulses")
+    expect(run("device", "fit", "pcm.csv", "-o", "pcm_fit.toml", cwd=work), 0, "states from", "residual RMS", "wrote pcm_fit.toml",
+           what="device fit")
+    before = (work / "pcm_fit.toml").read_bytes()
+    expect(run("device", "fit", "pcm.csv", "-o", "pcm_fit.toml", cwd=work), 2, "pcm_fit.toml", what="fit onto an existing file without --force")
+    if (work / "pcm_fit.toml").read_bytes() != before:
+        failures.append("an existing output was changed without --force")
+    expect(run("device", "fit", "pcm.csv", "-o", "pcm_fit.toml", "--force", cwd=work), 0, "wrote", what="fit with --force")
+    expect(run("characterize", "table:pcm_fit.toml", "-e", "pulses", "-o", "c.h5", cwd=work), 0, "wrote c.h5", what="characterize table:FILE")
+    # The same device from a folder elsewhere, named relative to the config file that names it.
+    (work / "cfg").mkdir()
+    (work / "cfg" / "dev.toml").write_bytes(before)
+    (work / "cfg" / "run.toml").write_text('[run]\nengine = "compact"\n[array]\ndevice = "table:dev.toml"\n[dataset]\nname = "iris"\n'
+                                           '[training]\nepochs = 1\n')
+    expect(run("train", "--config", "cfg/run.toml", "-o", "run.h5", "--quiet", cwd=work), 0, "test accuracy", what="train with a config naming table:dev.toml")
+    (work / "cfg" / "characterize.toml").write_text('[device]\nmodel = "table:dev.toml"\nstep_noise_scale = 0.5\n')
+    expect(run("characterize", "--config", "cfg/characterize.toml", "-e", "iv", "-o", "iv.h5", cwd=work), 0, "wrote iv.h5",
+           what="characterize --config naming table:dev.toml")
+    # The spice engine: the table device drawn by its ohmic face in ngspice crossbars, one epoch.
+    expect(run("train", "--set", "run.engine=spice", "--set", "array.device=table:pcm_fit.toml", "--epochs", "1", "-o", "spice.h5", "--quiet",
+               cwd=work), 0, "test accuracy", what="train on the spice engine")
+
+    header = "device_id,cycle,pulse,direction,conductance_S\n"
+    bad_csvs = {
+        "units.csv": (header + "a,0,0,0,1e-6\na,0,1,+1,25\n", "units.csv:3"),
+        "fields.csv": (header + "a,0,0,0,1e-6\na,0,1,+1\n", "fields.csv:3"),
+        "header.csv": ("device,cycle,pulse,direction,conductance_S\n", "header.csv:1"),
+        "direction.csv": (header + "a,0,1,up,1e-6\n", "direction.csv:2"),
+        "few.csv": (header + "a,0,0,0,1e-6\na,0,1,1,2e-6\na,0,2,-1,1e-6\n", "few.csv"),
+    }
+    for name, (content, part) in bad_csvs.items():
+        (work / name).write_text(content)
+        expect(run("device", "fit", name, "-o", "out.toml", cwd=work), 2, part, what=f"bad CSV {name}")
+        if (work / "out.toml").exists():
+            failures.append(f"bad CSV {name} left out.toml behind")
+    bad_tables = {
+        "missing.toml": (None, "missing.toml"),
+        "syntax.toml": ("format = \n", "syntax.toml:1"),
+        "key.toml": (before.decode().replace("g_max_S", "g_maximum_S", 1), "g_max"),
+    }
+    for name, (content, part) in bad_tables.items():
+        if content is not None:
+            (work / name).write_text(content)
+        expect(run("characterize", "table:" + name, "-e", "pulses", "-o", "bad.h5", cwd=work), 2, part, what=f"bad device file {name}")
+        if (work / "bad.h5").exists():
+            failures.append(f"bad device file {name} left bad.h5 behind")
+
+for f in failures:
+    print("FAIL:", f)
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
