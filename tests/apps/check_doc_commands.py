@@ -71,7 +71,7 @@ LAUNCHER_ENVIRONMENT = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_R
 LAUNCHER_SKIPPED = [("--hostfile", "needs the reader's cluster (a hostfile)")]
 
 # Shell lines that prepare an input of the commands after them.
-SETUP = ("printf", "echo")
+SETUP = ("printf", "echo", "mkdir")
 
 failures, ran, skipped = [], 0, 0
 
