@@ -17,6 +17,7 @@ Through the executable (its sandboxed ngspice worker, as the command line runs i
   crossbar(device, rows, cols, parameters, seed, **options) -> /crossbar (spice and compact reads)
 And for any file cimkit wrote:
   read(path) -> Group: members by name (numpy arrays, Groups), .attrs and .units
+  sweep_table(path) -> {column: array}, the rows of a `cimkit sweep` result (pandas.DataFrame-ready)
   source_path(relative)          a file of the source tree or installed copy (example netlists, presets)
 
 Units are SI and in the names (_V, _A, _S, _s, _J), as in the HDF5 files. Bad input raises
@@ -78,6 +79,28 @@ def read(path):
     """The whole file as a Group tree (files of any cimkit command; see docs/hdf5-schema.md)."""
     with h5py.File(path, "r") as f:
         return _group(f)
+
+
+def sweep_table(path):
+    """The table of a `cimkit sweep` result as {column: 1-D array}, one element per point, ready for
+    pandas.DataFrame: point, seed, exit_status, each grid key by its name (its value as a number; the
+    text as passed, as "<key> (text)", where it is not one) and each headline figure by its name, then
+    wall_time_s from /sweep/timing (docs/hdf5-schema.md)."""
+    with h5py.File(path, "r") as f:
+        if "sweep/table" not in f:
+            raise ValueError(f"{path}: not a cimkit sweep result (no /sweep/table)")
+        t = f["sweep/table"]
+        columns = {name: t[name][()] for name in ("point", "seed", "exit_status")}
+        for key in t.get("keys", {}):
+            numbers = t["keys"][key][()]
+            if numbers.size and all(v != v for v in numbers):  # no value is a number: the text is the value
+                columns[f"{key} (text)"] = t["keys_text"][key].asstr()[()]
+            else:
+                columns[key] = numbers
+        for name in t.get("figures", {}):
+            columns[name] = t["figures"][name][()]
+        columns["wall_time_s"] = f["sweep/timing/wall_time_s"][()]
+        return columns
 
 
 def binary():
@@ -143,4 +166,4 @@ def crossbar(device, rows=16, cols=8, parameters=None, seed=1, **options):
     return _run(arguments)["crossbar"]
 
 
-__all__ = ["Device", "Group", "binary", "characterize", "crossbar", "device_table", "devices", "read", "simulate", "source_path", "train"]
+__all__ = ["Device", "Group", "binary", "characterize", "crossbar", "device_table", "devices", "read", "simulate", "source_path", "sweep_table", "train"]

@@ -122,6 +122,24 @@ def test_train_writes_the_run_file_the_cli_resumes(tmp_path):
         assert np.array_equal(resumed["weights"][layer], w), layer
 
 
+def test_sweep_table_is_the_points_run_alone(tmp_path):
+    """sweep_table() of a 4-point characterize sweep (2 g_max x 2 seeds): one row per point with the
+    grid value and seed, and each row's figures equal to that point run alone by the executable."""
+    sweep = tmp_path / "s.toml"
+    sweep.write_text('command = "characterize"\nargs = ["--device", "pcm", "--experiment", "pulses"]\n'
+                     '[grid]\n"device.g_max_S" = [1e-5, 3e-5]\n[monte_carlo]\nseeds = [1, 2]\n')
+    out = tmp_path / "s.h5"
+    subprocess.run([cimkit.binary(), "sweep", str(sweep), "-o", str(out), "--jobs", "1", "--quiet"], check=True, capture_output=True)
+    table = cimkit.sweep_table(out)
+    assert list(table["point"]) == [0, 1, 2, 3] and list(table["exit_status"]) == [0, 0, 0, 0]
+    assert list(table["device.g_max_S"]) == [1e-5, 1e-5, 3e-5, 3e-5] and list(table["seed"]) == [1, 2, 1, 2]
+    assert len({len(v) for v in table.values()}) == 1
+    alone = cimkit.characterize("pcm", "pulses", {"g_max_S": 3e-5}, seed=2)["pulses"]
+    assert table["pulses.states"][3] == alone.attrs["states"]
+    with pytest.raises(ValueError, match="not a cimkit sweep result"):
+        cimkit.sweep_table(tmp_path / "s.h5.points" / "point_0000.h5")
+
+
 def test_simulate_follows_the_rc_closed_form():
     """netlists/examples/rc_lowpass.cir: |v(out)| = 1/sqrt(1 + (f/fc)^2) with fc = 1/(2 pi RC),
     RC = 1 ms, and the step response 1 - exp(-t/RC)."""
