@@ -288,13 +288,16 @@ void restore_checkpoint(Network& network, const NetworkCheckpoint& c) {
     }
     for (int l = 0; l < network.layer_count(); ++l) {
         try {
-            ArrayCheckpoint weights, feedback;  // the layer's blocks, and its feedback array's (dfa)
-            for (const auto& [name, values] : c.arrays[static_cast<std::size_t>(l)]) {
-                const bool of_feedback = name.rfind(feedback_prefix, 0) == 0;
-                (of_feedback ? feedback[name.substr(std::string(feedback_prefix).size())] : weights[name]) = values;
-            }
-            network.array(l).restore(weights);
-            if (network.rule() == LearningRule::dfa && l + 1 < network.layer_count()) {
+            const ArrayCheckpoint& blocks = c.arrays[static_cast<std::size_t>(l)];
+            if (network.rule() != LearningRule::dfa || l + 1 == network.layer_count()) {
+                network.array(l).restore(blocks);
+            } else {
+                ArrayCheckpoint weights, feedback;  // the layer's blocks, and its feedback array's
+                for (const auto& [name, values] : blocks) {
+                    const bool of_feedback = name.rfind(feedback_prefix, 0) == 0;
+                    (of_feedback ? feedback[name.substr(std::string(feedback_prefix).size())] : weights[name]) = values;
+                }
+                network.array(l).restore(weights);
                 try {
                     network.feedback(l).restore(feedback);
                 } catch (const ParameterError& e) {
@@ -302,7 +305,6 @@ void restore_checkpoint(Network& network, const NetworkCheckpoint& c) {
                 }
             }
             network.set_bias(l, c.biases[static_cast<std::size_t>(l)]);
-            const ArrayCheckpoint& blocks = c.arrays[static_cast<std::size_t>(l)];
             const auto energy = blocks.find(neuron_energy_block);
             if (network.neuron(l).is_circuit() && energy != blocks.end()) {
                 if (energy->second.size() != 1) throw ParameterError("checkpoint block '" + std::string(neuron_energy_block) + "' holds " + std::to_string(energy->second.size()) + " values; expected 1");
