@@ -10,17 +10,17 @@
 //   x~_j = |x_j| 2^-k_x,            d~_i = g |delta_i| 2^-k_d                 floats: no multiplier)
 // so x~ and d~ lie in [0, 1] whatever the range of x: ReLU activations above 1 need no clipping.
 // The requested pulse count is n_ij = BL x~_j d~_i 2^K with K = k_x + k_d. The shift 2^K goes to the
-// pulses when K >= 0 (each coincidence gives 2^K pulses), else to the probabilities, split as evenly
-// as whole powers allow (u = floor(-K / 2) on the inputs, -K - u on the outputs, like Gokmen's
-// balance c_x / c_d but in powers of two):
+// pulses when K >= 0 (each coincidence gives 2^K pulses; K at most max_essop_shift, essop.hpp),
+// else to the probabilities, split as evenly as whole powers allow (u = floor(-K / 2) on the inputs,
+// -K - u on the outputs, like Gokmen's balance c_x / c_d but in powers of two):
 //   p_j = x~_j 2^-u,  q_i = d~_i 2^-(-K-u),  pulses per coincidence c = 1      (K < 0)
 //   p_j = x~_j,       q_i = d~_i,            c = 2^K                           (K >= 0)
 // Then E[pulses_ij] = BL p_j q_i c = |dw_ij| / dw_pulse exactly: no probability exceeds 1, so unlike
 // `stochastic` no request saturates (a large one costs 2^K pulses per coincidence instead).
 //
-// Random numbers shared (the reuse ESSOP introduces; this is our reading of it, one of the patterns the
-// paper's abstract names): in slot t ONE uniform r_x(t) is compared with every input line's p_j and ONE
-// r_d(t) with every output line's q_i, so line j fires iff r_x(t) < p_j. An update draws 2 BL
+// Random numbers shared (ESSOP re-uses random numbers; its abstract, all we read, does not say how,
+// so this pattern is our choice): in slot t ONE uniform r_x(t) is compared with every input line's
+// p_j and ONE r_d(t) with every output line's q_i, so line j fires iff r_x(t) < p_j. An update draws 2 BL
 // numbers, against BL (rows + columns) for `stochastic`; both are counted (update_random_numbers).
 // The trains of different lines are correlated (a thermometer code), but each pair's coincidences
 // stay Binomial(BL, p_j q_i): r_x and r_d are independent.
