@@ -145,6 +145,7 @@ void DeviceArray::start_epoch(int epoch) {
 ArrayActivity DeviceArray::activity() const {
     ArrayActivity a;
     a.update_pulses = counters_.update_pulses;
+    a.update_random_numbers = counters_.update_random_numbers;
     a.read_energy_J = counters_.read_energy_J;
     a.write_energy_J = counters_.write_energy_J;
     a.adc_energy_J = counters_.adc_energy_J;

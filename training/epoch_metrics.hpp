@@ -21,6 +21,7 @@ struct EpochMetrics {
     double test_accuracy = 0.0;
     double loss = 0.0;
     std::uint64_t update_pulses = 0;
+    std::uint64_t update_random_numbers = 0;  // uniform random numbers the update rules drew (stochastic, essop)
     // Energy by part of the chip; energy_total_J is their sum. A part the engine does not model
     // counts 0 (the ideal engine models none).
     double energy_read_J = 0.0;
@@ -59,6 +60,8 @@ inline const std::vector<MetricColumn>& metric_columns() {
         {"test_accuracy", "1", "test-set accuracy after the epoch", &EpochMetrics::test_accuracy},
         {"loss", "1", "mean training loss over the epoch", &EpochMetrics::loss},
         {"update_pulses", "1", "write pulses delivered to devices", &EpochMetrics::update_pulses},
+        {"update_random_numbers", "1", "uniform random numbers drawn by the update rules (stochastic, essop; 0 for the others)",
+         &EpochMetrics::update_random_numbers, true},
         {"energy_read_J", "J", "energy of the read drivers", &EpochMetrics::energy_read_J},
         {"energy_write_J", "J", "energy the devices' write pulses drew from their supplies", &EpochMetrics::energy_write_J, true},
         {"energy_update_circuit_J", "J", "energy of the spice update circuit's cells (0 where none runs)", &EpochMetrics::energy_update_circuit_J, true},

@@ -127,6 +127,7 @@ NetworkConfig network_config(const ExperimentSettings& experiment, int inputs, i
     n.hidden_activations.assign(n.layer_sizes.size() - 2, experiment.network.hidden_activation);
     n.loss = experiment.network.loss;
     n.seed = experiment.seed;
+    n.rule = experiment.training.rule;
     return n;
 }
 

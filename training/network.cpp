@@ -12,6 +12,7 @@ namespace {
 
 constexpr int max_layer_size = 100000;
 constexpr const char* neuron_energy_block = "neuron_energy_J";
+constexpr const char* feedback_prefix = "feedback_";
 
 std::string sizes_text(const std::vector<int>& sizes) {
     std::string text = "{";
@@ -20,6 +21,14 @@ std::string sizes_text(const std::vector<int>& sizes) {
 }
 
 }  // namespace
+
+LearningRule parse_learning_rule(const std::string& text) {
+    if (text == "backprop") return LearningRule::backprop;
+    if (text == "dfa") return LearningRule::dfa;
+    throw ParameterError("training: rule = '" + text + "' must be 'backprop' or 'dfa'");
+}
+
+std::string to_string(LearningRule rule) { return rule == LearningRule::dfa ? "dfa" : "backprop"; }
 
 void validate(const NetworkConfig& config) {
     const auto& sizes = config.layer_sizes;
@@ -36,6 +45,10 @@ void validate(const NetworkConfig& config) {
         throw ParameterError("network: hidden_activations has " + std::to_string(config.hidden_activations.size()) +
                              " entries, but layer_sizes = " + sizes_text(sizes) + " has " + std::to_string(sizes.size() - 2) +
                              " hidden layers");
+    }
+    if (config.rule == LearningRule::dfa && sizes.size() < 3) {
+        throw ParameterError("network: training.rule = dfa with layer_sizes = " + sizes_text(sizes) +
+                             ": direct feedback alignment trains hidden layers, and this network has none");
     }
 }
 
@@ -61,6 +74,12 @@ Network::Network(const NetworkConfig& config, const ArrayFactory& make_array, co
         std::unique_ptr<WeightArray> array = make_array(l, w);
         layers_.push_back({std::move(array), Eigen::VectorXf::Zero(sizes_[l + 1]), f, make_neuron(f, sizes_[l + 1])});
     }
+    rule_ = config.rule;
+    if (rule_ != LearningRule::dfa) return;
+    for (int l = 0; l + 1 < count; ++l) {
+        Rng rng = init.stream(feedback_stream + static_cast<std::uint64_t>(l));
+        feedback_.push_back(make_array(feedback_layer_base + l, xavier_uniform(outputs(), sizes_[l + 1], rng)));
+    }
 }
 
 void Network::add_to_bias(int layer, const Eigen::VectorXf& delta_bias) {
@@ -78,36 +97,50 @@ void Network::set_bias(int layer, const Eigen::VectorXf& bias) {
 
 void Network::evolve(double dt_s) {
     for (auto& layer : layers_) layer.array->evolve(dt_s);
+    for (auto& array : feedback_) array->evolve(dt_s);
 }
 
 void Network::start_epoch(int epoch) {
     for (auto& layer : layers_) layer.array->start_epoch(epoch);
+    for (auto& array : feedback_) array->start_epoch(epoch);
 }
 
 void Network::record_drift_reference() {
     for (auto& layer : layers_) layer.array->record_drift_reference();
+    for (auto& array : feedback_) array->record_drift_reference();
 }
 
 void Network::compensate_drift() {
     for (auto& layer : layers_) layer.array->compensate_drift();
+    for (auto& array : feedback_) array->compensate_drift();
 }
 
 void Network::remove_drift_compensation() {
     for (auto& layer : layers_) layer.array->remove_drift_compensation();
+    for (auto& array : feedback_) array->remove_drift_compensation();
 }
+
+namespace {
+
+void add_activity(ArrayActivity& total, const ArrayActivity& a) {
+    total.update_pulses += a.update_pulses;
+    total.update_random_numbers += a.update_random_numbers;
+    total.read_energy_J += a.read_energy_J;
+    total.write_energy_J += a.write_energy_J;
+    total.update_circuit_energy_J += a.update_circuit_energy_J;
+    total.adc_energy_J += a.adc_energy_J;
+    total.wire_energy_J += a.wire_energy_J;
+}
+
+}  // namespace
 
 ArrayActivity Network::activity() const {
     ArrayActivity total;
     for (const auto& layer : layers_) {
-        const ArrayActivity a = layer.array->activity();
-        total.update_pulses += a.update_pulses;
-        total.read_energy_J += a.read_energy_J;
-        total.write_energy_J += a.write_energy_J;
-        total.update_circuit_energy_J += a.update_circuit_energy_J;
-        total.adc_energy_J += a.adc_energy_J;
+        add_activity(total, layer.array->activity());
         total.neuron_energy_J += layer.neuron->energy_J();
-        total.wire_energy_J += a.wire_energy_J;
     }
+    for (const auto& array : feedback_) add_activity(total, array->activity());  // their reads (and programming)
     return total;
 }
 
@@ -133,8 +166,10 @@ std::vector<Eigen::VectorXf> backward(const Network& network, const ForwardPass&
     assert(output_gradient_z.size() == network.outputs());
     std::vector<Eigen::VectorXf> deltas(count);
     deltas[count - 1] = output_gradient_z;
+    const bool direct = network.rule() == LearningRule::dfa;
     for (int l = count - 2; l >= 0; --l) {
-        const Eigen::VectorXf back = network.array(l + 1).multiply_transposed(deltas[l + 1]);
+        const Eigen::VectorXf back = direct ? network.feedback(l).multiply_transposed(deltas[count - 1])
+                                            : network.array(l + 1).multiply_transposed(deltas[l + 1]);
         const Eigen::VectorXf slope = network.neuron(l).derivative(pass.pre_activations[l], pass.activations[l + 1]);
         deltas[l] = slope.cwiseProduct(back);
     }
@@ -240,6 +275,9 @@ void take_checkpoint(const Network& network, NetworkCheckpoint& into) {
         const NeuronStage& neuron = network.neuron(static_cast<int>(l));
         if (neuron.is_circuit()) into.arrays[l][neuron_energy_block] = {neuron.energy_J()};
         into.biases[l] = network.bias(static_cast<int>(l));
+        if (network.rule() == LearningRule::dfa && l + 1 < layers) {
+            for (auto& [name, values] : network.feedback(static_cast<int>(l)).checkpoint()) into.arrays[l][feedback_prefix + name] = std::move(values);
+        }
     }
 }
 
@@ -250,9 +288,23 @@ void restore_checkpoint(Network& network, const NetworkCheckpoint& c) {
     }
     for (int l = 0; l < network.layer_count(); ++l) {
         try {
-            network.array(l).restore(c.arrays[static_cast<std::size_t>(l)]);
-            network.set_bias(l, c.biases[static_cast<std::size_t>(l)]);
             const ArrayCheckpoint& blocks = c.arrays[static_cast<std::size_t>(l)];
+            if (network.rule() != LearningRule::dfa || l + 1 == network.layer_count()) {
+                network.array(l).restore(blocks);
+            } else {
+                ArrayCheckpoint weights, feedback;  // the layer's blocks, and its feedback array's
+                for (const auto& [name, values] : blocks) {
+                    const bool of_feedback = name.rfind(feedback_prefix, 0) == 0;
+                    (of_feedback ? feedback[name.substr(std::string(feedback_prefix).size())] : weights[name]) = values;
+                }
+                network.array(l).restore(weights);
+                try {
+                    network.feedback(l).restore(feedback);
+                } catch (const ParameterError& e) {
+                    throw ParameterError(std::string("feedback array: ") + e.what());
+                }
+            }
+            network.set_bias(l, c.biases[static_cast<std::size_t>(l)]);
             const auto energy = blocks.find(neuron_energy_block);
             if (network.neuron(l).is_circuit() && energy != blocks.end()) {
                 if (energy->second.size() != 1) throw ParameterError("checkpoint block '" + std::string(neuron_energy_block) + "' holds " + std::to_string(energy->second.size()) + " values; expected 1");

@@ -11,6 +11,8 @@
 //   forward          a_l and z_l of every layer for one sample
 //   backward         delta_{L-1} = dL/dz_{L-1} (from the loss),
 //                    delta_l = f_l'(z_l) .* (W_{l+1}^T delta_{l+1})   (multiply_transposed: through the array)
+//                    or, under direct feedback alignment (LearningRule::dfa, below),
+//                    delta_l = f_l'(z_l) .* (B_l^T delta_{L-1})       (through the feedback array of layer l)
 //   compute_updates  dW_l = -lr delta_l a_l^T, db_l = -lr delta_l   (kept as the factors a_l, delta_l, lr,
 //                    because hardware delivers an outer product, not a matrix)
 //   apply_to_array   W_l <- W_l + dW_l through WeightArray::apply_outer_product; b_l <- b_l + db_l
@@ -18,8 +20,19 @@
 // Initialisation (Glorot & Bengio 2010, "Xavier uniform"): w ~ U(-s, s), s = sqrt(6 / (n_l + m_l)),
 // drawn row by row from Rng(seed).stream(l), so each layer's draw is independent of the others; b = 0.
 // The same seed gives bit-identical initial weights.
+//
+// Direct feedback alignment (Noekland, NeurIPS 2016; on CIM hardware arXiv 2212.14337; docs/learning-rules.md):
+// every hidden layer l = 0 .. L-2 owns a fixed random feedback matrix B_l of the shape of an output
+// layer fed by it (outputs x m_l), drawn Xavier-uniform like the weights, U(-s, s) with
+// s = sqrt(6 / (m_l + outputs)), row by row from Rng(seed).stream(feedback_stream + l), after every
+// weight layer is drawn. B_l lives in an array of its own, made by the same ArrayFactory as layer
+// feedback_layer_base + l (weight_array.hpp; so a device engine programs it into devices that drift and are noisy like the weights), read
+// only by the transposed read (the backward read of the weights' arrays), and never updated. The
+// output error reaches every hidden layer directly, so the hardware reads all of them at once
+// (training/sample_latency.hpp).
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <Eigen/Core>
@@ -32,11 +45,21 @@
 
 namespace cimkit::training {
 
+// How the hidden layers' errors are computed (training.rule).
+enum class LearningRule { backprop, dfa };
+LearningRule parse_learning_rule(const std::string& text);  // "backprop" | "dfa"; ParameterError otherwise
+std::string to_string(LearningRule rule);
+
+// The Rng(seed) stream index of hidden layer l's feedback matrix is feedback_stream + l: far from the
+// weight layers' l and the trainer's epochs.
+inline constexpr std::uint64_t feedback_stream = 1u << 21;
+
 struct NetworkConfig {
     std::vector<int> layer_sizes;                // {inputs, hidden ..., outputs}: >= 2 entries, each in [1, 100000]
     std::vector<Activation> hidden_activations;  // one per hidden layer: layer_sizes.size() - 2 entries
     Loss loss = Loss::softmax_cross_entropy;     // also fixes the output activation
     std::uint64_t seed = 1;                      // initialisation; the experiment sets it from run.seed (whose default this is)
+    LearningRule rule = LearningRule::backprop;  // dfa needs at least one hidden layer
 };
 
 // Throws ParameterError naming the field, its value and the rule.
@@ -69,6 +92,11 @@ public:
 
     std::vector<Eigen::MatrixXf> weights() const;  // effective W_l of every layer, from its array
 
+    LearningRule rule() const { return rule_; }
+    // Hidden layer l's feedback array (B_l, outputs x m_l), l in 0 .. layer_count() - 2; dfa only.
+    const WeightArray& feedback(int hidden_layer) const { return *feedback_.at(hidden_layer); }
+    WeightArray& feedback(int hidden_layer) { return *feedback_.at(hidden_layer); }
+
     // Every layer's array: simulated time passes (drift, leakage), or a new epoch starts (streams).
     void evolve(double dt_s);
     void start_epoch(int epoch);
@@ -86,7 +114,9 @@ private:
     };
     std::vector<int> sizes_;
     Loss loss_;
+    LearningRule rule_ = LearningRule::backprop;
     std::vector<Layer> layers_;
+    std::vector<std::unique_ptr<WeightArray>> feedback_;  // dfa: one per hidden layer; empty otherwise
 };
 
 struct ForwardPass {
@@ -147,7 +177,8 @@ int predict(const Network& network, const Eigen::VectorXf& x);
 
 // Every layer's array state and bias: what a checkpoint holds, and what a skipped training step
 // restores (trainer.hpp). A layer whose neuron is a circuit adds the block "neuron_energy_J" to its
-// array's blocks.
+// array's blocks; under dfa, hidden layer l adds its feedback array's blocks, each name prefixed
+// "feedback_" (so the run file keeps B_l and a resume restores it bit for bit).
 struct NetworkCheckpoint {
     std::vector<ArrayCheckpoint> arrays;  // per layer
     std::vector<Eigen::VectorXf> biases;  // per layer

@@ -38,6 +38,9 @@ SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>
                              double neuron_settling_s) {
     SampleLatency latency;
     if (!model || s.engine == "ideal") return latency;
+    const double phases = model->odd_read_current() ? 1.0 : 2.0;  // two phases otherwise (read_model.hpp)
+    const bool direct_feedback = s.training.rule == LearningRule::dfa;
+    const int classes = layer_sizes.back();
     double forward_s = 0.0, backward_s = 0.0, slowest_update_s = 0.0;
     for (std::size_t l = 0; l + 1 < layer_sizes.size(); ++l) {
         const int inputs = layer_sizes[l], outputs = layer_sizes[l + 1];
@@ -45,11 +48,17 @@ SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>
         forward_s += one_read_s;
         if (l > 0) {
             forward_s += neuron_settling_s;  // the neurons that drive this layer's rows
-            backward_s += (model->odd_read_current() ? 1.0 : 2.0) * one_read_s;  // two phases otherwise (read_model.hpp)
+            if (direct_feedback) {
+                // Layer l - 1's feedback array: `classes` weight rows over the `inputs` hidden lines; all at once.
+                backward_s = std::max(backward_s, phases * read_s(s.array, inputs, classes));
+            } else {
+                backward_s += phases * one_read_s;
+            }
         }
         slowest_update_s = std::max(slowest_update_s, update_s(s, static_cast<long>(inputs) * outputs, *model));
     }
     latency.inference_s = forward_s;
+    latency.backward_s = backward_s;
     latency.training_s = forward_s + backward_s + slowest_update_s;
     return latency;
 }

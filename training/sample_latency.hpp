@@ -17,7 +17,11 @@
 // read of the same array: the same wires, the same window; two windows for a device whose I-V is not
 // odd, which reads a pair's G+ and G- lines in two phases, training/device_array/read_model.hpp),
 // and updates every layer at once, the
-// longest update setting the time:
+// longest update setting the time. Under direct feedback alignment (training.rule = dfa, network.hpp)
+// every hidden layer's error comes from its own feedback array (outputs x hidden) read transposed,
+// and those reads need only the output error: they run in one parallel step, as long as the slowest
+// of them (arXiv 2212.14337: the backward pass of all layers at once).
+// The update:
 //   spice update circuit   its window for |x| = 1 (circuits/update_circuit.hpp)
 //   otherwise              what the update rule declares (UpdateRuleInfo::update_time_s): for pulse
 //                          and stochastic a potentiating and a depressing phase of at most
@@ -40,6 +44,7 @@ namespace cimkit::training {
 struct SampleLatency {
     double inference_s = 0.0;  // the forward pass
     double training_s = 0.0;   // forward pass, backward reads and the update
+    double backward_s = 0.0;   // the backward reads alone (part of training_s)
 };
 
 // The precision a read (and a neuron) settles to: array.adc_bits, or 8 bits for an analog read-out.

@@ -298,9 +298,9 @@ const DeviceArrayOptions& spice_checked(const DeviceArrayOptions& options, const
 }  // namespace
 
 SpiceArray::SpiceArray(SpiceSession& session, const DeviceModel& model, const DeviceCalibration& calibration,
-                       const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng)
+                       const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng, bool updated)
     : session_(session),
-      use_update_circuit_(initial_weights.size() <= session.options().update_circuit_max_devices),
+      use_update_circuit_(updated && initial_weights.size() <= session.options().update_circuit_max_devices),
       devices_(model, calibration, initial_weights, spice_checked(options, session.options(), use_update_circuit_), rng),
       layer_id_(session.add_layer(devices_, use_update_circuit_)) {}
 
@@ -401,7 +401,7 @@ ArrayFactory make_spice_array_factory(SpiceSession& session, const DeviceModel& 
     const DeviceCalibration calibration = calibrate_device(model, options.calibration_samples, calibration_rng);
     return [&session, &model, options, calibration, seed](int layer, const Eigen::MatrixXf& initial_weights) -> std::unique_ptr<WeightArray> {
         return std::make_unique<SpiceArray>(session, model, calibration, initial_weights, options_for_layer(options, layer),
-                                            Rng(seed).stream(static_cast<std::uint64_t>(layer)));
+                                            Rng(seed).stream(static_cast<std::uint64_t>(layer)), layer < feedback_layer_base);
     };
 }
 

@@ -153,8 +153,9 @@ class SpiceArray final : public WeightArray {
 public:
     // Programs `initial_weights` into a DeviceArray (as the compact engine would) and registers it
     // with `session`. Refuses two_phase_read (ParameterError): the circuit reads one phase.
+    // `updated` false: an array that is never written (a feedback array) gets no update circuit.
     SpiceArray(SpiceSession& session, const DeviceModel& model, const DeviceCalibration& calibration,
-               const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng);
+               const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng, bool updated = true);
 
     Eigen::VectorXf multiply(const Eigen::VectorXf& x) const override;  // through ngspice
     Eigen::MatrixXf multiply_batch(const Eigen::MatrixXf& x) const override;

@@ -243,6 +243,7 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     m.skipped_test_samples = evaluation.skipped;
     const ArrayActivity activity = network.activity();
     m.update_pulses = activity.update_pulses;
+    m.update_random_numbers = activity.update_random_numbers;
     m.energy_read_J = activity.read_energy_J;
     m.energy_write_J = activity.write_energy_J;
     m.energy_update_circuit_J = activity.update_circuit_energy_J;

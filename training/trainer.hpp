@@ -71,6 +71,9 @@ struct TrainingConfig {
     int evolve_every = 1;
     int batch_size = 1;  // >= 1: samples per update (1: plain per-sample SGD)
     OnConvergenceFailure on_convergence_failure = OnConvergenceFailure::stop;
+    // The hidden layers' errors: backprop, or direct feedback alignment (network.hpp); the experiment
+    // hands it to the network (NetworkConfig::rule).
+    LearningRule rule = LearningRule::backprop;
     // Hardware time one training sample needs on the chip's circuits (sample_latency.hpp); set by the
     // experiment, not a setting. 0: not modelled (the ideal engine).
     double sample_latency_s = 0.0;

@@ -28,6 +28,7 @@ namespace cimkit::training {
 // What an array has done since it was built (carried through checkpoints).
 struct ArrayActivity {
     std::uint64_t update_pulses = 0;  // write pulses delivered to devices
+    std::uint64_t update_random_numbers = 0;  // uniform random numbers the update rule drew (stochastic, essop)
     double read_energy_J = 0.0;       // energy the read drivers delivered (forward and backward reads)
     double write_energy_J = 0.0;      // energy the devices' write pulses drew (DeviceModel::write_energy_J)
     double update_circuit_energy_J = 0.0;  // energy of the spice update circuit's cells; 0 where none runs
@@ -113,6 +114,12 @@ private:
 // This is where an engine plugs in: a compact or spice engine programs the initial weights into
 // its devices here, and can derive a per-layer random stream from `layer`.
 using ArrayFactory = std::function<std::unique_ptr<WeightArray>(int layer, const Eigen::MatrixXf& initial_weights)>;
+
+// Layer indices from here up ask the factory for a feedback array (direct feedback alignment,
+// network.hpp: hidden layer l's is feedback_layer_base + l): programmed once, read transposed, never
+// updated, so an engine gives it no update circuit. Its random streams come from the index as a weight
+// layer's do.
+inline constexpr int feedback_layer_base = 1 << 16;
 
 std::unique_ptr<WeightArray> make_ideal_array(int layer, const Eigen::MatrixXf& initial_weights);
 

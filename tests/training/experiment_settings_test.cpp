@@ -140,6 +140,7 @@ const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
      {{"spice.readout", "tia", "--set"}, {"spice.read_strategy", "batched", "--set"}}},
     {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"}, {{"array.update_mode", "stochastic", "--set"}}},
     {{"evaluate.after_s"}, {{"evaluate.after_s", "[0, 3600]", "--set"}}},
+    {{"training.rule", "network.hidden_layers"}, {{"training.rule", "dfa", "--set"}, {"network.hidden_layers", "[]", "--set"}}},
     {{"array.wire_ohm", "run.engine"}, {{"array.wire_ohm", "5", "--set"}, {"run.engine", "ideal", "--set"}}},
     {{"array.wire_ohm", "array.input_encoding"},
      {{"array.wire_ohm", "5", "--set"}, {"array.input_encoding", "pulse_width", "--set"}, {"run.engine", "compact", "--set"}}},
@@ -171,6 +172,14 @@ TEST(Settings, BatchWithTheUpdateCircuitIsRefusedNotOverridden) {
         resolve_experiment_config({{"training.batch_size", "100", "--set"}, {"spice.update_circuit_max_devices", "0", "--set"}});
     EXPECT_EQ(experiment_settings(accepted).spice.update_circuit_max_devices, 0);
     EXPECT_EQ(refusal_of({{"training.batch_size", "100", "--set"}, {"run.engine", "compact", "--set"}}), "");
+}
+
+// ESSOP's trains come from one sample's x and delta, like stochastic's: a batch is refused naming both keys.
+TEST(Settings, EssopWithABatchIsRefusedNamingTheKeys) {
+    const std::string message = refusal_of({{"training.batch_size", "4", "--set"}, {"array.update_mode", "essop", "--set"},
+                                            {"spice.update_circuit_max_devices", "0", "--set"}});
+    EXPECT_NE(message.find("training.batch_size = 4 with array.update_mode = essop"), std::string::npos) << message;
+    EXPECT_EQ(refusal_of({{"array.update_mode", "essop", "--set"}, {"spice.update_circuit_max_devices", "0", "--set"}}), "");
 }
 
 TEST(Settings, TheRenamedFaceKeyNamesItsNewName) {

@@ -50,7 +50,7 @@ std::string message_of(const std::function<void()>& action) {
 }
 
 TEST(UpdateRules, TheBuiltInRulesAreRegisteredInOrder) {
-    EXPECT_EQ(update_rule_names(), (std::vector<std::string>{"exact", "pulse", "stochastic"}));
+    EXPECT_EQ(update_rule_names(), (std::vector<std::string>{"exact", "pulse", "stochastic", "essop"}));
     for (const UpdateRuleInfo& rule : update_rules()) {
         EXPECT_FALSE(rule.summary.empty()) << rule.name;
         EXPECT_NE(rule.make, nullptr) << rule.name;

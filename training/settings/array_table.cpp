@@ -35,7 +35,7 @@ std::vector<Field<O>> make_array_fields() {
         choice("array.pulse_rounding", &O::pulse_rounding, {PulseRounding::nearest, PulseRounding::floor}, name, parse_pulse_rounding,
                "pulse mode: pulses = round(|dw| / dw_pulse), or floor (Nandakumar et al. 2020's transfer)"),
         boolean("array.two_phase_read", &O::two_phase_read, "compact engine: negative inputs read as -I(|V|) in a second phase"),
-        integer("array.stochastic_bit_length", &O::stochastic_bit_length, Range::closed(1, 1e4), "stochastic mode: time slots per update"),
+        integer("array.stochastic_bit_length", &O::stochastic_bit_length, Range::closed(1, 1e4), "stochastic and essop modes: time slots (bit-stream length BL) per update"),
         number("array.read_time_s", &O::read_time_s, Unit::second, Range::positive(), "how long a read holds its voltages (read energy)"),
         number("array.wire_ohm", &O::wire_ohm, Unit::ohm, Range::closed(0.0, 1e6),
                "resistance per row and column line segment between neighbouring cells, in forward and backward (transposed) reads (0: ideal wires)"),

@@ -44,6 +44,10 @@ std::vector<Field<TrainingConfig>> make_training_fields() {
         choice("training.on_convergence_failure", &T::on_convergence_failure, {OnConvergenceFailure::stop, OnConvergenceFailure::skip},
                [](OnConvergenceFailure policy) { return to_string(policy); }, parse_on_convergence_failure,
                "a sample whose simulation does not converge ends the run (stop) or is skipped, counted and reported (skip)"),
+        choice("training.rule", &T::rule, {LearningRule::backprop, LearningRule::dfa}, [](LearningRule rule) { return to_string(rule); },
+               parse_learning_rule,
+               "hidden layers' errors: backprop (W^T delta, layer by layer) or dfa, direct feedback alignment (the output error "
+               "through a fixed random feedback array per hidden layer, all read at once; docs/learning-rules.md)"),
     };
 }
 

@@ -87,6 +87,11 @@ std::vector<Rule<E>> make_experiment_rules() {
          },
          "the update circuit computes a dW for the devices to apply, which this update mode cannot take; "
          "set spice.update_circuit_max_devices = 0 or use array.update_mode = " + update_rules_that(applies_changes)},
+        {{"training.rule", "network.hidden_layers"},
+         "training.rule = dfa and network.hidden_layers = []",
+         [](const E& e) { return e.training.rule == LearningRule::dfa && e.network.hidden_layers.empty(); },
+         "direct feedback alignment sends the output error to the hidden layers, and this network has none; "
+         "set training.rule = backprop or give network.hidden_layers"},
         {{"evaluate.after_s"},
          "evaluate.after_s is a list of several times that starts at 0",
          [](const E& e) { return e.evaluate.after_s.size() > 1 && e.evaluate.after_s.front() == 0.0; },

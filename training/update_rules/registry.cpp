@@ -11,9 +11,10 @@ namespace cimkit::training {
 UpdateRuleInfo exact_update_rule();
 UpdateRuleInfo pulse_update_rule();
 UpdateRuleInfo stochastic_update_rule();
+UpdateRuleInfo essop_update_rule();
 
 const std::vector<UpdateRuleInfo>& update_rules() {
-    static const std::vector<UpdateRuleInfo> rules{exact_update_rule(), pulse_update_rule(), stochastic_update_rule()};
+    static const std::vector<UpdateRuleInfo> rules{exact_update_rule(), pulse_update_rule(), stochastic_update_rule(), essop_update_rule()};
     return rules;
 }
 

@@ -12,6 +12,7 @@
 // The trains are drawn from one sample's x and delta, so the rule cannot write a dW given from
 // outside (a mini-batch's sum, the spice update circuit).
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -46,6 +47,8 @@ public:
                 }
             }
         }
+        // One draw per line and slot (Gokmen & Vlasov's independent trains): BL (rows + columns).
+        pairs.count_random_numbers(static_cast<std::uint64_t>(bit_length) * static_cast<std::uint64_t>(rows + cols));
         for (std::size_t k = 0; k < pairs.size(); ++k) pairs.refresh_if_saturated(k);
     }
 

@@ -14,6 +14,7 @@
 // Adding a rule: a new file here defining `UpdateRuleInfo <name>_update_rule()`, plus its line in
 // registry.cpp (docs/architecture.md#device-arrays).
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <Eigen/Core>
@@ -52,6 +53,8 @@ public:
     // Weight k's digital remainder (accumulate_residual; empty otherwise).
     double& residual(std::size_t k) { return residual_[k]; }
     Rng& update_stream() { return write_.update; }
+    // A rule that draws from update_stream() counts its draws here (EpochMetrics::update_random_numbers).
+    void count_random_numbers(std::uint64_t draws) { write_.counters.update_random_numbers += draws; }
     void count_capped_update() { ++write_.counters.capped_updates; }
 
 private:

@@ -1,0 +1,116 @@
+// Update rule `essop`: the stochastic outer product of ESSOP (Joshi et al., arXiv 2003.11256;
+// docs/learning-rules.md), delivered as device pulses. Like `stochastic` (Gokmen & Vlasov) it turns
+// dw_ij = -lr delta_i x_j into BL time slots in which input line j and output line i each fire or
+// not, a coincidence pulsing pair ij in the direction of -sign(delta_i x_j); it differs in the two
+// things ESSOP changes:
+//
+// Power-of-two scaling (ESSOP's bit shifts instead of floating-point multiplications). With
+// g = lr / (BL dw_pulse) (the array's constant: requested pulses per slot per unit of x delta),
+//   k_x = ceil(log2 max_j |x_j|),   k_d = ceil(log2 max_i g |delta_i|)       (exponents, read off the
+//   x~_j = |x_j| 2^-k_x,            d~_i = g |delta_i| 2^-k_d                 floats: no multiplier)
+// so x~ and d~ lie in [0, 1] whatever the range of x: ReLU activations above 1 need no clipping.
+// The requested pulse count is n_ij = BL x~_j d~_i 2^K with K = k_x + k_d. The shift 2^K goes to the
+// pulses when K >= 0 (each coincidence gives 2^K pulses; K at most max_essop_shift, essop.hpp),
+// else to the probabilities, split as evenly as whole powers allow (u = floor(-K / 2) on the inputs,
+// -K - u on the outputs, like Gokmen's balance c_x / c_d but in powers of two):
+//   p_j = x~_j 2^-u,  q_i = d~_i 2^-(-K-u),  pulses per coincidence c = 1      (K < 0)
+//   p_j = x~_j,       q_i = d~_i,            c = 2^K                           (K >= 0)
+// Then E[pulses_ij] = BL p_j q_i c = |dw_ij| / dw_pulse exactly: no probability exceeds 1, so unlike
+// `stochastic` no request saturates (a large one costs 2^K pulses per coincidence instead).
+//
+// Random numbers shared (ESSOP re-uses random numbers; its abstract, all we read, does not say how,
+// so this pattern is our choice): in slot t ONE uniform r_x(t) is compared with every input line's
+// p_j and ONE r_d(t) with every output line's q_i, so line j fires iff r_x(t) < p_j. An update draws 2 BL
+// numbers, against BL (rows + columns) for `stochastic`; both are counted (update_random_numbers).
+// The trains of different lines are correlated (a thermometer code), but each pair's coincidences
+// stay Binomial(BL, p_j q_i): r_x and r_d are independent.
+//
+// Like `stochastic`, the trains come from one sample's x and delta, so the rule cannot write a dW
+// given from outside (mini-batches, the spice update circuit). Potentiate-only pairs near saturation
+// are refreshed after the whole update (training/device_array/refresh_policy.hpp).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "training/array_options.hpp"
+#include "training/device_array/refusal.hpp"
+#include "training/update_rules/essop.hpp"
+#include "training/update_rules/registry.hpp"
+#include "training/update_rules/update_rule.hpp"
+
+namespace cimkit::training {
+namespace {
+
+// ceil(log2 v) for v > 0, from the float's exponent: v 2^-k lies in (1/2, 1].
+int exponent_above(double v) {
+    int e = 0;
+    const double mantissa = std::frexp(v, &e);  // v = mantissa 2^e, mantissa in [1/2, 1)
+    return mantissa == 0.5 ? e - 1 : e;
+}
+
+class EssopRule final : public UpdateRule {
+public:
+    // Two draws per slot, fired or not, so the stream's use does not depend on the data.
+    void apply_outer_product(PairWriter& pairs, const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr) override {
+        const double x_max = x.cwiseAbs().maxCoeff(), d_max = delta.cwiseAbs().maxCoeff();
+        if (!(x_max > 0.0 && d_max > 0.0 && lr > 0.0)) return;
+        const int rows = pairs.rows(), cols = pairs.cols();
+        const int bit_length = pairs.options().stochastic_bit_length;
+        const EssopScaling s = essop_scaling(x_max, d_max, lr, bit_length, pairs.pulse_weight_step());
+        input_p_.resize(static_cast<std::size_t>(cols));
+        output_q_.resize(static_cast<std::size_t>(rows));
+        for (int j = 0; j < cols; ++j) input_p_[j] = std::ldexp(std::abs(static_cast<double>(x(j))), -s.input_shift);
+        for (int i = 0; i < rows; ++i) output_q_[i] = std::ldexp(s.gain * std::abs(static_cast<double>(delta(i))), -s.output_shift);
+        Rng& rng = pairs.update_stream();
+        for (int slot = 0; slot < bit_length; ++slot) {
+            const double r_x = rng.uniform(), r_d = rng.uniform();
+            for (int j = 0; j < cols; ++j) {
+                if (!(r_x < input_p_[j])) continue;
+                for (int i = 0; i < rows; ++i) {
+                    if (r_d < output_q_[i]) {
+                        pairs.pulse_pair(pairs.index(i, j), (delta(i) > 0.0f) == (x(j) > 0.0f) ? -1 : +1, s.pulses_per_coincidence);
+                    }
+                }
+            }
+        }
+        pairs.count_random_numbers(2 * static_cast<std::uint64_t>(bit_length));
+        for (std::size_t k = 0; k < pairs.size(); ++k) pairs.refresh_if_saturated(k);
+    }
+
+    void apply_weight_changes(PairWriter&, const Eigen::MatrixXf&) override {
+        refuse("update_mode = essop draws its own pulse trains; it cannot apply a given dW");
+    }
+
+private:
+    std::vector<double> input_p_, output_q_;  // scratch, reused by every update
+};
+
+}  // namespace
+
+EssopScaling essop_scaling(double x_max, double d_max, double learning_rate, int bit_length, double pulse_weight_step) {
+    EssopScaling s;
+    s.gain = learning_rate / (bit_length * pulse_weight_step);
+    const int k_x = exponent_above(x_max), k_d = exponent_above(s.gain * d_max);
+    const int shift = std::min(k_x + k_d, max_essop_shift);
+    const int input_extra = shift < 0 ? (-shift) / 2 : 0;
+    s.input_shift = k_x + input_extra;
+    s.output_shift = k_d + (shift < 0 ? -shift - input_extra : 0);
+    s.pulses_per_coincidence = shift > 0 ? 1 << shift : 1;
+    return s;
+}
+
+UpdateRuleInfo essop_update_rule() {
+    UpdateRuleInfo info;
+    info.name = "essop";
+    info.summary = "ESSOP stochastic pulse trains: power-of-two scaled, one random number per slot shared by all inputs and one by all outputs";
+    info.applies_weight_changes = false;
+    // A potentiating and a depressing phase of stochastic_bit_length slots each (one pulse per slot
+    // while K < 0, the usual case; docs/learning-rules.md).
+    info.update_time_s = [](const DeviceArrayOptions& o, double pulse_s) { return 2.0 * o.stochastic_bit_length * pulse_s; };
+    info.make = [] { return std::unique_ptr<UpdateRule>(std::make_unique<EssopRule>()); };
+    return info;
+}
+
+}  // namespace cimkit::training
