@@ -195,6 +195,22 @@ with h5py.File(corrupt, "r+") as f:
 r = train("--resume", str(corrupt))
 check(r.returncode == 2 and "counters" in r.stderr, f"corrupt counters: exit {r.returncode}, {r.stderr.strip()}")
 
+# ---- a run file of an earlier cimkit, without the blocks added since (the random-number count of
+# stochastic updates: its checkpoint block and metrics column), resumes to the run of a fresh file.
+older, fresh = work / "older.h5", work / "fresh.h5"
+r = train("-o", str(older), "--set", "run.engine=compact", "--set", "training.epochs=1")
+check(r.returncode == 0, f"compact run failed: {r.stderr}")
+with h5py.File(older, "r+") as f:
+    del f["/training/checkpoint/layer_0/update_random_numbers"]
+    del f["/training/metrics/update_random_numbers"]
+r = train("--resume", str(older), "--epochs", "2")
+check(r.returncode == 0, f"resume of an earlier cimkit's file: exit {r.returncode}, {r.stderr.strip()}")
+r = train("-o", str(fresh), "--set", "run.engine=compact", "--set", "training.epochs=2")
+with h5py.File(older, "r") as a, h5py.File(fresh, "r") as b:
+    for col in ("test_accuracy", "loss", "update_pulses"):
+        check(np.array_equal(a["/training/metrics"][col][:], b["/training/metrics"][col][:]), f"earlier file resumed: {col} differs")
+    check(np.array_equal(a["/training/weights/layer_0"][:], b["/training/weights/layer_0"][:]), "earlier file resumed: weights differ")
+
 # ---- kill -9 at a random moment, then --resume: the same final weights
 EPOCHS = ["--set", "training.epochs=6", "--set", "run.seed=3"]
 reference = work / "reference.h5"
