@@ -93,6 +93,10 @@ std::vector<analysis::ParameterSpread> parse_spreads(const std::vector<std::stri
 
 int run_spice_pulses(const DevicePulsesOptions& o) {
     const analysis::SpiceDeviceName device = analysis::parse_spice_device_name(o.device);
+    if (!o.settings.set_texts.empty() || !o.settings.from_file.empty()) {
+        throw UsageError("device pulses " + o.device + ": --set device.* and [device] parameters are for cimkit's models; a subcircuit's "
+                         "parameters are its .subckt defaults (vary them with --spread NAME=SIGMA)");
+    }
     analysis::SpicePulsePlan plan = o.spice;
     plan.devices = o.plan.devices;
     plan.cycles = o.plan.cycles;
@@ -115,13 +119,13 @@ int run_spice_pulses(const DevicePulsesOptions& o) {
 
 int run_device_pulses(const DevicePulsesOptions& o) {
     if (o.device.empty()) throw UsageError("device pulses: no device; give --device NAME (see 'cimkit devices'), table:FILE or spice:FILE:SUBCKT");
-    if (analysis::is_spice_device_name(o.device)) return run_spice_pulses(o);
-    if (!o.spreads.empty()) throw UsageError("--spread: only for a spice:FILE:SUBCKT device");
-    const auto model = builtin_devices().find(o.device).make(device_settings(o.settings));
     if (static_cast<double>(o.plan.devices) * o.plan.cycles * (o.plan.up + o.plan.down + 1) > PulseLimits{}.max_rows) {
         throw UsageError("device pulses: --devices x --cycles x (--up + --down + 1) is above the " + std::to_string(PulseLimits{}.max_rows) +
                          " rows 'device fit' reads");
     }
+    if (analysis::is_spice_device_name(o.device)) return run_spice_pulses(o);
+    if (!o.spreads.empty()) throw UsageError("--spread: only for a spice:FILE:SUBCKT device");
+    const auto model = builtin_devices().find(o.device).make(device_settings(o.settings));
     const OutputClaim claim(o.output_path, config_inputs(o.settings), o.force);
     PulseTrainPlan plan = o.plan;
     plan.read_noise = !o.noise_free_reads;

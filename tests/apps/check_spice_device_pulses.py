@@ -1,6 +1,6 @@
 """`cimkit device pulses spice:FILE:SUBCKT` from the command line (docs/own-devices.md#a-spice-subcircuit-as-a-device):
 the VTEAM example runs through ngspice and its CSV is fitted; a bad file, subcircuit, terminal count,
-netlist (.control, an include escaping its folder) or --spread exits 2 naming it and leaves no
+netlist (.control, an include escaping its folder), --spread or --set exits 2 naming it and leaves no
 output. Usage: check_spice_device_pulses.py CIMKIT NETLIST_DIR"""
 import subprocess
 import sys
@@ -47,6 +47,8 @@ with tempfile.TemporaryDirectory() as folder:
            what="--spread of an unknown parameter")
     expect(run("device", "pulses", f"spice:{vteam}:vteam_memristor", "-o", "out.csv", "--spread", "k_on", cwd=work), 2, "NAME=SIGMA",
            what="--spread without a sigma")
+    expect(run("device", "pulses", f"spice:{vteam}:vteam_memristor", "-o", "out.csv", "--set", "device.k_on=1", cwd=work), 2, "--spread",
+           what="--set on a subcircuit")
     if (work / "out.csv").exists():
         failures.append("a refused run left out.csv behind")
 
