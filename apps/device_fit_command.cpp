@@ -1,6 +1,7 @@
 #include "apps/device_fit_command.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "devices/core/errors.hpp"
 
@@ -17,7 +18,7 @@ namespace {
 
 CLI::App* add_pulses_command(CLI::App& device, DevicePulsesOptions& o) {
     CLI::App* cmd = device.add_subcommand("pulses", "Write the pulse trains of a device model, with its noise, as a pulse CSV for 'device fit'");
-    cmd->add_option("--device", o.device, "Device model (see 'cimkit devices'), or table:FILE");
+    cmd->add_option("--device", o.device, "Device model (see 'cimkit devices'), table:FILE, or spice:FILE:SUBCKT (run through ngspice)");
     cmd->add_option("DEVICE", o.device, "The device model as a positional shorthand for --device");
     cmd->add_option("-o,--output", o.output_path, "Pulse CSV to write")->required();
     add_device_settings_options(*cmd, o.settings, {"--device", "DEVICE"});
@@ -28,6 +29,17 @@ CLI::App* add_pulses_command(CLI::App& device, DevicePulsesOptions& o) {
     cmd->add_flag("--noise-free-reads", o.noise_free_reads, "Read the conductance without the model's read noise");
     add_seed_option(*cmd, o.seed, "Random seed (default 1)");
     cmd->add_flag("--force", o.force, "Replace an existing output file");
+    analysis::SpicePulsePlan& s = o.spice;
+    const std::string spice_only = " (spice: devices only, default ";
+    cmd->add_option("--spread", o.spreads, "NAME=SIGMA: the subcircuit's .param NAME times exp(SIGMA z) per device (spice: devices only)");
+    cmd->add_option("--read-voltage-V", s.read_voltage_V, "Read voltage" + spice_only + "0.01)");
+    cmd->add_option("--potentiate-V", s.potentiate_V, "Potentiating pulse amplitude, signed" + spice_only + "-0.4)");
+    cmd->add_option("--depress-V", s.depress_V, "Depressing pulse amplitude, signed" + spice_only + "0.04)");
+    cmd->add_option("--pulse-width-s", s.pulse_width_s, "Pulse width" + spice_only + "1e-8)")->check(CLI::PositiveNumber);
+    cmd->add_option("--read-width-s", s.read_width_s, "Read width between pulses" + spice_only + "1e-8)")->check(CLI::PositiveNumber);
+    cmd->add_option("--edge-s", s.edge_s, "Rise and fall time" + spice_only + "1e-10)")->check(CLI::PositiveNumber);
+    cmd->add_option("--read-noise", s.read_noise, "Relative sigma of each read" + spice_only + "0)")->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--timeout", s.timeout_s, "Seconds ngspice may take" + spice_only + "600)")->check(CLI::PositiveNumber);
     return cmd;
 }
 
@@ -63,13 +75,57 @@ int run_device_fit(const DeviceFitOptions& o) {
     return 0;
 }
 
+namespace {
+
+std::vector<analysis::ParameterSpread> parse_spreads(const std::vector<std::string>& texts) {
+    std::vector<analysis::ParameterSpread> out;
+    for (const std::string& t : texts) {
+        const std::size_t eq = t.find('=');
+        char* end = nullptr;
+        const double sigma = eq == std::string::npos ? 0.0 : std::strtod(t.c_str() + eq + 1, &end);
+        if (eq == std::string::npos || eq == 0 || end == t.c_str() + eq + 1 || *end != '\0') {
+            throw UsageError("--spread '" + t + "': expected NAME=SIGMA, e.g. k_on=0.1");
+        }
+        out.push_back({t.substr(0, eq), sigma});
+    }
+    return out;
+}
+
+int run_spice_pulses(const DevicePulsesOptions& o) {
+    const analysis::SpiceDeviceName device = analysis::parse_spice_device_name(o.device);
+    if (!o.settings.set_texts.empty() || !o.settings.from_file.empty()) {
+        throw UsageError("device pulses " + o.device + ": --set device.* and [device] parameters are for cimkit's models; a subcircuit's "
+                         "parameters are its .subckt defaults (vary them with --spread NAME=SIGMA)");
+    }
+    analysis::SpicePulsePlan plan = o.spice;
+    plan.devices = o.plan.devices;
+    plan.cycles = o.plan.cycles;
+    plan.up = o.plan.up;
+    plan.down = o.plan.down;
+    plan.spreads = parse_spreads(o.spreads);
+    analysis::check_spice_device(device);  // a bad file or subcircuit name exits 2 before the output is claimed
+    const OutputClaim claim(o.output_path, {{device.file.string(), "the subcircuit file"}}, o.force);
+    const std::string csv = pulse_csv(analysis::spice_pulse_trains(device, plan, o.seed));
+    TemporaryFile file(o.output_path);
+    file.write_all_and_close(csv.data(), csv.size());
+    file.move_into_place();
+    std::printf("wrote %s: %d devices x %d cycles of %d potentiating (%g V) and %d depressing (%g V) pulses of %g s through ngspice on %s\n",
+                o.output_path.c_str(), plan.devices, plan.cycles, plan.up, plan.potentiate_V, plan.down, plan.depress_V, plan.pulse_width_s,
+                o.device.c_str());
+    return 0;
+}
+
+}  // namespace
+
 int run_device_pulses(const DevicePulsesOptions& o) {
-    if (o.device.empty()) throw UsageError("device pulses: no device; give --device NAME (see 'cimkit devices') or table:FILE");
-    const auto model = builtin_devices().find(o.device).make(device_settings(o.settings));
+    if (o.device.empty()) throw UsageError("device pulses: no device; give --device NAME (see 'cimkit devices'), table:FILE or spice:FILE:SUBCKT");
     if (static_cast<double>(o.plan.devices) * o.plan.cycles * (o.plan.up + o.plan.down + 1) > PulseLimits{}.max_rows) {
         throw UsageError("device pulses: --devices x --cycles x (--up + --down + 1) is above the " + std::to_string(PulseLimits{}.max_rows) +
                          " rows 'device fit' reads");
     }
+    if (analysis::is_spice_device_name(o.device)) return run_spice_pulses(o);
+    if (!o.spreads.empty()) throw UsageError("--spread: only for a spice:FILE:SUBCKT device");
+    const auto model = builtin_devices().find(o.device).make(device_settings(o.settings));
     const OutputClaim claim(o.output_path, config_inputs(o.settings), o.force);
     PulseTrainPlan plan = o.plan;
     plan.read_noise = !o.noise_free_reads;

@@ -4,10 +4,14 @@
 // then a device everywhere a device name is accepted: `--device table:DEVICE.toml`.
 // `cimkit device pulses DEVICE -o PULSES.csv`: the pulse trains of any device model, with its noise,
 // as that CSV (the worked example of docs/own-devices.md fits the built-in PCM this way).
+// `cimkit device pulses spice:FILE:SUBCKT -o PULSES.csv`: the same pulse trains run through ngspice on
+// a user's subcircuit (analysis/spice_pulse_trains.hpp), with --spread NAME=SIGMA device-to-device.
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "analysis/spice_pulse_trains.hpp"
 #include "apps/device_settings.hpp"
 #include "devices/table_device_fit.hpp"
 
@@ -28,6 +32,9 @@ struct DevicePulsesOptions {
     bool noise_free_reads = false;
     std::uint64_t seed = 1;
     bool force = false;
+    // spice:FILE:SUBCKT only (the counts come from `plan`)
+    analysis::SpicePulsePlan spice;
+    std::vector<std::string> spreads;  // NAME=SIGMA
 };
 
 struct DeviceCommands {

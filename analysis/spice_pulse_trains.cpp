@@ -1,0 +1,223 @@
+#include "analysis/spice_pulse_trains.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "circuits/analysis_size.hpp"
+#include "circuits/netlist_guard.hpp"
+#include "circuits/spice/netlist_text.hpp"
+#include "circuits/spice/worker.hpp"
+#include "devices/core/errors.hpp"
+#include "devices/core/rng.hpp"
+#include "devices/core/text.hpp"
+
+namespace cimkit::analysis {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* prefix = "spice:";
+
+std::string number(double value) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
+}
+
+std::vector<std::string> words(const std::string& line) {
+    std::vector<std::string> out;
+    std::string word;
+    for (char c : line) {
+        if (c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r') {
+            if (!word.empty()) out.push_back(word);
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    if (!word.empty()) out.push_back(word);
+    return out;
+}
+
+// `a = b` and `a =b` as one word `a=b`, as ngspice reads parameter assignments.
+std::string glue_assignments(std::string card) {
+    for (std::size_t at = card.find('='); at != std::string::npos; at = card.find('=', at + 1)) {
+        std::size_t left = at;
+        while (left > 0 && (card[left - 1] == ' ' || card[left - 1] == '\t')) --left;
+        std::size_t right = at + 1;
+        while (right < card.size() && (card[right] == ' ' || card[right] == '\t')) ++right;
+        card = card.substr(0, left) + "=" + card.substr(right);
+        at = left;
+    }
+    return card;
+}
+
+// The card starting at line `index` with its `+` continuation lines (comments and blanks between).
+std::string card_at(const spice::NetlistText& file, std::size_t index) {
+    std::string card = file.lines[index];
+    for (std::size_t k = index + 1; k < file.lines.size(); ++k) {
+        const std::string next = text::trim(file.lines[k]);
+        if (next.empty() || next.front() == '*') continue;
+        if (next.front() != '+') break;
+        card += " " + next.substr(1);
+    }
+    return card;
+}
+
+}  // namespace
+
+bool is_spice_device_name(const std::string& name) { return text::starts_with(text::to_lower(name), prefix); }
+
+SpiceDeviceName parse_spice_device_name(const std::string& name) {
+    const std::string rest = is_spice_device_name(name) ? name.substr(std::string(prefix).size()) : "";
+    const std::size_t colon = rest.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size()) {
+        throw UsageError("device '" + name + "': expected spice:FILE:SUBCKT (a netlist file and the name of a subcircuit in it)");
+    }
+    return {rest.substr(0, colon), rest.substr(colon + 1)};
+}
+
+SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
+    const auto file = spice::NetlistText::from_file(device.file);
+    // The file is included, not run as a netlist: its first line is a card, not a title. So the
+    // guard sees it through a two-line wrapper that includes it, from its own folder.
+    spice::NetlistText wrapper;
+    wrapper.origin = "<device pulses of " + device.file.string() + ">";
+    wrapper.directory = file.directory;
+    wrapper.lines = {"* device pulses", ".include " + fs::absolute(device.file).string()};
+    circuits::check_untrusted_netlist(wrapper, circuits::NetlistPolicy{});
+
+    std::vector<std::string> defined;
+    for (std::size_t i = 0; i < file.lines.size(); ++i) {
+        const std::string line = text::trim(file.lines[i]);
+        if (!text::starts_with(text::to_lower(line), ".subckt")) continue;
+        const auto tokens = words(glue_assignments(card_at(file, i)));
+        if (tokens.size() < 2) continue;
+        defined.push_back(tokens[1]);
+        if (!text::iequals(tokens[1], device.subcircuit)) continue;
+        SubcircuitInterface found{tokens[1], {}, {}};
+        for (std::size_t k = 2; k < tokens.size(); ++k) {
+            const std::string word = text::to_lower(tokens[k]);
+            const std::size_t eq = word.find('=');
+            if (word == "params:") continue;
+            if (eq == std::string::npos) {
+                found.ports.push_back(word);
+            } else if (const auto value = circuits::spice_number(word.substr(eq + 1))) {
+                found.numeric_defaults[word.substr(0, eq)] = *value;
+            }
+        }
+        if (found.ports.size() != 2) {
+            throw NetlistError(file.origin, static_cast<int>(i + 1), line,
+                               "subcircuit '" + found.name + "' has " + std::to_string(found.ports.size()) +
+                                   " terminals; expected 2 (p, n) for a device");
+        }
+        return found;
+    }
+    throw NetlistError(file.origin, 0, "",
+                       "no subcircuit '" + device.subcircuit + "'; the file defines: " + (defined.empty() ? "none" : text::join(defined, ", ")));
+}
+
+PulseWaveform pulse_waveform(const SpicePulsePlan& plan) {
+    PulseWaveform w;
+    double t = 0.0;
+    const auto level = [&](double value, double hold_s) {
+        w.times_s.push_back(t);
+        w.values_V.push_back(value);
+        t += hold_s;
+        w.times_s.push_back(t);
+        w.values_V.push_back(value);
+    };
+    const auto read = [&] {
+        w.read_times_s.push_back(t + 0.5 * plan.read_width_s);
+        level(plan.read_voltage_V, plan.read_width_s);
+    };
+    for (int c = 0; c < plan.cycles; ++c) {
+        if (c > 0) t += plan.edge_s;
+        read();
+        for (int k = 1; k <= plan.up + plan.down; ++k) {
+            t += plan.edge_s;
+            level(k <= plan.up ? plan.potentiate_V : plan.depress_V, plan.pulse_width_s);
+            t += plan.edge_s;
+            read();
+        }
+    }
+    w.stop_s = t;
+    return w;
+}
+
+std::string pulse_deck(const SpiceDeviceName& device, const SpicePulsePlan& plan,
+                       const std::vector<std::map<std::string, double>>& parameters) {
+    const PulseWaveform w = pulse_waveform(plan);
+    std::string pwl = "PWL(";
+    for (std::size_t k = 0; k < w.times_s.size(); ++k) pwl += (k ? " " : "") + number(w.times_s[k]) + " " + number(w.values_V[k]);
+    pwl += ")";
+    std::string deck = "* cimkit device pulses: " + device.subcircuit + "\n.include " + fs::absolute(device.file).string() + "\n";
+    for (std::size_t d = 0; d < parameters.size(); ++d) {
+        const std::string node = "n" + std::to_string(d);
+        deck += "vd" + std::to_string(d) + " " + node + " 0 " + pwl + "\n";
+        deck += "xd" + std::to_string(d) + " " + node + " 0 " + device.subcircuit;
+        for (const auto& [name, value] : parameters[d]) deck += " " + name + "=" + number(value);
+        deck += "\n";
+    }
+    return deck + ".options klu\n.end\n";
+}
+
+PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan& plan, std::uint64_t seed) {
+    const SubcircuitInterface subcircuit = check_spice_device(device);
+    for (const auto& spread : plan.spreads) {
+        if (!subcircuit.numeric_defaults.count(text::to_lower(spread.name))) {
+            throw UsageError("--spread " + spread.name + ": subcircuit '" + subcircuit.name +
+                             "' has no parameter of that name with a numeric default on its .subckt line");
+        }
+        if (!(spread.sigma >= 0.0 && spread.sigma <= 1.0)) throw UsageError("--spread " + spread.name + ": expected a sigma in [0, 1]");
+    }
+    if (!(plan.read_voltage_V != 0.0)) throw UsageError("--read-voltage-V: expected a read voltage other than 0 V");
+
+    const Rng root(seed);
+    std::vector<Rng> streams;
+    std::vector<std::map<std::string, double>> parameters;
+    for (int d = 0; d < plan.devices; ++d) {
+        streams.push_back(root.stream(static_cast<std::uint64_t>(d)));
+        std::map<std::string, double> p;
+        for (const auto& spread : plan.spreads) {
+            const std::string name = text::to_lower(spread.name);
+            p[name] = subcircuit.numeric_defaults.at(name) * std::exp(spread.sigma * streams.back().normal());
+        }
+        parameters.push_back(std::move(p));
+    }
+
+    spice::WorkerOptions options;
+    options.solve_timeout_s = plan.timeout_s;
+    options.sandbox.enabled = true;
+    options.sandbox.folder = fs::canonical(fs::absolute(device.file).parent_path());
+    spice::Worker worker(options);
+    const PulseWaveform w = pulse_waveform(plan);
+    worker.load(pulse_deck(device, plan, parameters), device.file.string());
+    std::vector<std::string> vectors = {"time"};
+    for (int d = 0; d < plan.devices; ++d) vectors.push_back("i(vd" + std::to_string(d) + ")");
+    const double max_step_s = std::min(plan.pulse_width_s, plan.read_width_s) / 5.0;
+    const auto result = worker.run_and_read("tran " + number(plan.edge_s) + " " + number(w.stop_s) + " 0 " + number(max_step_s) + " uic", vectors);
+
+    const std::vector<double>& time = result[0];
+    PulseData data{device.file.string() + ":" + subcircuit.name, false, {}};
+    int line = 1;
+    const int per_cycle = plan.up + plan.down + 1;
+    for (int d = 0; d < plan.devices; ++d) {
+        const std::vector<double>& current = result[static_cast<std::size_t>(d) + 1];
+        for (std::size_t r = 0; r < w.read_times_s.size(); ++r) {
+            const double t = w.read_times_s[r];
+            const auto upper = std::lower_bound(time.begin(), time.end(), t);
+            const std::size_t i = std::clamp<std::size_t>(static_cast<std::size_t>(upper - time.begin()), 1, time.size() - 1);
+            const double f = (t - time[i - 1]) / (time[i] - time[i - 1]);
+            // ngspice's source current flows into its + terminal: the device's current is its negative.
+            double g = -(current[i - 1] + f * (current[i] - current[i - 1])) / plan.read_voltage_V;
+            if (plan.read_noise > 0.0) g *= 1.0 + plan.read_noise * streams[static_cast<std::size_t>(d)].normal();
+            const int k = static_cast<int>(r) % per_cycle;
+            const int direction = k == 0 ? 0 : (k <= plan.up ? +1 : -1);
+            data.rows.push_back({"d" + std::to_string(d), static_cast<long>(r) / per_cycle, k, direction, g, 0.0, ++line});
+        }
+    }
+    return data;
+}
+
+}  // namespace cimkit::analysis

@@ -1,0 +1,82 @@
+#pragma once
+// Pulse trains of a user's SPICE subcircuit, run through ngspice, as the pulse data `cimkit device
+// fit` reads (devices/table_device_pulses.hpp; docs/own-devices.md#a-spice-subcircuit-as-a-device).
+//
+// The device is `spice:FILE:SUBCKT`: a subcircuit with two terminals (p, n) in FILE. FILE is the
+// user's: it passes the netlist guard (circuits/netlist_guard.hpp: no .control, no includes escaping
+// its folder) and ngspice runs in a sandboxed worker confined to FILE's folder, as for `simulate`.
+//
+// Each device is one instance of the subcircuit driven by its own piecewise-linear source; all its
+// cycles are ONE transient (the state carries from cycle to cycle): a read, then per cycle `up`
+// potentiating and `down` depressing pulses, each followed by a read at the read voltage. The read
+// conductance is the transient's current at the middle of the read divided by the read voltage.
+// Device-to-device variation: each spread NAME=SIGMA sets the instance's .param NAME to its default
+// in the .subckt line times exp(SIGMA z), z ~ N(0, 1) from the device's own seeded stream (in the
+// order the spreads are given). Read noise (optional): every read times (1 + read_noise z).
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "devices/table_device_pulses.hpp"
+
+namespace cimkit::analysis {
+
+struct SpiceDeviceName {
+    std::filesystem::path file;
+    std::string subcircuit;
+};
+// "spice:FILE:SUBCKT" (the last ':' separates the subcircuit). UsageError naming the text otherwise.
+SpiceDeviceName parse_spice_device_name(const std::string& name);
+bool is_spice_device_name(const std::string& name);
+
+// The `.subckt` line of a subcircuit, continuation lines joined.
+struct SubcircuitInterface {
+    std::string name;
+    std::vector<std::string> ports;
+    std::map<std::string, double> numeric_defaults;  // params: NAME=VALUE with a literal number, lower case
+};
+// Guards the file (NetlistError naming its file and line), then finds the subcircuit: NetlistError
+// naming the file and the subcircuits it does define when there is none of that name, or naming the
+// line when it does not have exactly two terminals.
+SubcircuitInterface check_spice_device(const SpiceDeviceName& device);
+
+struct ParameterSpread {
+    std::string name;    // a .param of the subcircuit with a numeric default
+    double sigma = 0.0;  // of ln(factor)
+};
+
+struct SpicePulsePlan {
+    int devices = 8, cycles = 2, up = 100, down = 100;
+    // Defaults fit netlists/devices/vteam_memristor.lib: potentiation is the negative (ON) pulse, and
+    // the read voltage is below both thresholds, so reads do not disturb the state.
+    double read_voltage_V = 0.01;
+    double potentiate_V = -0.4;
+    double depress_V = 0.04;
+    double pulse_width_s = 10e-9;
+    double read_width_s = 10e-9;
+    double edge_s = 0.1e-9;  // rise and fall of every level change
+    std::vector<ParameterSpread> spreads;
+    double read_noise = 0.0;  // relative sigma of each read
+    double timeout_s = 600.0;
+};
+
+// The drive of one device: a piecewise-linear voltage (corners) and the times of its reads, in the
+// order of the rows (per cycle: pulse 0, then pulses 1..up+down).
+struct PulseWaveform {
+    std::vector<double> times_s, values_V;
+    std::vector<double> read_times_s;
+    double stop_s = 0.0;
+};
+PulseWaveform pulse_waveform(const SpicePulsePlan& plan);
+
+// The deck for ngspice: FILE included by its absolute path, one source and instance per device.
+// `parameters[d]` are device d's instance parameters (NAME=VALUE).
+std::string pulse_deck(const SpiceDeviceName& device, const SpicePulsePlan& plan,
+                       const std::vector<std::map<std::string, double>>& parameters);
+
+// Checks the file, draws each device's parameters, runs the transient and returns the reads.
+PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan& plan, std::uint64_t seed);
+
+}  // namespace cimkit::analysis

@@ -1,0 +1,58 @@
+"""`cimkit device pulses spice:FILE:SUBCKT` from the command line (docs/own-devices.md#a-spice-subcircuit-as-a-device):
+the VTEAM example runs through ngspice and its CSV is fitted; a bad file, subcircuit, terminal count,
+netlist (.control, an include escaping its folder), --spread or --set exits 2 naming it and leaves no
+output. Usage: check_spice_device_pulses.py CIMKIT NETLIST_DIR"""
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+cimkit = str(Path(sys.argv[1]).resolve())
+vteam = str(Path(sys.argv[2]).resolve() / "devices" / "vteam_memristor.lib")
+failures = []
+
+
+def run(*args, cwd):
+    return subprocess.run([cimkit, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def expect(result, status, *parts, what):
+    text = result.stdout + result.stderr
+    if result.returncode != status or any(p not in text for p in parts):
+        failures.append(f"{what}: exit {result.returncode} (expected {status}), wanted {parts} in:\n{text}")
+
+
+with tempfile.TemporaryDirectory() as folder:
+    work = Path(folder)
+    expect(run("device", "pulses", f"spice:{vteam}:vteam_memristor", "-o", "v.csv", "--devices", "4", "--cycles", "2",
+               "--up", "60", "--down", "60", "--spread", "k_on=0.1", "--spread", "k_off=0.1", "--read-noise", "0.01", cwd=work),
+           0, "wrote v.csv", "through ngspice", what="device pulses spice:")
+    expect(run("device", "fit", "v.csv", "-o", "v.toml", cwd=work), 0, "states from", "wrote v.toml", what="device fit of the ngspice CSV")
+
+    (work / "three.lib").write_text("* three terminals\n.subckt three a b c\nR1 a b 1k\nR2 b c 1k\n.ends\n")
+    (work / "control.lib").write_text("* runs commands\n.subckt dev p n\nR1 p n 1k\n.ends\n.control\nshell echo hi\n.endc\n")
+    (work / "sub").mkdir()
+    (work / "sub" / "escape.lib").write_text("* escapes its folder\n.include ../three.lib\n.subckt dev p n\nR1 p n 1k\n.ends\n")
+    bad = {
+        "missing file": ("spice:nothere.lib:dev", ["nothere.lib"]),
+        "unknown subcircuit": (f"spice:{vteam}:no_such_cell", ["no_such_cell", "vteam_memristor"]),
+        "no subcircuit part": ("spice:three.lib", ["spice:FILE:SUBCKT"]),
+        "three terminals": ("spice:three.lib:three", ["three.lib:2", "3 terminals"]),
+        ".control": ("spice:control.lib:dev", ["control.lib:5"]),
+        "include escaping": ("spice:sub/escape.lib:dev", ["escape.lib:2"]),
+    }
+    for what, (device, parts) in bad.items():
+        expect(run("device", "pulses", device, "-o", "out.csv", cwd=work), 2, *parts, what=what)
+    expect(run("device", "pulses", f"spice:{vteam}:vteam_memristor", "-o", "out.csv", "--spread", "k_typo=0.1", cwd=work), 2, "k_typo",
+           what="--spread of an unknown parameter")
+    expect(run("device", "pulses", f"spice:{vteam}:vteam_memristor", "-o", "out.csv", "--spread", "k_on", cwd=work), 2, "NAME=SIGMA",
+           what="--spread without a sigma")
+    expect(run("device", "pulses", f"spice:{vteam}:vteam_memristor", "-o", "out.csv", "--set", "device.k_on=1", cwd=work), 2, "--spread",
+           what="--set on a subcircuit")
+    if (work / "out.csv").exists():
+        failures.append("a refused run left out.csv behind")
+
+for f in failures:
+    print(f)
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
