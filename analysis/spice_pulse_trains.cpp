@@ -190,6 +190,8 @@ PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan
     options.solve_timeout_s = plan.timeout_s;
     options.sandbox.enabled = true;
     options.sandbox.folder = fs::canonical(fs::absolute(device.file).parent_path());
+    options.die_with_parent = true;  // the command's main thread creates it and lives as long as the run
+    spice::warn_when_landlock_is_missing();
     spice::Worker worker(options);
     const PulseWaveform w = pulse_waveform(plan);
     worker.load(pulse_deck(device, plan, parameters), device.file.string());

@@ -29,11 +29,7 @@ spice::WorkerOptions simulate_worker_options(const SimulateOptions& options, con
     worker.sandbox.folder = std::filesystem::canonical(netlist.directory, ec);
     worker.sandbox.enabled = !options.allow_control;
     worker.die_with_parent = true;  // created on the main thread, which lives as long as the command
-    if (worker.sandbox.enabled && spice::landlock_abi() == 0) {
-        std::fprintf(stderr, "cimkit: warning: this kernel has no Landlock; the sandbox still forbids programs, "
-                             "sockets and library loading, but which files the netlist reads is checked only by "
-                             "cimkit's netlist guard\n");
-    }
+    if (worker.sandbox.enabled) spice::warn_when_landlock_is_missing();
     return worker;
 }
 

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -102,6 +103,13 @@ void load_seccomp(const char* stage, AddRules add_rules) {
 int landlock_abi() {
     const long abi = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
     return abi > 0 ? static_cast<int>(abi) : 0;
+}
+
+void warn_when_landlock_is_missing() {
+    if (landlock_abi() != 0) return;
+    std::fprintf(stderr, "cimkit: warning: this kernel has no Landlock; the sandbox still forbids programs, "
+                         "sockets and library loading, but which files the netlist reads is checked only by "
+                         "cimkit's netlist guard\n");
 }
 
 void enter_sandbox(const SandboxPolicy& policy) {

@@ -30,6 +30,10 @@ struct SandboxPolicy {
 // The Landlock ABI version the kernel offers; 0 when it has none.
 int landlock_abi();
 
+// Prints the warning a command gives before it runs a stranger's netlist in the sandbox on a kernel
+// without Landlock (what is then still enforced, and what only the netlist guard checks).
+void warn_when_landlock_is_missing();
+
 // In the worker child, before its Engine starts: no execve, no sockets, the file rules, working
 // directory "/". Throws cimkit::Error naming what failed (the child then reports it and exits).
 void enter_sandbox(const SandboxPolicy& policy);
