@@ -29,6 +29,8 @@ PRESETS = {
     "iris_mosfet_spice": ["training.epochs=3"],
     "iris_mosfet_full_spice": ["training.epochs=3"],
     "iris_domain_wall_spice": ["training.epochs=3"],
+    "iris_mosfet_spice_dfa": ["training.epochs=3"],
+    "iris_mosfet_spice_essop": ["training.epochs=3"],
     "mnist_ideal": SHORT_MNIST,
     "mnist_domain_wall": SHORT_MNIST,
     "mnist_mosfet": SHORT_MNIST,
@@ -37,7 +39,7 @@ PRESETS = {
 }
 # Per-epoch columns that the same seed must reproduce (wall time is the machine's, not the run's).
 METRICS = ["epoch", "loss", "train_accuracy", "test_accuracy", "update_pulses", "skipped_samples",
-           "skipped_test_samples", "energy_read_J", "energy_write_J", "energy_update_circuit_J", "energy_adc_J",
+           "skipped_test_samples", "update_random_numbers", "energy_read_J", "energy_write_J", "energy_update_circuit_J", "energy_adc_J",
            "energy_neuron_J", "energy_wire_J", "energy_total_J",
            "simulated_time_s", "sample_latency_s", "circuit_time_s"]
 
