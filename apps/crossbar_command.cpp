@@ -116,6 +116,7 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
             analysis::write_provenance(file, command_line);
             file.set_integer_attribute("/", "seed", o.seed);
             file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
+            if (const std::string table = device_definition_toml(o.device); !table.empty()) file.set_attribute("/", "device_definition_toml", table);
             analysis::write_crossbar_record(file, record);
             file.commit();
             std::printf("%s\nwrote %s\n", analysis::crossbar_summary(o.device, run, result).c_str(), o.output_path.c_str());

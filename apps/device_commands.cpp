@@ -57,6 +57,7 @@ int run_characterize(const CharacterizeOptions& options, const std::string& comm
     analysis::write_provenance(file, command_line);
     file.set_integer_attribute("/", "seed", options.seed);
     file.set_attribute("/", "config_toml", analysis::parameters_toml(*model));
+    if (const std::string table = device_definition_toml(options.device); !table.empty()) file.set_attribute("/", "device_definition_toml", table);
     // Per experiment: the experiments have no progress hooks inside (a device or pulse batch).
     ProgressLine progress("characterize " + options.device, "experiments", options.quiet);
     for (std::size_t i = 0; i < experiments.size(); ++i) {

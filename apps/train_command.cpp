@@ -21,6 +21,8 @@
 #include "circuits/spice/worker.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/isolated_call.hpp"
+#include "devices/registry.hpp"
+#include "devices/table_device_name.hpp"
 #include "training/config_file.hpp"
 #include "training/experiment.hpp"
 #include "training/training_run.hpp"
@@ -159,7 +161,14 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         if (described.epochs_planned != stored_epochs) resumed.evaluations.clear();
         run.resume(resumed);
     }
-    TrainingRecord record{command_line, config_toml(config), described, {}, ""};
+    const std::string device_name = described.device.empty() ? "" : config.text("array.device");  // "table:FILE", where the model says "table"
+    TrainingRecord record{command_line, config_toml(config), described, {}, "", device_definition_toml(device_name)};
+    // A table device is a file: resuming with a changed file would continue the run on another device.
+    if (!o.resume_path.empty() && !resumed.device_definition.empty() && resumed.device_definition != record.device_definition) {
+        throw IoError(o.resume_path, "the run was trained on the device table " + device_name.substr(std::string(table_device_prefix).size()) +
+                                         " (the run file keeps the table it started with, /training device_definition_toml), and that file has changed since; "
+                                         "restore it to resume, or start a new run");
+    }
     if (!o.resume_path.empty()) {
         // The run keeps the command that started it; each resume adds its own line to the history.
         const analysis::CommandLines earlier = analysis::read_command_lines(o.resume_path);

@@ -56,6 +56,11 @@ const DeviceEntry& Registry::find(const std::string& name) const {
     throw UsageError("unknown device '" + name + "' (known: " + text::join(names, ", ") + "; or table:FILE, a device fitted by 'cimkit device fit')");
 }
 
+std::string device_definition_toml(const std::string& name) {
+    if (!text::starts_with(name, table_device_prefix)) return "";
+    return table_device_toml(read_table_device_file(name.substr(std::string(table_device_prefix).size())), {});
+}
+
 template <typename Model>
 DeviceEntry entry(std::string summary, std::string source, const ParameterTable& table,
                   const std::vector<PhysicalEffect>& effects) {

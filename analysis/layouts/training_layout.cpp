@@ -1,5 +1,6 @@
 #include "analysis/layouts/training_layout.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/h5/h5_file.hpp"
@@ -203,6 +204,7 @@ void write_training_record(h5::File& file, const TrainingRecord& r, const std::v
     write_metrics(file, r.state.history, columns);
     file.set_attribute("/training", "engine", r.run.engine);
     file.set_attribute("/training", "device", r.run.device);
+    if (!r.device_definition.empty()) file.set_attribute("/training", "device_definition_toml", r.device_definition);
     file.set_attribute("/training", "status", r.state.status);
     write_network(file, r.state);
     write_checkpoint(file, r.state, r.run.epochs_planned);
@@ -234,6 +236,10 @@ ResumePoint read_resume_point(const std::filesystem::path& path) {
     p.config_toml = reader.string_attribute("/", "config_toml");
     p.engine = reader.string_attribute("/training", "engine");
     p.device = reader.string_attribute("/training", "device");
+    const auto names = reader.attribute_names("/training");
+    if (std::find(names.begin(), names.end(), "device_definition_toml") != names.end()) {
+        p.device_definition = reader.string_attribute("/training", "device_definition_toml");
+    }
     // Files written before seeds were stored as integers hold a float64; a whole one is accepted.
     p.seed = reader.attribute_type_name("/", "seed") == "float64"
                  ? static_cast<std::uint64_t>(whole_number(path, "root attribute 'seed'", reader.number_attribute("/", "seed"), 0x1p63))

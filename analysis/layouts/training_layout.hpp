@@ -34,6 +34,7 @@ struct TrainingRecord {
     training::RunDescription run;  // engine, device ("" for the ideal engine), seed, epochs, evaluate_after_s
     training::RunSnapshot state;   // status, metrics, clock, position, checkpoint, weights, conductances
     std::string command_line_history;  // the --resume commands that continued the run, one per line ("" if none)
+    std::string device_definition;     // device_definition_toml(array.device) when the run started ("" for a built-in model)
 };
 
 // Writes the whole file under a temporary name and renames it over `path`. IoError on failure
@@ -48,6 +49,7 @@ void write_training_record(h5::File& file, const TrainingRecord& record,
 struct ResumePoint : training::ResumeState {
     std::string config_toml;
     std::string engine, device;  // /training attributes
+    std::string device_definition;  // /training attribute device_definition_toml ("" when absent: a built-in model)
     std::uint64_t seed = 0;      // root attribute
     int epochs_planned = 0;
 };

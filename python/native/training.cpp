@@ -16,6 +16,7 @@
 #include "apps/output_claim.hpp"
 #include "apps/preset_path.hpp"
 #include "apps/training_inputs.hpp"
+#include "devices/registry.hpp"
 #include "python/native/bindings.hpp"
 #include "training/config_file.hpp"
 #include "training/experiment.hpp"
@@ -87,7 +88,8 @@ py::dict train(const std::string& config, const py::dict& settings, const py::ob
     training::TrainingRun run(values, data);
 
     training::RunCallbacks callbacks;
-    analysis::TrainingRecord record{python_call(config, settings), apps::config_toml(values), run.description(), {}, ""};
+    analysis::TrainingRecord record{python_call(config, settings), apps::config_toml(values), run.description(), {}, "",
+                                    device_definition_toml(run.description().device.empty() ? "" : values.text("array.device"))};
     callbacks.on_checkpoint = [&](const training::RunSnapshot& state) {  // without a file: keeps the weights in progress()
         if (output_path.empty()) return;
         record.state = state;

@@ -4,6 +4,8 @@ naming the file and the line or key, and leaves no output behind; an output is r
 --force. Usage: check_device_fit.py CIMKIT"""
 import subprocess
 import sys
+
+import h5py
 import tempfile
 from pathlib import Path
 
@@ -39,6 +41,18 @@ with tempfile.TemporaryDirectory() as folder:
     (work / "cfg" / "run.toml").write_text('[run]\nengine = "compact"\n[array]\ndevice = "table:dev.toml"\n[dataset]\nname = "iris"\n'
                                            '[training]\nepochs = 1\n')
     expect(run("train", "--config", "cfg/run.toml", "-o", "run.h5", "--quiet", cwd=work), 0, "test accuracy", what="train with a config naming table:dev.toml")
+    # The run file keeps the table it was trained with; a resume with the file changed is refused.
+    with h5py.File(work / "run.h5") as f:
+        stored = f["training"].attrs.get("device_definition_toml", "")
+    if "[potentiate]" not in stored:
+        failures.append(f"the run file does not record the device table: {stored[:200]!r}")
+    lines = before.decode().splitlines()
+    changed = "\n".join(l.replace("read_voltage_V = ", "read_voltage_V = 0.1 #", 1) if l.startswith("read_voltage_V") else l for l in lines) + "\n"
+    (work / "cfg" / "dev.toml").write_text(changed)
+    expect(run("train", "--resume", "run.h5", "--epochs", "2", "--quiet", cwd=work), 2, "has changed", "dev.toml",
+           what="resume after the table file changed")
+    (work / "cfg" / "dev.toml").write_bytes(before)
+    expect(run("train", "--resume", "run.h5", "--epochs", "2", "--quiet", cwd=work), 0, "after 2 epochs", what="resume with the table file restored")
     (work / "cfg" / "characterize.toml").write_text('[device]\nmodel = "table:dev.toml"\nstep_noise_scale = 0.5\n')
     expect(run("characterize", "--config", "cfg/characterize.toml", "-e", "iv", "-o", "iv.h5", cwd=work), 0, "wrote iv.h5",
            what="characterize --config naming table:dev.toml")
