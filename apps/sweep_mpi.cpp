@@ -76,8 +76,8 @@ private:
 }  // namespace
 
 // True when a launcher (mpirun, srun) started this process. Outside one, MPI_Init would make a
-// singleton that starts its own daemon (OpenMPI's orted): a second or so of start-up for a one-rank
-// sweep, and a process that outlives a killed sweep.
+// singleton that starts its own daemon (OpenMPI's orted): start-up work a one-rank sweep does not
+// need, and a process that outlived a killed sweep (it held a pipe the points inherited).
 bool launched_by_mpi() {
     for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
         if (std::getenv(variable) != nullptr) return true;
