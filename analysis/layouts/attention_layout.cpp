@@ -1,0 +1,91 @@
+#include "analysis/layouts/attention_layout.hpp"
+
+#include "devices/core/errors.hpp"
+
+namespace cimkit::analysis {
+namespace {
+
+const std::string group = "/attention";
+
+std::vector<double> row_major(const attention::Matrix& m) { return {m.data(), m.data() + m.size()}; }
+
+attention::Matrix read_matrix(const h5::Reader& reader, const std::filesystem::path& path, const std::string& name) {
+    const std::string dataset = group + "/" + name;
+    const auto refuse = [&](const std::string& why) { throw IoError(path.string(), "dataset '" + dataset + "' " + why); };
+    if (!reader.exists(dataset)) refuse("is missing: an input file holds /attention/query, key_V and value_V (tokens x head dimension)");
+    if (reader.type_name(dataset) != "float64") refuse("is " + reader.type_name(dataset) + ", expected float64");
+    const auto shape = reader.shape(dataset);
+    if (shape.size() != 2) refuse("has " + std::to_string(shape.size()) + " dimensions, expected 2 (tokens x head dimension)");
+    if (shape[0] < 1 || shape[0] > static_cast<std::size_t>(max_attention_tokens) || shape[1] < 1 ||
+        shape[1] > static_cast<std::size_t>(max_attention_head_dim)) {
+        refuse("is " + std::to_string(shape[0]) + " x " + std::to_string(shape[1]) + ", expected 1.." +
+               std::to_string(max_attention_tokens) + " tokens x 1.." + std::to_string(max_attention_head_dim) + " dimensions");
+    }
+    const std::vector<double> values = reader.read_real(dataset);
+    attention::Matrix m(static_cast<Eigen::Index>(shape[0]), static_cast<Eigen::Index>(shape[1]));
+    std::copy(values.begin(), values.end(), m.data());
+    return m;
+}
+
+}  // namespace
+
+const std::vector<AttentionDataset>& attention_datasets() {
+    using R = AttentionRecord;
+    static const std::vector<AttentionDataset> datasets{
+        {"query", "1", "query pulse widths as a fraction of T_max, tokens x head dimension (the input, before quantisation)",
+         [](const R& r) -> const attention::Matrix& { return r.inputs.query; }},
+        {"key_V", "V", "key voltages written on the first array's storage nodes, tokens x head dimension (before quantisation)",
+         [](const R& r) -> const attention::Matrix& { return r.inputs.key_V; }},
+        {"value_V", "V", "value voltages written on the second array's storage nodes, tokens x head dimension (before quantisation)",
+         [](const R& r) -> const attention::Matrix& { return r.inputs.value_V; }},
+        {"softmax_output", "1", "float model: softmax(q (K - 0.45)^T / sqrt(D)) (V - 0.45) over the window, tokens x head dimension",
+         [](const R& r) -> const attention::Matrix& { return r.softmax_output; }},
+        {"linear_output", "1", "the block with the linear surrogate 19.3 w, tokens x head dimension",
+         [](const R& r) -> const attention::Matrix& { return r.linear_output; }},
+        {"compact_output", "1", "the block with the published read law (Eq. 4): sum over tiles of the quantised tile outputs, tokens x head dimension",
+         [](const R& r) -> const attention::Matrix& { return r.compact.output; }},
+        {"compact_scores", "1", "first-stage charge / score_saturation before the charge-to-pulse clamp, query token x key token (0 outside the window)",
+         [](const R& r) -> const attention::Matrix& { return r.compact.scores; }},
+        {"compact_pulses", "1", "second-stage pulse widths clamp(score, 0, 1) as a fraction of T_max, query token x key token",
+         [](const R& r) -> const attention::Matrix& { return r.compact.pulses; }},
+    };
+    return datasets;
+}
+
+const std::vector<AttentionAttribute>& attention_attributes() {
+    using R = AttentionRecord;
+    static const std::vector<AttentionAttribute> attributes{
+        {"tokens", "1", "tokens of the sequence", [](const R& r) { return static_cast<double>(r.inputs.tokens()); }},
+        {"head_dim", "1", "head dimension D", [](const R& r) { return static_cast<double>(r.inputs.head_dim()); }},
+        {"tile_tokens", "1", "keys per gain-cell tile", [](const R& r) { return static_cast<double>(r.settings.tile_tokens); }},
+        {"tiles", "1", "tiles of the head", [](const R& r) { return static_cast<double>(r.settings.tiles); }},
+        {"window_tokens", "1", "sliding window: keys m - window_tokens + 1 .. m", [](const R& r) { return static_cast<double>(r.settings.window_tokens); }},
+        {"decay_per_token", "1", "leakage rate: a stored deviation decays by exp(-decay_per_token age)", [](const R& r) { return r.settings.decay_per_token; }},
+        {"score_saturation", "1", "S_sat of the first stage", [](const R& r) { return r.settings.score_saturation; }},
+        {"output_saturation", "1", "S_sat of the second stage", [](const R& r) { return r.settings.output_saturation; }},
+        {"query_levels", "1", "query DAC levels over [0, 1] (0: not quantised)", [](const R& r) { return static_cast<double>(r.settings.query_levels); }},
+        {"stored_levels", "1", "key and value levels over [0, 0.9] V (0: not quantised)", [](const R& r) { return static_cast<double>(r.settings.stored_levels); }},
+        {"output_levels", "1", "tile output ADC levels over [-1, 1] (0: not quantised)", [](const R& r) { return static_cast<double>(r.settings.output_levels); }},
+        {"compact_vs_linear_relative_rms", "1", "RMS of compact_output - linear_output over the RMS of linear_output",
+         [](const R& r) { return r.compact_vs_linear_relative_rms; }},
+    };
+    return attributes;
+}
+
+void write_attention_record(h5::File& file, const AttentionRecord& r) {
+    for (const auto& d : attention_datasets()) {
+        const attention::Matrix& m = d.get(r);
+        file.write_matrix(group + "/" + d.name, row_major(m), static_cast<std::size_t>(m.rows()), static_cast<std::size_t>(m.cols()), d.units);
+    }
+    for (const auto& a : attention_attributes()) file.set_attribute(group, a.name, a.get(r));
+    file.set_attribute(group, "input_source", r.input_source);
+}
+
+attention::HeadInputs read_head_inputs(const std::filesystem::path& path) {
+    const h5::Reader reader(path);
+    attention::HeadInputs in{read_matrix(reader, path, "query"), read_matrix(reader, path, "key_V"), read_matrix(reader, path, "value_V")};
+    attention::validate(in, path.string());
+    return in;
+}
+
+}  // namespace cimkit::analysis

@@ -1,0 +1,55 @@
+#pragma once
+// The file of `cimkit attention` (docs/hdf5-schema.md#attention): one head's inputs, the outputs of
+// the float softmax model, the linear hardware surrogate and the compact gain-cell block, the compact
+// block's scores and pulses, and the settings as attributes. Datasets and attributes are declared
+// once, in attention_datasets() and attention_attributes(); the writer walks those tables.
+//
+// The inputs are stored where read_head_inputs looks for them, so a file written by `cimkit
+// attention` is also an input of it (--input).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analysis/h5/h5_file.hpp"
+#include "attention/gain_cell_attention.hpp"
+
+namespace cimkit::analysis {
+
+struct AttentionRecord {
+    attention::HeadSettings settings;
+    std::string input_source;  // "seed" or the input file as given
+    attention::HeadInputs inputs;
+    attention::Matrix softmax_output;
+    attention::Matrix linear_output;  // the block with the linear surrogate 19.3 w
+    attention::HeadResult compact;    // the block with the published ten-term law
+    double compact_vs_linear_relative_rms = 0.0;
+};
+
+struct AttentionDataset {
+    std::string name;  // /attention/<name>
+    std::string units;
+    std::string description;
+    const attention::Matrix& (*get)(const AttentionRecord&);
+};
+
+struct AttentionAttribute {
+    std::string name;
+    std::string units;
+    std::string description;
+    double (*get)(const AttentionRecord&);
+};
+
+const std::vector<AttentionDataset>& attention_datasets();
+const std::vector<AttentionAttribute>& attention_attributes();
+
+// The /attention group (the root's provenance and seed are the caller's).
+void write_attention_record(h5::File& file, const AttentionRecord& record);
+
+// /attention/query, key_V and value_V of an HDF5 file: 2-D float64, at most max_tokens x
+// max_head_dim. Throws IoError naming the file and the dataset that is missing or malformed, and
+// UsageError (attention::validate) for values out of range.
+attention::HeadInputs read_head_inputs(const std::filesystem::path& path);
+inline constexpr int max_attention_tokens = 4096;
+inline constexpr int max_attention_head_dim = 1024;
+
+}  // namespace cimkit::analysis

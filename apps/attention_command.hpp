@@ -1,0 +1,29 @@
+#pragma once
+// `cimkit attention -o FILE.h5 [--input Q_K_V.h5 | --tokens T --head-dim D --seed S] [--window W]
+//  [--tile-tokens N] [--tiles N] [--decay-per-token X | --no-leakage] [--score-saturation S]
+//  [--output-saturation S] [--query-levels L] [--stored-levels L] [--output-levels L]`
+// One gain-cell attention head (docs/attention.md): the float softmax model, the linear surrogate
+// and the compact block with the published read law, compared and written to /attention.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "attention/head_settings.hpp"
+
+namespace cimkit::apps {
+
+struct AttentionOptions {
+    attention::HeadSettings settings;
+    std::string input_path;  // empty: seeded random inputs
+    int tokens = 128;
+    int head_dim = 64;
+    std::uint64_t seed = 1;
+    bool no_leakage = false;
+    std::string output_path;
+    bool force = false;
+};
+
+CLI::App* add_attention_command(CLI::App& app, AttentionOptions& options);
+int run_attention_command(const AttentionOptions& options, const std::string& command_line);
+
+}  // namespace cimkit::apps
