@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "analysis/layouts/attention_layout.hpp"
 #include "analysis/provenance.hpp"
+#include "apps/contained_run.hpp"
 #include "apps/output_claim.hpp"
+#include "apps/progress_line.hpp"
 #include "apps/seed_option.hpp"
+#include "circuits/spice/engine.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::apps {
@@ -23,6 +27,50 @@ int window_entries(int tokens, int window_tokens) {
     int entries = 0;
     for (int m = 0; m < tokens; ++m) entries += std::min(m + 1, window_tokens);
     return entries;
+}
+
+// The rows of one query token appended to the result of the tokens before it.
+void append(attention::SpiceHeadResult& all, const attention::SpiceHeadResult& one) {
+    const auto stack = [](attention::Matrix& top, const attention::Matrix& bottom) {
+        attention::Matrix joined(top.rows() + bottom.rows(), bottom.cols());
+        if (top.rows() > 0) joined.topRows(top.rows()) = top;
+        joined.bottomRows(bottom.rows()) = bottom;
+        top = std::move(joined);
+    };
+    all.query_tokens.insert(all.query_tokens.end(), one.query_tokens.begin(), one.query_tokens.end());
+    stack(all.scores, one.scores);
+    stack(all.pulses, one.pulses);
+    stack(all.output, one.output);
+    all.energy_scores_J.insert(all.energy_scores_J.end(), one.energy_scores_J.begin(), one.energy_scores_J.end());
+    all.energy_outputs_J.insert(all.energy_outputs_J.end(), one.energy_outputs_J.begin(), one.energy_outputs_J.end());
+    all.latency_s.insert(all.latency_s.end(), one.latency_s.begin(), one.latency_s.end());
+    all.tile_runs += one.tile_runs;
+}
+
+double mean(const std::vector<double>& values) {
+    double sum = 0.0;
+    for (double v : values) sum += v;
+    return values.empty() ? 0.0 : sum / static_cast<double>(values.size());
+}
+
+void print_summary(const analysis::AttentionRecord& r) {
+    const attention::HeadSettings& settings = r.settings;
+    // Entries outside the window are 0 in the pulse matrix without any circuit deciding it.
+    const double entries = window_entries(r.inputs.tokens(), settings.window_tokens);
+    const double outside = static_cast<double>(r.compact.pulses.size()) - entries;
+    const double saturated = static_cast<double>((r.compact.pulses.array() == 1.0).count()) / entries;
+    const double cut = (static_cast<double>((r.compact.pulses.array() == 0.0).count()) - outside) / entries;
+    std::printf("attention: %d tokens, head dimension %d, window %d, %d-token tiles, leakage %g per token\n", r.inputs.tokens(),
+                r.inputs.head_dim(), settings.window_tokens, settings.tile_tokens, settings.decay_per_token);
+    std::printf("  compact block (Eq. 4) against the linear surrogate: relative RMS difference %.4g\n", r.compact_vs_linear_relative_rms);
+    std::printf("  first-stage pulses in the window: %.1f %% saturated at T_max, %.1f %% cut to 0\n", 100.0 * saturated, 100.0 * cut);
+    if (!r.spice) return;
+    const analysis::SpiceAgreement a = analysis::spice_agreement(r);
+    std::printf("  ngspice tiles (%zu query tokens, %d tile runs) against the compact block: largest difference %.3g in scores, "
+                "%.3g in pulses (of T_max), %.3g in outputs\n",
+                r.spice->query_tokens.size(), r.spice->tile_runs, a.max_score_difference, a.max_pulse_difference, a.max_output_difference);
+    std::printf("  per token, from the waveforms: %.4g nJ first stage (QK), %.4g nJ second stage (AV), %.4g ns\n",
+                1e9 * mean(r.spice->energy_scores_J), 1e9 * mean(r.spice->energy_outputs_J), 1e9 * mean(r.spice->latency_s));
 }
 
 }  // namespace
@@ -44,7 +92,11 @@ CLI::App* add_attention_command(CLI::App& app, AttentionOptions& o) {
     cmd->add_option("--query-levels", o.settings.query_levels, "Query DAC levels over [0, 1] (0: none), default 16");
     cmd->add_option("--stored-levels", o.settings.stored_levels, "Key and value write levels over [0, 0.9] V (0: none), default 8");
     cmd->add_option("--output-levels", o.settings.output_levels, "Tile output ADC levels over [-1, 1] (0: none), default 32");
+    cmd->add_option("--spice-queries", o.spice_queries,
+                    "Also run the last K query tokens through ngspice tiles, every tile of their window (about 1 s per 64 x 64 tile), default 0");
     cmd->add_flag("--force", o.force, "Replace an existing output file");
+    cmd->add_flag("--quiet", o.quiet, "No progress on stderr");
+    add_run_limit_options(*cmd, o.limits);
     return cmd;
 }
 
@@ -60,6 +112,7 @@ int run_attention_command(const AttentionOptions& o, const std::string& command_
             throw UsageError("attention: --head-dim: expected 1.." + std::to_string(analysis::max_attention_head_dim) + ", got " + std::to_string(o.head_dim));
         }
     }
+    check_run_limits(o.limits);
     std::vector<NamedInput> inputs;
     if (!o.input_path.empty()) inputs.push_back({o.input_path, "the input (--input)"});
     const OutputClaim claim(o.output_path, inputs, o.force);
@@ -68,28 +121,42 @@ int run_attention_command(const AttentionOptions& o, const std::string& command_
     r.settings = settings;
     r.input_source = o.input_path.empty() ? "seed" : o.input_path;
     r.inputs = o.input_path.empty() ? attention::random_head_inputs(o.tokens, o.head_dim, o.seed) : analysis::read_head_inputs(o.input_path);
+    if (o.spice_queries < 0 || o.spice_queries > r.inputs.tokens()) {
+        throw UsageError("attention: --spice-queries: expected 0.." + std::to_string(r.inputs.tokens()) + " (the tokens), got " +
+                         std::to_string(o.spice_queries));
+    }
     r.softmax_output = attention::softmax_attention(r.inputs, settings.window_tokens);
     r.linear_output = attention::gain_cell_attention(r.inputs, settings, GainCellReadModel::linear_surrogate).output;
     r.compact = attention::gain_cell_attention(r.inputs, settings, GainCellReadModel::published_kernel);
     r.compact_vs_linear_relative_rms = relative_rms(r.compact.output, r.linear_output);
 
-    h5::File file(o.output_path);
-    analysis::write_provenance(file, command_line);
-    if (o.input_path.empty()) file.set_integer_attribute("/", "seed", o.seed);
-    analysis::write_attention_record(file, r);
-    file.commit();
-
-    // Entries outside the window are 0 in the pulse matrix without any circuit deciding it.
-    const double entries = window_entries(r.inputs.tokens(), settings.window_tokens);
-    const double outside = static_cast<double>(r.compact.pulses.size()) - entries;
-    const double saturated = static_cast<double>((r.compact.pulses.array() == 1.0).count()) / entries;
-    const double cut = (static_cast<double>((r.compact.pulses.array() == 0.0).count()) - outside) / entries;
-    std::printf("attention: %d tokens, head dimension %d, window %d, %d-token tiles, leakage %g per token\n", r.inputs.tokens(),
-                r.inputs.head_dim(), settings.window_tokens, settings.tile_tokens, settings.decay_per_token);
-    std::printf("  compact block (Eq. 4) against the linear surrogate: relative RMS difference %.4g\n", r.compact_vs_linear_relative_rms);
-    std::printf("  first-stage pulses in the window: %.1f %% saturated at T_max, %.1f %% cut to 0\n", 100.0 * saturated, 100.0 * cut);
-    std::printf("wrote %s\n", o.output_path.c_str());
-    return 0;
+    const auto write = [&] {
+        h5::File file(o.output_path);
+        analysis::write_provenance(file, command_line);
+        if (o.input_path.empty()) file.set_integer_attribute("/", "seed", o.seed);
+        analysis::write_attention_record(file, r);
+        file.commit();
+        print_summary(r);
+        std::printf("wrote %s\n", o.output_path.c_str());
+        return 0;
+    };
+    if (o.spice_queries == 0) return write();
+    // ngspice runs in-process in a child: a crash or a runaway circuit ends the child (contained_run.hpp).
+    return run_contained(
+        [&] {
+            std::vector<int> tokens;
+            for (int m = r.inputs.tokens() - o.spice_queries; m < r.inputs.tokens(); ++m) tokens.push_back(m);
+            spice::Engine engine;
+            ProgressLine progress("attention in ngspice", "query tokens", o.quiet);
+            r.spice = attention::SpiceHeadResult{};
+            for (std::size_t i = 0; i < tokens.size(); ++i) {
+                append(*r.spice, attention::spice_gain_cell_attention(engine, r.inputs, settings, r.tile_circuit, {tokens[i]}));
+                progress.update(i + 1, tokens.size());
+            }
+            progress.close();
+            return write();
+        },
+        "attention in ngspice", {o.output_path}, o.limits);
 }
 
 }  // namespace cimkit::apps

@@ -1,13 +1,15 @@
 #pragma once
 // `cimkit attention -o FILE.h5 [--input Q_K_V.h5 | --tokens T --head-dim D --seed S] [--window W]
 //  [--tile-tokens N] [--tiles N] [--decay-per-token X | --no-leakage] [--score-saturation S]
-//  [--output-saturation S] [--query-levels L] [--stored-levels L] [--output-levels L]`
+//  [--output-saturation S] [--query-levels L] [--stored-levels L] [--output-levels L] [--spice-queries K]`
 // One gain-cell attention head (docs/attention.md): the float softmax model, the linear surrogate
-// and the compact block with the published read law, compared and written to /attention.
+// and the compact block with the published read law, compared and written to /attention; with
+// --spice-queries the last K query tokens also run through ngspice tiles (/attention/spice).
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 
+#include "apps/run_limits.hpp"
 #include "attention/head_settings.hpp"
 
 namespace cimkit::apps {
@@ -19,6 +21,9 @@ struct AttentionOptions {
     int head_dim = 64;
     std::uint64_t seed = 1;
     bool no_leakage = false;
+    int spice_queries = 0;  // the last K query tokens through ngspice tiles
+    bool quiet = false;
+    RunLimits limits{3600.0, 8192};  // of the child that runs ngspice (apps/contained_run.hpp)
     std::string output_path;
     bool force = false;
 };

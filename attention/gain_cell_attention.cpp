@@ -1,7 +1,6 @@
 #include "attention/gain_cell_attention.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <vector>
 
@@ -10,8 +9,11 @@
 namespace cimkit::attention {
 namespace {
 
-// The read law at the kernel's read voltage as a cubic in the weight: f(0.9, w) = sum_i a_i w^i.
-using WeightPolynomial = std::array<double, 4>;
+Matrix quantized(const Matrix& m, int levels, double span) {
+    return m.unaryExpr([&](double v) { return quantize(v, levels, span); });
+}
+
+}  // namespace
 
 WeightPolynomial weight_polynomial(GainCellReadModel law) {
     WeightPolynomial a{};
@@ -21,25 +23,32 @@ WeightPolynomial weight_polynomial(GainCellReadModel law) {
     return a;
 }
 
-double evaluate(const WeightPolynomial& a, double w) { return a[0] + w * (a[1] + w * (a[2] + w * a[3])); }
-
-Matrix quantized(const Matrix& m, int levels, double span) {
-    return m.unaryExpr([&](double v) { return quantize(v, levels, span); });
-}
+double evaluate(const WeightPolynomial& a, double w_V) { return a[0] + w_V * (a[1] + w_V * (a[2] + w_V * a[3])); }
 
 int first_key_in_window(int query_token, int window_tokens) { return std::max(0, query_token - window_tokens + 1); }
 
-}  // namespace
+QuantisedInputs quantised_inputs(const HeadInputs& inputs, const HeadSettings& s) {
+    return {quantized(inputs.query, s.query_levels, 1.0),
+            quantized(inputs.key_V, s.stored_levels, stored_max_V).array() - gain_cell_weight_offset_V,
+            quantized(inputs.value_V, s.stored_levels, stored_max_V).array() - gain_cell_weight_offset_V};
+}
+
+std::vector<double> retention_by_age(const HeadSettings& s) {
+    std::vector<double> retained(static_cast<std::size_t>(s.window_tokens));
+    for (int age = 0; age < s.window_tokens; ++age) retained[static_cast<std::size_t>(age)] = std::pow(std::exp(-s.decay_per_token), age);
+    return retained;
+}
+
+double tile_readout(double output_sum, const HeadSettings& s) {
+    return quantize(std::clamp(output_sum / s.output_saturation, -1.0, 1.0), s.output_levels, 2.0);
+}
 
 HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& s, GainCellReadModel law) {
     const int tokens = inputs.tokens(), dims = inputs.head_dim();
-    const Matrix query = quantized(inputs.query, s.query_levels, 1.0);
-    const Matrix key_w = quantized(inputs.key_V, s.stored_levels, stored_max_V).array() - gain_cell_weight_offset_V;
-    const Matrix value_w = quantized(inputs.value_V, s.stored_levels, stored_max_V).array() - gain_cell_weight_offset_V;
+    const QuantisedInputs in = quantised_inputs(inputs, s);
+    const Matrix &query = in.query, &key_w = in.key_w_V, &value_w = in.value_w_V;
     const WeightPolynomial f = weight_polynomial(law);
-    // exp(-decay)^age, as the paper's code raises the one-token factor to the token's age.
-    std::vector<double> retained(static_cast<std::size_t>(s.window_tokens));
-    for (int age = 0; age < s.window_tokens; ++age) retained[static_cast<std::size_t>(age)] = std::pow(std::exp(-s.decay_per_token), age);
+    const std::vector<double> retained = retention_by_age(s);
 
     HeadResult r{Matrix::Zero(tokens, tokens), Matrix::Zero(tokens, tokens), Matrix::Zero(tokens, dims)};
     std::vector<double> tile_sum(static_cast<std::size_t>(dims));
@@ -58,10 +67,7 @@ HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& s, 
                 const double pulse = r.pulses(m, n), decay = retained[static_cast<std::size_t>(m - n)];
                 for (int d = 0; d < dims; ++d) tile_sum[static_cast<std::size_t>(d)] += pulse * evaluate(f, value_w(n, d) * decay);
             }
-            for (int d = 0; d < dims; ++d) {
-                const double read = std::clamp(tile_sum[static_cast<std::size_t>(d)] / s.output_saturation, -1.0, 1.0);
-                r.output(m, d) += quantize(read, s.output_levels, 2.0);
-            }
+            for (int d = 0; d < dims; ++d) r.output(m, d) += tile_readout(tile_sum[static_cast<std::size_t>(d)], s);
         }
     }
     return r;

@@ -14,6 +14,9 @@
 // t tile_tokens .. (t + 1) tile_tokens - 1. f is the gain cell's read law (devices/gain_cell_read.hpp):
 // the published ten-term polynomial, or the paper's linear surrogate 19.3 w (the model it trains
 // through before adapting to the nonlinear one).
+#include <array>
+#include <vector>
+
 #include "attention/head_inputs.hpp"
 #include "attention/head_settings.hpp"
 #include "devices/gain_cell_read.hpp"
@@ -27,6 +30,27 @@ struct HeadResult {
 };
 
 HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& settings, GainCellReadModel law);
+
+// What every engine of the block shares (the compact one above, the ngspice tile in spice_attention.hpp).
+// The inputs as the converters deliver them: queries quantised, keys and values quantised and turned
+// into signed weights V - 0.45 V (before leakage).
+struct QuantisedInputs {
+    Matrix query;
+    Matrix key_w_V;
+    Matrix value_w_V;
+};
+QuantisedInputs quantised_inputs(const HeadInputs& inputs, const HeadSettings& settings);
+// The fraction of a stored deviation left after `age` tokens: exp(-decay)^age, as the paper's code
+// raises the one-token factor to the token's age; ages 0 .. window_tokens - 1.
+std::vector<double> retention_by_age(const HeadSettings& settings);
+// The read law at the kernel's read voltage (0.9 V) as a cubic in the weight: f = sum_i a[i] w^i.
+using WeightPolynomial = std::array<double, 4>;
+WeightPolynomial weight_polynomial(GainCellReadModel law);
+double evaluate(const WeightPolynomial& a, double w_V);
+// The first key of query token m's window.
+int first_key_in_window(int query_token, int window_tokens);
+// A tile's output line read out: clamp(charge sum / output_saturation, -1, 1), quantised.
+double tile_readout(double output_sum, const HeadSettings& settings);
 
 // The float model the hardware replaces: softmax(q (K - 0.45)^T / sqrt(D)) (V - 0.45) over the same
 // sliding window, on the inputs as given (no quantisation, no leakage, no saturation).

@@ -1,3 +1,4 @@
+#include "bench/attention_benchmarks.hpp"
 #include "bench/forward_benchmarks.hpp"
 #include "bench/harness.hpp"
 #include "bench/training_benchmarks.hpp"
@@ -15,6 +16,7 @@ const std::vector<CaseEntry>& cases() {
         {"mnist-spice-epoch", "one MNIST 784-100-10 epoch with every forward read in ngspice (mini-batch, batched read strategy), against the compact engine", mnist_spice_epoch},
         {"iris-spice-train", "wall time of the default `cimkit train`", iris_spice_train},
         {"iris-full-spice", "wall time of iris_mosfet_full_spice: reads, neurons and updates in ngspice", iris_full_spice},
+        {"attention-tile", "one attention token through a 64x64 gain-cell tile in ngspice, against the compact block", attention_tile},
     };
     return all;
 }

@@ -1,5 +1,8 @@
 #include "analysis/layouts/attention_layout.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "devices/core/errors.hpp"
 
 namespace cimkit::analysis {
@@ -72,6 +75,47 @@ const std::vector<AttentionAttribute>& attention_attributes() {
     return attributes;
 }
 
+SpiceAgreement spice_agreement(const AttentionRecord& r) {
+    SpiceAgreement a;
+    const attention::SpiceHeadResult& spice = *r.spice;
+    for (std::size_t row = 0; row < spice.query_tokens.size(); ++row) {
+        const auto i = static_cast<Eigen::Index>(row), m = static_cast<Eigen::Index>(spice.query_tokens[row]);
+        a.max_score_difference = std::max(a.max_score_difference, (spice.scores.row(i) - r.compact.scores.row(m)).cwiseAbs().maxCoeff());
+        a.max_pulse_difference = std::max(a.max_pulse_difference, (spice.pulses.row(i) - r.compact.pulses.row(m)).cwiseAbs().maxCoeff());
+        a.max_output_difference = std::max(a.max_output_difference, (spice.output.row(i) - r.compact.output.row(m)).cwiseAbs().maxCoeff());
+    }
+    return a;
+}
+
+namespace {
+
+void write_spice(h5::File& file, const AttentionRecord& r) {
+    const attention::SpiceHeadResult& spice = *r.spice;
+    const std::string at = group + "/spice";
+    const auto write = [&](const std::string& name, const attention::Matrix& m, const std::string& units) {
+        file.write_matrix(at + "/" + name, row_major(m), static_cast<std::size_t>(m.rows()), static_cast<std::size_t>(m.cols()), units);
+    };
+    file.write(at + "/query_tokens", std::vector<std::int64_t>(spice.query_tokens.begin(), spice.query_tokens.end()), "1");
+    write("scores", spice.scores, "1");
+    write("pulses", spice.pulses, "1");
+    write("output", spice.output, "1");
+    file.write(at + "/energy_scores_J", spice.energy_scores_J, "J");
+    file.write(at + "/energy_outputs_J", spice.energy_outputs_J, "J");
+    file.write(at + "/latency_s", spice.latency_s, "s");
+    const SpiceAgreement a = spice_agreement(r);
+    file.set_attribute(at, "max_score_difference", a.max_score_difference);
+    file.set_attribute(at, "max_pulse_difference", a.max_pulse_difference);
+    file.set_attribute(at, "max_output_difference", a.max_output_difference);
+    file.set_attribute(at, "tile_runs", static_cast<double>(spice.tile_runs));
+    file.set_attribute(at, "t_max_s", r.tile_circuit.t_max_s);
+    file.set_attribute(at, "edge_s", r.tile_circuit.edge_s);
+    file.set_attribute(at, "read_scale_A", r.tile_circuit.read_scale_A);
+    file.set_attribute(at, "comparator_width_V", r.tile_circuit.comparator_width_V);
+    file.set_attribute(at, "max_step_s", r.tile_circuit.max_step_s);
+}
+
+}  // namespace
+
 void write_attention_record(h5::File& file, const AttentionRecord& r) {
     for (const auto& d : attention_datasets()) {
         const attention::Matrix& m = d.get(r);
@@ -79,6 +123,7 @@ void write_attention_record(h5::File& file, const AttentionRecord& r) {
     }
     for (const auto& a : attention_attributes()) file.set_attribute(group, a.name, a.get(r));
     file.set_attribute(group, "input_source", r.input_source);
+    if (r.spice) write_spice(file, r);
 }
 
 attention::HeadInputs read_head_inputs(const std::filesystem::path& path) {

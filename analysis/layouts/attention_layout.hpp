@@ -7,11 +7,13 @@
 // The inputs are stored where read_head_inputs looks for them, so a file written by `cimkit
 // attention` is also an input of it (--input).
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/h5/h5_file.hpp"
 #include "attention/gain_cell_attention.hpp"
+#include "attention/spice_attention.hpp"
 
 namespace cimkit::analysis {
 
@@ -23,7 +25,16 @@ struct AttentionRecord {
     attention::Matrix linear_output;  // the block with the linear surrogate 19.3 w
     attention::HeadResult compact;    // the block with the published ten-term law
     double compact_vs_linear_relative_rms = 0.0;
+    std::optional<attention::SpiceHeadResult> spice;  // the query tokens run through ngspice tiles, if any
+    attention::TileCircuit tile_circuit;              // with which circuit settings
 };
+
+// The ngspice tiles against the compact block on the same query tokens: the largest absolute
+// differences of scores, pulses (fractions of T_max) and outputs (after the read-out).
+struct SpiceAgreement {
+    double max_score_difference = 0.0, max_pulse_difference = 0.0, max_output_difference = 0.0;
+};
+SpiceAgreement spice_agreement(const AttentionRecord& record);
 
 struct AttentionDataset {
     std::string name;  // /attention/<name>
@@ -42,7 +53,7 @@ struct AttentionAttribute {
 const std::vector<AttentionDataset>& attention_datasets();
 const std::vector<AttentionAttribute>& attention_attributes();
 
-// The /attention group (the root's provenance and seed are the caller's).
+// The /attention group, and /attention/spice when ngspice ran (the root's provenance and seed are the caller's).
 void write_attention_record(h5::File& file, const AttentionRecord& record);
 
 // /attention/query, key_V and value_V of an HDF5 file: 2-D float64, at most max_tokens x

@@ -2,7 +2,8 @@
 independent numpy evaluation (scripts/attention_reference.py) reproduces to 1e-9; the same seed gives
 the same datasets; a file it wrote is an input of it; bad input (mismatched dimensions, a query
 outside [0, 1], a key or value outside the gain cell's range, a window larger than the tiles, a
-malformed input file) exits 2 naming the field and leaves no output.
+malformed input file) exits 2 naming the field and leaves no output; query tokens through ngspice
+tiles land in /attention/spice and agree with the compact block.
 Usage: check_attention_cli.py CIMKIT REPOSITORY_ROOT"""
 import subprocess
 import sys
@@ -49,6 +50,14 @@ with tempfile.TemporaryDirectory() as folder:
     if not np.array_equal(third["compact_output"], first["compact_output"]):
         check.fail("re-running a file's own inputs gave another output")
     check.expect(check.run("attention", "-o", "a.h5", cwd=work), 2, "--force", what="an existing output without --force")
+    check.expect(check.run("attention", "-o", "s.h5", "--tokens", "70", "--head-dim", "8", "--window", "66", "--spice-queries", "2", cwd=work), 0,
+                 "ngspice tiles (2 query tokens, 4 tile runs)", "nJ first stage", what="two query tokens through ngspice")
+    with h5py.File(work / "s.h5", "r") as f:
+        spice = f["attention/spice"]
+        if list(spice["query_tokens"][()]) != [68, 69] or spice.attrs["max_pulse_difference"] > 1e-3:
+            check.fail(f"ngspice tokens {list(spice['query_tokens'][()])}, pulse difference {spice.attrs['max_pulse_difference']}")
+    check.expect(check.run("attention", "-o", "out.h5", "--tokens", "8", "--spice-queries", "9", cwd=work), 2, "--spice-queries",
+                 what="more ngspice queries than tokens")
 
     rng = np.random.default_rng(1)
     q, k, v = rng.uniform(0, 1, (8, 4)), rng.uniform(0, 0.9, (8, 4)), rng.uniform(0, 0.9, (8, 4))
