@@ -7,6 +7,7 @@
 
 #include "analysis/provenance.hpp"
 #include "apps/attention_command.hpp"
+#include "apps/attention_train_command.hpp"
 #include "apps/bench_command.hpp"
 #include "apps/config_command.hpp"
 #include "apps/crossbar_command.hpp"
@@ -94,6 +95,8 @@ int main(int argc, char** argv) {
     const DeviceCommands device_cmds = add_device_commands(app, device_fit, device_pulses);
     AttentionOptions attention;
     CLI::App* attention_cmd = add_attention_command(app, attention);
+    AttentionTrainOptions attention_train;
+    CLI::App* attention_train_cmd = add_attention_train_command(app, attention_train);
 
     // CLI11 reports an unknown subcommand only as "a subcommand is required"; name it instead.
     const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
@@ -128,7 +131,7 @@ int main(int argc, char** argv) {
     // Every HDF5 file records the ngspice version (analysis/provenance.hpp); it is asked in a child
     // process, so now, while this process has one thread.
     if (simulate_cmd->parsed() || characterize_cmd->parsed() || crossbar_cmd->parsed() || train_cmd->parsed() ||
-        sweep_cmd->parsed() || attention_cmd->parsed()) {
+        sweep_cmd->parsed() || attention_cmd->parsed() || attention_train_cmd->parsed()) {
         (void)cimkit::analysis::ngspice_version();
     }
     try {
@@ -144,6 +147,7 @@ int main(int argc, char** argv) {
         if (device_cmds.fit->parsed()) return run_device_fit(device_fit);
         if (device_cmds.pulses->parsed()) return run_device_pulses(device_pulses);
         if (attention_cmd->parsed()) return run_attention_command(attention, command_line);
+        if (attention_train_cmd->parsed()) return run_attention_train_command(attention_train, command_line);
     } catch (...) {
         return report_failure(std::current_exception());
     }

@@ -126,6 +126,44 @@ void write_attention_record(h5::File& file, const AttentionRecord& r) {
     if (r.spice) write_spice(file, r);
 }
 
+void write_row_task_record(h5::File& file, const RowTaskRecord& r) {
+    const std::string at = "/attention_training";
+    std::vector<std::string> stages, laws, engines, loss_stages;
+    std::vector<double> windows, decays, samples, accuracies, epochs, losses;
+    for (const RowTaskResult& row : r.results) {
+        stages.push_back(row.stage);
+        laws.push_back(row.law);
+        engines.push_back(row.engine);
+        windows.push_back(row.window_tokens);
+        decays.push_back(row.decay_per_token);
+        samples.push_back(row.test_samples);
+        accuracies.push_back(row.test_accuracy);
+    }
+    for (const RowTaskLoss& row : r.losses) {
+        loss_stages.push_back(row.stage);
+        epochs.push_back(row.epoch);
+        losses.push_back(row.mean_loss);
+    }
+    file.write(at + "/results/stage", stages, "");
+    file.write(at + "/results/law", laws, "");
+    file.write(at + "/results/engine", engines, "");
+    file.write(at + "/results/window_tokens", windows, "1");
+    file.write(at + "/results/decay_per_token", decays, "1");
+    file.write(at + "/results/test_samples", samples, "1");
+    file.write(at + "/results/test_accuracy", accuracies, "1");
+    file.write(at + "/training/stage", loss_stages, "");
+    file.write(at + "/training/epoch", epochs, "1");
+    file.write(at + "/training/mean_loss", losses, "1");
+    for (const auto& [stage, values] : r.parameters) file.write(at + "/parameters/" + stage, values, "1");
+    file.set_attribute(at, "tokens", static_cast<double>(r.tokens));
+    file.set_attribute(at, "features_per_token", static_cast<double>(r.features));
+    file.set_attribute(at, "head_dim", static_cast<double>(r.dims));
+    file.set_attribute(at, "epochs_per_stage", static_cast<double>(r.epochs));
+    file.set_attribute(at, "batch", static_cast<double>(r.batch));
+    file.set_attribute(at, "learning_rate", r.learning_rate);
+    file.set_attribute(at, "train_samples", static_cast<double>(r.train_samples));
+}
+
 attention::HeadInputs read_head_inputs(const std::filesystem::path& path) {
     const h5::Reader reader(path);
     attention::HeadInputs in{read_matrix(reader, path, "query"), read_matrix(reader, path, "key_V"), read_matrix(reader, path, "value_V")};

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/h5/h5_file.hpp"
@@ -55,6 +56,31 @@ const std::vector<AttentionAttribute>& attention_attributes();
 
 // The /attention group, and /attention/spice when ngspice ran (the root's provenance and seed are the caller's).
 void write_attention_record(h5::File& file, const AttentionRecord& record);
+
+// The file of `cimkit attention-train` (docs/hdf5-schema.md#attention_training): one row per
+// evaluation, the training losses, and the parameters of each stage's model.
+struct RowTaskResult {
+    std::string stage;      // "float", "linear", "nonlinear, before adaptation", "nonlinear", ...
+    std::string law;        // "softmax", "linear", "published"
+    std::string engine;     // "compact" or "ngspice"
+    int window_tokens = 0;
+    double decay_per_token = 0.0;
+    int test_samples = 0;
+    double test_accuracy = 0.0;  // 0..1
+};
+struct RowTaskLoss {
+    std::string stage;
+    int epoch = 0;
+    double mean_loss = 0.0;
+};
+struct RowTaskRecord {
+    int tokens = 0, features = 0, dims = 0, epochs = 0, batch = 0, train_samples = 0;
+    double learning_rate = 0.0;
+    std::vector<RowTaskResult> results;
+    std::vector<RowTaskLoss> losses;
+    std::vector<std::pair<std::string, std::vector<double>>> parameters;  // stage -> the model's parameter vector
+};
+void write_row_task_record(h5::File& file, const RowTaskRecord& record);
 
 // /attention/query, key_V and value_V of an HDF5 file: 2-D float64, at most max_tokens x
 // max_head_dim. Throws IoError naming the file and the dataset that is missing or malformed, and
