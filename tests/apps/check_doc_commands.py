@@ -55,9 +55,30 @@ def shorten_wired_crossbar(args):
     return out
 
 
+def shorten_attention(args):
+    # A 1024-token head through 16 ngspice tiles takes ~20 s, the full attention-train minutes: the
+    # same commands on 128 tokens, and on 2000 / 500 images for 1 epoch with 5 ngspice images.
+    if args[0] == "attention" and "--tokens" in args:
+        out = list(args)
+        i = out.index("--tokens") + 1
+        out[i] = str(min(int(out[i]), 128))
+        return out
+    if args[0] != "attention-train":
+        return None
+    out = list(args)
+    for option, value in (("--epochs", "1"), ("--train-limit", "2000"), ("--test-limit", "500"), ("--spice-test", "5")):
+        if option in out:
+            i = out.index(option) + 1
+            out[i] = str(min(int(out[i]), int(value)))
+        elif option != "--spice-test":
+            out += [option, value]
+    return out
+
+
 SHORTENINGS = [
     ("train: 1 epoch, 200 training / 50 test samples (a resumed run: to 2 epochs)", shorten_train),
     ("crossbar with wires: at most 64 rows x 16 columns", shorten_wired_crossbar),
+    ("attention: at most 128 tokens; attention-train: 1 epoch on 2000 / 500 images, at most 5 through ngspice", shorten_attention),
 ]
 # (regular expression on the arguments, why not run)
 SKIPPED = [
