@@ -11,6 +11,7 @@
 #include "apps/output_claim.hpp"
 #include "apps/progress_line.hpp"
 #include "apps/seed_option.hpp"
+#include "attention/row_training.hpp"
 #include "circuits/spice/engine.hpp"
 #include "devices/core/errors.hpp"
 
@@ -73,15 +74,34 @@ void print_summary(const analysis::AttentionRecord& r) {
                 1e9 * mean(r.spice->energy_scores_J), 1e9 * mean(r.spice->energy_outputs_J), 1e9 * mean(r.spice->latency_s));
 }
 
+// The head's inputs when the model of an attention-train file reads MNIST test image o.image.
+attention::HeadInputs model_activations(const AttentionOptions& o) {
+    if (o.image < 0 || o.image > 9999) throw UsageError("attention: --image: expected 0..9999, got " + std::to_string(o.image));
+    const attention::RowModel model = analysis::read_row_model(o.model_path, o.model_stage);
+    const training::Dataset test = attention::load_mnist_rows(o.mnist_dir, "t10k", static_cast<std::size_t>(o.image) + 1);
+    if (test.features != model.tokens * model.features) {
+        throw UsageError("attention: --model " + o.model_path + " reads " + std::to_string(model.tokens) + " x " +
+                         std::to_string(model.features) + " values per image; the MNIST images have " + std::to_string(test.features));
+    }
+    return attention::row_head_inputs(model, &test.x[test.x.size() - static_cast<std::size_t>(test.features)]);
+}
+
 }  // namespace
 
 CLI::App* add_attention_command(CLI::App& app, AttentionOptions& o) {
     CLI::App* cmd = app.add_subcommand("attention", "One gain-cell attention head: float softmax, linear surrogate and the compact block, compared");
     cmd->add_option("-o,--output", o.output_path, "HDF5 file to write (/attention)")->required();
-    cmd->add_option("--input", o.input_path, "HDF5 file with /attention/query, key_V and value_V (tokens x head dimension); default: seeded random inputs");
-    cmd->add_option("--tokens", o.tokens, "Tokens of the random sequence (1-4096), default 128");
-    cmd->add_option("--head-dim", o.head_dim, "Head dimension of the random sequence (1-1024), default 64");
-    add_seed_option(*cmd, o.seed, "Seed of the random inputs (default 1)");
+    CLI::Option* input = cmd->add_option("--input", o.input_path,
+                                         "HDF5 file with /attention/query, key_V and value_V (tokens x head dimension); default: seeded random inputs");
+    CLI::Option* model = cmd->add_option("--model", o.model_path, "A cimkit attention-train file: the head's inputs are its model's activations on --image");
+    model->excludes(input);
+    cmd->add_option("--stage", o.model_stage, "With --model: the stage's parameters (float, linear or nonlinear), default nonlinear")->needs(model);
+    cmd->add_option("--image", o.image, "With --model: the MNIST test image (0-9999), default 0")->needs(model);
+    cmd->add_option("--mnist-dir", o.mnist_dir, "With --model: folder of the MNIST IDX files (default: the data folder's mnist/)")->needs(model);
+    CLI::Option* tokens = cmd->add_option("--tokens", o.tokens, "Tokens of the random sequence (1-4096), default 128");
+    CLI::Option* dims = cmd->add_option("--head-dim", o.head_dim, "Head dimension of the random sequence (1-1024), default 64");
+    CLI::Option* seed = add_seed_option(*cmd, o.seed, "Seed of the random inputs (default 1)");
+    for (CLI::Option* random_only : {tokens, dims, seed}) random_only->excludes(input)->excludes(model);
     cmd->add_option("--window", o.settings.window_tokens, "Sliding window in tokens, default 1024");
     cmd->add_option("--tile-tokens", o.settings.tile_tokens, "Keys per gain-cell tile, default 64");
     cmd->add_option("--tiles", o.settings.tiles, "Tiles of the head (the window must fit), default 17");
@@ -115,12 +135,17 @@ int run_attention_command(const AttentionOptions& o, const std::string& command_
     check_run_limits(o.limits);
     std::vector<NamedInput> inputs;
     if (!o.input_path.empty()) inputs.push_back({o.input_path, "the input (--input)"});
+    if (!o.model_path.empty()) inputs.push_back({o.model_path, "the model (--model)"});
     const OutputClaim claim(o.output_path, inputs, o.force);
 
     analysis::AttentionRecord r;
     r.settings = settings;
-    r.input_source = o.input_path.empty() ? "seed" : o.input_path;
-    r.inputs = o.input_path.empty() ? attention::random_head_inputs(o.tokens, o.head_dim, o.seed) : analysis::read_head_inputs(o.input_path);
+    r.input_source = !o.input_path.empty() ? o.input_path
+                     : !o.model_path.empty() ? o.model_path + " (" + o.model_stage + ", test image " + std::to_string(o.image) + ")"
+                                             : "seed";
+    r.inputs = !o.input_path.empty() ? analysis::read_head_inputs(o.input_path)
+               : !o.model_path.empty() ? model_activations(o)
+                                       : attention::random_head_inputs(o.tokens, o.head_dim, o.seed);
     if (o.spice_queries < 0 || o.spice_queries > r.inputs.tokens()) {
         throw UsageError("attention: --spice-queries: expected 0.." + std::to_string(r.inputs.tokens()) + " (the tokens), got " +
                          std::to_string(o.spice_queries));
@@ -133,7 +158,7 @@ int run_attention_command(const AttentionOptions& o, const std::string& command_
     const auto write = [&] {
         h5::File file(o.output_path);
         analysis::write_provenance(file, command_line);
-        if (o.input_path.empty()) file.set_integer_attribute("/", "seed", o.seed);
+        if (o.input_path.empty() && o.model_path.empty()) file.set_integer_attribute("/", "seed", o.seed);
         analysis::write_attention_record(file, r);
         file.commit();
         print_summary(r);

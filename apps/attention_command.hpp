@@ -4,7 +4,9 @@
 //  [--output-saturation S] [--query-levels L] [--stored-levels L] [--output-levels L] [--spice-queries K]`
 // One gain-cell attention head (docs/attention.md): the float softmax model, the linear surrogate
 // and the compact block with the published read law, compared and written to /attention; with
-// --spice-queries the last K query tokens also run through ngspice tiles (/attention/spice).
+// --spice-queries the last K query tokens also run through ngspice tiles (/attention/spice). The
+// inputs are seeded random ones, an HDF5 file's (--input), or the activations of a model trained by
+// `cimkit attention-train` on one MNIST test image (--model FILE --image N).
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
@@ -17,6 +19,10 @@ namespace cimkit::apps {
 struct AttentionOptions {
     attention::HeadSettings settings;
     std::string input_path;  // empty: seeded random inputs
+    std::string model_path;  // an attention-train file: the head's inputs are its model's activations
+    std::string model_stage = "nonlinear";
+    int image = 0;           // of the MNIST test set, with --model
+    std::string mnist_dir;   // default: the data folder's mnist/
     int tokens = 128;
     int head_dim = 64;
     std::uint64_t seed = 1;

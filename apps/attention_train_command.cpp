@@ -12,18 +12,11 @@
 #include "attention/row_training.hpp"
 #include "attention/spice_attention.hpp"
 #include "devices/core/errors.hpp"
-#include "devices/core/resource_dirs.hpp"
 
 namespace cimkit::apps {
 namespace {
 
 constexpr int rows = 28, pixels_per_row = 28;  // MNIST read as a sequence
-
-training::Dataset load_rows(const std::filesystem::path& dir, const std::string& images, const std::string& labels, int limit) {
-    training::Dataset d = training::load_mnist_idx(dir / images, dir / labels, images, static_cast<std::size_t>(limit));
-    for (float& x : d.x) x /= 255.0f;
-    return d;
-}
 
 void require(bool ok, const std::string& option, const std::string& expected) {
     if (!ok) throw UsageError("attention-train: " + option + ": expected " + expected);
@@ -47,7 +40,7 @@ CLI::App* add_attention_train_command(CLI::App& app, AttentionTrainOptions& o) {
                                        "Train a one-head gain-cell attention classifier on MNIST rows: float, linear law, published law");
     cmd->add_option("-o,--output", o.output_path, "HDF5 file to write (/attention_training)")->required();
     cmd->add_option("--epochs", o.epochs, "Epochs per stage (float, linear, published law), default 3");
-    cmd->add_option("--dims", o.dims, "Head dimension D (1-256), default 32");
+    cmd->add_option("--dims", o.dims, "Head dimension D (1-256), default 64 (as in the paper)");
     cmd->add_option("--train-limit", o.train_limit, "Training images (1-60000), default 60000");
     cmd->add_option("--test-limit", o.test_limit, "Test images (1-10000), default 10000");
     cmd->add_option("--spice-test", o.spice_test, "Also classify the first K test images with the attention block in ngspice, default 0");
@@ -66,11 +59,10 @@ int run_attention_train_command(const AttentionTrainOptions& o, const std::strin
     require(o.test_limit >= 1 && o.test_limit <= 10000, "--test-limit", "1..10000");
     require(o.spice_test >= 0 && o.spice_test <= o.test_limit, "--spice-test", "0..--test-limit");
     check_run_limits(o.limits);
-    const std::filesystem::path dir = o.mnist_dir.empty() ? resource_dir(Resource::data) / "mnist" : std::filesystem::path(o.mnist_dir);
     const OutputClaim claim(o.output_path, {}, o.force);
-    const training::Dataset train = load_rows(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", o.train_limit);
-    const training::Dataset test = load_rows(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", o.test_limit);
-    if (train.features != rows * pixels_per_row) throw UsageError("attention-train: expected 28 x 28 images in " + dir.string());
+    const training::Dataset train = attention::load_mnist_rows(o.mnist_dir, "train", static_cast<std::size_t>(o.train_limit));
+    const training::Dataset test = attention::load_mnist_rows(o.mnist_dir, "t10k", static_cast<std::size_t>(o.test_limit));
+    if (train.features != rows * pixels_per_row) throw UsageError("attention-train: expected 28 x 28 images in the MNIST files");
 
     using attention::AttentionKind;
     const GainCellReadModel linear = GainCellReadModel::linear_surrogate, published = GainCellReadModel::published_kernel;

@@ -17,7 +17,7 @@ struct AttentionTrainOptions {
     std::string output_path;
     std::string mnist_dir;  // default: the data folder's mnist/
     int epochs = 3;         // per stage
-    int dims = 32;
+    int dims = 64;
     int train_limit = 60000;
     int test_limit = 10000;
     int spice_test = 0;

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <vector>
 
+#include "devices/core/resource_dirs.hpp"
 #include "devices/core/rng.hpp"
 
 namespace cimkit::attention {
@@ -55,6 +56,13 @@ void train_rows(RowModel& model, const training::Dataset& train, const RowTraini
         }
         if (on_epoch) on_epoch(epoch + 1, loss_sum / static_cast<double>(order.size()));
     }
+}
+
+training::Dataset load_mnist_rows(const std::filesystem::path& dir, const std::string& set, std::size_t limit) {
+    const std::filesystem::path folder = dir.empty() ? resource_dir(Resource::data) / "mnist" : dir;
+    training::Dataset d = training::load_mnist_idx(folder / (set + "-images-idx3-ubyte"), folder / (set + "-labels-idx1-ubyte"), "mnist-" + set, limit);
+    for (float& x : d.x) x /= 255.0f;
+    return d;
 }
 
 double row_accuracy(const RowModel& model, const training::Dataset& test, AttentionKind kind, GainCellReadModel law, const HeadSettings& s) {

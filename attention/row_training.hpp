@@ -3,6 +3,8 @@
 // Leroux et al. train theirs: a float model first, then the hardware model with the linear law
 // started from it, then the nonlinear (published) law with the linear backward pass.
 #include <cstdint>
+#include <filesystem>
+#include <string>
 #include <functional>
 
 #include "attention/row_model.hpp"
@@ -25,6 +27,10 @@ struct RowTraining {
 // `on_epoch(epoch, mean_loss)` after each epoch.
 void train_rows(RowModel& model, const training::Dataset& train, const RowTraining& how,
                 const std::function<void(int, double)>& on_epoch = {});
+
+// MNIST as row sequences, as the task reads it: the first `limit` images of the IDX set `set`
+// ("train" or "t10k") in `dir` (empty: the data folder's mnist/), pixels scaled to [0, 1].
+training::Dataset load_mnist_rows(const std::filesystem::path& dir, const std::string& set, std::size_t limit);
 
 // Test accuracy (0..1) of `model` with attention `kind` and the hardware's `law` and settings.
 double row_accuracy(const RowModel& model, const training::Dataset& test, AttentionKind kind, GainCellReadModel law,

@@ -164,6 +164,28 @@ void write_row_task_record(h5::File& file, const RowTaskRecord& r) {
     file.set_attribute(at, "train_samples", static_cast<double>(r.train_samples));
 }
 
+attention::RowModel read_row_model(const std::filesystem::path& path, const std::string& stage) {
+    const h5::Reader reader(path);
+    const std::string at = "/attention_training", dataset = at + "/parameters/" + stage;
+    const auto refuse = [&](const std::string& why) { throw IoError(path.string(), why); };
+    if (!reader.exists(at)) refuse("is not a cimkit attention-train file: '" + at + "' is missing");
+    const auto whole = [&](const std::string& name, double low, double high) {
+        const double v = reader.number_attribute(at, name);
+        if (!(v >= low && v <= high) || v != static_cast<double>(static_cast<int>(v))) {
+            refuse("attribute '" + name + "' of '" + at + "' is " + std::to_string(v) + ", expected a whole number in [" +
+                   std::to_string(static_cast<int>(low)) + ", " + std::to_string(static_cast<int>(high)) + "]");
+        }
+        return static_cast<int>(v);
+    };
+    const attention::RowModelShape shape{whole("features_per_token", 1, 4096), whole("head_dim", 1, 1024), whole("tokens", 1, 4096), 10};
+    if (!reader.exists(dataset)) refuse("dataset '" + dataset + "' is missing (stages: float, linear, nonlinear)");
+    if (reader.type_name(dataset) != "float64" || reader.shape(dataset).size() != 1 || reader.shape(dataset)[0] != attention::parameter_count(shape)) {
+        refuse("dataset '" + dataset + "' is not " + std::to_string(attention::parameter_count(shape)) +
+               " float64 values (the parameters of the recorded shape)");
+    }
+    return {shape.features, shape.dims, shape.tokens, shape.classes, reader.read_real(dataset)};
+}
+
 attention::HeadInputs read_head_inputs(const std::filesystem::path& path) {
     const h5::Reader reader(path);
     attention::HeadInputs in{read_matrix(reader, path, "query"), read_matrix(reader, path, "key_V"), read_matrix(reader, path, "value_V")};

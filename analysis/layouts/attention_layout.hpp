@@ -14,6 +14,7 @@
 
 #include "analysis/h5/h5_file.hpp"
 #include "attention/gain_cell_attention.hpp"
+#include "attention/row_model.hpp"
 #include "attention/spice_attention.hpp"
 
 namespace cimkit::analysis {
@@ -81,6 +82,11 @@ struct RowTaskRecord {
     std::vector<std::pair<std::string, std::vector<double>>> parameters;  // stage -> the model's parameter vector
 };
 void write_row_task_record(h5::File& file, const RowTaskRecord& record);
+
+// The model of one stage ("float", "linear", "nonlinear") of an attention-train file. Throws IoError
+// naming the file and what is missing or malformed (a parameter vector of another length than the
+// recorded shape needs).
+attention::RowModel read_row_model(const std::filesystem::path& path, const std::string& stage);
 
 // /attention/query, key_V and value_V of an HDF5 file: 2-D float64, at most max_tokens x
 // max_head_dim. Throws IoError naming the file and the dataset that is missing or malformed, and

@@ -1,7 +1,8 @@
 """`cimkit attention-train` from the command line (docs/attention.md#a-task-with-real-data): a short
 run on MNIST rows learns (the linear-law hardware model far above the 10 % of chance), writes
 /attention_training with every evaluation, repeats itself bit for bit with the same seed, and
-classifies test images with the attention block in ngspice as the compact block does; bad options
+classifies test images with the attention block in ngspice as the compact block does; `cimkit
+attention --model` runs a head on the trained model's activations; bad options
 exit 2 naming the option and leave no output.
 Usage: check_attention_train.py CIMKIT"""
 import sys
@@ -42,6 +43,12 @@ with tempfile.TemporaryDirectory() as folder:
     spice, compact = (table["test_accuracy"][i] for i in rows)
     if [table["engine"][i] for i in rows] != ["ngspice", "compact"] or abs(spice - compact) > 0.1 + 1e-12:
         check.fail(f"ngspice {spice} against compact {compact} on the same 10 test images")
+    check.expect(check.run("attention", "-o", "m.h5", "--model", "a.h5", "--image", "3", "--spice-queries", "1", cwd=work), 0,
+                 "28 tokens, head dimension 16", "ngspice tiles (1 query tokens", what="a head on the trained model's activations")
+    check.expect(check.run("attention", "-o", "out.h5", "--model", "a.h5", "--stage", "bogus", cwd=work), 2, "parameters/bogus",
+                 what="a stage the file does not have")
+    check.expect(check.run("attention", "-o", "out.h5", "--model", "a.h5", "--image", "10000", cwd=work), 2, "--image",
+                 what="an image past the test set")
     check.expect(check.run("attention-train", "-o", "b.h5", *short, cwd=work), 0, what="the same seed again")
     again, again_parameters = results(work / "b.h5")
     compact_rows = len(again["test_accuracy"])
