@@ -98,8 +98,9 @@ failures, ran, skipped = [], 0, 0
 
 
 def commands(markdown):
-    """(line number, argv) of each program line in the fenced blocks, grouped per block; argv starts
-    at the program, a launcher before it (mpirun -n 2) stays in front."""
+    """(line number, launcher, argv) of each program line in the fenced blocks, grouped per block:
+    argv starts at the program, launcher is what runs it (mpirun -n 2) or empty; a setup line is
+    (line number, None, its text)."""
     blocks, block, fenced, pending, start = [], [], False, "", 0
     for number, line in enumerate(markdown.read_text().splitlines(), 1):
         if line.lstrip().startswith("```"):
@@ -122,9 +123,9 @@ def commands(markdown):
         launched = len(argv) >= 3 and argv[0] in LAUNCHERS
         program = next((k for k, a in enumerate(argv) if Path(a).name == "cimkit"), None) if launched else 0
         if program is not None and len(argv) >= program + 2 and Path(argv[program]).name == "cimkit" and not argv[program + 1].endswith(":"):
-            block.append((start, argv))
+            block.append((start, argv[:program], argv[program:]))
         elif argv and argv[0] in SETUP:
-            block.append((start, text))
+            block.append((start, None, text))
     return blocks
 
 
@@ -150,15 +151,13 @@ documents = [repo / "README.md", *sorted((repo / "docs").glob("*.md"))]
 for document in documents:
     for block in commands(document):
         folder = Path(tempfile.mkdtemp(prefix="cimkit_docs_"))
-        for line, argv in block:
-            if isinstance(argv, str):  # a setup line, as the shell runs it
+        for line, launcher, argv in block:
+            if launcher is None:  # a setup line, as the shell runs it
                 r = subprocess.run(["bash", "-c", argv], cwd=folder, capture_output=True, text=True)
                 if r.returncode != 0:
                     failures.append(f"{document.relative_to(repo)}:{line}: setup exit {r.returncode}: {r.stderr.strip()}")
                 continue
-            where = f"{document.relative_to(repo)}:{line}: {shlex.join(argv)}"
-            program = next(k for k, a in enumerate(argv) if Path(a).name == "cimkit")
-            launcher, argv = argv[:program], argv[program:]
+            where = f"{document.relative_to(repo)}:{line}: {shlex.join([*launcher, *argv])}"
             reason = next((why for pattern, why in SKIPPED if re.search(pattern, " ".join(argv[1:]))), None)
             if launcher:
                 reason = reason or next((why for option, why in LAUNCHER_SKIPPED if option in launcher), None)
