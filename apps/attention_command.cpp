@@ -63,7 +63,8 @@ void print_summary(const analysis::AttentionRecord& r) {
     const double cut = (static_cast<double>((r.compact.pulses.array() == 0.0).count()) - outside) / entries;
     std::printf("attention: %d tokens, head dimension %d, window %d, %d-token tiles, leakage %g per token\n", r.inputs.tokens(),
                 r.inputs.head_dim(), settings.window_tokens, settings.tile_tokens, settings.decay_per_token);
-    std::printf("  compact block (Eq. 4) against the linear surrogate: relative RMS difference %.4g\n", r.compact_vs_linear_relative_rms);
+    std::printf("  compact block (%s cell law) against the linear surrogate: relative RMS difference %.4g\n", r.cell_law.c_str(),
+                r.compact_vs_linear_relative_rms);
     std::printf("  first-stage pulses in the window: %.1f %% saturated at T_max, %.1f %% cut to 0\n", 100.0 * saturated, 100.0 * cut);
     if (!r.spice) return;
     const analysis::SpiceAgreement a = analysis::spice_agreement(r);
@@ -114,6 +115,10 @@ CLI::App* add_attention_command(CLI::App& app, AttentionOptions& o) {
     cmd->add_option("--output-levels", o.settings.output_levels, "Tile output ADC levels over [-1, 1] (0: none), default 32");
     cmd->add_option("--spice-queries", o.spice_queries,
                     "Also run the last K query tokens through ngspice tiles, every tile of their window (about 1 s per 64 x 64 tile), default 0");
+    cmd->add_option("--cells", o.cells,
+                    "The ngspice tile's cells: behavioural (the published law) or transistor (storage capacitor, level-1 read "
+                    "transistor; the compact block then uses the transistor's law measured in ngspice), default behavioural")
+        ->check(CLI::IsMember({"behavioural", "transistor"}));
     cmd->add_flag("--force", o.force, "Replace an existing output file");
     cmd->add_flag("--quiet", o.quiet, "No progress on stderr");
     add_run_limit_options(*cmd, o.limits);
@@ -150,10 +155,16 @@ int run_attention_command(const AttentionOptions& o, const std::string& command_
         throw UsageError("attention: --spice-queries: expected 0.." + std::to_string(r.inputs.tokens()) + " (the tokens), got " +
                          std::to_string(o.spice_queries));
     }
+    r.tile_circuit.cells = o.cells == "transistor" ? attention::TileCircuit::Cells::transistor : attention::TileCircuit::Cells::behavioural;
     r.softmax_output = attention::softmax_attention(r.inputs, settings.window_tokens);
     r.linear_output = attention::gain_cell_attention(r.inputs, settings, GainCellReadModel::linear_surrogate).output;
-    r.compact = attention::gain_cell_attention(r.inputs, settings, GainCellReadModel::published_kernel);
-    r.compact_vs_linear_relative_rms = relative_rms(r.compact.output, r.linear_output);
+    // The compact block with the cells' law: the published one, or the transistor cell's as ngspice
+    // measures it (then in the child, with the engine).
+    const auto compact = [&](const attention::CellLaw& law) {
+        r.cell_law = law.name();
+        r.compact = attention::gain_cell_attention(r.inputs, settings, law);
+        r.compact_vs_linear_relative_rms = relative_rms(r.compact.output, r.linear_output);
+    };
 
     const auto write = [&] {
         h5::File file(o.output_path);
@@ -165,13 +176,18 @@ int run_attention_command(const AttentionOptions& o, const std::string& command_
         std::printf("wrote %s\n", o.output_path.c_str());
         return 0;
     };
-    if (o.spice_queries == 0) return write();
+    const bool transistors = r.tile_circuit.cells == attention::TileCircuit::Cells::transistor;
+    if (o.spice_queries == 0 && !transistors) {
+        compact(attention::CellLaw::of(GainCellReadModel::published_kernel));
+        return write();
+    }
     // ngspice runs in-process in a child: a crash or a runaway circuit ends the child (contained_run.hpp).
     return run_contained(
         [&] {
+            spice::Engine engine;
+            compact(transistors ? attention::transistor_cell_law(engine, r.tile_circuit) : attention::CellLaw::of(GainCellReadModel::published_kernel));
             std::vector<int> tokens;
             for (int m = r.inputs.tokens() - o.spice_queries; m < r.inputs.tokens(); ++m) tokens.push_back(m);
-            spice::Engine engine;
             ProgressLine progress("attention in ngspice", "query tokens", o.quiet);
             r.spice = attention::SpiceHeadResult{};
             for (std::size_t i = 0; i < tokens.size(); ++i) {

@@ -28,6 +28,7 @@ struct AttentionOptions {
     std::uint64_t seed = 1;
     bool no_leakage = false;
     int spice_queries = 0;  // the last K query tokens through ngspice tiles
+    std::string cells = "behavioural";  // the tiles' cells: behavioural or transistor
     bool quiet = false;
     RunLimits limits{3600.0, 8192};  // of the child that runs ngspice (apps/contained_run.hpp)
     std::string output_path;

@@ -44,10 +44,13 @@ double tile_readout(double output_sum, const HeadSettings& s) {
 }
 
 HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& s, GainCellReadModel law) {
+    return gain_cell_attention(inputs, s, CellLaw::of(law));
+}
+
+HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& s, const CellLaw& f) {
     const int tokens = inputs.tokens(), dims = inputs.head_dim();
     const QuantisedInputs in = quantised_inputs(inputs, s);
     const Matrix &query = in.query, &key_w = in.key_w_V, &value_w = in.value_w_V;
-    const WeightPolynomial f = weight_polynomial(law);
     const std::vector<double> retained = retention_by_age(s);
 
     HeadResult r{Matrix::Zero(tokens, tokens), Matrix::Zero(tokens, tokens), Matrix::Zero(tokens, dims)};
@@ -57,7 +60,7 @@ HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& s, 
         for (int n = first; n <= m; ++n) {
             const double decay = retained[static_cast<std::size_t>(m - n)];
             double charge = 0.0;
-            for (int d = 0; d < dims; ++d) charge += query(m, d) * evaluate(f, key_w(n, d) * decay);
+            for (int d = 0; d < dims; ++d) charge += query(m, d) * f.at(key_w(n, d) * decay);
             r.scores(m, n) = charge / s.score_saturation;
             r.pulses(m, n) = std::clamp(r.scores(m, n), 0.0, 1.0);
         }
@@ -65,7 +68,7 @@ HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& s, 
             std::fill(tile_sum.begin(), tile_sum.end(), 0.0);
             for (int n = std::max(first, tile_start); n <= std::min(m, tile_start + s.tile_tokens - 1); ++n) {
                 const double pulse = r.pulses(m, n), decay = retained[static_cast<std::size_t>(m - n)];
-                for (int d = 0; d < dims; ++d) tile_sum[static_cast<std::size_t>(d)] += pulse * evaluate(f, value_w(n, d) * decay);
+                for (int d = 0; d < dims; ++d) tile_sum[static_cast<std::size_t>(d)] += pulse * f.at(value_w(n, d) * decay);
             }
             for (int d = 0; d < dims; ++d) r.output(m, d) += tile_readout(tile_sum[static_cast<std::size_t>(d)], s);
         }

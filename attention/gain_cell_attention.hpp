@@ -17,6 +17,7 @@
 #include <array>
 #include <vector>
 
+#include "attention/cell_law.hpp"
 #include "attention/head_inputs.hpp"
 #include "attention/head_settings.hpp"
 #include "devices/gain_cell_read.hpp"
@@ -30,6 +31,8 @@ struct HeadResult {
 };
 
 HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& settings, GainCellReadModel law);
+// The same block with any cell law (attention/cell_law.hpp), e.g. one measured on a transistor cell.
+HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& settings, const CellLaw& law);
 
 // What every engine of the block shares (the compact one above, the ngspice tile in spice_attention.hpp).
 // The inputs as the converters deliver them: queries quantised, keys and values quantised and turned

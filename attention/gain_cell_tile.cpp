@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "attention/gain_cell_attention.hpp"
+#include "circuits/faces/gain_cell_faces.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 
@@ -63,15 +66,39 @@ void add_cell(Netlist& netlist, const std::string& array, std::size_t n, std::si
     }
 }
 
+// Transistor cell (n, d): storage capacitor, write transistor (off), read transistor from `row` to
+// `line` (held at 0 V) with its gate on the storage node.
+void add_transistor_cell(Netlist& netlist, const std::string& array, std::size_t n, std::size_t d, double stored_V,
+                         const std::string& row, const std::string& line, const TileCircuit& c) {
+    using T = circuits::GainCellReadTransistor;
+    const std::string store = indexed("s" + array, n, d);
+    netlist.add(Capacitor{store, store, "0", c.c_store_F, stored_V});
+    netlist.add(circuits::Mosfet{indexed("w" + array, n, d), "wbl", "wwl", store, "0", "ngc", T::width_m, T::length_m});
+    netlist.add(circuits::Mosfet{indexed("r" + array, n, d), row, store, line, line, "ngc", T::width_m, T::length_m});
+}
+
+// An integrating line: `node` integrates on `farad`. Behavioural cells inject into it directly; the
+// transistor cells' line is held at 0 V by a sense source whose current is mirrored into `node`.
+// Returns the node the cells connect to.
+std::string add_integrating_line(Netlist& netlist, const std::string& node, double farad, const TileCircuit& c) {
+    netlist.add(Capacitor{"i" + node, node, "0", farad, 0.0});
+    if (c.cells == TileCircuit::Cells::behavioural) return node;
+    const std::string line = "l" + node;
+    netlist.add(Source{Source::Kind::voltage, "s" + node, line, "0", circuits::Dc{0.0}});
+    netlist.add(Behavioural{Behavioural::Kind::current, "m" + node, "0", node, "i(vs" + node + ")"});
+    return line;
+}
+
 void add_supplies(Netlist& netlist, const std::string& array) {
     netlist.add(Source{Source::Kind::voltage, array + "supp", array + "supp", "0", circuits::Dc{supply_V}});
     netlist.add(Source{Source::Kind::voltage, array + "supn", array + "supn", "0", circuits::Dc{-supply_V}});
 }
 
 // Above any column voltage the keys can produce, so that no comparator fires outside the ramp.
-double ramp_rest_V(const TileQuery& q, const HeadSettings& s) {
+double ramp_rest_V(const TileQuery& q, const HeadSettings& s, const TileCircuit& c) {
+    using T = circuits::GainCellReadTransistor;
     const WeightPolynomial a = weight_polynomial(GainCellReadModel::published_kernel);
-    double largest_f = 0.0;
+    double largest_f = 0.5 * T::kp_A_per_V2 * (T::width_m / T::length_m) * std::pow(stored_max_V - T::vto_V, 2) / c.read_scale_A;
     for (double w = -0.45; w <= 0.45; w += 0.001) largest_f = std::max(largest_f, std::abs(evaluate(a, w)));
     double total_q = 0.0;
     for (double x : q.query) total_q += x;
@@ -99,10 +126,28 @@ Netlist build_tile_netlist(const TileQuery& q, const HeadSettings& s, const Tile
     const auto keys = static_cast<std::size_t>(q.key_V.rows()), dims = q.query.size();
     const Timing t = timing(c);
     Netlist netlist("cimkit gain-cell attention tile " + std::to_string(keys) + " keys x " + std::to_string(dims));
-    add_supplies(netlist, "k");
-    add_supplies(netlist, "v");
-    for (std::size_t d = 0; d < dims; ++d) netlist.add(wordline(d, q.query[d], c, t));
-    const double rest_V = ramp_rest_V(q, s);
+    const bool transistors = c.cells == TileCircuit::Cells::transistor;
+    if (transistors) {
+        circuits::add_gain_cell_transistor_shared(netlist);
+    } else {
+        add_supplies(netlist, "k");
+        add_supplies(netlist, "v");
+    }
+    const auto cell = [&](const std::string& array, std::size_t n, std::size_t d, double stored_V, const std::string& row, const std::string& line) {
+        if (transistors) {
+            add_transistor_cell(netlist, array, n, d, stored_V, row, line, c);
+        } else {
+            add_cell(netlist, array, n, d, stored_V, row, line, c);
+        }
+    };
+    for (std::size_t d = 0; d < dims; ++d) {
+        netlist.add(wordline(d, q.query[d], c, t));
+        if (transistors) {
+            netlist.save("v(" + indexed("wl", d) + ")");
+            netlist.save("i(v" + indexed("wl", d) + ")");
+        }
+    }
+    const double rest_V = ramp_rest_V(q, s, c);
     netlist.add(Source{Source::Kind::voltage, "ramp", "ramp", "0",
                        circuits::PiecewiseLinear{{{0.0, rest_V},
                                                   {t.ramp_start_s, rest_V},
@@ -112,28 +157,59 @@ Netlist build_tile_netlist(const TileQuery& q, const HeadSettings& s, const Tile
     const double c_int_F = s.score_saturation * c.read_scale_A * c.t_max_s / wordline_high_V;
     const double c_out_F = s.output_saturation * c.read_scale_A * c.t_max_s / wordline_high_V;
     const std::string width = circuits::spice_number(c.comparator_width_V);
+    std::vector<std::string> output_lines;
+    for (std::size_t d = 0; d < dims; ++d) {
+        output_lines.push_back(add_integrating_line(netlist, indexed("out", d), c_out_F, c));
+        netlist.save("v(" + indexed("out", d) + ")");
+    }
     for (std::size_t n = 0; n < keys; ++n) {
         const std::string column = indexed("col", n), pulse = indexed("a", n);
-        netlist.add(Capacitor{indexed("int", n), column, "0", c_int_F, 0.0});
+        const std::string line = add_integrating_line(netlist, column, c_int_F, c);
         for (std::size_t d = 0; d < dims; ++d) {
-            add_cell(netlist, "k", n, d, q.key_V(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d)), indexed("wl", d), column, c);
+            cell("k", n, d, q.key_V(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d)), indexed("wl", d), line);
         }
         netlist.add(Behavioural{Behavioural::Kind::voltage, indexed("cmp", n), pulse, "0",
                                 "0.45*(1+tanh((v(" + column + ")-v(ramp))/" + width + "))"});
+        // Transistor cells draw their current from the pulse: a 0 V source in the row measures it.
+        std::string row = pulse;
+        if (transistors) {
+            row = indexed("r", n);
+            netlist.add(Source{Source::Kind::voltage, indexed("row", n), pulse, row, circuits::Dc{0.0}});
+            netlist.save("i(v" + indexed("row", n) + ")");
+        }
         for (std::size_t d = 0; d < dims; ++d) {
-            add_cell(netlist, "v", n, d, q.value_V(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d)), pulse, indexed("out", d), c);
+            cell("v", n, d, q.value_V(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d)), row, output_lines[d]);
         }
         netlist.save("v(" + column + ")");
         netlist.save("v(" + pulse + ")");
     }
-    for (std::size_t d = 0; d < dims; ++d) {
-        netlist.add(Capacitor{indexed("out", d), indexed("out", d), "0", c_out_F, 0.0});
-        netlist.save("v(" + indexed("out", d) + ")");
+    if (!transistors) {
+        for (const char* supply : {"ksupp", "ksupn", "vsupp", "vsupn"}) netlist.save(std::string("i(v") + supply + ")");
     }
-    for (const char* supply : {"ksupp", "ksupn", "vsupp", "vsupn"}) netlist.save(std::string("i(v") + supply + ")");
     // Storage nodes and integrators have no DC path: the transient starts from their charges (uic).
     netlist.add_analysis(circuits::TranAnalysis{c.max_step_s, t.stop_s, c.max_step_s, true});
     return netlist;
+}
+
+CellLaw transistor_cell_law(spice::Engine& engine, const TileCircuit& c) {
+    Netlist netlist("cimkit gain-cell attention: the transistor cell's law");
+    circuits::add_gain_cell_transistor_shared(netlist);
+    netlist.add(Source{Source::Kind::voltage, "row", "row", "0", circuits::Dc{wordline_high_V}});
+    netlist.add(Source{Source::Kind::voltage, "store", "store", "0", circuits::Dc{0.0}});
+    netlist.add(Source{Source::Kind::voltage, "line", "line", "0", circuits::Dc{0.0}});
+    using T = circuits::GainCellReadTransistor;
+    netlist.add(circuits::Mosfet{"read", "row", "store", "line", "line", "ngc", T::width_m, T::length_m});
+    constexpr double step_V = 1e-3;
+    netlist.add_analysis(circuits::DcAnalysis{"vstore", stored_min_V, stored_max_V, step_V});
+    engine.load(spice::NetlistText::from_string(circuits::to_spice(netlist), "<" + netlist.title() + ">"));
+    engine.run();
+    const auto plots = engine.plots();
+    const auto dc = std::find_if(plots.begin(), plots.end(), [](const spice::Plot& p) { return p.analysis == "dc"; });
+    if (dc == plots.end()) throw Error("attention tile: ngspice produced no DC sweep of the transistor cell");
+    std::vector<double> law = dc->vector("i(vline)").real;  // drain to source, into the line's source
+    for (double& i : law) i /= c.read_scale_A;
+    engine.clear();
+    return CellLaw::tabulated(stored_min_V - gain_cell_weight_offset_V, step_V, std::move(law));
 }
 
 TileRead run_tile(spice::Engine& engine, const TileQuery& q, const HeadSettings& s, const TileCircuit& c) {
@@ -171,8 +247,26 @@ TileRead run_tile(spice::Engine& engine, const TileQuery& q, const HeadSettings&
         for (std::size_t k = 0; k < current.size(); ++k) power[k] = -volts * current[k];
         return trapezoid(time, power);
     };
-    r.energy_scores_J = delivered_J("ksupp", supply_V) + delivered_J("ksupn", -supply_V);
-    r.energy_outputs_J = delivered_J("vsupp", supply_V) + delivered_J("vsupn", -supply_V);
+    if (c.cells == TileCircuit::Cells::behavioural) {
+        r.energy_scores_J = delivered_J("ksupp", supply_V) + delivered_J("ksupn", -supply_V);
+        r.energy_outputs_J = delivered_J("vsupp", supply_V) + delivered_J("vsupn", -supply_V);
+    } else {
+        // -v i of each word-line source; v i of each row's 0 V sense source, whose current the pulse delivers.
+        const auto energy = [&](const std::string& voltage, const std::string& current, double sign) {
+            const std::vector<double>& v = tran->vector(voltage).real;
+            const std::vector<double>& i = tran->vector(current).real;
+            std::vector<double> power(i.size());
+            for (std::size_t k = 0; k < i.size(); ++k) power[k] = sign * v[k] * i[k];
+            return trapezoid(time, power);
+        };
+        for (std::size_t d = 0; d < q.query.size(); ++d) {
+            r.energy_scores_J += energy("v(" + indexed("wl", d) + ")", "i(v" + indexed("wl", d) + ")", -1.0);
+        }
+        for (Eigen::Index n = 0; n < q.key_V.rows(); ++n) {
+            const auto k = static_cast<std::size_t>(n);
+            r.energy_outputs_J += energy("v(" + indexed("a", k) + ")", "i(v" + indexed("row", k) + ")", 1.0);
+        }
+    }
     r.latency_s = last_pulse_end_s - t.first_edge_s;
     engine.clear();
     return r;

@@ -22,6 +22,7 @@
 // one token it is negligible (1e-7 of the 5 ms retention).
 #include <vector>
 
+#include "attention/cell_law.hpp"
 #include "attention/head_inputs.hpp"
 #include "attention/head_settings.hpp"
 #include "circuits/netlist.hpp"
@@ -30,6 +31,14 @@
 namespace cimkit::attention {
 
 struct TileCircuit {
+    // behavioural: each cell carries the published law (above). transistor: each cell is a storage
+    // capacitor C_S holding V_store, a write transistor held off, and a level-1 read transistor
+    // (gate: the storage node; drain: the row; source: the line, held at 0 V and mirrored into its
+    // integrator), so the row's pulse supplies the current and the cell's law is the transistor's
+    // (transistor_cell_law); the comparator and ramp stay behavioural.
+    enum class Cells { behavioural, transistor };
+    Cells cells = Cells::behavioural;
+    double c_store_F = 10e-15;          // transistor cells: the gain cell's storage capacitance C_S
     double t_max_s = 15e-9;             // a full query pulse: Leroux et al.'s T_max at V_in = 0.9 V
     double edge_s = 20e-12;             // word-line rise and fall time
     double read_scale_A = 1e-6;         // the gain cell's read_scale_A (an assumption: the paper states no unit)
@@ -48,10 +57,15 @@ struct TileRead {
     std::vector<double> scores;   // per key: column charge / (read_scale_A T_max score_saturation)
     std::vector<double> pulses;   // per key: the comparator's output integrated, over 0.9 V T_max
     std::vector<double> outputs;  // per output line: charge / read_scale_A T_max (before the read-out)
-    double energy_scores_J = 0;   // drawn from the key array's read supplies
-    double energy_outputs_J = 0;  // drawn from the value array's read supplies
+    double energy_scores_J = 0;   // first stage: the key array's read supplies (transistor cells: the word lines)
+    double energy_outputs_J = 0;  // second stage: the value array's read supplies (transistor cells: the rows' pulses)
     double latency_s = 0;         // from the first word-line edge until the last second-stage pulse ends
 };
+
+// The transistor cell's law, measured in ngspice: its drain current at 0.9 V on the row, the line at
+// 0 V, over stored voltages 0 .. 0.9 V in 1 mV steps, over read_scale_A; what the compact block needs
+// to compute what the transistor tile computes.
+CellLaw transistor_cell_law(spice::Engine& engine, const TileCircuit& circuit);
 
 circuits::Netlist build_tile_netlist(const TileQuery& query, const HeadSettings& settings, const TileCircuit& circuit);
 TileRead run_tile(spice::Engine& engine, const TileQuery& query, const HeadSettings& settings, const TileCircuit& circuit);

@@ -112,6 +112,7 @@ void write_spice(h5::File& file, const AttentionRecord& r) {
     file.set_attribute(at, "read_scale_A", r.tile_circuit.read_scale_A);
     file.set_attribute(at, "comparator_width_V", r.tile_circuit.comparator_width_V);
     file.set_attribute(at, "max_step_s", r.tile_circuit.max_step_s);
+    file.set_attribute(at, "cells", r.tile_circuit.cells == attention::TileCircuit::Cells::transistor ? "transistor" : "behavioural");
 }
 
 }  // namespace
@@ -123,6 +124,7 @@ void write_attention_record(h5::File& file, const AttentionRecord& r) {
     }
     for (const auto& a : attention_attributes()) file.set_attribute(group, a.name, a.get(r));
     file.set_attribute(group, "input_source", r.input_source);
+    file.set_attribute(group, "cell_law", r.cell_law);
     if (r.spice) write_spice(file, r);
 }
 

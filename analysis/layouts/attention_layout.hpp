@@ -25,7 +25,8 @@ struct AttentionRecord {
     attention::HeadInputs inputs;
     attention::Matrix softmax_output;
     attention::Matrix linear_output;  // the block with the linear surrogate 19.3 w
-    attention::HeadResult compact;    // the block with the published ten-term law
+    attention::HeadResult compact;    // the block with the cells' law: the published ten-term law, or the transistor cell's
+    std::string cell_law = "published";  // CellLaw::name(): published, or tabulated (the transistor cell's, measured)
     double compact_vs_linear_relative_rms = 0.0;
     std::optional<attention::SpiceHeadResult> spice;  // the query tokens run through ngspice tiles, if any
     attention::TileCircuit tile_circuit;              // with which circuit settings

@@ -10,14 +10,6 @@
 namespace cimkit::circuits {
 namespace {
 
-// Write word line low and write bit line at 0 V: every write transistor is off during a read.
-void add_write_lines(Netlist& netlist) {
-    using T = GainCellReadTransistor;
-    netlist.add_model(ModelCard{"ngc", "nmos", {{"level", 1}, {"kp", T::kp_A_per_V2}, {"vto", T::vto_V}, {"gamma", 0.0}, {"is", 1e-30}}});
-    netlist.add(Source{Source::Kind::voltage, "wwl", "wwl", "0", Dc{0.0}});
-    netlist.add(Source{Source::Kind::voltage, "wbl", "wbl", "0", Dc{0.0}});
-}
-
 // The three-terminal cell (Leroux et al.'s 2T/3T gain cell, devices/gain_cell_read.hpp):
 //   storage node s_<tag>: C_S, held at V_store by vhold_<tag> for the nanoseconds of a read (the
 //     retention law is the compact model's), written through the write transistor (off here);
@@ -37,7 +29,7 @@ public:
     explicit GainCellFace(const GainCell& model) : model_(model) {}
     std::string name() const override { return "gain_cell_behavioural"; }
     void add_shared(Netlist& netlist) const override {
-        add_write_lines(netlist);
+        add_gain_cell_transistor_shared(netlist);
         add_read_supply(netlist, "gain_cell_source", model_.typed_parameters().v_dd_V);
         add_read_supply(netlist, "gain_cell_sink", -model_.typed_parameters().v_dd_V);
     }
@@ -76,7 +68,7 @@ public:
     std::string name() const override { return "gain_cell_transistor"; }
     bool needs_initial_conditions() const override { return true; }
     void add_shared(Netlist& netlist) const override {
-        add_write_lines(netlist);
+        add_gain_cell_transistor_shared(netlist);
     }
     void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
                     const DeviceState& state) const override {
@@ -99,6 +91,14 @@ private:
 };
 
 }  // namespace
+
+// Write word line low and write bit line at 0 V: every write transistor is off during a read.
+void add_gain_cell_transistor_shared(Netlist& netlist) {
+    using T = GainCellReadTransistor;
+    netlist.add_model(ModelCard{"ngc", "nmos", {{"level", 1}, {"kp", T::kp_A_per_V2}, {"vto", T::vto_V}, {"gamma", 0.0}, {"is", 1e-30}}});
+    netlist.add(Source{Source::Kind::voltage, "wwl", "wwl", "0", Dc{0.0}});
+    netlist.add(Source{Source::Kind::voltage, "wbl", "wbl", "0", Dc{0.0}});
+}
 
 void register_gain_cell_faces(FaceRegistry& registry) {
     const std::string device = gain_cell_parameter_table().device;
