@@ -57,6 +57,23 @@ PairPolicy parse_pair_policy(const std::string& text) {
     fail("pair_policy = '" + text + "' must be one of automatic, bidirectional, potentiate_only");
 }
 
+std::string to_string(Readout readout) {
+    switch (readout) {
+        case Readout::automatic: return "auto";
+        case Readout::ideal: return "ideal";
+        case Readout::adc: return "adc";
+        case Readout::sense_amp: return "sense_amp";
+    }
+    return "?";
+}
+
+Readout parse_readout(const std::string& text) {
+    for (const Readout readout : {Readout::automatic, Readout::ideal, Readout::adc, Readout::sense_amp}) {
+        if (text == to_string(readout)) return readout;
+    }
+    fail("readout = '" + text + "' must be one of auto, ideal, adc, sense_amp");
+}
+
 void validate(const DeviceArrayOptions& options) {
     // x_max is not a setting (the experiment derives it from input.low and input.high), so its rule is here.
     if (!(std::isfinite(options.x_max) && options.x_max > 0.0)) fail("x_max = " + number(options.x_max) + " must be finite and > 0");
@@ -67,6 +84,7 @@ void validate(const DeviceArrayOptions& options) {
 DeviceArrayOptions options_for_layer(const DeviceArrayOptions& options, int layer) {
     DeviceArrayOptions for_layer = options;
     if (layer > 0 && options.hidden_x_max > 0.0) for_layer.x_max = options.hidden_x_max;
+    if (layer < options.sensed_layers) for_layer.adc_bits = 0;
     return for_layer;
 }
 

@@ -30,6 +30,17 @@ enum class PairPolicy {
 std::string to_string(PairPolicy policy);
 PairPolicy parse_pair_policy(const std::string& text);
 
+// What decides a layer's output lines (array.readout, docs/learning-rules.md#read-out):
+//   automatic  follows array.adc_bits: adc when it is > 0, ideal otherwise (configs that set only
+//              adc_bits keep their meaning: the reads look at adc_bits alone)
+//   ideal      the analog value, no converter (adc_bits = 0)
+//   adc        a converter of adc_bits on every output line of every array (column_adc.hpp)
+//   sense_amp  every hidden layer's output is a 1-bit sense amplifier's decision (a binary activation,
+//              training/sense_amp.hpp); the output layer keeps adc_bits (0: analog, >= 2: a converter)
+enum class Readout { automatic, ideal, adc, sense_amp };
+std::string to_string(Readout readout);  // "auto", "ideal", "adc", "sense_amp"
+Readout parse_readout(const std::string& text);
+
 // The array.* settings: each member's initialiser is its default, and its key, range and description
 // are its row in training/settings/array_table.cpp (docs/architecture.md#settings); x_max is derived
 // from input.low and input.high, hidden_x_max from hidden_input_max and the hidden activation.
@@ -67,6 +78,11 @@ struct DeviceArrayOptions {
     // so b bits give 2^b - 1 levels of each sign and 0; 1 bit is an on/off driver
     // (training/device_array/read_model.hpp).
     int dac_bits = 0;
+    // What decides the output lines (Readout above); sensed_layers is derived: the experiment sets
+    // it to the number of hidden layers under sense_amp, and the arrays of weight layers below it
+    // hand their forward reads to the sense amplifiers unconverted (options_for_layer).
+    Readout readout = Readout::automatic;
+    int sensed_layers = 0;
     // The converter on every output line (training/device_array/column_adc.hpp).
     int adc_bits = 0;                 // 0..16: bits per conversion (0: no converter, the analog value; 1: a sense amplifier)
     double adc_bound = 12.0;          // > 0: full scale +-B of the converter, in units of one full pair at v_read
@@ -79,7 +95,8 @@ struct DeviceArrayOptions {
 void validate(const DeviceArrayOptions& options);
 
 // The options the array of weight layer `layer` (0: the first) is built with: layers after the first
-// read hidden activations, so their x_max is hidden_x_max (where it is set).
+// read hidden activations, so their x_max is hidden_x_max (where it is set); a layer whose outputs a
+// sense amplifier decides (layer < sensed_layers) has no converter of its own (adc_bits = 0).
 DeviceArrayOptions options_for_layer(const DeviceArrayOptions& options, int layer);
 
 }  // namespace cimkit::training

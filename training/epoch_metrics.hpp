@@ -34,6 +34,8 @@ struct EpochMetrics {
     double simulated_time_s = 0.0;
     double sample_latency_s = 0.0;
     double circuit_time_s = 0.0;
+    double readout_latency_s = 0.0;  // one inference's conversions (sample_latency.hpp)
+    double readout_energy_J = 0.0;
     double wall_time_s = 0.0;
     // Samples of this epoch skipped after a convergence failure (per epoch, not cumulative).
     std::uint64_t skipped_samples = 0;       // training samples: no update applied
@@ -72,6 +74,10 @@ inline const std::vector<MetricColumn>& metric_columns() {
         {"simulated_time_s", "s", "hardware time: training samples x training.sample_period_s", &EpochMetrics::simulated_time_s},
         {"sample_latency_s", "s", "hardware time one training sample needs on the chip's circuits (reads, conversions, update)", &EpochMetrics::sample_latency_s, true},
         {"circuit_time_s", "s", "learning time so far on the chip's circuits: training samples x sample_latency_s", &EpochMetrics::circuit_time_s, true},
+        {"readout_latency_s", "s", "conversion time of one inference's forward reads: per layer adc_bits (1 for a sense amplifier) x array.adc_time_per_bit_s",
+         &EpochMetrics::readout_latency_s, true},
+        {"readout_energy_J", "J", "converter energy of one inference's forward reads: per output line adc_energy_per_step_J x 2^bits (2 for a sense amplifier)",
+         &EpochMetrics::readout_energy_J, true},
         {"wall_time_s", "s", "wall-clock time spent training and evaluating", &EpochMetrics::wall_time_s},
         {"skipped_samples", "1", "training samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_samples, true},
         {"skipped_test_samples", "1", "test samples of this epoch skipped after a convergence failure", &EpochMetrics::skipped_test_samples, true},

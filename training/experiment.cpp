@@ -79,6 +79,7 @@ ExperimentSettings experiment_settings(const ConfigValues& config) {
     const bool bounded = hidden == Activation::sigmoid || hidden == Activation::tanh || hidden == Activation::sigmoid_mos;
     const double full_scale = bounded ? 1.0 : s.array.x_max;
     s.array.hidden_x_max = s.array.hidden_input_max > 0.0 ? s.array.hidden_input_max : full_scale;
+    if (s.array.readout == Readout::sense_amp) s.array.sensed_layers = static_cast<int>(s.network.hidden_layers.size());
     settings::check_rules(settings::experiment_rules(), settings::experiment_fields(), s);
     return s;
 }
@@ -128,6 +129,9 @@ NetworkConfig network_config(const ExperimentSettings& experiment, int inputs, i
     n.loss = experiment.network.loss;
     n.seed = experiment.seed;
     n.rule = experiment.training.rule;
+    n.sense_amp_hidden = experiment.array.readout == Readout::sense_amp;
+    // A decision costs the 1-bit converter's energy (column_adc.hpp); the ideal engine models no hardware.
+    if (experiment.engine != "ideal") n.sense_amp_energy_J = 2.0 * experiment.array.adc_energy_per_step_J;
     return n;
 }
 
@@ -153,7 +157,10 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes) {
     const double neuron_settling_s = circuit_neurons ? circuits::measure_settling_s(circuits::neuron_circuit(to_string(hidden)), netlist_dir,
                                                                                      settling_bits(s.array))
                                                      : 0.0;
-    training_.sample_latency_s = sample_latency(s, net.layer_sizes, model_.get(), neuron_settling_s).training_s;
+    const SampleLatency latency = sample_latency(s, net.layer_sizes, model_.get(), neuron_settling_s);
+    training_.sample_latency_s = latency.training_s;
+    training_.readout_latency_s = latency.readout_s;
+    training_.readout_energy_J = latency.readout_energy_J;
     if (engine_ == "compact") {
         network_ = std::make_unique<Network>(net, make_device_array_factory(*model_, s.array, s.seed), neurons);
         return;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "devices/core/errors.hpp"
+#include "training/sense_amp.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -13,6 +14,7 @@ namespace {
 constexpr int max_layer_size = 100000;
 constexpr const char* neuron_energy_block = "neuron_energy_J";
 constexpr const char* feedback_prefix = "feedback_";
+constexpr const char* sense_amp_block = "sense_amp_decisions";
 
 std::string sizes_text(const std::vector<int>& sizes) {
     std::string text = "{";
@@ -50,6 +52,10 @@ void validate(const NetworkConfig& config) {
         throw ParameterError("network: training.rule = dfa with layer_sizes = " + sizes_text(sizes) +
                              ": direct feedback alignment trains hidden layers, and this network has none");
     }
+    if (config.sense_amp_hidden && sizes.size() < 3) {
+        throw ParameterError("network: array.readout = sense_amp with layer_sizes = " + sizes_text(sizes) +
+                             ": the sense amplifiers decide hidden layers' outputs, and this network has none");
+    }
 }
 
 Eigen::MatrixXf xavier_uniform(int outputs, int inputs, Rng& rng) {
@@ -75,6 +81,8 @@ Network::Network(const NetworkConfig& config, const ArrayFactory& make_array, co
         layers_.push_back({std::move(array), Eigen::VectorXf::Zero(sizes_[l + 1]), f, make_neuron(f, sizes_[l + 1])});
     }
     rule_ = config.rule;
+    sense_amp_hidden_ = config.sense_amp_hidden;
+    sense_amp_energy_J_ = config.sense_amp_energy_J;
     if (rule_ != LearningRule::dfa) return;
     for (int l = 0; l + 1 < count; ++l) {
         Rng rng = init.stream(feedback_stream + static_cast<std::uint64_t>(l));
@@ -134,8 +142,16 @@ void add_activity(ArrayActivity& total, const ArrayActivity& a) {
 
 }  // namespace
 
+Eigen::VectorXf Network::layer_output(int layer, const Eigen::VectorXf& z, Eigen::VectorXf& neuron_output) const {
+    neuron_output = neuron(layer).activate(z);
+    if (!sense_amp_hidden_ || layer + 1 == layer_count()) return neuron_output;
+    sense_amp_decisions_ += static_cast<std::uint64_t>(z.size());
+    return hardware_aware_output(neuron_output, sense_amp_decision(z), hw_awareness_);
+}
+
 ArrayActivity Network::activity() const {
     ArrayActivity total;
+    total.adc_energy_J = static_cast<double>(sense_amp_decisions_) * sense_amp_energy_J_;  // the hidden layers' 1-bit decisions
     for (const auto& layer : layers_) {
         add_activity(total, layer.array->activity());
         total.neuron_energy_J += layer.neuron->energy_J();
@@ -156,7 +172,8 @@ ForwardPass forward(const Network& network, const Eigen::VectorXf& x) {
     pass.activations.push_back(x);
     for (int l = 0; l < network.layer_count(); ++l) {
         pass.pre_activations.push_back(network.array(l).multiply(pass.activations.back()) + network.bias(l));
-        pass.activations.push_back(network.neuron(l).activate(pass.pre_activations.back()));
+        pass.neuron_outputs.emplace_back();
+        pass.activations.push_back(network.layer_output(l, pass.pre_activations.back(), pass.neuron_outputs.back()));
     }
     return pass;
 }
@@ -170,7 +187,8 @@ std::vector<Eigen::VectorXf> backward(const Network& network, const ForwardPass&
     for (int l = count - 2; l >= 0; --l) {
         const Eigen::VectorXf back = direct ? network.feedback(l).multiply_transposed(deltas[count - 1])
                                             : network.array(l + 1).multiply_transposed(deltas[l + 1]);
-        const Eigen::VectorXf slope = network.neuron(l).derivative(pass.pre_activations[l], pass.activations[l + 1]);
+        // f_l'(z_l): under sense_amp the straight-through surrogate of the decision (sense_amp.hpp).
+        const Eigen::VectorXf slope = network.neuron(l).derivative(pass.pre_activations[l], pass.neuron_outputs[l]);
         deltas[l] = slope.cwiseProduct(back);
     }
     return deltas;
@@ -212,6 +230,7 @@ ForwardPass BatchForwardPass::sample(Eigen::Index b) const {
     ForwardPass pass;
     for (const auto& a : activations) pass.activations.push_back(a.col(b));
     for (const auto& z : pre_activations) pass.pre_activations.push_back(z.col(b));
+    for (const auto& f : neuron_outputs) pass.neuron_outputs.push_back(f.col(b));
     return pass;
 }
 
@@ -222,9 +241,14 @@ BatchForwardPass forward_batch(const Network& network, const Eigen::MatrixXf& x)
     for (int l = 0; l < network.layer_count(); ++l) {
         Eigen::MatrixXf z = network.array(l).multiply_batch(pass.activations.back());
         z.colwise() += network.bias(l);
-        Eigen::MatrixXf a(z.rows(), z.cols());
-        for (Eigen::Index b = 0; b < z.cols(); ++b) a.col(b) = network.neuron(l).activate(z.col(b));
+        Eigen::MatrixXf a(z.rows(), z.cols()), f(z.rows(), z.cols());
+        for (Eigen::Index b = 0; b < z.cols(); ++b) {
+            Eigen::VectorXf neuron_output;
+            a.col(b) = network.layer_output(l, z.col(b), neuron_output);
+            f.col(b) = neuron_output;
+        }
         pass.pre_activations.push_back(std::move(z));
+        pass.neuron_outputs.push_back(std::move(f));
         pass.activations.push_back(std::move(a));
     }
     return pass;
@@ -275,6 +299,7 @@ void take_checkpoint(const Network& network, NetworkCheckpoint& into) {
         const NeuronStage& neuron = network.neuron(static_cast<int>(l));
         if (neuron.is_circuit()) into.arrays[l][neuron_energy_block] = {neuron.energy_J()};
         into.biases[l] = network.bias(static_cast<int>(l));
+        if (network.sense_amp_hidden() && l == 0) into.arrays[l][sense_amp_block] = {static_cast<double>(network.sense_amp_decisions())};
         if (network.rule() == LearningRule::dfa && l + 1 < layers) {
             for (auto& [name, values] : network.feedback(static_cast<int>(l)).checkpoint()) into.arrays[l][feedback_prefix + name] = std::move(values);
         }
@@ -305,6 +330,10 @@ void restore_checkpoint(Network& network, const NetworkCheckpoint& c) {
                 }
             }
             network.set_bias(l, c.biases[static_cast<std::size_t>(l)]);
+            const auto decisions = blocks.find(sense_amp_block);
+            if (network.sense_amp_hidden() && l == 0 && decisions != blocks.end()) {
+                network.set_sense_amp_decisions(static_cast<std::uint64_t>(checkpoint_block(blocks, sense_amp_block, 1).front()));
+            }
             const auto energy = blocks.find(neuron_energy_block);
             if (network.neuron(l).is_circuit() && energy != blocks.end()) {
                 if (energy->second.size() != 1) throw ParameterError("checkpoint block '" + std::string(neuron_energy_block) + "' holds " + std::to_string(energy->second.size()) + " values; expected 1");

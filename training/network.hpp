@@ -30,6 +30,11 @@
 // only by the transposed read (the backward read of the weights' arrays), and never updated. The
 // output error reaches every hidden layer directly, so the hardware reads all of them at once
 // (training/sample_latency.hpp).
+//
+// Sense-amplifier read-out (NetworkConfig::sense_amp_hidden; training/sense_amp.hpp): every hidden
+// layer's a_{l+1} is the 1-bit decision s(z_l) of its sense amplifiers (during training, blended with
+// f_l(z_l) by the hardware awareness lambda), and backward uses f_l'(z_l) as the straight-through
+// surrogate: delta_l = f_l'(z_l) .* (...), with f_l(z_l) kept in ForwardPass::neuron_outputs.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -60,6 +65,10 @@ struct NetworkConfig {
     Loss loss = Loss::softmax_cross_entropy;     // also fixes the output activation
     std::uint64_t seed = 1;                      // initialisation; the experiment sets it from run.seed (whose default this is)
     LearningRule rule = LearningRule::backprop;  // dfa needs at least one hidden layer
+    // array.readout = sense_amp: hidden layers' outputs are sense-amplifier decisions (needs a hidden
+    // layer); each decision costs sense_amp_energy_J (the 1-bit converter's, 0 on the ideal engine).
+    bool sense_amp_hidden = false;
+    double sense_amp_energy_J = 0.0;
 };
 
 // Throws ParameterError naming the field, its value and the rule.
@@ -97,6 +106,18 @@ public:
     const WeightArray& feedback(int hidden_layer) const { return *feedback_.at(hidden_layer); }
     WeightArray& feedback(int hidden_layer) { return *feedback_.at(hidden_layer); }
 
+    bool sense_amp_hidden() const { return sense_amp_hidden_; }
+    // The hardware awareness lambda of the training forward passes (sense_amp only; 1: the hardware).
+    // The trainer sets it per epoch and back to 1 for evaluation.
+    double hw_awareness() const { return hw_awareness_; }
+    void set_hw_awareness(double lambda) { hw_awareness_ = lambda; }
+    // Hidden layer l's output from its pre-activation z: f_l(z) into `neuron_output`, and the
+    // returned a_{l+1}: f_l(z), or under sense_amp the blend of f_l(z) and the SA's decision (each
+    // decision counted). The output layer: f(z).
+    Eigen::VectorXf layer_output(int layer, const Eigen::VectorXf& z, Eigen::VectorXf& neuron_output) const;
+    std::uint64_t sense_amp_decisions() const { return sense_amp_decisions_; }
+    void set_sense_amp_decisions(std::uint64_t count) { sense_amp_decisions_ = count; }  // a checkpoint's
+
     // Every layer's array: simulated time passes (drift, leakage), or a new epoch starts (streams).
     void evolve(double dt_s);
     void start_epoch(int epoch);
@@ -117,11 +138,16 @@ private:
     LearningRule rule_ = LearningRule::backprop;
     std::vector<Layer> layers_;
     std::vector<std::unique_ptr<WeightArray>> feedback_;  // dfa: one per hidden layer; empty otherwise
+    bool sense_amp_hidden_ = false;
+    double sense_amp_energy_J_ = 0.0;
+    double hw_awareness_ = 1.0;
+    mutable std::uint64_t sense_amp_decisions_ = 0;  // counted by the (const) reads; kept in checkpoints
 };
 
 struct ForwardPass {
     std::vector<Eigen::VectorXf> activations;      // a_0 (= x) .. a_L: layer_count() + 1 entries
     std::vector<Eigen::VectorXf> pre_activations;  // z_0 .. z_{L-1}: layer_count() entries
+    std::vector<Eigen::VectorXf> neuron_outputs;   // f_l(z_l): the activations without a sense amplifier
 
     const Eigen::VectorXf& output() const { return activations.back(); }
     const Eigen::VectorXf& output_pre_activation() const { return pre_activations.back(); }
@@ -153,6 +179,7 @@ void apply_to_array(Network& network, const std::vector<LayerUpdate>& updates);
 struct BatchForwardPass {
     std::vector<Eigen::MatrixXf> activations;      // a_0 (= X) .. a_L, each layer width x B
     std::vector<Eigen::MatrixXf> pre_activations;  // z_0 .. z_{L-1}
+    std::vector<Eigen::MatrixXf> neuron_outputs;   // f_l(z_l)
 
     Eigen::Index samples() const { return activations.front().cols(); }
     ForwardPass sample(Eigen::Index b) const;  // column b as a one-sample pass (for backward)
@@ -178,7 +205,8 @@ int predict(const Network& network, const Eigen::VectorXf& x);
 // Every layer's array state and bias: what a checkpoint holds, and what a skipped training step
 // restores (trainer.hpp). A layer whose neuron is a circuit adds the block "neuron_energy_J" to its
 // array's blocks; under dfa, hidden layer l adds its feedback array's blocks, each name prefixed
-// "feedback_" (so the run file keeps B_l and a resume restores it bit for bit).
+// "feedback_" (so the run file keeps B_l and a resume restores it bit for bit). Under sense_amp,
+// layer 0 adds "sense_amp_decisions" (the count behind the decisions' energy).
 struct NetworkCheckpoint {
     std::vector<ArrayCheckpoint> arrays;  // per layer
     std::vector<Eigen::VectorXf> biases;  // per layer

@@ -1,6 +1,7 @@
 #include "training/sample_latency.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 #include "circuits/crossbar_settling.hpp"
@@ -14,11 +15,18 @@ namespace {
 // An analog read-out (no converter) is taken to settle to this many bits.
 constexpr int analog_settling_bits = 8;
 
-// One read of an array of `inputs` x `weights` (2 weights lines per output): window and conversion.
-double read_s(const DeviceArrayOptions& a, int inputs, int outputs) {
+// The window of one read of an array of `inputs` x `weights` (2 weights lines per output) whose
+// output lines convert to `bits` (0: analog).
+double window_s(const DeviceArrayOptions& a, int inputs, int outputs, int bits) {
     const circuits::CrossbarGeometry geometry{inputs, 2 * outputs, a.wire_ohm, a.wire_ohm, a.wire_farad, a.wire_farad};
-    const double window_s = std::max(a.read_time_s, circuits::half_lsb_settling_s(circuits::elmore_delay_s(geometry), settling_bits(a)));
-    return window_s + a.adc_bits * a.adc_time_per_bit_s;
+    return std::max(a.read_time_s, circuits::half_lsb_settling_s(circuits::elmore_delay_s(geometry), bits > 0 ? bits : analog_settling_bits));
+}
+
+double conversion_s(const DeviceArrayOptions& a, int bits) { return bits * a.adc_time_per_bit_s; }
+
+// One read: window and conversion.
+double read_s(const DeviceArrayOptions& a, int inputs, int outputs, int bits) {
+    return window_s(a, inputs, outputs, bits) + conversion_s(a, bits);
 }
 
 double update_s(const ExperimentSettings& s, long weights, const DeviceModel& model) {
@@ -41,16 +49,21 @@ SampleLatency sample_latency(const ExperimentSettings& s, const std::vector<int>
     const double phases = model->odd_read_current() ? 1.0 : 2.0;  // two phases otherwise (read_model.hpp)
     const bool direct_feedback = s.training.rule == LearningRule::dfa;
     const int classes = layer_sizes.back();
+    const bool sense_amp = s.array.readout == Readout::sense_amp;
     double forward_s = 0.0, backward_s = 0.0, slowest_update_s = 0.0;
     for (std::size_t l = 0; l + 1 < layer_sizes.size(); ++l) {
         const int inputs = layer_sizes[l], outputs = layer_sizes[l + 1];
-        const double one_read_s = read_s(s.array, inputs, outputs);
-        forward_s += one_read_s;
+        const bool sensed = sense_amp && l + 2 < layer_sizes.size();  // a hidden layer's read ends at its SAs
+        const int bits = sensed ? 1 : s.array.adc_bits;
+        forward_s += read_s(s.array, inputs, outputs, bits);
+        latency.readout_s += conversion_s(s.array, bits);
+        if (bits > 0) latency.readout_energy_J += outputs * s.array.adc_energy_per_step_J * std::ldexp(1.0, bits);
+        const double one_read_s = read_s(s.array, inputs, outputs, sensed ? 0 : s.array.adc_bits);  // transposed
         if (l > 0) {
             forward_s += neuron_settling_s;  // the neurons that drive this layer's rows
             if (direct_feedback) {
                 // Layer l - 1's feedback array: `classes` weight rows over the `inputs` hidden lines; all at once.
-                backward_s = std::max(backward_s, phases * read_s(s.array, inputs, classes));
+                backward_s = std::max(backward_s, phases * read_s(s.array, inputs, classes, s.array.adc_bits));
             } else {
                 backward_s += phases * one_read_s;
             }

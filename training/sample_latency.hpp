@@ -10,6 +10,9 @@
 //                 converter: an analog read-out still has to settle to something)
 //   conversion    array.adc_bits x array.adc_time_per_bit_s (a SAR converter decides one bit per
 //                 clock; every line has its own, so the lines convert in parallel); 0 without
+// Under array.readout = sense_amp a hidden layer's forward read ends at a 1-bit sense amplifier
+// (training/sense_amp.hpp): it settles to 1/2 LSB at 1 bit and converts in one adc_time_per_bit_s,
+// and its transposed read has no converter (analog, settling to 8 bits; options_for_layer).
 // Between layers, a neuron circuit settles (neuron_settling_s, from its transient:
 // circuits::measure_settling_s) before the next layer's read; its derivative circuit settles while
 // the layer above is read backward, so the backward pass adds none.
@@ -45,6 +48,9 @@ struct SampleLatency {
     double inference_s = 0.0;  // the forward pass
     double training_s = 0.0;   // forward pass, backward reads and the update
     double backward_s = 0.0;   // the backward reads alone (part of training_s)
+    double readout_s = 0.0;    // the conversions of the forward pass alone (part of inference_s)
+    double readout_energy_J = 0.0;  // the converters' energy of one forward pass: per output line
+                                    // adc_energy_per_step_J 2^bits (column_adc.hpp), 1 bit for an SA
 };
 
 // The precision a read (and a neuron) settles to: array.adc_bits, or 8 bits for an analog read-out.

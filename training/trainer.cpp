@@ -32,6 +32,16 @@ std::string to_string(OnConvergenceFailure policy) { return policy == OnConverge
 
 void validate(const TrainingConfig& config) { settings::check_fields(settings::training_fields(), config); }
 
+double hw_awareness(const TrainingConfig& config, int epoch) {
+    const std::vector<double>& schedule = config.hw_awareness_schedule;
+    if (schedule.size() == 1) return schedule.front();
+    if (schedule.size() != static_cast<std::size_t>(config.epochs) || epoch < 1 || epoch > config.epochs) {
+        throw ParameterError("training: hw_awareness_schedule has " + std::to_string(schedule.size()) +
+                             " entries; it needs one, or one per epoch (training.epochs = " + std::to_string(config.epochs) + ")");
+    }
+    return schedule[static_cast<std::size_t>(epoch - 1)];
+}
+
 namespace {
 
 // Runs `update`. With `before` (not null): the network is checkpointed into it first, and restored
@@ -173,6 +183,7 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     NetworkCheckpoint rollback;  // skip: the network before each step's update, its storage reused
     NetworkCheckpoint* const before_update = skip ? &rollback : nullptr;
     const std::vector<std::size_t> order = shuffled_order(train.size(), rng);
+    network.set_hw_awareness(hw_awareness(config, epoch));
     const auto batch = static_cast<std::size_t>(config.batch_size);
     const auto evolve_every = static_cast<std::uint64_t>(config.evolve_every);
     for (std::size_t k = static_cast<std::size_t>(first); k < order.size();) {
@@ -229,6 +240,7 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     m.loss = trained > 0 ? at.loss_sum / trained : 0.0;
     m.skipped_samples = skipped;
     Evaluation evaluation;
+    network.set_hw_awareness(1.0);  // the test set sees the chip: the sense amplifiers alone
     try {
         evaluation = evaluate(
             network, test, config.on_convergence_failure,
@@ -257,6 +269,8 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     // follows from the epoch number, across a resume too.
     m.sample_latency_s = config.sample_latency_s;
     m.circuit_time_s = static_cast<double>(epoch) * static_cast<double>(train.size()) * config.sample_latency_s;
+    m.readout_latency_s = config.readout_latency_s;
+    m.readout_energy_J = config.readout_energy_J;
     m.wall_time_s = clock.wall_time_s;
     return m;
 }

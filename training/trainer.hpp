@@ -74,10 +74,22 @@ struct TrainingConfig {
     // The hidden layers' errors: backprop, or direct feedback alignment (network.hpp); the experiment
     // hands it to the network (NetworkConfig::rule).
     LearningRule rule = LearningRule::backprop;
+    // The hardware awareness lambda of each epoch's training forward passes under
+    // array.readout = sense_amp (training/sense_amp.hpp): one value for every epoch, or one per epoch,
+    // strictly increasing (awareness raised over the epochs). The test set is evaluated at 1.
+    std::vector<double> hw_awareness_schedule = {1.0};
     // Hardware time one training sample needs on the chip's circuits (sample_latency.hpp); set by the
     // experiment, not a setting. 0: not modelled (the ideal engine).
     double sample_latency_s = 0.0;
+    // One inference's read-out (sample_latency.hpp): conversion time and converter energy of its
+    // forward reads; set by the experiment, 0 on the ideal engine.
+    double readout_latency_s = 0.0;
+    double readout_energy_J = 0.0;
 };
+
+// lambda of epoch `epoch` (1-based) under `config`'s schedule; ParameterError if the schedule has
+// neither one entry nor one per epoch.
+double hw_awareness(const TrainingConfig& config, int epoch);
 
 // Throws ParameterError naming the key, its value and its range.
 void validate(const TrainingConfig& config);

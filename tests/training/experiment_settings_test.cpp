@@ -33,7 +33,7 @@ std::string other_value(const ConfigKey& key) {
         case ConfigKey::Type::integer: return first_fitting({2, 3, 7, 1, 0, 100});
         case ConfigKey::Type::boolean: return key.default_value == "true" ? "false" : "true";
         case ConfigKey::Type::integer_list: return "[3, 2]";
-        case ConfigKey::Type::number_list: return "[1, 3600, 86400]";
+        case ConfigKey::Type::number_list: return key.range.contains(86400.0) ? "[1, 3600, 86400]" : "[0.25, 0.5]";
         case ConfigKey::Type::boolean_or_text:
             for (const auto& word : key.choices) {
                 if (word != key.default_value) return word;
@@ -141,6 +141,12 @@ const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
     {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"}, {{"array.update_mode", "stochastic", "--set"}}},
     {{"evaluate.after_s"}, {{"evaluate.after_s", "[0, 3600]", "--set"}}},
     {{"training.rule", "network.hidden_layers"}, {{"training.rule", "dfa", "--set"}, {"network.hidden_layers", "[]", "--set"}}},
+    {{"array.readout", "array.adc_bits"}, {{"array.readout", "ideal", "--set"}, {"array.adc_bits", "8", "--set"}}},
+    {{"array.readout", "network.hidden_layers"}, {{"array.readout", "sense_amp", "--set"}, {"network.hidden_layers", "[]", "--set"}}},
+    {{"array.readout", "network.hidden_activation"}, {{"array.readout", "sense_amp", "--set"}, {"network.hidden_activation", "tanh", "--set"}}},
+    {{"training.hw_awareness_schedule", "array.readout"}, {{"training.hw_awareness_schedule", "0.5", "--set"}}},
+    {{"training.hw_awareness_schedule", "training.epochs"},
+     {{"array.readout", "sense_amp", "--set"}, {"training.epochs", "3", "--set"}, {"training.hw_awareness_schedule", "[0, 1]", "--set"}}},
     {{"array.wire_ohm", "run.engine"}, {{"array.wire_ohm", "5", "--set"}, {"run.engine", "ideal", "--set"}}},
     {{"array.wire_ohm", "array.input_encoding"},
      {{"array.wire_ohm", "5", "--set"}, {"array.input_encoding", "pulse_width", "--set"}, {"run.engine", "compact", "--set"}}},

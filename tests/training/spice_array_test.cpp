@@ -11,6 +11,7 @@
 
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
+#include "training/network.hpp"
 
 namespace cimkit::training {
 namespace {
@@ -256,6 +257,35 @@ TEST(SpiceReadStrategy, NamesRoundTripAndUnknownOnesAreRefused) {
     }
     EXPECT_EQ(SpiceOptions{}.read_strategy, SpiceReadStrategy::live);
     EXPECT_THROW(parse_read_strategy("reload"), ParameterError);
+}
+
+// array.readout = sense_amp on the spice engine (training/sense_amp.hpp): a hidden line's output is
+// 1 exactly where the ngspice read of its column pair plus the bias is >= 0. The live read is an
+// operating point of fixed devices, so reading again gives the same bits: the test reads again and
+// finds the pre-activation the network used, then checks the decision on it.
+TEST(SpiceArray, SenseAmplifiersDecideOnTheNgspiceRead) {
+    const auto model = builtin_devices().find("mosfet").make({});
+    SpiceSession session(*model, small_tiles(0));
+    DeviceArrayOptions options;
+    options.readout = Readout::sense_amp;
+    options.sensed_layers = 1;
+    NetworkConfig config{{12, 5, 3}, {Activation::sigmoid}, Loss::softmax_cross_entropy, 4};
+    config.sense_amp_hidden = true;
+    Network net(config, make_spice_array_factory(session, *model, options, 4));
+    net.set_bias(0, (Eigen::VectorXf(5) << 0.05f, -0.1f, 0.0f, 0.2f, -0.3f).finished());
+    int ones = 0;
+    for (int step = 0; step < 6; ++step) {
+        const Eigen::VectorXf x = random_matrix(12, 1, 0.0f, 1.0f, 30 + step).col(0);
+        const ForwardPass pass = forward(net, x);
+        const Eigen::VectorXf z = net.array(0).multiply(x) + net.bias(0);
+        ASSERT_EQ(pass.pre_activations[0], z) << "step " << step;
+        for (int i = 0; i < 5; ++i) {
+            EXPECT_EQ(pass.activations[1](i), z(i) >= 0.0f ? 1.0f : 0.0f) << "step " << step << " line " << i << " z " << z(i);
+            ones += pass.activations[1](i) == 1.0f;
+        }
+    }
+    EXPECT_GT(ones, 0);
+    EXPECT_LT(ones, 30);
 }
 
 }  // namespace

@@ -47,8 +47,14 @@ std::vector<Field<O>> make_array_fields() {
                "program-and-verify stops within this fraction of G_high - G_low"),
         integer("array.dac_bits", &O::dac_bits, Range::closed(0, 16),
                 "bits of |x| of the driver on every input line, forward and backward (0: analog; the sign is its polarity)"),
+        choice("array.readout", &O::readout, {Readout::automatic, Readout::ideal, Readout::adc, Readout::sense_amp}, name, parse_readout,
+               "what decides the output lines: ideal (analog, adc_bits = 0), adc (a converter of adc_bits >= 1 on every line), "
+               "sense_amp (every hidden layer's outputs are 1-bit sense-amplifier decisions, a binary activation trained "
+               "through a straight-through estimator; the output layer keeps adc_bits 0 or >= 2; docs/learning-rules.md#read-out); "
+               "auto: adc if adc_bits > 0, else ideal"),
         integer("array.adc_bits", &O::adc_bits, Range::closed(0, 16),
-                "bits of the converter on every output line, forward and backward (0: none; 1: a sense amplifier)"),
+                "bits of the converter on every output line, forward and backward (0: none; 1: the sign, a comparator "
+                "reconstructing +-adc_bound/2); under readout = sense_amp only the output layer's"),
         number("array.adc_bound", &O::adc_bound, Unit::dimensionless, Range::positive(),
                "converter full scale +-B, in outputs of one full pair at the read voltage (weights and inputs in [-1, 1])"),
         number("array.adc_time_per_bit_s", &O::adc_time_per_bit_s, Unit::second, Range::positive(),

@@ -48,6 +48,11 @@ std::vector<Field<TrainingConfig>> make_training_fields() {
                parse_learning_rule,
                "hidden layers' errors: backprop (W^T delta, layer by layer) or dfa, direct feedback alignment (the output error "
                "through a fixed random feedback array per hidden layer, all read at once; docs/learning-rules.md)"),
+        number_list("training.hw_awareness_schedule", &T::hw_awareness_schedule, Unit::dimensionless, Range::unit_interval(),
+                    "array.readout = sense_amp: hardware awareness lambda of each epoch's training forward passes, which drive "
+                    "the next layer with (1 - lambda) f(z) + lambda SA(z): one value for every epoch (1: the sense amplifiers "
+                    "alone from the start; 0: trained without them, switched to them after training), or one per epoch, "
+                    "strictly increasing; the test set is always read at lambda = 1"),
     };
 }
 

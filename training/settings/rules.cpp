@@ -28,6 +28,14 @@ std::vector<Rule<O>> make_array_rules() {
          "array.refresh_interval_s > 0 and array.weight_levels = 0",
          [](const O& o) { return o.refresh_interval_s > 0.0 && o.weight_levels == 0; },
          "a refresh restores a level, and analog weights have none; set array.weight_levels > 0 or array.refresh_interval_s = 0"},
+        {{"array.readout", "array.adc_bits"},
+         "array.adc_bits does not fit array.readout",
+         [](const O& o) {
+             return (o.readout == Readout::ideal && o.adc_bits > 0) || (o.readout == Readout::adc && o.adc_bits == 0) ||
+                    (o.readout == Readout::sense_amp && o.adc_bits == 1);
+         },
+         "readout = ideal has no converter (adc_bits = 0), adc needs adc_bits >= 1, and under sense_amp adc_bits is the "
+         "output layer's converter, 0 (analog) or >= 2 (one bit leaves the classes no order); set one to fit the other"},
     };
 }
 
@@ -92,6 +100,31 @@ std::vector<Rule<E>> make_experiment_rules() {
          [](const E& e) { return e.training.rule == LearningRule::dfa && e.network.hidden_layers.empty(); },
          "direct feedback alignment sends the output error to the hidden layers, and this network has none; "
          "set training.rule = backprop or give network.hidden_layers"},
+        {{"array.readout", "network.hidden_layers"},
+         "array.readout = sense_amp and network.hidden_layers = []",
+         [](const E& e) { return e.array.readout == Readout::sense_amp && e.network.hidden_layers.empty(); },
+         "the sense amplifiers decide hidden layers' outputs, and this network has none; "
+         "set array.readout = ideal or adc, or give network.hidden_layers"},
+        {{"array.readout", "network.hidden_activation"},
+         "array.readout = sense_amp and network.hidden_activation is not sigmoid or relu",
+         [](const E& e) {
+             return e.array.readout == Readout::sense_amp && e.network.hidden_activation != Activation::sigmoid &&
+                    e.network.hidden_activation != Activation::relu;
+         },
+         "the decision drives the next rows at 0 or full scale and trains through the activation as its surrogate, "
+         "which must be a formula from 0 upward; use network.hidden_activation = sigmoid or relu"},
+        {{"training.hw_awareness_schedule", "array.readout"},
+         "training.hw_awareness_schedule is not 1 and array.readout is not sense_amp",
+         [](const E& e) { return e.training.hw_awareness_schedule != std::vector<double>{1.0} && e.array.readout != Readout::sense_amp; },
+         "the hardware awareness blends in the sense amplifiers' decisions, and this read-out has none; "
+         "set array.readout = sense_amp or leave training.hw_awareness_schedule at 1"},
+        {{"training.hw_awareness_schedule", "training.epochs"},
+         "training.hw_awareness_schedule has neither one value nor one per epoch",
+         [](const E& e) {
+             const std::size_t n = e.training.hw_awareness_schedule.size();
+             return n != 1 && n != static_cast<std::size_t>(e.training.epochs);
+         },
+         "give one lambda for every epoch, or exactly training.epochs of them"},
         {{"evaluate.after_s"},
          "evaluate.after_s is a list of several times that starts at 0",
          [](const E& e) { return e.evaluate.after_s.size() > 1 && e.evaluate.after_s.front() == 0.0; },
