@@ -1,0 +1,53 @@
+#include "devices/subcircuit_device.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include "devices/core/errors.hpp"
+
+namespace cimkit {
+
+double SubcircuitTwin::state_of_conductance(double g_S) const {
+    // G(x) is monotone; walk it as increasing in G.
+    std::vector<double> g = state_g_S, x = state_x;
+    if (g.front() > g.back()) {
+        std::reverse(g.begin(), g.end());
+        std::reverse(x.begin(), x.end());
+    }
+    if (g_S <= g.front()) return x.front();
+    if (g_S >= g.back()) return x.back();
+    const std::size_t i = static_cast<std::size_t>(std::upper_bound(g.begin(), g.end(), g_S) - g.begin());
+    const double f = (g_S - g[i - 1]) / (g[i] - g[i - 1]);
+    return x[i - 1] + f * (x[i] - x[i - 1]);
+}
+
+SubcircuitDevice::SubcircuitDevice(std::shared_ptr<const SubcircuitTwin> twin, std::shared_ptr<const LoadedTable> table,
+                                   const std::vector<Setting>& settings)
+    : twin_(std::move(twin)), table_(std::move(table), settings) {}
+
+const std::string& SubcircuitDevice::name() const {
+    static const std::string name = "subcircuit";
+    return name;
+}
+
+namespace {
+std::mutex characteriser_mutex;
+SubcircuitCharacteriser installed;
+}  // namespace
+
+void set_subcircuit_characteriser(SubcircuitCharacteriser characteriser) {
+    const std::lock_guard<std::mutex> lock(characteriser_mutex);
+    installed = std::move(characteriser);
+}
+
+std::shared_ptr<const SubcircuitTwin> characterise_subcircuit(const std::string& name) {
+    SubcircuitCharacteriser characteriser;
+    {
+        const std::lock_guard<std::mutex> lock(characteriser_mutex);
+        characteriser = installed;
+    }
+    if (!characteriser) throw UsageError("device '" + name + "': spice:FILE:SUBCKT needs ngspice, which this program does not run");
+    return characteriser(name);
+}
+
+}  // namespace cimkit
