@@ -21,9 +21,23 @@ double SubcircuitTwin::state_of_conductance(double g_S) const {
     return x[i - 1] + f * (x[i] - x[i - 1]);
 }
 
+namespace {
+
+// A subcircuit's parameters are its .subckt defaults: a device.* setting would change the twin's table
+// knobs (its read voltage, say) and not the subcircuit the spice face draws, so the two would differ.
+const std::vector<Setting>& refuse_settings(const std::vector<Setting>& settings, const SubcircuitTwin& twin) {
+    if (!settings.empty()) {
+        throw UsageError(settings.front().origin + ": device." + settings.front().key + ": a spice:FILE:SUBCKT device takes no device.* " +
+                         "settings; its parameters are the .subckt defaults in " + twin.file.string());
+    }
+    return settings;
+}
+
+}  // namespace
+
 SubcircuitDevice::SubcircuitDevice(std::shared_ptr<const SubcircuitTwin> twin, std::shared_ptr<const LoadedTable> table,
                                    const std::vector<Setting>& settings)
-    : twin_(std::move(twin)), table_(std::move(table), settings) {}
+    : twin_(std::move(twin)), table_(std::move(table), refuse_settings(settings, *twin_)) {}
 
 const std::string& SubcircuitDevice::name() const {
     static const std::string name = "subcircuit";

@@ -45,6 +45,7 @@ struct SubcircuitTwin {
 // faces are registered under), with the twin at hand for the faces.
 class SubcircuitDevice final : public DeviceModel {
 public:
+    // UsageError for any setting: the subcircuit's parameters are its .subckt defaults.
     explicit SubcircuitDevice(std::shared_ptr<const SubcircuitTwin> twin, std::shared_ptr<const LoadedTable> table,
                               const std::vector<Setting>& settings = {});
 

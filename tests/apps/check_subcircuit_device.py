@@ -49,12 +49,17 @@ with tempfile.TemporaryDirectory() as folder:
     (work / "elsewhere").mkdir()
     expect(run("train", "--resume", "../run.h5", "--epochs", "2", "--quiet", cwd=work / "elsewhere"), 0, "after 2 epochs",
            what="resume from another folder with the subcircuit file restored")
-    # The spice engine: every read an ngspice solve of crossbars of the subcircuit itself.
+    # The spice engine: every read an ngspice solve of crossbars of the subcircuit itself (30 samples).
     expect(run("train", "--set", "run.engine=spice", "--set", "spice.read_strategy=batched", "--set", "array.device=" + device,
-               "--epochs", "1", "-o", "spice.h5", "--quiet", cwd=work), 0, "test accuracy", what="train, spice engine")
+               "--set", "dataset.train_limit=30", "--epochs", "1", "-o", "spice.h5", "--quiet", cwd=work), 0, "test accuracy",
+           what="train, spice engine")
     expect(run("train", "--set", "run.engine=spice", "--set", "array.device=" + device, "--epochs", "1", "-o", "live.h5", "--quiet",
                cwd=work), 2, "spice.read_strategy = batched", what="the live read strategy, which needs a cosim face")
 
+    expect(run("crossbar", "--device", device, "--set", "device.read_voltage_V=0.02", "-o", "set.h5", cwd=work), 2,
+           "device.read_voltage_V", "cell.lib", what="a device.* setting")
+    if (work / "set.h5").exists():
+        failures.append("a device.* setting left set.h5 behind")
     (work / "bad").mkdir()
     (work / "bad" / "bad.lib").write_text(
         "* subcircuits that are not devices\n"
