@@ -2,13 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 
 #include "circuits/spice/worker.hpp"
+#include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
 
@@ -16,25 +14,7 @@ namespace cimkit::analysis {
 namespace fs = std::filesystem;
 namespace {
 
-std::string number(double value) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.17g", value);
-    return text;
-}
-
-std::string pwl(const PulseWaveform& w) {
-    std::string out = "PWL(";
-    for (std::size_t k = 0; k < w.times_s.size(); ++k) out += (k ? " " : "") + number(w.times_s[k]) + " " + number(w.values_V[k]);
-    return out + ")";
-}
-
-// The value of `series` at time t, linear between the time points.
-double at_time(const std::vector<double>& time, const std::vector<double>& series, double t) {
-    const auto upper = std::lower_bound(time.begin(), time.end(), t);
-    const std::size_t i = std::clamp<std::size_t>(static_cast<std::size_t>(upper - time.begin()), 1, time.size() - 1);
-    const double f = (t - time[i - 1]) / (time[i] - time[i - 1]);
-    return series[i - 1] + f * (series[i] - series[i - 1]);
-}
+std::string number(double value) { return circuits::spice_number(value); }
 
 class Characterisation {
 public:
@@ -77,7 +57,7 @@ public:
         for (std::size_t k = 0; k < x.size(); ++k) {
             for (const auto& [tag, w] : {std::pair<std::string, const PulseWaveform*>{"p", &w_up}, {"d", &w_down}}) {
                 const std::string id = tag + std::to_string(k);
-                deck += "v" + id + " n" + id + " 0 " + pwl(*w) + "\n";
+                deck += "v" + id + " n" + id + " 0 " + pwl_text(*w) + "\n";
                 deck += "x" + id + " n" + id + " 0 " + subcircuit_ + " " + subcircuit_state_parameter + "=" + number(x[k]) + "\n";
                 vectors.push_back("i(v" + id + ")");
             }
@@ -91,7 +71,7 @@ public:
             for (int d = 0; d < 2; ++d) {
                 const std::vector<double>& current = result[1 + 2 * k + static_cast<std::size_t>(d)];
                 const PulseWaveform& w = d == 0 ? w_up : w_down;
-                const double before = at_time(result[0], current, w.read_times_s[0]), after = at_time(result[0], current, w.read_times_s[1]);
+                const double before = value_at(result[0], current, w.read_times_s[0]), after = value_at(result[0], current, w.read_times_s[1]);
                 (d == 0 ? up_steps : down_steps).push_back(-(after - before) / plan_.read_voltage_V);
             }
         }
@@ -196,14 +176,6 @@ std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device
     return twin;
 }
 
-std::string read_content(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw IoError(file.string(), "cannot read the subcircuit file");
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
-}
-
 }  // namespace
 
 std::shared_ptr<const SubcircuitTwin> subcircuit_twin(const std::string& name) {
@@ -214,7 +186,7 @@ std::shared_ptr<const SubcircuitTwin> subcircuit_twin(const std::string& name) {
                            "subcircuit '" + interface.name + "' has no state parameter " + subcircuit_state_parameter +
                                " (a numeric default on its .subckt line, the state in [0, 1]; docs/own-devices.md)");
     }
-    std::string content = read_content(device.file);
+    std::string content = subcircuit_file_content(device.file);
     const std::string key = fs::absolute(device.file).lexically_normal().string() + '\n' + text::to_lower(interface.name) + '\n' + content;
     static std::mutex mutex;
     static std::map<std::string, std::shared_ptr<const SubcircuitTwin>> cache;

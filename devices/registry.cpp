@@ -1,8 +1,6 @@
 #include "devices/registry.hpp"
 
 #include <deque>
-#include <fstream>
-#include <sstream>
 #include <map>
 #include <mutex>
 
@@ -69,17 +67,6 @@ const DeviceEntry& subcircuit_entry(const std::string& name) {
     return entries.back();
 }
 
-// The FILE of "spice:FILE:SUBCKT" as it is now.
-std::string subcircuit_file_content(const std::string& name) {
-    const std::string rest = name.substr(std::string(spice_device_prefix).size());
-    const std::string file = rest.substr(0, rest.rfind(':'));
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw IoError(file, "cannot read the subcircuit file");
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
-}
-
 }  // namespace
 
 const DeviceEntry& Registry::find(const std::string& name) const {
@@ -94,7 +81,10 @@ const DeviceEntry& Registry::find(const std::string& name) const {
 }
 
 std::string device_definition_toml(const std::string& name) {
-    if (text::starts_with(name, spice_device_prefix)) return subcircuit_file_content(name);
+    if (text::starts_with(name, spice_device_prefix)) {
+        const std::string rest = name.substr(std::string(spice_device_prefix).size());  // FILE:SUBCKT
+        return subcircuit_file_content(rest.substr(0, rest.rfind(':')));
+    }
     if (!text::starts_with(name, table_device_prefix)) return "";
     return table_device_toml(read_table_device_file(name.substr(std::string(table_device_prefix).size())), {});
 }

@@ -1,11 +1,23 @@
 #include "devices/subcircuit_device.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include "devices/core/errors.hpp"
+#include "devices/core/input_file.hpp"
 
 namespace cimkit {
+
+std::string subcircuit_file_content(const std::filesystem::path& file) {
+    require_regular_file(file, "subcircuit file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw IoError(file.string(), "cannot read the subcircuit file");
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
 
 double SubcircuitTwin::state_of_conductance(double g_S) const {
     // G(x) is monotone; walk it as increasing in G.

@@ -41,6 +41,9 @@ struct SubcircuitTwin {
     double state_of_conductance(double g_S) const;
 };
 
+// The subcircuit file as it is now (IoError naming it when it cannot be read).
+std::string subcircuit_file_content(const std::filesystem::path& file);
+
 // The compact twin: a table device of the twin's table, named "subcircuit" (the name its SPICE
 // faces are registered under), with the twin at hand for the faces.
 class SubcircuitDevice final : public DeviceModel {
