@@ -10,8 +10,8 @@
 #include "devices/gain_cell.hpp"
 #include "devices/mosfet.hpp"
 #include "devices/pcm.hpp"
-#include "devices/table_device.hpp"
 #include "devices/subcircuit_device.hpp"
+#include "devices/table_device.hpp"
 #include "devices/table_device_file.hpp"
 #include "devices/table_device_name.hpp"
 
