@@ -192,6 +192,7 @@ std::shared_ptr<const SubcircuitTwin> subcircuit_twin(const std::string& name) {
     static std::map<std::string, std::shared_ptr<const SubcircuitTwin>> cache;
     const std::lock_guard<std::mutex> lock(mutex);
     if (const auto found = cache.find(key); found != cache.end()) return found->second;
+    spice::warn_when_landlock_is_missing();  // a stranger's file runs in the sandbox, as in device pulses
     auto twin = characterise(device, interface, std::move(content));
     cache.emplace(key, twin);
     return twin;
