@@ -145,12 +145,22 @@ PulseWaveform pulse_waveform(const SpicePulsePlan& plan) {
     return w;
 }
 
-std::string pulse_deck(const SpiceDeviceName& device, const SpicePulsePlan& plan,
-                       const std::vector<std::map<std::string, double>>& parameters) {
-    const PulseWaveform w = pulse_waveform(plan);
+std::string pwl_text(const PulseWaveform& w) {
     std::string pwl = "PWL(";
     for (std::size_t k = 0; k < w.times_s.size(); ++k) pwl += (k ? " " : "") + number(w.times_s[k]) + " " + number(w.values_V[k]);
-    pwl += ")";
+    return pwl + ")";
+}
+
+double value_at(const std::vector<double>& time_s, const std::vector<double>& series, double t_s) {
+    const auto upper = std::lower_bound(time_s.begin(), time_s.end(), t_s);
+    const std::size_t i = std::clamp<std::size_t>(static_cast<std::size_t>(upper - time_s.begin()), 1, time_s.size() - 1);
+    const double f = (t_s - time_s[i - 1]) / (time_s[i] - time_s[i - 1]);
+    return series[i - 1] + f * (series[i] - series[i - 1]);
+}
+
+std::string pulse_deck(const SpiceDeviceName& device, const SpicePulsePlan& plan,
+                       const std::vector<std::map<std::string, double>>& parameters) {
+    const std::string pwl = pwl_text(pulse_waveform(plan));
     std::string deck = "* cimkit device pulses: " + device.subcircuit + "\n.include " + fs::absolute(device.file).string() + "\n";
     for (std::size_t d = 0; d < parameters.size(); ++d) {
         const std::string node = "n" + std::to_string(d);
@@ -207,12 +217,8 @@ PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan
     for (int d = 0; d < plan.devices; ++d) {
         const std::vector<double>& current = result[static_cast<std::size_t>(d) + 1];
         for (std::size_t r = 0; r < w.read_times_s.size(); ++r) {
-            const double t = w.read_times_s[r];
-            const auto upper = std::lower_bound(time.begin(), time.end(), t);
-            const std::size_t i = std::clamp<std::size_t>(static_cast<std::size_t>(upper - time.begin()), 1, time.size() - 1);
-            const double f = (t - time[i - 1]) / (time[i] - time[i - 1]);
             // ngspice's source current flows into its + terminal: the device's current is its negative.
-            double g = -(current[i - 1] + f * (current[i] - current[i - 1])) / plan.read_voltage_V;
+            double g = -value_at(time, current, w.read_times_s[r]) / plan.read_voltage_V;
             if (plan.read_noise > 0.0) g *= 1.0 + plan.read_noise * streams[static_cast<std::size_t>(d)].normal();
             const int k = static_cast<int>(r) % per_cycle;
             const int direction = k == 0 ? 0 : (k <= plan.up ? +1 : -1);

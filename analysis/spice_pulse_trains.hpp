@@ -70,6 +70,10 @@ struct PulseWaveform {
     double stop_s = 0.0;
 };
 PulseWaveform pulse_waveform(const SpicePulsePlan& plan);
+// The waveform as an ngspice source value, "PWL(t0 v0 t1 v1 ...)".
+std::string pwl_text(const PulseWaveform& waveform);
+// The value of `series` (a transient vector over `time_s`) at t_s, linear between time points.
+double value_at(const std::vector<double>& time_s, const std::vector<double>& series, double t_s);
 
 // The deck for ngspice: FILE included by its absolute path, one source and instance per device.
 // `parameters[d]` are device d's instance parameters (NAME=VALUE).

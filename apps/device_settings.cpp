@@ -95,8 +95,8 @@ void read_config(CLI::App& cmd, DeviceSettings& settings, const std::vector<std:
                         settings.from_file.push_back({parameter, value_text(v, where + "." + name + "." + parameter), path});
                     }
                 } else if (name == "model") {
-                    // table:FILE relative to the config file is found beside it (devices/table_device_name.hpp).
-                    const std::string model = resolve_table_device_name(value_text(value, where + ".model"), std::filesystem::path(path).parent_path());
+                    // A device FILE relative to the config file is found beside it (devices/table_device_name.hpp).
+                    const std::string model = resolve_device_file_name(value_text(value, where + ".model"), std::filesystem::path(path).parent_path());
                     name_model(cmd, device_options, model, where + ".model");
                 } else {
                     settings.from_file.push_back({name, value_text(value, where + "." + name), path});

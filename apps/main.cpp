@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analysis/provenance.hpp"
+#include "analysis/subcircuit_twin.hpp"
 #include "apps/attention_command.hpp"
 #include "apps/attention_train_command.hpp"
 #include "apps/bench_command.hpp"
@@ -67,6 +68,7 @@ std::string quoted_command_line(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     using namespace cimkit::apps;
+    cimkit::analysis::install_subcircuit_devices();  // spice:FILE:SUBCKT wherever a device name is accepted
     CLI::App app{"cimkit: analog in-memory-computing hardware simulated with ngspice in the loop"};
     app.set_version_flag("--version", std::string("cimkit ") + cimkit::build_info::version + " (" +
                                           cimkit::build_info::git_commit + ")");

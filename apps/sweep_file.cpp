@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "devices/core/errors.hpp"
+#include "devices/table_device_name.hpp"
 
 namespace cimkit::apps {
 namespace {
@@ -131,6 +132,11 @@ SweepSpec read_sweep_file(const std::filesystem::path& file) {
             if (list == nullptr) refuse(s, "grid." + k.key, "expected a list of values");
             if (list->empty()) refuse(s, "grid." + k.key, "empty list");
             for (const auto& v : *list) k.values.push_back(grid_value(s, "grid." + k.key, v));
+            // A device FILE in a sweep file is found beside it, as in a config file; the points run
+            // with it absolute (devices/table_device_name.hpp).
+            if (k.key == "array.device" || k.key == "--device") {
+                for (auto& v : k.values) v.text = resolve_device_file_name(v.text, file.parent_path());
+            }
             s.grid.push_back(std::move(k));
         }
     }

@@ -163,10 +163,12 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
     }
     const std::string device_name = described.device.empty() ? "" : config.text("array.device");  // "table:FILE", where the model says "table"
     TrainingRecord record{command_line, config_toml(config), described, {}, "", device_definition_toml(device_name)};
-    // A table device is a file: resuming with a changed file would continue the run on another device.
+    // A table or subcircuit device is a file: resuming with a changed file would continue the run on another device.
     if (!o.resume_path.empty() && !resumed.device_definition.empty() && resumed.device_definition != record.device_definition) {
-        throw IoError(o.resume_path, "the run was trained on the device table " + device_name.substr(std::string(table_device_prefix).size()) +
-                                         " (the run file keeps the table it started with, /training device_definition_toml), and that file has changed since; "
+        const bool table = device_name.rfind(table_device_prefix, 0) == 0;
+        throw IoError(o.resume_path, std::string("the run was trained on the device ") + (table ? "table " : "") + device_name +
+                                         " (the run file keeps the " + (table ? "table" : "subcircuit file") +
+                                         " it started with, /training device_definition_toml), and that file has changed since; "
                                          "restore it to resume, or start a new run");
     }
     if (!o.resume_path.empty()) {

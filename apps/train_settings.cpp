@@ -3,6 +3,7 @@
 #include "apps/preset_path.hpp"
 #include "apps/seed_option.hpp"
 #include "devices/core/errors.hpp"
+#include "devices/table_device_name.hpp"
 #include "training/config_file.hpp"
 #include "training/experiment.hpp"
 
@@ -39,7 +40,12 @@ TrainSettings gather_train_settings(const TrainOptions& o, const std::string& re
     const auto& schema = training::experiment_schema();
     TrainSettings s;
     std::vector<Setting> typed;
-    for (const auto& text : o.settings) typed.push_back(parse_setting(text, "--set"));
+    for (const auto& text : o.settings) {
+        typed.push_back(parse_setting(text, "--set"));
+        // A device FILE on the command line is relative to the current folder; stored absolute, so a
+        // --resume from another folder finds it (devices/table_device_name.hpp).
+        if (typed.back().key == "array.device") typed.back().value = resolve_device_file_name(typed.back().value, "");
+    }
     if (o.epochs > 0) add_option_setting(typed, epochs_key, std::to_string(o.epochs), "--epochs");
     if (!o.resume_path.empty()) {
         if (!o.config_path.empty()) throw UsageError("--resume takes the config stored in the run file; --config cannot be combined with it");

@@ -39,6 +39,8 @@
 //                                                  node, drain = row, source = column); its I-V is the
 //                                                  transistor's (kp 120 uA/V^2, V_T 0.3 V, W/L 1), not
 //                                                  the published law, and the row supplies it
+//   subcircuit             spice:FILE:SUBCKT       the user's subcircuit itself with its state parameter
+//    (default)              subcircuit_faces.cpp    x0 = x(G) of the compact twin (devices/subcircuit_device.hpp)
 //
 // When to use which: the resistive and behavioural faces reproduce the compact I-V exactly and are
 // the fast path for large arrays; mosfet_native runs ngspice's own transistor equations (and is

@@ -10,8 +10,10 @@
 #include "devices/gain_cell.hpp"
 #include "devices/mosfet.hpp"
 #include "devices/pcm.hpp"
+#include "devices/subcircuit_device.hpp"
 #include "devices/table_device.hpp"
 #include "devices/table_device_file.hpp"
+#include "devices/table_device_name.hpp"
 
 namespace cimkit {
 
@@ -44,19 +46,45 @@ const DeviceEntry& table_file_entry(const std::string& name) {
     return entries.back();
 }
 
+// The entry of "spice:FILE:SUBCKT": the subcircuit characterised through ngspice
+// (characterise_subcircuit, which caches its twin per file content), one entry per name and content.
+const DeviceEntry& subcircuit_entry(const std::string& name) {
+    std::shared_ptr<const SubcircuitTwin> twin = characterise_subcircuit(name);
+    const std::string key = name + '\n' + twin->file_content;
+    static std::mutex mutex;
+    static std::deque<DeviceEntry> entries;
+    static std::map<std::string, const DeviceEntry*> by_content;
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (const auto found = by_content.find(key); found != by_content.end()) return *found->second;
+    std::shared_ptr<const LoadedTable> table = load_table(twin->table);
+    const ParameterTable* parameters = &table->parameters;
+    entries.push_back(DeviceEntry{name, "SPICE subcircuit " + twin->subcircuit + " of " + twin->file.string() + " and its compact twin",
+                                  "its ngspice characterisation (docs/own-devices.md)", parameters, &table_device_physical_effects(),
+                                  [twin, table](const std::vector<Setting>& settings) -> std::unique_ptr<DeviceModel> {
+                                      return std::make_unique<SubcircuitDevice>(twin, table, settings);
+                                  }});
+    by_content.emplace(key, &entries.back());
+    return entries.back();
+}
+
 }  // namespace
 
 const DeviceEntry& Registry::find(const std::string& name) const {
     if (text::starts_with(name, table_device_prefix)) return table_file_entry(name);
+    if (text::starts_with(name, spice_device_prefix)) return subcircuit_entry(name);
     std::vector<std::string> names;
     for (const auto& entry : entries_) {
         if (entry.name == name) return entry;
         names.push_back(entry.name);
     }
-    throw UsageError("unknown device '" + name + "' (known: " + text::join(names, ", ") + "; or table:FILE, a device fitted by 'cimkit device fit')");
+    throw UsageError("unknown device '" + name + "' (known: " + text::join(names, ", ") + "; or table:FILE, a device fitted by 'cimkit device fit'; or spice:FILE:SUBCKT, a subcircuit)");
 }
 
 std::string device_definition_toml(const std::string& name) {
+    if (text::starts_with(name, spice_device_prefix)) {
+        const std::string rest = name.substr(std::string(spice_device_prefix).size());  // FILE:SUBCKT
+        return subcircuit_file_content(rest.substr(0, rest.rfind(':')));
+    }
     if (!text::starts_with(name, table_device_prefix)) return "";
     return table_device_toml(read_table_device_file(name.substr(std::string(table_device_prefix).size())), {});
 }

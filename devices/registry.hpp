@@ -36,7 +36,8 @@ void register_builtin_devices(Registry& registry);
 
 // What a device name alone does not say: for "table:FILE", the table the file holds now (as
 // `cimkit device fit` writes it, without its fit summary), so that an output file records the device
-// it was made with and a resumed run can tell that the file changed; "" for a built-in model.
+// it was made with and a resumed run can tell that the file changed; for "spice:FILE:SUBCKT", the
+// content of FILE; "" for a built-in model.
 // Throws as Registry::find does for a bad file.
 std::string device_definition_toml(const std::string& name);
 

@@ -144,9 +144,9 @@ std::vector<Setting> read_config_file(const std::filesystem::path& path, const s
     std::ostringstream text;
     text << in.rdbuf();
     std::vector<Setting> settings = read_config_text(text.str(), path.string(), schema);
-    // A table device file named relative to the config is found beside it, wherever cimkit runs.
+    // A device file named relative to the config is found beside it, wherever cimkit runs.
     for (Setting& s : settings) {
-        if (s.key == "array.device") s.value = resolve_table_device_name(s.value, path.parent_path());
+        if (s.key == "array.device") s.value = resolve_device_file_name(s.value, path.parent_path());
     }
     return settings;
 }

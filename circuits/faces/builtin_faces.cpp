@@ -10,6 +10,7 @@ void register_mosfet_faces(FaceRegistry& registry);                             
 void register_ohmic_faces(FaceRegistry& registry, const std::string& device);  // ohmic_faces.cpp
 void register_domain_wall_faces(FaceRegistry& registry);                         // ohmic_faces.cpp
 void register_gain_cell_faces(FaceRegistry& registry);                           // gain_cell_faces.cpp
+void register_subcircuit_faces(FaceRegistry& registry);                          // subcircuit_faces.cpp
 
 void register_builtin_faces(FaceRegistry& registry) {
     register_mosfet_faces(registry);
@@ -17,6 +18,7 @@ void register_builtin_faces(FaceRegistry& registry) {
     register_ohmic_faces(registry, "pcm");
     register_ohmic_faces(registry, "table");  // every table device (devices/table_device.hpp) is ohmic
     register_gain_cell_faces(registry);
+    register_subcircuit_faces(registry);  // spice:FILE:SUBCKT devices (devices/subcircuit_device.hpp)
 }
 
 }  // namespace cimkit::circuits

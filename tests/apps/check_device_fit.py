@@ -52,7 +52,14 @@ with tempfile.TemporaryDirectory() as folder:
     expect(run("train", "--resume", "run.h5", "--epochs", "2", "--quiet", cwd=work), 2, "has changed", "dev.toml",
            what="resume after the table file changed")
     (work / "cfg" / "dev.toml").write_bytes(before)
-    expect(run("train", "--resume", "run.h5", "--epochs", "2", "--quiet", cwd=work), 0, "after 2 epochs", what="resume with the table file restored")
+    # Resumed from another folder: the config's relative table:dev.toml was stored absolute.
+    (work / "elsewhere").mkdir()
+    expect(run("train", "--resume", "../run.h5", "--epochs", "2", "--quiet", cwd=work / "elsewhere"), 0, "after 2 epochs",
+           what="resume from another folder with the table file restored")
+    # A sweep file's relative table: is found beside the sweep file, not in the current folder.
+    (work / "cfg" / "sweep.toml").write_text('command = "train"\nargs = ["--set", "run.engine=compact", "--set", "dataset.name=iris", '
+                                             '"--epochs", "1"]\n[grid]\n"array.device" = ["table:dev.toml"]\n')
+    expect(run("sweep", "cfg/sweep.toml", "-o", "sweep.h5", "--jobs", "1", "--quiet", cwd=work), 0, what="sweep naming table:dev.toml beside the sweep file")
     (work / "cfg" / "characterize.toml").write_text('[device]\nmodel = "table:dev.toml"\nstep_noise_scale = 0.5\n')
     expect(run("characterize", "--config", "cfg/characterize.toml", "-e", "iv", "-o", "iv.h5", cwd=work), 0, "wrote iv.h5",
            what="characterize --config naming table:dev.toml")

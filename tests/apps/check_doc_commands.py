@@ -6,7 +6,7 @@ Rewritten, and nothing else:
 - the program (`cimkit`, `build/apps/cimkit`) becomes the binary under test;
 - a path into the source tree (`netlists/examples/rc_lowpass.cir`) becomes absolute, as the
   reader's checkout has it (only a path that does not exist in the temporary folder but does in the
-  source tree), also as the FILE of `spice:FILE:SUBCKT`;
+  source tree), also as the FILE of `spice:FILE:SUBCKT` (alone or in `array.device=spice:...`);
 - long runs are shortened by the table SHORTENINGS below; commands that take minutes by design are
   listed in SKIPPED with the reason.
 A command under `mpirun` runs under mpirun (oversubscribed, allowed as root), unless mpirun is
@@ -135,10 +135,11 @@ def rewritten(argv, folder):
         in_tree = repo / a
         if "/" in a and not (folder / a).exists() and in_tree.exists():
             a = str(in_tree)
-        elif a.startswith("spice:") and a.count(":") >= 2:  # spice:FILE:SUBCKT, FILE in the tree
-            path, subcircuit = a[len("spice:"):].rsplit(":", 1)
+        elif "spice:" in a and a.count(":") >= 2:  # [array.device=]spice:FILE:SUBCKT, FILE in the tree
+            key, _, name = a.partition("spice:")
+            path, subcircuit = name.rsplit(":", 1)
             if not (folder / path).exists() and (repo / path).exists():
-                a = f"spice:{repo / path}:{subcircuit}"
+                a = f"{key}spice:{repo / path}:{subcircuit}"
         args.append(a)
     for _, shorten in SHORTENINGS:
         shorter = shorten(args)

@@ -182,9 +182,11 @@ TEST(TableDevice, FileDeviceThroughTheRegistryKeepsTheModelContract) {
     } catch (const IoError& e) {
         EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
     }
-    EXPECT_EQ(resolve_table_device_name("table:dev.toml", "/cfg"), "table:/cfg/dev.toml");
-    EXPECT_EQ(resolve_table_device_name("table:/abs/dev.toml", "/cfg"), "table:/abs/dev.toml");
-    EXPECT_EQ(resolve_table_device_name("pcm", "/cfg"), "pcm");
+    EXPECT_EQ(resolve_device_file_name("table:dev.toml", "/cfg"), "table:/cfg/dev.toml");
+    EXPECT_EQ(resolve_device_file_name("table:/abs/dev.toml", "/cfg"), "table:/abs/dev.toml");
+    EXPECT_EQ(resolve_device_file_name("pcm", "/cfg"), "pcm");
+    EXPECT_EQ(resolve_device_file_name("spice:lib/m.lib:cell", "/cfg"), "spice:/cfg/lib/m.lib:cell");
+    EXPECT_EQ(resolve_device_file_name("table:dev.toml", ""), "table:" + (std::filesystem::current_path() / "dev.toml").string());
     std::filesystem::remove_all(folder);
 }
 

@@ -1,0 +1,79 @@
+#include "devices/subcircuit_device.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "devices/core/errors.hpp"
+#include "devices/core/input_file.hpp"
+
+namespace cimkit {
+
+std::string subcircuit_file_content(const std::filesystem::path& file) {
+    require_regular_file(file, "subcircuit file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw IoError(file.string(), "cannot read the subcircuit file");
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+double SubcircuitTwin::state_of_conductance(double g_S) const {
+    // G(x) is monotone; walk it as increasing in G.
+    std::vector<double> g = state_g_S, x = state_x;
+    if (g.front() > g.back()) {
+        std::reverse(g.begin(), g.end());
+        std::reverse(x.begin(), x.end());
+    }
+    if (g_S <= g.front()) return x.front();
+    if (g_S >= g.back()) return x.back();
+    const std::size_t i = static_cast<std::size_t>(std::upper_bound(g.begin(), g.end(), g_S) - g.begin());
+    const double f = (g_S - g[i - 1]) / (g[i] - g[i - 1]);
+    return x[i - 1] + f * (x[i] - x[i - 1]);
+}
+
+namespace {
+
+// A subcircuit's parameters are its .subckt defaults: a device.* setting would change the twin's table
+// knobs (its read voltage, say) and not the subcircuit the spice face draws, so the two would differ.
+const std::vector<Setting>& refuse_settings(const std::vector<Setting>& settings, const SubcircuitTwin& twin) {
+    if (!settings.empty()) {
+        throw UsageError(settings.front().origin + ": device." + settings.front().key + ": a spice:FILE:SUBCKT device takes no device.* " +
+                         "settings; its parameters are the .subckt defaults in " + twin.file.string());
+    }
+    return settings;
+}
+
+}  // namespace
+
+SubcircuitDevice::SubcircuitDevice(std::shared_ptr<const SubcircuitTwin> twin, std::shared_ptr<const LoadedTable> table,
+                                   const std::vector<Setting>& settings)
+    : twin_(std::move(twin)), table_(std::move(table), refuse_settings(settings, *twin_)) {}
+
+const std::string& SubcircuitDevice::name() const {
+    static const std::string name = "subcircuit";
+    return name;
+}
+
+namespace {
+std::mutex characteriser_mutex;
+SubcircuitCharacteriser installed;
+}  // namespace
+
+void set_subcircuit_characteriser(SubcircuitCharacteriser characteriser) {
+    const std::lock_guard<std::mutex> lock(characteriser_mutex);
+    installed = std::move(characteriser);
+}
+
+std::shared_ptr<const SubcircuitTwin> characterise_subcircuit(const std::string& name) {
+    SubcircuitCharacteriser characteriser;
+    {
+        const std::lock_guard<std::mutex> lock(characteriser_mutex);
+        characteriser = installed;
+    }
+    if (!characteriser) throw UsageError("device '" + name + "': spice:FILE:SUBCKT needs ngspice, which this program does not run");
+    return characteriser(name);
+}
+
+}  // namespace cimkit

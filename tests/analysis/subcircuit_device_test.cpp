@@ -1,0 +1,163 @@
+// A SPICE subcircuit as a device (devices/subcircuit_device.hpp, analysis/subcircuit_twin.hpp) on the
+// VTEAM memristor of netlists/devices/vteam_memristor.lib: its twin's G(x) against VTEAM's closed
+// form, a 16 x 8 crossbar read through ngspice with the subcircuit itself against the twin's compact
+// read (issue 17's 1 % criterion), and subcircuits without the declared interface refused.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include "analysis/subcircuit_twin.hpp"
+#include "circuits/crossbar.hpp"
+#include "circuits/device_face.hpp"
+#include "circuits/spice/engine.hpp"
+#include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
+#include "devices/core/rng.hpp"
+#include "devices/registry.hpp"
+
+namespace cimkit::analysis {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string vteam = "spice:" CIMKIT_NETLIST_DIR "/devices/vteam_memristor.lib:vteam_memristor";
+constexpr double R_on = 50, R_off = 1000;  // the .subckt defaults of vteam_memristor.lib
+
+class SubcircuitDeviceTest : public ::testing::Test {
+protected:
+    void SetUp() override { install_subcircuit_devices(); }
+};
+
+// G(x) = 1 / (R_on + (R_off - R_on) x), VTEAM's linear R(w) (eq. (2)): every grid point, and the
+// inverse map at points between them.
+TEST_F(SubcircuitDeviceTest, ReadConductanceFollowsTheVteamClosedForm) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto twin = subcircuit_twin(vteam);
+    std::printf("characterisation through ngspice: %.2f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    double worst = 0.0;
+    for (std::size_t k = 0; k < twin->state_x.size(); ++k) {
+        const double expected = 1.0 / (R_on + (R_off - R_on) * twin->state_x[k]);
+        worst = std::max(worst, std::abs(twin->state_g_S[k] / expected - 1.0));
+    }
+    std::printf("G(x): worst relative difference from the closed form %.3g\n", worst);
+    EXPECT_LT(worst, 1e-6);
+    // The inverse, linear between grid points 1e-3 apart, draws the conductance asked within 1e-4.
+    for (const double x : {0.0012, 0.0355, 0.5, 0.987}) {
+        const double g_S = 1.0 / (R_on + (R_off - R_on) * x);
+        const double drawn_S = 1.0 / (R_on + (R_off - R_on) * twin->state_of_conductance(g_S));
+        EXPECT_NEAR(drawn_S / g_S, 1.0, 1e-4) << x;
+    }
+    EXPECT_NEAR(twin->table.g_min_S, 1.0 / R_off, 1e-9);
+    EXPECT_NEAR(twin->table.g_max_S, 1.0 / R_on, 1e-8);
+    // One nominal ON pulse raises G and one OFF pulse lowers it at every state short of the window's end.
+    for (std::size_t k = 0; k + 1 < twin->table.potentiate.g_S.size(); ++k) EXPECT_GT(twin->table.potentiate.mean_step_S[k], 0.0) << k;
+    for (std::size_t k = 1; k < twin->table.depress.g_S.size(); ++k) EXPECT_LT(twin->table.depress.mean_step_S[k], 0.0) << k;
+}
+
+// Column j = sum_i I(V_i, state_ij): the subcircuit itself in ngspice against the twin's I = G V.
+TEST_F(SubcircuitDeviceTest, SubcircuitCrossbarAgreesWithItsTwinWithinOnePercent) {
+    const auto model = builtin_devices().find(vteam).make({});
+    const auto face = circuits::make_device_face(*model);
+    EXPECT_EQ(face->name(), "subcircuit");
+    const circuits::CrossbarGeometry g{16, 8, 0.0, 0.0};
+    Rng rng(11);
+    std::vector<DeviceState> states;
+    for (int k = 0; k < g.rows * g.columns; ++k) {
+        DeviceState s = model->make_device(rng);
+        model->set_level(s, rng.uniform(), rng);
+        states.push_back(s);
+    }
+    std::vector<double> inputs_V;
+    for (int i = 0; i < g.rows; ++i) inputs_V.push_back(model->read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
+    const std::string text = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, inputs_V));
+    EXPECT_NE(text.find("vteam_memristor x0="), std::string::npos);
+    spice::Engine engine;
+    engine.load(spice::NetlistText::from_string(text, "crossbar"));
+    engine.run();
+    const auto spice = circuits::read_crossbar(engine.plots().at(0), g);
+    double worst = 0.0;
+    for (int j = 0; j < g.columns; ++j) {
+        double compact_A = 0.0, scale_A = 0.0;
+        for (int i = 0; i < g.rows; ++i) {
+            const double current = model->current_A(inputs_V[i], states[i * g.columns + j]);
+            compact_A += current;
+            scale_A += std::abs(current);
+        }
+        worst = std::max(worst, std::abs(spice.column_current_A[j] - compact_A) / scale_A);
+    }
+    std::printf("subcircuit face against its twin: max relative column-current difference %.3g\n", worst);
+    EXPECT_LT(worst, 0.01);
+}
+
+// The twin's pulse table against the subcircuit's own pulse train (one ngspice transient of 100 ON
+// and 100 OFF pulses from x0 = 1, `device pulses`' waveform): the twin steps from state to state by
+// the mean step measured at 32 states and interpolated between them.
+TEST_F(SubcircuitDeviceTest, TwinFollowsTheSubcircuitPulseTrain) {
+    const auto model = builtin_devices().find(vteam).make({});
+    SpicePulsePlan plan;
+    plan.devices = 1;
+    plan.cycles = 1;
+    const PulseData data = spice_pulse_trains(parse_spice_device_name(vteam), plan, 1);
+    Rng rng(1);
+    DeviceState state = model->make_device(rng);
+    model->set_level(state, 0.0, rng);
+    const double window_S = model->conductance_S([&] {
+        DeviceState top = state;
+        model->set_level(top, 1.0, rng);
+        return top;
+    }()) - model->conductance_S(state);
+    double worst = 0.0, at_50_spice = 0.0, at_50_twin = 0.0;
+    for (const PulseRow& row : data.rows) {
+        if (row.direction != 0) model->apply_pulse(state, model->nominal_pulse(row.direction), rng);
+        worst = std::max(worst, std::abs(model->conductance_S(state) - row.conductance_S) / window_S);
+        if (row.pulse == 50) at_50_spice = row.conductance_S, at_50_twin = model->conductance_S(state);
+    }
+    std::printf("twin against the subcircuit's pulse train: worst difference %.3g %% of the window (after 50 ON pulses: subcircuit %.6g S, "
+                "twin %.6g S)\n", 100.0 * worst, at_50_spice, at_50_twin);
+    EXPECT_LT(worst, 0.02);
+}
+
+std::string refusal(const std::string& name) {
+    try {
+        (void)subcircuit_twin(name);
+    } catch (const NetlistError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+// Subcircuits without the declared interface: each refused naming the file and the subcircuit.
+TEST_F(SubcircuitDeviceTest, SubcircuitsWithoutTheInterfaceAreRefused) {
+    const fs::path dir = fs::temp_directory_path() / ("cimkit_subcircuit_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string file = (dir / "bad.lib").string();
+    std::ofstream(file) << "* subcircuits that are not devices\n"
+                           ".subckt three p n g params: x0=1\nR1 p n {100 + 900*x0}\nR2 n g 1k\n.ends\n"
+                           ".subckt nostate p n params: r=1k\nR1 p n {r}\n.ends\n"
+                           ".subckt diverges p n params: x0=1\nR1 p n 1k\nBm m 0 I = 1 + v(m)*v(m)\nRm m 0 1e12\n.ends\n"
+                           ".subckt nonmonotone p n params: x0=1\nR1 p n {1000/(1 + 4*(x0 - 0.5)*(x0 - 0.5))}\n.ends\n"
+                           ".subckt still p n params: x0=1\nR1 p n {100 + 900*x0}\n.ends\n";
+    const struct {
+        std::string subcircuit, part;
+    } cases[] = {
+        {"three", "3 terminals"}, {"nostate", "no state parameter x0"}, {"diverges", "operating point"},
+        {"nonmonotone", "not strictly monotone"}, {"still", "do not raise and lower"},
+    };
+    for (const auto& c : cases) {
+        const std::string message = refusal("spice:" + file + ":" + c.subcircuit);
+        EXPECT_NE(message.find("bad.lib"), std::string::npos) << message;
+        EXPECT_NE(message.find(c.subcircuit), std::string::npos) << message;
+        EXPECT_NE(message.find(c.part), std::string::npos) << message;
+    }
+    fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cimkit::analysis

@@ -1,0 +1,95 @@
+"""`--device spice:FILE:SUBCKT` from the command line (docs/own-devices.md#a-spice-subcircuit-as-a-device):
+the VTEAM subcircuit read in a crossbar and trained on Iris (compact engine, and one epoch of the spice
+engine, which draws the subcircuit itself); the run file records the subcircuit file and --resume
+refuses a changed one; subcircuits without the declared interface each exit 2 naming the file and the
+subcircuit, and leave no output behind. Usage: check_subcircuit_device.py CIMKIT NETLIST_DIR"""
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+
+cimkit = str(Path(sys.argv[1]).resolve())
+vteam = Path(sys.argv[2]) / "devices" / "vteam_memristor.lib"
+failures = []
+
+
+def run(*args, cwd):
+    return subprocess.run([cimkit, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def expect(result, status, *parts, what):
+    text = result.stdout + result.stderr
+    if result.returncode != status or any(p not in text for p in parts):
+        failures.append(f"{what}: exit {result.returncode} (expected {status}), wanted {parts} in:\n{text}")
+
+
+with tempfile.TemporaryDirectory() as folder:
+    work = Path(folder)
+    (work / "dev").mkdir()
+    shutil.copy(vteam, work / "dev" / "cell.lib")
+    device = "spice:dev/cell.lib:vteam_memristor"
+    expect(run("crossbar", "--device", device, "-o", "cb.h5", "--quiet", cwd=work), 0, "subcircuit face", "wrote cb.h5", what="crossbar")
+    with h5py.File(work / "cb.h5") as f:
+        if ".subckt vteam_memristor" not in f.attrs.get("device_definition_toml", ""):
+            failures.append("the crossbar file does not record the subcircuit file")
+
+    expect(run("train", "--set", "run.engine=compact", "--set", "array.device=" + device, "--epochs", "1", "-o", "run.h5", "--quiet",
+               cwd=work), 0, "test accuracy", what="train, compact engine")
+    with h5py.File(work / "run.h5") as f:
+        if ".subckt vteam_memristor" not in f["training"].attrs.get("device_definition_toml", ""):
+            failures.append("the run file does not record the subcircuit file")
+    original = (work / "dev" / "cell.lib").read_text()
+    (work / "dev" / "cell.lib").write_text(original.replace("R_off=1000", "R_off=2000"))
+    expect(run("train", "--resume", "run.h5", "--epochs", "2", "--quiet", cwd=work), 2, "has changed", "cell.lib",
+           what="resume after the subcircuit file changed")
+    (work / "dev" / "cell.lib").write_text(original)
+    (work / "elsewhere").mkdir()
+    expect(run("train", "--resume", "../run.h5", "--epochs", "2", "--quiet", cwd=work / "elsewhere"), 0, "after 2 epochs",
+           what="resume from another folder with the subcircuit file restored")
+    # The spice engine: every read an ngspice solve of crossbars of the subcircuit itself (30 samples).
+    expect(run("train", "--set", "run.engine=spice", "--set", "spice.read_strategy=batched", "--set", "array.device=" + device,
+               "--set", "dataset.train_limit=30", "--epochs", "1", "-o", "spice.h5", "--quiet", cwd=work), 0, "test accuracy",
+           what="train, spice engine")
+    expect(run("train", "--set", "run.engine=spice", "--set", "array.device=" + device, "--epochs", "1", "-o", "live.h5", "--quiet",
+               cwd=work), 2, "spice.read_strategy = batched", what="the live read strategy, which needs a cosim face")
+
+    expect(run("crossbar", "--device", device, "--set", "device.read_voltage_V=0.02", "-o", "set.h5", cwd=work), 2,
+           "device.read_voltage_V", "cell.lib", what="a device.* setting")
+    if (work / "set.h5").exists():
+        failures.append("a device.* setting left set.h5 behind")
+    (work / "bad").mkdir()
+    (work / "bad" / "bad.lib").write_text(
+        "* subcircuits that are not devices\n"
+        ".subckt three p n g params: x0=1\nR1 p n {100 + 900*x0}\nR2 n g 1k\n.ends\n"
+        ".subckt nostate p n params: r=1k\nR1 p n {r}\n.ends\n"
+        ".subckt diverges p n params: x0=1\nR1 p n 1k\nBm m 0 I = 1 + v(m)*v(m)\nRm m 0 1e12\n.ends\n"
+        ".subckt nonmonotone p n params: x0=1\nR1 p n {1000/(1 + 4*(x0 - 0.5)*(x0 - 0.5))}\n.ends\n"
+        ".subckt still p n params: x0=1\nR1 p n {100 + 900*x0}\n.ends\n")
+    (work / "bad" / "control.lib").write_text("* runs commands\n.subckt cell p n params: x0=1\nR1 p n 1k\n.ends\n.control\nshell echo hi\n.endc\n")
+    (work / "bad" / "escape.lib").write_text("* escapes its folder\n.include ../../etc/passwd\n.subckt cell p n params: x0=1\nR1 p n 1k\n.ends\n")
+    bad = {
+        "bad.lib:three": ("bad.lib:2", "3 terminals"),
+        "bad.lib:nostate": ("bad.lib", "nostate", "no state parameter x0"),
+        "bad.lib:diverges": ("bad.lib", "diverges", "operating point"),
+        "bad.lib:nonmonotone": ("bad.lib", "nonmonotone", "not strictly monotone"),
+        "bad.lib:still": ("bad.lib", "still", "do not raise and lower"),
+        "bad.lib:missing": ("bad.lib", "no subcircuit 'missing'"),
+        "control.lib:cell": ("control.lib:5",),
+        "escape.lib:cell": ("escape.lib:2",),
+        "nofile.lib:cell": ("nofile.lib",),
+    }
+    for name, parts in bad.items():
+        for command in (["crossbar", "--device", "spice:bad/" + name, "-o", "out.h5"],
+                        ["train", "--set", "run.engine=compact", "--set", "array.device=spice:bad/" + name, "-o", "out.h5"]):
+            expect(run(*command, cwd=work), 2, *parts, what=f"{command[0]} with {name}")
+            if (work / "out.h5").exists():
+                failures.append(f"{command[0]} with {name} left out.h5 behind")
+                (work / "out.h5").unlink()
+
+if failures:
+    print("\n\n".join(failures))
+    sys.exit(1)
+print("subcircuit device: crossbar, train (compact, spice), resume and 9 bad subcircuits checked")
