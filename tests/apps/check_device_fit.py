@@ -2,25 +2,17 @@
 (docs/own-devices.md): a fitted PCM is characterised; each bad pulse CSV and bad device file exits 2
 naming the file and the line or key, and leaves no output behind; an output is replaced only with
 --force. Usage: check_device_fit.py CIMKIT"""
-import subprocess
 import sys
 
 import h5py
 import tempfile
 from pathlib import Path
 
-cimkit = str(Path(sys.argv[1]).resolve())
-failures = []
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_check import CliCheck  # noqa: E402
 
-
-def run(*args, cwd):
-    return subprocess.run([cimkit, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-def expect(result, status, *parts, what):
-    text = result.stdout + result.stderr
-    if result.returncode != status or any(p not in text for p in parts):
-        failures.append(f"{what}: exit {result.returncode} (expected {status}), wanted {parts} in:\n{text}")
+check = CliCheck(sys.argv[1])
+run, expect, failures = check.run, check.expect, check.failures
 
 
 with tempfile.TemporaryDirectory() as folder:

@@ -2,24 +2,16 @@
 the VTEAM example runs through ngspice and its CSV is fitted; a bad file, subcircuit, terminal count,
 netlist (.control, an include escaping its folder), --spread or --set exits 2 naming it and leaves no
 output. Usage: check_spice_device_pulses.py CIMKIT NETLIST_DIR"""
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-cimkit = str(Path(sys.argv[1]).resolve())
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_check import CliCheck  # noqa: E402
+
+check = CliCheck(sys.argv[1])
+run, expect, failures = check.run, check.expect, check.failures
 vteam = str(Path(sys.argv[2]).resolve() / "devices" / "vteam_memristor.lib")
-failures = []
-
-
-def run(*args, cwd):
-    return subprocess.run([cimkit, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-def expect(result, status, *parts, what):
-    text = result.stdout + result.stderr
-    if result.returncode != status or any(p not in text for p in parts):
-        failures.append(f"{what}: exit {result.returncode} (expected {status}), wanted {parts} in:\n{text}")
 
 
 with tempfile.TemporaryDirectory() as folder:

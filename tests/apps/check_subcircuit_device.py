@@ -4,26 +4,18 @@ engine, which draws the subcircuit itself); the run file records the subcircuit 
 refuses a changed one; subcircuits without the declared interface each exit 2 naming the file and the
 subcircuit, and leave no output behind. Usage: check_subcircuit_device.py CIMKIT NETLIST_DIR"""
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import h5py
 
-cimkit = str(Path(sys.argv[1]).resolve())
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_check import CliCheck  # noqa: E402
+
+check = CliCheck(sys.argv[1])
+run, expect, failures = check.run, check.expect, check.failures
 vteam = Path(sys.argv[2]) / "devices" / "vteam_memristor.lib"
-failures = []
-
-
-def run(*args, cwd):
-    return subprocess.run([cimkit, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-def expect(result, status, *parts, what):
-    text = result.stdout + result.stderr
-    if result.returncode != status or any(p not in text for p in parts):
-        failures.append(f"{what}: exit {result.returncode} (expected {status}), wanted {parts} in:\n{text}")
 
 
 with tempfile.TemporaryDirectory() as folder:
