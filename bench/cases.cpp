@@ -14,6 +14,7 @@ const std::vector<CaseEntry>& cases() {
         {"pool-scaling", "batched reads on 1 against 2 ngspice worker processes", pool_scaling},
         {"compact-train", "training samples/s of the compact engine (784-100-10 PCM, 784-10 domain wall)", compact_train},
         {"mnist-spice-epoch", "one MNIST 784-100-10 epoch with every forward read in ngspice (mini-batch, batched read strategy), against the compact engine", mnist_spice_epoch},
+        {"dw-per-sample-spice-epoch", "MNIST 784-10 domain wall, per-sample SGD, every read in ngspice: samples/s and the projected epoch", dw_per_sample_spice_epoch},
         {"iris-spice-train", "wall time of the default `cimkit train`", iris_spice_train},
         {"iris-full-spice", "wall time of iris_mosfet_full_spice: reads, neurons and updates in ngspice", iris_full_spice},
         {"attention-tile", "one attention token through a 64x64 gain-cell tile in ngspice, against the compact block", attention_tile},

@@ -22,11 +22,6 @@ spice::Engine& engine() {
     return instance;
 }
 
-ForwardSpec resistive(int rows, int columns, double wire_ohm = 0.0) {
-    const std::string wires = wire_ohm > 0.0 ? fmt::format(" with {:g} Ohm wires", wire_ohm) : "";
-    return ForwardSpec{fmt::format("{}x{} resistive{}", rows, columns, wires), rows, columns, "pcm", "", {wire_ohm, wire_ohm}, {}};
-}
-
 // Gate sharing needs devices at the same programmed level to be the same transistor: with threshold
 // mismatch (a_vt_V_m, on by default) every device's effective gate differs and nothing is shared,
 // so the shared-gate case measures matched thresholds.
@@ -94,17 +89,36 @@ double reload_throughput(const ForwardCircuit& circuit, int samples, const Bench
     return samples / s;
 }
 
+// The wired tile on both cores: its samples in two halves, each a batched transient in a worker
+// process of its own (circuits/parallel_read.hpp). Every time point of a wired tile refactors its
+// 51 200-node matrix twice (docs/performance-notes.md), so two processes are the one lever left.
+Figure wired_on_two_workers(int scale, const BenchOptions& options) {
+    const ForwardCircuit circuit(resistive_spec(256, 100, 1.0), 1);
+    const Eigen::MatrixXd x = circuit.random_inputs_V(std::max(4, 80 / scale), 7);
+    circuits::ParallelRead pool(2, circuit.netlist_text(), circuit.spec().label, circuit.row_sources(), circuit.outputs());
+    Eigen::MatrixXd y;
+    const double s = median_seconds(options, [&] { y = pool.run(x); });
+    // The first samples again in this process, one batched transient: the split must not change them.
+    const Eigen::Index checked = 3;
+    circuit.load(engine());
+    const Eigen::MatrixXd reference = circuit.batched(engine(), x.topRows(checked));
+    engine().clear();
+    return {circuit.spec().label + ", 2 worker processes", static_cast<double>(x.rows()) / s, "samples/s",
+            fmt::format("{} samples per run, max rel. difference from one process {:.1e} ({} samples)", x.rows(),
+                        max_relative_error(y.topRows(checked), reference), checked)};
+}
+
 }  // namespace
 
 CaseReport spice_forward(const BenchOptions& options) {
     CaseReport r{"spice-forward", {}, {}};
     const int scale = options.quick ? 10 : 1;
     struct Row { ForwardSpec spec; int samples; };
-    const std::vector<Row> rows{{resistive(784, 10), 2000 / scale},
-                                {resistive(784, 100), 200 / scale},
+    const std::vector<Row> rows{{resistive_spec(784, 10), 2000 / scale},
+                                {resistive_spec(784, 100), 200 / scale},
                                 {mosfet(784, 10, true), 500 / scale},
                                 {mosfet(784, 10, false), 50 / scale},
-                                {resistive(256, 100, 1.0), std::max(3, 40 / scale)}};
+                                {resistive_spec(256, 100, 1.0), std::max(3, 40 / scale)}};
     for (const Row& row : rows) {
         const ForwardCircuit circuit(row.spec, 1);
         const Throughput t = batched_throughput(circuit, row.samples, options);
@@ -112,7 +126,8 @@ CaseReport spice_forward(const BenchOptions& options) {
         r.figures.push_back({row.spec.label, t.samples_per_s, "samples/s",
                              fmt::format("batched transient, {} samples per run{}", row.samples, error)});
     }
-    r.notes.push_back("one core; every sample is one time point of one transient on a circuit loaded once "
+    r.figures.push_back(wired_on_two_workers(scale, options));
+    r.notes.push_back("one core unless the row says otherwise; every sample is one time point of one transient on a circuit loaded once "
                       "(EXTERNAL row sources switch per point, circuits/batched_read.hpp)");
     r.notes.push_back("MOSFET: devices at the same programmed gate voltage share one gate source (face mosfet_shared_gate; "
                       "32 levels, matched thresholds: a_vt_V_m = 0); the 'one gate source per device' row is the plain circuit, with mismatch");
@@ -121,7 +136,7 @@ CaseReport spice_forward(const BenchOptions& options) {
 
 CaseReport reload_baseline(const BenchOptions& options) {
     CaseReport r{"reload-baseline", {}, {}};
-    const ForwardCircuit circuit(resistive(784, 10), 1);
+    const ForwardCircuit circuit(resistive_spec(784, 10), 1);
     const int samples = options.quick ? 3 : 20;
     const double reload = reload_throughput(circuit, samples, options);
     const Throughput batched = batched_throughput(circuit, options.quick ? 200 : 2000, options);
@@ -140,7 +155,7 @@ CaseReport scaling(const BenchOptions& options) {
     for (const Size& size : sizes) {
         for (double wire_ohm : {0.0, 1.0}) {
             if (wire_ohm > 0.0 && size.rows * size.columns > 256 * 100) continue;  // beyond a minute per run
-            const ForwardCircuit circuit(resistive(size.rows, size.columns, wire_ohm), 1);
+            const ForwardCircuit circuit(resistive_spec(size.rows, size.columns, wire_ohm), 1);
             const int devices = size.rows * size.columns;
             const int batch = std::max(2, (options.quick ? 20000 : 200000) / devices);
             const int ops = std::max(1, (options.quick ? 2000 : 20000) / devices);
@@ -155,7 +170,7 @@ CaseReport scaling(const BenchOptions& options) {
 
 CaseReport memory(const BenchOptions& options) {
     CaseReport r{"memory", {}, {}};
-    const ForwardCircuit circuit(resistive(64, 16), 1);
+    const ForwardCircuit circuit(resistive_spec(64, 16), 1);
     circuit.load(engine());
     const int solves = options.quick ? 1000 : 10000;
     const Eigen::MatrixXd x = circuit.random_inputs_V(100, 3);
@@ -166,25 +181,6 @@ CaseReport memory(const BenchOptions& options) {
     engine().clear();
     r.figures.push_back({fmt::format("RSS growth over {} op solves", solves), (after - before) / 1e6, "MB",
                          "64x16 resistive tile kept loaded, EXTERNAL inputs, each solve's plot destroyed (32 at a time)"});
-    return r;
-}
-
-CaseReport pool_scaling(const BenchOptions& options) {
-    CaseReport r{"pool-scaling", {}, {}};
-    const ForwardCircuit circuit(resistive(784, 100), 1);
-    const Eigen::MatrixXd x = circuit.random_inputs_V(options.quick ? 40 : 400, 7);
-    double rate[2] = {0.0, 0.0};
-    for (int workers : {1, 2}) {
-        circuits::ParallelRead pool(workers, circuit.netlist_text(), circuit.spec().label, circuit.row_sources(), circuit.outputs());
-        Eigen::MatrixXd y;
-        rate[workers - 1] = static_cast<double>(x.rows()) / median_seconds(options, [&] { y = pool.run(x); });
-        r.figures.push_back({fmt::format("784x100 resistive, {} worker process{}", workers, workers > 1 ? "es" : ""), rate[workers - 1],
-                             "samples/s", fmt::format("{} samples per run, max rel. error vs compact law {:.1e}", x.rows(),
-                                                      max_relative_error(y, circuit.compact(x)))});
-    }
-    r.figures.push_back({"speed-up from 1 to 2 workers", rate[1] / rate[0], "x", "measured in this run"});
-    r.notes.push_back("each worker is a forked process with its own ngspice (circuits/parallel_read.hpp); samples are split in "
-                      "contiguous shares, each share one batched transient");
     return r;
 }
 

@@ -13,15 +13,33 @@ TARGETS = {
     ("spice-forward", "784x10 resistive"): (">=", 2000, ">= 2 000 samples/s on one core"),
     ("spice-forward", "784x100 resistive"): (">=", 150, ">= 150 samples/s"),
     ("spice-forward", "784x10 MOSFET"): (">=", 250, ">= 250 samples/s"),
-    ("spice-forward", "256x100 resistive with 1 Ohm wires"): (">=", 5, ">= 5 samples/s"),
+    ("spice-forward", "256x100 resistive with 1 Ohm wires, 2 worker processes"): (">=", 5, ">= 5 samples/s on 2 cores"),
     ("reload-baseline", "spice-forward speed-up over reload"): (">=", 100, ">= 100x reload-baseline"),
     ("compact-train", "784-100-10 PCM, pulse updates"): (">=", 2000, ">= 2 000 samples/s on one core"),
     ("iris-spice-train", "default `cimkit train` (iris_mosfet_spice)"): ("<=", 30, "<= 30 s"),
     ("iris-full-spice", "iris_mosfet_full_spice"): ("<=", 180, "<= 3 min on 2 cores"),
     ("pool-scaling", "speed-up from 1 to 2 workers"): (">=", 1.8, ">= 1.8x"),
+    ("dw-per-sample-spice-epoch", "projected 60 000-sample epoch"): ("<=", 30, "<= 30 min on 2 cores"),
     ("memory", "RSS growth over 10000 op solves"): ("<=", 5, "<= 5 MB over 10 000 solves"),
     ("mnist-spice-epoch", "784-100-10 PCM epoch, spice engine"): ("<=", 10, "<= 10 min on 2 cores"),
     ("mnist-spice-epoch", "spice - compact accuracy"): ("abs<=", 1, "within 1 point of compact, same seed"),
+}
+
+# The round-1 figure of each target (docs/performance.md of 2026-12-05, commit 83f0823), shown beside
+# this run's measurement so a regression or a gain is visible without digging in the history.
+ROUND_1 = {
+    ("spice-forward", "784x10 resistive"): "3512",
+    ("spice-forward", "784x100 resistive"): "176.5",
+    ("spice-forward", "784x10 MOSFET"): "198.5",
+    ("spice-forward", "256x100 resistive with 1 Ohm wires, 2 worker processes"): "3.159 (one process)",
+    ("reload-baseline", "spice-forward speed-up over reload"): "120.4",
+    ("compact-train", "784-100-10 PCM, pulse updates"): "3735",
+    ("iris-spice-train", "default `cimkit train` (iris_mosfet_spice)"): "17.96",
+    ("pool-scaling", "speed-up from 1 to 2 workers"): "1.065 (one pair)",
+    ("memory", "RSS growth over 10000 op solves"): "4.174",
+    ("mnist-spice-epoch", "784-100-10 PCM epoch, spice engine"): "6.706",
+    ("mnist-spice-epoch", "spice - compact accuracy"): "0",
+    ("dw-per-sample-spice-epoch", "projected 60 000-sample epoch"): "about 470 (10 000 samples in 4 710 s, reads only)",
 }
 
 
@@ -80,14 +98,15 @@ def main():
     ]
     if quick:
         lines += ["", "**`--quick` run: small workloads that check the harness; these figures are not the measurements.**"]
-    lines += ["", "## Targets", "", "| case | figure | measured | target | |", "|---|---|---|---|---|"]
+    lines += ["", "## Targets", "", "| case | figure | measured | target | | round 1 (2026-12-05) |", "|---|---|---|---|---|---|"]
     summary = []
     for report in reports:
         for figure in report["figures"]:
             wording, state = verdict(report["case"], figure)
             if wording:
                 value = "n/a" if figure["value"] is None else f"{figure['value']:.4g} {figure['unit']}"
-                lines.append(f"| `{report['case']}` | {figure['name']} | {value} | {wording} | {state} |")
+                before = ROUND_1.get((report["case"], figure["name"]), "-")
+                lines.append(f"| `{report['case']}` | {figure['name']} | {value} | {wording} | {state} | {before} |")
                 summary.append(f"{report['case']:<18} {figure['name']:<44} {value:>22}  target {wording:<32} {state}")
     for report in reports:
         lines += ["", f"## `{report['case']}`", "", "| figure | value | unit | how |", "|---|---|---|---|"]

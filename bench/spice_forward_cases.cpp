@@ -84,6 +84,11 @@ Eigen::MatrixXd ForwardCircuit::compact(const Eigen::MatrixXd& inputs_V) const {
     return out;
 }
 
+ForwardSpec resistive_spec(int rows, int columns, double wire_ohm) {
+    const std::string wires = wire_ohm > 0.0 ? fmt::format(" with {:g} Ohm wires", wire_ohm) : "";
+    return ForwardSpec{fmt::format("{}x{} resistive{}", rows, columns, wires), rows, columns, "pcm", "", {wire_ohm, wire_ohm}, {}};
+}
+
 double max_relative_error(const Eigen::MatrixXd& a, const Eigen::MatrixXd& reference) {
     const double scale = std::max(reference.cwiseAbs().maxCoeff(), 1e-300);
     return (a - reference).cwiseAbs().maxCoeff() / scale;

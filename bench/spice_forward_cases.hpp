@@ -54,6 +54,9 @@ private:
     mutable Eigen::VectorXd live_V_;
 };
 
+// PCM's resistive face (one resistor per device), with `wire_ohm` per row and column segment.
+ForwardSpec resistive_spec(int rows, int columns, double wire_ohm = 0.0);
+
 double max_relative_error(const Eigen::MatrixXd& a, const Eigen::MatrixXd& reference);
 
 }  // namespace cimkit::bench
