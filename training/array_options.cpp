@@ -32,6 +32,22 @@ PulseRounding parse_pulse_rounding(const std::string& text) {
     fail("pulse_rounding = '" + text + "' must be one of nearest, floor");
 }
 
+std::string to_string(EssopLines lines) {
+    switch (lines) {
+        case EssopLines::shared: return "shared";
+        case EssopLines::rotated: return "rotated";
+        case EssopLines::independent: return "independent";
+    }
+    return "rotated";
+}
+
+EssopLines parse_essop_lines(const std::string& text) {
+    for (const EssopLines lines : {EssopLines::shared, EssopLines::rotated, EssopLines::independent}) {
+        if (text == to_string(lines)) return lines;
+    }
+    fail("essop_lines = '" + text + "' must be one of shared, rotated, independent");
+}
+
 std::string to_string(InputEncoding encoding) { return encoding == InputEncoding::pulse_width ? "pulse_width" : "amplitude"; }
 
 InputEncoding parse_input_encoding(const std::string& text) {

@@ -16,6 +16,14 @@ std::string to_string(PulseRounding rounding);
 // "nearest" or "floor"; throws ParameterError naming the text otherwise.
 PulseRounding parse_pulse_rounding(const std::string& text);
 
+// How update_mode = essop turns its random numbers into the trains of the lines
+// (training/update_rules/essop.cpp). shared and rotated draw one uniform per slot for all input lines
+// and one for all output lines; independent draws one per line and slot (Gokmen's count, a reference).
+enum class EssopLines { shared, rotated, independent };
+std::string to_string(EssopLines lines);  // "shared", "rotated", "independent"
+// Throws ParameterError naming the text and the choices otherwise.
+EssopLines parse_essop_lines(const std::string& text);
+
 // How the read drives an input line (training/device_array/read_model.hpp).
 enum class InputEncoding { amplitude, pulse_width };
 std::string to_string(InputEncoding encoding);
@@ -60,6 +68,7 @@ struct DeviceArrayOptions {
     int max_pulses_per_update = 16;   // >= 1: pulse-mode cap per device per update
     double refresh_threshold = 0.9;   // (0, 1]: of a device's saturation level (potentiate-only pairs)
     int stochastic_bit_length = 10;   // >= 1: BL, time slots of a stochastic update
+    EssopLines essop_lines = EssopLines::rotated;  // essop: how the slot's shared uniform reaches each line
     int program_verify_iterations = 3;  // >= 1: writes per program-and-verify
     double program_tolerance = 1e-4;  // > 0: verify tolerance, fraction of G_high - G_low
     int calibration_samples = 1024;   // >= 1: devices averaged by calibrate_device

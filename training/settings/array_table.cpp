@@ -36,6 +36,12 @@ std::vector<Field<O>> make_array_fields() {
                "pulse mode: pulses = round(|dw| / dw_pulse), or floor (Nandakumar et al. 2020's transfer)"),
         boolean("array.two_phase_read", &O::two_phase_read, "compact engine: negative inputs read as -I(|V|) in a second phase"),
         integer("array.stochastic_bit_length", &O::stochastic_bit_length, Range::closed(1, 1e4), "stochastic and essop modes: time slots (bit-stream length BL) per update"),
+        choice("array.essop_lines", &O::essop_lines, {EssopLines::shared, EssopLines::rotated, EssopLines::independent}, name,
+               parse_essop_lines,
+               "essop mode: how each slot's random numbers reach the lines. shared: one uniform per slot compared by every "
+               "input line (and one by every output line), trains fully correlated; rotated: the same two draws, line k "
+               "compares frac(r + frac(k phi)) (golden-ratio offsets), so lines fire in different slots instead of together; independent: one uniform per line "
+               "and slot, BL (rows + columns) draws like stochastic (a reference)"),
         number("array.read_time_s", &O::read_time_s, Unit::second, Range::positive(), "how long a read holds its voltages (read energy)"),
         number("array.wire_ohm", &O::wire_ohm, Unit::ohm, Range::closed(0.0, 1e6),
                "resistance per row and column line segment between neighbouring cells, in forward and backward (transposed) reads (0: ideal wires)"),

@@ -19,11 +19,22 @@
 // `stochastic` no request saturates (a large one costs 2^K pulses per coincidence instead).
 //
 // Random numbers shared (ESSOP re-uses random numbers; its abstract, all we read, does not say how,
-// so this pattern is our choice): in slot t ONE uniform r_x(t) is compared with every input line's
-// p_j and ONE r_d(t) with every output line's q_i, so line j fires iff r_x(t) < p_j. An update draws 2 BL
-// numbers, against BL (rows + columns) for `stochastic`; both are counted (update_random_numbers).
-// The trains of different lines are correlated (a thermometer code), but each pair's coincidences
-// stay Binomial(BL, p_j q_i): r_x and r_d are independent.
+// so the patterns are our choice; array.essop_lines):
+//   shared:  in slot t ONE uniform r_x(t) is compared with every input line's p_j and ONE r_d(t)
+//            with every output line's q_i: line j fires iff r_x(t) < p_j. A thermometer code: the
+//            lines' trains are fully correlated (the lines with larger p fire whenever a smaller
+//            one does), so in a slot either many inputs of a row fire together or none do, and the
+//            change of a row's pre-activation sum_j dw_ij x_j is far noisier than with independent
+//            trains (its variance adds covariances of all pairs of lines).
+//   rotated: the same two draws, but line k compares frac(r + frac(k phi)) (essop.hpp): each line
+//            is still uniform, the lines' fixed golden-ratio offsets spread their firing slots over
+//            [0, 1) (two lines of p = 1/2 at neighbouring offsets fire together with probability
+//            0.118 instead of 0.5 shared or 0.25 independent). One adder per line, no extra draw.
+//   independent: one uniform per line and slot (Gokmen's trains with ESSOP's scaling), a reference.
+// shared and rotated draw 2 BL numbers per update, against BL (rows + columns) for `stochastic`
+// and independent; all are counted (update_random_numbers). In every pattern r_x and r_d are
+// independent and each line's comparison is uniform, so each pair's coincidences stay
+// Binomial(BL, p_j q_i): the pattern moves only the correlations between pairs.
 //
 // Like `stochastic`, the trains come from one sample's x and delta, so the rule cannot write a dW
 // given from outside (mini-batches, the spice update circuit). Potentiate-only pairs near saturation
@@ -52,7 +63,7 @@ int exponent_above(double v) {
 
 class EssopRule final : public UpdateRule {
 public:
-    // Two draws per slot, fired or not, so the stream's use does not depend on the data.
+    // Every slot draws its numbers (2, or one per line for independent), fired or not, so the stream's use does not depend on the data.
     void apply_outer_product(PairWriter& pairs, const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr) override {
         const double x_max = x.cwiseAbs().maxCoeff(), d_max = delta.cwiseAbs().maxCoeff();
         if (!(x_max > 0.0 && d_max > 0.0 && lr > 0.0)) return;
@@ -63,19 +74,31 @@ public:
         output_q_.resize(static_cast<std::size_t>(rows));
         for (int j = 0; j < cols; ++j) input_p_[j] = std::ldexp(std::abs(static_cast<double>(x(j))), -s.input_shift);
         for (int i = 0; i < rows; ++i) output_q_[i] = std::ldexp(s.gain * std::abs(static_cast<double>(delta(i))), -s.output_shift);
+        const EssopLines lines = pairs.options().essop_lines;
+        if (lines == EssopLines::rotated) set_offsets(std::max(rows, cols));
+        input_fires_.resize(static_cast<std::size_t>(cols));
+        output_fires_.resize(static_cast<std::size_t>(rows));
         Rng& rng = pairs.update_stream();
         for (int slot = 0; slot < bit_length; ++slot) {
-            const double r_x = rng.uniform(), r_d = rng.uniform();
+            if (lines == EssopLines::independent) {
+                for (int j = 0; j < cols; ++j) input_fires_[j] = rng.uniform() < input_p_[j];
+                for (int i = 0; i < rows; ++i) output_fires_[i] = rng.uniform() < output_q_[i];
+            } else {
+                const double r_x = rng.uniform(), r_d = rng.uniform();
+                fire(lines, r_x, input_p_, input_fires_);
+                fire(lines, r_d, output_q_, output_fires_);
+            }
             for (int j = 0; j < cols; ++j) {
-                if (!(r_x < input_p_[j])) continue;
+                if (!input_fires_[j]) continue;
                 for (int i = 0; i < rows; ++i) {
-                    if (r_d < output_q_[i]) {
+                    if (output_fires_[i]) {
                         pairs.pulse_pair(pairs.index(i, j), (delta(i) > 0.0f) == (x(j) > 0.0f) ? -1 : +1, s.pulses_per_coincidence);
                     }
                 }
             }
         }
-        pairs.count_random_numbers(2 * static_cast<std::uint64_t>(bit_length));
+        const std::uint64_t per_slot = lines == EssopLines::independent ? static_cast<std::uint64_t>(rows + cols) : 2u;
+        pairs.count_random_numbers(per_slot * static_cast<std::uint64_t>(bit_length));
         for (std::size_t k = 0; k < pairs.size(); ++k) pairs.refresh_if_saturated(k);
     }
 
@@ -84,10 +107,35 @@ public:
     }
 
 private:
-    std::vector<double> input_p_, output_q_;  // scratch, reused by every update
+    // Line k's rotation frac(k phi), for k below n (the same for every update).
+    void set_offsets(int n) {
+        while (static_cast<int>(offsets_.size()) < n) offsets_.push_back(essop_rotated_uniform(0.0, static_cast<int>(offsets_.size())));
+    }
+
+    // shared: fires iff r < p; rotated: iff frac(r + offset_k) < p (essop.hpp).
+    void fire(EssopLines lines, double r, const std::vector<double>& p, std::vector<unsigned char>& fires) const {
+        for (std::size_t k = 0; k < p.size(); ++k) {
+            double u = r;
+            if (lines == EssopLines::rotated) {
+                u += offsets_[k];
+                if (u >= 1.0) u -= 1.0;
+            }
+            fires[k] = u < p[k];
+        }
+    }
+
+    std::vector<double> input_p_, output_q_, offsets_;  // scratch, reused by every update
+    std::vector<unsigned char> input_fires_, output_fires_;
 };
 
 }  // namespace
+
+double essop_rotated_uniform(double r, int line) {
+    constexpr double golden_fraction = 0.61803398874989484820;  // phi - 1 = (sqrt(5) - 1) / 2
+    const double offset = std::fmod(line * golden_fraction, 1.0);
+    const double u = r + offset;
+    return u >= 1.0 ? u - 1.0 : u;
+}
 
 EssopScaling essop_scaling(double x_max, double d_max, double learning_rate, int bit_length, double pulse_weight_step) {
     EssopScaling s;
@@ -104,7 +152,8 @@ EssopScaling essop_scaling(double x_max, double d_max, double learning_rate, int
 UpdateRuleInfo essop_update_rule() {
     UpdateRuleInfo info;
     info.name = "essop";
-    info.summary = "ESSOP stochastic pulse trains: power-of-two scaled, one random number per slot shared by all inputs and one by all outputs";
+    info.summary = "ESSOP stochastic pulse trains: power-of-two scaled, one random number per slot shared by all inputs and one by all outputs "
+                   "(array.essop_lines: how each line uses it)";
     info.applies_weight_changes = false;
     // A potentiating and a depressing phase of stochastic_bit_length slots each (one pulse per slot
     // while K < 0, the usual case; docs/learning-rules.md).

@@ -17,6 +17,12 @@ struct EssopScaling {
 // no device takes); the expectation then falls short by 2^(K - max_essop_shift).
 inline constexpr int max_essop_shift = 16;
 
+// The uniform line `line` compares with its probability in a slot whose shared draw is r, under
+// array.essop_lines = rotated: frac(r + frac(line phi)), phi the golden ratio. Each line's value is
+// uniform on [0, 1) when r is, so its train keeps its mean; the fixed offsets (a Weyl sequence,
+// spread as evenly as any over [0, 1)) make lines fire in different slots instead of all together.
+double essop_rotated_uniform(double r, int line);
+
 // x_max, d_max, learning_rate > 0.
 EssopScaling essop_scaling(double x_max, double d_max, double learning_rate, int bit_length, double pulse_weight_step);
 
