@@ -6,6 +6,7 @@
 #include "analysis/characterization/statistics.hpp"
 #include "analysis/subcircuit_runner.hpp"
 #include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
 #include "devices/core/rng.hpp"
 
 namespace cimkit::analysis {
@@ -116,6 +117,12 @@ ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const Experime
 // dynamics add (a leak, a drift term written in the subcircuit) and ngspice's tolerances.
 ExperimentResult run_subcircuit_retention(const SubcircuitDevice& model, const ExperimentOptions& options) {
     const int devices = options.devices > 0 ? options.devices : 5;
+    // All devices are one transient of ~1e5 time points: 1000 of them would keep ~1 GB of vectors.
+    // The subcircuit is deterministic, so more devices are only more levels.
+    if (devices > max_retention_devices) {
+        throw UsageError("--devices " + std::to_string(devices) + ": the retention of a subcircuit runs its devices in one ngspice transient; expected at most " +
+                         std::to_string(max_retention_devices));
+    }
     std::vector<double> levels, x;
     for (int d = 0; d < devices; ++d) {
         // Mid-bins, not the window's ends: level 1 is the VTEAM example's x0 = 0, where its 1 F state

@@ -49,6 +49,12 @@ with tempfile.TemporaryDirectory() as folder:
             if not g.attrs["g_change_max"] < 1e-6:
                 check.fail(f"retention: g_change_max {g.attrs['g_change_max']}; the VTEAM state is held, expected < 1e-6")
 
+    expect(run("characterize", device, "--experiment", "retention", "--devices", "65", "-o", "out.h5", "--quiet", cwd=work), 2,
+           "--devices 65", "at most 64", what="retention with more devices than one transient holds")
+    if (work / "out.h5").exists():
+        check.fail("retention with --devices 65 left out.h5 behind")
+        (work / "out.h5").unlink()
+
     (work / "bad").mkdir()
     (work / "bad" / "bad.lib").write_text(
         "* subcircuits that are not devices\n"
