@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "analysis/subcircuit_runner.hpp"
 #include "circuits/spice/worker.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
@@ -19,7 +20,7 @@ std::string number(double value) { return circuits::spice_number(value); }
 class Characterisation {
 public:
     Characterisation(const SpiceDeviceName& device, const std::string& subcircuit, const SpicePulsePlan& plan)
-        : device_(device), subcircuit_(subcircuit), plan_(plan), worker_(options(device)) {}
+        : device_(device), subcircuit_(subcircuit), plan_(plan), runner_(device, subcircuit) {}
 
     // G at each state of `x`: one op.
     std::vector<double> read_conductances(const std::vector<double>& x) {
@@ -78,36 +79,18 @@ public:
         return {up_steps, down_steps};
     }
 
-    [[noreturn]] void refuse(const std::string& what) const {
-        throw NetlistError(device_.file.string(), 0, "", "subcircuit '" + subcircuit_ + "': " + what);
-    }
+    [[noreturn]] void refuse(const std::string& what) const { runner_.refuse(what); }
 
 private:
-    static spice::WorkerOptions options(const SpiceDeviceName& device) {
-        spice::WorkerOptions o;
-        o.solve_timeout_s = 120.0;
-        o.sandbox.enabled = true;
-        o.sandbox.folder = fs::canonical(fs::absolute(device.file).parent_path());
-        o.die_with_parent = true;  // created and ended by the thread that characterises
-        return o;
-    }
-
     std::vector<std::vector<double>> solve(const std::string& deck, const std::string& analysis, const std::vector<std::string>& vectors,
                                            const std::string& failure) {
-        try {
-            worker_.load(deck, device_.file.string());
-            return worker_.run_and_read(analysis, vectors);
-        } catch (const NetlistError&) {
-            throw;
-        } catch (const Error& e) {
-            refuse(failure + " (" + e.what() + "); a device must converge at every state x0 in [0, 1]");
-        }
+        return runner_.solve(deck, analysis, vectors, failure);
     }
 
     SpiceDeviceName device_;
     std::string subcircuit_;
     SpicePulsePlan plan_;
-    spice::Worker worker_;
+    SubcircuitRunner runner_;
 };
 
 StepLaw step_law(const std::vector<double>& g_S, const std::vector<double>& steps_S) {

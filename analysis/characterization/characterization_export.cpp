@@ -8,6 +8,7 @@ namespace cimkit::analysis {
 void write_characterisation(h5::File& file, const ExperimentResult& result) {
     const std::string group = "/characterisation/" + result.device + "/" + result.experiment;
     file.create_group(group);
+    if (!result.source.empty()) file.set_attribute(group, "source", result.source);
     for (const auto& curve : result.curves) {
         const std::string path = group + "/" + curve.name;
         if (curve.shape.size() == 2) {

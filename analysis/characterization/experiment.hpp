@@ -35,6 +35,9 @@ struct ExperimentResult {
     std::string experiment;
     std::vector<Curve> curves;
     std::vector<Figure> figures;
+    // What computed it, written as the group's `source` attribute: empty for the device model
+    // itself (no attribute), "ngspice" for a subcircuit's experiments run through ngspice.
+    std::string source = {};
 
     const Figure& figure(const std::string& name) const;  // throws Error when absent
     const Curve& curve(const std::string& name) const;

@@ -289,8 +289,9 @@ void Engine::run_analysis(std::string_view analysis) {
 std::vector<std::vector<double>> Engine::run_and_read(std::string_view analysis, const std::vector<std::string>& vectors,
                                                      const std::vector<double>& breakpoints_s) {
     Impl& m = *impl_;
-    // op and tran plots are real; ac and dc sweeps are not what a repeated read needs.
-    const std::string spec = checked_analysis(analysis, {"op", "tran"}, "op, tran ...");
+    // op, dc and tran plots are real (a dc sweep: the I-V of a subcircuit device,
+    // analysis/characterization/subcircuit_experiments.hpp); an ac plot is complex.
+    const std::string spec = checked_analysis(analysis, {"op", "dc", "tran"}, "op, dc ..., tran ...");
     if (!breakpoints_s.empty() && spec.rfind("tran", 0) != 0) throw UsageError("Engine: breakpoints need a tran analysis, not '" + spec + "'");
     for (const double t : breakpoints_s) {
         if (!(std::isfinite(t) && t > 0.0)) throw UsageError("Engine: a transient breakpoint must be finite and > 0 s");

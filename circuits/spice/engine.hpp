@@ -44,9 +44,9 @@ public:
     // Runs one analysis given as an ngspice analysis command: "op", "dc v1 0 1 0.1", "tran 1u 1m",
     // "ac dec 10 1 1meg". Anything else is a UsageError.
     void run_analysis(std::string_view analysis);
-    // Runs one analysis ("op" or "tran ...", validated like run_analysis) on the loaded circuit and
-    // returns the named vectors of the plot it produced, as real values, in the order asked
-    // (ngspice names: "in_0" for a node voltage, "vsense_3#branch" for a source current, "time"),
+    // Runs one analysis ("op", "dc ..." or "tran ...": their plots are real; validated like
+    // run_analysis) on the loaded circuit and returns the named vectors of the plot it produced, as
+    // real values, in the order asked (ngspice names: "in_0" for a node voltage, "vsense_3#branch" for a source current, "time"),
     // then destroys that plot (in groups of 32, one command per group: every command leaks), so
     // repeated solves of one loaded circuit keep memory and time flat
     // (a kept plot per solve makes each solve slower;

@@ -110,7 +110,7 @@ public:
     // plots), with solve_timeout_s as the limit.
     AllPlots run_all();
 
-    // Engine::run_and_read in the child: "op" or "tran ...", the named vectors in the order asked.
+    // Engine::run_and_read in the child: "op", "dc ..." or "tran ...", the named vectors in the order asked.
     std::vector<std::vector<double>> run_and_read(const std::string& analysis, const std::vector<std::string>& vectors,
                                                   const std::vector<double>& breakpoints_s = {});
     // The same in two halves, so that several workers solve at once: start sends the request and

@@ -137,7 +137,7 @@ TEST(Worker, ErrorsArriveWithTheirTypeAndMessage) {
     EXPECT_THROW(worker.run_and_read("op", {"out"}), Error);  // nothing loaded now
     worker.load(divider, "divider");
     worker.set_external_table("vin", {1.0}, 1e-6);
-    EXPECT_THROW(worker.run_and_read("dc vin 0 1 0.1", {"out"}), UsageError);
+    EXPECT_THROW(worker.run_and_read("ac dec 10 1 1k", {"out"}), UsageError);  // an ac plot is complex: refused
     try {
         worker.run_and_read("op", {"nosuchnode"});
         FAIL() << "a missing vector was read";

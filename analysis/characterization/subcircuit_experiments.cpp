@@ -1,0 +1,174 @@
+#include "analysis/characterization/subcircuit_experiments.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/characterization/statistics.hpp"
+#include "analysis/subcircuit_runner.hpp"
+#include "circuits/spice_writer.hpp"
+#include "devices/core/errors.hpp"
+#include "devices/core/rng.hpp"
+
+namespace cimkit::analysis {
+namespace {
+
+constexpr double one_year_s = 365.25 * 86400.0;
+
+std::string number(double value) { return circuits::spice_number(value); }
+
+SubcircuitRunner runner_of(const SubcircuitDevice& model) {
+    return SubcircuitRunner({model.twin().file, model.twin().subcircuit}, model.twin().subcircuit);
+}
+
+// The state x0 of the twin's conductance at `level` of its window (the level the built-in
+// experiments program through the compact model).
+double state_at_level(const SubcircuitDevice& model, double level) {
+    Rng rng(1);
+    DeviceState s = model.make_device(rng);
+    model.set_level(s, level, rng);
+    return model.twin().state_of_conductance(model.conductance_S(s));
+}
+
+// One instance per state, each through its own 0 V source (its current: I(p -> n)) from node `drive`.
+std::string instances(const SubcircuitDevice& model, const std::vector<double>& x, std::vector<std::string>& vectors) {
+    std::string deck;
+    for (std::size_t k = 0; k < x.size(); ++k) {
+        const std::string id = std::to_string(k);
+        deck += "vm" + id + " drive m" + id + " dc 0\n";
+        deck += "x" + id + " m" + id + " 0 " + model.twin().subcircuit + " " + subcircuit_state_parameter + "=" + number(x[k]) + "\n";
+        vectors.push_back("i(vm" + id + ")");
+    }
+    return deck;
+}
+
+void check_finite(const SubcircuitRunner& runner, const std::vector<double>& values, const std::string& what) {
+    for (double v : values) {
+        if (!std::isfinite(v)) runner.refuse(what + " is not finite; expected a finite current at every point");
+    }
+}
+
+}  // namespace
+
+// A `dc` sweep holds each state where the operating point puts it: for the declared interface that
+// is x0 wherever the bias leaves the state alone (a memristor below its thresholds). The sweep spans
+// +-V_read, where a read by the interface does not disturb the state (the twin's pulse table relies on
+// it too), so this is the I-V at a fixed state, as the built-in experiment's. Beyond the thresholds an
+// op would be the state after infinite time at that bias (driven to its bound against the hold), not a
+// fixed-state I-V: that would need a transient triangle, and is not what this range asks for.
+ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const ExperimentOptions&) {
+    const std::vector<double> levels{0.0, 0.25, 0.5, 0.75, 1.0};
+    const int points = 201;
+    const double limit_V = model.iv_sweep_limit_V();
+    std::vector<double> x;
+    for (double level : levels) x.push_back(state_at_level(model, level));
+
+    SubcircuitRunner runner = runner_of(model);
+    std::vector<std::string> vectors{"v(drive)"};
+    const std::string deck = runner.deck_head("iv sweep") + "vs drive 0 dc 0\n" + instances(model, x, vectors) + ".options klu\n.end\n";
+    const double step_V = 2.0 * limit_V / (points - 1);
+    const auto result = runner.solve(deck, "dc vs " + number(-limit_V) + " " + number(limit_V) + " " + number(step_V), vectors,
+                                     "the dc sweep over [" + number(-limit_V) + ", " + number(limit_V) + "] V failed");
+    // ngspice's sweep accumulates its step: the voltages are the ones it solved at, read back.
+    const std::vector<double>& voltage_V = result[0];
+    // ngspice ends a sweep at the first point that does not converge and keeps the points before it.
+    if (voltage_V.size() != static_cast<std::size_t>(points)) {
+        runner.refuse("the dc sweep over [" + number(-limit_V) + ", " + number(limit_V) + "] V stopped after " + std::to_string(voltage_V.size()) +
+                      " of " + std::to_string(points) + " points (no operating point at " +
+                      number(voltage_V.empty() ? -limit_V : voltage_V.back() + step_V) + " V); a device must converge over its I-V range");
+    }
+    std::vector<double> current_A, conductance_S;
+    double twin_difference = 0.0;
+    for (std::size_t k = 0; k < levels.size(); ++k) {
+        const std::vector<double>& i_A = result[k + 1];
+        check_finite(runner, i_A, "the current at " + std::string(subcircuit_state_parameter) + " = " + number(x[k]));
+        current_A.insert(current_A.end(), i_A.begin(), i_A.end());
+        // The read: the current at the sweep's top, +V_read.
+        conductance_S.push_back(i_A.back() / voltage_V.back());
+        Rng rng(1);
+        DeviceState s = model.make_device(rng);
+        model.set_level(s, levels[k], rng);
+        twin_difference = std::max(twin_difference, std::abs(conductance_S.back() / model.conductance_S(s) - 1.0));
+    }
+    ExperimentResult r{model.name(), "iv", {}, {}};
+    r.source = "ngspice";
+    r.curves = {
+        {"voltage_V", voltage_V, {voltage_V.size()}, "V", "voltage across the device (ngspice dc sweep)"},
+        {"level", levels, {levels.size()}, "1", "state as a fraction of the programmable range"},
+        {"state_x0", x, {x.size()}, "1", "the subcircuit's state parameter x0 at each level"},
+        {"current_A", current_A, {levels.size(), voltage_V.size()}, "A", "device current from ngspice, one row per level"},
+        {"conductance_S", conductance_S, {levels.size()}, "S", "read conductance at each level: I / V at the read voltage"},
+    };
+    r.figures = {
+        {"g_low_S", conductance_S.front(), "S", "read conductance at level 0"},
+        {"g_high_S", conductance_S.back(), "S", "read conductance at level 1"},
+        {"read_voltage_V", model.read_voltage_V(), "V", "read voltage"},
+    };
+    if (conductance_S.front() > 0.0) {
+        r.figures.push_back({"on_off_ratio", conductance_S.back() / conductance_S.front(), "1", "G(level 1) / G(level 0)"});
+    }
+    r.figures.push_back({"twin_g_difference_max", twin_difference, "1", "largest relative difference of the read conductance from the compact twin's"});
+    return r;
+}
+
+// The terminals stay at the read voltage for the whole year, so every grid time is a read; the
+// interface's reads do not disturb the state. Each device starts at its x0 (`uic`), which by the
+// interface is also the state its DC operating point holds at the read voltage: a subcircuit that
+// keeps that interface has no drive away from x0 here, and what the curve shows is whatever its own
+// dynamics add (a leak, a drift term written in the subcircuit) and ngspice's tolerances.
+ExperimentResult run_subcircuit_retention(const SubcircuitDevice& model, const ExperimentOptions& options) {
+    const int devices = options.devices > 0 ? options.devices : 5;
+    // All devices are one transient of ~1e5 time points: 1000 of them would keep ~1 GB of vectors.
+    // The subcircuit is deterministic, so more devices are only more levels.
+    if (devices > max_retention_devices) {
+        throw UsageError("--devices " + std::to_string(devices) + ": the retention of a subcircuit runs its devices in one ngspice transient; expected at most " +
+                         std::to_string(max_retention_devices));
+    }
+    std::vector<double> levels, x;
+    for (int d = 0; d < devices; ++d) {
+        // Mid-bins, not the window's ends: level 1 is the VTEAM example's x0 = 0, where its 1 F state
+        // capacitor holds no charge, so ngspice's absolute charge tolerance (chgtol, 1e-14 C) against
+        // the node's 1 uV Newton tolerance cuts every step: a year took more than 100 s, where these
+        // five levels take 6 s.
+        levels.push_back((d + 0.5) / devices);
+        x.push_back(state_at_level(model, levels.back()));
+    }
+    const std::vector<double> t_s = log_space(1e-6, one_year_s, 10);
+    const std::size_t points = t_s.size();
+    const double read_V = model.read_voltage_V();
+
+    SubcircuitRunner runner = runner_of(model);
+    std::vector<std::string> vectors{"time"};
+    const std::string deck = runner.deck_head("retention") + "vs drive 0 dc " + number(read_V) + "\n" + instances(model, x, vectors) +
+                             ".options klu\n.end\n";
+    // The first step a tenth of the first grid time; the largest a tenth of the grid's last decade.
+    const auto result = runner.solve(deck, "tran " + number(t_s.front() / 10.0) + " " + number(t_s.back()) + " 0 " + number(t_s.back() / 10.0) + " uic",
+                                     vectors, "the retention transient over a year at the read voltage " + number(read_V) + " V failed");
+    const std::vector<double>& time_s = result[0];
+    if (time_s.size() < 2 || time_s.back() < t_s.back() * (1.0 - 1e-9)) runner.refuse("the retention transient stopped before a year");
+    const double g_low_S = model.twin().table.g_min_S, g_high_S = model.twin().table.g_max_S;
+    std::vector<double> g_S, level, change;
+    for (int d = 0; d < devices; ++d) {
+        const std::vector<double>& i_A = result[static_cast<std::size_t>(d) + 1];
+        check_finite(runner, i_A, "the retention current at " + std::string(subcircuit_state_parameter) + " = " + number(x[static_cast<std::size_t>(d)]));
+        for (double t : t_s) {
+            g_S.push_back(value_at(time_s, i_A, t) / read_V);
+            level.push_back((g_S.back() - g_low_S) / (g_high_S - g_low_S));
+        }
+        const double first = g_S[g_S.size() - points], last = g_S.back();
+        change.push_back(first != 0.0 ? std::abs(last - first) / std::abs(first) : 0.0);
+    }
+    ExperimentResult r{model.name(), "retention", {}, {}};
+    r.source = "ngspice";
+    r.curves = {
+        {"time_s", t_s, {points}, "s", "time since the start of the idle transient"},
+        {"conductance_S", g_S, {static_cast<std::size_t>(devices), points}, "S", "read conductance from ngspice, one row per device"},
+        {"level", level, {static_cast<std::size_t>(devices), points}, "1", "state as a fraction of the programmable range"},
+        {"start_level", levels, {levels.size()}, "1", "the level each device starts at"},
+        {"state_x0", x, {x.size()}, "1", "the subcircuit's state parameter x0 of each device"},
+    };
+    r.figures = {{"g_change_max", *std::max_element(change.begin(), change.end()), "1", "largest relative change of G over the year"}};
+    r.curves.push_back({"fitted", change, {change.size()}, "1", "per-device fit: largest relative change of G over the year"});
+    return r;
+}
+
+}  // namespace cimkit::analysis

@@ -1,0 +1,22 @@
+#pragma once
+// The iv and retention experiments of a `spice:FILE:SUBCKT` device run through ngspice on the
+// subcircuit itself, not on its compact twin (docs/own-devices.md#a-spice-subcircuit-as-a-device).
+// Same curves, figures and HDF5 layout as the built-in experiments (experiment.hpp), with the group
+// attribute source = "ngspice".
+//   iv         instances at x0 = x(G(level)) for the levels 0, 0.25, 0.5, 0.75, 1, all on one node
+//              swept by a `dc` analysis over [-V_read, V_read] (the twin's iv_sweep_limit_V), 201
+//              points; the current of each read back through its own 0 V source.
+//   retention  devices at levels (d + 1/2)/N (N = --devices, default 5: 0.1, 0.3, .., 0.9; at most 64), one
+//              transient (`uic`) of a year with the terminals held at the read voltage, the current
+//              read at the built-in grid of times (1 us to 1 year, 10 a decade).
+#include "analysis/characterization/experiment.hpp"
+#include "devices/subcircuit_device.hpp"
+
+namespace cimkit::analysis {
+
+inline constexpr int max_retention_devices = 64;  // --devices above it: UsageError (exit 2)
+
+ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const ExperimentOptions& options);
+ExperimentResult run_subcircuit_retention(const SubcircuitDevice& model, const ExperimentOptions& options);
+
+}  // namespace cimkit::analysis
