@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include "bench/spice_forward_cases.hpp"
-#include "circuits/parallel_read.hpp"
 #include "circuits/spice/engine.hpp"
 
 namespace cimkit::bench {
@@ -89,25 +88,6 @@ double reload_throughput(const ForwardCircuit& circuit, int samples, const Bench
     return samples / s;
 }
 
-// The wired tile on both cores: its samples in two halves, each a batched transient in a worker
-// process of its own (circuits/parallel_read.hpp). Every time point of a wired tile refactors its
-// 51 200-node matrix twice (docs/performance-notes.md), so two processes are the one lever left.
-Figure wired_on_two_workers(int scale, const BenchOptions& options) {
-    const ForwardCircuit circuit(resistive_spec(256, 100, 1.0), 1);
-    const Eigen::MatrixXd x = circuit.random_inputs_V(std::max(4, 80 / scale), 7);
-    circuits::ParallelRead pool(2, circuit.netlist_text(), circuit.spec().label, circuit.row_sources(), circuit.outputs());
-    Eigen::MatrixXd y;
-    const double s = median_seconds(options, [&] { y = pool.run(x); });
-    // The first samples again in this process, one batched transient: the split must not change them.
-    const Eigen::Index checked = 3;
-    circuit.load(engine());
-    const Eigen::MatrixXd reference = circuit.batched(engine(), x.topRows(checked));
-    engine().clear();
-    return {circuit.spec().label + ", 2 worker processes", static_cast<double>(x.rows()) / s, "samples/s",
-            fmt::format("{} samples per run, max rel. difference from one process {:.1e} ({} samples)", x.rows(),
-                        max_relative_error(y.topRows(checked), reference), checked)};
-}
-
 }  // namespace
 
 CaseReport spice_forward(const BenchOptions& options) {
@@ -126,8 +106,7 @@ CaseReport spice_forward(const BenchOptions& options) {
         r.figures.push_back({row.spec.label, t.samples_per_s, "samples/s",
                              fmt::format("batched transient, {} samples per run{}", row.samples, error)});
     }
-    r.figures.push_back(wired_on_two_workers(scale, options));
-    r.notes.push_back("one core unless the row says otherwise; every sample is one time point of one transient on a circuit loaded once "
+    r.notes.push_back("one core; every sample is one time point of one transient on a circuit loaded once "
                       "(EXTERNAL row sources switch per point, circuits/batched_read.hpp)");
     r.notes.push_back("MOSFET: devices at the same programmed gate voltage share one gate source (face mosfet_shared_gate; "
                       "32 levels, matched thresholds: a_vt_V_m = 0); the 'one gate source per device' row is the plain circuit, with mismatch");

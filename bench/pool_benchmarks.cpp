@@ -41,6 +41,28 @@ std::string range_note(const Spread& s, std::size_t runs) {
     return fmt::format("median of {} interleaved runs, range {:.3g} .. {:.3g}", runs, s.low, s.high);
 }
 
+// The 256x100 tile with 1 Ohm wires on 1 and 2 workers (issue 20's target: 5 samples/s). Every time
+// point of a wired tile refactors its 51 200-node matrix twice (docs/performance-notes.md), so a
+// second process is the one lever left. Three measured runs each: a run takes tens of seconds.
+void wired_tile(const BenchOptions& options, CaseReport& r) {
+    const ForwardCircuit circuit(resistive_spec(256, 100, 1.0), 1);
+    const Eigen::MatrixXd x = circuit.random_inputs_V(options.quick ? 4 : 40, 7);
+    BenchOptions few = options;
+    few.warmup = 0;
+    few.repeats = 3;
+    double rate[2] = {0.0, 0.0};
+    Eigen::MatrixXd y[2];
+    for (int workers : {1, 2}) {
+        circuits::ParallelRead pool(workers, circuit.netlist_text(), circuit.spec().label, circuit.row_sources(), circuit.outputs());
+        rate[workers - 1] = static_cast<double>(x.rows()) / median_seconds(few, [&] { y[workers - 1] = pool.run(x); });
+    }
+    r.figures.push_back({circuit.spec().label + ", 1 worker process", rate[0], "samples/s",
+                         fmt::format("{} samples per run, median of 3 runs", x.rows())});
+    r.figures.push_back({circuit.spec().label + ", 2 worker processes", rate[1], "samples/s",
+                         fmt::format("{} samples per run, median of 3 runs; max rel. difference from 1 worker {:.1e}", x.rows(),
+                                     max_relative_error(y[1], y[0]))});
+}
+
 }  // namespace
 
 CaseReport pool_scaling(const BenchOptions& options) {
@@ -100,6 +122,7 @@ CaseReport pool_scaling(const BenchOptions& options) {
                          fmt::format("from reads of {} and {} samples, median of {} runs, range {:.3g} .. {:.3g} ms", tenth.rows(), x.rows(),
                                      runs, 1e3 * fixed.low, 1e3 * fixed.high)});
     r.figures.push_back({"speed-up bound from that fixed cost", amdahl.median, "x", range_note(amdahl, runs) + " (Amdahl: both halves pay it)"});
+    wired_tile(options, r);
     r.notes.push_back("each worker is a forked process with its own ngspice (circuits/parallel_read.hpp); samples are split in "
                       "contiguous shares, each share one batched transient");
     r.notes.push_back("1-worker, 2-worker and two-at-once reads alternate round after round; speed-up and bound are medians of "
