@@ -14,18 +14,6 @@ namespace {
 
 using namespace crossbar_nodes;
 
-void check_values(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V) {
-    for (Index j = 0; j < g_S.cols(); ++j) {
-        for (Index i = 0; i < g_S.rows(); ++i) {
-            const double g = g_S(i, j);
-            if (!(std::isfinite(g) && g >= 0.0)) {
-                fail("g_S" + at(i, j) + " = " + number(g) + " S is outside [0, inf) S");
-            }
-        }
-    }
-    check_inputs(v_in_V);
-}
-
 NodalSystem assemble(const Eigen::MatrixXd& g_S, const NodeMap& nodes, const CrossbarWires& wires) {
     const Index rows = g_S.rows(), cols = g_S.cols();
     NodalSystem s;
@@ -63,29 +51,14 @@ Eigen::VectorXd solve_nodal(NodalSystem& s) {
     return x;
 }
 
-// Branch currents as the header defines them.
-void add_currents(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V, const CrossbarWires& wires,
-                  CrossbarSolution& out) {
-    const Index rows = g_S.rows();
-    if (column_wires(wires)) {
-        out.column_current_A = out.column_node_V.row(rows - 1).transpose() / wires.column_segment_ohm;
-    } else if (row_wires(wires)) {
-        out.column_current_A = g_S.cwiseProduct(out.row_node_V).colwise().sum().transpose();
-    } else {
-        out.column_current_A = g_S.transpose() * v_in_V;  // no wires at all: I = G^T V
-    }
-    // KCL on row i, rather than (V_i - v(r(i,0))) / r_row: that difference of two nearly equal voltages
-    // loses ~3 digits (5e-13 relative at 12 x 9 with 2-ohm segments, against 2e-15 this way).
-    out.driver_current_A = g_S.cwiseProduct(out.row_node_V - out.column_node_V).rowwise().sum();
-}
-
 }  // namespace
 
 CrossbarSolution solve_resistive_crossbar(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V,
                                           const CrossbarWires& wires) {
     check_wires(wires);
     check_sizes("g_S", g_S.rows(), g_S.cols(), v_in_V, wires);
-    check_values(g_S, v_in_V);
+    check_conductances(g_S);
+    check_inputs(v_in_V);
 
     const NodeMap nodes(v_in_V, g_S.cols(), wires);
     NodalSystem system = assemble(g_S, nodes, wires);
@@ -100,7 +73,7 @@ CrossbarSolution solve_resistive_crossbar(const Eigen::MatrixXd& g_S, const Eige
             out.column_node_V(i, j) = voltage(nodes.column(i, j), x);
         }
     }
-    add_currents(g_S, v_in_V, wires, out);
+    add_branch_currents(g_S, v_in_V, wires, out);
     return out;
 }
 

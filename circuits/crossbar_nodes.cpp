@@ -62,6 +62,15 @@ void check_inputs(const Eigen::VectorXd& v_in_V) {
     }
 }
 
+void check_conductances(const Eigen::MatrixXd& g_S) {
+    for (Index j = 0; j < g_S.cols(); ++j) {
+        for (Index i = 0; i < g_S.rows(); ++i) {
+            const double g = g_S(i, j);
+            if (!(std::isfinite(g) && g >= 0.0)) fail("g_S" + at(i, j) + " = " + number(g) + " S is outside [0, inf) S");
+        }
+    }
+}
+
 void stamp(NodalSystem& s, Terminal a, Terminal b, double g_S) {
     const auto entry = [&s](Index r, Index c, double value) {
         s.lower.emplace_back(static_cast<int>(r), static_cast<int>(c), value);
@@ -88,6 +97,21 @@ void stamp_wires(NodalSystem& s, const NodeMap& nodes, Index rows, Index cols, c
             stamp(s, nodes.column(rows - 1, j), nodes.sense(), g_column_S);
         }
     }
+}
+
+void add_branch_currents(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V, const CrossbarWires& wires,
+                         CrossbarSolution& out) {
+    const Index rows = g_S.rows();
+    if (column_wires(wires)) {
+        out.column_current_A = out.column_node_V.row(rows - 1).transpose() / wires.column_segment_ohm;
+    } else if (row_wires(wires)) {
+        out.column_current_A = g_S.cwiseProduct(out.row_node_V).colwise().sum().transpose();
+    } else {
+        out.column_current_A = g_S.transpose() * v_in_V;  // no wires at all: I = G^T V
+    }
+    // KCL on row i, rather than (V_i - v(r(i,0))) / r_row: that difference of two nearly equal voltages
+    // loses ~3 digits (5e-13 relative at 12 x 9 with 2-ohm segments, against 2e-15 this way).
+    out.driver_current_A = g_S.cwiseProduct(out.row_node_V - out.column_node_V).rowwise().sum();
 }
 
 }  // namespace cimkit::circuits::crossbar_nodes

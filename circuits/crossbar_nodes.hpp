@@ -1,7 +1,7 @@
 #pragma once
-// The crossbar's nodal system shared by the ohmic solve (circuits/crossbar_network.cpp) and the
-// nonlinear one (circuits/crossbar_newton.cpp): the input checks, the numbering of the unknowns and the
-// wire stamps that circuits/crossbar_network.hpp documents. Internal to those two files.
+// The crossbar's nodal system shared by the ohmic solve (circuits/crossbar_network.cpp), the
+// nonlinear one (circuits/crossbar_newton.cpp) and the line relaxation (circuits/crossbar_relaxation.cpp): the input checks, the numbering of the unknowns and the
+// wire stamps that circuits/crossbar_network.hpp documents. Internal to those files.
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 #include <string>
@@ -27,6 +27,7 @@ void check_wires(const CrossbarWires& wires);
 void check_sizes(const std::string& array, Index rows, Index cols, const Eigen::VectorXd& v_in_V,
                  const CrossbarWires& wires);
 void check_inputs(const Eigen::VectorXd& v_in_V);  // every row voltage finite
+void check_conductances(const Eigen::MatrixXd& g_S);  // every device conductance finite and >= 0
 
 // Where a node's voltage comes from: unknown `index` of the nodal system, or `fixed_V` if index < 0.
 struct Terminal {
@@ -71,5 +72,10 @@ struct NodalSystem {
 void stamp(NodalSystem& s, Terminal a, Terminal b, double g_S);
 // Every row and column segment (none for an ideal wire).
 void stamp_wires(NodalSystem& s, const NodeMap& nodes, Index rows, Index cols, const CrossbarWires& wires);
+
+// Column and driver currents of a solution whose node voltages are filled in, as
+// circuits/crossbar_network.hpp defines them.
+void add_branch_currents(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V, const CrossbarWires& wires,
+                         CrossbarSolution& out);
 
 }  // namespace cimkit::circuits::crossbar_nodes

@@ -94,6 +94,11 @@ public:
     // lines with opposite voltages in one phase (training/device_array/read_model.hpp); otherwise
     // (a MOSFET whose gate sits at a fixed potential, the gain cell) it reads the pair in two phases.
     virtual bool odd_read_current() const { return false; }
+    // True when current_A(v, s) == conductance_S(s) * v for every voltage and state, bit for bit: an
+    // ohmic device (PCM, table devices; checked by Registry.OhmicReadIsDeclaredTruthfully). A wired
+    // read of such devices is a linear network, which the compact engine solves by line relaxation
+    // (circuits/crossbar_relaxation.hpp) instead of Newton.
+    virtual bool ohmic_read() const { return false; }
     // dG/d(level): how the read conductance moves with the state, analytic (checked against finite
     // differences); training uses it to turn a conductance change into pulses.
     virtual double dconductance_dlevel_S(const DeviceState& state) const = 0;

@@ -114,6 +114,7 @@ public:
     bool has_read_noise() const override { return read_noise_ > 0.0; }
     double current_A(double v_V, const DeviceState& state) const override;
     bool odd_read_current() const override { return true; }  // I = V f(V^2)
+    bool ohmic_read() const override { return true; }        // current_A = conductance_S * v
     double dcurrent_dv_S(double v_V, const DeviceState& state) const override;
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;

@@ -98,6 +98,7 @@ public:
     double current_A(double v_V, const DeviceState& state) const override { return conductance_S(state) * v_V; }
     double dcurrent_dv_S(double, const DeviceState& state) const override { return conductance_S(state); }
     bool odd_read_current() const override { return true; }  // I = G V
+    bool ohmic_read() const override { return true; }        // current_A = conductance_S * v
     double dconductance_dlevel_S(const DeviceState& state) const override;
     void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override;
     double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override;

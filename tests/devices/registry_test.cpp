@@ -110,4 +110,30 @@ TEST(Registry, OddReadCurrentIsDeclaredTruthfully) {
     }
 }
 
+// An ohmic declaration lets the wired read solve a linear network (circuits/crossbar_relaxation.hpp):
+// it must hold bit for bit at any voltage, and a model without it must really bend its I-V.
+TEST(Registry, OhmicReadIsDeclaredTruthfully) {
+    for (const auto& entry : builtin_devices().entries()) {
+        SCOPED_TRACE(entry.name);
+        const auto model = entry.make({});
+        Rng rng(13);
+        double largest_bend = 0.0;
+        for (const double level : {0.05, 0.3, 0.6, 0.95}) {
+            DeviceState s = model->make_device(rng);
+            model->set_level(s, level, rng);
+            const double g_S = model->conductance_S(s);
+            for (const double v : {model->read_voltage_V(), model->read_voltage_V() / 3.0, -2.0 * model->read_voltage_V()}) {
+                const double i_A = model->current_A(v, s);
+                if (model->ohmic_read()) {
+                    EXPECT_EQ(i_A, g_S * v) << "level " << level << ", " << v << " V";
+                }
+                largest_bend = std::max(largest_bend, std::abs(i_A - g_S * v) / std::abs(g_S * v));
+            }
+        }
+        if (!model->ohmic_read()) {
+            EXPECT_GT(largest_bend, 0.01);
+        }
+    }
+}
+
 }  // namespace cimkit

@@ -159,8 +159,8 @@ TEST(SpiceArray, UpdateCircuitDeliversTheOuterProduct) {
 }
 
 // Wires in the forward read (array.wire_ohm): ngspice solves the tile with a resistor on every row
-// and column segment, the compact engine its Newton solve of the same network
-// (training/device_array/read_model.hpp). At 20 Ohm per segment on a 12 x 10-line tile they agree to
+// and column segment, the compact engine its Newton solve of the same network (PCM, ohmic: its line
+// relaxation; training/device_array/read_model.hpp). At 20 Ohm per segment on a 12 x 10-line tile they agree to
 // float precision (measured: identical floats for PCM and the domain wall, one ulp for the MOSFET)
 // while the wires move the outputs by 2.6 % (PCM), 11 % (domain wall) and 16 % (MOSFET) of the
 // largest output: the IR drop is in both, not in neither.

@@ -122,6 +122,21 @@ double ReadModel::wire_charge_J(const Eigen::VectorXd& volts, int cells_per_line
     return wire_farad_ * cells_per_line * sum_V2;
 }
 
+// A linear network for an ohmic model: line relaxation on the devices' conductances, which gives the
+// same currents (to 1e-12 of the largest voltage) at ~1 % of Newton's cost at MNIST size.
+const circuits::CrossbarSolution& ReadModel::solve_wired(Eigen::Index lines, const Eigen::VectorXd& volts) const {
+    const circuits::CrossbarWires wires{wire_ohm_, wire_ohm_};
+    if (!model_.ohmic_read()) {
+        newton_solution_ = circuits::solve_nonlinear_crossbar(model_, wired_states_, lines, volts, wires);
+        return newton_solution_;
+    }
+    wired_g_S_.resize(volts.size(), lines);
+    for (Eigen::Index r = 0; r < volts.size(); ++r) {
+        for (Eigen::Index c = 0; c < lines; ++c) wired_g_S_(r, c) = model_.conductance_S(wired_states_[static_cast<std::size_t>(r * lines + c)]);
+    }
+    return relaxation_.solve(wired_g_S_, volts, wires);
+}
+
 void ReadModel::wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const {
     const int outputs = pairs.rows(), inputs = pairs.cols();
     const auto lines = static_cast<std::size_t>(2 * outputs);
@@ -135,8 +150,7 @@ void ReadModel::wired_forward(const PairStorage& pairs, const Eigen::VectorXd& v
             wired_states_[at + 1] = minus[pairs.index(i, j)];
         }
     }
-    const circuits::NonlinearCrossbarSolution solution =
-        circuits::solve_nonlinear_crossbar(model_, wired_states_, static_cast<Eigen::Index>(lines), volts, {wire_ohm_, wire_ohm_});
+    const circuits::CrossbarSolution& solution = solve_wired(static_cast<Eigen::Index>(lines), volts);
     for (int i = 0; i < outputs; ++i) net_A(i) = solution.column_current_A(2 * i) - solution.column_current_A(2 * i + 1);
     if (model_.row_supplies_read_current()) power_W = volts.dot(solution.driver_current_A);
 }
@@ -249,8 +263,7 @@ void ReadModel::wired_transposed(const PairStorage& pairs, const Eigen::VectorXd
             line_V(lines - 1 - 2 * i) = plus_sign * volts(i);
             line_V(lines - 2 - 2 * i) = minus_sign * volts(i);
         }
-        const circuits::NonlinearCrossbarSolution solution =
-            circuits::solve_nonlinear_crossbar(model_, wired_states_, static_cast<Eigen::Index>(inputs), line_V, {wire_ohm_, wire_ohm_});
+        const circuits::CrossbarSolution& solution = solve_wired(static_cast<Eigen::Index>(inputs), line_V);
         phase_power_W = line_V.dot(solution.driver_current_A);
         Eigen::VectorXd sensed_A(inputs);
         for (int j = 0; j < inputs; ++j) sensed_A(j) = solution.column_current_A(inputs - 1 - j);

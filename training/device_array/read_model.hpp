@@ -58,7 +58,8 @@
 //
 // Wires (array.wire_ohm > 0): the forward read solves the array with that resistance on every row
 // and column segment (circuits/crossbar_newton.hpp: Newton on the nodal equations with the devices'
-// own current_between_A). The physical layout is the spice engine's tile: input line j is row j, the
+// own current_between_A; for an ohmic model, DeviceModel::ohmic_read, the linear network's line
+// relaxation, circuits/crossbar_relaxation.hpp). The physical layout is the spice engine's tile: input line j is row j, the
 // two lines of output i are columns 2i (G+) and 2i + 1 (G-), each sensed at 0 V at its far end. The
 // whole layer is one array (the spice engine refuses wires on a layer split into tiles). The read
 // noise is drawn from the ideal-wire device currents (the wires change them by the IR drop, a second-
@@ -66,8 +67,8 @@
 // the wires' dissipation (for a device that draws its read current from its own supply, the gain
 // cell, the supplies' energy as without wires). The transposed read solves the same network driven
 // from the output lines' sense ends and sensed at the input lines' driver ends (wired_transposed).
-// Cost: one sparse solve per read, about 2 n m nodes (milliseconds for Iris, 0.5 to 3 s for
-// 784 x 100).
+// Cost per read, about 2 n m nodes: Newton's sparse solves take milliseconds for Iris and 0.5 to 3 s
+// for 784 x 100; the relaxation of an ohmic 784 x 100 layer about 10 ms.
 //
 // Wire capacitance (array.wire_farad = C per segment node): a read charges each driven line from 0 V
 // to its voltage, and the driver delivers C_line V^2 for it (half dissipated while charging through
@@ -90,6 +91,8 @@
 
 #include <Eigen/Core>
 
+#include "circuits/crossbar_network.hpp"
+#include "circuits/crossbar_relaxation.hpp"
 #include "devices/core/rng.hpp"
 #include "training/array_options.hpp"
 #include "training/device_array/column_adc.hpp"
@@ -145,6 +148,10 @@ private:
     // The forward read through the wires: replaces the ideal-wire net line currents and, where the
     // rows supply the devices, the drivers' power.
     void wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
+    // The network of wired_states_ (volts.size() driven lines x `lines` sensed lines, row-major) solved
+    // under `volts`: line relaxation for an ohmic model, Newton otherwise.
+    // The result stays valid until the next wired solve.
+    const circuits::CrossbarSolution& solve_wired(Eigen::Index lines, const Eigen::VectorXd& volts) const;
     // The same for the transposed read (volts: one per output line pair, as drive_voltages gives them).
     void wired_transposed(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
     double backward_range(const Eigen::VectorXf& d) const;  // backward_input_max, or max|d| when it is 0
@@ -170,6 +177,9 @@ private:
     };
     mutable ReadScratch forward_scratch_, backward_scratch_;
     mutable std::vector<DeviceState> wired_states_;  // the wired read's device layout, reused
+    mutable Eigen::MatrixXd wired_g_S_;                // its conductances (ohmic models)
+    mutable circuits::CrossbarRelaxation relaxation_;   // ohmic models' solver and its buffers
+    mutable circuits::CrossbarSolution newton_solution_;  // other models' last solution
 };
 
 }  // namespace cimkit::training
