@@ -56,18 +56,19 @@ std::unique_ptr<circuits::DeviceFace> fixed_face(const DeviceModel& model) {
 }  // namespace
 
 ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedReadOptions& options, const std::string& name)
-    : devices_(devices), name_(name) {
+    : devices_(devices), name_(name), wire_ohm_(devices.options().wire_ohm) {
     if (options.workers < 1) throw UsageError("spice.workers = " + std::to_string(options.workers) + " must be >= 1");
     const int outputs = devices.rows(), inputs = devices.cols();
-    const int blocks = std::min(options.workers, outputs);
-    const int per_tile = std::max(1, options.max_tile_columns / 2);
+    const bool wired = wire_ohm_ > 0.0;
+    const int blocks = wired ? 1 : std::min(options.workers, outputs);
+    const int tile_rows = wired ? inputs : options.max_tile_rows, per_tile = wired ? outputs : std::max(1, options.max_tile_columns / 2);
     for (int b = 0; b < blocks; ++b) {
         auto block = std::make_unique<Block>();
         block->face = fixed_face(devices.model());
-        block->differential = block->face->draws_linear_conductance();
+        block->differential = block->face->draws_linear_conductance() && !wired;
         const int first = outputs * b / blocks, last = outputs * (b + 1) / blocks;  // this block's outputs
         block->origin = name_ + ", outputs " + std::to_string(first) + ".." + std::to_string(last - 1);
-        for (const auto& span : circuits::split_into_tiles({0, inputs, first, last - first}, options.max_tile_rows, per_tile)) {
+        for (const auto& span : circuits::split_into_tiles({0, inputs, first, last - first}, tile_rows, per_tile)) {
             Tile t;
             t.prefix = "r" + std::to_string(span.row0) + "c" + std::to_string(span.column0);
             t.row0 = span.row0;
@@ -146,7 +147,7 @@ void ReloadedLayerRead::load_all() {
                     netlist, t.prefix, t.rows, t.outputs, [&](int row, int b) { return model.conductance_S(state(row, 2 * b)); },
                     [&](int row, int b) { return model.conductance_S(state(row, 2 * b + 1)); });
             } else {
-                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state);
+                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state, {wire_ohm_, wire_ohm_});
             }
             for (int r = 0; r < t.rows; ++r) netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // read energy
         }

@@ -26,6 +26,12 @@
 // tiling as the live strategy, tile partial sums added digitally) and all of the batch's samples. The
 // workers parse and solve at the same time, one thread waiting on each.
 //
+// Wires (array.wire_ohm > 0): the layer is drawn as it is, one tile of all its inputs and output lines
+// with a resistor on every row and column segment (add_read_tile with wires; the pair equivalent
+// above holds only for ideal wires), in one worker: the row wires couple every column, so the
+// outputs cannot be split. The session refuses a wired layer larger than one tile
+// (spice.max_tile_rows, spice.max_tile_columns).
+//
 // Reload rule: before a read the devices' states are compared with the ones last loaded (bit for
 // bit); any difference reloads every block, so a read always sees exactly the devices' present
 // states. A worker that crashes costs a reload and one retry of the read; a second crash is thrown.
@@ -75,6 +81,7 @@ private:
     const DeviceArray& devices_;
     std::string name_;
     std::vector<std::unique_ptr<Block>> blocks_;
+    double wire_ohm_;  // devices_.options().wire_ohm: 0 for ideal wires
     std::vector<DeviceState> loaded_plus_, loaded_minus_;  // the states in the loaded netlists
     bool loaded_ = false;
     std::uint64_t loads_ = 0;

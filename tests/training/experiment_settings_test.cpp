@@ -152,7 +152,6 @@ const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
      {{"array.wire_ohm", "5", "--set"}, {"array.input_encoding", "pulse_width", "--set"}, {"run.engine", "compact", "--set"}}},
     {{"array.wire_ohm", "array.two_phase_read"},
      {{"array.wire_ohm", "5", "--set"}, {"array.two_phase_read", "true", "--set"}, {"run.engine", "compact", "--set"}}},
-    {{"array.wire_ohm", "spice.read_strategy", "run.engine"}, {{"array.wire_ohm", "5", "--set"}, {"spice.read_strategy", "batched", "--set"}}},
 };
 
 TEST(Settings, EveryRuleIsRefusedNamingEachOfItsKeys) {

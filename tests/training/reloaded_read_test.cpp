@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "circuits/crossbar_network.hpp"
 #include "devices/registry.hpp"
 #include "training/feature_scaling.hpp"
 #include "training/spice_array.hpp"
@@ -52,6 +53,37 @@ TEST(ReloadedRead, BatchCurrentsAndDriverPowerFollowOhmsLaw) {
     const Eigen::MatrixXd volts = random_matrix(12, 7, -0.2, 0.2, 3);
     expect_ohms_law(devices, volts, read.read(volts));
     EXPECT_EQ(read.loads(), 1u);
+}
+
+// With wires the layer is drawn as it is (one tile, one worker): its currents and driver power equal
+// the sparse nodal solve of the same wired network (circuits/crossbar_network.hpp), and the wires
+// move them by more than 1 %, so the agreement is not Ohm's law again.
+TEST(ReloadedRead, WiredBatchEqualsTheNodalSolveOfTheWiredLayer) {
+    const auto model = builtin_devices().find("pcm").make({});
+    DeviceArrayOptions wired;
+    wired.wire_ohm = 200.0;
+    Rng c(99);
+    const DeviceArray devices(*model, calibrate_device(*model, 64, c), random_matrix(5, 12, -0.8, 0.8, 1).cast<float>(), wired, Rng(5));
+    ReloadedLayerRead read(devices, small_tiles(), "wired layer");
+    EXPECT_EQ(read.worker_pids().size(), 1u);
+    const Eigen::MatrixXd volts = random_matrix(12, 4, 0.0, 0.2, 6);
+    const ReloadedLayerRead::Batch batch = read.read(volts);
+    const Eigen::MatrixXd g_plus = devices.conductances_S(PairSide::plus), g_minus = devices.conductances_S(PairSide::minus);
+    Eigen::MatrixXd g_S(12, 10);  // input line j, output line 2i (G+) and 2i + 1 (G-)
+    for (int i = 0; i < 5; ++i) {
+        g_S.col(2 * i) = g_plus.row(i).transpose();
+        g_S.col(2 * i + 1) = g_minus.row(i).transpose();
+    }
+    for (Eigen::Index k = 0; k < volts.cols(); ++k) {
+        const circuits::CrossbarSolution s = circuits::solve_resistive_crossbar(g_S, volts.col(k), {200.0, 200.0});
+        Eigen::VectorXd net_A(5);
+        for (int i = 0; i < 5; ++i) net_A(i) = s.column_current_A(2 * i) - s.column_current_A(2 * i + 1);
+        const double scale_A = net_A.cwiseAbs().maxCoeff();
+        EXPECT_LT((batch.net_current_A.col(k) - net_A).cwiseAbs().maxCoeff(), 1e-9 * scale_A) << "sample " << k;
+        EXPECT_NEAR(batch.power_W(k), circuits::driver_power_W(volts.col(k), s), 1e-9 * batch.power_W(k));
+        const Eigen::VectorXd ideal_A = (g_plus - g_minus) * volts.col(k);
+        EXPECT_GT((ideal_A - net_A).cwiseAbs().maxCoeff(), 0.01 * scale_A) << "the wires must show";
+    }
 }
 
 // No reload while the states stand still; one after drift (every device) and one after an update
