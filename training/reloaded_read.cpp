@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "circuits/batched_read.hpp"
+#include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar/tiling.hpp"
 #include "circuits/crossbar_tile.hpp"
 #include "circuits/faces/face_registry.hpp"
@@ -56,7 +57,12 @@ std::unique_ptr<circuits::DeviceFace> fixed_face(const DeviceModel& model) {
 }  // namespace
 
 ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedReadOptions& options, const std::string& name)
-    : devices_(devices), name_(name), wire_ohm_(devices.options().wire_ohm) {
+    : devices_(devices),
+      name_(name),
+      wire_ohm_(devices.options().wire_ohm),
+      peripherals_(options.peripherals),
+      stages_(circuits::make_peripheral_stages(peripherals_)),
+      readout_(&circuits::column_readout(stages_)) {
     if (options.workers < 1) throw UsageError("spice.workers = " + std::to_string(options.workers) + " must be >= 1");
     const int outputs = devices.rows(), inputs = devices.cols();
     const bool wired = wire_ohm_ > 0.0;
@@ -65,7 +71,7 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
     for (int b = 0; b < blocks; ++b) {
         auto block = std::make_unique<Block>();
         block->face = fixed_face(devices.model());
-        block->differential = block->face->draws_linear_conductance() && !wired;
+        block->differential = block->face->draws_linear_conductance() && !wired && !readout_->reads_output_voltage();
         const int first = outputs * b / blocks, last = outputs * (b + 1) / blocks;  // this block's outputs
         block->origin = name_ + ", outputs " + std::to_string(first) + ".." + std::to_string(last - 1);
         for (const auto& span : circuits::split_into_tiles({0, inputs, first, last - first}, tile_rows, per_tile)) {
@@ -80,7 +86,10 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
         const int lines_per_output = block->differential ? 1 : 2;
         for (const Tile& t : block->tiles) {
             for (int r = 0; r < t.rows; ++r) block->sources.push_back(circuits::tile_row_source(t.prefix, r));
-            for (int c = 0; c < lines_per_output * t.outputs; ++c) block->outputs.push_back(circuits::tile_column_current_vector(t.prefix, c));
+            const circuits::CrossbarNames names(t.prefix);
+            for (int c = 0; c < lines_per_output * t.outputs; ++c) {
+                block->outputs.push_back(block->differential ? circuits::tile_column_current_vector(t.prefix, c) : readout_->column_vector(names, c));
+            }
         }
         for (const std::string& source : block->sources) block->outputs.push_back(source + "#branch");
         block->worker = std::make_unique<spice::Worker>(worker_options());
@@ -147,7 +156,7 @@ void ReloadedLayerRead::load_all() {
                     netlist, t.prefix, t.rows, t.outputs, [&](int row, int b) { return model.conductance_S(state(row, 2 * b)); },
                     [&](int row, int b) { return model.conductance_S(state(row, 2 * b + 1)); });
             } else {
-                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state, {wire_ohm_, wire_ohm_});
+                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state, {wire_ohm_, wire_ohm_}, peripherals_);
             }
             for (int r = 0; r < t.rows; ++r) netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // read energy
         }
@@ -178,9 +187,19 @@ ReloadedLayerRead::Batch ReloadedLayerRead::run_all(const Eigen::MatrixXd& volts
         Eigen::Index v = 0;
         for (const Tile& t : block.tiles) {
             for (int o = 0; o < t.outputs; ++o) {
-                const Eigen::VectorXd net = block.differential ? values.col(v) : Eigen::VectorXd(values.col(v) - values.col(v + 1));
-                out.net_current_A.row(t.output0 + o) += net.transpose();
-                v += block.differential ? 1 : 2;
+                if (block.differential) {
+                    out.net_current_A.row(t.output0 + o) += values.col(v).transpose();
+                    v += 1;
+                    continue;
+                }
+                // The read-out turns its output back into the line current and says what its own
+                // sources delivered (a TIA's amplifier; nothing for the virtual ground).
+                for (Eigen::Index k = 0; k < samples; ++k) {
+                    const double plus = values(k, v), minus = values(k, v + 1);
+                    out.net_current_A(t.output0 + o, k) += readout_->column_current_A(plus) - readout_->column_current_A(minus);
+                    block_power[b](k) += readout_->delivered_power_W(plus) + readout_->delivered_power_W(minus);
+                }
+                v += 2;
             }
         }
         // ngspice's branch current flows from + through the source to -: a driver delivers -V I.

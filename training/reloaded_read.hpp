@@ -26,6 +26,9 @@
 // tiling as the live strategy, tile partial sums added digitally) and all of the batch's samples. The
 // workers parse and solve at the same time, one thread waiting on each.
 //
+// A read-out other than the ideal virtual ground (ReloadedReadOptions::peripherals, the TIA) has its
+// own input node per line, so the pair equivalent does not hold either: tiles are drawn as they are.
+//
 // Wires (array.wire_ohm > 0): the layer is drawn as it is, one tile of all its inputs and output lines
 // with a resistor on every row and column segment (add_read_tile with wires; the pair equivalent
 // above holds only for ideal wires), in one worker: the row wires couple every column, so the
@@ -42,6 +45,8 @@
 
 #include <Eigen/Core>
 
+#include "circuits/crossbar/builder.hpp"
+#include "circuits/crossbar/stage_settings.hpp"
 #include "circuits/device_face.hpp"
 #include "circuits/spice/worker.hpp"
 #include "training/device_array.hpp"
@@ -52,6 +57,10 @@ struct ReloadedReadOptions {
     int workers = 2;           // worker processes (column blocks), >= 1
     int max_tile_rows = 256;   // input lines per tile
     int max_tile_columns = 256;  // output lines per tile (two per weight)
+    // The column read-out of every tile (no stages: "ideal", the virtual ground). Another read-out
+    // (the TIA) draws the tiles as they are, one line per device, and its output is turned back into
+    // the column current, and its power added, by the read-out stage itself.
+    circuits::CrossbarPeripherals peripherals;
 };
 
 class ReloadedLayerRead {
@@ -82,6 +91,9 @@ private:
     std::string name_;
     std::vector<std::unique_ptr<Block>> blocks_;
     double wire_ohm_;  // devices_.options().wire_ohm: 0 for ideal wires
+    circuits::CrossbarPeripherals peripherals_;
+    circuits::CrossbarStages stages_;       // made from peripherals_
+    const circuits::ColumnReadout* readout_;  // the column read-out among stages_
     std::vector<DeviceState> loaded_plus_, loaded_minus_;  // the states in the loaded netlists
     bool loaded_ = false;
     std::uint64_t loads_ = 0;

@@ -94,6 +94,13 @@ circuits::CrossbarPeripherals SpiceSession::peripherals() const {
     return p;
 }
 
+// The batched strategy reads forward only: its sense sources stay plain 0 V sources.
+circuits::CrossbarPeripherals SpiceSession::batched_peripherals() const {
+    circuits::CrossbarPeripherals p = peripherals();
+    p.settings.external_sense_sources = false;
+    return p;
+}
+
 spice::Engine& SpiceSession::engine() {
     if (!engine_) engine_ = std::make_unique<spice::Engine>();
     return *engine_;
@@ -115,7 +122,7 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
     const int id = static_cast<int>(layers_.size());
     if (options_.read_strategy == SpiceReadStrategy::batched) {
         layer->reloaded = std::make_unique<ReloadedLayerRead>(
-            devices, ReloadedReadOptions{options_.workers, options_.max_tile_rows, options_.max_tile_columns},
+            devices, ReloadedReadOptions{options_.workers, options_.max_tile_rows, options_.max_tile_columns, batched_peripherals()},
             "layer " + std::to_string(id));
     }
     const circuits::TileSpan layer_area{0, devices.cols(), 0, devices.rows()};  // inputs x weight outputs

@@ -72,7 +72,7 @@ struct SpiceOptions {
     circuits::UpdateEncoding update_encoding;
     std::filesystem::path netlist_dir;   // netlists/ (the update-cell library); empty: the source tree's
     int workers = 2;                     // batched strategy: worker processes per layer (column blocks)
-    // The column read-out stage of every tile (circuits/crossbar/stage_factory.hpp), live strategy:
+    // The column read-out stage of every tile (circuits/crossbar/stage_factory.hpp), both strategies:
     // "ideal" holds each column at 0 V; another read-out's output is read and turned back into the
     // column current by the stage itself, so a new read-out stage needs no change here.
     std::string readout = "ideal";
@@ -129,6 +129,7 @@ private:
     void load();
     spice::Engine& engine();  // started at the first load, after every update circuit's fork
 
+    circuits::CrossbarPeripherals batched_peripherals() const;
     circuits::CrossbarPeripherals peripherals() const;  // the read-out of options_
     // Layer `id`'s input lines (columns false) or output lines (true), to be driven; the lines driven
     // before, if others, are set back to 0 V (one layer, one direction is driven per solve).

@@ -28,7 +28,7 @@ Eigen::MatrixXd random_matrix(int rows, int cols, double low, double high, std::
 
 // 12 inputs x 5 outputs in tiles of 5 rows x 2 weights: 3 row blocks, and 2 workers (outputs 0..1
 // and 2..4), so every output sums tile partial currents and both workers take part.
-ReloadedReadOptions small_tiles() { return ReloadedReadOptions{2, 5, 4}; }
+ReloadedReadOptions small_tiles() { return ReloadedReadOptions{2, 5, 4, {}}; }
 
 DeviceArray pcm_array(const DeviceModel& model) {
     Rng c(99);
@@ -83,6 +83,40 @@ TEST(ReloadedRead, WiredBatchEqualsTheNodalSolveOfTheWiredLayer) {
         EXPECT_NEAR(batch.power_W(k), circuits::driver_power_W(volts.col(k), s), 1e-9 * batch.power_W(k));
         const Eigen::VectorXd ideal_A = (g_plus - g_minus) * volts.col(k);
         EXPECT_GT((ideal_A - net_A).cwiseAbs().maxCoeff(), 0.01 * scale_A) << "the wires must show";
+    }
+}
+
+// The TIA read-out (netlists/peripherals/tia.lib: gain a0, feedback rf) holds its input at
+// V_in = I rf/(1 + a0) rather than 0 V, so each line carries I = sum_i G_i V_i / (1 + rf/(1 + a0)
+// sum_i G_i); the stage turns its output back into that current. The amplifier delivers
+// V_out^2 (1 + 1/a0)/rf on top of the drivers' power.
+TEST(ReloadedRead, TiaReadoutLinesFollowTheirClosedForm) {
+    const auto model = builtin_devices().find("pcm").make({{"read_noise", "0", "test"}});
+    const DeviceArray devices = pcm_array(*model);
+    ReloadedReadOptions options{2, 12, 10, {}};  // every line one TIA (tiles of 5 rows would give each partial line its own)
+    options.peripherals.stages = {"tia"};
+    options.peripherals.settings.netlist_dir = CIMKIT_NETLIST_DIR;
+    ReloadedLayerRead read(devices, options, "tia layer");
+    const Eigen::MatrixXd volts = random_matrix(12, 3, 0.0, 0.2, 8);
+    const ReloadedLayerRead::Batch batch = read.read(volts);
+    const double a0 = 1e4, rf_ohm = 10e3, input_ohm = rf_ohm / (1.0 + a0);
+    const Eigen::MatrixXd g_plus = devices.conductances_S(PairSide::plus), g_minus = devices.conductances_S(PairSide::minus);
+    for (Eigen::Index k = 0; k < volts.cols(); ++k) {
+        const auto line_A = [&](const Eigen::MatrixXd& g, int i) {
+            return g.row(i).dot(volts.col(k)) / (1.0 + input_ohm * g.row(i).sum());
+        };
+        double amplifier_W = 0.0, drivers_W = 0.0;
+        for (int i = 0; i < 5; ++i) {
+            const double plus_A = line_A(g_plus, i), minus_A = line_A(g_minus, i);
+            EXPECT_NEAR(batch.net_current_A(i, k), plus_A - minus_A, 1e-9 * std::abs(plus_A)) << "output " << i << ", sample " << k;
+            for (const auto& [g, i_A] : {std::pair{&g_plus, plus_A}, std::pair{&g_minus, minus_A}}) {
+                const double v_out_V = -i_A * rf_ohm * a0 / (1.0 + a0), v_in_V = i_A * input_ohm;
+                amplifier_W += v_out_V * v_out_V * (1.0 + 1.0 / a0) / rf_ohm;
+                for (int j = 0; j < 12; ++j) drivers_W += volts(j, k) * (*g)(i, j) * (volts(j, k) - v_in_V);
+            }
+        }
+        EXPECT_NEAR(batch.power_W(k), drivers_W + amplifier_W, 1e-9 * batch.power_W(k)) << "sample " << k;
+        EXPECT_GT(amplifier_W, 1e-3 * drivers_W) << "the amplifier's power must show";
     }
 }
 

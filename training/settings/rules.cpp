@@ -63,11 +63,6 @@ std::vector<Rule<E>> make_experiment_rules() {
          "array.input_encoding = pulse_width and run.engine = spice",
          [](const E& e) { return on_spice(e) && e.array.input_encoding == InputEncoding::pulse_width; },
          "pulse-width inputs are not drawn in the circuit (one op per read); use array.input_encoding = amplitude or run.engine = compact"},
-        {{"spice.readout", "spice.read_strategy", "run.engine"},
-         "spice.readout is not ideal and spice.read_strategy = batched and run.engine = spice",
-         [](const E& e) { return on_spice(e) && e.spice.readout != "ideal" && e.spice.read_strategy == SpiceReadStrategy::batched; },
-         "the batched strategy reads each layer as its exact virtual-ground equivalent, with no read-out stage; "
-         "use spice.read_strategy = live or spice.readout = ideal"},
         {{"array.wire_ohm", "run.engine"},
          "array.wire_ohm > 0 and run.engine = ideal",
          [](const E& e) { return !on_devices(e) && e.array.wire_ohm > 0.0; },
