@@ -70,7 +70,7 @@ std::vector<Field<SpiceOptions>> make_spice_fields() {
         integer("spice.update_circuit_max_devices", &S::update_circuit_max_devices, Range::closed(0, 1e9),
                 "layers with at most this many weights also run the update circuit in ngspice (0: none)"),
         text("spice.readout", &S::readout, circuits::crossbar_stage_names(circuits::StagePlace::column_readout),
-             "column read-out of every crossbar tile, live read strategy: " + circuits::crossbar_stage_help(circuits::StagePlace::column_readout)),
+             "column read-out of every crossbar tile (both read strategies): " + circuits::crossbar_stage_help(circuits::StagePlace::column_readout)),
     };
 }
 
