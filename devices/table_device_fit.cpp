@@ -47,6 +47,19 @@ double relative_spread(const std::vector<double>& v) {
     return std::sqrt(s2 / static_cast<double>(v.size() - 1)) / m;
 }
 
+// Pearson's correlation of the devices' window ends; 0 when either does not vary.
+double correlation(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() < 3) return 0.0;
+    const double ma = mean(a), mb = mean(b);
+    double sab = 0.0, saa = 0.0, sbb = 0.0;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        sab += (a[k] - ma) * (b[k] - mb);
+        saa += (a[k] - ma) * (a[k] - ma);
+        sbb += (b[k] - mb) * (b[k] - mb);
+    }
+    return saa > 0.0 && sbb > 0.0 ? std::clamp(sab / std::sqrt(saa * sbb), -1.0, 1.0) : 0.0;
+}
+
 // Equal-count bins over the steps sorted by g_nom; a state at each bin's mean g_nom with the mean
 // of y / c_d. Bins whose states coincide (many steps at one clipped conductance) are merged.
 StepLaw bin_law(const std::vector<const Step*>& sorted, const std::vector<Device>& devices, const FitOptions& o) {
@@ -225,6 +238,7 @@ TableFit fit_table_device(const PulseData& p, const FitOptions& o) {
     d.g_max_S = mean(highs);
     d.g_min_spread_d2d = std::min(relative_spread(lows), 0.3);
     d.g_max_spread_d2d = std::min(relative_spread(highs), 0.3);
+    d.g_spread_correlation = correlation(lows, highs);
     if (!(d.g_min_S * (1.0 + 3.0 * d.g_min_spread_d2d) < d.g_max_S * (1.0 - 3.0 * d.g_max_spread_d2d))) {
         refuse(origin, 0, "the device windows spread so far (g_min " + number(d.g_min_S) + " S +- " + number(100 * d.g_min_spread_d2d) + " %, g_max " +
                               number(d.g_max_S) + " S +- " + number(100 * d.g_max_spread_d2d) + " %) that devices 3 sigma apart would invert");
@@ -313,7 +327,7 @@ std::string TableFit::report() const {
     };
     return std::to_string(rows) + " rows, " + std::to_string(devices) + " devices, " + std::to_string(reads) + " reads without a pulse\n" +
            "window: g_min " + number(data.g_min_S) + " S (d2d " + number(100 * data.g_min_spread_d2d) + " %), g_max " + number(data.g_max_S) +
-           " S (d2d " + number(100 * data.g_max_spread_d2d) + " %)\n" + direction("potentiate", potentiate, data.potentiate) +
+           " S (d2d " + number(100 * data.g_max_spread_d2d) + " %, correlation " + number(data.g_spread_correlation) + ")\n" + direction("potentiate", potentiate, data.potentiate) +
            direction("depress", depress, data.depress) + "step scale d2d spread: " + number(100 * data.step_spread_d2d) + " %\n" +
            "drift: " + drift_note + "\n";
 }
