@@ -47,6 +47,34 @@ double relative_spread(const std::vector<double>& v) {
     return std::sqrt(s2 / static_cast<double>(v.size() - 1)) / m;
 }
 
+// a < b with runs of digits compared as numbers ("d2" < "d10"), then as text (so "d02" and "d2" differ).
+bool natural_less(const std::string& a, const std::string& b) {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            std::size_t ei = i, ej = j;
+            while (ei < a.size() && digit(a[ei])) ++ei;
+            while (ej < b.size() && digit(b[ej])) ++ej;
+            // Without leading zeros the longer run is the larger number.
+            std::size_t zi = i, zj = j;
+            while (zi + 1 < ei && a[zi] == '0') ++zi;
+            while (zj + 1 < ej && b[zj] == '0') ++zj;
+            if (ei - zi != ej - zj) return ei - zi < ej - zj;
+            const int c = a.compare(zi, ei - zi, b, zj, ej - zj);
+            if (c != 0) return c < 0;
+            i = ei;
+            j = ej;
+        } else {
+            if (a[i] != b[j]) return a[i] < b[j];
+            ++i;
+            ++j;
+        }
+    }
+    if ((i < a.size()) != (j < b.size())) return j < b.size();
+    return a < b;
+}
+
 // Pearson's correlation of the devices' window ends; 0 when either does not vary.
 double correlation(const std::vector<double>& a, const std::vector<double>& b) {
     if (a.size() < 3) return 0.0;
@@ -152,10 +180,20 @@ TableFit fit_table_device(const PulseData& p, const FitOptions& o) {
     if (rows.empty()) refuse(origin, 0, "no rows; expected pulse trains of several devices (docs/own-devices.md#the-pulse-csv)");
     TableFit fit;
     fit.rows = static_cast<long>(rows.size());
+    // The devices in the natural order of their ids (d2 before d10), not in the order the file
+    // first names them: a file's row order is its tool's (shuffled, or device-major in the inner
+    // loop of an array tester), and the fit must not depend on it. For ids d0, d1, ... written in
+    // that order (device pulses) the two orders are the same.
+    std::map<std::string, int> first_line;
+    for (const PulseRow& r : rows) first_line.emplace(r.device_id, r.line);
+    std::vector<std::string> ids;
+    for (const auto& [id, line] : first_line) ids.push_back(id);
+    std::stable_sort(ids.begin(), ids.end(), natural_less);
     std::map<std::string, std::size_t> index;
     std::vector<Device> devices;
-    for (const PulseRow& r : rows) {
-        if (index.emplace(r.device_id, devices.size()).second) devices.push_back(Device{r.device_id, r.line});
+    for (const std::string& id : ids) {
+        index.emplace(id, devices.size());
+        devices.push_back(Device{id, first_line.at(id)});
     }
     // Each device and cycle in pulse order: the pulse's row first, then the reads after it in time.
     const auto is_read = [](const PulseRow& r) { return r.direction == 0 || r.pulse == 0; };

@@ -33,10 +33,17 @@ const char* const column_names[columns] = {"device_id", "cycle", "pulse", "direc
     throw IoError(origin + ":" + std::to_string(line), what);
 }
 
+// A whole number; also as a spreadsheet or a data frame with a missing value writes it ("3.0").
 long parse_count(const std::string& field, const char* name, const std::string& origin, int line) {
     char* end = nullptr;
     errno = 0;
-    const long value = std::strtol(field.c_str(), &end, 10);
+    long value = std::strtol(field.c_str(), &end, 10);
+    if (!field.empty() && end != field.c_str() + field.size() && errno != ERANGE) {
+        const double number = std::strtod(field.c_str(), &end);
+        const bool whole = end == field.c_str() + field.size() && std::isfinite(number) && number == std::floor(number) &&
+                           number >= 0.0 && number <= static_cast<double>(max_count);
+        value = whole ? static_cast<long>(number) : -1;
+    }
     if (field.empty() || end != field.c_str() + field.size() || errno == ERANGE || value < 0 || value > max_count) {
         bad_line(origin, line, std::string(name) + " '" + field + "': expected a whole number in [0, 1e9]");
     }
@@ -134,6 +141,9 @@ bool conductance_in_other_unit(const std::string& lower) {
 
 PulseData read_pulse_csv_text(const std::string& content, const std::string& origin, const PulseLimits& limits) {
     if (content.size() > limits.max_bytes) throw IoError(origin, "larger than " + std::to_string(limits.max_bytes) + " bytes; expected a pulse CSV");
+    if (content.compare(0, 2, "\xFF\xFE") == 0 || content.compare(0, 2, "\xFE\xFF") == 0) {
+        throw IoError(origin, "UTF-16 text (a spreadsheet's 'Unicode text'); expected a pulse CSV in UTF-8 or ASCII");
+    }
     if (content.find('\0') != std::string::npos) throw IoError(origin, "contains NUL bytes; expected a pulse CSV text file");
     PulseData data{origin, false, {}};
     int at[columns];
@@ -152,6 +162,8 @@ PulseData read_pulse_csv_text(const std::string& content, const std::string& ori
         const std::string line = text::trim(raw);
         if (line.empty() || line[0] == '#') continue;
         std::vector<std::string> fields = csv_fields(line, origin, line_no);
+        // A row of empty fields (",,,,": a spreadsheet's blank row) is a blank line.
+        if (std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return f.empty(); })) continue;
         if (!header_seen) {
             header_seen = true;
             if (fields.size() == 1 && (line.find(';') != std::string::npos || line.find('\t') != std::string::npos)) {
@@ -176,7 +188,7 @@ PulseData read_pulse_csv_text(const std::string& content, const std::string& ori
                 }
                 // Any other column is another tool's (a temperature, a comment): read past and named in the printout.
                 if (found < 0) {
-                    data.ignored_columns.push_back(fields[k].substr(0, 64));
+                    data.ignored_columns.push_back(fields[k].empty() ? "(unnamed column " + std::to_string(k + 1) + ")" : fields[k].substr(0, 64));
                     continue;
                 }
                 at[found] = static_cast<int>(k);

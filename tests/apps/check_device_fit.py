@@ -87,7 +87,10 @@ with tempfile.TemporaryDirectory() as folder:
     names = rows[0].split(",")
     words = {"1": "up", "-1": "RESET", "0": "read"}
     stranger = ['"temperature_K","Conductance_S","Direction","device_id","cycle","pulse"', "# exported by a probe station", ""]
-    for k, line in enumerate(rows[1:]):
+    # The rows in another order (a tester looping over devices within each pulse, the devices
+    # counted down): the fit does not depend on the file's row order.
+    body = sorted(rows[1:], key=lambda l: (int(l.split(",")[1]), int(l.split(",")[2]), -int(l.split(",")[0][1:])))
+    for k, line in enumerate(body):
         v = dict(zip(names, line.split(",")))
         stranger.append(f'"{300 + k % 3},5",{v["conductance_S"]},"{words[v["direction"]]}",{v["device_id"]},{v["cycle"]},{v["pulse"]}')
         if k % 1000 == 999:

@@ -136,6 +136,8 @@ TEST(TableDevicePulses, EachBadRowIsRefusedWithItsLine) {
         {header + "a,0,0,0,0.05\na,0,1,+1,0.06\n", "pulses.csv:2': conductance_S: every read is above 0.01 S (the smallest 0.05); S expected"},
         {header + "\"a,0,0,0,1e-6\n", "pulses.csv:2': a quote opened in field 1 is not closed"},
         {header + "\"a\"x,0,0,0,1e-6\n", "pulses.csv:2': text after the closing quote of field 1"},
+        {header + "a,0,0.5,0,1e-6\n", "pulses.csv:2': pulse '0.5': expected a whole number"},
+        {"\xFF\xFE" "d", "UTF-16 text"},
         {header + "a b,0,1,+1,1e-6\n", "pulses.csv:2': device_id 'a b'"},
         {"device_id,cycle,pulse,direction,conductance_S,time_s\na,0,1,+1,1e-6,-3\n", "pulses.csv:2': time_s -3"},
         {header + std::string("a,0,0,0,1e-6\0\n", 14), "contains NUL bytes"},
@@ -170,6 +172,15 @@ TEST(TableDevicePulses, EachBadRowIsRefusedWithItsLine) {
     EXPECT_EQ(other.rows[0].conductance_S, 2e-6);
     EXPECT_EQ(other.rows[2].conductance_S, 2.5e-6);
     EXPECT_EQ(other.rows[1].line, 5);  // the byte-order mark does not shift the line numbers
+
+    // A data frame's export: counts written as floats, a trailing comma (an unnamed column) and a
+    // spreadsheet's blank row of commas.
+    const PulseData frame = read_pulse_csv_text("device_id,cycle,pulse,direction,conductance_S,\na,0.0,3.0,1.0,2e-6,\n,,,,,\na,1.0,0,0,1e-6,\n", "pulses.csv");
+    ASSERT_EQ(frame.rows.size(), 2u);
+    EXPECT_EQ(frame.rows[0].pulse, 3);
+    EXPECT_EQ(frame.rows[1].cycle, 1);
+    EXPECT_EQ(frame.rows[1].line, 4);
+    EXPECT_EQ(frame.ignored_columns, std::vector<std::string>{"(unnamed column 6)"});
 }
 
 // A device read as table:FILE through the registry: a missing file and a bad one exit as input
