@@ -49,8 +49,11 @@ EXCEPTIONS = {
                                              "the spread of its steps within the first half of the branch is not separated from "
                                              "their noise (the SET noise is several times the mean step)"),
     ("mosfet", "asymmetry"): ("absolute", 0.005, "near-symmetric: 0.0008 and 0.0006 of the step sum"),
-    ("mosfet", "d2d_sigma"): ("relative", 0.15, "10 %: the fit's step-scale spread (8.6 %) with the window mapping gives "
-                                                "0.090 against the MOSFET's 0.101; not diagnosed"),
+    ("mosfet", "d2d_sigma"): ("relative", 0.15, "10 %: the MOSFET's devices differ in how fast they cross their window, "
+                                                "not by one scale: in the fitted data their mean steps spread by 9.7 % over the "
+                                                "first half of the branch, 11.4 % over the second and 2.1 % (the window width) over "
+                                                "all of it; the table has one step scale per device over its whole window "
+                                                "(fitted spread 8.6 %), which gives 0.090 against 0.101"),
     ("domain_wall", "nonlinearity_potentiation"): ("absolute", 0.01, "near-linear: 0.006 and 0.013 of the window (the table's "
                                                                      "32 states and its fitted step noise)"),
     ("domain_wall", "nonlinearity_depression"): ("absolute", 0.01, "as nonlinearity_potentiation: 0.007 and 0.012"),
