@@ -58,8 +58,10 @@ EXCEPTIONS = {
                                                                      "32 states and its fitted step noise)"),
     ("domain_wall", "nonlinearity_depression"): ("absolute", 0.01, "as nonlinearity_potentiation: 0.007 and 0.012"),
     ("domain_wall", "asymmetry"): ("absolute", 0.005, "near-symmetric: 0.0002 and 0.0022 of the step sum"),
-    ("domain_wall", "c2c_sigma"): ("relative", 0.10, "6.1 %: the table's step noise is the fit's residual, including what the "
-                                                     "per-device window mapping leaves"),
+    ("domain_wall", "c2c_sigma"): ("relative", 0.10, "6.1 %: the domain wall's cycle-to-cycle variation is rare double steps "
+                                                     "(500 of the 52000 first-half steps of 2000 devices are exactly twice the "
+                                                     "others); the table draws Gaussian noise fitted from the residuals over the "
+                                                     "whole window (0.097; 0.098 and 0.100 from 3 and 5 cycles: not sampling)"),
 }
 
 
