@@ -181,6 +181,13 @@ PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan
         }
         if (!(spread.sigma >= 0.0 && spread.sigma <= 1.0)) throw UsageError("--spread " + spread.name + ": expected a sigma in [0, 1]");
     }
+    for (const auto& [name, value] : plan.parameters) {
+        if (!subcircuit.numeric_defaults.count(text::to_lower(name))) {
+            throw UsageError("parameter " + name + ": subcircuit '" + subcircuit.name +
+                             "' has no parameter of that name with a numeric default on its .subckt line");
+        }
+        if (!std::isfinite(value)) throw UsageError("parameter " + name + ": expected a finite value");
+    }
     if (!(plan.read_voltage_V != 0.0)) throw UsageError("--read-voltage-V: expected a read voltage other than 0 V");
 
     const Rng root(seed);
@@ -189,6 +196,7 @@ PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan
     for (int d = 0; d < plan.devices; ++d) {
         streams.push_back(root.stream(static_cast<std::uint64_t>(d)));
         std::map<std::string, double> p;
+        for (const auto& [name, value] : plan.parameters) p[text::to_lower(name)] = value;
         for (const auto& spread : plan.spreads) {
             const std::string name = text::to_lower(spread.name);
             p[name] = subcircuit.numeric_defaults.at(name) * std::exp(spread.sigma * streams.back().normal());

@@ -57,6 +57,9 @@ struct SpicePulsePlan {
     double pulse_width_s = 10e-9;
     double read_width_s = 10e-9;
     double edge_s = 0.1e-9;  // rise and fall of every level change
+    // Instance parameters of every device (NAME=VALUE, a .param with a numeric default on the
+    // .subckt line), e.g. the state x0 a train starts from; a spread of the same NAME replaces it.
+    std::map<std::string, double> parameters;
     std::vector<ParameterSpread> spreads;
     double read_noise = 0.0;  // relative sigma of each read
     double timeout_s = 600.0;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "devices/core/errors.hpp"
+#include "devices/core/text.hpp"
 
 #include "apps/output_claim.hpp"
 #include "apps/seed_option.hpp"
@@ -70,6 +71,9 @@ int run_device_fit(const DeviceFitOptions& o) {
     const PulseData pulses = read_pulse_csv(o.csv_path);
     const TableFit fit = fit_table_device(pulses, o.fit);
     write_table_device_file(o.output_path, fit.data, fit.summary());
+    if (!pulses.ignored_columns.empty()) {
+        std::printf("ignored columns (not device_id, cycle, pulse, direction, conductance_S or time_s): %s\n", text::join(pulses.ignored_columns, ", ").c_str());
+    }
     std::printf("fitted %s\n%swrote %s (use it as --device table:%s)\n", o.csv_path.c_str(), fit.report().c_str(), o.output_path.c_str(),
                 o.output_path.c_str());
     return 0;

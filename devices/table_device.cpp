@@ -71,6 +71,8 @@ std::shared_ptr<const LoadedTable> load_table(TableDeviceData data) {
             {"step_noise_scale", Unit::dimensionless, 1.0, Range::closed(0.0, 10.0), "factor on the fitted cycle-to-cycle step sigma (0 = none)"},
             {"g_min_spread_d2d", Unit::dimensionless, d.g_min_spread_d2d, spread, "device-to-device relative sigma of g_min (the file's)"},
             {"g_max_spread_d2d", Unit::dimensionless, d.g_max_spread_d2d, spread, "device-to-device relative sigma of g_max (the file's)"},
+            {"g_spread_correlation", Unit::dimensionless, d.g_spread_correlation, Range::closed(-1.0, 1.0),
+             "correlation of the device-to-device draws of g_min and g_max (the file's; 1: the window scales as a whole)"},
             {"step_spread_d2d", Unit::dimensionless, d.step_spread_d2d, spread, "device-to-device relative sigma of the step scale (the file's)"},
             {"drift_nu", Unit::dimensionless, d.drift_nu, Range::closed(0.0, 1.0), "drift exponent nu, g = g_prog ((t + t0)/t0)^-nu (the file's; 0 = none)"},
             {"drift_t0_s", Unit::second, d.drift_t0_s, Range::positive(), "drift reference time t0 (the file's)"},
@@ -91,6 +93,7 @@ TableDevice::TableDevice(std::shared_ptr<const LoadedTable> table, const std::ve
     step_noise_scale_ = p["step_noise_scale"];
     g_min_spread_d2d_ = p["g_min_spread_d2d"];
     g_max_spread_d2d_ = p["g_max_spread_d2d"];
+    g_spread_correlation_ = p["g_spread_correlation"];
     step_spread_d2d_ = p["step_spread_d2d"];
     drift_nu_ = p["drift_nu"];
     drift_t0_s_ = p["drift_t0_s"];
@@ -118,8 +121,12 @@ double TableDevice::nominal_g_S(const DeviceState& state, double g_S) const {
 
 DeviceState TableDevice::make_device(Rng& rng) const {
     DeviceState s;
-    s.x[g_low_S] = data().g_min_S * d2d_factor(g_min_spread_d2d_, rng);
-    s.x[g_high_S] = data().g_max_S * d2d_factor(g_max_spread_d2d_, rng);
+    // Two draws whatever the correlation (a correlation of 0 is the independent draws, bit for bit).
+    const double z_low = rng.normal(), z_other = rng.normal();
+    const double rho = g_spread_correlation_;
+    const double z_high = rho * z_low + std::sqrt(1.0 - rho * rho) * z_other;
+    s.x[g_low_S] = data().g_min_S * (1.0 + g_min_spread_d2d_ * std::clamp(z_low, -3.0, 3.0));
+    s.x[g_high_S] = data().g_max_S * (1.0 + g_max_spread_d2d_ * std::clamp(z_high, -3.0, 3.0));
     s.x[step_scale] = d2d_factor(step_spread_d2d_, rng);
     program(s, s.x[g_low_S]);
     return s;

@@ -14,8 +14,9 @@
 //   pulses       the nominal pulses the data were taken with, and the read voltage
 //
 // One device is the nominal table mapped onto its own window: with its window [a, b] drawn as
-// a = g_min_S (1 + g_min_spread_d2d N), b = g_max_S (1 + g_max_spread_d2d N) and its step scale
-// c = 1 + step_spread_d2d N (each N(0,1) bounded at 3 sigma, drawn in that order), a device at g is at
+// a = g_min_S (1 + g_min_spread_d2d N1), b = g_max_S (1 + g_max_spread_d2d (rho N1 + sqrt(1 - rho^2) N2))
+// (rho = g_spread_correlation) and its step scale c = 1 + step_spread_d2d N3 (N1, N2, N3 drawn in that
+// order, each normal bounded at 3 sigma), a device at g is at
 // g_nom = g_min_S + (g - a) (g_max_S - g_min_S)/(b - a) of the table, and with r = (b - a)/(g_max_S - g_min_S):
 //   apply_pulse   g' = clip(g + r (c n m(g_nom) + step_noise_scale sqrt(n) s(g_nom) N(0,1)), a, b)
 //                 n = (amplitude width) / (nominal amplitude width) of that direction: the table was
@@ -53,6 +54,10 @@ struct StepLaw {
 struct TableDeviceData {
     double g_min_S = 0.0, g_max_S = 0.0;
     double g_min_spread_d2d = 0.0, g_max_spread_d2d = 0.0, step_spread_d2d = 0.0;
+    // The correlation of a device's g_min and g_max draws: 1 when a device's whole window scales
+    // (the domain wall's d2d factor), 0 when its ends vary apart. Without it a scaled window is
+    // drawn as two independent ends, and its width spreads twice as much as the data's.
+    double g_spread_correlation = 0.0;
     StepLaw potentiate, depress;
     double read_voltage_V = 0.2;
     double potentiate_amplitude_V = 1.0, potentiate_width_s = 100e-9;
@@ -123,7 +128,7 @@ private:
     std::shared_ptr<const LoadedTable> table_;
     Parameters parameters_;
     double read_voltage_V_, potentiate_amplitude_V_, potentiate_width_s_, depress_amplitude_V_, depress_width_s_;
-    double step_noise_scale_, g_min_spread_d2d_, g_max_spread_d2d_, step_spread_d2d_, drift_nu_, drift_t0_s_;
+    double step_noise_scale_, g_min_spread_d2d_, g_max_spread_d2d_, g_spread_correlation_, step_spread_d2d_, drift_nu_, drift_t0_s_;
 };
 
 }  // namespace cimkit

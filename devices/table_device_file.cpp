@@ -157,6 +157,8 @@ TableDeviceData read_table_device_text(const std::string& toml_text, const std::
     if (!(d.g_max_S > d.g_min_S)) r.fail(r.section("window").get("g_max_S"), "[window] g_max_S", "must be above g_min_S");
     d.g_min_spread_d2d = r.number("window", "g_min_spread_d2d", spread);
     d.g_max_spread_d2d = r.number("window", "g_max_spread_d2d", spread);
+    // Optional: files written before it have independent window ends.
+    if (r.section("window").get("g_spread_correlation")) d.g_spread_correlation = r.number("window", "g_spread_correlation", Range::closed(-1.0, 1.0));
     d.read_voltage_V = r.number("pulses", "read_voltage_V", Range::positive());
     d.potentiate_amplitude_V = r.number("pulses", "potentiate_amplitude_V", Range::positive());
     d.potentiate_width_s = r.number("pulses", "potentiate_width_s", Range::positive());
@@ -193,7 +195,7 @@ std::string table_device_toml(const TableDeviceData& d, const FitSummary& fit) {
         {"format", format_name},
         {"version", format_version},
         {"window", toml::table{{"g_min_S", d.g_min_S}, {"g_max_S", d.g_max_S}, {"g_min_spread_d2d", d.g_min_spread_d2d},
-                               {"g_max_spread_d2d", d.g_max_spread_d2d}}},
+                               {"g_max_spread_d2d", d.g_max_spread_d2d}, {"g_spread_correlation", d.g_spread_correlation}}},
         {"pulses", toml::table{{"read_voltage_V", d.read_voltage_V}, {"potentiate_amplitude_V", d.potentiate_amplitude_V},
                                {"potentiate_width_s", d.potentiate_width_s}, {"depress_amplitude_V", d.depress_amplitude_V},
                                {"depress_width_s", d.depress_width_s}}},

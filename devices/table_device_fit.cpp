@@ -47,6 +47,47 @@ double relative_spread(const std::vector<double>& v) {
     return std::sqrt(s2 / static_cast<double>(v.size() - 1)) / m;
 }
 
+// a < b with runs of digits compared as numbers ("d2" < "d10"), then as text (so "d02" and "d2" differ).
+bool natural_less(const std::string& a, const std::string& b) {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            std::size_t ei = i, ej = j;
+            while (ei < a.size() && digit(a[ei])) ++ei;
+            while (ej < b.size() && digit(b[ej])) ++ej;
+            // Without leading zeros the longer run is the larger number.
+            std::size_t zi = i, zj = j;
+            while (zi + 1 < ei && a[zi] == '0') ++zi;
+            while (zj + 1 < ej && b[zj] == '0') ++zj;
+            if (ei - zi != ej - zj) return ei - zi < ej - zj;
+            const int c = a.compare(zi, ei - zi, b, zj, ej - zj);
+            if (c != 0) return c < 0;
+            i = ei;
+            j = ej;
+        } else {
+            if (a[i] != b[j]) return a[i] < b[j];
+            ++i;
+            ++j;
+        }
+    }
+    if ((i < a.size()) != (j < b.size())) return j < b.size();
+    return a < b;
+}
+
+// Pearson's correlation of the devices' window ends; 0 when either does not vary.
+double correlation(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() < 3) return 0.0;
+    const double ma = mean(a), mb = mean(b);
+    double sab = 0.0, saa = 0.0, sbb = 0.0;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        sab += (a[k] - ma) * (b[k] - mb);
+        saa += (a[k] - ma) * (a[k] - ma);
+        sbb += (b[k] - mb) * (b[k] - mb);
+    }
+    return saa > 0.0 && sbb > 0.0 ? std::clamp(sab / std::sqrt(saa * sbb), -1.0, 1.0) : 0.0;
+}
+
 // Equal-count bins over the steps sorted by g_nom; a state at each bin's mean g_nom with the mean
 // of y / c_d. Bins whose states coincide (many steps at one clipped conductance) are merged.
 StepLaw bin_law(const std::vector<const Step*>& sorted, const std::vector<Device>& devices, const FitOptions& o) {
@@ -139,10 +180,20 @@ TableFit fit_table_device(const PulseData& p, const FitOptions& o) {
     if (rows.empty()) refuse(origin, 0, "no rows; expected pulse trains of several devices (docs/own-devices.md#the-pulse-csv)");
     TableFit fit;
     fit.rows = static_cast<long>(rows.size());
+    // The devices in the natural order of their ids (d2 before d10), not in the order the file
+    // first names them: a file's row order is its tool's (shuffled, or device-major in the inner
+    // loop of an array tester), and the fit must not depend on it. For ids d0, d1, ... written in
+    // that order (device pulses) the two orders are the same.
+    std::map<std::string, int> first_line;
+    for (const PulseRow& r : rows) first_line.emplace(r.device_id, r.line);
+    std::vector<std::string> ids;
+    for (const auto& [id, line] : first_line) ids.push_back(id);
+    std::stable_sort(ids.begin(), ids.end(), natural_less);
     std::map<std::string, std::size_t> index;
     std::vector<Device> devices;
-    for (const PulseRow& r : rows) {
-        if (index.emplace(r.device_id, devices.size()).second) devices.push_back(Device{r.device_id, r.line});
+    for (const std::string& id : ids) {
+        index.emplace(id, devices.size());
+        devices.push_back(Device{id, first_line.at(id)});
     }
     // Each device and cycle in pulse order: the pulse's row first, then the reads after it in time.
     const auto is_read = [](const PulseRow& r) { return r.direction == 0 || r.pulse == 0; };
@@ -225,6 +276,7 @@ TableFit fit_table_device(const PulseData& p, const FitOptions& o) {
     d.g_max_S = mean(highs);
     d.g_min_spread_d2d = std::min(relative_spread(lows), 0.3);
     d.g_max_spread_d2d = std::min(relative_spread(highs), 0.3);
+    d.g_spread_correlation = correlation(lows, highs);
     if (!(d.g_min_S * (1.0 + 3.0 * d.g_min_spread_d2d) < d.g_max_S * (1.0 - 3.0 * d.g_max_spread_d2d))) {
         refuse(origin, 0, "the device windows spread so far (g_min " + number(d.g_min_S) + " S +- " + number(100 * d.g_min_spread_d2d) + " %, g_max " +
                               number(d.g_max_S) + " S +- " + number(100 * d.g_max_spread_d2d) + " %) that devices 3 sigma apart would invert");
@@ -313,7 +365,7 @@ std::string TableFit::report() const {
     };
     return std::to_string(rows) + " rows, " + std::to_string(devices) + " devices, " + std::to_string(reads) + " reads without a pulse\n" +
            "window: g_min " + number(data.g_min_S) + " S (d2d " + number(100 * data.g_min_spread_d2d) + " %), g_max " + number(data.g_max_S) +
-           " S (d2d " + number(100 * data.g_max_spread_d2d) + " %)\n" + direction("potentiate", potentiate, data.potentiate) +
+           " S (d2d " + number(100 * data.g_max_spread_d2d) + " %, correlation " + number(data.g_spread_correlation) + ")\n" + direction("potentiate", potentiate, data.potentiate) +
            direction("depress", depress, data.depress) + "step scale d2d spread: " + number(100 * data.step_spread_d2d) + " %\n" +
            "drift: " + drift_note + "\n";
 }

@@ -10,6 +10,12 @@
 //   conductance_S  in siemens, in [-1, 1] (a file in uS is refused, not rescaled); a read below 0 S
 //                  is read noise about an off device, kept as read
 //   time_s         optional: when the read was taken, >= 0 (drift is fitted from the reads)
+// Other tools' files are read as they come: a UTF-8 byte-order mark, CRLF line ends, quoted fields
+// ("a","b"), header names in any case; direction also as up/down, set/reset, potentiation/
+// depression, or a number equal to +1, -1, 0 ("1.0"); other columns are ignored and listed in
+// `ignored_columns`. Refused with the file and line: columns separated by ';' or tabs, a header
+// column naming the conductance in another unit (conductance_uS, G_mS, ...), a column twice, a read
+// above 1 S, and a file whose every read is above 1e-2 S ("S expected").
 // Blank lines and lines starting with '#' are skipped. The file may come from anyone: its size,
 // line length and row count are bounded, and every bad row is an IoError "FILE:LINE: what was
 // expected" (exit 2).
@@ -37,6 +43,7 @@ struct PulseData {
     std::string origin;  // the file name, for messages
     bool has_time = false;
     std::vector<PulseRow> rows;
+    std::vector<std::string> ignored_columns = {};  // header columns that are none of the above
 };
 
 struct PulseLimits {

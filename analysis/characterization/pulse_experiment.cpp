@@ -14,13 +14,15 @@
 #include <algorithm>
 #include <cmath>
 
-#include "analysis/characterization/experiment.hpp"
+#include "analysis/characterization/shared_results.hpp"
 #include "analysis/characterization/statistics.hpp"
 
 namespace cimkit::analysis {
 namespace {
 
 constexpr int max_pulses = 5000;
+
+}  // namespace
 
 // Pulses a fresh device needs to reach 98 % of its range, or to stall (its last 10 pulses adding
 // under 0.2 % of the change so far: a device whose saturation lies below level 0.98), plus 10 %.
@@ -37,6 +39,8 @@ int pulses_per_branch(const DeviceModel& model, std::uint64_t seed) {
     }
     return std::clamp(static_cast<int>(std::ceil(1.1 * static_cast<double>(g.size() - 1))), 10, max_pulses);
 }
+
+namespace {
 
 // Over the part of the branch that covers 98 % of its swing (the margin pulses beyond it would only
 // measure the flat saturation).
@@ -63,20 +67,9 @@ double mid_range_step(const std::vector<double>& g) {
     return hi > lo ? std::abs(g[hi] - g[lo]) / static_cast<double>(hi - lo) : 0.0;
 }
 
-// Conductance after every pulse: one row per device, 2p + 1 points (p up, then p down).
-struct PulseTrain {
-    int devices, p;
-    std::size_t points;
-    std::vector<double> g;       // devices x points
-    std::vector<double> g_mean;  // points
-
-    const double* row(int d) const { return &g[static_cast<std::size_t>(d) * points]; }
-};
-
 PulseTrain run_train(const DeviceModel& model, int devices, int p, std::uint64_t seed) {
     PulseTrain t{devices, p, static_cast<std::size_t>(2 * p + 1), {}, {}};
     t.g.resize(static_cast<std::size_t>(devices) * t.points);
-    t.g_mean.assign(t.points, 0.0);
     for (int d = 0; d < devices; ++d) {
         Rng rng = Rng(seed).stream(static_cast<std::uint64_t>(d));
         DeviceState s = model.make_device(rng);
@@ -87,8 +80,8 @@ PulseTrain run_train(const DeviceModel& model, int devices, int p, std::uint64_t
             model.apply_pulse(s, model.nominal_pulse(static_cast<int>(k) <= p ? +1 : -1), rng);
             row[k] = model.conductance_S(s);
         }
-        for (std::size_t k = 0; k < t.points; ++k) t.g_mean[k] += row[k] / devices;
     }
+    fill_mean(t);
     return t;
 }
 
@@ -132,9 +125,21 @@ std::pair<double, double> mean_nonlinearity(const PulseTrain& t) {
 
 }  // namespace
 
+void fill_mean(PulseTrain& t) {
+    t.g_mean.assign(t.points, 0.0);
+    for (int d = 0; d < t.devices; ++d) {
+        const double* row = t.row(d);
+        for (std::size_t k = 0; k < t.points; ++k) t.g_mean[k] += row[k] / t.devices;
+    }
+}
+
 ExperimentResult run_pulses(const DeviceModel& model, const ExperimentOptions& options) {
     const int p = pulses_per_branch(model, options.seed);
-    const PulseTrain t = run_train(model, options.devices > 0 ? options.devices : 16, p, options.seed);
+    return pulse_result(model.name(), run_train(model, options.devices > 0 ? options.devices : 16, p, options.seed));
+}
+
+ExperimentResult pulse_result(const std::string& device, const PulseTrain& t) {
+    const int p = t.p;
     const std::vector<double> up(t.g_mean.begin(), t.g_mean.begin() + p + 1);
     const std::vector<double> down(t.g_mean.begin() + p, t.g_mean.end());
     int states = 0;
@@ -145,7 +150,7 @@ ExperimentResult run_pulses(const DeviceModel& model, const ExperimentOptions& o
 
     std::vector<double> pulse_number(t.points);
     for (std::size_t k = 0; k < t.points; ++k) pulse_number[k] = static_cast<double>(k);
-    ExperimentResult r{model.name(), "pulses", {}, {}};
+    ExperimentResult r{device, "pulses", {}, {}};
     r.curves = {
         {"pulse_number", pulse_number, {t.points}, "1", "pulses applied (potentiation first, then depression)"},
         {"conductance_S", t.g, {static_cast<std::size_t>(t.devices), t.points}, "S", "read conductance, one row per device"},

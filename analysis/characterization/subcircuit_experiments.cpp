@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "analysis/characterization/shared_results.hpp"
 #include "analysis/characterization/statistics.hpp"
+#include "analysis/spice_pulse_trains.hpp"
 #include "analysis/subcircuit_runner.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
@@ -89,24 +91,51 @@ ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const Experime
         model.set_level(s, levels[k], rng);
         twin_difference = std::max(twin_difference, std::abs(conductance_S.back() / model.conductance_S(s) - 1.0));
     }
-    ExperimentResult r{model.name(), "iv", {}, {}};
+    ExperimentResult r = iv_result(model.name(), voltage_V, levels, current_A, conductance_S, model.read_voltage_V());
     r.source = "ngspice";
-    r.curves = {
-        {"voltage_V", voltage_V, {voltage_V.size()}, "V", "voltage across the device (ngspice dc sweep)"},
-        {"level", levels, {levels.size()}, "1", "state as a fraction of the programmable range"},
-        {"state_x0", x, {x.size()}, "1", "the subcircuit's state parameter x0 at each level"},
-        {"current_A", current_A, {levels.size(), voltage_V.size()}, "A", "device current from ngspice, one row per level"},
-        {"conductance_S", conductance_S, {levels.size()}, "S", "read conductance at each level: I / V at the read voltage"},
-    };
-    r.figures = {
-        {"g_low_S", conductance_S.front(), "S", "read conductance at level 0"},
-        {"g_high_S", conductance_S.back(), "S", "read conductance at level 1"},
-        {"read_voltage_V", model.read_voltage_V(), "V", "read voltage"},
-    };
-    if (conductance_S.front() > 0.0) {
-        r.figures.push_back({"on_off_ratio", conductance_S.back() / conductance_S.front(), "1", "G(level 1) / G(level 0)"});
-    }
+    // After `level`, where the built-in layout would have nothing: the state of each row.
+    r.curves.insert(r.curves.begin() + 2, {"state_x0", x, {x.size()}, "1", "the subcircuit's state parameter x0 at each level"});
     r.figures.push_back({"twin_g_difference_max", twin_difference, "1", "largest relative difference of the read conductance from the compact twin's"});
+    return r;
+}
+
+// The subcircuit is deterministic and `device pulses` draws no spread here, so every device follows the
+// same trajectory: c2c_sigma and d2d_sigma are then ngspice's numerical noise (0 to rounding), and
+// more devices are only a check that the instances of one transient agree.
+ExperimentResult run_subcircuit_pulses(const SubcircuitDevice& model, const ExperimentOptions& options) {
+    const int devices = options.devices > 0 ? options.devices : 16;
+    if (devices > max_pulse_devices) {
+        throw UsageError("--devices " + std::to_string(devices) + ": the pulses of a subcircuit run its devices in one ngspice transient; expected at most " +
+                         std::to_string(max_pulse_devices));
+    }
+    // The branch length the built-in experiment would give the twin (within 0.15 % of the subcircuit's
+    // own pulse train: SubcircuitDeviceTest.TwinFollowsTheSubcircuitPulseTrain).
+    const int p = pulses_per_branch(model, options.seed);
+    SpicePulsePlan plan;  // its defaults are the twin's read and nominal pulses
+    plan.devices = devices;
+    plan.cycles = 1;
+    plan.up = p;
+    plan.down = p;
+    const double x_start = state_at_level(model, 0.0);
+    plan.parameters[subcircuit_state_parameter] = x_start;
+    const PulseData data = spice_pulse_trains({model.twin().file, model.twin().subcircuit}, plan, options.seed);
+
+    PulseTrain train{devices, p, static_cast<std::size_t>(2 * p + 1), {}, {}};
+    if (data.rows.size() != static_cast<std::size_t>(devices) * train.points) {
+        throw Error("subcircuit pulses: " + std::to_string(data.rows.size()) + " reads from ngspice; expected " +
+                    std::to_string(static_cast<std::size_t>(devices) * train.points));
+    }
+    for (const PulseRow& row : data.rows) {
+        if (!std::isfinite(row.conductance_S)) {
+            runner_of(model).refuse("the read conductance of device " + row.device_id + " after pulse " + std::to_string(row.pulse) +
+                                    " is not finite; expected a finite current at every read");
+        }
+        train.g.push_back(row.conductance_S);
+    }
+    fill_mean(train);
+    ExperimentResult r = pulse_result(model.name(), train);
+    r.source = "ngspice";
+    r.curves.push_back({"start_state_x0", {x_start}, {1}, "1", "the subcircuit's state parameter x0 every device starts from (level 0)"});
     return r;
 }
 

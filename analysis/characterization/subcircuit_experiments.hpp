@@ -6,6 +6,12 @@
 //   iv         instances at x0 = x(G(level)) for the levels 0, 0.25, 0.5, 0.75, 1, all on one node
 //              swept by a `dc` analysis over [-V_read, V_read] (the twin's iv_sweep_limit_V), 201
 //              points; the current of each read back through its own 0 V source.
+//   pulses     N devices (--devices, default 16, at most 64) from level 0 (x0 = x(G) of the twin's
+//              window bottom), each one instance in ONE transient of `device pulses` (analysis/
+//              spice_pulse_trains.hpp: its read and nominal pulses, the twin's): p potentiating then p
+//              depressing pulses, each followed by a read; p is the built-in experiment's branch length
+//              computed on the twin. The curves and figures are the built-in experiment's
+//              (shared_results.hpp), from the ngspice reads.
 //   retention  devices at levels (d + 1/2)/N (N = --devices, default 5: 0.1, 0.3, .., 0.9; at most 64), one
 //              transient (`uic`) of a year with the terminals held at the read voltage, the current
 //              read at the built-in grid of times (1 us to 1 year, 10 a decade).
@@ -15,7 +21,9 @@
 namespace cimkit::analysis {
 
 inline constexpr int max_retention_devices = 64;  // --devices above it: UsageError (exit 2)
+inline constexpr int max_pulse_devices = 64;      // likewise: all devices are one transient
 
+ExperimentResult run_subcircuit_pulses(const SubcircuitDevice& model, const ExperimentOptions& options);
 ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const ExperimentOptions& options);
 ExperimentResult run_subcircuit_retention(const SubcircuitDevice& model, const ExperimentOptions& options);
 

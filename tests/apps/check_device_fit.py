@@ -64,14 +64,44 @@ with tempfile.TemporaryDirectory() as folder:
         "units.csv": (header + "a,0,0,0,1e-6\na,0,1,+1,25\n", "units.csv:3"),
         "fields.csv": (header + "a,0,0,0,1e-6\na,0,1,+1\n", "fields.csv:3"),
         "header.csv": ("device,cycle,pulse,direction,conductance_S\n", "header.csv:1"),
-        "direction.csv": (header + "a,0,1,up,1e-6\n", "direction.csv:2"),
+        "direction.csv": (header + "a,0,1,sideways,1e-6\n", "direction.csv:2"),
+        "semicolons.csv": ("device_id;cycle;pulse;direction;conductance_S\n", "semicolons.csv:1"),
+        "microsiemens.csv": ("device_id,cycle,pulse,direction,G_uS\na,0,0,0,1.5\n", "microsiemens.csv:1"),
+        "millisiemens.csv": (header + "a,0,0,0,0.05\na,0,1,+1,0.06\n", "millisiemens.csv:2"),
+        "twice.csv": ("device_id,cycle,pulse,direction,conductance_S,device_id\n", "twice.csv:1"),
+        "quote.csv": (header + "a,0,0,0,1e-6\n\"a,0,1,+1,2e-6\n", "quote.csv:3"),
         "few.csv": (header + "a,0,0,0,1e-6\na,0,1,1,2e-6\na,0,2,-1,1e-6\n", "few.csv"),
     }
+    messages = {"semicolons.csv": "expected commas", "microsiemens.csv": "S expected", "millisiemens.csv": "S expected",
+                "units.csv": "S expected"}
     for name, (content, part) in bad_csvs.items():
         (work / name).write_text(content)
-        expect(run("device", "fit", name, "-o", "out.toml", cwd=work), 2, part, what=f"bad CSV {name}")
+        expect(run("device", "fit", name, "-o", "out.toml", cwd=work), 2, part, *([messages[name]] if name in messages else []),
+               what=f"bad CSV {name}")
         if (work / "out.toml").exists():
             failures.append(f"bad CSV {name} left out.toml behind")
+    # A stranger's file with the same reads (another tool's export): a UTF-8 byte-order mark, CRLF,
+    # the columns in another order and quoted, an extra column, '#' comments, blank lines and the
+    # directions as words. It must fit to the same table as the plain CSV, number for number.
+    rows = (work / "pcm.csv").read_text().splitlines()
+    names = rows[0].split(",")
+    words = {"1": "up", "-1": "RESET", "0": "read"}
+    stranger = ['"temperature_K","Conductance_S","Direction","device_id","cycle","pulse"', "# exported by a probe station", ""]
+    # The rows in another order (a tester looping over devices within each pulse, the devices
+    # counted down): the fit does not depend on the file's row order.
+    body = sorted(rows[1:], key=lambda l: (int(l.split(",")[1]), int(l.split(",")[2]), -int(l.split(",")[0][1:])))
+    for k, line in enumerate(body):
+        v = dict(zip(names, line.split(",")))
+        stranger.append(f'"{300 + k % 3},5",{v["conductance_S"]},"{words[v["direction"]]}",{v["device_id"]},{v["cycle"]},{v["pulse"]}')
+        if k % 1000 == 999:
+            stranger += ["", "# next block"]
+    (work / "stranger.csv").write_bytes(b"\xef\xbb\xbf" + "\r\n".join(stranger).encode() + b"\r\n")
+    expect(run("device", "fit", "stranger.csv", "-o", "stranger.toml", cwd=work), 0, "ignored columns", "temperature_K", "wrote stranger.toml",
+           what="fit of another tool's CSV")
+    table_of = lambda path: [l for l in (work / path).read_text().splitlines() if not l.startswith("[fit]") and "device fit of" not in l]
+    if (work / "stranger.toml").exists() and table_of("stranger.toml") != table_of("pcm_fit.toml"):
+        failures.append("the stranger's CSV of the same reads fitted to another table than the plain CSV")
+
     bad_tables = {
         "missing.toml": (None, "missing.toml"),
         "syntax.toml": ("format = \n", "syntax.toml:1"),

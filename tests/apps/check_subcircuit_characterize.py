@@ -1,4 +1,4 @@
-"""`cimkit characterize spice:FILE:SUBCKT --experiment iv|retention` runs the subcircuit itself through
+"""`cimkit characterize spice:FILE:SUBCKT --experiment iv|pulses|retention` runs the subcircuit itself through
 ngspice (docs/own-devices.md#a-spice-subcircuit-as-a-device): the file has the built-in layout, marks
 its source as ngspice, and the VTEAM example's read at the read voltage is the twin's I = G V within
 1 % and VTEAM's eq. (2) I = V / (R_on + (R_off - R_on) x0); bad subcircuits exit 2 naming the file and
@@ -48,6 +48,26 @@ with tempfile.TemporaryDirectory() as folder:
             # The hold at x0 and a read below the thresholds leave the state where it starts.
             if not g.attrs["g_change_max"] < 1e-6:
                 check.fail(f"retention: g_change_max {g.attrs['g_change_max']}; the VTEAM state is held, expected < 1e-6")
+
+    # pulses through ngspice: the built-in layout and figures, source ngspice; the subcircuit is
+    # deterministic, so the devices' rows agree (their spread is ngspice's rounding).
+    expect(run("characterize", device, "--experiment", "pulses", "--devices", "3", "-o", "pulses.h5", "--quiet", cwd=work), 0,
+           "nonlinearity_potentiation", "wrote pulses.h5", what="characterize pulses through ngspice")
+    if (work / "pulses.h5").exists():
+        with h5py.File(work / "pulses.h5") as f:
+            groups = list(f["/characterisation"])
+            g = f[f"/characterisation/{groups[0]}/pulses"]
+            p = int(g.attrs["pulses_per_branch"])
+            c = g["conductance_S"][()]
+            if g.attrs.get("source") != "ngspice" or c.shape != (3, 2 * p + 1):
+                check.fail(f"pulses: source {g.attrs.get('source')!r}, conductance_S {c.shape}; expected ngspice, (3, {2 * p + 1})")
+            elif abs(c[0, 0] - 1 / R_off) > 1e-9 or abs(c[1] - c[0]).max() > 1e-9:
+                check.fail(f"pulses: first read {c[0, 0]} S (expected 1/R_off, x0 = 1), rows differ by {abs(c[1] - c[0]).max()} S")
+    expect(run("characterize", device, "--experiment", "pulses", "--devices", "65", "-o", "out.h5", "--quiet", cwd=work), 2,
+           "--devices 65", "at most 64", what="pulses with more devices than one transient holds")
+    if (work / "out.h5").exists():
+        check.fail("pulses with --devices 65 left out.h5 behind")
+        (work / "out.h5").unlink()
 
     expect(run("characterize", device, "--experiment", "retention", "--devices", "65", "-o", "out.h5", "--quiet", cwd=work), 2,
            "--devices 65", "at most 64", what="retention with more devices than one transient holds")

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "devices/core/errors.hpp"
+#include "devices/core/rng.hpp"
 #include "devices/pcm.hpp"
 #include "devices/table_device_fit.hpp"
 
@@ -114,6 +115,40 @@ TEST(TableDevice, DeviceWindowsAndStepScalesSpreadByTheirSigmas) {
                 fit.data.g_max_spread_d2d, bounded * 0.03, fit.data.step_spread_d2d, bounded * 0.1);
     EXPECT_NEAR(fit.data.g_min_S, truth.g_min_S, 4.0 * 0.03 * truth.g_min_S / std::sqrt(60.0));
     EXPECT_NEAR(fit.data.g_max_S, truth.g_max_S, 4.0 * 0.03 * truth.g_max_S / std::sqrt(60.0));
+}
+
+// A window that scales as a whole (the domain wall's d2d factor: a = g_min (1 + s z), b = g_max (1 + s z))
+// has a width (b - a) spreading by s of the nominal width; drawn as two independent ends it would
+// spread by s sqrt(g_min^2 + g_max^2) / (g_max - g_min), here 1.1 s. Closed forms for 20000 devices,
+// checked within 4 standard errors of a sample sigma (sigma / sqrt(2 n)); the fit must find the
+// correlation (60 devices: its sampling error is about (1 - rho^2)/sqrt(60), 0 at rho = 1; the window
+// ends come from each device's extreme reads, clipped by its step noise).
+TEST(TableDevice, CorrelatedWindowEndsKeepTheWidthSpread) {
+    const double s = 0.05, bounded = 0.9866, n = 20000;
+    for (const double rho : {0.0, 1.0}) {
+        TableDeviceData truth = known_table(s, 0.0);
+        truth.g_spread_correlation = rho;
+        const TableDevice device(load_table(truth));
+        Rng rng(31);
+        double sum = 0.0, sum2 = 0.0;
+        for (int k = 0; k < n; ++k) {
+            DeviceState d = device.make_device(rng);
+            device.set_level(d, 1.0, rng);
+            const double high = device.conductance_S(d);
+            device.set_level(d, 0.0, rng);
+            const double width = high - device.conductance_S(d);
+            sum += width;
+            sum2 += width * width;
+        }
+        const double sd = std::sqrt((sum2 - sum * sum / n) / (n - 1));
+        const double expected = bounded * s * (rho == 1.0 ? truth.g_max_S - truth.g_min_S : std::hypot(truth.g_max_S, truth.g_min_S));
+        std::printf("rho %.0f: window width sigma %.4g S, closed form %.4g S\n", rho, sd, expected);
+        EXPECT_NEAR(sd, expected, 4.0 * expected / std::sqrt(2.0 * n));
+        const TableFit fit = fit_table_device(pulse_trains(device, 60, 2, 80, 80, 29));
+        std::printf("rho %.0f: fitted correlation %.3f\n", rho, fit.data.g_spread_correlation);
+        if (rho == 1.0) EXPECT_GT(fit.data.g_spread_correlation, 0.9);
+        else EXPECT_LT(std::abs(fit.data.g_spread_correlation), 4.0 / std::sqrt(60.0));
+    }
 }
 
 // Second method: pulse trains of the built-in PCM (accumulative SET, abrupt RESET, its state-

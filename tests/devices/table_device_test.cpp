@@ -128,7 +128,16 @@ TEST(TableDevicePulses, EachBadRowIsRefusedWithItsLine) {
         {header + "a,0,0,0,nan\n", "pulses.csv:2': conductance_S 'nan'"},
         {header + "a,-1,0,0,1e-6\n", "pulses.csv:2': cycle '-1': expected a whole number"},
         {header + "a,0,1.5,+1,1e-6\n", "pulses.csv:2': pulse '1.5'"},
-        {header + "a,0,1,up,1e-6\n", "pulses.csv:2': direction 'up'"},
+        {header + "a,0,1,sideways,1e-6\n", "pulses.csv:2': direction 'sideways'"},
+        {header + "a,0,1,2,1e-6\n", "pulses.csv:2': direction '2'"},
+        {"device_id;cycle;pulse;direction;conductance_S\n", "pulses.csv:1': header columns separated by ';'"},
+        {"device_id,cycle,pulse,direction,G_uS\n", "pulses.csv:1': header column 'G_uS': the conductance in S expected"},
+        {"device_id,cycle,pulse,direction,conductance_S,Cycle\n", "pulses.csv:1': header column 'Cycle' appears twice"},
+        {header + "a,0,0,0,0.05\na,0,1,+1,0.06\n", "pulses.csv:2': conductance_S: every read is above 0.01 S (the smallest 0.05); S expected"},
+        {header + "\"a,0,0,0,1e-6\n", "pulses.csv:2': a quote opened in field 1 is not closed"},
+        {header + "\"a\"x,0,0,0,1e-6\n", "pulses.csv:2': text after the closing quote of field 1"},
+        {header + "a,0,0.5,0,1e-6\n", "pulses.csv:2': pulse '0.5': expected a whole number"},
+        {"\xFF\xFE" "d", "UTF-16 text"},
         {header + "a b,0,1,+1,1e-6\n", "pulses.csv:2': device_id 'a b'"},
         {"device_id,cycle,pulse,direction,conductance_S,time_s\na,0,1,+1,1e-6,-3\n", "pulses.csv:2': time_s -3"},
         {header + std::string("a,0,0,0,1e-6\0\n", 14), "contains NUL bytes"},
@@ -147,6 +156,31 @@ TEST(TableDevicePulses, EachBadRowIsRefusedWithItsLine) {
     EXPECT_EQ(good.rows[1].direction, -1);
     EXPECT_EQ(good.rows[1].line, 5);
     EXPECT_EQ(good.rows[0].conductance_S, 2e-6);
+    EXPECT_TRUE(good.ignored_columns.empty());
+
+    // Another tool's file: a byte-order mark, CRLF, quoted fields, an extra column, words and
+    // spreadsheet numbers for the direction; the rows are the same reads.
+    const PulseData other = read_pulse_csv_text(
+        "\xEF\xBB\xBF\"Direction\",\"temperature_K\",\"device_id\",cycle,pulse,\"conductance_S\"\r\n# from a probe station\r\n\r\n"
+        "up,300,\"a\",0,1,\"2e-6\"\r\nRESET, 300 ,a,0,2,1e-6\r\n\"1.0\",\"3,5\",a,0,3,2.5e-6\r\n-1.00,301,a,0,4,1.5e-6\r\nset,300,a,0,5,1.7e-6\r\n",
+        "pulses.csv");
+    ASSERT_EQ(other.rows.size(), 5u);
+    EXPECT_EQ(other.ignored_columns, std::vector<std::string>{"temperature_K"});
+    const int directions[] = {+1, -1, +1, -1, +1};
+    for (std::size_t k = 0; k < 5; ++k) EXPECT_EQ(other.rows[k].direction, directions[k]) << k;
+    EXPECT_EQ(other.rows[0].device_id, "a");
+    EXPECT_EQ(other.rows[0].conductance_S, 2e-6);
+    EXPECT_EQ(other.rows[2].conductance_S, 2.5e-6);
+    EXPECT_EQ(other.rows[1].line, 5);  // the byte-order mark does not shift the line numbers
+
+    // A data frame's export: counts written as floats, a trailing comma (an unnamed column) and a
+    // spreadsheet's blank row of commas.
+    const PulseData frame = read_pulse_csv_text("device_id,cycle,pulse,direction,conductance_S,\na,0.0,3.0,1.0,2e-6,\n,,,,,\na,1.0,0,0,1e-6,\n", "pulses.csv");
+    ASSERT_EQ(frame.rows.size(), 2u);
+    EXPECT_EQ(frame.rows[0].pulse, 3);
+    EXPECT_EQ(frame.rows[1].cycle, 1);
+    EXPECT_EQ(frame.rows[1].line, 4);
+    EXPECT_EQ(frame.ignored_columns, std::vector<std::string>{"(unnamed column 6)"});
 }
 
 // A device read as table:FILE through the registry: a missing file and a bad one exit as input
