@@ -2,6 +2,7 @@
 #include "bench/forward_benchmarks.hpp"
 #include "bench/harness.hpp"
 #include "bench/training_benchmarks.hpp"
+#include "bench/wired_read_benchmarks.hpp"
 
 namespace cimkit::bench {
 
@@ -12,6 +13,7 @@ const std::vector<CaseEntry>& cases() {
         {"scaling", "ms per sample against the number of devices, op per sample and batched, with and without wires", scaling},
         {"memory", "RSS growth over 10 000 ngspice solves", memory},
         {"pool-scaling", "batched reads on 1 against 2 ngspice worker processes", pool_scaling},
+        {"compact-wired-read", "one read of a 784x100-pair PCM layer with 1 Ohm wires: line relaxation against Newton", compact_wired_read},
         {"compact-train", "training samples/s of the compact engine (784-100-10 PCM, 784-10 domain wall)", compact_train},
         {"mnist-spice-epoch", "one MNIST 784-100-10 epoch with every forward read in ngspice (mini-batch, batched read strategy), against the compact engine", mnist_spice_epoch},
         {"dw-per-sample-spice-epoch", "MNIST 784-10 domain wall, per-sample SGD, every read in ngspice: samples/s and the projected epoch", dw_per_sample_spice_epoch},
