@@ -36,6 +36,7 @@ PRESETS = {
     "mnist_domain_wall": SHORT_MNIST,
     "mnist_mosfet": SHORT_MNIST,
     "mnist_pcm": SHORT_MNIST,
+    "mnist_pcm_wires": SHORT_MNIST,
     "mnist_gain_cell": SHORT_MNIST,
 }
 # Per-epoch columns that the same seed must reproduce (wall time is the machine's, not the run's).
