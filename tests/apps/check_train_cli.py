@@ -39,7 +39,7 @@ with h5py.File(run, "r") as f:
     m = f["/training/metrics"]
     columns = {"epoch": "1", "train_accuracy": "1", "test_accuracy": "1", "loss": "1", "update_pulses": "1",
                "energy_read_J": "J", "energy_write_J": "J", "energy_update_circuit_J": "J", "energy_adc_J": "J",
-               "energy_neuron_J": "J", "energy_wire_J": "J", "energy_total_J": "J",
+               "energy_neuron_J": "J", "energy_wire_J": "J", "energy_dac_J": "J", "energy_total_J": "J",
                "simulated_time_s": "s", "sample_latency_s": "s", "circuit_time_s": "s", "wall_time_s": "s",
                "skipped_samples": "1", "skipped_test_samples": "1"}
     for name, unit in columns.items():
@@ -62,6 +62,7 @@ with h5py.File(run, "r") as f:
     check(np.all(m["energy_update_circuit_J"][:] == 0), "no update circuit ran, so its energy is 0")
     check(np.all(m["energy_neuron_J"][:] == 0), "a formula activation draws no neuron energy")
     check(np.all(m["energy_wire_J"][:] == 0), "no wire capacitance, no wire energy")
+    check(np.all(m["energy_dac_J"][:] == 0), "analog drivers, no DAC energy")
     parts = m["energy_read_J"][:] + m["energy_write_J"][:] + m["energy_update_circuit_J"][:] + m["energy_adc_J"][:]
     check(np.allclose(m["energy_total_J"][:], parts, rtol=1e-9, atol=0), "the energy parts sum to the total")
     check(list(m["skipped_samples"][:]) == [0, 0, 0] and list(m["skipped_test_samples"][:]) == [0, 0, 0], "no sample skipped")
@@ -85,7 +86,8 @@ with h5py.File(neurons, "r") as f:
     per_epoch_J = (120 * 24 + 30 * 8) * 1.8 * 20e-6 * 10e-9
     check(np.allclose(m["energy_neuron_J"][:], [per_epoch_J, 2 * per_epoch_J], rtol=1e-6, atol=0),
           f"neuron energy {m['energy_neuron_J'][:]} is 3120 copies x 0.36 pJ per epoch")
-    parts = sum(m[k][:] for k in ("energy_read_J", "energy_write_J", "energy_update_circuit_J", "energy_adc_J", "energy_neuron_J", "energy_wire_J"))
+    parts = sum(m[k][:] for k in ("energy_read_J", "energy_write_J", "energy_update_circuit_J", "energy_adc_J", "energy_neuron_J", "energy_wire_J",
+                                  "energy_dac_J"))
     check(np.allclose(m["energy_total_J"][:], parts, rtol=1e-9, atol=0), "with neurons, the energy parts sum to the total")
 
 # ---- bad configs: exit 2, the key or file named, nothing written
@@ -106,7 +108,6 @@ cases = [
     (["--set", "evaluate.after_s=a day"], "evaluate.after_s"),
     (["--set", "evaluate.drift_compensation=maybe"], "true, false, both"),
     (["--set", "array.wire_ohm=-1"], "array.wire_ohm"),
-    (["--set", "array.wire_ohm=5", "--set", "spice.read_strategy=batched"], "spice.read_strategy"),
     (["--set", "array.wire_ohm=5", "--set", "run.engine=ideal"], "array.wire_ohm"),
     (["--set", "array.wire_ohm=5", "--set", "spice.max_tile_rows=2"], "spice.max_tile_rows"),
     (["--seed", "3", "--set", "run.seed=4"], "--seed 3 and --set run.seed=4 disagree"),
