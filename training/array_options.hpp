@@ -87,6 +87,9 @@ struct DeviceArrayOptions {
     // so b bits give 2^b - 1 levels of each sign and 0; 1 bit is an on/off driver
     // (training/device_array/read_model.hpp).
     int dac_bits = 0;
+    // Energy of one conversion of such a driver: this x 2^dac_bits (a binary-weighted capacitive DAC
+    // switching its unit cells; 1 fF at 1 V assumed), one conversion per driven line and read.
+    double dac_energy_per_step_J = 1e-15;  // >= 0
     // What decides the output lines (Readout above); sensed_layers is derived: the experiment sets
     // it to the number of hidden layers under sense_amp, and the arrays of weight layers below it
     // hand their forward reads to the sense amplifiers unconverted (options_for_layer).

@@ -150,6 +150,7 @@ ArrayActivity DeviceArray::activity() const {
     a.write_energy_J = counters_.write_energy_J;
     a.adc_energy_J = counters_.adc_energy_J;
     a.wire_energy_J = counters_.wire_energy_J;
+    a.dac_energy_J = counters_.dac_energy_J;
     return a;
 }
 

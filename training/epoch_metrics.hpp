@@ -30,6 +30,7 @@ struct EpochMetrics {
     double energy_adc_J = 0.0;
     double energy_neuron_J = 0.0;
     double energy_wire_J = 0.0;
+    double energy_dac_J = 0.0;
     double energy_total_J = 0.0;
     double simulated_time_s = 0.0;
     double sample_latency_s = 0.0;
@@ -70,6 +71,7 @@ inline const std::vector<MetricColumn>& metric_columns() {
         {"energy_adc_J", "J", "energy of the output lines' converters (0 without array.adc_bits)", &EpochMetrics::energy_adc_J, true},
         {"energy_neuron_J", "J", "energy of the neuron and derivative circuits between layers (0 for a formula activation)", &EpochMetrics::energy_neuron_J, true},
         {"energy_wire_J", "J", "energy of charging the driven lines' capacitance (0 without array.wire_farad)", &EpochMetrics::energy_wire_J, true},
+        {"energy_dac_J", "J", "energy of the driven lines' DACs (0 without array.dac_bits)", &EpochMetrics::energy_dac_J, true},
         {"energy_total_J", "J", "sum of the energy columns", &EpochMetrics::energy_total_J, true},
         {"simulated_time_s", "s", "hardware time: training samples x training.sample_period_s", &EpochMetrics::simulated_time_s},
         {"sample_latency_s", "s", "hardware time one training sample needs on the chip's circuits (reads, conversions, update)", &EpochMetrics::sample_latency_s, true},

@@ -138,6 +138,7 @@ void add_activity(ArrayActivity& total, const ArrayActivity& a) {
     total.update_circuit_energy_J += a.update_circuit_energy_J;
     total.adc_energy_J += a.adc_energy_J;
     total.wire_energy_J += a.wire_energy_J;
+    total.dac_energy_J += a.dac_energy_J;
 }
 
 }  // namespace

@@ -262,7 +262,9 @@ EpochMetrics train_epoch(Network& network, const Dataset& train, const Dataset& 
     m.energy_adc_J = activity.adc_energy_J;
     m.energy_neuron_J = activity.neuron_energy_J;
     m.energy_wire_J = activity.wire_energy_J;
-    m.energy_total_J = m.energy_read_J + m.energy_write_J + m.energy_update_circuit_J + m.energy_adc_J + m.energy_neuron_J + m.energy_wire_J;
+    m.energy_dac_J = activity.dac_energy_J;
+    m.energy_total_J =
+        m.energy_read_J + m.energy_write_J + m.energy_update_circuit_J + m.energy_adc_J + m.energy_neuron_J + m.energy_wire_J + m.energy_dac_J;
     clock.wall_time_s += at.wall_time_s + seconds_since(started);
     m.simulated_time_s = clock.simulated_time_s;
     // Every epoch trains the whole set (a skipped sample still took its time), so the learning time

@@ -35,6 +35,7 @@ struct ArrayActivity {
     double adc_energy_J = 0.0;        // energy of the output lines' converters (array.adc_bits)
     double neuron_energy_J = 0.0;     // energy of the neuron circuits between layers (Network adds it)
     double wire_energy_J = 0.0;       // charging the driven lines' capacitance (array.wire_farad)
+    double dac_energy_J = 0.0;        // the driven lines' DAC conversions (array.dac_bits)
 };
 
 // Everything an array needs to continue bit-identically after a restart, as named blocks of doubles

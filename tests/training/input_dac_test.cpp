@@ -40,5 +40,27 @@ TEST(InputDac, ReadsEqualAnalogReadsOfTheRoundedInputs) {
     }
 }
 
+// Every driven line converts once per read, at dac_energy_per_step_J x 2^b: n conversions per
+// forward read of an m x n array, m per transposed read; analog drivers cost nothing.
+TEST(InputDac, EachDrivenLineCostsOneConversionPerRead) {
+    const auto model = builtin_devices().find("pcm").make({});
+    const Eigen::MatrixXf w = Eigen::MatrixXf::Constant(4, 9, 0.3f);
+    DeviceArrayOptions options;
+    options.dac_bits = 6;
+    options.dac_energy_per_step_J = 2e-15;
+    const DeviceArray analog(*model, w, DeviceArrayOptions{}, Rng(2));
+    const DeviceArray driven(*model, w, options, Rng(2));
+    const Eigen::VectorXf x = Eigen::VectorXf::LinSpaced(9, -1.0f, 1.0f), d = Eigen::VectorXf::LinSpaced(4, 0.1f, 0.4f);
+    for (int read = 0; read < 3; ++read) {
+        analog.multiply(x);
+        driven.multiply(x);
+    }
+    analog.multiply_transposed(d);
+    driven.multiply_transposed(d);
+    EXPECT_DOUBLE_EQ(driven.counters().dac_energy_J, (3 * 9 + 4) * 2e-15 * 64.0);
+    EXPECT_DOUBLE_EQ(driven.activity().dac_energy_J, driven.counters().dac_energy_J);
+    EXPECT_EQ(analog.counters().dac_energy_J, 0.0);
+}
+
 }  // namespace
 }  // namespace cimkit::training

@@ -61,6 +61,7 @@ void write_blocks(DeviceArrayCheckpoint&& checkpoint, ArrayCheckpoint& out) {
     out["write_energy_J"] = {c.write_energy_J};
     out["adc_energy_J"] = {c.adc_energy_J};
     out["wire_energy_J"] = {c.wire_energy_J};
+    out["dac_energy_J"] = {c.dac_energy_J};
     out["update_random_numbers"] = {static_cast<double>(c.update_random_numbers)};
     if (checkpoint.residual) out["residual"] = std::move(*checkpoint.residual);
     if (checkpoint.since_refresh_s) out["refresh_clock"] = {*checkpoint.since_refresh_s};
@@ -96,6 +97,7 @@ DeviceArrayCheckpoint read_blocks(const ArrayCheckpoint& blocks, const DeviceArr
     if (blocks.count("write_energy_J")) checkpoint.counters.write_energy_J = checkpoint_block(blocks, "write_energy_J", 1)[0];
     if (blocks.count("adc_energy_J")) checkpoint.counters.adc_energy_J = checkpoint_block(blocks, "adc_energy_J", 1)[0];
     if (blocks.count("wire_energy_J")) checkpoint.counters.wire_energy_J = checkpoint_block(blocks, "wire_energy_J", 1)[0];
+    if (blocks.count("dac_energy_J")) checkpoint.counters.dac_energy_J = checkpoint_block(blocks, "dac_energy_J", 1)[0];
     if (blocks.count("update_random_numbers")) checkpoint.counters.update_random_numbers = count(checkpoint_block(blocks, "update_random_numbers", 1)[0]);
     return checkpoint;
 }

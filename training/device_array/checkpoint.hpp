@@ -19,7 +19,7 @@ struct DeviceArrayCheckpoint {
     // it took over instead of copying the states twice.
     std::vector<double> plus_states, minus_states;
     // "counters": the first 7 fields in declaration order, the counts as exact doubles;
-    // "write_energy_J", "adc_energy_J", "wire_energy_J": the 8th to 10th, each in a block of its own
+    // "write_energy_J", "adc_energy_J", "wire_energy_J", "dac_energy_J": the 8th to 11th, each in a block of its own
     // (absent in files written before they existed).
     DeviceArrayCounters counters;
     // "residual": the per-weight digital remainder, with accumulate_residual on.

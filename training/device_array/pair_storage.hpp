@@ -60,6 +60,7 @@ struct DeviceArrayCounters {
     double write_energy_J = 0.0;  // DeviceModel::write_energy_J of every pulse, program_energy_J of every set_level
     double adc_energy_J = 0.0;    // the output lines' conversions (training/device_array/column_adc.hpp)
     double wire_energy_J = 0.0;   // charging the driven lines' capacitance (array.wire_farad)
+    double dac_energy_J = 0.0;    // the driven lines' DAC conversions (array.dac_bits)
     std::uint64_t update_random_numbers = 0;  // uniform draws of the update rule (stochastic, essop)
 };
 

@@ -14,6 +14,7 @@ ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options
       backward_input_max_(options.backward_input_max),
       read_time_s_(options.read_time_s),
       dac_levels_(options.dac_bits > 0 ? std::ldexp(1.0, options.dac_bits) - 1.0 : 0.0),
+      dac_energy_per_conversion_J_(options.dac_bits > 0 ? options.dac_energy_per_step_J * std::ldexp(1.0, options.dac_bits) : 0.0),
       input_encoding_(options.input_encoding),
       adc_(options),
       two_phase_read_(options.two_phase_read),
@@ -35,7 +36,7 @@ Eigen::VectorXf ReadModel::output(const PairStorage& pairs, const Eigen::VectorX
     return (u * (drift_gain_ * pairs.w_max() * input_max)).cast<float>();
 }
 
-std::uint64_t ReadModel::drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const {
+void ReadModel::drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts, DeviceArrayCounters& counters) const {
     const double v_read = model_.read_voltage_V();
     std::uint64_t clipped = 0;
     volts.resize(input.size());
@@ -48,7 +49,8 @@ std::uint64_t ReadModel::drive_voltages(const Eigen::VectorXf& input, double inp
         if (dac_levels_ > 0.0) u = std::round(u * dac_levels_) / dac_levels_;
         volts(j) = v_read * u;
     }
-    return clipped;
+    counters.clipped_inputs += clipped;
+    counters.dac_energy_J += static_cast<double>(input.size()) * dac_energy_per_conversion_J_;
 }
 
 double ReadModel::line_current_A(double v, const DeviceState& device) const {
@@ -83,7 +85,7 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
     const int rows = pairs.rows(), cols = pairs.cols();
     assert(x.size() == cols);
     ReadScratch& s = forward_scratch_;
-    counters.clipped_inputs += drive_voltages(x, x_max_, s.volts);
+    drive_voltages(x, x_max_, s.volts, counters);
     s.plus_A.setZero(rows);
     s.minus_A.setZero(rows);
     s.variance_A2.setZero(rows);
@@ -160,7 +162,7 @@ Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArray
         refuse("input_encoding = pulse_width is not drawn in the spice engine's read circuit (it drives line voltages); use amplitude");
     }
     Eigen::VectorXd volts;
-    counters.clipped_inputs += drive_voltages(x, x_max_, volts);
+    drive_voltages(x, x_max_, volts, counters);
     return volts;
 }
 
@@ -201,7 +203,7 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
     const double d_max = backward_range(d);
     if (!(d_max > 0.0)) return Eigen::VectorXf::Zero(cols);
     ReadScratch& s = backward_scratch_;
-    counters.clipped_inputs += drive_voltages(d, d_max, s.volts);
+    drive_voltages(d, d_max, s.volts, counters);
     s.plus_A.setZero(cols);
     s.minus_A.setZero(cols);
     s.variance_A2.setZero(cols);
@@ -287,7 +289,7 @@ ReadModel::BackwardDrive ReadModel::backward_drive_V(const Eigen::VectorXf& d, D
     BackwardDrive drive;
     drive.d_max = backward_range(d);
     if (drive.d_max > 0.0) {
-        counters.clipped_inputs += drive_voltages(d, drive.d_max, drive.volts);
+        drive_voltages(d, drive.d_max, drive.volts, counters);
     } else {
         drive.volts = Eigen::VectorXd::Zero(d.size());
     }

@@ -6,7 +6,9 @@
 // (clipped inputs are counted). With array.dac_bits = b > 0 the drivers are DACs: the fraction
 // u = clip(x_j)/x_max becomes round(u (2^b - 1)) / (2^b - 1), b bits of |u| with the sign as the
 // driver's polarity (8 bits: the 255 levels of an 8-bit image; 1 bit: on, off or negative), in
-// every read of both engines and in pulse-width encoding (a quantised pulse width) alike. Each output line sums the real device currents,
+// every read of both engines and in pulse-width encoding (a quantised pulse width) alike. Every
+// driven line's DAC converts once per read, at array.dac_energy_per_step_J x 2^b (energy_dac_J).
+// Each output line sums the real device currents,
 //   I+_i = sum_j current_A(V_j, G+_ij),  I-_i = sum_j current_A(V_j, G-_ij),
 //   y_i = w_max (I+_i - I-_i) / ((G_high - G_low) v_read / x_max),                      (2)
 // so an ohmic device (PCM) gives y = W x exactly (W from (1) in
@@ -155,7 +157,8 @@ private:
     // The same for the transposed read (volts: one per output line pair, as drive_voltages gives them).
     void wired_transposed(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
     double backward_range(const Eigen::VectorXf& d) const;  // backward_input_max, or max|d| when it is 0
-    std::uint64_t drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts) const;
+    // The line voltages of `input`; counts the clipped inputs and the DACs' conversions.
+    void drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts, DeviceArrayCounters& counters) const;
     double calibration_read_A(const PairStorage& pairs) const;
     // The read-noise variance of one pair's two currents, and its draw onto the output lines.
     double noise_variance_A2(double plus_A, const DeviceState& plus, double minus_A, const DeviceState& minus) const;
@@ -164,6 +167,7 @@ private:
     const DeviceModel& model_;
     double x_max_, backward_input_max_, read_time_s_;
     double dac_levels_;  // 2^dac_bits - 1 levels of |u|; 0: analog drivers
+    double dac_energy_per_conversion_J_;  // dac_energy_per_step_J 2^dac_bits; 0: analog drivers
     InputEncoding input_encoding_;
     ColumnAdc adc_;
     bool two_phase_read_;
