@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "devices/core/errors.hpp"
@@ -83,57 +84,49 @@ TEST(Registry, ConductanceDerivativeMatchesFiniteDifference) {
 
 namespace cimkit {
 
-// DeviceModel::odd_read_current decides whether a transposed read may drive a pair's G- line at -V in
-// one phase (training/device_array/read_model.hpp). A model that declares it must conduct exactly
-// oppositely at -v, bit for bit, at every level and at two read voltages; a model that does not must
-// really be asymmetric somewhere (more than 1 %), so the two-phase read it gets is not a needless cost.
-TEST(Registry, OddReadCurrentIsDeclaredTruthfully) {
+// A read property that a model declares (DeviceModel::odd_read_current, ohmic_read) lets training
+// take a shortcut, so it must hold bit for bit: `deviation` (relative, 0 exactly where the property
+// holds) is checked at four levels and at `voltages` (in read voltages). A model that does not declare
+// it must really deviate somewhere (more than 1 %), or it pays for the long way for nothing.
+static void expect_declared_truthfully(bool (DeviceModel::*declared)() const, std::initializer_list<double> voltages,
+                                const std::function<double(const DeviceModel&, const DeviceState&, double)>& deviation) {
     for (const auto& entry : builtin_devices().entries()) {
         SCOPED_TRACE(entry.name);
         const auto model = entry.make({});
         Rng rng(11);
-        double largest_asymmetry = 0.0;
+        double largest = 0.0;
         for (const double level : {0.05, 0.3, 0.6, 0.95}) {
             DeviceState s = model->make_device(rng);
             model->set_level(s, level, rng);
-            for (const double v : {model->read_voltage_V(), model->read_voltage_V() / 3.0}) {
-                const double forward_A = model->current_A(v, s), reversed_A = model->current_A(-v, s);
-                if (model->odd_read_current()) {
-                    EXPECT_EQ(reversed_A, -forward_A) << "level " << level << ", " << v << " V";
+            for (const double scale : voltages) {
+                const double v = scale * model->read_voltage_V(), d = deviation(*model, s, v);
+                if (((*model).*declared)()) {
+                    EXPECT_EQ(d, 0.0) << "level " << level << ", " << v << " V";
                 }
-                largest_asymmetry = std::max(largest_asymmetry, std::abs(forward_A + reversed_A) / std::abs(forward_A));
+                largest = std::max(largest, d);
             }
         }
-        if (!model->odd_read_current()) {
-            EXPECT_GT(largest_asymmetry, 0.01);
+        if (!((*model).*declared)()) {
+            EXPECT_GT(largest, 0.01);
         }
     }
 }
 
-// An ohmic declaration lets the wired read solve a linear network (circuits/crossbar_relaxation.hpp):
-// it must hold bit for bit at any voltage, and a model without it must really bend its I-V.
+// odd_read_current: a transposed read may drive a pair's G- line at -V in one phase
+// (training/device_array/read_model.hpp) when the device conducts exactly oppositely at -v.
+TEST(Registry, OddReadCurrentIsDeclaredTruthfully) {
+    expect_declared_truthfully(&DeviceModel::odd_read_current, {1.0, 1.0 / 3.0}, [](const DeviceModel& m, const DeviceState& s, double v) {
+        return std::abs(m.current_A(v, s) + m.current_A(-v, s)) / std::abs(m.current_A(v, s));
+    });
+}
+
+// ohmic_read: the wired read solves a linear network (circuits/crossbar_relaxation.hpp) when the
+// current is exactly G v at any voltage.
 TEST(Registry, OhmicReadIsDeclaredTruthfully) {
-    for (const auto& entry : builtin_devices().entries()) {
-        SCOPED_TRACE(entry.name);
-        const auto model = entry.make({});
-        Rng rng(13);
-        double largest_bend = 0.0;
-        for (const double level : {0.05, 0.3, 0.6, 0.95}) {
-            DeviceState s = model->make_device(rng);
-            model->set_level(s, level, rng);
-            const double g_S = model->conductance_S(s);
-            for (const double v : {model->read_voltage_V(), model->read_voltage_V() / 3.0, -2.0 * model->read_voltage_V()}) {
-                const double i_A = model->current_A(v, s);
-                if (model->ohmic_read()) {
-                    EXPECT_EQ(i_A, g_S * v) << "level " << level << ", " << v << " V";
-                }
-                largest_bend = std::max(largest_bend, std::abs(i_A - g_S * v) / std::abs(g_S * v));
-            }
-        }
-        if (!model->ohmic_read()) {
-            EXPECT_GT(largest_bend, 0.01);
-        }
-    }
+    expect_declared_truthfully(&DeviceModel::ohmic_read, {1.0, 1.0 / 3.0, -2.0}, [](const DeviceModel& m, const DeviceState& s, double v) {
+        const double ohmic_A = m.conductance_S(s) * v;
+        return std::abs(m.current_A(v, s) - ohmic_A) / std::abs(ohmic_A);
+    });
 }
 
 }  // namespace cimkit
