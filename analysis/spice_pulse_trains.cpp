@@ -24,21 +24,6 @@ std::string number(double value) {
     return text;
 }
 
-std::vector<std::string> words(const std::string& line) {
-    std::vector<std::string> out;
-    std::string word;
-    for (char c : line) {
-        if (c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r') {
-            if (!word.empty()) out.push_back(word);
-            word.clear();
-        } else {
-            word += c;
-        }
-    }
-    if (!word.empty()) out.push_back(word);
-    return out;
-}
-
 // `a = b` and `a =b` as one word `a=b`, as ngspice reads parameter assignments.
 std::string glue_assignments(std::string card) {
     for (std::size_t at = card.find('='); at != std::string::npos; at = card.find('=', at + 1)) {
@@ -91,7 +76,7 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
     for (std::size_t i = 0; i < file.lines.size(); ++i) {
         const std::string line = text::trim(file.lines[i]);
         if (!text::starts_with(text::to_lower(line), ".subckt")) continue;
-        const auto tokens = words(glue_assignments(card_at(file, i)));
+        const auto tokens = text::words(glue_assignments(card_at(file, i)), " \t\f\v\r");  // white space but the line ends
         if (tokens.size() < 2) continue;
         defined.push_back(tokens[1]);
         if (!text::iequals(tokens[1], device.subcircuit)) continue;

@@ -15,6 +15,7 @@
 #include "apps/progress_line.hpp"
 #include "apps/stop_on_signal.hpp"
 #include "apps/resume_check.hpp"
+#include "apps/run_device_name.hpp"
 #include "apps/seed_option.hpp"
 #include "apps/train_settings.hpp"
 #include "apps/training_inputs.hpp"
@@ -161,7 +162,7 @@ int run_train(const TrainOptions& o, const std::string& command_line) {
         if (described.epochs_planned != stored_epochs) resumed.evaluations.clear();
         run.resume(resumed);
     }
-    const std::string device_name = described.device.empty() ? "" : config.text("array.device");  // "table:FILE", where the model says "table"
+    const std::string device_name = run_device_name(described, config);
     TrainingRecord record{command_line, config_toml(config), described, {}, "", device_definition_toml(device_name)};
     // A table or subcircuit device is a file: resuming with a changed file would continue the run on another device.
     if (!o.resume_path.empty() && !resumed.device_definition.empty() && resumed.device_definition != record.device_definition) {

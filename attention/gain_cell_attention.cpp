@@ -39,6 +39,8 @@ std::vector<double> retention_by_age(const HeadSettings& s) {
     return retained;
 }
 
+ConvertedHead converted_head(const HeadInputs& inputs, const HeadSettings& s) { return {quantised_inputs(inputs, s), retention_by_age(s)}; }
+
 double tile_readout(double output_sum, const HeadSettings& s) {
     return quantize(std::clamp(output_sum / s.output_saturation, -1.0, 1.0), s.output_levels, 2.0);
 }
@@ -48,10 +50,13 @@ HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& s, 
 }
 
 HeadResult gain_cell_attention(const HeadInputs& inputs, const HeadSettings& s, const CellLaw& f) {
-    const int tokens = inputs.tokens(), dims = inputs.head_dim();
-    const QuantisedInputs in = quantised_inputs(inputs, s);
-    const Matrix &query = in.query, &key_w = in.key_w_V, &value_w = in.value_w_V;
-    const std::vector<double> retained = retention_by_age(s);
+    return gain_cell_attention(converted_head(inputs, s), s, f);
+}
+
+HeadResult gain_cell_attention(const ConvertedHead& converted, const HeadSettings& s, const CellLaw& f) {
+    const Matrix &query = converted.in.query, &key_w = converted.in.key_w_V, &value_w = converted.in.value_w_V;
+    const std::vector<double>& retained = converted.retained;
+    const auto tokens = static_cast<int>(query.rows()), dims = static_cast<int>(query.cols());
 
     HeadResult r{Matrix::Zero(tokens, tokens), Matrix::Zero(tokens, tokens), Matrix::Zero(tokens, dims)};
     std::vector<double> tile_sum(static_cast<std::size_t>(dims));

@@ -46,6 +46,15 @@ QuantisedInputs quantised_inputs(const HeadInputs& inputs, const HeadSettings& s
 // The fraction of a stored deviation left after `age` tokens: exp(-decay)^age, as the paper's code
 // raises the one-token factor to the token's age; ages 0 .. window_tokens - 1.
 std::vector<double> retention_by_age(const HeadSettings& settings);
+// Both of the above for one head: what the block computes from, kept by a caller that also runs a
+// backward pass through the block, so that the two see the same numbers without computing them twice.
+struct ConvertedHead {
+    QuantisedInputs in;
+    std::vector<double> retained;  // retention_by_age
+};
+ConvertedHead converted_head(const HeadInputs& inputs, const HeadSettings& settings);
+// The block on inputs already converted: gain_cell_attention(inputs, ...) is this on converted_head(inputs).
+HeadResult gain_cell_attention(const ConvertedHead& converted, const HeadSettings& settings, const CellLaw& law);
 // The read law at the kernel's read voltage (0.9 V) as a cubic in the weight: f = sum_i a[i] w^i.
 using WeightPolynomial = std::array<double, 4>;
 WeightPolynomial weight_polynomial(GainCellReadModel law);

@@ -49,8 +49,8 @@ struct Activations {
     int last = 0, first = 0;
     // float model
     Eigen::VectorXd attention;  // softmax weights over the window
-    // hardware model
-    HeadInputs head;
+    // hardware model: the block's converted inputs, kept for the backward pass
+    ConvertedHead converted;
     HeadResult block;
     Eigen::VectorXd output;  // the last token's attention output
     Eigen::VectorXd logits;
@@ -81,8 +81,8 @@ Activations forward(const RowModel& model, const float* sequence, AttentionKind 
         a.attention /= a.attention.sum();
         a.output = a.v.middleRows(a.first, count).transpose() * a.attention;
     } else {
-        a.head = hardware_inputs(a.q, a.k, a.v);
-        a.block = gain_cell_attention(a.head, s, law);
+        a.converted = converted_head(hardware_inputs(a.q, a.k, a.v), s);
+        a.block = gain_cell_attention(a.converted, s, CellLaw::of(law));
         a.output = a.block.output.row(a.last).transpose();
     }
     a.logits = p.classify * a.output + p.classify_bias;
@@ -92,11 +92,12 @@ Activations forward(const RowModel& model, const float* sequence, AttentionKind 
 // d loss / d (the last token's q, and every k and v) through the hardware block, the paper's way.
 void hardware_backward(const Activations& a, const Eigen::VectorXd& grad_output, GainCellReadModel law, const HeadSettings& s,
                        Matrix& grad_q, Matrix& grad_k, Matrix& grad_v) {
-    const QuantisedInputs in = quantised_inputs(a.head, s);
-    const std::vector<double> retained = retention_by_age(s);
+    const QuantisedInputs& in = a.converted.in;
+    const std::vector<double>& retained = a.converted.retained;
     const WeightPolynomial f = weight_polynomial(law);
     const int m = a.last, dims = static_cast<int>(grad_output.size());
-    Eigen::VectorXd grad_pulse = Eigen::VectorXd::Zero(a.head.tokens());
+    const auto tokens = static_cast<int>(a.q.rows());
+    Eigen::VectorXd grad_pulse = Eigen::VectorXd::Zero(tokens);
     for (int tile_start = a.first - a.first % s.tile_tokens; tile_start <= m; tile_start += s.tile_tokens) {
         const int begin = std::max(a.first, tile_start), end = std::min(m, tile_start + s.tile_tokens - 1);
         for (int d = 0; d < dims; ++d) {
@@ -122,7 +123,7 @@ void hardware_backward(const Activations& a, const Eigen::VectorXd& grad_output,
     }
     // The input ranges' clamps: straight through inside, nothing outside.
     const auto pass = [](double x, double low, double high) { return x > low && x < high ? 1.0 : 0.0; };
-    for (int n = 0; n < a.head.tokens(); ++n) {
+    for (int n = 0; n < tokens; ++n) {
         for (int d = 0; d < dims; ++d) {
             grad_q(n, d) *= pass(a.q(n, d), 0.0, 1.0);
             grad_k(n, d) *= pass(a.k(n, d), -gain_cell_weight_offset_V, gain_cell_weight_offset_V);

@@ -10,8 +10,9 @@ namespace cimkit::attention {
 
 SpiceHeadResult spice_gain_cell_attention(spice::Engine& engine, const HeadInputs& inputs, const HeadSettings& s,
                                           const TileCircuit& circuit, const std::vector<int>& query_tokens) {
-    const QuantisedInputs in = quantised_inputs(inputs, s);
-    const std::vector<double> retained = retention_by_age(s);
+    const ConvertedHead converted = converted_head(inputs, s);
+    const QuantisedInputs& in = converted.in;
+    const std::vector<double>& retained = converted.retained;
     const auto queries = static_cast<Eigen::Index>(query_tokens.size());
     SpiceHeadResult r{query_tokens, Matrix::Zero(queries, inputs.tokens()), Matrix::Zero(queries, inputs.tokens()),
                       Matrix::Zero(queries, inputs.head_dim()), {}, {}, {}, 0};

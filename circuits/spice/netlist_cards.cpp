@@ -23,21 +23,6 @@ std::string without_inline_comment(const std::string& line) {
     return text::trim(cut == std::string::npos ? line : line.substr(0, cut));
 }
 
-std::vector<std::string> words_of(const std::string& card) {
-    std::vector<std::string> out;
-    std::string word;
-    for (char c : card) {
-        if (c == ' ' || c == '\t') {
-            if (!word.empty()) out.push_back(word);
-            word.clear();
-        } else {
-            word += c;
-        }
-    }
-    if (!word.empty()) out.push_back(word);
-    return out;
-}
-
 }  // namespace
 
 std::vector<NetlistCard> dot_cards(const NetlistText& netlist) {
@@ -65,7 +50,7 @@ std::vector<NetlistCard> dot_cards(const NetlistText& netlist) {
         cards.push_back(std::move(card));
         open = true;
     }
-    for (auto& card : cards) card.words = words_of(card.text);
+    for (auto& card : cards) card.words = text::words(card.text, " \t");
     return cards;
 }
 

@@ -39,6 +39,18 @@ std::vector<std::string> split(std::string_view s, char separator) {
     return parts;
 }
 
+std::vector<std::string> words(std::string_view s, std::string_view separators) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+        if (i == s.size() || separators.find(s[i]) != std::string_view::npos) {
+            if (i > start) out.emplace_back(s.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
 std::vector<std::string> lines(std::string_view s) {
     std::vector<std::string> out = split(s, '\n');
     if (!out.empty() && out.back().empty()) out.pop_back();  // text ending in '\n' has no extra line

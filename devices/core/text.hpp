@@ -12,6 +12,8 @@ bool starts_with(std::string_view s, std::string_view prefix);
 bool iequals(std::string_view a, std::string_view b);
 // Splits on `separator`; empty fields are kept.
 std::vector<std::string> split(std::string_view s, char separator);
+// The words of a line: the runs of characters between any of `separators`; no empty words.
+std::vector<std::string> words(std::string_view s, std::string_view separators);
 // Splits text into lines, dropping the '\n' (and a '\r' before it).
 std::vector<std::string> lines(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);

@@ -15,6 +15,7 @@
 #include "apps/config_toml.hpp"
 #include "apps/output_claim.hpp"
 #include "apps/preset_path.hpp"
+#include "apps/run_device_name.hpp"
 #include "apps/training_inputs.hpp"
 #include "devices/registry.hpp"
 #include "python/native/bindings.hpp"
@@ -89,7 +90,7 @@ py::dict train(const std::string& config, const py::dict& settings, const py::ob
 
     training::RunCallbacks callbacks;
     analysis::TrainingRecord record{python_call(config, settings), apps::config_toml(values), run.description(), {}, "",
-                                    device_definition_toml(run.description().device.empty() ? "" : values.text("array.device"))};
+                                    device_definition_toml(apps::run_device_name(run.description(), values))};
     callbacks.on_checkpoint = [&](const training::RunSnapshot& state) {  // without a file: keeps the weights in progress()
         if (output_path.empty()) return;
         record.state = state;

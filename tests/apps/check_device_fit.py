@@ -3,13 +3,11 @@
 naming the file and the line or key, and leaves no output behind; an output is replaced only with
 --force. Usage: check_device_fit.py CIMKIT"""
 import sys
-
-import h5py
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cli_check import CliCheck  # noqa: E402
+from cli_check import CliCheck, stored_device_definition  # noqa: E402
 
 check = CliCheck(sys.argv[1])
 run, expect, failures = check.run, check.expect, check.failures
@@ -34,8 +32,7 @@ with tempfile.TemporaryDirectory() as folder:
                                            '[training]\nepochs = 1\n')
     expect(run("train", "--config", "cfg/run.toml", "-o", "run.h5", "--quiet", cwd=work), 0, "test accuracy", what="train with a config naming table:dev.toml")
     # The run file keeps the table it was trained with; a resume with the file changed is refused.
-    with h5py.File(work / "run.h5") as f:
-        stored = f["training"].attrs.get("device_definition_toml", "")
+    stored = stored_device_definition(work / "run.h5", "/training")
     if "[potentiate]" not in stored:
         failures.append(f"the run file does not record the device table: {stored[:200]!r}")
     lines = before.decode().splitlines()

@@ -8,10 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import h5py
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cli_check import CliCheck  # noqa: E402
+from cli_check import CliCheck, stored_device_definition  # noqa: E402
 
 check = CliCheck(sys.argv[1])
 run, expect, failures = check.run, check.expect, check.failures
@@ -24,15 +22,13 @@ with tempfile.TemporaryDirectory() as folder:
     shutil.copy(vteam, work / "dev" / "cell.lib")
     device = "spice:dev/cell.lib:vteam_memristor"
     expect(run("crossbar", "--device", device, "-o", "cb.h5", "--quiet", cwd=work), 0, "subcircuit face", "wrote cb.h5", what="crossbar")
-    with h5py.File(work / "cb.h5") as f:
-        if ".subckt vteam_memristor" not in f.attrs.get("device_definition_toml", ""):
-            failures.append("the crossbar file does not record the subcircuit file")
+    if ".subckt vteam_memristor" not in stored_device_definition(work / "cb.h5"):
+        failures.append("the crossbar file does not record the subcircuit file")
 
     expect(run("train", "--set", "run.engine=compact", "--set", "array.device=" + device, "--epochs", "1", "-o", "run.h5", "--quiet",
                cwd=work), 0, "test accuracy", what="train, compact engine")
-    with h5py.File(work / "run.h5") as f:
-        if ".subckt vteam_memristor" not in f["training"].attrs.get("device_definition_toml", ""):
-            failures.append("the run file does not record the subcircuit file")
+    if ".subckt vteam_memristor" not in stored_device_definition(work / "run.h5", "/training"):
+        failures.append("the run file does not record the subcircuit file")
     original = (work / "dev" / "cell.lib").read_text()
     (work / "dev" / "cell.lib").write_text(original.replace("R_off=1000", "R_off=2000"))
     expect(run("train", "--resume", "run.h5", "--epochs", "2", "--quiet", cwd=work), 2, "has changed", "cell.lib",

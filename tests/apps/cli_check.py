@@ -8,6 +8,8 @@ in its output, collect failures and report them.
 import subprocess
 from pathlib import Path
 
+import h5py
+
 
 class CliCheck:
     def __init__(self, cimkit, timeout_s=120):
@@ -32,3 +34,11 @@ class CliCheck:
             print(f)
         print(f"{len(self.failures)} failures")
         return 1 if self.failures else 0
+
+
+def stored_device_definition(path, group="/"):
+    """The device file (a table's TOML or a subcircuit file) that the cimkit output `path` recorded in
+    the attribute device_definition_toml of `group` ("/training" in a run file); "" when it recorded
+    none (a built-in device model)."""
+    with h5py.File(path, "r") as f:
+        return f[group].attrs.get("device_definition_toml", "")

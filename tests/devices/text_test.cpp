@@ -18,6 +18,17 @@ TEST(Text, SplitKeepsEmptyFields) {
     EXPECT_EQ(parts[1], "");
 }
 
+TEST(Text, WordsSplitOnRunsOfTheSeparatorsOnly) {
+    const auto out = words("\t.subckt  cell\tp n\rx0=1 ", " \t");
+    ASSERT_EQ(out.size(), 4u);  // no empty words from the leading tab, the double space or the trailing space
+    EXPECT_EQ(out[0], ".subckt");
+    EXPECT_EQ(out[1], "cell");
+    EXPECT_EQ(out[2], "p");
+    EXPECT_EQ(out[3], "n\rx0=1");  // '\r' is not one of the separators asked for
+    EXPECT_EQ(words("n\rx0=1", " \t\r").size(), 2u);
+    EXPECT_TRUE(words(" \t ", " \t").empty());
+}
+
 TEST(Text, TrimLowerAndCompare) {
     EXPECT_EQ(trim("  .Control \t"), ".Control");
     EXPECT_EQ(to_lower(".CONTROL"), ".control");
