@@ -17,14 +17,20 @@ run, expect = check.run, check.expect
 device = "spice:" + str(Path(sys.argv[2]).resolve() / "devices" / "vteam_memristor.lib") + ":vteam_memristor"
 R_on, R_off = 50.0, 1000.0  # the .subckt defaults of vteam_memristor.lib
 
+
+def experiment_group(f, experiment):
+    """The experiment's group under the file's one characterised device."""
+    device_group = next(iter(f["/characterisation"]))
+    return f[f"/characterisation/{device_group}/{experiment}"]
+
+
 with tempfile.TemporaryDirectory() as folder:
     work = Path(folder)
     expect(run("characterize", device, "--experiment", "iv", "-o", "iv.h5", "--quiet", cwd=work), 0,
            "twin_g_difference_max", "wrote iv.h5", what="characterize iv through ngspice")
     if (work / "iv.h5").exists():
         with h5py.File(work / "iv.h5") as f:
-            groups = list(f["/characterisation"])
-            g = f[f"/characterisation/{groups[0]}/iv"]
+            g = experiment_group(f, "iv")
             if g.attrs.get("source") != "ngspice":
                 check.fail(f"iv: source attribute {g.attrs.get('source')!r}, expected 'ngspice'")
             v, i, x = g["voltage_V"][()], g["current_A"][()], g["state_x0"][()]
@@ -41,8 +47,7 @@ with tempfile.TemporaryDirectory() as folder:
            "g_change_max", "wrote ret.h5", what="characterize retention through ngspice")
     if (work / "ret.h5").exists():
         with h5py.File(work / "ret.h5") as f:
-            groups = list(f["/characterisation"])
-            g = f[f"/characterisation/{groups[0]}/retention"]
+            g = experiment_group(f, "retention")
             if g.attrs.get("source") != "ngspice" or g["conductance_S"].shape[0] != 3:
                 check.fail(f"retention: source {g.attrs.get('source')!r}, {g['conductance_S'].shape[0]} rows; expected ngspice, 3")
             # The hold at x0 and a read below the thresholds leave the state where it starts.
@@ -55,8 +60,7 @@ with tempfile.TemporaryDirectory() as folder:
            "nonlinearity_potentiation", "wrote pulses.h5", what="characterize pulses through ngspice")
     if (work / "pulses.h5").exists():
         with h5py.File(work / "pulses.h5") as f:
-            groups = list(f["/characterisation"])
-            g = f[f"/characterisation/{groups[0]}/pulses"]
+            g = experiment_group(f, "pulses")
             p = int(g.attrs["pulses_per_branch"])
             c = g["conductance_S"][()]
             if g.attrs.get("source") != "ngspice" or c.shape != (3, 2 * p + 1):
