@@ -1,7 +1,8 @@
 #pragma once
 // The crossbar's nodal system shared by the ohmic solve (circuits/crossbar_network.cpp), the
-// nonlinear one (circuits/crossbar_newton.cpp) and the line relaxation (circuits/crossbar_relaxation.cpp): the input checks, the numbering of the unknowns and the
-// wire stamps that circuits/crossbar_network.hpp documents. Internal to those files.
+// nonlinear one (circuits/crossbar_newton.cpp) and the line relaxation
+// (circuits/crossbar_relaxation.cpp): the input checks, the numbering of the unknowns, the wire stamps
+// and the branch currents that circuits/crossbar_network.hpp documents. Internal to those files.
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 #include <string>

@@ -21,8 +21,8 @@
 // read always sees the conductances it is given. The lines of a block are solved together, the
 // recurrence along the line vectorised across lines.
 //
-// Converged when no node of either block moved by more than voltage_tolerance times max_i |V_i| (and
-// 1 fV) in the last sweep; ConvergenceError after max_sweeps.
+// Converged when no column node moved by more than voltage_tolerance times max_i |V_i| (and 1 fV) in
+// the last sweep (the row nodes follow from the column nodes); ConvergenceError after max_sweeps.
 #include <Eigen/Core>
 
 #include "circuits/crossbar_network.hpp"

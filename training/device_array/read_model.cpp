@@ -125,34 +125,41 @@ double ReadModel::wire_charge_J(const Eigen::VectorXd& volts, int cells_per_line
 }
 
 // A linear network for an ohmic model: line relaxation on the devices' conductances, which gives the
-// same currents (to 1e-12 of the largest voltage) at ~1 % of Newton's cost at MNIST size.
+// same currents (to 1e-12 of the largest voltage) at ~1 % of Newton's cost at MNIST size. So an ohmic
+// layout keeps only the conductances, and no state is copied for it.
+template <typename StateOf>
+void ReadModel::lay_out(Eigen::Index driven, Eigen::Index lines, const StateOf& state_of) const {
+    if (model_.ohmic_read()) {
+        wired_g_S_.resize(driven, lines);
+        for (Eigen::Index c = 0; c < lines; ++c) {
+            for (Eigen::Index r = 0; r < driven; ++r) wired_g_S_(r, c) = model_.conductance_S(state_of(r, c));
+        }
+        return;
+    }
+    wired_states_.resize(static_cast<std::size_t>(driven * lines));
+    for (Eigen::Index r = 0; r < driven; ++r) {
+        for (Eigen::Index c = 0; c < lines; ++c) wired_states_[static_cast<std::size_t>(r * lines + c)] = state_of(r, c);
+    }
+}
+
 const circuits::CrossbarSolution& ReadModel::solve_wired(Eigen::Index lines, const Eigen::VectorXd& volts) const {
     const circuits::CrossbarWires wires{wire_ohm_, wire_ohm_};
-    if (!model_.ohmic_read()) {
-        newton_solution_ = circuits::solve_nonlinear_crossbar(model_, wired_states_, lines, volts, wires);
-        return newton_solution_;
-    }
-    wired_g_S_.resize(volts.size(), lines);
-    for (Eigen::Index r = 0; r < volts.size(); ++r) {
-        for (Eigen::Index c = 0; c < lines; ++c) wired_g_S_(r, c) = model_.conductance_S(wired_states_[static_cast<std::size_t>(r * lines + c)]);
-    }
-    return relaxation_.solve(wired_g_S_, volts, wires);
+    if (model_.ohmic_read()) return relaxation_.solve(wired_g_S_, volts, wires);
+    newton_solution_ = circuits::solve_nonlinear_crossbar(model_, wired_states_, lines, volts, wires);
+    return newton_solution_;
 }
 
 void ReadModel::wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const {
     const int outputs = pairs.rows(), inputs = pairs.cols();
-    const auto lines = static_cast<std::size_t>(2 * outputs);
-    wired_states_.resize(static_cast<std::size_t>(inputs) * lines);
+    const int lines = 2 * outputs;
     const std::vector<DeviceState>& plus = pairs.states(PairSide::plus);
     const std::vector<DeviceState>& minus = pairs.states(PairSide::minus);
-    for (int j = 0; j < inputs; ++j) {
-        for (int i = 0; i < outputs; ++i) {
-            const std::size_t at = static_cast<std::size_t>(j) * lines + 2 * static_cast<std::size_t>(i);
-            wired_states_[at] = plus[pairs.index(i, j)];
-            wired_states_[at + 1] = minus[pairs.index(i, j)];
-        }
-    }
-    const circuits::CrossbarSolution& solution = solve_wired(static_cast<Eigen::Index>(lines), volts);
+    // Input line j is row j; output i's G+ device is on column 2i, its G- on 2i + 1.
+    lay_out(inputs, lines, [&](Eigen::Index j, Eigen::Index line) -> const DeviceState& {
+        const std::size_t k = pairs.index(static_cast<int>(line / 2), static_cast<int>(j));
+        return line % 2 == 0 ? plus[k] : minus[k];
+    });
+    const circuits::CrossbarSolution& solution = solve_wired(lines, volts);
     for (int i = 0; i < outputs; ++i) net_A(i) = solution.column_current_A(2 * i) - solution.column_current_A(2 * i + 1);
     if (model_.row_supplies_read_current()) power_W = volts.dot(solution.driver_current_A);
 }
@@ -247,17 +254,13 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
 void ReadModel::wired_transposed(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const {
     const int outputs = pairs.rows(), inputs = pairs.cols();
     const int lines = 2 * outputs;
-    wired_states_.resize(static_cast<std::size_t>(inputs) * static_cast<std::size_t>(lines));
     const std::vector<DeviceState>& plus = pairs.states(PairSide::plus);
     const std::vector<DeviceState>& minus = pairs.states(PairSide::minus);
-    for (int r = 0; r < lines; ++r) {
-        const int line = lines - 1 - r, output = line / 2;
-        const std::vector<DeviceState>& side = line % 2 == 0 ? plus : minus;
-        for (int c = 0; c < inputs; ++c) {
-            wired_states_[static_cast<std::size_t>(r) * static_cast<std::size_t>(inputs) + static_cast<std::size_t>(c)] =
-                side[pairs.index(output, inputs - 1 - c)];
-        }
-    }
+    lay_out(lines, inputs, [&](Eigen::Index r, Eigen::Index c) -> const DeviceState& {
+        const Eigen::Index line = lines - 1 - r;
+        const std::size_t k = pairs.index(static_cast<int>(line / 2), static_cast<int>(inputs - 1 - c));
+        return line % 2 == 0 ? plus[k] : minus[k];
+    });
     // The sensed currents of one solve with G+ lines at plus_sign V_i and G- lines at minus_sign V_i.
     const auto solve = [&](double plus_sign, double minus_sign, double& phase_power_W) {
         Eigen::VectorXd line_V(lines);
@@ -265,7 +268,7 @@ void ReadModel::wired_transposed(const PairStorage& pairs, const Eigen::VectorXd
             line_V(lines - 1 - 2 * i) = plus_sign * volts(i);
             line_V(lines - 2 - 2 * i) = minus_sign * volts(i);
         }
-        const circuits::CrossbarSolution& solution = solve_wired(static_cast<Eigen::Index>(inputs), line_V);
+        const circuits::CrossbarSolution& solution = solve_wired(inputs, line_V);
         phase_power_W = line_V.dot(solution.driver_current_A);
         Eigen::VectorXd sensed_A(inputs);
         for (int j = 0; j < inputs; ++j) sensed_A(j) = solution.column_current_A(inputs - 1 - j);

@@ -61,9 +61,10 @@
 // Wires (array.wire_ohm > 0): the forward read solves the array with that resistance on every row
 // and column segment (circuits/crossbar_newton.hpp: Newton on the nodal equations with the devices'
 // own current_between_A; for an ohmic model, DeviceModel::ohmic_read, the linear network's line
-// relaxation, circuits/crossbar_relaxation.hpp). The physical layout is the spice engine's tile: input line j is row j, the
-// two lines of output i are columns 2i (G+) and 2i + 1 (G-), each sensed at 0 V at its far end. The
-// whole layer is one array (the spice engine refuses wires on a layer split into tiles). The read
+// relaxation, circuits/crossbar_relaxation.hpp). The physical layout is the spice engine's tile:
+// input line j is row j, the two lines of output i are columns 2i (G+) and 2i + 1 (G-), each sensed
+// at 0 V at its far end. The whole layer is one array (the spice engine refuses wires on a layer
+// split into tiles). The read
 // noise is drawn from the ideal-wire device currents (the wires change them by the IR drop, a second-
 // order change to a fluctuation), and the read energy is the drivers' sum V_j D_j, which includes
 // the wires' dissipation (for a device that draws its read current from its own supply, the gain
@@ -150,9 +151,12 @@ private:
     // The forward read through the wires: replaces the ideal-wire net line currents and, where the
     // rows supply the devices, the drivers' power.
     void wired_forward(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
-    // The network of wired_states_ (volts.size() driven lines x `lines` sensed lines, row-major) solved
-    // under `volts`: line relaxation for an ohmic model, Newton otherwise.
-    // The result stays valid until the next wired solve.
+    // The wired network of `driven` x `lines` devices, device (r, c) = state_of(r, c), for solve_wired:
+    // an ohmic model's conductances (wired_g_S_), another model's states (wired_states_, row-major).
+    template <typename StateOf>
+    void lay_out(Eigen::Index driven, Eigen::Index lines, const StateOf& state_of) const;
+    // The network lay_out left, solved under `volts` (one per driven line): line relaxation for an
+    // ohmic model, Newton otherwise. The result stays valid until the next wired solve.
     const circuits::CrossbarSolution& solve_wired(Eigen::Index lines, const Eigen::VectorXd& volts) const;
     // The same for the transposed read (volts: one per output line pair, as drive_voltages gives them).
     void wired_transposed(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
@@ -180,8 +184,8 @@ private:
         Eigen::VectorXd volts, plus_A, minus_A, variance_A2;  // sized on first use, reused by every read
     };
     mutable ReadScratch forward_scratch_, backward_scratch_;
-    mutable std::vector<DeviceState> wired_states_;  // the wired read's device layout, reused
-    mutable Eigen::MatrixXd wired_g_S_;                // its conductances (ohmic models)
+    mutable std::vector<DeviceState> wired_states_;  // the wired read's device layout (models Newton solves), reused
+    mutable Eigen::MatrixXd wired_g_S_;                // the same layout's conductances (ohmic models), reused
     mutable circuits::CrossbarRelaxation relaxation_;   // ohmic models' solver and its buffers
     mutable circuits::CrossbarSolution newton_solution_;  // other models' last solution
 };
