@@ -72,17 +72,21 @@ const std::vector<std::string> mnist_epoch_settings{"training.epochs=1", "traini
 struct EpochRun {
     double wall_s = 0.0;
     double test_accuracy = 0.0;
+    std::chrono::steady_clock::time_point started;  // when the network's construction began
 };
 
 // One training run of preset `name` with `overrides`, timed from the network's construction (the
 // netlists' set-up included) to the last test pass; the data are loaded before the clock starts.
-EpochRun timed_run(const std::string& name, const std::vector<std::string>& overrides) {
+EpochRun timed_run(const std::string& name, const std::vector<std::string>& overrides, const training::RunCallbacks& callbacks = {}) {
     const ConfigValues config = preset_config(name, overrides);
     const training::Split data = training::load_experiment_data(config);
-    const auto start = std::chrono::steady_clock::now();
+    EpochRun out;
+    out.started = std::chrono::steady_clock::now();
     training::TrainingRun run(config, data);
-    run.run({});
-    return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), run.progress().history.back().test_accuracy};
+    run.run(callbacks);
+    out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - out.started).count();
+    out.test_accuracy = run.progress().history.back().test_accuracy;
+    return out;
 }
 
 EpochRun mnist_epoch(const std::string& engine, const BenchOptions& options) {
@@ -135,26 +139,24 @@ struct ProgressMarks {
 };
 
 ProgressMarks marked_run(const std::vector<std::string>& overrides, std::size_t first) {
-    const ConfigValues config = preset_config("mnist_domain_wall", overrides);
-    const training::Split data = training::load_experiment_data(config);
-    const auto start = std::chrono::steady_clock::now();
-    training::TrainingRun run(config, data);
     ProgressMarks marks;
+    std::chrono::steady_clock::time_point first_at, last_at;
     training::RunCallbacks callbacks;
     callbacks.progress_every = first;
     callbacks.on_progress = [&](const training::Progress& p) {
-        const double now_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (marks.first_done == 0) {
-            marks.first_s = now_s;
+            first_at = std::chrono::steady_clock::now();
             marks.first_bytes = resident_bytes();
             marks.first_done = p.done;
         }
-        marks.last_s = now_s;
+        last_at = std::chrono::steady_clock::now();
         marks.last_bytes = resident_bytes();
         marks.last_done = p.done;
     };
-    run.run(callbacks);
-    marks.test_accuracy = run.progress().history.back().test_accuracy;
+    const EpochRun run = timed_run("mnist_domain_wall", overrides, callbacks);
+    marks.first_s = std::chrono::duration<double>(first_at - run.started).count();
+    marks.last_s = std::chrono::duration<double>(last_at - run.started).count();
+    marks.test_accuracy = run.test_accuracy;
     return marks;
 }
 
