@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "circuits/error_multiplier.hpp"
 #include "circuits/netlist.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
@@ -127,12 +128,13 @@ double measure_settling_s(const NeuronCircuitSpec& spec, const std::filesystem::
 }
 
 ResidentNeuronLayer::ResidentNeuronLayer(const NeuronCircuitSpec& spec, int units, double slope_step_V,
-                                         const std::filesystem::path& netlist_dir)
-    : units_(units), slope_step_V_(slope_step_V) {
+                                         const std::filesystem::path& netlist_dir, bool error_multipliers)
+    : units_(units), slope_step_V_(slope_step_V), error_multipliers_(error_multipliers) {
     if (units < 1) throw ParameterError("neuron layer: " + std::to_string(units) + " units; expected at least 1");
     if (!(slope_step_V > 0.0)) throw ParameterError("neuron layer: slope step " + std::to_string(slope_step_V) + " V; expected > 0");
     Netlist netlist("cimkit neuron layer " + spec.name + " x" + std::to_string(units));
     netlist.include(library_path(spec, netlist_dir));
+    if (error_multipliers) include_error_multiplier(netlist, netlist_dir);
     tight_tolerances(netlist);
     for (int k = 0; k < units; ++k) {
         // The neuron on in_k and the derivative circuit's two copies on inp_k = in_k + step and
@@ -141,6 +143,9 @@ ResidentNeuronLayer::ResidentNeuronLayer(const NeuronCircuitSpec& spec, int unit
             const std::string in = unit_name("in", side, k);
             netlist.add(Source{Source::Kind::voltage, in, in, "0", External{}});
             netlist.add(neuron(spec, unit_name("n", side, k), in, unit_name("out", side, k)));
+        }
+        if (error_multipliers) {
+            add_error_multiplier(netlist, std::to_string(k), unit_name("out", "p", k), unit_name("out", "m", k), External{}, External{});
         }
     }
     netlist.add_analysis(OpAnalysis{});
@@ -151,29 +156,50 @@ ResidentNeuronLayer::ResidentNeuronLayer(const NeuronCircuitSpec& spec, int unit
             vectors_.push_back(supply_node(spec, unit_name("n", side, k)));
             vectors_.push_back(supply_branch(spec, unit_name("n", side, k)));
         }
+        if (error_multipliers) {
+            const MultiplierNames n = multiplier_names(std::to_string(k));
+            for (const std::string& v : {n.out_plus_branch, n.out_minus_branch, n.y_plus_branch, n.y_minus_branch}) vectors_.push_back(v);
+        }
     }
 }
 
-ResidentNeuronLayer::Solution ResidentNeuronLayer::solve(const std::vector<double>& input_V) {
-    if (input_V.size() != static_cast<std::size_t>(units_)) {
+ResidentNeuronLayer::Solution ResidentNeuronLayer::solve(const std::vector<double>& input_V, const std::vector<double>& error_V) {
+    const auto units = static_cast<std::size_t>(units_);
+    if (input_V.size() != units) {
         throw ParameterError("neuron layer: " + std::to_string(input_V.size()) + " inputs for " + std::to_string(units_) + " units");
+    }
+    if (!error_V.empty() && (!error_multipliers_ || error_V.size() != units)) {
+        throw ParameterError("neuron layer: " + std::to_string(error_V.size()) + " error inputs for " + std::to_string(units_) + " units " +
+                             (error_multipliers_ ? "with error multipliers" : "without error multipliers"));
     }
     for (int k = 0; k < units_; ++k) {
         const double v = input_V[static_cast<std::size_t>(k)];
         worker_.set_external_table("v" + unit_name("in", "", k), {v}, 1.0);
         worker_.set_external_table("v" + unit_name("in", "p", k), {v + slope_step_V_}, 1.0);
         worker_.set_external_table("v" + unit_name("in", "m", k), {v - slope_step_V_}, 1.0);
+        if (error_multipliers_) {
+            const double y = error_V.empty() ? 0.0 : error_V[static_cast<std::size_t>(k)];
+            const MultiplierNames n = multiplier_names(std::to_string(k));
+            worker_.set_external_table("v" + n.y_plus_source, {y}, 1.0);
+            worker_.set_external_table("v" + n.y_minus_source, {-y}, 1.0);
+        }
     }
     const std::vector<std::vector<double>> values = worker_.run_and_read("op", vectors_);
     Solution s;
-    constexpr std::size_t per_unit = 9;  // three outputs, then three (node, branch) supply pairs
-    for (std::size_t k = 0; k < static_cast<std::size_t>(units_); ++k) {
+    // Three outputs, three (node, branch) supply pairs, then the multiplier's four branches.
+    const std::size_t per_unit = error_multipliers_ ? 13 : 9;
+    for (std::size_t k = 0; k < units; ++k) {
         const auto at = [&](std::size_t i) { return values[per_unit * k + i].front(); };
         s.output_V.push_back(at(0));
         s.plus_output_V.push_back(at(1));
         s.minus_output_V.push_back(at(2));
         s.neuron_power_W += delivered_W(at(3), at(4));
         s.derivative_power_W += delivered_W(at(5), at(6)) + delivered_W(at(7), at(8));
+        if (error_multipliers_) {
+            const double y = error_V.empty() ? 0.0 : error_V[k];
+            s.product_A.push_back(product_current_A(at(9), at(10)));
+            s.product_power_W += multiplier_power_W(y, at(11), -y, at(12));
+        }
     }
     return s;
 }

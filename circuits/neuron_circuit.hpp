@@ -10,7 +10,9 @@
 // Each unit of a resident layer has three copies of the circuit: the neuron itself, and a derivative
 // circuit made of two more copies driven at the input plus and minus a step, whose output difference
 // over twice the step is the slope f'(V_in) that backprop needs (a central difference, formed in the
-// analog domain by the two offset copies; the subtraction is the read-out's).
+// analog domain by the two offset copies; the subtraction is the read-out's). A layer may also carry
+// an error multiplier per unit (error_multiplier.hpp), its gates on those two copies' outputs, which
+// forms backprop's product f'(z) e in the analog domain too.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -62,10 +64,11 @@ double measure_settling_s(const NeuronCircuitSpec& spec, const std::filesystem::
 // One layer's neurons, each with its derivative circuit, loaded once in a worker process.
 class ResidentNeuronLayer {
 public:
-    // Forks the worker and loads `units` neurons (ParameterError for units < 1). Must be constructed
-    // while no in-process spice::Engine exists (spice::Worker).
+    // Forks the worker and loads `units` neurons, with an error multiplier each when
+    // `error_multipliers` (ParameterError for units < 1). Must be constructed while no in-process
+    // spice::Engine exists (spice::Worker).
     ResidentNeuronLayer(const NeuronCircuitSpec& spec, int units, double slope_step_V,
-                        const std::filesystem::path& netlist_dir);
+                        const std::filesystem::path& netlist_dir, bool error_multipliers = false);
 
     struct Solution {
         std::vector<double> output_V;        // each neuron at its input
@@ -73,9 +76,13 @@ public:
         std::vector<double> minus_output_V;  // and at input - slope step
         double neuron_power_W = 0.0;         // the neurons' supplies, summed
         double derivative_power_W = 0.0;     // the derivative circuits' supplies, summed
+        std::vector<double> product_A;       // with error multipliers: each one's I(outp) - I(outm)
+        double product_power_W = 0.0;        // what their y sources deliver, summed
     };
-    // One `op` with unit k's input at input_V[k] (size checked: ParameterError).
-    Solution solve(const std::vector<double>& input_V);
+    // One `op` with unit k's input at input_V[k] and, with error multipliers, its multiplier's y
+    // input at +error_V[k] and -error_V[k] (empty: 0 V, no product). Sizes checked: ParameterError,
+    // as is an error_V for a layer without multipliers.
+    Solution solve(const std::vector<double>& input_V, const std::vector<double>& error_V = {});
 
     int units() const { return units_; }
     double slope_step_V() const { return slope_step_V_; }
@@ -83,8 +90,10 @@ public:
 private:
     int units_;
     double slope_step_V_;
+    bool error_multipliers_;
     spice::Worker worker_;
-    std::vector<std::string> vectors_;  // per unit: out, out+, out-, then the three supplies' V and I
+    // Per unit: out, out+, out-, the three supplies' V and I, then with multipliers their four branches.
+    std::vector<std::string> vectors_;
 };
 
 }  // namespace cimkit::circuits

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,11 +23,23 @@ double interpolate(const std::vector<double>& grid_V, const std::vector<double>&
     return values[below] + fraction * (values[below + 1] - values[below]);
 }
 
+// The error DAC: each sample's largest |e| drives the full scale, so no error is clipped; the scale
+// goes back in digitally (error_product_value). 0 when every error is 0.
+double largest_error(const Eigen::VectorXf& back) { return static_cast<double>(back.cwiseAbs().maxCoeff()); }
+double error_drive_V(float e, double largest) { return static_cast<double>(e) / largest * circuits::error_full_scale_V; }
+
+// The product's read-out: I = gain (V+ - V-) 2y is, in units, f'(z) e (see the header).
+float error_product_value(double product_A, double largest, double gain_A_per_V2, const NeuronCalibration& calibration) {
+    const double difference_V = product_A * largest / (2.0 * gain_A_per_V2 * circuits::error_full_scale_V);
+    return static_cast<float>(difference_V / (2.0 * slope_step_units * calibration.output_per_unit_V));
+}
+
 // The DC transfer itself: what the compact engine evaluates in place of the circuit.
 class TabulatedNeuron final : public NeuronStage {
 public:
-    TabulatedNeuron(std::shared_ptr<const circuits::NeuronTransfer> transfer, NeuronCalibration calibration, double neuron_time_s)
-        : transfer_(std::move(transfer)), calibration_(calibration), neuron_time_s_(neuron_time_s) {}
+    TabulatedNeuron(std::shared_ptr<const circuits::NeuronTransfer> transfer, NeuronCalibration calibration, double neuron_time_s,
+                    std::optional<circuits::MultiplierFit> multiplier)
+        : transfer_(std::move(transfer)), calibration_(calibration), neuron_time_s_(neuron_time_s), multiplier_(multiplier) {}
 
     Eigen::VectorXf activate(const Eigen::VectorXf& z) const override {
         Eigen::VectorXf a(z.size());
@@ -49,6 +62,23 @@ public:
         return slope;
     }
 
+    // The multiplier's twin: its fitted law on the derivative copies' tabulated outputs.
+    Eigen::VectorXf error_product(const Eigen::VectorXf& z, const Eigen::VectorXf& a, const Eigen::VectorXf& back) const override {
+        const double largest = largest_error(back);
+        if (!multiplier_ || !(largest > 0.0)) return NeuronStage::error_product(z, a, back);
+        const double step_V = calibration_.slope_step_V();
+        Eigen::VectorXf delta(z.size());
+        for (Eigen::Index k = 0; k < z.size(); ++k) {
+            const double v = calibration_.input_V(z[k]);
+            const double plus_V = output_V(v + step_V), minus_V = output_V(v - step_V), y_V = error_drive_V(back[k], largest);
+            const double product_A = multiplier_->gain_A_per_V2 * (plus_V - minus_V) * 2.0 * y_V;
+            delta[k] = error_product_value(product_A, largest, multiplier_->gain_A_per_V2, calibration_);
+            const double multiplier_W = y_V * y_V * (multiplier_->power_sum_W_per_V3 * (plus_V + minus_V) + multiplier_->power_offset_W_per_V2);
+            energy_J_ += (power_W(v + step_V) + power_W(v - step_V) + multiplier_W) * neuron_time_s_;
+        }
+        return delta;
+    }
+
     bool is_circuit() const override { return true; }
     double energy_J() const override { return energy_J_; }
     void set_energy_J(double energy_J) override { energy_J_ = energy_J; }
@@ -60,6 +90,7 @@ private:
     std::shared_ptr<const circuits::NeuronTransfer> transfer_;
     NeuronCalibration calibration_;
     double neuron_time_s_;
+    std::optional<circuits::MultiplierFit> multiplier_;  // with error multipliers
     mutable double energy_J_ = 0.0;
 };
 
@@ -69,8 +100,11 @@ private:
 class SpiceNeuron final : public NeuronStage {
 public:
     SpiceNeuron(const circuits::NeuronCircuitSpec& spec, int units, NeuronCalibration calibration,
-                const std::filesystem::path& netlist_dir, double neuron_time_s)
-        : circuit_(spec, units, calibration.slope_step_V(), netlist_dir), calibration_(calibration), neuron_time_s_(neuron_time_s) {}
+                const std::filesystem::path& netlist_dir, double neuron_time_s, std::optional<circuits::MultiplierFit> multiplier)
+        : circuit_(spec, units, calibration.slope_step_V(), netlist_dir, multiplier.has_value()),
+          calibration_(calibration),
+          neuron_time_s_(neuron_time_s),
+          multiplier_(multiplier) {}
 
     Eigen::VectorXf activate(const Eigen::VectorXf& z) const override {
         const circuits::ResidentNeuronLayer::Solution& s = solve(z);
@@ -91,15 +125,31 @@ public:
         return slope;
     }
 
+    // The multipliers in ngspice: one more `op` of the layer, the neurons' inputs as on the forward
+    // pass (so the derivative copies give the same outputs) and the errors on the multipliers' y.
+    Eigen::VectorXf error_product(const Eigen::VectorXf& z, const Eigen::VectorXf& a, const Eigen::VectorXf& back) const override {
+        const double largest = largest_error(back);
+        if (!multiplier_ || !(largest > 0.0)) return NeuronStage::error_product(z, a, back);
+        std::vector<double> error_V;
+        for (Eigen::Index k = 0; k < back.size(); ++k) error_V.push_back(error_drive_V(back[k], largest));
+        const circuits::ResidentNeuronLayer::Solution& s = solve(z, error_V);
+        Eigen::VectorXf delta(z.size());
+        for (Eigen::Index k = 0; k < z.size(); ++k) {
+            delta[k] = error_product_value(s.product_A[static_cast<std::size_t>(k)], largest, multiplier_->gain_A_per_V2, calibration_);
+        }
+        energy_J_ += (s.derivative_power_W + s.product_power_W) * neuron_time_s_;
+        return delta;
+    }
+
     bool is_circuit() const override { return true; }
     double energy_J() const override { return energy_J_; }
     void set_energy_J(double energy_J) override { energy_J_ = energy_J; }
 
 private:
-    const circuits::ResidentNeuronLayer::Solution& solve(const Eigen::VectorXf& z) const {
+    const circuits::ResidentNeuronLayer::Solution& solve(const Eigen::VectorXf& z, const std::vector<double>& error_V = {}) const {
         std::vector<double> input_V;
         for (Eigen::Index k = 0; k < z.size(); ++k) input_V.push_back(calibration_.input_V(z[k]));
-        last_ = circuit_.solve(input_V);
+        last_ = circuit_.solve(input_V, error_V);
         solved_z_ = z;
         return last_;
     }
@@ -107,6 +157,7 @@ private:
     mutable circuits::ResidentNeuronLayer circuit_;
     NeuronCalibration calibration_;
     double neuron_time_s_;
+    std::optional<circuits::MultiplierFit> multiplier_;  // with error multipliers
     mutable Eigen::VectorXf solved_z_;
     mutable circuits::ResidentNeuronLayer::Solution last_;
     mutable double energy_J_ = 0.0;
@@ -163,9 +214,11 @@ NeuronCalibration calibrate(const circuits::NeuronTransfer& t, const std::string
 }
 
 NeuronFactory make_circuit_neuron_factory(NeuronEvaluation evaluation, const std::filesystem::path& netlist_dir,
-                                          double neuron_time_s) {
-    // The transfers measured so far, by circuit name: every layer of one circuit shares one sweep.
+                                          double neuron_time_s, bool error_multipliers) {
+    // The transfers (and multiplier fits) measured so far, by circuit name: every layer of one circuit
+    // shares one sweep.
     auto transfers = std::make_shared<std::map<std::string, std::shared_ptr<const circuits::NeuronTransfer>>>();
+    auto multipliers = std::make_shared<std::map<std::string, circuits::MultiplierFit>>();
     return [=](Activation activation, int units) -> std::unique_ptr<NeuronStage> {
         if (!is_circuit_activation(activation)) return make_math_neuron(activation, units);
         const circuits::NeuronCircuitSpec& spec = circuits::neuron_circuit(to_string(activation));
@@ -174,8 +227,19 @@ NeuronFactory make_circuit_neuron_factory(NeuronEvaluation evaluation, const std
             transfer = std::make_shared<const circuits::NeuronTransfer>(circuits::measure_transfer(spec, netlist_dir, transfer_points));
         }
         const NeuronCalibration calibration = calibrate(*transfer, spec.name, spec.shape);
-        if (evaluation == NeuronEvaluation::tabulated) return std::make_unique<TabulatedNeuron>(transfer, calibration, neuron_time_s);
-        return std::make_unique<SpiceNeuron>(spec, units, calibration, netlist_dir, neuron_time_s);
+        std::optional<circuits::MultiplierFit> multiplier;
+        if (error_multipliers) {
+            // The multiplier's gates see the neuron's outputs: fit it over their whole range.
+            if (!multipliers->count(spec.name)) {
+                const auto [low, high] = std::minmax_element(transfer->output_V.begin(), transfer->output_V.end());
+                multipliers->emplace(spec.name, circuits::measure_error_multiplier(netlist_dir, *low, *high));
+            }
+            multiplier = multipliers->at(spec.name);
+        }
+        if (evaluation == NeuronEvaluation::tabulated) {
+            return std::make_unique<TabulatedNeuron>(transfer, calibration, neuron_time_s, multiplier);
+        }
+        return std::make_unique<SpiceNeuron>(spec, units, calibration, netlist_dir, neuron_time_s, multiplier);
     };
 }
 

@@ -24,11 +24,20 @@
 //              circuit, not the exact slope
 //   spice      (spice engine) one circuits::ResidentNeuronLayer per layer: every activation and every
 //              derivative an ngspice `op` of the layer's neurons
+// With error multipliers (network.error_product = circuit), the product delta = f'(z) e is not the
+// read-out's: each unit's multiplier takes the derivative circuit's two outputs as x and the error
+// as y = e / max|e| error_full_scale_V (a DAC scaled per sample, the scale a digital gain), and
+//   delta = (I_product max|e| / (2 gain error_full_scale_V)) / (2 slope_step_units output_per_unit_V)
+// with the gain fitted to the multiplier's own DC grid (circuits::measure_error_multiplier). The
+// tabulated stage's twin of the multiplier is that fitted law; the spice stage solves the
+// multipliers in the same `op` as the neurons, their gates wired to the derivative copies' outputs.
 // Energy: each evaluation holds the circuit powered for neuron_time_s (the read window,
-// array.read_time_s); the forward pass powers the neurons, the backward pass the derivative circuits.
+// array.read_time_s); the forward pass powers the neurons, the backward pass the derivative circuits
+// and the multipliers.
 #include <filesystem>
 #include <memory>
 
+#include "circuits/error_multiplier.hpp"
 #include "circuits/neuron_circuit.hpp"
 #include "training/neuron.hpp"
 
@@ -65,6 +74,6 @@ enum class NeuronEvaluation { tabulated, spice };
 // is measured once (a worker process) when the factory is made, so construct it before any
 // in-process spice::Engine, as the spice engine's layers are.
 NeuronFactory make_circuit_neuron_factory(NeuronEvaluation evaluation, const std::filesystem::path& netlist_dir,
-                                          double neuron_time_s);
+                                          double neuron_time_s, bool error_multipliers = false);
 
 }  // namespace cimkit::training

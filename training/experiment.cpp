@@ -146,7 +146,8 @@ Experiment::Experiment(const ConfigValues& config, int inputs, int classes) {
     // Neuron circuits: the spice engine solves them, the others evaluate their DC transfer.
     const std::filesystem::path netlist_dir = netlist_dir_of(s.spice);
     const NeuronFactory neurons = make_circuit_neuron_factory(
-        engine_ == "spice" ? NeuronEvaluation::spice : NeuronEvaluation::tabulated, netlist_dir, s.array.read_time_s);
+        engine_ == "spice" ? NeuronEvaluation::spice : NeuronEvaluation::tabulated, netlist_dir, s.array.read_time_s,
+        s.network.error_product == ErrorProduct::circuit);
     if (engine_ == "ideal") {
         network_ = std::make_unique<Network>(net, make_ideal_array, neurons);
         return;

@@ -188,9 +188,9 @@ std::vector<Eigen::VectorXf> backward(const Network& network, const ForwardPass&
     for (int l = count - 2; l >= 0; --l) {
         const Eigen::VectorXf back = direct ? network.feedback(l).multiply_transposed(deltas[count - 1])
                                             : network.array(l + 1).multiply_transposed(deltas[l + 1]);
-        // f_l'(z_l): under sense_amp the straight-through surrogate of the decision (sense_amp.hpp).
-        const Eigen::VectorXf slope = network.neuron(l).derivative(pass.pre_activations[l], pass.neuron_outputs[l]);
-        deltas[l] = slope.cwiseProduct(back);
+        // f_l'(z_l) .* back: under sense_amp f' is the straight-through surrogate of the decision
+        // (sense_amp.hpp); with error multipliers the neuron circuits form the product themselves.
+        deltas[l] = network.neuron(l).error_product(pass.pre_activations[l], pass.neuron_outputs[l], back);
     }
     return deltas;
 }

@@ -21,6 +21,12 @@ public:
     virtual Eigen::VectorXf activate(const Eigen::VectorXf& z) const = 0;
     // f'(z), with a = activate(z) from the same forward pass.
     virtual Eigen::VectorXf derivative(const Eigen::VectorXf& z, const Eigen::VectorXf& a) const = 0;
+    // Backprop's error product f'(z) .* back, with back the error arriving from the layer above. A
+    // circuit with error multipliers forms it in the analog domain (circuits/error_multiplier.hpp);
+    // every other stage multiplies its derivative digitally.
+    virtual Eigen::VectorXf error_product(const Eigen::VectorXf& z, const Eigen::VectorXf& a, const Eigen::VectorXf& back) const {
+        return derivative(z, a).cwiseProduct(back);
+    }
     // A circuit has a supply and counts the energy it drew (cumulative, restored on resume); a
     // mathematical function has neither.
     virtual bool is_circuit() const { return false; }

@@ -142,6 +142,7 @@ const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
     {{"array.readout", "array.adc_bits"}, {{"array.readout", "ideal", "--set"}, {"array.adc_bits", "8", "--set"}}},
     {{"array.readout", "network.hidden_layers"}, {{"array.readout", "sense_amp", "--set"}, {"network.hidden_layers", "[]", "--set"}}},
     {{"array.readout", "network.hidden_activation"}, {{"array.readout", "sense_amp", "--set"}, {"network.hidden_activation", "tanh", "--set"}}},
+    {{"network.error_product", "network.hidden_activation"}, {{"network.error_product", "circuit", "--set"}}},
     {{"training.hw_awareness_schedule", "array.readout"}, {{"training.hw_awareness_schedule", "0.5", "--set"}}},
     {{"training.hw_awareness_schedule", "training.epochs"},
      {{"array.readout", "sense_amp", "--set"}, {"training.epochs", "3", "--set"}, {"training.hw_awareness_schedule", "[0, 1]", "--set"}}},

@@ -24,10 +24,17 @@ struct DatasetSettings {
     long test_limit = 0;           // first N test samples (0: all)
 };
 
+// Who forms backprop's product f'(z) e of a hidden layer: the read-out, digitally, or the neuron
+// circuits' analog multipliers (circuits/error_multiplier.hpp).
+enum class ErrorProduct { digital, circuit };
+const char* to_string(ErrorProduct mode);                      // "digital", "circuit"
+ErrorProduct parse_error_product(const std::string& text);     // ParameterError for another text
+
 struct NetworkSettings {
     std::vector<int> hidden_layers = {8};
     Activation hidden_activation = Activation::sigmoid;
     Loss loss = Loss::softmax_cross_entropy;
+    ErrorProduct error_product = ErrorProduct::digital;
 };
 
 struct InputSettings {

@@ -24,6 +24,14 @@ DriftCompensation parse_drift_compensation(const std::string& text) {
     throw ParameterError("evaluate.drift_compensation = " + text + " is not one of: true, false, both");
 }
 
+const char* to_string(ErrorProduct mode) { return mode == ErrorProduct::circuit ? "circuit" : "digital"; }
+
+ErrorProduct parse_error_product(const std::string& text) {
+    if (text == "digital") return ErrorProduct::digital;
+    if (text == "circuit") return ErrorProduct::circuit;
+    throw ParameterError("network.error_product = " + text + " is not one of: digital, circuit");
+}
+
 }  // namespace cimkit::training
 
 namespace cimkit::training::settings {
@@ -96,6 +104,9 @@ std::vector<Field<ExperimentSettings>> make_experiment_fields() {
         choice("network.hidden_activation", &N::hidden_activation, {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity, Activation::sigmoid_mos, Activation::relu_mos},
                name, parse_activation, "activation of every hidden layer; sigmoid_mos and relu_mos are transistor neuron circuits (their DC transfer, or ngspice in the spice engine)"),
         choice("network.loss", &N::loss, {Loss::softmax_cross_entropy, Loss::mean_squared_error}, name, parse_loss, "loss (fixes the output activation)"),
+        choice("network.error_product", &N::error_product, {ErrorProduct::digital, ErrorProduct::circuit}, name, parse_error_product,
+               "who forms backprop's f'(z) e of a hidden layer: the read-out (digital) or an analog multiplier per neuron "
+               "circuit (circuit: multiplier_mos.lib, its gates on the derivative circuit; needs a circuit hidden_activation)"),
     };
     std::vector<Field<InputSettings>> input{
         number("input.low", &InputSettings::low, Unit::dimensionless, Range::closed(-1e6, 1e6), "training features are scaled onto [low, high]"),

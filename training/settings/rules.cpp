@@ -104,6 +104,11 @@ std::vector<Rule<E>> make_experiment_rules() {
          },
          "the decision drives the next rows at 0 or full scale and trains through the activation as its surrogate, "
          "which must be a formula from 0 upward; use network.hidden_activation = sigmoid or relu"},
+        {{"network.error_product", "network.hidden_activation"},
+         "network.error_product = circuit and network.hidden_activation is not a neuron circuit",
+         [](const E& e) { return e.network.error_product == ErrorProduct::circuit && !is_circuit_activation(e.network.hidden_activation); },
+         "the error multipliers take their slope from the neuron circuits' derivative copies; "
+         "use network.hidden_activation = sigmoid_mos or relu_mos, or network.error_product = digital"},
         {{"training.hw_awareness_schedule", "array.readout"},
          "training.hw_awareness_schedule is not 1 and array.readout is not sense_amp",
          [](const E& e) { return e.training.hw_awareness_schedule != std::vector<double>{1.0} && e.array.readout != Readout::sense_amp; },
