@@ -19,14 +19,24 @@
 // symmetric positive definite because every free node reaches a fixed node through positive
 // conductances; it is factored by a sparse LDL^T (Eigen::SimplicialLDLT, AMD ordering).
 //
+// The line ends (the peripherals' own resistance, in series with the end segments):
+//   r_drv:    each row driver's output resistance, between the ideal source and d(i): the first row
+//             link is r_drv + r_row.
+//   r_sense:  each column read-out's input resistance (a TIA's rf / (1 + a0)), between c(R-1,j) and the
+//             virtual ground: the last column link is r_col + r_sense, I_j = v(c(R-1,j)) / (r_col + r_sense).
+//
 // Ideal wires (0 ohm) merge nodes instead of dividing by zero:
-//   r_row = 0: r(i,0..C-1) merge with d(i), all at V_i.
-//   r_col = 0: c(0..R-1,j) merge with s(j), all at 0 V;   I_j = sum_i G_ij v(r(i,j)).
-//   both 0:    nothing is solved and I = G^T V.
+//   r_row = 0: r(i,0..C-1) merge with d(i), all at V_i; with r_drv > 0 they merge into one node r(i)
+//              instead, joined to V_i by r_drv.
+//   r_col = 0: c(0..R-1,j) merge with s(j), all at 0 V,   I_j = sum_i G_ij v(r(i,j)); with r_sense > 0
+//              they merge into one node c(j) instead, joined to 0 V by r_sense.
+//   all 0:     nothing is solved and I = G^T V.
 //
 // Unknowns of the nodal system, numbered row-major within each block (d(i) and s(j) are fixed):
-//   r(i,j) -> i*C + j             present only if r_row > 0
-//   c(i,j) -> offset + i*C + j    present only if r_col > 0; offset = R*C if r_row > 0, else 0
+//   r(i,j) -> i*C + j             if r_row > 0 (a row "chain")
+//   r(i)   -> i                   if r_row = 0 and r_drv > 0 (one "merged" node per row)
+//   c(i,j) -> offset + i*C + j    if r_col > 0; offset = the number of row unknowns
+//   c(j)   -> offset + j          if r_col = 0 and r_sense > 0
 // At most max_crossbar_unknowns (10^7) are accepted; the size is checked before anything is
 // allocated. The factor holds ~25-50 entries per unknown (128 x 128 to 512 x 512 with wires), so
 // memory and time, not this limit, bound practical sizes. Measured on one core: 256 x 100 with wires
@@ -42,7 +52,14 @@ inline constexpr Eigen::Index max_crossbar_unknowns = 10'000'000;
 struct CrossbarWires {
     double row_segment_ohm = 0.0;     // each row link, driver to r(i,0) included; 0 = ideal
     double column_segment_ohm = 0.0;  // each column link, c(R-1,j) to the sense node included; 0 = ideal
+    double driver_ohm = 0.0;          // each row driver's output resistance; 0 = an ideal source
+    double sense_ohm = 0.0;           // each column read-out's input resistance; 0 = an ideal virtual ground
 };
+
+// Whether anything but the devices resists: without, I = G^T V and nothing needs solving.
+inline bool has_resistance(const CrossbarWires& w) {
+    return w.row_segment_ohm > 0.0 || w.column_segment_ohm > 0.0 || w.driver_ohm > 0.0 || w.sense_ohm > 0.0;
+}
 
 struct CrossbarSolution {
     Eigen::VectorXd column_current_A;  // C: I_j, into the sense node of column j
@@ -51,8 +68,8 @@ struct CrossbarSolution {
     Eigen::MatrixXd column_node_V;     // R x C: v(c(i,j))
 };
 
-// g_S: R x C device conductances (finite, >= 0); v_in_V: R row voltages (finite); wire segments
-// finite and >= 0. Throws ParameterError naming the offending field, index and value; throws
+// g_S: R x C device conductances (finite, >= 0); v_in_V: R row voltages (finite); wire segments and
+// line ends finite and >= 0. Throws ParameterError naming the offending field, index and value; throws
 // ConvergenceError if the factorisation fails (only for values so extreme that Y overflows).
 CrossbarSolution solve_resistive_crossbar(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in_V,
                                           const CrossbarWires& wires);

@@ -202,7 +202,7 @@ NonlinearCrossbarSolution solve_nonlinear_crossbar(const DeviceModel& model, con
             device_A(i, j) = net.device(i, j, x).i_A;
         }
     }
-    out.column_current_A = column_wires(wires) ? Eigen::VectorXd(out.column_node_V.row(rows - 1).transpose() / wires.column_segment_ohm)
+    out.column_current_A = column_wires(wires) ? Eigen::VectorXd(out.column_node_V.row(rows - 1).transpose() / sense_link_ohm(wires))
                                                : Eigen::VectorXd(device_A.colwise().sum().transpose());
     out.driver_current_A = net.row_supplies ? Eigen::VectorXd(device_A.rowwise().sum()) : Eigen::VectorXd::Zero(rows);
     return out;

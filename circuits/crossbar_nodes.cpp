@@ -34,6 +34,8 @@ void check_wire(double r_ohm, const std::string& field) {
 void check_wires(const CrossbarWires& wires) {
     check_wire(wires.row_segment_ohm, "row_segment_ohm");
     check_wire(wires.column_segment_ohm, "column_segment_ohm");
+    check_wire(wires.driver_ohm, "driver_ohm");
+    check_wire(wires.sense_ohm, "sense_ohm");
 }
 
 void check_sizes(const std::string& array, Index rows, Index cols, const Eigen::VectorXd& v_in_V,
@@ -46,7 +48,8 @@ void check_sizes(const std::string& array, Index rows, Index cols, const Eigen::
         fail("v_in_V has " + std::to_string(v_in_V.size()) + " entries but " + array + " has " +
              std::to_string(rows) + " rows; one input voltage per row is needed");
     }
-    const Index blocks = Index{row_wires(wires)} + Index{column_wires(wires)};
+    // Merged lines add at most rows + cols unknowns; chains rows x cols each.
+    const Index blocks = Index{row_nodes(wires) == LineNodes::chain} + Index{column_nodes(wires) == LineNodes::chain};
     if (blocks > 0 && rows > max_crossbar_unknowns / (blocks * cols)) {
         fail(std::to_string(rows) + " x " + std::to_string(cols) + " array with wires needs " +
              std::to_string(blocks) + " x " + std::to_string(rows) + " x " + std::to_string(cols) +
@@ -84,18 +87,24 @@ void stamp(NodalSystem& s, Terminal a, Terminal b, double g_S) {
 
 void stamp_wires(NodalSystem& s, const NodeMap& nodes, Index rows, Index cols, const CrossbarWires& wires) {
     if (row_wires(wires)) {
+        const double g_driver_S = 1.0 / driver_link_ohm(wires);
+        for (Index i = 0; i < rows; ++i) stamp(s, nodes.driver(i), nodes.row(i, 0), g_driver_S);
+    }
+    if (row_nodes(wires) == LineNodes::chain) {
         const double g_row_S = 1.0 / wires.row_segment_ohm;
         for (Index i = 0; i < rows; ++i) {
-            stamp(s, nodes.driver(i), nodes.row(i, 0), g_row_S);
             for (Index j = 0; j + 1 < cols; ++j) stamp(s, nodes.row(i, j), nodes.row(i, j + 1), g_row_S);
         }
     }
-    if (column_wires(wires)) {
+    if (column_nodes(wires) == LineNodes::chain) {
         const double g_column_S = 1.0 / wires.column_segment_ohm;
         for (Index j = 0; j < cols; ++j) {
             for (Index i = 0; i + 1 < rows; ++i) stamp(s, nodes.column(i, j), nodes.column(i + 1, j), g_column_S);
-            stamp(s, nodes.column(rows - 1, j), nodes.sense(), g_column_S);
         }
+    }
+    if (column_wires(wires)) {
+        const double g_sense_S = 1.0 / sense_link_ohm(wires);
+        for (Index j = 0; j < cols; ++j) stamp(s, nodes.column(rows - 1, j), nodes.sense(), g_sense_S);
     }
 }
 
@@ -103,7 +112,7 @@ void add_branch_currents(const Eigen::MatrixXd& g_S, const Eigen::VectorXd& v_in
                          CrossbarSolution& out) {
     const Index rows = g_S.rows();
     if (column_wires(wires)) {
-        out.column_current_A = out.column_node_V.row(rows - 1).transpose() / wires.column_segment_ohm;
+        out.column_current_A = out.column_node_V.row(rows - 1).transpose() / sense_link_ohm(wires);
     } else if (row_wires(wires)) {
         out.column_current_A = g_S.cwiseProduct(out.row_node_V).colwise().sum().transpose();
     } else {

@@ -18,10 +18,24 @@ std::string number(double value);
 std::string at(Index i, Index j);
 [[noreturn]] void fail(const std::string& what);  // ParameterError("crossbar: " + what)
 
-inline bool row_wires(const CrossbarWires& w) { return w.row_segment_ohm > 0.0; }
-inline bool column_wires(const CrossbarWires& w) { return w.column_segment_ohm > 0.0; }
+// How a line's cell nodes enter the nodal system (circuits/crossbar_network.hpp): at the line's fixed
+// end (ideal wire and ideal end), as one merged node (ideal wire behind an end resistance), or as a
+// chain of one node per cell (wire segments).
+enum class LineNodes { fixed, merged, chain };
+inline LineNodes row_nodes(const CrossbarWires& w) {
+    return w.row_segment_ohm > 0.0 ? LineNodes::chain : w.driver_ohm > 0.0 ? LineNodes::merged : LineNodes::fixed;
+}
+inline LineNodes column_nodes(const CrossbarWires& w) {
+    return w.column_segment_ohm > 0.0 ? LineNodes::chain : w.sense_ohm > 0.0 ? LineNodes::merged : LineNodes::fixed;
+}
+// Whether the row (column) nodes are unknowns at all.
+inline bool row_wires(const CrossbarWires& w) { return row_nodes(w) != LineNodes::fixed; }
+inline bool column_wires(const CrossbarWires& w) { return column_nodes(w) != LineNodes::fixed; }
+// The link from a row's driver to its first node, and from a column's last node to its virtual ground.
+inline double driver_link_ohm(const CrossbarWires& w) { return w.row_segment_ohm + w.driver_ohm; }
+inline double sense_link_ohm(const CrossbarWires& w) { return w.column_segment_ohm + w.sense_ohm; }
 
-// Both segments finite and >= 0 (and invertible when > 0).
+// Segments and line ends finite and >= 0 (and invertible when > 0).
 void check_wires(const CrossbarWires& wires);
 // Sizes first, so an absurd array is refused before its values are scanned or anything is allocated;
 // `array` names the rows x cols argument in messages ("g_S", "states").
@@ -43,22 +57,31 @@ public:
         : v_in_V_(v_in_V),
           rows_(v_in_V.size()),
           cols_(cols),
-          row_free_(row_wires(wires)),
-          column_free_(column_wires(wires)),
-          column_offset_(row_free_ ? rows_ * cols_ : 0) {}
+          row_(row_nodes(wires)),
+          column_(column_nodes(wires)),
+          column_offset_(block_size(row_, rows_)) {}
 
     Terminal driver(Index i) const { return {-1, v_in_V_(i)}; }
     Terminal sense() const { return {-1, 0.0}; }
-    Terminal row(Index i, Index j) const { return row_free_ ? Terminal{i * cols_ + j, 0.0} : driver(i); }
-    Terminal column(Index i, Index j) const {
-        return column_free_ ? Terminal{column_offset_ + i * cols_ + j, 0.0} : sense();
+    Terminal row(Index i, Index j) const {
+        if (row_ == LineNodes::chain) return {i * cols_ + j, 0.0};
+        return row_ == LineNodes::merged ? Terminal{i, 0.0} : driver(i);
     }
-    Index unknowns() const { return (Index{row_free_} + Index{column_free_}) * rows_ * cols_; }
+    Terminal column(Index i, Index j) const {
+        if (column_ == LineNodes::chain) return {column_offset_ + i * cols_ + j, 0.0};
+        return column_ == LineNodes::merged ? Terminal{column_offset_ + j, 0.0} : sense();
+    }
+    Index unknowns() const { return column_offset_ + block_size(column_, cols_); }
 
 private:
+    // A merged line is one node; `lines` lines of the other kind.
+    Index block_size(LineNodes nodes, Index lines) const {
+        return nodes == LineNodes::chain ? rows_ * cols_ : nodes == LineNodes::merged ? lines : 0;
+    }
+
     const Eigen::VectorXd& v_in_V_;
     Index rows_, cols_;
-    bool row_free_, column_free_;
+    LineNodes row_, column_;
     Index column_offset_;
 };
 
@@ -71,7 +94,7 @@ struct NodalSystem {
 
 // Conductance g_S between a and b: KCL terms of the free ends; a fixed end moves to the right-hand side.
 void stamp(NodalSystem& s, Terminal a, Terminal b, double g_S);
-// Every row and column segment (none for an ideal wire).
+// Every row and column segment and line end (none for an ideal wire with an ideal end).
 void stamp_wires(NodalSystem& s, const NodeMap& nodes, Index rows, Index cols, const CrossbarWires& wires);
 
 // Column and driver currents of a solution whose node voltages are filled in, as

@@ -21,6 +21,9 @@
 // read always sees the conductances it is given. The lines of a block are solved together, the
 // recurrence along the line vectorised across lines.
 //
+// A line behind an end resistance with ideal wire (circuits/crossbar_network.hpp: a "merged" line) is
+// one node, solved in closed form: its end link plus its devices' sum on the diagonal.
+//
 // Converged when no column node moved by more than voltage_tolerance times max_i |V_i| (and 1 fV) in
 // the last sweep (the row nodes follow from the column nodes); ConvergenceError after max_sweeps.
 #include <Eigen/Core>
@@ -44,8 +47,9 @@ struct RelaxedCrossbarSolution : CrossbarSolution {
 class LineBlock {
 public:
     // g_S: N x L device conductances; every node has segments to both neighbours except node
-    // `single_segment_node`, which has one (the line's open end).
-    void factor(const Eigen::MatrixXd& g_S, double wire_S, Eigen::Index single_segment_node);
+    // `open_end`, which has one (the line's open end), and node `fixed_end`, whose link to the line's
+    // fixed node (driver or virtual ground) has conductance end_link_S.
+    void factor(const Eigen::MatrixXd& g_S, double wire_S, Eigen::Index open_end, Eigen::Index fixed_end, double end_link_S);
     void solve(Eigen::MatrixXd& x) const;  // x: N x L right-hand sides in, solutions out
 
 private:
@@ -67,6 +71,7 @@ private:
     RelaxedCrossbarSolution out_;
     LineBlock row_block_, column_block_;
     Eigen::MatrixXd g_transposed_S_, column_V_, next_column_V_;  // cols x rows: column_V_(j, i) = v(c(i, j))
+    Eigen::VectorXd merged_row_S_, merged_column_S_;  // a merged line's diagonal: its end link and devices
 };
 
 // One relaxation with its own buffers.

@@ -53,15 +53,19 @@ double relative_error(const MatrixXd& a, const MatrixXd& b) {
 }
 
 // Dense modified nodal analysis of the same network, written independently of the library: every
-// node is an unknown (d(i) = i, s(j) = R + j, r(i,j) and c(i,j) interleaved after them, column-major),
-// and the drivers, the virtual grounds and every 0-ohm wire are voltage sources whose currents are
-// extra unknowns. Solved with a full-pivot LU.
+// node is an unknown (d(i) = i, s(j) = R + j, the ideal sources' own nodes e(i) and t(j) after them,
+// then r(i,j) and c(i,j) interleaved, column-major), and the drivers, the virtual grounds and every
+// 0-ohm wire or line end are voltage sources whose currents are extra unknowns. The driver's output
+// resistance joins e(i) to d(i), the read-out's input resistance s(j) to t(j). Solved with a
+// full-pivot LU.
 class DenseMna {
 public:
     DenseMna(const MatrixXd& g_S, const VectorXd& v_in_V, const CrossbarWires& w)
         : rows_(g_S.rows()), cols_(g_S.cols()) {
-        for (Index i = 0; i < rows_; ++i) sources_.push_back({d(i), -1, v_in_V(i)});
-        for (Index j = 0; j < cols_; ++j) sources_.push_back({s(j), -1, 0.0});
+        for (Index i = 0; i < rows_; ++i) sources_.push_back({e(i), -1, v_in_V(i)});
+        for (Index j = 0; j < cols_; ++j) sources_.push_back({t(j), -1, 0.0});
+        for (Index i = 0; i < rows_; ++i) link(e(i), d(i), w.driver_ohm);
+        for (Index j = 0; j < cols_; ++j) link(s(j), t(j), w.sense_ohm);
         for (Index i = 0; i < rows_; ++i) {
             for (Index j = 0; j < cols_; ++j) {
                 if (g_S(i, j) > 0.0) resistors_.push_back({r(i, j), c(i, j), g_S(i, j)});
@@ -72,7 +76,7 @@ public:
     }
 
     CrossbarSolution solve() const {
-        const Index n = s(cols_ - 1) + 1 + 2 * rows_ * cols_, m = static_cast<Index>(sources_.size());
+        const Index n = t(cols_ - 1) + 1 + 2 * rows_ * cols_, m = static_cast<Index>(sources_.size());
         MatrixXd a = MatrixXd::Zero(n + m, n + m);
         VectorXd b = VectorXd::Zero(n + m);
         for (const Element& e : resistors_) {
@@ -109,7 +113,9 @@ private:
     };
     Index d(Index i) const { return i; }
     Index s(Index j) const { return rows_ + j; }
-    Index r(Index i, Index j) const { return rows_ + cols_ + 2 * (j * rows_ + i); }
+    Index e(Index i) const { return rows_ + cols_ + i; }
+    Index t(Index j) const { return 2 * rows_ + cols_ + j; }
+    Index r(Index i, Index j) const { return 2 * (rows_ + cols_) + 2 * (j * rows_ + i); }
     Index c(Index i, Index j) const { return r(i, j) + 1; }
     void link(Index p, Index q, double r_ohm) {
         if (r_ohm > 0.0) resistors_.push_back({p, q, 1.0 / r_ohm});
@@ -171,14 +177,16 @@ TEST(CrossbarNetwork, CurrentAndPowerAreConservedWithWires) {
 // One cell: driver - r_row - G - r_col - sense in series, I = V / (r_row + 1/G + r_col).
 TEST(CrossbarNetwork, SingleCellIsASeriesCircuit) {
     const double g_S = 1e-4, v_V = 0.2;
-    for (const CrossbarWires w : {CrossbarWires{1e3, 2.5e3}, CrossbarWires{0.0, 3e3}, CrossbarWires{500.0, 0.0}}) {
+    for (const CrossbarWires w : {CrossbarWires{1e3, 2.5e3}, CrossbarWires{0.0, 3e3}, CrossbarWires{500.0, 0.0},
+                                  CrossbarWires{0.0, 0.0, 2e3, 0.0}, CrossbarWires{0.0, 0.0, 0.0, 700.0},
+                                  CrossbarWires{0.0, 0.0, 2e3, 700.0}, CrossbarWires{1e3, 2.5e3, 2e3, 700.0}}) {
         const CrossbarSolution sol =
             solve_resistive_crossbar(MatrixXd::Constant(1, 1, g_S), VectorXd::Constant(1, v_V), w);
-        const double i_A = v_V / (w.row_segment_ohm + 1.0 / g_S + w.column_segment_ohm);
+        const double i_A = v_V / (w.driver_ohm + w.row_segment_ohm + 1.0 / g_S + w.column_segment_ohm + w.sense_ohm);
         EXPECT_NEAR(sol.column_current_A(0), i_A, 1e-14 * i_A);
         EXPECT_NEAR(sol.driver_current_A(0), i_A, 1e-14 * i_A);
-        EXPECT_NEAR(sol.row_node_V(0, 0), v_V - i_A * w.row_segment_ohm, 1e-15);
-        EXPECT_NEAR(sol.column_node_V(0, 0), i_A * w.column_segment_ohm, 1e-15);
+        EXPECT_NEAR(sol.row_node_V(0, 0), v_V - i_A * (w.driver_ohm + w.row_segment_ohm), 1e-15);
+        EXPECT_NEAR(sol.column_node_V(0, 0), i_A * (w.column_segment_ohm + w.sense_ohm), 1e-15);
     }
 }
 
@@ -205,6 +213,28 @@ TEST(CrossbarNetwork, OneRowIsAHandSolvedLadder) {
     EXPECT_LE(error, 1e-12);
 }
 
+// Line ends behind ideal wires, by hand: one row behind its driver's output resistance is one node,
+// v = V / (1 + R_d sum_j G_j), each column taking G_j v; one column before its read-out's input
+// resistance is one node, v = R_s sum_i G_i V_i / (1 + R_s sum_i G_i), the read-out taking v / R_s.
+TEST(CrossbarNetwork, LineEndsDivideWithTheLinesConductance) {
+    const Index n = 30;
+    const double driver_ohm = 800.0, sense_ohm = 300.0, v_V = 0.2;
+    const MatrixXd row_g = random_conductances(1, n, 8);
+    const double row_V = v_V / (1.0 + driver_ohm * row_g.sum());
+    const CrossbarSolution row = solve_resistive_crossbar(row_g, VectorXd::Constant(1, v_V), CrossbarWires{0.0, 0.0, driver_ohm, 0.0});
+    EXPECT_LE(relative_error(row.column_current_A, (row_g * row_V).transpose()), 1e-13);
+    EXPECT_NEAR(row.driver_current_A(0), (v_V - row_V) / driver_ohm, 1e-13 * row.driver_current_A(0));
+    EXPECT_LT(row_V, 0.9 * v_V);  // the divider matters
+
+    const MatrixXd column_g = random_conductances(n, 1, 9);
+    const VectorXd v = random_voltages(n, 0.0, 0.2, 10);
+    const double column_V = sense_ohm * column_g.col(0).dot(v) / (1.0 + sense_ohm * column_g.sum());
+    const CrossbarSolution column = solve_resistive_crossbar(column_g, v, CrossbarWires{0.0, 0.0, 0.0, sense_ohm});
+    EXPECT_NEAR(column.column_current_A(0), column_V / sense_ohm, 1e-13 * column_V / sense_ohm);
+    EXPECT_NEAR(column.column_node_V(n - 1, 0), column_V, 1e-15);
+    EXPECT_LE(relative_error(column.driver_current_A, (column_g.col(0).array() * (v.array() - column_V)).matrix()), 1e-12);
+}
+
 // The sparse LDL^T of the eliminated nodal system equals a dense MNA solve of the same KCL equations
 // (all nodes unknown, sources as constraints) for every wire configuration.
 TEST(CrossbarNetwork, MatchesAnIndependentDenseSolve) {
@@ -212,12 +242,14 @@ TEST(CrossbarNetwork, MatchesAnIndependentDenseSolve) {
     const VectorXd v = random_voltages(6, -0.2, 0.2, 7);
     double worst = 0.0;
     for (const CrossbarWires w : {CrossbarWires{3.0, 7.0}, CrossbarWires{1e3, 0.0}, CrossbarWires{0.0, 2e3},
-                                  CrossbarWires{0.0, 0.0}}) {
+                                  CrossbarWires{0.0, 0.0}, CrossbarWires{3.0, 7.0, 400.0, 90.0}, CrossbarWires{0.0, 0.0, 400.0, 0.0},
+                                  CrossbarWires{0.0, 0.0, 0.0, 90.0}, CrossbarWires{0.0, 0.0, 400.0, 90.0},
+                                  CrossbarWires{0.0, 7.0, 400.0, 0.0}, CrossbarWires{3.0, 0.0, 0.0, 90.0}}) {
         const CrossbarSolution sparse = solve_resistive_crossbar(g, v, w);
         const CrossbarSolution dense = DenseMna(g, v, w).solve();
-        EXPECT_LE(relative_error(sparse.column_current_A, dense.column_current_A), 1e-10) << w.row_segment_ohm;
-        EXPECT_LE(relative_error(sparse.driver_current_A, dense.driver_current_A), 1e-10) << w.row_segment_ohm;
-        EXPECT_LE(relative_error(sparse.row_node_V, dense.row_node_V), 1e-10) << w.row_segment_ohm;
+        EXPECT_LE(relative_error(sparse.column_current_A, dense.column_current_A), 1e-10) << w.row_segment_ohm << " " << w.driver_ohm;
+        EXPECT_LE(relative_error(sparse.driver_current_A, dense.driver_current_A), 1e-10) << w.row_segment_ohm << " " << w.driver_ohm;
+        EXPECT_LE(relative_error(sparse.row_node_V, dense.row_node_V), 1e-10) << w.row_segment_ohm << " " << w.driver_ohm;
         // Column nodes sit near 0 V: compare them on the scale of the inputs.
         EXPECT_LE((sparse.column_node_V - dense.column_node_V).cwiseAbs().maxCoeff() / 0.2, 1e-10);
         worst = std::max({worst, relative_error(sparse.column_current_A, dense.column_current_A),

@@ -55,7 +55,7 @@ double bisect(const std::function<double(double)>& f, double lo, double hi) {
 }  // namespace
 
 // Ohmic devices (PCM: I = G V): Newton starts at, and stays on, the ohmic solve's answer, for every
-// combination of ideal and resistive wires.
+// combination of ideal and resistive wires and line ends.
 TEST(CrossbarNewton, OhmicDevicesGiveTheResistiveSolve) {
     const auto model = builtin_devices().find("pcm").make({});
     const Array a = random_array(*model, 20, 12, 1, 0.2);
@@ -63,8 +63,11 @@ TEST(CrossbarNewton, OhmicDevicesGiveTheResistiveSolve) {
     for (int i = 0; i < 20; ++i) {
         for (int j = 0; j < 12; ++j) g_S(i, j) = model->conductance_S(a.states[i * 12 + j]);
     }
-    for (const CrossbarWires w : {CrossbarWires{2.5, 4.0}, CrossbarWires{0.0, 20.0}, CrossbarWires{20.0, 0.0}, CrossbarWires{}}) {
-        SCOPED_TRACE(std::to_string(w.row_segment_ohm) + " / " + std::to_string(w.column_segment_ohm));
+    for (const CrossbarWires w : {CrossbarWires{2.5, 4.0}, CrossbarWires{0.0, 20.0}, CrossbarWires{20.0, 0.0}, CrossbarWires{},
+                                  CrossbarWires{2.5, 4.0, 3e3, 100.0}, CrossbarWires{0.0, 0.0, 3e3, 0.0}, CrossbarWires{0.0, 0.0, 0.0, 100.0},
+                                  CrossbarWires{0.0, 0.0, 3e3, 100.0}}) {
+        SCOPED_TRACE(std::to_string(w.row_segment_ohm) + " / " + std::to_string(w.column_segment_ohm) + ", ends " +
+                     std::to_string(w.driver_ohm) + " / " + std::to_string(w.sense_ohm));
         const CrossbarSolution ohmic = solve_resistive_crossbar(g_S, a.inputs_V, w);
         const NonlinearCrossbarSolution newton = solve_nonlinear_crossbar(*model, a.states, 12, a.inputs_V, w);
         EXPECT_LE(relative(newton.column_current_A, ohmic.column_current_A), 1e-9);

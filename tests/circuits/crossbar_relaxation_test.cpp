@@ -50,11 +50,16 @@ TEST(CrossbarRelaxation, EqualsTheSparseNodalSolve) {
         {1, 1, {1.0, 1.0}, 1e-4},          {1, 7, {2.0, 0.5}, 1e-4},     {9, 1, {0.5, 2.0}, 1e-4},
         {12, 9, {2.0, 2.0}, 1e-4},         {40, 30, {1.0, 0.0}, 1e-4},   {40, 30, {0.0, 1.0}, 1e-4},
         {40, 30, {0.0, 0.0}, 1e-4},        {256, 200, {1.0, 1.0}, 25e-6}, {100, 20, {10.0, 10.0}, 25e-6},
+        // Line ends: behind chains, and as merged one-node lines on one side or both.
+        {12, 9, {2.0, 2.0, 300.0, 20.0}, 1e-4}, {40, 30, {0.0, 0.0, 300.0, 0.0}, 1e-4}, {40, 30, {0.0, 0.0, 0.0, 20.0}, 1e-4},
+        {40, 30, {0.0, 0.0, 300.0, 20.0}, 1e-4}, {40, 30, {1.0, 0.0, 0.0, 20.0}, 1e-4}, {40, 30, {0.0, 1.0, 300.0, 0.0}, 1e-4},
+        {1, 1, {0.0, 0.0, 300.0, 20.0}, 1e-4},
     };
     std::uint64_t seed = 1;
     for (const Case& c : cases) {
         SCOPED_TRACE(std::to_string(c.rows) + " x " + std::to_string(c.cols) + ", wires " + std::to_string(c.wires.row_segment_ohm) +
-                     " / " + std::to_string(c.wires.column_segment_ohm) + " ohm");
+                     " / " + std::to_string(c.wires.column_segment_ohm) + " ohm, ends " + std::to_string(c.wires.driver_ohm) + " / " +
+                     std::to_string(c.wires.sense_ohm) + " ohm");
         const MatrixXd g = conductances(c.rows, c.cols, c.g_max_S, ++seed);
         const VectorXd v = sparse_inputs(c.rows, ++seed) + VectorXd::Constant(c.rows, 0.01);
         const CrossbarSolution direct = solve_resistive_crossbar(g, v, c.wires);
@@ -64,7 +69,7 @@ TEST(CrossbarRelaxation, EqualsTheSparseNodalSolve) {
         EXPECT_LT(relative_error(relaxed.row_node_V, direct.row_node_V), 1e-10);
         EXPECT_LT(relative_error(relaxed.column_node_V, direct.column_node_V), 1e-10);
         // The wires must matter where there are any, or the agreement above proves little.
-        if (c.wires.row_segment_ohm > 0.0 || c.wires.column_segment_ohm > 0.0) {
+        if (c.wires.row_segment_ohm + c.wires.column_segment_ohm + c.wires.driver_ohm + c.wires.sense_ohm > 0.0) {
             const VectorXd ideal_A = g.transpose() * v;
             EXPECT_GT(relative_error(relaxed.column_current_A, ideal_A), 1e-7);
         }
