@@ -21,6 +21,7 @@ void validate_geometry(const CrossbarGeometry& g) {
     if (!std::isfinite(g.column_wire_ohm) || g.column_wire_ohm < 0.0) fail("column wire resistance must be >= 0 Ohm");
     if (!std::isfinite(g.row_wire_farad) || g.row_wire_farad < 0.0) fail("row wire capacitance must be >= 0 F");
     if (!std::isfinite(g.column_wire_farad) || g.column_wire_farad < 0.0) fail("column wire capacitance must be >= 0 F");
+    if (!std::isfinite(g.driver_ohm) || g.driver_ohm < 0.0) fail("driver output resistance must be >= 0 Ohm");
     // On an ideal line every cell node is the driven or sensed end: a capacitor there would only
     // load the driver or the virtual ground, with no delay. Refuse instead of guessing.
     if ((g.row_wire_farad > 0.0 && g.row_wire_ohm == 0.0) || (g.column_wire_farad > 0.0 && g.column_wire_ohm == 0.0)) {
@@ -46,8 +47,8 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
     face.add_shared(netlist);
     CrossbarStages stages = make_peripheral_stages(options.peripherals, timing);
     stages.push_back(make_pulse_row_driver(inputs_V, timing));
-    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0) {
-        stages.push_back(make_segment_wires(g.row_wire_ohm, g.column_wire_ohm, g.row_wire_farad, g.column_wire_farad));
+    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0 || g.driver_ohm > 0.0) {
+        stages.push_back(make_segment_wires(g.row_wire_ohm, g.column_wire_ohm, g.row_wire_farad, g.column_wire_farad, g.driver_ohm));
     }
     const auto state = [&](int i, int j) -> const DeviceState& {
         return states[static_cast<std::size_t>(i) * static_cast<std::size_t>(g.columns) + static_cast<std::size_t>(j)];

@@ -37,6 +37,8 @@ struct CrossbarGeometry {
     // It needs the line's resistance: on an ideal line every node is the driven (or sensed) end.
     double row_wire_farad = 0.0;
     double column_wire_farad = 0.0;
+    // Each row driver's output resistance, in series before the row's first cell; 0: ideal sources.
+    double driver_ohm = 0.0;
 };
 
 // Peripherals are stages (circuits/crossbar/stage.hpp): the row driver here is the trapezoidal

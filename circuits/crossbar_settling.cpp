@@ -28,7 +28,9 @@ void validate_adc_bits(int bits) {
 }
 
 double elmore_delay_s(const CrossbarGeometry& g) {
-    return ladder_elmore_s(g.columns, g.row_wire_ohm, g.row_wire_farad) + ladder_elmore_s(g.rows, g.column_wire_ohm, g.column_wire_farad);
+    // The driver's output resistance charges the whole row's capacitance: R_d C n more at the far node.
+    return g.driver_ohm * g.row_wire_farad * g.columns + ladder_elmore_s(g.columns, g.row_wire_ohm, g.row_wire_farad) +
+           ladder_elmore_s(g.rows, g.column_wire_ohm, g.column_wire_farad);
 }
 
 double half_lsb_settling_s(double tau_s, int adc_bits) { return tau_s * (adc_bits + 1) * std::log(2.0); }

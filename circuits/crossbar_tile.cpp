@@ -10,7 +10,9 @@ namespace {
 
 CrossbarNames validate_tile(const std::string& prefix, int rows, int columns, const TileWires& wires = {}) {
     CrossbarNames names(prefix);
-    validate_geometry(CrossbarGeometry{rows, columns, wires.row_ohm, wires.column_ohm});
+    CrossbarGeometry geometry{rows, columns, wires.row_ohm, wires.column_ohm};
+    geometry.driver_ohm = wires.driver_ohm;
+    validate_geometry(geometry);
     return names;
 }
 
@@ -21,7 +23,9 @@ void add_read_tile(Netlist& netlist, const std::string& prefix, int rows, int co
     const CrossbarNames names = validate_tile(prefix, rows, columns, wires);
     CrossbarStages stages = make_peripheral_stages(peripherals);
     stages.push_back(make_external_row_driver());
-    if (wires.row_ohm > 0.0 || wires.column_ohm > 0.0) stages.push_back(make_segment_wires(wires.row_ohm, wires.column_ohm));
+    if (wires.row_ohm > 0.0 || wires.column_ohm > 0.0 || wires.driver_ohm > 0.0) {
+        stages.push_back(make_segment_wires(wires.row_ohm, wires.column_ohm, 0.0, 0.0, wires.driver_ohm));
+    }
     add_crossbar(netlist, names, rows, columns, face, state, stages);
 }
 

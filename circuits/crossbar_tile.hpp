@@ -36,6 +36,7 @@ using TileStates = CellStates;
 struct TileWires {
     double row_ohm = 0.0;
     double column_ohm = 0.0;
+    double driver_ohm = 0.0;  // each row driver's output resistance (resistor rdrv_i before the row)
 };
 
 // Adds tile `prefix` ([a-z][a-z0-9]*, at most 16 characters, e.g. "l0t1"): `rows` row lines, each

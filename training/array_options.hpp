@@ -78,6 +78,13 @@ struct DeviceArrayOptions {
     double wire_ohm = 0.0;
     // >= 0: capacitance of every line segment's node to ground; each read charges its driven lines
     double wire_farad = 0.0;
+    // >= 0: output resistance of every input line's driver, in series before the line's first cell
+    // (0: ideal sources); reads then solve the network with it (training/device_array/read_model.hpp)
+    double driver_ohm = 0.0;
+    // Not a setting: the column read-out's input resistance, from the read-out stage chosen by
+    // spice.readout (a TIA's rf / (1 + a0); 0 for the ideal virtual ground), so that the compact read
+    // is the twin of the spice engine's. Set by the experiment.
+    double readout_input_ohm = 0.0;
     bool accumulate_residual = false;  // pulse mode: carry each weight's sub-pulse remainder (training/update_rules/pulse.cpp)
     PulseRounding pulse_rounding = PulseRounding::nearest;  // pulse mode: round or floor the pulse count
     InputEncoding input_encoding = InputEncoding::amplitude;  // read: line voltage or pulse width

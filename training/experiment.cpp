@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "circuits/crossbar/builder.hpp"
+#include "circuits/crossbar/stage_factory.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/resource_dirs.hpp"
 #include "devices/registry.hpp"
@@ -80,6 +82,11 @@ ExperimentSettings experiment_settings(const ConfigValues& config) {
     const double full_scale = bounded ? 1.0 : s.array.x_max;
     s.array.hidden_x_max = s.array.hidden_input_max > 0.0 ? s.array.hidden_input_max : full_scale;
     if (s.array.readout == Readout::sense_amp) s.array.sensed_layers = static_cast<int>(s.network.hidden_layers.size());
+    // The compact read's twin of the spice engine's column read-out: its input resistance after each
+    // column (a TIA's). The pulse-width and two-phase compact reads keep the ideal virtual ground.
+    if (s.array.input_encoding == InputEncoding::amplitude && !s.array.two_phase_read) {
+        s.array.readout_input_ohm = circuits::column_readout(circuits::make_peripheral_stages({{s.spice.readout}, {}})).input_ohm();
+    }
     settings::check_rules(settings::experiment_rules(), settings::experiment_fields(), s);
     return s;
 }

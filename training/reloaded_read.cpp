@@ -59,13 +59,13 @@ std::unique_ptr<circuits::DeviceFace> fixed_face(const DeviceModel& model) {
 ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedReadOptions& options, const std::string& name)
     : devices_(devices),
       name_(name),
-      wire_ohm_(devices.options().wire_ohm),
+      wires_{devices.options().wire_ohm, devices.options().wire_ohm, devices.options().driver_ohm},
       peripherals_(options.peripherals),
       stages_(circuits::make_peripheral_stages(peripherals_)),
       readout_(&circuits::column_readout(stages_)) {
     if (options.workers < 1) throw UsageError("spice.workers = " + std::to_string(options.workers) + " must be >= 1");
     const int outputs = devices.rows(), inputs = devices.cols();
-    const bool wired = wire_ohm_ > 0.0;
+    const bool wired = wires_.row_ohm > 0.0 || wires_.driver_ohm > 0.0;
     const int blocks = wired ? 1 : std::min(options.workers, outputs);
     const int tile_rows = wired ? inputs : options.max_tile_rows, per_tile = wired ? outputs : std::max(1, options.max_tile_columns / 2);
     for (int b = 0; b < blocks; ++b) {
@@ -156,7 +156,7 @@ void ReloadedLayerRead::load_all() {
                     netlist, t.prefix, t.rows, t.outputs, [&](int row, int b) { return model.conductance_S(state(row, 2 * b)); },
                     [&](int row, int b) { return model.conductance_S(state(row, 2 * b + 1)); });
             } else {
-                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state, {wire_ohm_, wire_ohm_}, peripherals_);
+                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state, wires_, peripherals_);
             }
             for (int r = 0; r < t.rows; ++r) netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // read energy
         }

@@ -47,6 +47,7 @@
 
 #include "circuits/crossbar/builder.hpp"
 #include "circuits/crossbar/stage_settings.hpp"
+#include "circuits/crossbar_tile.hpp"
 #include "circuits/device_face.hpp"
 #include "circuits/spice/worker.hpp"
 #include "training/device_array.hpp"
@@ -90,7 +91,7 @@ private:
     const DeviceArray& devices_;
     std::string name_;
     std::vector<std::unique_ptr<Block>> blocks_;
-    double wire_ohm_;  // devices_.options().wire_ohm: 0 for ideal wires
+    circuits::TileWires wires_;  // array.wire_ohm on every segment, array.driver_ohm before every row
     circuits::CrossbarPeripherals peripherals_;
     circuits::CrossbarStages stages_;       // made from peripherals_
     const circuits::ColumnReadout* readout_;  // the column read-out among stages_

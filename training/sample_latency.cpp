@@ -18,7 +18,7 @@ constexpr int analog_settling_bits = 8;
 // The window of one read of an array of `inputs` x `weights` (2 weights lines per output) whose
 // output lines convert to `bits` (0: analog).
 double window_s(const DeviceArrayOptions& a, int inputs, int outputs, int bits) {
-    const circuits::CrossbarGeometry geometry{inputs, 2 * outputs, a.wire_ohm, a.wire_ohm, a.wire_farad, a.wire_farad};
+    const circuits::CrossbarGeometry geometry{inputs, 2 * outputs, a.wire_ohm, a.wire_ohm, a.wire_farad, a.wire_farad, a.driver_ohm};
     return std::max(a.read_time_s, circuits::half_lsb_settling_s(circuits::elmore_delay_s(geometry), bits > 0 ? bits : analog_settling_bits));
 }
 

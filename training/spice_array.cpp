@@ -127,13 +127,15 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
     }
     const circuits::TileSpan layer_area{0, devices.cols(), 0, devices.rows()};  // inputs x weight outputs
     const auto spans = circuits::split_into_tiles(layer_area, options_.max_tile_rows, options_.max_tile_columns / 2);
-    // With wires, the compact engine reads a layer as one array; tiles would be other wires.
-    if (devices.options().wire_ohm > 0.0 && spans.size() > 1) {
+    // With wires or driver resistance, the compact engine reads a layer as one array; tiles would be
+    // other wires, and each tile's copy of a row driver would carry only that tile's current.
+    const DeviceArrayOptions& array = devices.options();
+    if ((array.wire_ohm > 0.0 || array.driver_ohm > 0.0) && spans.size() > 1) {
+        const std::string key = array.wire_ohm > 0.0 ? "array.wire_ohm" : "array.driver_ohm";
         throw UsageError("spice engine: layer " + std::to_string(layers_.size()) + " (" + std::to_string(devices.cols()) + " inputs x " +
-                         std::to_string(devices.rows()) + " outputs) spans " + std::to_string(spans.size()) +
-                         " tiles, and array.wire_ohm > 0 is drawn for a layer in one tile; raise spice.max_tile_rows (" +
-                         std::to_string(options_.max_tile_rows) + ") and spice.max_tile_columns (" + std::to_string(options_.max_tile_columns) +
-                         ") or set array.wire_ohm = 0");
+                         std::to_string(devices.rows()) + " outputs) spans " + std::to_string(spans.size()) + " tiles, and " + key +
+                         " > 0 is drawn for a layer in one tile; raise spice.max_tile_rows (" + std::to_string(options_.max_tile_rows) +
+                         ") and spice.max_tile_columns (" + std::to_string(options_.max_tile_columns) + ") or set " + key + " = 0");
     }
     for (const auto& span : spans) {
         Tile t;
@@ -163,8 +165,9 @@ void SpiceSession::load() {
     for (const auto& layer : layers_) {
         for (const Tile& t : layer->tiles) {
             const auto state = [&](int row, int column) -> const DeviceState& { return layer->state(t, row, column); };
-            const double wire_ohm = layer->devices->options().wire_ohm;
-            circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *face_, state, {wire_ohm, wire_ohm}, peripherals());
+            const DeviceArrayOptions& array = layer->devices->options();
+            circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *face_, state, {array.wire_ohm, array.wire_ohm, array.driver_ohm},
+                                    peripherals());
             circuits::bind_read_tile(engine, t.prefix, t.rows, 2 * t.outputs, *face_, state);
             for (int r = 0; r < t.rows; ++r) {
                 netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // the drivers' current: read energy

@@ -22,8 +22,10 @@ std::shared_ptr<const CrossbarStage> make_external_row_driver();
 // row and c[_p]_i_j on its column; row i's line starts at in[_p]_i (wr[_p]_i_0 is its first segment)
 // and column j's ends at col[_p]_j (wc[_p]_<rows>_j is its last). Both zero: no stage is needed.
 // A capacitance (F, > 0 only on a line with resistance) puts capacitor cwr[_p]_i_j from r[_p]_i_j,
-// or cwc[_p]_i_j from c[_p]_i_j, to ground on every cell node of that line.
+// or cwc[_p]_i_j from c[_p]_i_j, to ground on every cell node of that line. A driver output
+// resistance (ohm, > 0) puts resistor rdrv[_p]_i from in[_p]_i to a node drv[_p]_i, where the row's
+// first segment (or, on an ideal row, every device of the row) starts instead.
 std::shared_ptr<const CrossbarStage> make_segment_wires(double row_ohm, double column_ohm, double row_farad = 0.0,
-                                                        double column_farad = 0.0);
+                                                        double column_farad = 0.0, double driver_ohm = 0.0);
 
 }  // namespace cimkit::circuits

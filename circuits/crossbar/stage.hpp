@@ -65,6 +65,9 @@ public:
     // read-out's own sources deliver and the power it dissipates (W). 0 for a virtual ground at 0 V.
     virtual double delivered_power_W(double /*value*/) const { return 0.0; }
     virtual double dissipated_power_W(double /*value*/) const { return 0.0; }
+    // The resistance a column sees into the read-out, in ohm: 0 for a virtual ground at 0 V; the
+    // compact engine puts it after each column's last cell, as the twin of this stage.
+    virtual double input_ohm() const { return 0.0; }
     // The EXTERNAL voltage source that holds column j, for a transposed read that drives the columns
     // (Engine::set_external_voltage), or "" when this read-out cannot drive them.
     virtual std::string column_drive_source(const CrossbarNames& /*names*/, int /*column*/) const { return ""; }

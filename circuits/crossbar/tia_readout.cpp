@@ -23,6 +23,8 @@ public:
         }
     }
     std::string column_vector(const CrossbarNames& names, int column) const override { return names.line("out", column); }
+    // The input sits at V_out / (-a0) = I rf / (1 + a0).
+    double input_ohm() const override { return tia_.feedback_ohm / (1.0 + tia_.open_loop_gain); }
     // V_out = -I rf a0/(1 + a0)  =>  I = -V_out (1 + a0)/(a0 rf)
     double column_current_A(double v) const override {
         const double a0 = tia_.open_loop_gain;

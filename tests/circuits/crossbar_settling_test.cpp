@@ -113,12 +113,14 @@ TEST(CrossbarSettling, LatencyGrowsWithWireResistanceAndCapacitanceAsTheClosedFo
 // Column current j = v_j/R_dj; the latency (slowest column within 1/2 LSB of max_j |I_j|) from that
 // solution on a fine grid refined by bisection must match the transient's within 1 % (0.1 %
 // measured), and the read
-// window stretched from the Elmore delay must have held the array long enough to settle.
-TEST(CrossbarSettling, DistributedRowMatchesTheEigenDecompositionOfItsLadder) {
+// window stretched from the Elmore delay must have held the array long enough to settle. With a
+// driver output resistance R_drv the first link is R_drv + R (and the Elmore delay grows by R_drv n C).
+void expect_distributed_row_matches_its_ladder(double driver_ohm) {
+    SCOPED_TRACE("driver " + std::to_string(driver_ohm) + " ohm");
     const int n = 16, bits = 8;
     const double wire_ohm = 500.0, farad = 0.2e-12, edge_s = 10e-12, v_in = 0.2;
     const OhmicArray a = ohmic_array(n, 5);
-    const CrossbarGeometry g{1, n, wire_ohm, 0.0, farad, 0.0};
+    const CrossbarGeometry g{1, n, wire_ohm, 0.0, farad, 0.0, driver_ohm};
     CrossbarCircuitOptions options;
     options.timing.edge_s = edge_s;
     options.adc_bits = bits;
@@ -126,14 +128,14 @@ TEST(CrossbarSettling, DistributedRowMatchesTheEigenDecompositionOfItsLadder) {
 
     Eigen::MatrixXd conductance = Eigen::MatrixXd::Zero(n, n);
     for (int k = 0; k < n; ++k) {
-        conductance(k, k) += 1.0 / wire_ohm + 1.0 / a.resistance_ohm[k];  // segment k from its left, device
+        conductance(k, k) += 1.0 / (k == 0 ? driver_ohm + wire_ohm : wire_ohm) + 1.0 / a.resistance_ohm[k];  // segment k from its left, device
         if (k + 1 < n) {
             conductance(k, k) += 1.0 / wire_ohm;
             conductance(k + 1, k) = conductance(k, k + 1) = -1.0 / wire_ohm;
         }
     }
     Eigen::VectorXd drive = Eigen::VectorXd::Zero(n);
-    drive(0) = v_in / wire_ohm;
+    drive(0) = v_in / (driver_ohm + wire_ohm);
     const Eigen::VectorXd v_ss = conductance.ldlt().solve(drive);
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(conductance);
     const Eigen::VectorXd rate = eigen.eigenvalues() / farad;  // 1/s
@@ -168,8 +170,13 @@ TEST(CrossbarSettling, DistributedRowMatchesTheEigenDecompositionOfItsLadder) {
     // sets leaves the settled point well after the latency.
     EXPECT_GE(elmore_delay_s(g), 1.0 / rate.minCoeff());
     EXPECT_GT(readout.settled_time_s, 1.5 * readout.read_latency_s);
-    RecordProperty("latency_s", scientific(readout.read_latency_s));
-    RecordProperty("eigen_latency_s", scientific(hi));
+    ::testing::Test::RecordProperty("latency_" + std::to_string(driver_ohm) + "_ohm_s", scientific(readout.read_latency_s));
+    ::testing::Test::RecordProperty("eigen_latency_" + std::to_string(driver_ohm) + "_ohm_s", scientific(hi));
+}
+
+TEST(CrossbarSettling, DistributedRowMatchesTheEigenDecompositionOfItsLadder) {
+    expect_distributed_row_matches_its_ladder(0.0);
+    expect_distributed_row_matches_its_ladder(2e3);
 }
 
 // Without capacitance the read keeps its timing: the plateau is the caller's and the latency is the

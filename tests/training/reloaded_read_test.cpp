@@ -46,6 +46,24 @@ void expect_ohms_law(const DeviceArray& devices, const Eigen::MatrixXd& volts, c
     EXPECT_LT((read.power_W - power_W).cwiseAbs().maxCoeff(), 1e-9 * power_W.cwiseAbs().maxCoeff());
 }
 
+// The layer as the wired tile draws it: input line j is row j, output i's G+ device on column 2i and
+// its G- on 2i + 1; and the net current of each output from a solve of that network.
+Eigen::MatrixXd tile_conductances_S(const DeviceArray& devices) {
+    const Eigen::MatrixXd g_plus = devices.conductances_S(PairSide::plus), g_minus = devices.conductances_S(PairSide::minus);
+    Eigen::MatrixXd g_S(devices.cols(), 2 * devices.rows());
+    for (int i = 0; i < devices.rows(); ++i) {
+        g_S.col(2 * i) = g_plus.row(i).transpose();
+        g_S.col(2 * i + 1) = g_minus.row(i).transpose();
+    }
+    return g_S;
+}
+Eigen::VectorXd net_currents_A(const circuits::CrossbarSolution& s) {
+    const Eigen::Index outputs = s.column_current_A.size() / 2;
+    Eigen::VectorXd net_A(outputs);
+    for (Eigen::Index i = 0; i < outputs; ++i) net_A(i) = s.column_current_A(2 * i) - s.column_current_A(2 * i + 1);
+    return net_A;
+}
+
 TEST(ReloadedRead, BatchCurrentsAndDriverPowerFollowOhmsLaw) {
     const auto model = builtin_devices().find("pcm").make({});
     const DeviceArray devices = pcm_array(*model);
@@ -55,34 +73,46 @@ TEST(ReloadedRead, BatchCurrentsAndDriverPowerFollowOhmsLaw) {
     EXPECT_EQ(read.loads(), 1u);
 }
 
-// With wires the layer is drawn as it is (one tile, one worker): its currents and driver power equal
-// the sparse nodal solve of the same wired network (circuits/crossbar_network.hpp), and the wires
-// move them by more than 1 %, so the agreement is not Ohm's law again.
-TEST(ReloadedRead, WiredBatchEqualsTheNodalSolveOfTheWiredLayer) {
+// A layer of PCM devices with `options` (wires or line ends) is drawn as it is (one tile, one
+// worker): its currents and driver power equal the sparse nodal solve of the network with `wires`
+// (circuits/crossbar_network.hpp), and differ by more than 1 % from the network with `without`, so
+// the agreement shows what the resistance under test does.
+void expect_batch_equals_the_nodal_solve(const DeviceArrayOptions& options, const circuits::CrossbarWires& wires,
+                                         const circuits::CrossbarWires& without) {
     const auto model = builtin_devices().find("pcm").make({});
-    DeviceArrayOptions wired;
-    wired.wire_ohm = 200.0;
     Rng c(99);
-    const DeviceArray devices(*model, calibrate_device(*model, 64, c), random_matrix(5, 12, -0.8, 0.8, 1).cast<float>(), wired, Rng(5));
+    const DeviceArray devices(*model, calibrate_device(*model, 64, c), random_matrix(5, 12, -0.8, 0.8, 1).cast<float>(), options, Rng(5));
     ReloadedLayerRead read(devices, small_tiles(), "wired layer");
     EXPECT_EQ(read.worker_pids().size(), 1u);
     const Eigen::MatrixXd volts = random_matrix(12, 4, 0.0, 0.2, 6);
     const ReloadedLayerRead::Batch batch = read.read(volts);
-    const Eigen::MatrixXd g_plus = devices.conductances_S(PairSide::plus), g_minus = devices.conductances_S(PairSide::minus);
-    Eigen::MatrixXd g_S(12, 10);  // input line j, output line 2i (G+) and 2i + 1 (G-)
-    for (int i = 0; i < 5; ++i) {
-        g_S.col(2 * i) = g_plus.row(i).transpose();
-        g_S.col(2 * i + 1) = g_minus.row(i).transpose();
-    }
+    const Eigen::MatrixXd g_S = tile_conductances_S(devices);
     for (Eigen::Index k = 0; k < volts.cols(); ++k) {
-        const circuits::CrossbarSolution s = circuits::solve_resistive_crossbar(g_S, volts.col(k), {200.0, 200.0});
-        Eigen::VectorXd net_A(5);
-        for (int i = 0; i < 5; ++i) net_A(i) = s.column_current_A(2 * i) - s.column_current_A(2 * i + 1);
+        const circuits::CrossbarSolution s = circuits::solve_resistive_crossbar(g_S, volts.col(k), wires);
+        const Eigen::VectorXd net_A = net_currents_A(s);
         const double scale_A = net_A.cwiseAbs().maxCoeff();
         EXPECT_LT((batch.net_current_A.col(k) - net_A).cwiseAbs().maxCoeff(), 1e-9 * scale_A) << "sample " << k;
         EXPECT_NEAR(batch.power_W(k), circuits::driver_power_W(volts.col(k), s), 1e-9 * batch.power_W(k));
-        const Eigen::VectorXd ideal_A = (g_plus - g_minus) * volts.col(k);
-        EXPECT_GT((ideal_A - net_A).cwiseAbs().maxCoeff(), 0.01 * scale_A) << "the wires must show";
+        const Eigen::VectorXd other_A = net_currents_A(circuits::solve_resistive_crossbar(g_S, volts.col(k), without));
+        EXPECT_GT((other_A - net_A).cwiseAbs().maxCoeff(), 0.01 * scale_A) << "the resistance must show";
+    }
+}
+
+TEST(ReloadedRead, WiredBatchEqualsTheNodalSolveOfTheWiredLayer) {
+    DeviceArrayOptions wired;
+    wired.wire_ohm = 200.0;
+    expect_batch_equals_the_nodal_solve(wired, {200.0, 200.0}, {});
+}
+
+// The drivers' output resistance (array.driver_ohm: resistor rdrv_i before each row), with and
+// without wires.
+TEST(ReloadedRead, DriverResistanceEqualsTheNodalSolve) {
+    for (const double wire_ohm : {0.0, 200.0}) {
+        SCOPED_TRACE("wires " + std::to_string(wire_ohm) + " ohm");
+        DeviceArrayOptions options;
+        options.wire_ohm = wire_ohm;
+        options.driver_ohm = 3e3;
+        expect_batch_equals_the_nodal_solve(options, {wire_ohm, wire_ohm, 3e3, 0.0}, {wire_ohm, wire_ohm});
     }
 }
 

@@ -53,6 +53,44 @@ TEST(WiredRead, OnePairFollowsItsClosedForm) {
     EXPECT_NEAR(with_wires.activity().read_energy_J - before_J, driver_J, 1e-9 * driver_J);
 }
 
+// Line ends without wires. The driver's output resistance R_d makes the input line one node
+// a = V / (1 + R_d (G+ + G-)) feeding both devices, so the weight reads 1 / (1 + R_d (G+ + G-)) of
+// its ideal value, forward and transposed (there the output lines are driven at +-d and the input
+// line is sensed through the same R_d: (G+ - G-) d / (1 + R_d (G+ + G-))). The read-out's input
+// resistance R_s (a TIA's rf / (1 + a0), readout_input_ohm) puts each line's device in series with
+// it: I+- = G+- V / (1 + R_s G+-).
+TEST(WiredRead, DriverAndReadoutResistancesFollowTheirClosedForms) {
+    const auto model = builtin_devices().find("pcm").make({{"read_noise", "0", "wired_read_test"}});
+    const Eigen::MatrixXf w = Eigen::MatrixXf::Constant(1, 1, 0.6f);
+    const double driver_ohm = 20e3, readout_ohm = 30e3;
+    DeviceArrayOptions with_driver, with_readout;
+    with_driver.driver_ohm = driver_ohm;
+    with_readout.readout_input_ohm = readout_ohm;
+    DeviceArray ideal(*model, w, DeviceArrayOptions{}, Rng(3));
+    DeviceArray driven(*model, w, with_driver, Rng(3));
+    DeviceArray sensed(*model, w, with_readout, Rng(3));
+    const auto g = ideal.conductances_S();
+    const double g_plus = g.at("plus")(0, 0), g_minus = g.at("minus")(0, 0);
+    ASSERT_EQ(g_plus, driven.conductances_S().at("plus")(0, 0));  // the same devices
+
+    const Eigen::VectorXf x = Eigen::VectorXf::Constant(1, 0.8f);
+    const double driver_ratio = 1.0 / (1.0 + driver_ohm * (g_plus + g_minus));
+    ASSERT_LT(driver_ratio, 0.99);  // the driver's resistance matters at this value
+    EXPECT_NEAR(driven.multiply(x)(0) / ideal.multiply(x)(0), driver_ratio, 1e-6);
+    EXPECT_NEAR(driven.multiply_transposed(x)(0) / ideal.multiply_transposed(x)(0), driver_ratio, 1e-6);
+    const double v = model->read_voltage_V() * static_cast<double>(x(0));
+    const double readout_ratio = (g_plus / (1.0 + readout_ohm * g_plus) - g_minus / (1.0 + readout_ohm * g_minus)) / (g_plus - g_minus);
+    ASSERT_LT(readout_ratio, 0.99);
+    EXPECT_NEAR(sensed.multiply(x)(0) / ideal.multiply(x)(0), readout_ratio, 1e-6);
+    // The read-out's input resistance is the forward read's; the transposed read senses at the drivers.
+    EXPECT_EQ(sensed.multiply_transposed(x)(0), ideal.multiply_transposed(x)(0));
+    // The driver delivers V (I+ + I-) = V^2 (G+ + G-) driver_ratio.
+    const double before_J = driven.activity().read_energy_J;
+    driven.multiply(x);
+    const double driver_J = v * v * (g_plus + g_minus) * driver_ratio * with_driver.read_time_s;
+    EXPECT_NEAR(driven.activity().read_energy_J - before_J, driver_J, 1e-9 * driver_J);
+}
+
 // A vanishing wire resistance gives back the ideal-wire read (the solve's limit is the plain sums).
 TEST(WiredRead, VanishingWiresGiveTheIdealRead) {
     const auto model = builtin_devices().find("mosfet").make({{"a_vt_V_m", "0", "wired_read_test"}});

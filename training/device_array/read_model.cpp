@@ -18,8 +18,9 @@ ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options
       input_encoding_(options.input_encoding),
       adc_(options),
       two_phase_read_(options.two_phase_read),
-      wire_ohm_(options.wire_ohm),
       wire_farad_(options.wire_farad),
+      forward_wires_{options.wire_ohm, options.wire_ohm, options.driver_ohm, options.readout_input_ohm},
+      transposed_wires_{options.wire_ohm, options.wire_ohm, 0.0, options.driver_ohm},
       read_noise_(model.has_read_noise()) {}
 
 double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
@@ -107,7 +108,7 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
         power_W += model_.read_supply_V(line_voltage_V(v)) * line_A;
     }
     Eigen::VectorXd net_A = s.plus_A - s.minus_A;
-    if (wire_ohm_ > 0.0) wired_forward(pairs, s.volts, net_A, power_W);
+    if (circuits::has_resistance(forward_wires_)) wired_forward(pairs, s.volts, net_A, power_W);
     counters.read_energy_J += power_W * read_time_s_;
     counters.wire_energy_J += wire_charge_J(s.volts, 2 * rows);
     if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
@@ -142,8 +143,8 @@ void ReadModel::lay_out(Eigen::Index driven, Eigen::Index lines, const StateOf& 
     }
 }
 
-const circuits::CrossbarSolution& ReadModel::solve_wired(Eigen::Index lines, const Eigen::VectorXd& volts) const {
-    const circuits::CrossbarWires wires{wire_ohm_, wire_ohm_};
+const circuits::CrossbarSolution& ReadModel::solve_wired(Eigen::Index lines, const Eigen::VectorXd& volts,
+                                                        const circuits::CrossbarWires& wires) const {
     if (model_.ohmic_read()) return relaxation_.solve(wired_g_S_, volts, wires);
     newton_solution_ = circuits::solve_nonlinear_crossbar(model_, wired_states_, lines, volts, wires);
     return newton_solution_;
@@ -159,7 +160,7 @@ void ReadModel::wired_forward(const PairStorage& pairs, const Eigen::VectorXd& v
         const std::size_t k = pairs.index(static_cast<int>(line / 2), static_cast<int>(j));
         return line % 2 == 0 ? plus[k] : minus[k];
     });
-    const circuits::CrossbarSolution& solution = solve_wired(lines, volts);
+    const circuits::CrossbarSolution& solution = solve_wired(lines, volts, forward_wires_);
     for (int i = 0; i < outputs; ++i) net_A(i) = solution.column_current_A(2 * i) - solution.column_current_A(2 * i + 1);
     if (model_.row_supplies_read_current()) power_W = volts.dot(solution.driver_current_A);
 }
@@ -234,7 +235,7 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
         s.variance_A2(j) = variance_A2;
     }
     Eigen::VectorXd net_A = s.plus_A - s.minus_A;
-    if (wire_ohm_ > 0.0) wired_transposed(pairs, s.volts, net_A, power_W);
+    if (circuits::has_resistance(transposed_wires_)) wired_transposed(pairs, s.volts, net_A, power_W);
     counters.read_energy_J += power_W * read_time_s_;
     counters.wire_energy_J += 2.0 * wire_charge_J(s.volts, cols);  // each output's G+ and G- lines
     if (read_noise_) add_noise(s.variance_A2, net_A, read_rng);
@@ -268,7 +269,7 @@ void ReadModel::wired_transposed(const PairStorage& pairs, const Eigen::VectorXd
             line_V(lines - 1 - 2 * i) = plus_sign * volts(i);
             line_V(lines - 2 - 2 * i) = minus_sign * volts(i);
         }
-        const circuits::CrossbarSolution& solution = solve_wired(inputs, line_V);
+        const circuits::CrossbarSolution& solution = solve_wired(inputs, line_V, transposed_wires_);
         phase_power_W = line_V.dot(solution.driver_current_A);
         Eigen::VectorXd sensed_A(inputs);
         for (int j = 0; j < inputs; ++j) sensed_A(j) = solution.column_current_A(inputs - 1 - j);

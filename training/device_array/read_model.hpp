@@ -58,8 +58,10 @@
 // per-line noise for the same drive (exact for ohmic devices on the ideal virtual-ground read-out).
 // A read is one input vector through one layer (one sample, forward or transposed).
 //
-// Wires (array.wire_ohm > 0): the forward read solves the array with that resistance on every row
-// and column segment (circuits/crossbar_newton.hpp: Newton on the nodal equations with the devices'
+// Wires (array.wire_ohm > 0, or line ends: array.driver_ohm > 0, a read-out with an input resistance):
+// the forward read solves the array with that resistance on every row and column segment, the
+// drivers' output resistance before each row's first cell and the read-out's input resistance after
+// each column's last (circuits/crossbar_newton.hpp: Newton on the nodal equations with the devices'
 // own current_between_A; for an ohmic model, DeviceModel::ohmic_read, the linear network's line
 // relaxation, circuits/crossbar_relaxation.hpp). The physical layout is the spice engine's tile:
 // input line j is row j, the two lines of output i are columns 2i (G+) and 2i + 1 (G-), each sensed
@@ -157,7 +159,7 @@ private:
     void lay_out(Eigen::Index driven, Eigen::Index lines, const StateOf& state_of) const;
     // The network lay_out left, solved under `volts` (one per driven line): line relaxation for an
     // ohmic model, Newton otherwise. The result stays valid until the next wired solve.
-    const circuits::CrossbarSolution& solve_wired(Eigen::Index lines, const Eigen::VectorXd& volts) const;
+    const circuits::CrossbarSolution& solve_wired(Eigen::Index lines, const Eigen::VectorXd& volts, const circuits::CrossbarWires& wires) const;
     // The same for the transposed read (volts: one per output line pair, as drive_voltages gives them).
     void wired_transposed(const PairStorage& pairs, const Eigen::VectorXd& volts, Eigen::VectorXd& net_A, double& power_W) const;
     double backward_range(const Eigen::VectorXf& d) const;  // backward_input_max, or max|d| when it is 0
@@ -175,8 +177,11 @@ private:
     InputEncoding input_encoding_;
     ColumnAdc adc_;
     bool two_phase_read_;
-    double wire_ohm_;
     double wire_farad_;
+    // The forward read's network: row drivers behind array.driver_ohm, columns sensed through the
+    // read-out's input resistance. The transposed read turns it round: the output lines driven by the
+    // read-out's ideal sources, the input lines sensed through their drivers' output resistance.
+    circuits::CrossbarWires forward_wires_, transposed_wires_;
     bool read_noise_;  // the model has read noise
     double drift_reference_A_ = 0.0;  // calibration read when the reference was recorded
     double drift_gain_ = 1.0;         // read scale correction from compensate_drift()

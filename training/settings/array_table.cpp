@@ -47,6 +47,9 @@ std::vector<Field<O>> make_array_fields() {
                "resistance per row and column line segment between neighbouring cells, in forward and backward (transposed) reads (0: ideal wires)"),
         number("array.wire_farad", &O::wire_farad, Unit::farad, Range::closed(0.0, 1e-9),
                "capacitance of every line segment's node; each read charges its driven lines, C n V^2 per line (energy_wire_J)"),
+        number("array.driver_ohm", &O::driver_ohm, Unit::ohm, Range::closed(0.0, 1e9),
+               "output resistance of every input line's driver, in series before the line's first cell (forward reads; in "
+               "transposed reads the same drivers hold the input lines at 0 V through it); 0: ideal sources"),
         integer("array.program_verify_iterations", &O::program_verify_iterations, Range::closed(1, 1e4),
                 "exact mode and refresh: write-and-read rounds of one program-and-verify"),
         number("array.program_tolerance", &O::program_tolerance, Unit::dimensionless, Range::positive(),
