@@ -92,15 +92,17 @@ int run_spice_pulses(const DevicePulsesOptions& o) {
     plan.up = o.plan.up;
     plan.down = o.plan.down;
     plan.spreads = analysis::parse_spread_options(o.spreads);
-    analysis::check_spice_device(device);  // a bad file or subcircuit name exits 2 before the output is claimed
+    // A bad file, subcircuit name or spread declaration exits 2 before the output is claimed.
+    const analysis::SubcircuitInterface subcircuit = analysis::check_spice_device(device);
     const OutputClaim claim(o.output_path, {{device.file.string(), "the subcircuit file"}}, o.force);
     const std::string csv = pulse_csv(analysis::spice_pulse_trains(device, plan, o.seed));
     TemporaryFile file(o.output_path);
     file.write_all_and_close(csv.data(), csv.size());
     file.move_into_place();
-    std::printf("wrote %s: %d devices x %d cycles of %d potentiating (%g V) and %d depressing (%g V) pulses of %g s through ngspice on %s\n",
+    std::printf("wrote %s: %d devices x %d cycles of %d potentiating (%g V) and %d depressing (%g V) pulses of %g s through ngspice on %s, "
+                "spreads: %s\n",
                 o.output_path.c_str(), plan.devices, plan.cycles, plan.up, plan.potentiate_V, plan.down, plan.depress_V, plan.pulse_width_s,
-                o.device.c_str());
+                o.device.c_str(), analysis::spreads_text(analysis::merge_spreads(subcircuit.declared_spreads, plan.spreads)).c_str());
     return 0;
 }
 
