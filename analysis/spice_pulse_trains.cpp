@@ -80,7 +80,7 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
         if (tokens.size() < 2) continue;
         defined.push_back(tokens[1]);
         if (!text::iequals(tokens[1], device.subcircuit)) continue;
-        SubcircuitInterface found{tokens[1], {}, {}};
+        SubcircuitInterface found{tokens[1], {}, {}, {}};
         for (std::size_t k = 2; k < tokens.size(); ++k) {
             const std::string word = text::to_lower(tokens[k]);
             const std::size_t eq = word.find('=');
@@ -96,6 +96,7 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
                                "subcircuit '" + found.name + "' has " + std::to_string(found.ports.size()) +
                                    " terminals; expected 2 (p, n) for a device");
         }
+        found.declared_spreads = declared_spreads(file, i, found.numeric_defaults);
         return found;
     }
     throw NetlistError(file.origin, 0, "",
@@ -159,13 +160,8 @@ std::string pulse_deck(const SpiceDeviceName& device, const SpicePulsePlan& plan
 
 PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan& plan, std::uint64_t seed) {
     const SubcircuitInterface subcircuit = check_spice_device(device);
-    for (const auto& spread : plan.spreads) {
-        if (!subcircuit.numeric_defaults.count(text::to_lower(spread.name))) {
-            throw UsageError("--spread " + spread.name + ": subcircuit '" + subcircuit.name +
-                             "' has no parameter of that name with a numeric default on its .subckt line");
-        }
-        if (!(spread.sigma >= 0.0 && spread.sigma <= 1.0)) throw UsageError("--spread " + spread.name + ": expected a sigma in [0, 1]");
-    }
+    check_spread_options(subcircuit.name, subcircuit.numeric_defaults, plan.spreads);
+    const std::vector<ParameterSpread> spreads = merge_spreads(subcircuit.declared_spreads, plan.spreads);
     for (const auto& [name, value] : plan.parameters) {
         if (!subcircuit.numeric_defaults.count(text::to_lower(name))) {
             throw UsageError("parameter " + name + ": subcircuit '" + subcircuit.name +
@@ -180,13 +176,7 @@ PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan
     std::vector<std::map<std::string, double>> parameters;
     for (int d = 0; d < plan.devices; ++d) {
         streams.push_back(root.stream(static_cast<std::uint64_t>(d)));
-        std::map<std::string, double> p;
-        for (const auto& [name, value] : plan.parameters) p[text::to_lower(name)] = value;
-        for (const auto& spread : plan.spreads) {
-            const std::string name = text::to_lower(spread.name);
-            p[name] = subcircuit.numeric_defaults.at(name) * std::exp(spread.sigma * streams.back().normal());
-        }
-        parameters.push_back(std::move(p));
+        parameters.push_back(draw_spread_parameters(subcircuit.numeric_defaults, spreads, plan.parameters, streams.back()));
     }
 
     spice::WorkerOptions options;

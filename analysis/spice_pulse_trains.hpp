@@ -10,15 +10,17 @@
 // cycles are ONE transient (the state carries from cycle to cycle): a read, then per cycle `up`
 // potentiating and `down` depressing pulses, each followed by a read at the read voltage. The read
 // conductance is the transient's current at the middle of the read divided by the read voltage.
-// Device-to-device variation: each spread NAME=SIGMA sets the instance's .param NAME to its default
-// in the .subckt line times exp(SIGMA z), z ~ N(0, 1) from the device's own seeded stream (in the
-// order the spreads are given). Read noise (optional): every read times (1 + read_noise z).
+// Device-to-device variation: the spreads the file declares with the plan's (command-line) spreads
+// merged in (analysis/subcircuit_spreads.hpp): each spread NAME=SIGMA sets the instance's .param NAME
+// to its default in the .subckt line times exp(SIGMA z), z ~ N(0, 1) from the device's own seeded
+// stream (in the order of the merged spreads). Read noise (optional): every read times (1 + read_noise z).
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "analysis/subcircuit_spreads.hpp"
 #include "devices/table_device_pulses.hpp"
 
 namespace cimkit::analysis {
@@ -36,16 +38,12 @@ struct SubcircuitInterface {
     std::string name;
     std::vector<std::string> ports;
     std::map<std::string, double> numeric_defaults;  // params: NAME=VALUE with a literal number, lower case
+    std::vector<ParameterSpread> declared_spreads;   // its `*cimkit: spread` lines (subcircuit_spreads.hpp)
 };
 // Guards the file (NetlistError naming its file and line), then finds the subcircuit: NetlistError
 // naming the file and the subcircuits it does define when there is none of that name, or naming the
-// line when it does not have exactly two terminals.
+// line when it does not have exactly two terminals, or a `*cimkit:` line that is not a good declaration.
 SubcircuitInterface check_spice_device(const SpiceDeviceName& device);
-
-struct ParameterSpread {
-    std::string name;    // a .param of the subcircuit with a numeric default
-    double sigma = 0.0;  // of ln(factor)
-};
 
 struct SpicePulsePlan {
     int devices = 8, cycles = 2, up = 100, down = 100;
@@ -60,7 +58,7 @@ struct SpicePulsePlan {
     // Instance parameters of every device (NAME=VALUE, a .param with a numeric default on the
     // .subckt line), e.g. the state x0 a train starts from; a spread of the same NAME replaces it.
     std::map<std::string, double> parameters;
-    std::vector<ParameterSpread> spreads;
+    std::vector<ParameterSpread> spreads;  // the command line's: merged into the file's declared spreads
     double read_noise = 0.0;  // relative sigma of each read
     double timeout_s = 600.0;
 };

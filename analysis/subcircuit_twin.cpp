@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 
+#include "analysis/characterization/statistics.hpp"
+#include "analysis/subcircuit_monte_carlo.hpp"
 #include "analysis/subcircuit_runner.hpp"
 #include "circuits/spice/worker.hpp"
 #include "circuits/spice_writer.hpp"
@@ -102,6 +104,57 @@ StepLaw step_law(const std::vector<double>& g_S, const std::vector<double>& step
     return law;
 }
 
+double relative_spread(const std::vector<double>& values) { return standard_deviation(values) / std::abs(mean(values)); }
+
+double correlation(const std::vector<double>& a, const std::vector<double>& b) {
+    const double ma = mean(a), mb = mean(b);
+    double ab = 0.0, aa = 0.0, bb = 0.0;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        ab += (a[k] - ma) * (b[k] - mb);
+        aa += (a[k] - ma) * (a[k] - ma);
+        bb += (b[k] - mb) * (b[k] - mb);
+    }
+    return ab / std::sqrt(aa * bb);
+}
+
+// The file's declared spreads as the table's device-to-device spreads (devices/table_device.hpp),
+// from twin_spread_devices devices through ngspice (subcircuit_monte_carlo, seed 1: the same twin in
+// every run): g_min_spread_d2d and g_max_spread_d2d the relative sigmas of G at the window's two
+// end states, g_spread_correlation theirs (0 when either end does not vary beyond rounding), and
+// step_spread_d2d the relative sigma of each device's step scale c = its potentiating step from the
+// mid-window state over the nominal step there times its window width over the nominal width (the
+// table scales a device's steps by its window, then by c). The table draws normal factors, the
+// subcircuit's are lognormal: the same sigma, means apart by exp(sigma^2/2) (0.5 % at sigma 0.1).
+void add_declared_spreads(const SpiceDeviceName& device, const SubcircuitInterface& interface, SubcircuitTwin& twin, Characterisation& c) {
+    TableDeviceData& t = twin.table;
+    MonteCarloPlan plan;
+    plan.devices = twin_spread_devices;
+    plan.spreads = interface.declared_spreads;
+    plan.static_x = {twin.state_of_conductance(t.g_min_S), twin.state_of_conductance(t.g_max_S)};
+    const double g_mid_S = 0.5 * (t.g_min_S + t.g_max_S);
+    plan.pulse_x = twin.state_of_conductance(g_mid_S);
+    const MonteCarloDevices mc = subcircuit_monte_carlo(device, interface, plan);
+    const std::vector<double>&low = mc.static_g_S[0], &high = mc.static_g_S[1];
+    std::vector<double> scale;
+    const double nominal_step_S = t.potentiate.mean_at(g_mid_S);
+    for (std::size_t d = 0; d < low.size(); ++d) {
+        scale.push_back(mc.step_S[d] / (nominal_step_S * (high[d] - low[d]) / (t.g_max_S - t.g_min_S)));
+    }
+    t.g_min_spread_d2d = relative_spread(low);
+    t.g_max_spread_d2d = relative_spread(high);
+    constexpr double rounding = 1e-9;  // ngspice's relative rounding is ~1e-15; a spread below this is none
+    t.g_spread_correlation = t.g_min_spread_d2d > rounding && t.g_max_spread_d2d > rounding ? correlation(low, high) : 0.0;
+    t.step_spread_d2d = relative_spread(scale);
+    for (const auto& [name, value] : {std::pair<const char*, double>{"g_min_spread_d2d", t.g_min_spread_d2d},
+                                      {"g_max_spread_d2d", t.g_max_spread_d2d},
+                                      {"step_spread_d2d", t.step_spread_d2d}}) {
+        if (!(value <= max_twin_spread)) {
+            c.refuse("its declared spreads (" + spreads_text(interface.declared_spreads) + ") give its compact twin " + name + " = " + number(value) +
+                     "; a table device holds at most " + number(max_twin_spread));
+        }
+    }
+}
+
 std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device, const SubcircuitInterface& interface,
                                                    std::string content) {
     const SpicePulsePlan plan;  // the read and pulses of `device pulses` (analysis/spice_pulse_trains.hpp)
@@ -156,6 +209,7 @@ std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device
     t.depress_amplitude_V = std::abs(plan.depress_V);
     t.depress_width_s = plan.pulse_width_s;
     t.origin = "spice:" + twin->file.string() + ":" + interface.name;
+    if (!interface.declared_spreads.empty()) add_declared_spreads(device, interface, *twin, c);
     return twin;
 }
 

@@ -10,6 +10,10 @@
 //    instance started at x0 = x(G) in one transient (`uic`) with a read, one nominal pulse and a read
 //    (the waveform of `device pulses`, analysis/spice_pulse_trains.hpp), once per direction; the mean
 //    step of the state is the difference of the two reads.
+// 4. Declared spreads (`*cimkit: spread`, analysis/subcircuit_spreads.hpp), when the file has any: a
+//    Monte Carlo of twin_spread_devices devices through ngspice (analysis/subcircuit_monte_carlo.hpp)
+//    gives the table its device-to-device window and step spreads, so the compact engine draws
+//    devices that vary as the subcircuit's do (subcircuit_twin.cpp, add_declared_spreads, says how).
 // Every refusal (guard, terminals, no x0, an op that fails, a non-monotone or non-positive G(x),
 // pulses that do not move the device) is a NetlistError naming the file and the subcircuit (exit 2).
 #include <memory>
@@ -22,6 +26,8 @@ namespace cimkit::analysis {
 
 inline constexpr int state_grid_points = 1001;
 inline constexpr int pulse_table_states = 32;
+inline constexpr int twin_spread_devices = 200;
+inline constexpr double max_twin_spread = 0.3;  // a table device's largest d2d spread (devices/table_device.cpp)
 
 // The twin of `name` ("spice:FILE:SUBCKT"), characterised with the read and nominal pulses of
 // SpicePulsePlan's defaults; cached per absolute file, subcircuit and file content.

@@ -20,6 +20,7 @@ struct CharacterizeOptions {
     DeviceSettings settings;  // --set device.<name>=value, --config
     int devices = 0;
     std::uint64_t seed = 1;
+    std::vector<std::string> spreads;  // --spread NAME=SIGMA (spice:FILE:SUBCKT devices)
     bool force = false;
     bool quiet = false;
 };

@@ -1,7 +1,6 @@
 #include "apps/device_fit_command.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
@@ -32,7 +31,7 @@ CLI::App* add_pulses_command(CLI::App& device, DevicePulsesOptions& o) {
     cmd->add_flag("--force", o.force, "Replace an existing output file");
     analysis::SpicePulsePlan& s = o.spice;
     const std::string spice_only = " (spice: devices only, default ";
-    cmd->add_option("--spread", o.spreads, "NAME=SIGMA: the subcircuit's .param NAME times exp(SIGMA z) per device (spice: devices only)");
+    cmd->add_option("--spread", o.spreads, "NAME=SIGMA: the subcircuit's .param NAME times exp(SIGMA z) per device, replacing a spread the file declares for NAME (spice: devices only)");
     cmd->add_option("--read-voltage-V", s.read_voltage_V, "Read voltage" + spice_only + "0.01)");
     cmd->add_option("--potentiate-V", s.potentiate_V, "Potentiating pulse amplitude, signed" + spice_only + "-0.4)");
     cmd->add_option("--depress-V", s.depress_V, "Depressing pulse amplitude, signed" + spice_only + "0.04)");
@@ -81,20 +80,6 @@ int run_device_fit(const DeviceFitOptions& o) {
 
 namespace {
 
-std::vector<analysis::ParameterSpread> parse_spreads(const std::vector<std::string>& texts) {
-    std::vector<analysis::ParameterSpread> out;
-    for (const std::string& t : texts) {
-        const std::size_t eq = t.find('=');
-        char* end = nullptr;
-        const double sigma = eq == std::string::npos ? 0.0 : std::strtod(t.c_str() + eq + 1, &end);
-        if (eq == std::string::npos || eq == 0 || end == t.c_str() + eq + 1 || *end != '\0') {
-            throw UsageError("--spread '" + t + "': expected NAME=SIGMA, e.g. k_on=0.1");
-        }
-        out.push_back({t.substr(0, eq), sigma});
-    }
-    return out;
-}
-
 int run_spice_pulses(const DevicePulsesOptions& o) {
     const analysis::SpiceDeviceName device = analysis::parse_spice_device_name(o.device);
     if (!o.settings.set_texts.empty() || !o.settings.from_file.empty()) {
@@ -106,16 +91,18 @@ int run_spice_pulses(const DevicePulsesOptions& o) {
     plan.cycles = o.plan.cycles;
     plan.up = o.plan.up;
     plan.down = o.plan.down;
-    plan.spreads = parse_spreads(o.spreads);
-    analysis::check_spice_device(device);  // a bad file or subcircuit name exits 2 before the output is claimed
+    plan.spreads = analysis::parse_spread_options(o.spreads);
+    // A bad file, subcircuit name or spread declaration exits 2 before the output is claimed.
+    const analysis::SubcircuitInterface subcircuit = analysis::check_spice_device(device);
     const OutputClaim claim(o.output_path, {{device.file.string(), "the subcircuit file"}}, o.force);
     const std::string csv = pulse_csv(analysis::spice_pulse_trains(device, plan, o.seed));
     TemporaryFile file(o.output_path);
     file.write_all_and_close(csv.data(), csv.size());
     file.move_into_place();
-    std::printf("wrote %s: %d devices x %d cycles of %d potentiating (%g V) and %d depressing (%g V) pulses of %g s through ngspice on %s\n",
+    std::printf("wrote %s: %d devices x %d cycles of %d potentiating (%g V) and %d depressing (%g V) pulses of %g s through ngspice on %s, "
+                "spreads: %s\n",
                 o.output_path.c_str(), plan.devices, plan.cycles, plan.up, plan.potentiate_V, plan.down, plan.depress_V, plan.pulse_width_s,
-                o.device.c_str());
+                o.device.c_str(), analysis::spreads_text(analysis::merge_spreads(subcircuit.declared_spreads, plan.spreads)).c_str());
     return 0;
 }
 

@@ -5,7 +5,8 @@
 // `cimkit device pulses DEVICE -o PULSES.csv`: the pulse trains of any device model, with its noise,
 // as that CSV (the worked example of docs/own-devices.md fits the built-in PCM this way).
 // `cimkit device pulses spice:FILE:SUBCKT -o PULSES.csv`: the same pulse trains run through ngspice on
-// a user's subcircuit (analysis/spice_pulse_trains.hpp), with --spread NAME=SIGMA device-to-device.
+// a user's subcircuit (analysis/spice_pulse_trains.hpp), with --spread NAME=SIGMA device-to-device on top of the
+// spreads the file declares (analysis/subcircuit_spreads.hpp).
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>

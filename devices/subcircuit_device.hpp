@@ -11,7 +11,9 @@
 //                it must be strictly monotone, and x(G) is its inverse, linear between grid points
 //   pulses       a table device (devices/table_device.hpp) in conductance space whose mean step at
 //                each state is the step one nominal pulse gives in an ngspice transient started at
-//                that state; no noise and no spread (the subcircuit is deterministic)
+//                that state; no noise (the subcircuit is deterministic), and the device-to-device
+//                window and step spreads of the file's declared parameter spreads (`*cimkit: spread`,
+//                measured by an ngspice Monte Carlo; none without a declaration)
 // The spice face (circuits/faces/subcircuit_faces.cpp) draws a device at conductance G as the
 // subcircuit itself with x0 = x(G).
 #include <filesystem>

@@ -40,12 +40,14 @@ void check_experiment(const std::string& experiment, const ExperimentOptions& op
 ExperimentResult run_experiment(const std::string& experiment, const DeviceModel& model,
                                 const ExperimentOptions& options) {
     check_experiment(experiment, options);
-    // A subcircuit's I-V, pulses and retention come from the subcircuit in ngspice, not its compact twin.
+    // A subcircuit's experiments come from the subcircuit in ngspice, not its compact twin.
     if (const auto* subcircuit = dynamic_cast<const SubcircuitDevice*>(&model)) {
         if (experiment == "iv") return run_subcircuit_iv(*subcircuit, options);
         if (experiment == "retention") return run_subcircuit_retention(*subcircuit, options);
         if (experiment == "pulses") return run_subcircuit_pulses(*subcircuit, options);
+        return run_subcircuit_variability(*subcircuit, options);
     }
+    if (!options.spreads.empty()) throw UsageError("--spread: only for a spice:FILE:SUBCKT device (a model's spreads are its parameters)");
     if (experiment == "iv") return run_iv(model, options);
     if (experiment == "pulses") return run_pulses(model, options);
     if (experiment == "retention") return run_retention(model, options);

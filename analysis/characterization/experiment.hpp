@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/subcircuit_spreads.hpp"
 #include "devices/device_model.hpp"
 
 namespace cimkit::analysis {
@@ -46,6 +47,9 @@ struct ExperimentResult {
 struct ExperimentOptions {
     int devices = 0;         // 0: the experiment's default (iv 1, pulses 16, retention 16, variability 1000)
     std::uint64_t seed = 1;
+    // `--spread NAME=SIGMA` of a spice:FILE:SUBCKT device, merged into the file's declared spreads
+    // (analysis/subcircuit_spreads.hpp) by its pulses and variability experiments; none for a model.
+    std::vector<ParameterSpread> spreads = {};
 };
 
 const std::vector<std::string>& experiment_names();

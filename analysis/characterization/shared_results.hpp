@@ -1,6 +1,6 @@
 #pragma once
-// The results of the iv and pulses experiments built from their measured data, shared by the
-// device-model experiments (iv_experiment.cpp, pulse_experiment.cpp) and the ngspice runs of a
+// The results of the iv, pulses and variability experiments built from their measured data, shared by the
+// device-model experiments (iv_experiment.cpp, pulse_experiment.cpp, variability_experiment.cpp) and the ngspice runs of a
 // subcircuit (subcircuit_experiments.cpp), so both write the same curves and compute the same figures.
 #include <cstddef>
 #include <cstdint>
@@ -35,5 +35,18 @@ void fill_mean(PulseTrain& train);
 
 // The pulses curves and figures (pulse_experiment.cpp's header lists them) of a measured train.
 ExperimentResult pulse_result(const std::string& device, const PulseTrain& train);
+
+// The levels the variability experiment reads every device at (its read-conductance spread).
+inline constexpr double variability_read_levels[] = {0.25, 0.5, 0.75};
+
+// Per device of the variability experiment: G at level 0 and 1, the step of one nominal
+// potentiating pulse from level 0.5, and the read conductance at each variability_read_levels entry.
+struct VariabilityDevices {
+    std::vector<double> g_low_S, g_high_S, step_S;
+    std::vector<std::vector<double>> g_read_S;  // one row per read level, one value per device
+};
+
+// The variability curves and figures (variability_experiment.cpp's header lists them).
+ExperimentResult variability_result(const std::string& device, const VariabilityDevices& devices);
 
 }  // namespace cimkit::analysis

@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <map>
 
 #include "analysis/characterization/shared_results.hpp"
 #include "analysis/characterization/statistics.hpp"
 #include "analysis/spice_pulse_trains.hpp"
+#include "analysis/subcircuit_monte_carlo.hpp"
 #include "analysis/subcircuit_runner.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
-#include "devices/core/rng.hpp"
+#include "devices/core/text.hpp"
 
 namespace cimkit::analysis {
 namespace {
@@ -22,13 +25,18 @@ SubcircuitRunner runner_of(const SubcircuitDevice& model) {
     return SubcircuitRunner({model.twin().file, model.twin().subcircuit}, model.twin().subcircuit);
 }
 
-// The state x0 of the twin's conductance at `level` of its window (the level the built-in
+// The twin's nominal conductance at `level` of its window: a table device's set_level, g_min +
+// level (g_max - g_min), on the nominal window (a drawn device's window varies when the file
+// declares spreads).
+double nominal_conductance_S(const SubcircuitDevice& model, double level) {
+    const TableDeviceData& t = model.twin().table;
+    return t.g_min_S + level * (t.g_max_S - t.g_min_S);
+}
+
+// The state x0 of the twin's nominal conductance at `level` of its window (the level the built-in
 // experiments program through the compact model).
 double state_at_level(const SubcircuitDevice& model, double level) {
-    Rng rng(1);
-    DeviceState s = model.make_device(rng);
-    model.set_level(s, level, rng);
-    return model.twin().state_of_conductance(model.conductance_S(s));
+    return model.twin().state_of_conductance(nominal_conductance_S(model, level));
 }
 
 // One instance per state, each through its own 0 V source (its current: I(p -> n)) from node `drive`.
@@ -41,6 +49,17 @@ std::string instances(const SubcircuitDevice& model, const std::vector<double>& 
         vectors.push_back("i(vm" + id + ")");
     }
     return deck;
+}
+
+// The experiments set the state x0 of every instance: a spread of it would be overwritten or
+// would replace the level an experiment asks for.
+void check_no_state_spread(const std::vector<ParameterSpread>& spreads) {
+    for (const auto& spread : spreads) {
+        if (text::iequals(spread.name, subcircuit_state_parameter)) {
+            throw UsageError("--spread " + spread.name + ": the experiments set the state " + subcircuit_state_parameter +
+                             "; expected a spread of a device parameter");
+        }
+    }
 }
 
 void check_finite(const SubcircuitRunner& runner, const std::vector<double>& values, const std::string& what) {
@@ -86,10 +105,7 @@ ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const Experime
         current_A.insert(current_A.end(), i_A.begin(), i_A.end());
         // The read: the current at the sweep's top, +V_read.
         conductance_S.push_back(i_A.back() / voltage_V.back());
-        Rng rng(1);
-        DeviceState s = model.make_device(rng);
-        model.set_level(s, levels[k], rng);
-        twin_difference = std::max(twin_difference, std::abs(conductance_S.back() / model.conductance_S(s) - 1.0));
+        twin_difference = std::max(twin_difference, std::abs(conductance_S.back() / nominal_conductance_S(model, levels[k]) - 1.0));
     }
     ExperimentResult r = iv_result(model.name(), voltage_V, levels, current_A, conductance_S, model.read_voltage_V());
     r.source = "ngspice";
@@ -99,11 +115,13 @@ ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const Experime
     return r;
 }
 
-// The subcircuit is deterministic and `device pulses` draws no spread here, so every device follows the
-// same trajectory: c2c_sigma and d2d_sigma are then ngspice's numerical noise (0 to rounding), and
-// more devices are only a check that the instances of one transient agree.
+// The subcircuit is deterministic: without a spread (declared or --spread) every device follows the
+// same trajectory, c2c_sigma and d2d_sigma are then ngspice's numerical noise (0 to rounding), and
+// more devices are only a check that the instances of one transient agree. With spreads, each device
+// has its own parameters (spice_pulse_trains draws them) and d2d_sigma is theirs.
 ExperimentResult run_subcircuit_pulses(const SubcircuitDevice& model, const ExperimentOptions& options) {
     const int devices = options.devices > 0 ? options.devices : 16;
+    check_no_state_spread(options.spreads);
     if (devices > max_pulse_devices) {
         throw UsageError("--devices " + std::to_string(devices) + ": the pulses of a subcircuit run its devices in one ngspice transient; expected at most " +
                          std::to_string(max_pulse_devices));
@@ -118,6 +136,7 @@ ExperimentResult run_subcircuit_pulses(const SubcircuitDevice& model, const Expe
     plan.down = p;
     const double x_start = state_at_level(model, 0.0);
     plan.parameters[subcircuit_state_parameter] = x_start;
+    plan.spreads = options.spreads;  // merged into the file's declared spreads by spice_pulse_trains
     const PulseData data = spice_pulse_trains({model.twin().file, model.twin().subcircuit}, plan, options.seed);
 
     PulseTrain train{devices, p, static_cast<std::size_t>(2 * p + 1), {}, {}};
@@ -197,6 +216,65 @@ ExperimentResult run_subcircuit_retention(const SubcircuitDevice& model, const E
     };
     r.figures = {{"g_change_max", *std::max_element(change.begin(), change.end()), "1", "largest relative change of G over the year"}};
     r.curves.push_back({"fitted", change, {change.size()}, "1", "per-device fit: largest relative change of G over the year"});
+    return r;
+}
+
+// The devices are analysis/subcircuit_monte_carlo.hpp's. Six instances per device would be the
+// built-in experiment's six programmings; the read at level 0.5 is the pulsed instance's first read
+// (before its pulse), so five are enough. Every instance holds the state x0 the twin gives its level (the nominal device's state there): at levels 0 and 1 those
+// are the state's bounds (x0 = 1 and 0 for VTEAM), the ends of every device's window, so g_low_S and
+// g_high_S are each device's window; between them a device is read at the nominal device's state, so
+// the read spread is that of G at a fixed state (a program-and-verify to a target conductance would
+// leave none). The static instances are held at the read voltage from t = 0, which by the interface
+// does not move them.
+ExperimentResult run_subcircuit_variability(const SubcircuitDevice& model, const ExperimentOptions& options) {
+    const int devices = options.devices > 0 ? options.devices : default_variability_devices;
+    if (devices > max_variability_devices) {
+        throw UsageError("--devices " + std::to_string(devices) + ": the variability of a subcircuit runs its devices in one ngspice transient; expected at most " +
+                         std::to_string(max_variability_devices));
+    }
+    check_no_state_spread(options.spreads);
+    const SubcircuitInterface subcircuit = check_spice_device({model.twin().file, model.twin().subcircuit});
+    check_spread_options(subcircuit.name, subcircuit.numeric_defaults, options.spreads);
+    const std::vector<ParameterSpread> spreads = merge_spreads(subcircuit.declared_spreads, options.spreads);
+
+    // Static instances: levels 0, 1, then the read levels but 0.5 (the pulsed instance reads it).
+    std::vector<double> static_levels{0.0, 1.0};
+    std::size_t mid_read = 0;  // the index of 0.5 in variability_read_levels
+    for (std::size_t k = 0; k < std::size(variability_read_levels); ++k) {
+        if (variability_read_levels[k] == 0.5) {
+            mid_read = k;
+        } else {
+            static_levels.push_back(variability_read_levels[k]);
+        }
+    }
+    MonteCarloPlan plan;
+    plan.devices = devices;
+    plan.seed = options.seed;
+    plan.spreads = spreads;
+    for (double level : static_levels) plan.static_x.push_back(state_at_level(model, level));
+    plan.pulse_x = state_at_level(model, 0.5);
+    plan.timeout_s = variability_timeout_s;
+    // The twin's read and nominal pulses: SpicePulsePlan's defaults.
+    const MonteCarloDevices mc = subcircuit_monte_carlo({model.twin().file, model.twin().subcircuit}, subcircuit, plan);
+
+    VariabilityDevices v;
+    v.g_low_S = mc.static_g_S[0];
+    v.g_high_S = mc.static_g_S[1];
+    v.step_S = mc.step_S;
+    for (std::size_t k = 0, s = 2; k < std::size(variability_read_levels); ++k) v.g_read_S.push_back(k == mid_read ? mc.before_S : mc.static_g_S[s++]);
+    ExperimentResult r = variability_result(model.name(), v);
+    r.source = "ngspice";
+    r.curves.push_back({"level_state_x0", {plan.static_x[0], plan.static_x[1], plan.pulse_x}, {3}, "1",
+                        "the subcircuit's state x0 of every device at levels 0, 1 and 0.5 (the step's start)"});
+    r.figures.push_back({"spread_parameters", static_cast<double>(spreads.size()), "1",
+                         spreads.empty() ? "parameters drawn per device: none, every device is the nominal subcircuit (spreads 0 to rounding)"
+                                         : "parameters drawn per device: " + spreads_text(spreads)});
+    for (std::size_t k = 0; k < spreads.size(); ++k) {
+        const std::string name = text::to_lower(spreads[k].name);
+        r.figures.push_back({"spread_sigma_" + name, spreads[k].sigma, "1", "sigma of ln(" + name + " / its default) drawn per device"});
+        r.curves.push_back({"spread_factor_" + name, mc.factors[k], {mc.factors[k].size()}, "1", name + " of each device over its .subckt default"});
+    }
     return r;
 }
 

@@ -13,12 +13,11 @@
 #include <string>
 
 #include "analysis/characterization/experiment.hpp"
+#include "analysis/characterization/shared_results.hpp"
 #include "analysis/characterization/statistics.hpp"
 
 namespace cimkit::analysis {
 namespace {
-
-constexpr double read_levels[] = {0.25, 0.5, 0.75};
 
 double relative_spread(const std::vector<double>& values) {
     const double m = mean(values);
@@ -36,30 +35,38 @@ std::string level_name(double level) {
 
 ExperimentResult run_variability(const DeviceModel& model, const ExperimentOptions& options) {
     const int devices = options.devices > 0 ? options.devices : 1000;
-    constexpr std::size_t levels = std::size(read_levels);
-    std::vector<double> g_low, g_high, step;
-    std::vector<std::vector<double>> g_read(levels);
+    constexpr std::size_t levels = std::size(variability_read_levels);
+    VariabilityDevices v;
+    v.g_read_S.resize(levels);
     for (int d = 0; d < devices; ++d) {
         Rng rng = Rng(options.seed).stream(static_cast<std::uint64_t>(d));
         DeviceState s = model.make_device(rng);
         model.set_level(s, 0.0, rng);
-        g_low.push_back(model.conductance_S(s));
+        v.g_low_S.push_back(model.conductance_S(s));
         model.set_level(s, 1.0, rng);
-        g_high.push_back(model.conductance_S(s));
+        v.g_high_S.push_back(model.conductance_S(s));
         model.set_level(s, 0.5, rng);
         const double before = model.conductance_S(s);
         model.apply_pulse(s, model.nominal_pulse(+1), rng);
-        step.push_back(model.conductance_S(s) - before);
+        v.step_S.push_back(model.conductance_S(s) - before);
         for (std::size_t k = 0; k < levels; ++k) {
-            model.set_level(s, read_levels[k], rng);
-            g_read[k].push_back(model.conductance_S(s));
+            model.set_level(s, variability_read_levels[k], rng);
+            v.g_read_S[k].push_back(model.conductance_S(s));
         }
     }
-    const auto n = static_cast<std::size_t>(devices);
-    ExperimentResult r{model.name(), "variability", {}, {}};
+    return variability_result(model.name(), v);
+}
+
+ExperimentResult variability_result(const std::string& device, const VariabilityDevices& v) {
+    const std::vector<double>&g_low = v.g_low_S, &g_high = v.g_high_S, &step = v.step_S;
+    const std::vector<std::vector<double>>& g_read = v.g_read_S;
+    constexpr std::size_t levels = std::size(variability_read_levels);
+    const std::size_t n = g_low.size();
+    const int devices = static_cast<int>(n);
+    ExperimentResult r{device, "variability", {}, {}};
     std::vector<double> level_values, raw, means, sigmas, relative;
     for (std::size_t k = 0; k < levels; ++k) {
-        level_values.push_back(read_levels[k]);
+        level_values.push_back(variability_read_levels[k]);
         raw.insert(raw.end(), g_read[k].begin(), g_read[k].end());
         means.push_back(mean(g_read[k]));
         sigmas.push_back(standard_deviation(g_read[k]));
@@ -85,9 +92,9 @@ ExperimentResult run_variability(const DeviceModel& model, const ExperimentOptio
         {"step_spread", relative_spread(step), "1", "relative std of the single-pulse step (d2d and c2c)"},
     };
     for (std::size_t k = 0; k < levels; ++k) {
-        const std::string prefix = level_name(read_levels[k]);
+        const std::string prefix = level_name(variability_read_levels[k]);
         char at[32];
-        std::snprintf(at, sizeof at, " at level %.2f", read_levels[k]);
+        std::snprintf(at, sizeof at, " at level %.2f", variability_read_levels[k]);
         r.figures.push_back({prefix + "_g_mean_S", means[k], "S", std::string("mean read conductance") + at});
         r.figures.push_back({prefix + "_g_sigma_S", sigmas[k], "S", std::string("device-to-device sigma of the read conductance") + at});
         r.figures.push_back({prefix + "_g_relative_sigma", relative[k], "1", std::string("sigma / |mean| of the read conductance") + at});

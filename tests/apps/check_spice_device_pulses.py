@@ -21,6 +21,18 @@ with tempfile.TemporaryDirectory() as folder:
            0, "wrote v.csv", "through ngspice", what="device pulses spice:")
     expect(run("device", "fit", "v.csv", "-o", "v.toml", cwd=work), 0, "states from", "wrote v.toml", what="device fit of the ngspice CSV")
 
+    # A spread the file declares is drawn too; --spread replaces its sigma or adds one. R_off sets the
+    # first read at x0 = 1 (G = 1/R_off): with its spread the devices start apart, by exactly their R_off.
+    vteam_text = Path(vteam).read_text()
+    (work / "declared.lib").write_text(vteam_text.replace(".ends vteam_memristor", "*cimkit: spread R_off=0.05\n.ends vteam_memristor"))
+    expect(run("device", "pulses", "spice:declared.lib:vteam_memristor", "-o", "d.csv", "--devices", "3", "--cycles", "1", "--up", "2",
+               "--down", "2", "--spread", "k_on=0.1", cwd=work), 0, "spreads: r_off=0.05, k_on=0.1", what="device pulses, declared spread")
+    if (work / "d.csv").exists():
+        rows = [line.split(",") for line in (work / "d.csv").read_text().splitlines() if not line.startswith(("#", "device_id"))]
+        first = [float(r[4]) for r in rows if r[2] == "0"]
+        if len(first) != 3 or max(first) - min(first) < 1e-6 or any(abs(g * 1000.0 - 1.0) > 0.5 for g in first):
+            failures.append(f"declared R_off spread: first reads {first} S; expected 3 different values near 1/R_off = 1 mS")
+
     (work / "three.lib").write_text("* three terminals\n.subckt three a b c\nR1 a b 1k\nR2 b c 1k\n.ends\n")
     (work / "control.lib").write_text("* runs commands\n.subckt dev p n\nR1 p n 1k\n.ends\n.control\nshell echo hi\n.endc\n")
     (work / "sub").mkdir()

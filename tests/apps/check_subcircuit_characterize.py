@@ -1,4 +1,4 @@
-"""`cimkit characterize spice:FILE:SUBCKT --experiment iv|pulses|retention` runs the subcircuit itself through
+"""`cimkit characterize spice:FILE:SUBCKT --experiment iv|pulses|retention|variability` runs the subcircuit itself through
 ngspice (docs/own-devices.md#a-spice-subcircuit-as-a-device): the file has the built-in layout, marks
 its source as ngspice, and the VTEAM example's read at the read voltage is the twin's I = G V within
 1 % and VTEAM's eq. (2) I = V / (R_on + (R_off - R_on) x0); bad subcircuits exit 2 naming the file and
@@ -79,6 +79,31 @@ with tempfile.TemporaryDirectory() as folder:
         check.fail("retention with --devices 65 left out.h5 behind")
         (work / "out.h5").unlink()
 
+    # variability through ngspice with a spread on the command line: the built-in layout, source ngspice,
+    # G at level 1 is 1/R_on of each device's drawn R_on; without a spread it says so.
+    expect(run("characterize", device, "--experiment", "variability", "--devices", "20", "--spread", "R_on=0.1", "-o", "var.h5",
+               "--quiet", cwd=work), 0, "spread_parameters", "g_high_spread", "wrote var.h5", what="characterize variability through ngspice")
+    if (work / "var.h5").exists():
+        with h5py.File(work / "var.h5") as f:
+            g = experiment_group(f, "variability")
+            factor, g_high = g["spread_factor_r_on"][()], g["g_high_S"][()]
+            if g.attrs.get("source") != "ngspice" or g["read_conductance_S"].shape != (3, 20) or len(factor) != 20:
+                check.fail(f"variability: source {g.attrs.get('source')!r}, read_conductance_S {g['read_conductance_S'].shape}; "
+                           "expected ngspice, (3, 20)")
+            elif abs(g_high * R_on * factor - 1).max() > 1e-9 or g.attrs["spread_sigma_r_on"] != 0.1:
+                check.fail(f"variability: G at level 1 times the drawn R_on is {g_high * R_on * factor}, expected 1")
+    expect(run("characterize", device, "--experiment", "variability", "--devices", "3", "-o", "none.h5", "--quiet", cwd=work), 0,
+           "declares no spread", what="characterize variability without a spread")
+    for args, parts in (((device, "--devices", "1001"), ("--devices 1001", "at most 1000")),
+                        ((device, "--spread", "x0=0.1"), ("x0", "device parameter")),
+                        ((device, "--spread", "k_typo=0.1"), ("k_typo",)),
+                        (("pcm", "--spread", "k_on=0.1"), ("--spread", "spice:FILE:SUBCKT"))):
+        expect(run("characterize", *args, "--experiment", "variability", "-o", "out.h5", "--quiet", cwd=work), 2, *parts,
+               what=f"characterize variability {' '.join(args[1:])}")
+        if (work / "out.h5").exists():
+            check.fail(f"characterize variability {' '.join(args[1:])} left out.h5 behind")
+            (work / "out.h5").unlink()
+
     (work / "bad").mkdir()
     (work / "bad" / "bad.lib").write_text(
         "* subcircuits that are not devices\n"
@@ -103,5 +128,5 @@ with tempfile.TemporaryDirectory() as folder:
             check.fail(f"characterize with {name} left out.h5 behind")
             (work / "out.h5").unlink()
 
-print("characterize through ngspice: iv, retention and 5 bad subcircuits checked")
+print("characterize through ngspice: iv, retention, pulses, variability, 4 bad options and 5 bad subcircuits checked")
 sys.exit(check.finish())

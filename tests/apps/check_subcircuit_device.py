@@ -57,6 +57,15 @@ with tempfile.TemporaryDirectory() as folder:
         ".subckt nonmonotone p n params: x0=1\nR1 p n {1000/(1 + 4*(x0 - 0.5)*(x0 - 0.5))}\n.ends\n"
         ".subckt still p n params: x0=1\nR1 p n {100 + 900*x0}\n.ends\n")
     (work / "bad" / "control.lib").write_text("* runs commands\n.subckt cell p n params: x0=1\nR1 p n 1k\n.ends\n.control\nshell echo hi\n.endc\n")
+    # Declared spreads (*cimkit: spread NAME=SIGMA) that are not good declarations: the line is named.
+    (work / "bad" / "spreads.lib").write_text(
+        "* bad spread declarations\n"
+        ".subckt typo p n params: x0=1 r=1k\n*cimkit: spread k_typo=0.1\nR1 p n {r*(1 + x0)}\n.ends\n"
+        ".subckt negative p n params: x0=1 r=1k\n*cimkit: spread r=-0.1\nR1 p n {r*(1 + x0)}\n.ends\n"
+        ".subckt twice p n params: x0=1 r=1k\n*cimkit: spread r=0.1\n*cimkit: spread r=0.2\nR1 p n {r*(1 + x0)}\n.ends\n"
+        ".subckt expression p n params: x0=1 r={2*500}\n*cimkit: spread r=0.1\nR1 p n {r*(1 + x0)}\n.ends\n")
+    (work / "bad" / "outside.lib").write_text("* a declaration of no subcircuit\n*cimkit: spread r=0.1\n"
+                                              ".subckt cell p n params: x0=1 r=1k\nR1 p n {r*(1 + x0)}\n.ends\n")
     (work / "bad" / "escape.lib").write_text("* escapes its folder\n.include ../../etc/passwd\n.subckt cell p n params: x0=1\nR1 p n 1k\n.ends\n")
     bad = {
         "bad.lib:three": ("bad.lib:2", "3 terminals"),
@@ -68,6 +77,11 @@ with tempfile.TemporaryDirectory() as folder:
         "control.lib:cell": ("control.lib:5",),
         "escape.lib:cell": ("escape.lib:2",),
         "nofile.lib:cell": ("nofile.lib",),
+        "spreads.lib:typo": ("spreads.lib:3", "no parameter 'k_typo'"),
+        "spreads.lib:negative": ("spreads.lib:7", "expected a number in [0, 1]"),
+        "spreads.lib:twice": ("spreads.lib:12", "a second spread of 'r'"),
+        "spreads.lib:expression": ("spreads.lib:16", "no parameter 'r' with a numeric default"),
+        "outside.lib:cell": ("outside.lib:2", "outside any .subckt"),
     }
     for name, parts in bad.items():
         for command in (["crossbar", "--device", "spice:bad/" + name, "-o", "out.h5"],
@@ -80,4 +94,4 @@ with tempfile.TemporaryDirectory() as folder:
 if failures:
     print("\n\n".join(failures))
     sys.exit(1)
-print("subcircuit device: crossbar, train (compact, spice), resume and 9 bad subcircuits checked")
+print("subcircuit device: crossbar, train (compact, spice), resume and 14 bad subcircuits checked")

@@ -1,0 +1,68 @@
+#pragma once
+// Device-to-device spreads of a `spice:FILE:SUBCKT` device's parameters
+// (docs/own-devices.md#declared-parameter-spreads).
+//
+// A spread NAME=SIGMA makes each device's instance parameter NAME its default on the .subckt line
+// times exp(SIGMA z), z ~ N(0, 1) from the device's own seeded stream, spreads drawn in their order:
+// a lognormal factor of median 1 (mean exp(SIGMA^2/2), relative sigma sqrt(exp(SIGMA^2) - 1)).
+//
+// Declared in the file, so the device carries them into every run that draws devices (`device
+// pulses`, `characterize --experiment pulses|variability`): one line per parameter inside the
+// subcircuit's `.subckt ... .ends` block,
+//   *cimkit: spread NAME=SIGMA [lognormal]
+// a SPICE comment to ngspice. NAME is a parameter with a literal numeric default on the .subckt
+// line, not the state x0 (the experiments set it); SIGMA in [0, 1]; each NAME once; `lognormal`,
+// the only distribution, may be written out. Every other `*cimkit:` line (an unknown word, a line
+// outside any .subckt block, or in the block of this subcircuit with a bad NAME or SIGMA) is a
+// NetlistError naming the file and line (exit 2). `--spread NAME=SIGMA` on the command line
+// replaces the declared sigma of the same NAME, or adds a spread after the declared ones.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "circuits/spice/netlist_text.hpp"
+#include "devices/core/rng.hpp"
+
+namespace cimkit::analysis {
+
+struct ParameterSpread {
+    std::string name;    // a .param of the subcircuit with a numeric default
+    double sigma = 0.0;  // of ln(factor)
+};
+
+// Spreads above it are refused: exp(3 SIGMA) at 3 sigma is already a factor of 20.
+inline constexpr double max_spread_sigma = 1.0;
+
+// "NAME=SIGMA" with a number after '='; nullopt when the text has not that form.
+std::optional<ParameterSpread> parse_spread_text(const std::string& text);
+
+// `--spread NAME=SIGMA` options: UsageError naming the text when one has not that form.
+std::vector<ParameterSpread> parse_spread_options(const std::vector<std::string>& texts);
+
+// The `*cimkit: spread` declarations of the subcircuit whose .subckt card is line index
+// `subckt_index` of `file` (names lower case), after checking every `*cimkit:` line of the file as
+// above. `numeric_defaults` are the subcircuit's (lower-case names).
+std::vector<ParameterSpread> declared_spreads(const spice::NetlistText& file, std::size_t subckt_index,
+                                              const std::map<std::string, double>& numeric_defaults);
+
+// UsageError when a command-line spread names no parameter with a numeric default of `subcircuit`
+// or its sigma is outside [0, max_spread_sigma].
+void check_spread_options(const std::string& subcircuit, const std::map<std::string, double>& numeric_defaults,
+                          const std::vector<ParameterSpread>& spreads);
+
+// `declared` with each of `command_line` replacing the declared spread of its name (case-insensitive)
+// or, when there is none, appended in its order.
+std::vector<ParameterSpread> merge_spreads(const std::vector<ParameterSpread>& declared, const std::vector<ParameterSpread>& command_line);
+
+// One device's instance parameters: `fixed`, then each spread's default times exp(sigma z) with z
+// from `stream`, in the spreads' order (a spread of a fixed NAME replaces it). Names lower case.
+std::map<std::string, double> draw_spread_parameters(const std::map<std::string, double>& numeric_defaults,
+                                                     const std::vector<ParameterSpread>& spreads,
+                                                     const std::map<std::string, double>& fixed, Rng& stream);
+
+// "k_on=0.1, r_on=0.05" or "none".
+std::string spreads_text(const std::vector<ParameterSpread>& spreads);
+
+}  // namespace cimkit::analysis
