@@ -1,5 +1,6 @@
 #pragma once
 // The weight-update circuit: one outer-product step x * delta^T through ngspice, applied to devices.
+// (The same cells driven by ESSOP's slot trains instead of one step: circuits/slot_trains.hpp.)
 //
 // Circuit (update_cell of netlists/peripherals/update_outer_product.lib at every crossing):
 //   row i:     source vurow_i drives node urow_i with a 0 -> sign(x_i)*1 V PWL trapezoid starting at
