@@ -98,11 +98,46 @@ void ResidentUpdateCircuit::start(const std::vector<double>& x, const std::vecto
     running_ = true;
 }
 
+void ResidentUpdateCircuit::start_slots(const SlotTrains& trains) {
+    if (running_) throw UsageError("resident update circuit: an update is still running");
+    check_slot_trains(trains, rows_, columns_);
+    std::vector<double> breakpoints_s;
+    for (int i = 0; i < rows_; ++i) {
+        Waveform w = slot_row_waveform(trains, i, encoding_, breakpoints_s);
+        worker_.set_external_waveform(update_row_source(static_cast<std::size_t>(i)), std::move(w.times_s), std::move(w.values_V));
+    }
+    for (int j = 0; j < columns_; ++j) {
+        Waveform w = slot_column_waveform(trains, j, encoding_);
+        worker_.set_external_waveform(update_column_source(static_cast<std::size_t>(j)), std::move(w.times_s), std::move(w.values_V));
+    }
+    std::sort(breakpoints_s.begin(), breakpoints_s.end());
+    const double step_s = pulse_edge_s(encoding_.slot_pulse_s, encoding_);
+    std::ostringstream tran;
+    tran.precision(17);
+    tran << "tran " << step_s << " " << slot_window_s(trains.slots, encoding_) << " 0 " << step_s;
+    worker_.start_run_and_read(tran.str(), storage_vectors_, breakpoints_s);
+    x_.clear();
+    trains_ = trains;
+    running_ = true;
+}
+
 UpdateResult ResidentUpdateCircuit::finish() {
     if (!running_) throw UsageError("resident update circuit: no update was started");
     running_ = false;
     const std::vector<std::vector<double>> storage_V = worker_.finish_run_and_read();
     UpdateResult result = empty_update_result(x_, columns_, encoding_);
+    if (x_.empty()) {  // slot trains
+        result.rows = rows_;
+        result.latency_s = slot_window_s(trains_.slots, encoding_);
+        result.row_pulse_s.assign(static_cast<std::size_t>(rows_), 0.0);
+        for (int t = 0; t < trains_.slots; ++t) {
+            for (int i = 0; i < rows_; ++i) {
+                if (trains_.row_fires[static_cast<std::size_t>(t) * static_cast<std::size_t>(rows_) + static_cast<std::size_t>(i)]) {
+                    result.row_pulse_s[static_cast<std::size_t>(i)] += encoding_.slot_pulse_s;
+                }
+            }
+        }
+    }
     for (const auto& v : storage_V) {
         const double start_V = v.front(), end_V = v.back();
         result.delta_storage_V.push_back(end_V - start_V);

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "circuits/slot_trains.hpp"
 #include "circuits/spice/worker.hpp"
 #include "circuits/update_circuit.hpp"
 
@@ -40,6 +41,11 @@ public:
     // Starts the update for x (rows) and delta (columns), |x|, |delta| <= 1, and returns at once.
     // Throws ParameterError for wrong sizes or values, UsageError if an update is still running.
     void start(const std::vector<double>& x, const std::vector<double>& delta);
+    // Starts an update driven by slot trains instead (slot_trains.hpp: rows and columns switch slot by
+    // slot); finish() then returns the same kind of result, its latency the trains' window and its
+    // row_pulse_s each row's total time beyond threshold (slot_pulse_s per firing slot). Throws
+    // ParameterError for trains that do not fit, UsageError if an update is still running.
+    void start_slots(const SlotTrains& trains);
     // Waits for the started update and returns what read_update_circuit would (energy as above).
     // Throws the worker's errors (ConvergenceError, WorkerCrashed, ...). After a crash the circuit is
     // gone: a new worker cannot be forked while the training process's own engine lives (Worker), so
@@ -55,7 +61,8 @@ private:
     UpdateEncoding encoding_;
     spice::Worker worker_;
     std::vector<std::string> storage_vectors_;
-    std::vector<double> x_;  // of the running update
+    std::vector<double> x_;  // of the running update (empty: slot trains)
+    SlotTrains trains_;      // of the running slot-train update
     bool running_ = false;
 };
 

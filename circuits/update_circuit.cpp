@@ -190,27 +190,37 @@ std::string update_row_source(std::size_t row) { return "v" + index_name("urow",
 std::string update_column_source(std::size_t column) { return "v" + index_name("ucol", column); }
 std::string update_storage_node(std::size_t row, std::size_t column) { return cell_name("st", row, column); }
 
+std::vector<std::pair<double, double>> pulse_corners(double width_s, double sign, const UpdateEncoding& encoding) {
+    const double edge_s = ramp_s(width_s, encoding);
+    std::vector<std::pair<double, double>> corners{{0.0, 0.0}, {edge_s, sign * row_pulse_V}};
+    if (width_s > edge_s) corners.emplace_back(width_s, sign * row_pulse_V);
+    corners.emplace_back(width_s + edge_s, 0.0);
+    return corners;
+}
+
+std::vector<double> pulse_switching_times_s(double width_s, const UpdateEncoding& encoding) {
+    const double edge_s = ramp_s(width_s, encoding);
+    std::vector<double> times;
+    for (const double level_V : {cell_threshold_V - 2.0 * cell_sharpness_V, cell_threshold_V + 2.0 * cell_sharpness_V}) {
+        times.push_back(level_V / row_pulse_V * edge_s);                  // rising
+        times.push_back(width_s + (1.0 - level_V / row_pulse_V) * edge_s);  // falling
+    }
+    std::sort(times.begin(), times.end());
+    return times;
+}
+
+double pulse_edge_s(double width_s, const UpdateEncoding& encoding) { return ramp_s(width_s, encoding); }
+
 std::vector<std::pair<double, double>> row_pulse_corners(double x, const UpdateEncoding& encoding) {
     const double t_row_s = std::abs(x) * encoding.max_row_pulse_s;
     if (!(t_row_s > 0.0)) return {};
-    const double sign = x > 0.0 ? 1.0 : -1.0, edge_s = ramp_s(t_row_s, encoding);
-    std::vector<std::pair<double, double>> corners{{0.0, 0.0}, {edge_s, sign * row_pulse_V}};
-    if (t_row_s > edge_s) corners.emplace_back(t_row_s, sign * row_pulse_V);
-    corners.emplace_back(t_row_s + edge_s, 0.0);
-    return corners;
+    return pulse_corners(t_row_s, x > 0.0 ? 1.0 : -1.0, encoding);
 }
 
 std::vector<double> row_switching_times_s(double x, const UpdateEncoding& encoding) {
     const double t_row_s = std::abs(x) * encoding.max_row_pulse_s;
     if (!(t_row_s > 0.0)) return {};
-    const double edge_s = ramp_s(t_row_s, encoding);
-    std::vector<double> times;
-    for (const double level_V : {cell_threshold_V - 2.0 * cell_sharpness_V, cell_threshold_V + 2.0 * cell_sharpness_V}) {
-        times.push_back(level_V / row_pulse_V * edge_s);                  // rising
-        times.push_back(t_row_s + (1.0 - level_V / row_pulse_V) * edge_s);  // falling
-    }
-    std::sort(times.begin(), times.end());
-    return times;
+    return pulse_switching_times_s(t_row_s, encoding);
 }
 
 double update_window_s(const std::vector<double>& x, const UpdateEncoding& encoding) {
@@ -234,7 +244,8 @@ void validate_encoding(const UpdateEncoding& e) {
                                                      {"cell_gain_A_per_V", e.cell_gain_A_per_V},
                                                      {"storage_F", e.storage_F},
                                                      {"row_edge_s", e.row_edge_s},
-                                                     {"full_scale_pulses", e.full_scale_pulses}};
+                                                     {"full_scale_pulses", e.full_scale_pulses},
+                                                     {"slot_pulse_s", e.slot_pulse_s}};
     for (const auto& [name, value] : fields) {
         if (!std::isfinite(value) || !(value > 0.0))
             fail(std::string(name) + " = " + number(value) + " must be finite and > 0");

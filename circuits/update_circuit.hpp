@@ -1,5 +1,6 @@
 #pragma once
 // The weight-update circuit: one outer-product step x * delta^T through ngspice, applied to devices.
+// (The same cells driven by ESSOP's slot trains instead of one step: circuits/slot_trains.hpp.)
 //
 // Circuit (update_cell of netlists/peripherals/update_outer_product.lib at every crossing):
 //   row i:     source vurow_i drives node urow_i with a 0 -> sign(x_i)*1 V PWL trapezoid starting at
@@ -70,6 +71,7 @@ struct UpdateEncoding {
     double storage_F = 100e-15;       // the capacitor the cells charge (mosfet: set it to c_gate_F)
     double row_edge_s = 0.5e-9;       // rise and fall of the row pulses
     double full_scale_pulses = 1.0;   // nominal-pulse devices: |dV| = dV_full -> this many nominal widths
+    double slot_pulse_s = 1e-9;       // slot trains (circuits/slot_trains.hpp): a firing row's pulse, at half maximum
 };
 
 // Throws ParameterError naming the field when a value is not finite and > 0.
@@ -96,6 +98,12 @@ std::string update_storage_node(std::size_t row, std::size_t column);
 // which it crosses the cells' switching window vth -+ 2 vsharp.
 std::vector<std::pair<double, double>> row_pulse_corners(double x, const UpdateEncoding& encoding);
 std::vector<double> row_switching_times_s(double x, const UpdateEncoding& encoding);
+// The same for a pulse of polarity `sign` (+-1) and width at half maximum width_s > 0, from t = 0.
+std::vector<std::pair<double, double>> pulse_corners(double width_s, double sign, const UpdateEncoding& encoding);
+std::vector<double> pulse_switching_times_s(double width_s, const UpdateEncoding& encoding);
+// The rise (= fall) of a pulse of width width_s: row_edge_s, or width_s for a pulse too short for a
+// plateau (a triangle, whose width at half maximum is still width_s).
+double pulse_edge_s(double width_s, const UpdateEncoding& encoding);
 // The transient's stop time: the end of the last row pulse plus one edge.
 double update_window_s(const std::vector<double>& x, const UpdateEncoding& encoding);
 

@@ -125,6 +125,11 @@ void DeviceArray::apply_weight_changes(const Eigen::MatrixXf& dw) {
     rule_->apply_weight_changes(writer, dw);
 }
 
+void DeviceArray::write_pairs(const std::function<void(PairWriter&)>& write) {
+    PairWriter writer(pairs_, refresh_, options_, residual_, writes());
+    write(writer);
+}
+
 // ---- time and epochs ----
 
 void DeviceArray::evolve(double dt_s, Rng& rng) {

@@ -31,6 +31,7 @@
 // Ownership: the array keeps a reference to the model, which must outlive it. multiply() updates a
 // mutable counter (clipped inputs), so an array is not to be read from two threads at once.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -50,6 +51,7 @@
 namespace cimkit::training {
 
 class UpdateRule;
+class PairWriter;
 struct DeviceArrayCheckpointShape;
 
 class DeviceArray final : public WeightArray {
@@ -76,6 +78,11 @@ public:
     // with ParameterError): the update an external circuit computed (the spice engine's update
     // circuit), delivered to the devices as apply_outer_product would deliver -lr delta x^T.
     void apply_weight_changes(const Eigen::MatrixXf& dw) override;
+
+    // Runs `write` with a PairWriter on this array's pairs, refresh policy, remainders and update
+    // stream, as the update rule gets it: for an engine that delivers the rule's writes from its own
+    // circuit (the spice update circuit driven by ESSOP's trains, training/spice_array.cpp).
+    void write_pairs(const std::function<void(PairWriter&)>& write);
 
     // Drift and leakage of every device over dt_s seconds (no pulse).
     void evolve(double dt_s, Rng& rng);

@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "circuits/crossbar_settling.hpp"
+#include "circuits/slot_trains.hpp"
 #include "circuits/update_circuit.hpp"
 #include "devices/device_model.hpp"
 #include "training/update_rules/registry.hpp"
@@ -32,6 +33,10 @@ double read_s(const DeviceArrayOptions& a, int inputs, int outputs, int bits) {
 double update_s(const ExperimentSettings& s, long weights, const DeviceModel& model) {
     const DeviceArrayOptions& a = s.array;
     if (s.engine == "spice" && weights <= s.spice.update_circuit_max_devices) {
+        // ESSOP's trains run their BL slots through the circuit; otherwise one pulse of |x| = 1.
+        if (find_update_rule(a.update_mode).drives_update_circuit) {
+            return circuits::slot_window_s(a.stochastic_bit_length, s.spice.update_encoding);
+        }
         return circuits::update_window_s({1.0}, s.spice.update_encoding);
     }
     const double pulse_s = std::max(model.nominal_pulse(+1).width_s, model.nominal_pulse(-1).width_s);

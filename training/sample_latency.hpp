@@ -25,7 +25,8 @@
 // and those reads need only the output error: they run in one parallel step, as long as the slowest
 // of them (arXiv 2212.14337: the backward pass of all layers at once).
 // The update:
-//   spice update circuit   its window for |x| = 1 (circuits/update_circuit.hpp)
+//   spice update circuit   its window for |x| = 1 (circuits/update_circuit.hpp); under update_mode =
+//                          essop its trains' window, stochastic_bit_length slots (circuits/slot_trains.hpp)
 //   otherwise              what the update rule declares (UpdateRuleInfo::update_time_s): for pulse
 //                          and stochastic a potentiating and a depressing phase of at most
 //                          max_pulses_per_update (stochastic: stochastic_bit_length) slots of the

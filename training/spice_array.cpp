@@ -17,6 +17,8 @@
 #include "devices/core/text.hpp"
 #include "training/settings/experiment_settings.hpp"
 #include "training/settings/option_tables.hpp"
+#include "training/update_rules/registry.hpp"
+#include "training/update_rules/update_rule.hpp"
 
 namespace cimkit::training {
 
@@ -312,7 +314,8 @@ SpiceArray::SpiceArray(SpiceSession& session, const DeviceModel& model, const De
     : session_(session),
       use_update_circuit_(updated && initial_weights.size() <= session.options().update_circuit_max_devices),
       devices_(model, calibration, initial_weights, spice_checked(options, session.options(), use_update_circuit_), rng),
-      layer_id_(session.add_layer(devices_, use_update_circuit_)) {}
+      layer_id_(session.add_layer(devices_, use_update_circuit_)),
+      drives_slots_(use_update_circuit_ && find_update_rule(options.update_mode).drives_update_circuit) {}
 
 void SpiceArray::require_settled() const {
     if (use_update_circuit_ && session_.update_circuit(layer_id_).running()) {
@@ -360,6 +363,10 @@ void SpiceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::Vect
         devices_.apply_outer_product(x, delta, learning_rate);
         return;
     }
+    if (drives_slots_) {
+        start_slot_update(x, delta, learning_rate);
+        return;
+    }
     const double x_max = x.cwiseAbs().maxCoeff(), d_max = delta.cwiseAbs().maxCoeff();
     if (!(x_max > 0.0 && d_max > 0.0)) return;
     std::vector<double> x_lines(static_cast<std::size_t>(x.size())), d_lines(static_cast<std::size_t>(delta.size()));
@@ -369,11 +376,49 @@ void SpiceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::Vect
     pending_update_scale_ = learning_rate * x_max * d_max / circuits::full_scale_update_V(session_.options().update_encoding);
 }
 
+circuits::SlotTrains essop_slot_trains(const EssopTrains& trains, const Eigen::VectorXf& x, const Eigen::VectorXf& delta) {
+    const int inputs = trains.inputs(), outputs = trains.outputs();
+    circuits::SlotTrains t;
+    t.slots = trains.bit_length();
+    for (int j = 0; j < inputs; ++j) t.row_sign.push_back(x(j) > 0.0f ? 1.0 : -1.0);
+    for (int i = 0; i < outputs; ++i) t.column_sign.push_back(delta(i) > 0.0f ? 1.0 : -1.0);
+    for (int slot = 0; slot < t.slots; ++slot) {
+        for (int j = 0; j < inputs; ++j) t.row_fires.push_back(trains.input_fires(slot, j) ? 1 : 0);
+        for (int i = 0; i < outputs; ++i) t.column_fires.push_back(trains.output_fires(slot, i) ? 1 : 0);
+    }
+    return t;
+}
+
+// The circuit's rows are the inputs j (x), its columns the outputs i (delta); the bits come from
+// EssopTrains::draw on the array's update stream, as in the compact rule.
+void SpiceArray::start_slot_update(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) {
+    bool drawn = false;
+    devices_.write_pairs([&](PairWriter& pairs) {
+        drawn = trains_.prepare(x, delta, learning_rate, pairs.options(), pairs.pulse_weight_step());
+        if (drawn) trains_.draw(pairs.update_stream());
+    });
+    if (!drawn) return;
+    pending_slots_ = essop_slot_trains(trains_, x, delta);
+    pending_x_ = x;
+    pending_delta_ = delta;
+    session_.update_circuit(layer_id_).start_slots(pending_slots_);
+}
+
+// The coincidences the storage nodes integrated, through the compact rule's own pulse code.
+void SpiceArray::finish_slot_update(const circuits::UpdateResult& result) {
+    const std::vector<int> counts = circuits::slot_counts(result, pending_slots_, session_.options().update_encoding);
+    devices_.write_pairs([&](PairWriter& pairs) { apply_essop_counts(pairs, pending_x_, pending_delta_, trains_, counts); });
+}
+
 void SpiceArray::finish_updates() {
     circuits::ResidentUpdateCircuit* circuit = use_update_circuit_ ? &session_.update_circuit(layer_id_) : nullptr;
     if (!circuit || !circuit->running()) return;
     const circuits::UpdateResult result = circuit->finish();
     update_energy_J_ += result.energy_J;
+    if (drives_slots_) {
+        finish_slot_update(result);
+        return;
+    }
     // Rows of the update circuit are inputs j, columns outputs i (row-major n x m).
     const auto outputs = static_cast<Eigen::Index>(result.columns), inputs = static_cast<Eigen::Index>(result.rows);
     Eigen::MatrixXf dw(outputs, inputs);

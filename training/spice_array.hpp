@@ -26,7 +26,11 @@
 // own (circuits/resident_update.hpp): its simulated storage-node changes dV_ij (about
 // -dV_full x_j delta_i, with the circuit's finite edges) become the weight changes
 // dw_ij = lr max|x| max|delta| dV_ij / dV_full, delivered as pulses by the array's update mode
-// (DeviceArray::apply_weight_changes); its energy is energy_update_circuit_J. apply_outer_product only
+// (DeviceArray::apply_weight_changes); its energy is energy_update_circuit_J. Under update_mode =
+// essop the circuit is driven by the rule's own trains instead (circuits/slot_trains.hpp: a row pulse
+// where an input's bit fires, a column level where an output's does, slot by slot), drawn by the
+// same code from the same update stream as the compact rule (EssopTrains), and each pair gets
+// n_ij pulses_per_coincidence pulses for the n_ij coincidences its storage node integrated. apply_outer_product only
 // starts that transient; finish_updates (which apply_to_array calls after starting every layer's)
 // waits for it and applies it, so the layers' update circuits solve at the same time.
 #include <cstdint>
@@ -45,6 +49,7 @@
 #include "circuits/update_circuit.hpp"
 #include "training/reloaded_read.hpp"
 #include "training/device_array.hpp"
+#include "training/update_rules/essop.hpp"
 
 namespace cimkit::training {
 
@@ -198,6 +203,10 @@ private:
     // Adds the read energy and the devices' read noise for the drive `volts` (a fresh draw per
     // sample and layer, training/device_array/read_model.hpp).
     Eigen::VectorXf output_of(const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A, double power_W) const;
+    // update_mode = essop with the update circuit: draw the trains and start the circuit; apply the
+    // coincidences it integrated.
+    void start_slot_update(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate);
+    void finish_slot_update(const circuits::UpdateResult& result);
 
     SpiceSession& session_;
     bool use_update_circuit_;
@@ -205,7 +214,17 @@ private:
     int layer_id_;
     double update_energy_J_ = 0.0;
     double pending_update_scale_ = 0.0;  // dw per volt of dV for the running update
+    // update_mode = essop: the trains drive the circuit (circuits/slot_trains.hpp) and the pairs get
+    // the coincidences it integrated; these hold the running update's trains, x and delta.
+    bool drives_slots_ = false;
+    EssopTrains trains_;
+    circuits::SlotTrains pending_slots_;
+    Eigen::VectorXf pending_x_, pending_delta_;
 };
+
+// The update circuit's slot trains for ESSOP trains drawn for x and delta: its rows are the inputs j
+// (polarity sign(x_j)), its columns the outputs i (sign(delta_i)), each firing where its line's bit does.
+circuits::SlotTrains essop_slot_trains(const EssopTrains& trains, const Eigen::VectorXf& x, const Eigen::VectorXf& delta);
 
 // Every layer a SpiceArray on devices of `model`, calibrated once with Rng(seed).stream(calibration_stream)
 // as make_device_array_factory does, so the spice and compact engines start from the same devices.

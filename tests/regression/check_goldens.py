@@ -31,6 +31,7 @@ PRESETS = {
     "iris_domain_wall_spice": ["training.epochs=3"],
     "iris_mosfet_spice_dfa": ["training.epochs=3"],
     "iris_mosfet_spice_essop": ["training.epochs=3"],
+    "iris_mosfet_spice_essop_circuit": ["training.epochs=3"],
     "iris_mosfet_spice_sense_amp": ["training.epochs=3", "training.hw_awareness_schedule=[0.3333, 0.6667, 1]"],
     "mnist_ideal": SHORT_MNIST,
     "mnist_domain_wall": SHORT_MNIST,

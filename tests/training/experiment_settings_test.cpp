@@ -191,6 +191,18 @@ TEST(Settings, EssopWithABatchIsRefusedNamingTheKeys) {
     EXPECT_EQ(refusal_of({{"array.update_mode", "essop", "--set"}, {"spice.update_circuit_max_devices", "0", "--set"}}), "");
 }
 
+// ESSOP's trains drive the spice update circuit (circuits/slot_trains.hpp): accepted with the circuit
+// on (the default 128 devices), where stochastic is still refused; the slot's pulse is a setting
+// whose range is checked by key.
+TEST(Settings, EssopDrivesTheUpdateCircuitAndStochasticDoesNot) {
+    EXPECT_EQ(refusal_of({{"array.update_mode", "essop", "--set"}}), "");
+    const std::string stochastic = refusal_of({{"array.update_mode", "stochastic", "--set"}});
+    EXPECT_NE(stochastic.find("array.update_mode = stochastic"), std::string::npos) << stochastic;
+    EXPECT_NE(stochastic.find("spice.update_circuit_max_devices = 128"), std::string::npos) << stochastic;
+    const std::string slot = refusal_of({{"array.update_mode", "essop", "--set"}, {"spice.update_slot_pulse_s", "0", "--set"}});
+    EXPECT_NE(slot.find("spice.update_slot_pulse_s"), std::string::npos) << slot;
+}
+
 TEST(Settings, TheRenamedFaceKeyNamesItsNewName) {
     const std::string message = refusal_of({{"spice.face", "reload", "run.h5 (config_toml):33"}});
     EXPECT_NE(message.find("run.h5 (config_toml):33: spice.face was renamed to spice.read_strategy"), std::string::npos) << message;

@@ -87,7 +87,9 @@ TEST(SampleLatency, EveryUpdateRuleDeclaresItsTime) {
     for (const UpdateRuleInfo& rule : update_rules()) EXPECT_NE(rule.update_time_s, nullptr) << rule.name;
 }
 
-// The spice engine's update circuit takes its window for |x| = 1; exact updates program-and-verify.
+// The spice engine's update circuit takes its window for |x| = 1, or under essop its trains' BL
+// slots of slot_pulse_s + 3 row edges (BL 10: 10 x 2.5 ns = 25 ns against the 11 ns pulse window);
+// exact updates program-and-verify.
 TEST(SampleLatency, EachUpdateSchemeTakesItsOwnTime) {
     const auto model = builtin_devices().find("mosfet").make({});
     ExperimentSettings s = compact_mosfet();
@@ -95,6 +97,10 @@ TEST(SampleLatency, EachUpdateSchemeTakesItsOwnTime) {
     s.spice.update_circuit_max_devices = 128;
     const double circuit_s = circuits::update_window_s({1.0}, s.spice.update_encoding);
     EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, model.get()).training_s, 4 * s.array.read_time_s + circuit_s);
+    s.array.update_mode = "essop";
+    const double trains_s = s.array.stochastic_bit_length * (s.spice.update_encoding.slot_pulse_s + 3 * s.spice.update_encoding.row_edge_s);
+    EXPECT_NEAR(trains_s, 25e-9, 1e-20);
+    EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, model.get()).training_s, 4 * s.array.read_time_s + trains_s);
     s.engine = "compact";
     s.array.update_mode = "exact";
     EXPECT_DOUBLE_EQ(sample_latency(s, {4, 8, 3}, model.get()).training_s,

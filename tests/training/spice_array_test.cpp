@@ -235,6 +235,9 @@ TEST(SpiceArray, RefusesWhatTheCircuitCannotDo) {
     DeviceArrayOptions stochastic;
     stochastic.update_mode = "stochastic";
     EXPECT_THROW(SpiceArray(session, *model, calibration, Eigen::MatrixXf::Constant(2, 2, 0.1f), stochastic, Rng(1)), ParameterError);
+    DeviceArrayOptions essop;  // its trains drive the circuit (essop_circuit_test)
+    essop.update_mode = "essop";
+    EXPECT_TRUE(SpiceArray(session, *model, calibration, Eigen::MatrixXf::Constant(2, 2, 0.1f), essop, Rng(1)).uses_update_circuit());
     DeviceArrayOptions pulse_width;
     pulse_width.input_encoding = InputEncoding::pulse_width;
     EXPECT_THROW(SpiceArray(session, *model, calibration, Eigen::MatrixXf::Constant(2, 2, 0.1f), pulse_width, Rng(1)), ParameterError);

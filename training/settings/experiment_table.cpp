@@ -66,7 +66,14 @@ std::vector<Field<TrainingConfig>> make_training_fields() {
 
 std::vector<Field<SpiceOptions>> make_spice_fields() {
     using S = SpiceOptions;
-    return {
+    using U = circuits::UpdateEncoding;
+    // Of the update circuit's encoding only the ESSOP slot is a setting; the rest keep their defaults.
+    const std::vector<Field<U>> encoding{
+        number("spice.update_slot_pulse_s", &U::slot_pulse_s, Unit::second, Range::closed(1e-12, 1e-6),
+               "array.update_mode = essop with the update circuit: a firing input row's pulse (width at half maximum) in one "
+               "of the stochastic_bit_length slots, each slot this plus 3 row edges of 0.5 ns (circuits/slot_trains.hpp)"),
+    };
+    std::vector<Field<S>> fields{
         choice("spice.read_strategy", &S::read_strategy, {SpiceReadStrategy::live, SpiceReadStrategy::batched},
                [](SpiceReadStrategy strategy) { return to_string(strategy); }, parse_read_strategy,
                "live: one resident netlist whose EXTERNAL sources read the live device states, one op per read; batched: "
@@ -80,6 +87,9 @@ std::vector<Field<SpiceOptions>> make_spice_fields() {
         text("spice.readout", &S::readout, circuits::crossbar_stage_names(circuits::StagePlace::column_readout),
              "column read-out of every crossbar tile (both read strategies): " + circuits::crossbar_stage_help(circuits::StagePlace::column_readout)),
     };
+    const std::vector<Field<S>> lifted = lift(&S::update_encoding, encoding);
+    fields.insert(fields.end(), lifted.begin(), lifted.end());
+    return fields;
 }
 
 std::vector<Field<ExperimentSettings>> make_experiment_fields() {

@@ -16,6 +16,8 @@ using E = ExperimentSettings;
 bool writes_levels(const UpdateRuleInfo& rule) { return rule.writes_weight_levels; }
 bool applies_changes(const UpdateRuleInfo& rule) { return rule.applies_weight_changes; }
 bool per_sample_only(const UpdateRuleInfo& rule) { return !rule.applies_weight_changes; }
+bool takes_update_circuit(const UpdateRuleInfo& rule) { return rule.applies_weight_changes || rule.drives_update_circuit; }
+bool refuses_update_circuit(const UpdateRuleInfo& rule) { return !takes_update_circuit(rule); }
 
 std::vector<Rule<O>> make_array_rules() {
     return {
@@ -92,12 +94,12 @@ std::vector<Rule<E>> make_experiment_rules() {
          [](const E& e) { return on_spice(e) && e.array.two_phase_read; },
          "the second read phase is not drawn in the circuit; set array.two_phase_read = false or run.engine = compact"},
         {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"},
-         "array.update_mode = " + update_rules_that(per_sample_only) + " and spice.update_circuit_max_devices > 0 and run.engine = spice",
+         "array.update_mode = " + update_rules_that(refuses_update_circuit) + " and spice.update_circuit_max_devices > 0 and run.engine = spice",
          [](const E& e) {
-             return on_spice(e) && per_sample_only(find_update_rule(e.array.update_mode)) && e.spice.update_circuit_max_devices > 0;
+             return on_spice(e) && refuses_update_circuit(find_update_rule(e.array.update_mode)) && e.spice.update_circuit_max_devices > 0;
          },
-         "the update circuit computes a dW for the devices to apply, which this update mode cannot take; "
-         "set spice.update_circuit_max_devices = 0 or use array.update_mode = " + update_rules_that(applies_changes)},
+         "the update circuit computes a dW for the devices to apply, which this update mode cannot take, and its trains are not "
+         "drawn in the circuit; set spice.update_circuit_max_devices = 0 or use array.update_mode = " + update_rules_that(takes_update_circuit)},
         {{"training.rule", "network.hidden_layers"},
          "training.rule = dfa and network.hidden_layers = []",
          [](const E& e) { return e.training.rule == LearningRule::dfa && e.network.hidden_layers.empty(); },

@@ -36,9 +36,16 @@
 // independent and each line's comparison is uniform, so each pair's coincidences stay
 // Binomial(BL, p_j q_i): the pattern moves only the correlations between pairs.
 //
+// Order of draws: all BL slots' bits first, then each pair's n_ij c pulses (pairs input-major, all of
+// a pair's pulses together; the device noise of a pulse draws from the same stream). Drawing every
+// bit before any pulse is what lets the spice engine drive its update circuit with the same bits
+// (circuits/slot_trains.hpp): the circuit integrates n_ij and the pairs get the same pulses from
+// apply_essop_counts. (Until that circuit existed the pulses of a slot followed its draws; the
+// bits of a seed differ from those runs', their statistics do not.)
+//
 // Like `stochastic`, the trains come from one sample's x and delta, so the rule cannot write a dW
-// given from outside (mini-batches, the spice update circuit). Potentiate-only pairs near saturation
-// are refreshed after the whole update (training/device_array/refresh_policy.hpp).
+// given from outside (mini-batches). Potentiate-only pairs near saturation are refreshed after the
+// whole update (training/device_array/refresh_policy.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -63,43 +70,10 @@ int exponent_above(double v) {
 
 class EssopRule final : public UpdateRule {
 public:
-    // Every slot draws its numbers (2, or one per line for independent), fired or not, so the stream's use does not depend on the data.
     void apply_outer_product(PairWriter& pairs, const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr) override {
-        const double x_max = x.cwiseAbs().maxCoeff(), d_max = delta.cwiseAbs().maxCoeff();
-        if (!(x_max > 0.0 && d_max > 0.0 && lr > 0.0)) return;
-        const int rows = pairs.rows(), cols = pairs.cols();
-        const int bit_length = pairs.options().stochastic_bit_length;
-        const EssopScaling s = essop_scaling(x_max, d_max, lr, bit_length, pairs.pulse_weight_step());
-        input_p_.resize(static_cast<std::size_t>(cols));
-        output_q_.resize(static_cast<std::size_t>(rows));
-        for (int j = 0; j < cols; ++j) input_p_[j] = std::ldexp(std::abs(static_cast<double>(x(j))), -s.input_shift);
-        for (int i = 0; i < rows; ++i) output_q_[i] = std::ldexp(s.gain * std::abs(static_cast<double>(delta(i))), -s.output_shift);
-        const EssopLines lines = pairs.options().essop_lines;
-        if (lines == EssopLines::rotated) set_offsets(std::max(rows, cols));
-        input_fires_.resize(static_cast<std::size_t>(cols));
-        output_fires_.resize(static_cast<std::size_t>(rows));
-        Rng& rng = pairs.update_stream();
-        for (int slot = 0; slot < bit_length; ++slot) {
-            if (lines == EssopLines::independent) {
-                for (int j = 0; j < cols; ++j) input_fires_[j] = rng.uniform() < input_p_[j];
-                for (int i = 0; i < rows; ++i) output_fires_[i] = rng.uniform() < output_q_[i];
-            } else {
-                const double r_x = rng.uniform(), r_d = rng.uniform();
-                fire(lines, r_x, input_p_, input_fires_);
-                fire(lines, r_d, output_q_, output_fires_);
-            }
-            for (int j = 0; j < cols; ++j) {
-                if (!input_fires_[j]) continue;
-                for (int i = 0; i < rows; ++i) {
-                    if (output_fires_[i]) {
-                        pairs.pulse_pair(pairs.index(i, j), (delta(i) > 0.0f) == (x(j) > 0.0f) ? -1 : +1, s.pulses_per_coincidence);
-                    }
-                }
-            }
-        }
-        const std::uint64_t per_slot = lines == EssopLines::independent ? static_cast<std::uint64_t>(rows + cols) : 2u;
-        pairs.count_random_numbers(per_slot * static_cast<std::uint64_t>(bit_length));
-        for (std::size_t k = 0; k < pairs.size(); ++k) pairs.refresh_if_saturated(k);
+        if (!trains_.prepare(x, delta, lr, pairs.options(), pairs.pulse_weight_step())) return;
+        trains_.draw(pairs.update_stream());
+        apply_essop_counts(pairs, x, delta, trains_, trains_.coincidence_counts());
     }
 
     void apply_weight_changes(PairWriter&, const Eigen::MatrixXf&) override {
@@ -107,28 +81,95 @@ public:
     }
 
 private:
-    // Line k's rotation frac(k phi), for k below n (the same for every update).
-    void set_offsets(int n) {
-        while (static_cast<int>(offsets_.size()) < n) offsets_.push_back(essop_rotated_uniform(0.0, static_cast<int>(offsets_.size())));
-    }
-
-    // shared: fires iff r < p; rotated: iff frac(r + offset_k) < p (essop.hpp).
-    void fire(EssopLines lines, double r, const std::vector<double>& p, std::vector<unsigned char>& fires) const {
-        for (std::size_t k = 0; k < p.size(); ++k) {
-            double u = r;
-            if (lines == EssopLines::rotated) {
-                u += offsets_[k];
-                if (u >= 1.0) u -= 1.0;
-            }
-            fires[k] = u < p[k];
-        }
-    }
-
-    std::vector<double> input_p_, output_q_, offsets_;  // scratch, reused by every update
-    std::vector<unsigned char> input_fires_, output_fires_;
+    EssopTrains trains_;
 };
 
 }  // namespace
+
+bool EssopTrains::prepare(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, double lr, const DeviceArrayOptions& options,
+                          double pulse_weight_step) {
+    const double x_max = x.cwiseAbs().maxCoeff(), d_max = delta.cwiseAbs().maxCoeff();
+    if (!(x_max > 0.0 && d_max > 0.0 && lr > 0.0)) return false;
+    const auto cols = static_cast<std::size_t>(x.size()), rows = static_cast<std::size_t>(delta.size());
+    bit_length_ = options.stochastic_bit_length;
+    lines_ = options.essop_lines;
+    scaling_ = essop_scaling(x_max, d_max, lr, bit_length_, pulse_weight_step);
+    input_p_.resize(cols);
+    output_q_.resize(rows);
+    for (std::size_t j = 0; j < cols; ++j) input_p_[j] = std::ldexp(std::abs(static_cast<double>(x(static_cast<Eigen::Index>(j)))), -scaling_.input_shift);
+    for (std::size_t i = 0; i < rows; ++i) {
+        output_q_[i] = std::ldexp(scaling_.gain * std::abs(static_cast<double>(delta(static_cast<Eigen::Index>(i)))), -scaling_.output_shift);
+    }
+    if (lines_ == EssopLines::rotated) set_offsets(static_cast<int>(std::max(rows, cols)));
+    input_fires_.assign(static_cast<std::size_t>(bit_length_) * cols, 0);
+    output_fires_.assign(static_cast<std::size_t>(bit_length_) * rows, 0);
+    return true;
+}
+
+void EssopTrains::draw(Rng& rng) {
+    const int n = inputs(), m = outputs();
+    for (int slot = 0; slot < bit_length_; ++slot) {
+        unsigned char* in = &input_fires_[at(slot, 0, n)];
+        unsigned char* out = &output_fires_[at(slot, 0, m)];
+        if (lines_ == EssopLines::independent) {
+            for (int j = 0; j < n; ++j) in[j] = rng.uniform() < input_p_[static_cast<std::size_t>(j)];
+            for (int i = 0; i < m; ++i) out[i] = rng.uniform() < output_q_[static_cast<std::size_t>(i)];
+        } else {
+            const double r_x = rng.uniform(), r_d = rng.uniform();
+            fire(r_x, input_p_, in);
+            fire(r_d, output_q_, out);
+        }
+    }
+}
+
+std::vector<int> EssopTrains::coincidence_counts() const {
+    const int n = inputs(), m = outputs();
+    std::vector<int> counts(static_cast<std::size_t>(n) * static_cast<std::size_t>(m), 0);
+    for (int slot = 0; slot < bit_length_; ++slot) {
+        for (int j = 0; j < n; ++j) {
+            if (!input_fires(slot, j)) continue;
+            for (int i = 0; i < m; ++i) counts[at(j, i, m)] += output_fires(slot, i) ? 1 : 0;
+        }
+    }
+    return counts;
+}
+
+std::uint64_t EssopTrains::random_numbers() const {
+    const std::uint64_t per_slot = lines_ == EssopLines::independent ? static_cast<std::uint64_t>(input_p_.size() + output_q_.size()) : 2u;
+    return per_slot * static_cast<std::uint64_t>(bit_length_);
+}
+
+// Line k's rotation frac(k phi), for k below n (the same for every update).
+void EssopTrains::set_offsets(int n) {
+    while (static_cast<int>(offsets_.size()) < n) offsets_.push_back(essop_rotated_uniform(0.0, static_cast<int>(offsets_.size())));
+}
+
+// shared: fires iff r < p; rotated: iff frac(r + offset_k) < p (essop.hpp).
+void EssopTrains::fire(double r, const std::vector<double>& p, unsigned char* fires) const {
+    for (std::size_t k = 0; k < p.size(); ++k) {
+        double u = r;
+        if (lines_ == EssopLines::rotated) {
+            u += offsets_[k];
+            if (u >= 1.0) u -= 1.0;
+        }
+        fires[k] = u < p[k];
+    }
+}
+
+void apply_essop_counts(PairWriter& pairs, const Eigen::VectorXf& x, const Eigen::VectorXf& delta, const EssopTrains& trains,
+                        const std::vector<int>& counts) {
+    const int n = static_cast<int>(x.size()), m = static_cast<int>(delta.size());
+    for (int j = 0; j < n; ++j) {
+        for (int i = 0; i < m; ++i) {
+            const int count = counts[static_cast<std::size_t>(j) * static_cast<std::size_t>(m) + static_cast<std::size_t>(i)];
+            if (count == 0) continue;
+            const int direction = (delta(i) > 0.0f) == (x(j) > 0.0f) ? -1 : +1;
+            pairs.pulse_pair(pairs.index(i, j), direction, count * trains.scaling().pulses_per_coincidence);
+        }
+    }
+    pairs.count_random_numbers(trains.random_numbers());
+    for (std::size_t k = 0; k < pairs.size(); ++k) pairs.refresh_if_saturated(k);
+}
 
 double essop_rotated_uniform(double r, int line) {
     constexpr double golden_fraction = 0.61803398874989484820;  // phi - 1 = (sqrt(5) - 1) / 2
@@ -155,6 +196,7 @@ UpdateRuleInfo essop_update_rule() {
     info.summary = "ESSOP stochastic pulse trains: power-of-two scaled, one random number per slot shared by all inputs and one by all outputs "
                    "(array.essop_lines: how each line uses it)";
     info.applies_weight_changes = false;
+    info.drives_update_circuit = true;
     // A potentiating and a depressing phase of stochastic_bit_length slots each (one pulse per slot
     // while K < 0, the usual case; docs/learning-rules.md).
     info.update_time_s = [](const DeviceArrayOptions& o, double pulse_s) { return 2.0 * o.stochastic_bit_length * pulse_s; };

@@ -18,6 +18,9 @@ struct UpdateRuleInfo {
     // It can write a dense dW given from outside (mini-batches, the spice update circuit); a rule
     // that draws its pulses from one sample's x and delta cannot.
     bool applies_weight_changes = true;
+    // Its own trains drive the spice update circuit (training/spice_array.cpp, circuits/slot_trains.hpp)
+    // instead of a dW the circuit computes: essop.
+    bool drives_update_circuit = false;
     // It writes weights on the weight_levels grid (training/device_array/refresh_policy.hpp).
     bool writes_weight_levels = false;
     // The longest time one update of an array takes on hardware, every device written at once, with
