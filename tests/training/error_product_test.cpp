@@ -2,7 +2,8 @@
 // netlists/peripherals/multiplier_mos.lib): the multiplier's DC grid against its square-law
 // cancellation, the multipliers in a resident neuron layer against the same law at their solved gate
 // voltages, the product of the spice and tabulated stages against the digital product of their own
-// derivative circuits, and a multiplier outside its triode range refused.
+// derivative circuits, the whole update calculation (multipliers, then update cells) against
+// x f'(z) e over a grid, and a multiplier outside its triode range refused.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,6 +12,7 @@
 
 #include "circuits/error_multiplier.hpp"
 #include "circuits/neuron_circuit.hpp"
+#include "circuits/resident_update.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/rng.hpp"
 #include "training/circuit_neuron.hpp"
@@ -108,6 +110,39 @@ TEST(ErrorMultiplier, StagesFormTheDigitalProductOfTheirDerivativeCircuits) {
         }
         // No error: no product, and nothing asked of the multipliers.
         EXPECT_EQ(spice->error_product(z, a, Eigen::VectorXf::Zero(units)), Eigen::VectorXf::Zero(units)) << name;
+    }
+}
+
+// The update calculation in circuits, end to end: the error multipliers form delta_j = f'(z_j) e_j
+// from the derivative circuits, the read-out scales it to the update cells' column range (delta /
+// max|delta|, as SpiceArray::apply_outer_product does) and the outer-product cells integrate x_i delta_j
+// on their storage nodes. Over a grid of 5 x by 6 (z, e) every storage change equals
+// -dV_full x_i f'(z_j) e_j / max|f' e| within 0.3 % of itself (the cells' accuracy, as in
+// resident_update_test) plus 1e-5 of full scale (the multipliers'), f' being the digital slope of the
+// same derivative circuits.
+TEST(ErrorMultiplier, UpdateCalculationCircuitsFormXTimesTheSlopeTimesTheError) {
+    constexpr int units = 6;
+    const std::vector<double> xs{-0.9, -0.3, 0.2, 0.7, 1.0};
+    const circuits::UpdateEncoding encoding;
+    circuits::ResidentUpdateCircuit cells(static_cast<int>(xs.size()), units, encoding, netlist_dir);
+    const auto neurons = make_circuit_neuron_factory(NeuronEvaluation::spice, netlist_dir, 10e-9, true)(Activation::sigmoid_mos, units);
+    const Eigen::VectorXf z = spread(units, -2.5, 2.5, 11), e = spread(units, -1.0, 1.0, 12);
+    const Eigen::VectorXf a = neurons->activate(z);
+    const Eigen::VectorXf expected_delta = neurons->derivative(z, a).cwiseProduct(e);
+    const Eigen::VectorXf delta = neurons->error_product(z, a, e);
+    const double delta_max = delta.cwiseAbs().maxCoeff();
+    ASSERT_GT(delta_max, 1e-3);
+    std::vector<double> columns;
+    for (int j = 0; j < units; ++j) columns.push_back(delta[j] / delta_max);
+    cells.start(xs, columns);
+    const circuits::UpdateResult result = cells.finish();
+    const double full_V = circuits::full_scale_update_V(encoding), expected_max = expected_delta.cwiseAbs().maxCoeff();
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        for (int j = 0; j < units; ++j) {
+            const double expected_V = -full_V * xs[i] * expected_delta[j] / expected_max;
+            EXPECT_NEAR(result.delta_storage_V[i * units + static_cast<std::size_t>(j)], expected_V, 3e-3 * std::abs(expected_V) + 1e-5 * full_V)
+                << "x = " << xs[i] << ", z = " << z[j] << ", e = " << e[j];
+        }
     }
 }
 
