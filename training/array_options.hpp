@@ -97,6 +97,9 @@ struct DeviceArrayOptions {
     // Energy of one conversion of such a driver: this x 2^dac_bits (a binary-weighted capacitive DAC
     // switching its unit cells; 1 fF at 1 V assumed), one conversion per driven line and read.
     double dac_energy_per_step_J = 1e-15;  // >= 0
+    // The time such a driver takes to convert and settle before a read's line voltages are valid
+    // (1 ns assumed; the read window and the lines' own settling follow it).
+    double dac_time_s = 1e-9;  // > 0
     // What decides the output lines (Readout above); sensed_layers is derived: the experiment sets
     // it to the number of hidden layers under sense_amp, and the arrays of weight layers below it
     // hand their forward reads to the sense amplifiers unconverted (options_for_layer).

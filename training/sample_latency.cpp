@@ -25,9 +25,12 @@ double window_s(const DeviceArrayOptions& a, int inputs, int outputs, int bits) 
 
 double conversion_s(const DeviceArrayOptions& a, int bits) { return bits * a.adc_time_per_bit_s; }
 
-// One read: window and conversion.
+// The input DAC's conversion before the lines are driven; 0 with analog drivers.
+double dac_s(const DeviceArrayOptions& a) { return a.dac_bits > 0 ? a.dac_time_s : 0.0; }
+
+// One read: the drivers' conversion, the window and the read-out's conversion.
 double read_s(const DeviceArrayOptions& a, int inputs, int outputs, int bits) {
-    return window_s(a, inputs, outputs, bits) + conversion_s(a, bits);
+    return dac_s(a) + window_s(a, inputs, outputs, bits) + conversion_s(a, bits);
 }
 
 double update_s(const ExperimentSettings& s, long weights, const DeviceModel& model) {

@@ -4,6 +4,8 @@
 // Table 1, and the learning time it adds up to.
 //
 // Layers run one after the other; a read of a layer with n input lines and m weights (2m lines) takes
+//   drivers       array.dac_time_s with array.dac_bits > 0 (the input DAC converts before the lines
+//                 are driven); 0 with analog drivers
 //   read window   max(array.read_time_s, settling)  with settling the single-pole settling to 1/2 LSB
 //                 (circuits/crossbar_settling.hpp) of the slowest row-plus-column path's Elmore delay
 //                 through array.wire_ohm and array.wire_farad, at array.adc_bits (8 bits without a

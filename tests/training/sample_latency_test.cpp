@@ -67,6 +67,20 @@ TEST(SampleLatency, ConvertersAddTheirBitsToEveryRead) {
     EXPECT_NEAR(with.inference_s - without.inference_s, 2 * 8 * 1.5e-9, 1e-21);
 }
 
+// Input DACs convert before every read, forward and backward (each phase of the MOSFET's two-phase
+// backward read drives its lines again): dac_time_s more per read, and nothing with analog drivers.
+TEST(SampleLatency, InputDacsConvertBeforeEveryRead) {
+    const auto model = builtin_devices().find("mosfet").make({});
+    ExperimentSettings s = compact_mosfet();
+    s.array.dac_time_s = 2.5e-9;
+    const SampleLatency analog = sample_latency(s, {4, 8, 3}, model.get());
+    EXPECT_DOUBLE_EQ(analog.training_s, sample_latency(compact_mosfet(), {4, 8, 3}, model.get()).training_s);
+    s.array.dac_bits = 6;
+    const SampleLatency with = sample_latency(s, {4, 8, 3}, model.get());
+    EXPECT_NEAR(with.training_s - analog.training_s, 4 * 2.5e-9, 1e-21);
+    EXPECT_NEAR(with.inference_s - analog.inference_s, 2 * 2.5e-9, 1e-21);
+}
+
 // Wires of R and C per segment on a 784 x (2 x 100) array: the slowest row-plus-column path's
 // Elmore delay R C (200 x 201 / 2 + 784 x 785 / 2), settled to 1/2 LSB of 8 bits (ln 2^9 time
 // constants), sets the window when it exceeds read_time_s.

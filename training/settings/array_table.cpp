@@ -59,6 +59,8 @@ std::vector<Field<O>> make_array_fields() {
         number("array.dac_energy_per_step_J", &O::dac_energy_per_step_J, Unit::joule, Range::non_negative(),
                "driver DAC's energy per level: a conversion costs it x 2^dac_bits, one per driven line and read (energy_dac_J; "
                "1 fF unit cell at 1 V assumed)"),
+        number("array.dac_time_s", &O::dac_time_s, Unit::second, Range::positive(),
+               "driver DAC's conversion and settling time before each read (with dac_bits > 0; sample_latency_s; 1 ns assumed)"),
         choice("array.readout", &O::readout, {Readout::automatic, Readout::ideal, Readout::adc, Readout::sense_amp}, name, parse_readout,
                "what decides the output lines: ideal (analog, adc_bits = 0), adc (a converter of adc_bits >= 1 on every line), "
                "sense_amp (every hidden layer's outputs are 1-bit sense-amplifier decisions, a binary activation trained "
