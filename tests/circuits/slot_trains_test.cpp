@@ -49,15 +49,26 @@ std::vector<int> counted(const SlotTrains& t) {
     return n;
 }
 
+// small_trains() through a resident 2 x 2 circuit, and its coincidences counted from the bits.
+struct SmallRun {
+    SlotTrains trains;
+    UpdateResult result;
+    std::vector<int> counts;
+};
+SmallRun run_small_trains(const UpdateEncoding& e) {
+    SmallRun run{small_trains(), {}, {}};
+    ResidentUpdateCircuit circuit(2, 2, e, netlist_dir);
+    circuit.start_slots(run.trains);
+    run.result = circuit.finish();
+    run.counts = counted(run.trains);
+    return run;
+}
+
 // Each cell ends at -sign_row sign_column n dV_slot within 1 % of a slot, n = 2, 1, 1, 1 counted from
 // the bits, and the read-back gives n exactly.
 TEST(SlotTrains, EachCoincidenceMovesTheStorageNodeByOneSlot) {
     const UpdateEncoding e;
-    const SlotTrains t = small_trains();
-    ResidentUpdateCircuit circuit(2, 2, e, netlist_dir);
-    circuit.start_slots(t);
-    const UpdateResult result = circuit.finish();
-    const std::vector<int> n = counted(t);
+    const auto [t, result, n] = run_small_trains(e);
     const double dv_slot_V = slot_update_V(e);
     EXPECT_NEAR(dv_slot_V, 1e-6 * 1.0 * 1e-9 / 100e-15, 1e-15);  // 10 mV with the defaults
     for (std::size_t cell = 0; cell < 4; ++cell) {
@@ -93,11 +104,7 @@ TEST(SlotTrains, OneSlotMatchesTheClosedForm) {
 // within 2 % (1 % in dV), and the total is their sum.
 TEST(SlotTrains, EnergyIsTheCapacitorsChargeFromTheCountedCoincidences) {
     const UpdateEncoding e;
-    const SlotTrains t = small_trains();
-    ResidentUpdateCircuit circuit(2, 2, e, netlist_dir);
-    circuit.start_slots(t);
-    const UpdateResult result = circuit.finish();
-    const std::vector<int> n = counted(t);
+    const auto [t, result, n] = run_small_trains(e);
     double expected_J = 0.0;
     for (std::size_t cell = 0; cell < 4; ++cell) {
         const double dv_V = n[cell] * slot_update_V(e);
