@@ -49,6 +49,17 @@ std::vector<int> counted(const SlotTrains& t) {
     return n;
 }
 
+// One slot in which the one row and the one column both fire, both positive.
+SlotTrains one_coincidence() {
+    SlotTrains t;
+    t.slots = 1;
+    t.row_sign = {1.0};
+    t.column_sign = {1.0};
+    t.row_fires = {1};
+    t.column_fires = {1};
+    return t;
+}
+
 // small_trains() through a resident 2 x 2 circuit, and its coincidences counted from the bits.
 struct SmallRun {
     SlotTrains trains;
@@ -86,12 +97,7 @@ TEST(SlotTrains, OneSlotMatchesTheClosedForm) {
     for (const double pulse_s : {0.3e-9, 1e-9, 2e-9, 5e-9}) {
         UpdateEncoding e;
         e.slot_pulse_s = pulse_s;
-        SlotTrains t;
-        t.slots = 1;
-        t.row_sign = {1.0};
-        t.column_sign = {1.0};
-        t.row_fires = {1};
-        t.column_fires = {1};
+        const SlotTrains t = one_coincidence();
         ResidentUpdateCircuit circuit(1, 1, e, netlist_dir);
         circuit.start_slots(t);
         const UpdateResult result = circuit.finish();
@@ -117,12 +123,7 @@ TEST(SlotTrains, EnergyIsTheCapacitorsChargeFromTheCountedCoincidences) {
 // A cell that ends between whole slots, or moves against its lines' polarity, is a circuit fault.
 TEST(SlotTrains, ReadBackRefusesPartSlotsAndTheWrongSign) {
     const UpdateEncoding e;
-    SlotTrains t;
-    t.slots = 1;
-    t.row_sign = {1.0};
-    t.column_sign = {1.0};
-    t.row_fires = {1};
-    t.column_fires = {1};
+    SlotTrains t = one_coincidence();
     UpdateResult r;
     r.rows = 1;
     r.columns = 1;
