@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "analysis/provenance.hpp"
+#include "circuits/crossbar/builder.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
+#include "circuits/crossbar_network.hpp"
 #include "circuits/crossbar_newton.hpp"
 #include "circuits/spice/engine.hpp"
 #include "circuits/spice_writer.hpp"
@@ -34,11 +36,19 @@ std::vector<double> compact_ideal(const DeviceModel& model, const circuits::Cros
     return current;
 }
 
+// What resists besides the devices, as the compact solvers see it: the wire segments, the drivers'
+// output resistance and the read-out's input resistance (the TIA's rf / (1 + a0); 0 for the ideal
+// virtual ground), the twins of what the netlist draws.
+circuits::CrossbarWires compact_wires(const circuits::CrossbarGeometry& g, const circuits::CrossbarPeripherals& peripherals) {
+    const circuits::CrossbarStages stages = circuits::make_peripheral_stages(peripherals);
+    return {g.row_wire_ohm, g.column_wire_ohm, g.driver_ohm, circuits::column_readout(stages).input_ohm()};
+}
+
 // The wired network solved with the compact model's I(v_row, v_column) by Newton (circuits/crossbar_newton.hpp).
-std::vector<double> compact_with_wires(const DeviceModel& model, const circuits::CrossbarGeometry& g,
+std::vector<double> compact_with_wires(const DeviceModel& model, const circuits::CrossbarWires& wires, int columns,
                                        const std::vector<DeviceState>& states, const std::vector<double>& v) {
     const Eigen::VectorXd v_in = Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
-    const auto solution = circuits::solve_nonlinear_crossbar(model, states, g.columns, v_in, {g.row_wire_ohm, g.column_wire_ohm});
+    const auto solution = circuits::solve_nonlinear_crossbar(model, states, columns, v_in, wires);
     return {solution.column_current_A.data(), solution.column_current_A.data() + solution.column_current_A.size()};
 }
 
@@ -83,16 +93,16 @@ void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometr
     circuits::keep_saved_vectors(r.waveforms.at(0), emitted_saves);
 }
 
-// The compact path, and the largest column difference relative to sum_i |I_ij|. With wires a Newton
-// solve that does not converge leaves the ideal-wire sums and says so (compact_includes_wires).
-void run_compact(const DeviceModel& model, const circuits::CrossbarGeometry& g, const std::vector<DeviceState>& states,
-                 CrossbarResult& r) {
+// The compact path, and the largest column difference relative to sum_i |I_ij|. With wires or line-end
+// resistances a Newton solve that does not converge leaves the ideal sums and says so (compact_includes_wires).
+void run_compact(const DeviceModel& model, const circuits::CrossbarGeometry& g, const circuits::CrossbarPeripherals& peripherals,
+                 const std::vector<DeviceState>& states, CrossbarResult& r) {
     const auto start = std::chrono::steady_clock::now();
     std::vector<double> scale_A;
     r.compact_column_current_A = compact_ideal(model, g, states, r.inputs_V, scale_A);
-    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0) {
+    if (const circuits::CrossbarWires wires = compact_wires(g, peripherals); circuits::has_resistance(wires)) {
         try {
-            r.compact_column_current_A = compact_with_wires(model, g, states, r.inputs_V);
+            r.compact_column_current_A = compact_with_wires(model, wires, g.columns, states, r.inputs_V);
         } catch (const ConvergenceError&) {
             r.compact_includes_wires = false;
         }
@@ -129,7 +139,7 @@ CrossbarCircuit prepare_crossbar(const DeviceModel& model, const CrossbarRun& ru
 CrossbarResult simulate_crossbar(const DeviceModel& model, const CrossbarRun& run, CrossbarCircuit& circuit) {
     CrossbarResult r = circuit.drawn;
     run_spice(*circuit.face, circuit.geometry, circuit.states, circuit.options, circuit.netlist, r);
-    run_compact(model, circuit.geometry, circuit.states, r);
+    run_compact(model, circuit.geometry, circuit.options.peripherals, circuit.states, r);
     r.spice_output_A = circuits::weight_column_outputs(run.scheme, r.spice_column_current_A, run.geometry.columns);
     r.compact_output_A = circuits::weight_column_outputs(run.scheme, r.compact_column_current_A, run.geometry.columns);
     return r;
@@ -219,16 +229,18 @@ std::string crossbar_summary(const std::string& device, const CrossbarRun& run, 
     char line[1024];
     const circuits::CrossbarEnergy& e = r.energy;
     std::snprintf(line, sizeof line,
-                  "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm %g/%g F): max relative error spice vs "
-                  "compact %.3g%s, read energy %.4g J, latency %.3g s (%d-bit settling), ngspice %.3g s, compact %.3g s\n"
-                  "energy %.4g J = devices %.4g + wire R %.4g + wire C %.4g + read-out %.4g; drawn from row drivers %.4g, "
-                  "read supplies %.4g, read-out amplifiers %.4g",
+                  "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm %g/%g F, drivers %g Ohm): max relative "
+                  "error spice vs compact %.3g%s, read energy %.4g J, latency %.3g s (%d-bit settling), ngspice %.3g s, compact %.3g s\n"
+                  "energy %.4g J = devices %.4g + wire R %.4g + driver R %.4g + wire C %.4g + read-out %.4g; drawn from row "
+                  "drivers %.4g, read supplies %.4g, read-out amplifiers %.4g",
                   device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), to_string(run.scheme).c_str(),
                   stage_labels(run.peripherals).c_str(),
                   r.physical_columns, run.geometry.row_wire_ohm,
-                  run.geometry.column_wire_ohm, run.geometry.row_wire_farad, run.geometry.column_wire_farad, r.max_relative_error,
-                  r.compact_includes_wires ? "" : " (compact path ignores wires)", r.read_energy_J, r.read_latency_s, run.adc_bits,
-                  r.spice_wall_time_s, r.compact_wall_time_s, e.total_J, e.devices_J, e.wire_resistance_J, e.wire_capacitance_J, e.readout_J,
+                  run.geometry.column_wire_ohm, run.geometry.row_wire_farad, run.geometry.column_wire_farad, run.geometry.driver_ohm,
+                  r.max_relative_error,
+                  r.compact_includes_wires ? "" : " (compact path ignores the wires and line ends)", r.read_energy_J, r.read_latency_s, run.adc_bits,
+                  r.spice_wall_time_s, r.compact_wall_time_s, e.total_J, e.devices_J, e.wire_resistance_J, e.driver_resistance_J, e.wire_capacitance_J,
+                  e.readout_J,
                   e.row_drivers_J, e.read_supplies_J, e.readout_amplifiers_J);
     return line;
 }

@@ -1,8 +1,11 @@
 #include "apps/crossbar_command.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "analysis/characterization/parameters_toml.hpp"
 #include "analysis/crossbar_experiment.hpp"
@@ -32,7 +35,7 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 
 // The run's settings beside its result, as the file records them (analysis/layouts/crossbar_layout.hpp).
 analysis::CrossbarRecord crossbar_record(const CrossbarOptions& o, analysis::CrossbarResult result) {
-    return {o.device, o.scheme, o.readout, o.access_transistor, o.wire_ohm, o.wire_farad, o.adc_bits, o.rows, o.columns, std::move(result)};
+    return {o.device, o.scheme, o.readout, o.access_transistor, o.wire_ohm, o.wire_farad, o.driver_ohm, o.adc_bits, o.rows, o.columns, std::move(result)};
 }
 
 }  // namespace
@@ -45,6 +48,7 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_option("--wire-ohm", options.wire_ohm, "Wire resistance per segment, rows and columns (Ohm), default 0");
     cmd->add_option("--wire-farad", options.wire_farad,
                     "Wire capacitance to ground per segment node, rows and columns (F), default 0; needs --wire-ohm > 0");
+    cmd->add_option("--driver-ohm", options.driver_ohm, "Each row driver's output resistance, in series before the row (Ohm), default 0");
     cmd->add_option("--adc-bits", options.adc_bits, "Column ADC resolution: the latency is settling to 1/2 LSB (1 to 24), default 8");
     cmd->add_option("--scheme", options.scheme, "Weight mapping: single, differential or reference (default single)");
     cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
@@ -68,7 +72,11 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     if (o.device.empty()) throw UsageError("crossbar: no device; give --device NAME (see 'cimkit devices') or [device] model in --config");
     const auto model = builtin_devices().find(o.device).make(device_settings(o.settings));
     analysis::CrossbarRun run;
-    run.geometry = {o.rows, o.columns, o.wire_ohm, o.wire_ohm, o.wire_farad, o.wire_farad};
+    // Named here by its option: validate_geometry's message speaks of the geometry, not the flag.
+    if (!std::isfinite(o.driver_ohm) || o.driver_ohm < 0.0) {
+        throw UsageError(fmt::format("crossbar: --driver-ohm = {} Ohm: expected a finite resistance >= 0 Ohm", o.driver_ohm));
+    }
+    run.geometry = {o.rows, o.columns, o.wire_ohm, o.wire_ohm, o.wire_farad, o.wire_farad, o.driver_ohm};
     run.adc_bits = o.adc_bits;
     run.scheme = circuits::parse_weight_scheme(o.scheme);
     if (o.access_transistor) run.peripherals.stages.emplace_back("1t1r");

@@ -1,5 +1,5 @@
 #pragma once
-// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--adc-bits B] [--seed S] [--config F.toml] [--set device.k=v] [--emit-netlist FILE.cir] [-o FILE.h5]`
+// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--driver-ohm R] [--adc-bits B] [--seed S] [--config F.toml] [--set device.k=v] [--emit-netlist FILE.cir] [-o FILE.h5]`
 // (at least one of the two outputs; with --emit-netlist alone nothing is simulated)
 #include <CLI/CLI.hpp>
 
@@ -17,6 +17,7 @@ struct CrossbarOptions {
     int columns = 8;
     double wire_ohm = 0.0;
     double wire_farad = 0.0;
+    double driver_ohm = 0.0;  // each row driver's output resistance
     int adc_bits = 8;
     std::string scheme = "single";
     bool access_transistor = false;

@@ -62,7 +62,8 @@ struct LinePowers {
 LinePowers line_powers(const NodeVoltages& v, const CrossbarGeometry& g) {
     LinePowers out;
     for (int i = 0; i < g.rows && g.row_wire_ohm > 0.0; ++i) {
-        double previous_V = v(names.row_input(i));
+        // The first segment starts where the row is driven: behind the driver's resistance if any.
+        double previous_V = v(g.driver_ohm > 0.0 ? names.line("drv", i) : names.row_input(i));
         for (int j = 0; j < g.columns; ++j) {
             const double node_V = v(names.cell("r", i, j));
             out.conduction_W += (previous_V - node_V) * (previous_V - node_V) / g.row_wire_ohm;
@@ -81,6 +82,16 @@ LinePowers line_powers(const NodeVoltages& v, const CrossbarGeometry& g) {
         }
     }
     return out;
+}
+
+// sum_i (v(in_i) - v(drv_i))^2 / R_d over the drivers' output resistors at one instant.
+double driver_conduction_W(const NodeVoltages& v, const CrossbarGeometry& g) {
+    double power_W = 0.0;
+    for (int i = 0; i < g.rows && g.driver_ohm > 0.0; ++i) {
+        const double drop_V = v(names.row_input(i)) - v(names.line("drv", i));
+        power_W += drop_V * drop_V / g.driver_ohm;
+    }
+    return power_W;
 }
 
 // integral u(t)^2 dt with u = V_in(t) / V_in(t_s) of the row driven hardest (all rows share the
@@ -122,7 +133,7 @@ double read_supply_energy_J(const spice::Plot& tran, const PlotIndex& plot) {
 }  // namespace
 
 void save_line_nodes(Netlist& netlist, const CrossbarGeometry& g) {
-    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0) netlist.save("all");
+    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0 || g.driver_ohm > 0.0) netlist.save("all");
 }
 
 void keep_saved_vectors(spice::Plot& tran, const std::vector<std::string>& saves) {
@@ -157,10 +168,13 @@ CrossbarEnergy crossbar_energy(const spice::Plot& tran, const CrossbarGeometry& 
         e.readout_J += integrate(t, dissipated_W);
     }
     e.total_J = e.row_drivers_J + e.read_supplies_J + e.readout_amplifiers_J;
-    const LinePowers lines = line_powers(NodeVoltages(plot, t_settled_s), g);
-    e.wire_resistance_J = lines.conduction_W * pulse_shape_s(plot, g.rows, t_settled_s);
+    const NodeVoltages settled(plot, t_settled_s);
+    const LinePowers lines = line_powers(settled, g);
+    const double shape_s = pulse_shape_s(plot, g.rows, t_settled_s);
+    e.wire_resistance_J = lines.conduction_W * shape_s;
+    e.driver_resistance_J = driver_conduction_W(settled, g) * shape_s;
     e.wire_capacitance_J = lines.charge_J;
-    e.devices_J = e.total_J - e.wire_resistance_J - e.wire_capacitance_J - e.readout_J;
+    e.devices_J = e.total_J - e.wire_resistance_J - e.driver_resistance_J - e.wire_capacitance_J - e.readout_J;
     return e;
 }
 

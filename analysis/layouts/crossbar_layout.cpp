@@ -98,14 +98,17 @@ const std::vector<CrossbarAttribute>& crossbar_attributes() {
         energy("energy_row_drivers_J", "drawn from the row drivers (J)", &circuits::CrossbarEnergy::row_drivers_J),
         energy("energy_read_supplies_J", "drawn from the devices' read supplies (J)", &circuits::CrossbarEnergy::read_supplies_J),
         energy("energy_readout_amplifiers_J", "drawn from the read-out's amplifiers (J)", &circuits::CrossbarEnergy::readout_amplifiers_J),
-        energy("energy_devices_J", "spent in the cells: energy_total_J minus the wire and read-out parts (J)",
+        energy("energy_devices_J", "spent in the cells: energy_total_J minus the driver, wire and read-out parts (J)",
                &circuits::CrossbarEnergy::devices_J),
         energy("energy_wire_resistance_J", "conduction loss in the wire segments (J)", &circuits::CrossbarEnergy::wire_resistance_J),
+        energy("energy_driver_resistance_J", "conduction loss in the row drivers' output resistances (J)",
+               &circuits::CrossbarEnergy::driver_resistance_J),
         energy("energy_wire_capacitance_J", "sum of C V^2 over the line nodes at the end of the plateau (J)",
                &circuits::CrossbarEnergy::wire_capacitance_J),
         energy("energy_readout_J", "dissipated in the read-out (J)", &circuits::CrossbarEnergy::readout_J),
         number("wire_segment_ohm", "wire resistance per segment, rows and columns (Ohm)", &R::wire_segment_ohm),
         number("wire_segment_farad", "wire capacitance to ground per segment node, rows and columns (F)", &R::wire_segment_farad),
+        number("driver_ohm", "each row driver's output resistance (Ohm)", &R::driver_ohm),
         flag("compact_includes_wires", "no: the compact path ignored the wires (its nonlinear solve did not converge)", &Result::compact_includes_wires),
     };
     return attributes;

@@ -26,6 +26,7 @@ struct CrossbarRecord {
     bool access_transistor = false;
     double wire_segment_ohm = 0.0;
     double wire_segment_farad = 0.0;
+    double driver_ohm = 0.0;
     int adc_bits = 8;
     int rows = 0, columns = 0;  // weight columns
     CrossbarResult result;

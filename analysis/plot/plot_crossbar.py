@@ -104,7 +104,8 @@ def draw_arrays(fig, crossbar, title):
 
 
 ENERGY_PARTS = [("energy_devices_J", "devices"), ("energy_wire_resistance_J", "wire resistance"),
-                ("energy_wire_capacitance_J", "wire capacitance"), ("energy_readout_J", "read-out")]
+                ("energy_driver_resistance_J", "driver resistance"), ("energy_wire_capacitance_J", "wire capacitance"),
+                ("energy_readout_J", "read-out")]
 
 
 def draw_energy(fig, crossbar, title):

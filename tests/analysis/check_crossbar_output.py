@@ -82,8 +82,41 @@ if r.returncode == 0:
         check(np.max(np.abs(out_s - out_c)) < 1e-9 * np.max(np.abs(out_c)), "differential: outputs differ")
         check(f["crossbar/levels"].shape == (8, 8) and f["crossbar/weights"].shape == (8, 4), "differential: shapes")
 
+# The drivers' output resistance (--driver-ohm): the compact side solves the same network (rdrv_i in
+# front of each row, and the TIA's input resistance rf/(1 + a0) after each column), so PCM's ohmic
+# cells agree with ngspice within 0.1 % per column while 2 kOhm moves the currents by over 1 %
+# (16 rows of up to 25 uS: R_d sum G up to 0.4). The same seed draws the same states and inputs.
+for readout in ("ideal", "tia"):
+    currents = {}
+    for driver_ohm in ("0", "2000"):
+        out = work / f"driver_{readout}_{driver_ohm}.h5"
+        r = subprocess.run([cimkit, "crossbar", "--device", "pcm", "--rows", "16", "--cols", "8", "--readout", readout,
+                            "--driver-ohm", driver_ohm, "-o", str(out)], capture_output=True, text=True)
+        check(r.returncode == 0, f"--driver-ohm {driver_ohm} --readout {readout}: exit {r.returncode}: {r.stderr}")
+        if r.returncode != 0:
+            continue
+        with h5py.File(out, "r") as f:
+            spice = f["crossbar/spice/column_current"][:]
+            compact = f["crossbar/compact/column_current"][:]
+            attrs = f["crossbar"].attrs
+            check(attrs["driver_ohm"] == float(driver_ohm), f"--driver-ohm {driver_ohm}: driver_ohm attribute {attrs['driver_ohm']}")
+            error = np.max(np.abs(spice - compact) / np.abs(spice))
+            check(error < 1e-3, f"--driver-ohm {driver_ohm} --readout {readout}: spice vs compact {error}")
+            print(f"driver {driver_ohm} Ohm, {readout}: max column |spice - compact| / |spice| = {error:.3g}, "
+                  f"driver R {attrs['energy_driver_resistance_J']:.4g} J of {attrs['energy_total_J']:.4g} J")
+            parts = sum(attrs[f"energy_{p}_J"] for p in ("devices", "wire_resistance", "driver_resistance", "wire_capacitance", "readout"))
+            check(abs(parts - attrs["energy_total_J"]) <= 1e-9 * attrs["energy_total_J"], f"--driver-ohm {driver_ohm}: energy parts")
+            check((attrs["energy_driver_resistance_J"] > 0.0) == (driver_ohm != "0"),
+                  f"--driver-ohm {driver_ohm}: driver resistance energy {attrs['energy_driver_resistance_J']}")
+            currents[driver_ohm] = spice
+    if len(currents) == 2:
+        moved = np.min(np.abs(currents["2000"] - currents["0"]) / np.abs(currents["0"]))
+        print(f"{readout}: 2 kOhm drivers move every column by at least {moved:.3g}")
+        check(moved > 0.01, f"--readout {readout}: 2 kOhm drivers move the currents by only {moved}")
+
 bad = work / "bad.h5"
 cases = [
+    (["--device", "pcm", "--driver-ohm", "-1"], "--driver-ohm"),
     (["--device", "pcm", "--scheme", "triple"], "weight scheme 'triple'"),
     (["--device", "pcm", "--rows", "0"], "rows = 0"),
     (["--device", "pcm", "--rows", "1000000", "--cols", "1000000"], "rows = 1000000 is outside"),

@@ -188,10 +188,11 @@ TEST(CrossbarLayout, EveryDatasetAndAttributeReadsBackByName) {
     r.read_energy_J = 3.5e-12;
     r.read_latency_s = 2e-8;
     written.wire_segment_farad = 0.2e-15;
+    written.driver_ohm = 1500.0;
     written.adc_bits = 6;
     r.settled_time_s = 1.1e-8;
     r.adc_full_scale_A = 2.5e-6;
-    r.energy = {1e-12, 2e-12, 3e-12, 6e-12, 0.5e-12, 0.25e-12, 0.125e-12, 5.125e-12};
+    r.energy = {1e-12, 2e-12, 3e-12, 6e-12, 0.5e-12, 0.25e-12, 0.125e-12, 5.0625e-12, 0.0625e-12};
     // Every dataset its own values, of the size its shape asks for.
     double next = 0.5;
     for (const auto& d : crossbar_datasets()) {
@@ -211,7 +212,9 @@ TEST(CrossbarLayout, EveryDatasetAndAttributeReadsBackByName) {
     EXPECT_EQ(read.columns, 3);
     EXPECT_EQ(read.result.physical_columns, 6);
     EXPECT_EQ(read.adc_bits, 6);
-    EXPECT_EQ(read.result.energy.devices_J, 5.125e-12);
+    EXPECT_EQ(read.result.energy.devices_J, 5.0625e-12);
+    EXPECT_EQ(read.result.energy.driver_resistance_J, 0.0625e-12);
+    EXPECT_EQ(read.driver_ohm, 1500.0);
 }
 
 // Every dataset and attribute of /crossbar is named in its section of the schema document.
