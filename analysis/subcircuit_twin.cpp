@@ -12,6 +12,7 @@
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
+#include "devices/table_device_fit.hpp"
 
 namespace cimkit::analysis {
 namespace fs = std::filesystem;
@@ -106,17 +107,6 @@ StepLaw step_law(const std::vector<double>& g_S, const std::vector<double>& step
 
 double relative_spread(const std::vector<double>& values) { return standard_deviation(values) / std::abs(mean(values)); }
 
-double correlation(const std::vector<double>& a, const std::vector<double>& b) {
-    const double ma = mean(a), mb = mean(b);
-    double ab = 0.0, aa = 0.0, bb = 0.0;
-    for (std::size_t k = 0; k < a.size(); ++k) {
-        ab += (a[k] - ma) * (b[k] - mb);
-        aa += (a[k] - ma) * (a[k] - ma);
-        bb += (b[k] - mb) * (b[k] - mb);
-    }
-    return ab / std::sqrt(aa * bb);
-}
-
 // The file's declared spreads as the table's device-to-device spreads (devices/table_device.hpp),
 // from twin_spread_devices devices through ngspice (subcircuit_monte_carlo, seed 1: the same twin in
 // every run): g_min_spread_d2d and g_max_spread_d2d the relative sigmas of G at the window's two
@@ -143,7 +133,7 @@ void add_declared_spreads(const SpiceDeviceName& device, const SubcircuitInterfa
     t.g_min_spread_d2d = relative_spread(low);
     t.g_max_spread_d2d = relative_spread(high);
     constexpr double rounding = 1e-9;  // ngspice's relative rounding is ~1e-15; a spread below this is none
-    t.g_spread_correlation = t.g_min_spread_d2d > rounding && t.g_max_spread_d2d > rounding ? correlation(low, high) : 0.0;
+    t.g_spread_correlation = t.g_min_spread_d2d > rounding && t.g_max_spread_d2d > rounding ? window_end_correlation(low, high) : 0.0;
     t.step_spread_d2d = relative_spread(scale);
     for (const auto& [name, value] : {std::pair<const char*, double>{"g_min_spread_d2d", t.g_min_spread_d2d},
                                       {"g_max_spread_d2d", t.g_max_spread_d2d},

@@ -75,18 +75,6 @@ bool natural_less(const std::string& a, const std::string& b) {
     return a < b;
 }
 
-// Pearson's correlation of the devices' window ends; 0 when either does not vary.
-double correlation(const std::vector<double>& a, const std::vector<double>& b) {
-    if (a.size() < 3) return 0.0;
-    const double ma = mean(a), mb = mean(b);
-    double sab = 0.0, saa = 0.0, sbb = 0.0;
-    for (std::size_t k = 0; k < a.size(); ++k) {
-        sab += (a[k] - ma) * (b[k] - mb);
-        saa += (a[k] - ma) * (a[k] - ma);
-        sbb += (b[k] - mb) * (b[k] - mb);
-    }
-    return saa > 0.0 && sbb > 0.0 ? std::clamp(sab / std::sqrt(saa * sbb), -1.0, 1.0) : 0.0;
-}
 
 // Equal-count bins over the steps sorted by g_nom; a state at each bin's mean g_nom with the mean
 // of y / c_d. Bins whose states coincide (many steps at one clipped conductance) are merged.
@@ -276,7 +264,7 @@ TableFit fit_table_device(const PulseData& p, const FitOptions& o) {
     d.g_max_S = mean(highs);
     d.g_min_spread_d2d = std::min(relative_spread(lows), 0.3);
     d.g_max_spread_d2d = std::min(relative_spread(highs), 0.3);
-    d.g_spread_correlation = correlation(lows, highs);
+    d.g_spread_correlation = window_end_correlation(lows, highs);
     if (!(d.g_min_S * (1.0 + 3.0 * d.g_min_spread_d2d) < d.g_max_S * (1.0 - 3.0 * d.g_max_spread_d2d))) {
         refuse(origin, 0, "the device windows spread so far (g_min " + number(d.g_min_S) + " S +- " + number(100 * d.g_min_spread_d2d) + " %, g_max " +
                               number(d.g_max_S) + " S +- " + number(100 * d.g_max_spread_d2d) + " %) that devices 3 sigma apart would invert");
@@ -368,6 +356,18 @@ std::string TableFit::report() const {
            " S (d2d " + number(100 * data.g_max_spread_d2d) + " %, correlation " + number(data.g_spread_correlation) + ")\n" + direction("potentiate", potentiate, data.potentiate) +
            direction("depress", depress, data.depress) + "step scale d2d spread: " + number(100 * data.step_spread_d2d) + " %\n" +
            "drift: " + drift_note + "\n";
+}
+
+double window_end_correlation(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() < 3) return 0.0;
+    const double ma = mean(a), mb = mean(b);
+    double sab = 0.0, saa = 0.0, sbb = 0.0;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        sab += (a[k] - ma) * (b[k] - mb);
+        saa += (a[k] - ma) * (a[k] - ma);
+        sbb += (b[k] - mb) * (b[k] - mb);
+    }
+    return saa > 0.0 && sbb > 0.0 ? std::clamp(sab / std::sqrt(saa * sbb), -1.0, 1.0) : 0.0;
 }
 
 }  // namespace cimkit

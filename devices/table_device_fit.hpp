@@ -57,4 +57,9 @@ struct TableFit {
 
 TableFit fit_table_device(const PulseData& pulses, const FitOptions& options = {});
 
+// A table device's g_spread_correlation from its devices' window ends (low and high conductance, one
+// entry per device): Pearson's correlation, clamped to [-1, 1]; 0 for fewer than 3 devices or when
+// either end does not vary.
+double window_end_correlation(const std::vector<double>& lows, const std::vector<double>& highs);
+
 }  // namespace cimkit
