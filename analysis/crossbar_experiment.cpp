@@ -7,7 +7,6 @@
 #include <filesystem>
 
 #include "analysis/provenance.hpp"
-#include "circuits/crossbar/builder.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar_network.hpp"
 #include "circuits/crossbar_newton.hpp"
@@ -40,8 +39,7 @@ std::vector<double> compact_ideal(const DeviceModel& model, const circuits::Cros
 // output resistance and the read-out's input resistance (the TIA's rf / (1 + a0); 0 for the ideal
 // virtual ground), the twins of what the netlist draws.
 circuits::CrossbarWires compact_wires(const circuits::CrossbarGeometry& g, const circuits::CrossbarPeripherals& peripherals) {
-    const circuits::CrossbarStages stages = circuits::make_peripheral_stages(peripherals);
-    return {g.row_wire_ohm, g.column_wire_ohm, g.driver_ohm, circuits::column_readout(stages).input_ohm()};
+    return {g.row_wire_ohm, g.column_wire_ohm, g.driver_ohm, circuits::readout_input_ohm(peripherals)};
 }
 
 // The wired network solved with the compact model's I(v_row, v_column) by Newton (circuits/crossbar_newton.hpp).

@@ -47,7 +47,7 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
     face.add_shared(netlist);
     CrossbarStages stages = make_peripheral_stages(options.peripherals, timing);
     stages.push_back(make_pulse_row_driver(inputs_V, timing));
-    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0 || g.driver_ohm > 0.0) {
+    if (has_line_resistors(g)) {
         stages.push_back(make_segment_wires(g.row_wire_ohm, g.column_wire_ohm, g.row_wire_farad, g.column_wire_farad, g.driver_ohm));
     }
     const auto state = [&](int i, int j) -> const DeviceState& {

@@ -41,6 +41,10 @@ struct CrossbarGeometry {
     double driver_ohm = 0.0;
 };
 
+// Whether the read draws line resistors (wire segments or driver resistors): the wire stage's work,
+// and the line nodes the energy meters read.
+inline bool has_line_resistors(const CrossbarGeometry& g) { return g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0 || g.driver_ohm > 0.0; }
+
 // Peripherals are stages (circuits/crossbar/stage.hpp): the row driver here is the trapezoidal
 // source; wires come from the geometry; the select device and the read-out are chosen by name in
 // `peripherals` ("1t1r"; "ideal" virtual ground or "tia").

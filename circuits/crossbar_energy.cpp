@@ -133,7 +133,7 @@ double read_supply_energy_J(const spice::Plot& tran, const PlotIndex& plot) {
 }  // namespace
 
 void save_line_nodes(Netlist& netlist, const CrossbarGeometry& g) {
-    if (g.row_wire_ohm > 0.0 || g.column_wire_ohm > 0.0 || g.driver_ohm > 0.0) netlist.save("all");
+    if (has_line_resistors(g)) netlist.save("all");
 }
 
 void keep_saved_vectors(spice::Plot& tran, const std::vector<std::string>& saves) {

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <limits>
 
-#include "circuits/crossbar/builder.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/resource_dirs.hpp"
@@ -85,7 +84,7 @@ ExperimentSettings experiment_settings(const ConfigValues& config) {
     // The compact read's twin of the spice engine's column read-out: its input resistance after each
     // column (a TIA's). The pulse-width and two-phase compact reads keep the ideal virtual ground.
     if (s.array.input_encoding == InputEncoding::amplitude && !s.array.two_phase_read) {
-        s.array.readout_input_ohm = circuits::column_readout(circuits::make_peripheral_stages({{s.spice.readout}, {}})).input_ohm();
+        s.array.readout_input_ohm = circuits::readout_input_ohm({{s.spice.readout}, {}});
     }
     settings::check_rules(settings::experiment_rules(), settings::experiment_fields(), s);
     return s;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "circuits/crossbar/builder.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::circuits {
@@ -64,6 +65,10 @@ std::string crossbar_stage_help(StagePlace place) {
         if (stage.place == place) help += (help.empty() ? "" : ", ") + stage.name + " (" + stage.description + ")";
     }
     return help;
+}
+
+double readout_input_ohm(const CrossbarPeripherals& peripherals) {
+    return column_readout(make_peripheral_stages(peripherals)).input_ohm();
 }
 
 }  // namespace cimkit::circuits

@@ -18,6 +18,10 @@ std::shared_ptr<const CrossbarStage> make_crossbar_stage(const std::string& name
 // The chosen stages, in their order, with the "ideal" read-out appended when none was chosen.
 CrossbarStages make_peripheral_stages(const CrossbarPeripherals& peripherals, const ReadTiming& timing = {});
 
+// The chosen read-out's input resistance (ColumnReadout::input_ohm): what a compact solve puts after
+// each column as the twin of that stage.
+double readout_input_ohm(const CrossbarPeripherals& peripherals);
+
 // Names of the known stages at one place (e.g. the column read-outs, for a command-line choice).
 std::vector<std::string> crossbar_stage_names(StagePlace place);
 // "ideal (virtual ground), tia (op-amp TIA, ...)": the stages at one place with what they are, for help texts.
