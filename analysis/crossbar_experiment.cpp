@@ -10,6 +10,7 @@
 #include "circuits/crossbar/stage_factory.hpp"
 #include "circuits/crossbar_network.hpp"
 #include "circuits/crossbar_newton.hpp"
+#include "circuits/crossbar_settling.hpp"
 #include "circuits/spice/engine.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/build_info.hpp"
@@ -30,6 +31,41 @@ std::vector<double> compact_ideal(const DeviceModel& model, const circuits::Cros
             const double c = model.current_A(v[static_cast<std::size_t>(i)], states[static_cast<std::size_t>(i * g.columns + j)]);
             current[static_cast<std::size_t>(j)] += c;
             scale_A[static_cast<std::size_t>(j)] += std::abs(c);
+        }
+    }
+    return current;
+}
+
+// Under pulse-width inputs: each column's charge over the read as a mean current, sum_i q_ij / read_s,
+// with the scale sum_i |q_ij| / read_s. Row i's pulse rises linearly to V_r in edge_s, holds for its
+// width w_i and falls in edge_s, so q_ij = I(V_r) w_i + (2 edge_s / V_r) integral_0^V_r I(v) dv; the
+// integral by 5-point Gauss-Legendre (exact for polynomials of degree 9; the device laws are smooth on
+// [0, V_r]). A row at 0 V before and after its pulse adds I(0) times that idle time up to the end of the
+// transient: 0 for the two-terminal devices, not for a face whose read current at 0 V is not 0 (the gain
+// cell's fitted read law, devices/gain_cell.hpp), which the circuit integrates too. The integrator's input offset, -V_out/a0, is left out: it takes about V_out/(a0 V_r) off
+// each current (circuits/crossbar/stage_settings.hpp).
+std::vector<double> compact_pulse_width(const DeviceModel& model, const circuits::CrossbarGeometry& g,
+                                        const circuits::CrossbarCircuitOptions& options, const std::vector<DeviceState>& states,
+                                        const std::vector<double>& v, std::vector<double>& scale_A) {
+    static constexpr double node[] = {0.0, -0.5384693101056831, 0.5384693101056831, -0.9061798459386640, 0.9061798459386640};
+    static constexpr double weight[] = {0.5688888888888889, 0.4786286704993665, 0.4786286704993665, 0.2369268850561891, 0.2369268850561891};
+    const circuits::ReadTiming timing = circuits::settled_read_timing(g, options);
+    const double v_read = options.pulse_width_read_V;
+    const double stop_s = circuits::read_stop_s(g, options);
+    std::vector<double> current(static_cast<std::size_t>(g.columns), 0.0);
+    scale_A.assign(current.size(), 0.0);
+    for (int i = 0; i < g.rows; ++i) {
+        const double width_s = circuits::pulse_width_s(v[static_cast<std::size_t>(i)], v_read, timing);
+        for (int j = 0; j < g.columns; ++j) {
+            const DeviceState& state = states[static_cast<std::size_t>(i * g.columns + j)];
+            double ramp_integral = 0.0;  // integral_0^V_r I(v) dv
+            for (int k = 0; k < 5; ++k) ramp_integral += weight[k] * model.current_A(0.5 * v_read * (1.0 + node[k]), state);
+            ramp_integral *= 0.5 * v_read;
+            const double idle_s = stop_s - 2.0 * timing.edge_s - width_s;
+            const double charge = model.current_A(v_read, state) * width_s + 2.0 * timing.edge_s / v_read * ramp_integral +
+                                  model.current_A(0.0, state) * idle_s;
+            current[static_cast<std::size_t>(j)] += charge / timing.read_s;
+            scale_A[static_cast<std::size_t>(j)] += std::abs(charge) / timing.read_s;
         }
     }
     return current;
@@ -93,12 +129,13 @@ void run_spice(const circuits::DeviceFace& face, const circuits::CrossbarGeometr
 
 // The compact path, and the largest column difference relative to sum_i |I_ij|. With wires or line-end
 // resistances a Newton solve that does not converge leaves the ideal sums and says so (compact_includes_wires).
-void run_compact(const DeviceModel& model, const circuits::CrossbarGeometry& g, const circuits::CrossbarPeripherals& peripherals,
+void run_compact(const DeviceModel& model, const circuits::CrossbarGeometry& g, const circuits::CrossbarCircuitOptions& options,
                  const std::vector<DeviceState>& states, CrossbarResult& r) {
     const auto start = std::chrono::steady_clock::now();
     std::vector<double> scale_A;
-    r.compact_column_current_A = compact_ideal(model, g, states, r.inputs_V, scale_A);
-    if (const circuits::CrossbarWires wires = compact_wires(g, peripherals); circuits::has_resistance(wires)) {
+    r.compact_column_current_A = options.pulse_width_read_V > 0.0 ? compact_pulse_width(model, g, options, states, r.inputs_V, scale_A)
+                                                                  : compact_ideal(model, g, states, r.inputs_V, scale_A);
+    if (const circuits::CrossbarWires wires = compact_wires(g, options.peripherals); circuits::has_resistance(wires)) {
         try {
             r.compact_column_current_A = compact_with_wires(model, wires, g.columns, states, r.inputs_V);
         } catch (const ConvergenceError&) {
@@ -129,6 +166,7 @@ CrossbarCircuit prepare_crossbar(const DeviceModel& model, const CrossbarRun& ru
     circuits::CrossbarCircuitOptions options;
     options.peripherals = run.peripherals;
     options.adc_bits = run.adc_bits;
+    if (run.pulse_width_inputs) options.pulse_width_read_V = model.read_voltage_V();
     options.peripherals.settings.netlist_dir = resource_dir(Resource::netlists);
     circuits::Netlist netlist = circuits::build_crossbar_read(g, *face, states, drawn.inputs_V, options);
     return {std::move(face), g, std::move(options), std::move(states), std::move(netlist), std::move(drawn)};
@@ -137,7 +175,7 @@ CrossbarCircuit prepare_crossbar(const DeviceModel& model, const CrossbarRun& ru
 CrossbarResult simulate_crossbar(const DeviceModel& model, const CrossbarRun& run, CrossbarCircuit& circuit) {
     CrossbarResult r = circuit.drawn;
     run_spice(*circuit.face, circuit.geometry, circuit.states, circuit.options, circuit.netlist, r);
-    run_compact(model, circuit.geometry, circuit.options.peripherals, circuit.states, r);
+    run_compact(model, circuit.geometry, circuit.options, circuit.states, r);
     r.spice_output_A = circuits::weight_column_outputs(run.scheme, r.spice_column_current_A, run.geometry.columns);
     r.compact_output_A = circuits::weight_column_outputs(run.scheme, r.compact_column_current_A, run.geometry.columns);
     return r;
@@ -227,12 +265,12 @@ std::string crossbar_summary(const std::string& device, const CrossbarRun& run, 
     char line[1024];
     const circuits::CrossbarEnergy& e = r.energy;
     std::snprintf(line, sizeof line,
-                  "crossbar %s %dx%d (%s face, %s%s, %d physical columns, wires %g/%g Ohm %g/%g F, drivers %g Ohm): max relative "
+                  "crossbar %s %dx%d (%s face, %s%s%s, %d physical columns, wires %g/%g Ohm %g/%g F, drivers %g Ohm): max relative "
                   "error spice vs compact %.3g%s, read energy %.4g J, latency %.3g s (%d-bit settling), ngspice %.3g s, compact %.3g s\n"
                   "energy %.4g J = devices %.4g + wire R %.4g + driver R %.4g + wire C %.4g + read-out %.4g; drawn from row "
                   "drivers %.4g, read supplies %.4g, read-out amplifiers %.4g",
                   device.c_str(), run.geometry.rows, run.geometry.columns, r.face.c_str(), to_string(run.scheme).c_str(),
-                  stage_labels(run.peripherals).c_str(),
+                  stage_labels(run.peripherals).c_str(), run.pulse_width_inputs ? ", pulse-width inputs" : "",
                   r.physical_columns, run.geometry.row_wire_ohm,
                   run.geometry.column_wire_ohm, run.geometry.row_wire_farad, run.geometry.column_wire_farad, run.geometry.driver_ohm,
                   r.max_relative_error,

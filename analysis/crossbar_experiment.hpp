@@ -2,7 +2,8 @@
 // `cimkit crossbar`: one MVM with random (seeded) device states and inputs, read through ngspice
 // (the device's SPICE face in a crossbar) and through the compact model, compared column by column.
 //
-// The compact path sums I(V_i, state_ij) down each column with ideal wires. With wire resistance it
+// The compact path sums I(V_i, state_ij) down each column with ideal wires (under pulse-width inputs,
+// the charge of each row's pulse, edges included). With wire resistance it
 // solves the wired network for every device with the compact model's I(v_row, v_column) by Newton on
 // the sparse nodal system (circuits/crossbar_newton.hpp): ngspice agrees within 1 % for pcm,
 // domain_wall, mosfet and gain_cell (docs/circuits.md has the measured numbers). Only if that solve
@@ -29,6 +30,10 @@ struct CrossbarRun {
     std::string face_variant;             // "" default face, "transistor" for the gain cell's
     std::uint64_t seed = 1;
     int adc_bits = 8;                     // column ADC resolution: the latency settles to 1/2 LSB
+    // Pulse-width inputs at the device's read voltage, read by the "integrator" read-out
+    // (circuits/crossbar.hpp): the outputs are each column's charge over the read window as a mean
+    // current; the compact path integrates I(V(t)) over each row's pulse, edges included.
+    bool pulse_width_inputs = false;
 };
 
 struct CrossbarResult {

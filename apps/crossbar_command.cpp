@@ -35,7 +35,7 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 
 // The run's settings beside its result, as the file records them (analysis/layouts/crossbar_layout.hpp).
 analysis::CrossbarRecord crossbar_record(const CrossbarOptions& o, analysis::CrossbarResult result) {
-    return {o.device, o.scheme, o.readout, o.access_transistor, o.wire_ohm, o.wire_farad, o.driver_ohm, o.adc_bits, o.rows, o.columns, std::move(result)};
+    return {o.device, o.scheme, o.readout, o.input_encoding, o.readout == "integrator" ? o.integrator_farad : 0.0, o.access_transistor, o.wire_ohm, o.wire_farad, o.driver_ohm, o.adc_bits, o.rows, o.columns, std::move(result)};
 }
 
 }  // namespace
@@ -54,6 +54,12 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
     cmd->add_flag("--1t1r", options.access_transistor, "Add a select transistor in series with every device");
     cmd->add_option("--readout", options.readout, "Column read-out: " + circuits::crossbar_stage_help(circuits::StagePlace::column_readout))
         ->check(CLI::IsMember(circuits::crossbar_stage_names(circuits::StagePlace::column_readout)));
+    cmd->add_option("--input-encoding", options.input_encoding,
+                    "amplitude (each row at its input voltage for the read) or pulse_width (each row at the device's read "
+                    "voltage for a share of the read window; needs --readout integrator), default amplitude")
+        ->check(CLI::IsMember({"amplitude", "pulse_width"}));
+    cmd->add_option("--integrator-farad", options.integrator_farad,
+                    "The integrator read-out's feedback capacitance (F), default 10e-12: size it so the outputs stay near a volt");
     cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall, mosfet; EXTERNAL sources, not runnable in ngspice -b)");
     add_seed_option(*cmd, options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path,
@@ -81,6 +87,22 @@ int run_crossbar_command(const CrossbarOptions& o, const std::string& command_li
     run.scheme = circuits::parse_weight_scheme(o.scheme);
     if (o.access_transistor) run.peripherals.stages.emplace_back("1t1r");
     run.peripherals.stages.push_back(o.readout);
+    // The two options that only work together are named here; the circuit's own check speaks of the circuit.
+    const bool pulse_width = o.input_encoding == "pulse_width";
+    if (pulse_width != (o.readout == "integrator")) {
+        throw UsageError("crossbar: --input-encoding " + o.input_encoding + " with --readout " + o.readout +
+                         ": pulse-width inputs are read by the charge integrator and the integrator reads only pulse-width inputs; "
+                         "give --input-encoding pulse_width --readout integrator, or neither");
+    }
+    if (!std::isfinite(o.integrator_farad) || o.integrator_farad <= 0.0) {
+        throw UsageError(fmt::format("crossbar: --integrator-farad = {} F: expected a finite capacitance > 0 F", o.integrator_farad));
+    }
+    if (pulse_width && (o.wire_ohm > 0.0 || o.driver_ohm > 0.0)) {
+        throw UsageError("crossbar: --input-encoding pulse_width with --wire-ohm or --driver-ohm: the IR drop is solved under line "
+                         "voltages, not pulse widths; give --wire-ohm 0 --driver-ohm 0, or amplitude inputs");
+    }
+    run.pulse_width_inputs = pulse_width;
+    run.peripherals.settings.integrator.feedback_farad = o.integrator_farad;
     run.face_variant = o.face;
     run.seed = o.seed;
     circuits::validate_geometry(run.geometry);

@@ -1,5 +1,5 @@
 #pragma once
-// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--driver-ohm R] [--adc-bits B] [--seed S] [--config F.toml] [--set device.k=v] [--emit-netlist FILE.cir] [-o FILE.h5]`
+// `cimkit crossbar --device D --rows R --cols C [--wire-ohm X [--wire-farad C]] [--driver-ohm R] [--readout R] [--input-encoding E] [--integrator-farad C] [--adc-bits B] [--seed S] [--config F.toml] [--set device.k=v] [--emit-netlist FILE.cir] [-o FILE.h5]`
 // (at least one of the two outputs; with --emit-netlist alone nothing is simulated)
 #include <CLI/CLI.hpp>
 
@@ -23,6 +23,8 @@ struct CrossbarOptions {
     bool access_transistor = false;
     std::string face;
     std::string readout = "ideal";
+    std::string input_encoding = "amplitude";
+    double integrator_farad = 10e-12;  // the integrator read-out's feedback capacitance
     std::uint64_t seed = 1;
     std::string netlist_path;
     std::string output_path;

@@ -30,6 +30,34 @@ void validate_geometry(const CrossbarGeometry& g) {
     }
 }
 
+double pulse_width_s(double input_V, double amplitude_V, const ReadTiming& timing) {
+    return timing.read_s * std::clamp(input_V / amplitude_V, 0.0, 1.0);
+}
+
+namespace {
+
+// Pulse-width inputs and a read-out that integrates charge come together, without line resistors.
+void check_input_encoding(const CrossbarGeometry& g, const CrossbarCircuitOptions& options, const ColumnReadout& readout) {
+    const bool pulse_width = options.pulse_width_read_V > 0.0;
+    if (!std::isfinite(options.pulse_width_read_V) || options.pulse_width_read_V < 0.0) {
+        throw ParameterError("crossbar: the pulse-width read amplitude must be a finite voltage >= 0 V (0: amplitude inputs)");
+    }
+    if (pulse_width && !readout.integrates_charge()) {
+        throw ParameterError("crossbar: pulse-width inputs need a read-out that integrates charge (the integrator): "
+                             "a column's current changes as each row's pulse ends");
+    }
+    if (!pulse_width && readout.integrates_charge()) {
+        throw ParameterError("crossbar: the integrator read-out collects the charge of pulse-width inputs; under amplitude "
+                             "inputs its output ramps with the read's length: use pulse-width inputs or another read-out");
+    }
+    if (pulse_width && has_line_resistors(g)) {
+        throw ParameterError("crossbar: pulse-width inputs with wire or driver resistance are not modelled (the compact "
+                             "path solves the IR drop under line voltages): set the wire and driver resistances to 0");
+    }
+}
+
+}  // namespace
+
 Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, const std::vector<DeviceState>& states,
                             const std::vector<double>& inputs_V, const CrossbarCircuitOptions& options) {
     validate_geometry(g);
@@ -46,7 +74,14 @@ Netlist build_crossbar_read(const CrossbarGeometry& g, const DeviceFace& face, c
     if (g.row_wire_farad > 0.0 || g.column_wire_farad > 0.0) netlist.option("method", "gear");
     face.add_shared(netlist);
     CrossbarStages stages = make_peripheral_stages(options.peripherals, timing);
-    stages.push_back(make_pulse_row_driver(inputs_V, timing));
+    check_input_encoding(g, options, column_readout(stages));
+    if (options.pulse_width_read_V > 0.0) {
+        std::vector<double> widths_s;
+        for (double v : inputs_V) widths_s.push_back(pulse_width_s(v, options.pulse_width_read_V, timing));
+        stages.push_back(make_pulse_width_row_driver(std::move(widths_s), options.pulse_width_read_V, timing));
+    } else {
+        stages.push_back(make_pulse_row_driver(inputs_V, timing));
+    }
     if (has_line_resistors(g)) {
         stages.push_back(make_segment_wires(g.row_wire_ohm, g.column_wire_ohm, g.row_wire_farad, g.column_wire_farad, g.driver_ohm));
     }
@@ -72,9 +107,10 @@ std::vector<std::string> crossbar_measurements(const CrossbarGeometry& g, const 
     const ColumnReadout& readout = column_readout(stages);
     const CrossbarNames names;
     // At the plateau's corner: read_crossbar samples the last time point before it, which on the
-    // settled plateau differs by rounding (crossbar_settling.hpp).
-    const std::string at = " at=" + spice_number(timing.edge_s + timing.read_s);
-    // Both read-outs are linear, I = offset + slope v (crossbar/virtual_ground_readout.cpp, crossbar/tia_readout.cpp).
+    // settled plateau differs by rounding (crossbar_settling.hpp). An integrator's charge is read at
+    // the end of the transient, after every pulse.
+    const std::string at = " at=" + spice_number(readout.integrates_charge() ? read_stop_s(g, options) : timing.edge_s + timing.read_s);
+    // Every read-out is linear, I = offset + slope v (crossbar/*_readout.cpp).
     const double offset_A = readout.column_current_A(0.0), slope_A = readout.column_current_A(1.0) - offset_A;
     std::vector<std::string> cards;
     for (int j = 0; j < g.columns; ++j) {
@@ -96,8 +132,9 @@ CrossbarReadout read_crossbar(const spice::Plot& tran, const CrossbarGeometry& g
     const ColumnReadout& readout = column_readout(stages);
     const CrossbarNames names;
     const auto& t = tran.vector("time").real;
-    // The settled value is the end of the plateau, where the array has had the longest to settle.
-    const double t_settled_s = settled_time_s(t, timing.edge_s + timing.read_s);
+    // The settled value is the end of the plateau, where the array has had the longest to settle; an
+    // integrator's is its charge after the last pulse, at the end of the transient.
+    const double t_settled_s = readout.integrates_charge() ? t.back() : settled_time_s(t, timing.edge_s + timing.read_s);
     CrossbarReadout out;
     std::vector<std::vector<double>> column_A;
     for (int j = 0; j < g.columns; ++j) {

@@ -8,7 +8,8 @@
 //   column j: c_0_j -> c_1_j ... -> col_j through column_wire_ohm each; vsense_j holds col_j at 0 V
 //   device (i, j) between r_i_j and c_i_j. With 0-ohm wires the nodes merge (r_i_j = in_i,
 //   c_i_j = col_j), which keeps the matrix small.
-// Column current j = i(vsense_j) (current into the sense node), in A.
+// Column current j = i(vsense_j) (current into the sense node), in A. Pulse-width inputs with an
+// integrating read-out are described at CrossbarCircuitOptions below.
 //
 // The read is a transient: every row rises to its input voltage in `edge_s`, holds for `read_s`
 // (stretched when the wires' RC needs it: circuits/crossbar_settling.hpp), and falls; the column
@@ -48,11 +49,22 @@ inline bool has_line_resistors(const CrossbarGeometry& g) { return g.row_wire_oh
 // Peripherals are stages (circuits/crossbar/stage.hpp): the row driver here is the trapezoidal
 // source; wires come from the geometry; the select device and the read-out are chosen by name in
 // `peripherals` ("1t1r"; "ideal" virtual ground or "tia").
+// Pulse-width inputs: every row is driven at one amplitude, pulse_width_read_V, for a time that
+// carries its input, read_s x inputs_V[i] / pulse_width_read_V (so each input lies in [0, that
+// amplitude]); the "integrator" read-out collects each column's charge, read after the last pulse and
+// reported as its mean current over read_s (for ohmic devices, the amplitude read of the same inputs
+// plus the edges' charge). They belong together: either without the other is refused (ParameterError),
+// and so are wires and driver resistance, whose IR drop is solved under line voltages.
 struct CrossbarCircuitOptions {
     ReadTiming timing;
     CrossbarPeripherals peripherals;
     int adc_bits = 8;  // the column ADC's resolution: settling to 1/2 LSB (circuits/crossbar_settling.hpp)
+    double pulse_width_read_V = 0.0;  // > 0: pulse-width inputs at this amplitude; 0: amplitude inputs
 };
+
+// The plateau of row i's pulse under pulse-width inputs: timing.read_s x input_V / amplitude_V, the
+// input clamped to [0, amplitude_V].
+double pulse_width_s(double input_V, double amplitude_V, const ReadTiming& timing);
 
 // Throws ParameterError for sizes outside [1, 100000] per side or more than 10^7 devices, for
 // negative or non-finite wire resistances or capacitances, and for a line capacitance without that

@@ -159,13 +159,8 @@ CrossbarEnergy crossbar_energy(const spice::Plot& tran, const CrossbarGeometry& 
     const ColumnReadout& readout = column_readout(stages);
     for (int j = 0; j < g.columns; ++j) {
         const auto& values = plot(plot_vector_name(readout.column_vector(names, j)));
-        std::vector<double> delivered_W(values.size()), dissipated_W(values.size());
-        for (std::size_t k = 0; k < values.size(); ++k) {
-            delivered_W[k] = readout.delivered_power_W(values[k]);
-            dissipated_W[k] = readout.dissipated_power_W(values[k]);
-        }
-        e.readout_amplifiers_J += integrate(t, delivered_W);
-        e.readout_J += integrate(t, dissipated_W);
+        e.readout_amplifiers_J += readout.delivered_energy_J(t, values);
+        e.readout_J += readout.dissipated_energy_J(t, values);
     }
     e.total_J = e.row_drivers_J + e.read_supplies_J + e.readout_amplifiers_J;
     const NodeVoltages settled(plot, t_settled_s);

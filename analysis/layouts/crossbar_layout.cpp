@@ -65,7 +65,7 @@ const std::vector<CrossbarDataset>& crossbar_datasets() {
         {"compact/column_current", "A", "the compact model's column currents for the same states and inputs", &R::compact_column_current_A, {}},
         {"spice/output", "A", "ngspice outputs after the weight scheme's combination", &R::spice_output_A, {}},
         {"compact/output", "A", "compact outputs after the weight scheme's combination", &R::compact_output_A, {}},
-        {"spice/column_output", "V", "TIA outputs (only with --readout tia)", &R::spice_column_output_V, {}, false},
+        {"spice/column_output", "V", "read-out amplifier outputs (only with --readout tia or integrator)", &R::spice_column_output_V, {}, false},
         {"inputs", "V", "row read voltages", &R::inputs_V, {}},
         {"weights", "1", "the random weights in [-1, 1], rows x weight columns", &R::weights, weight_columns},
         {"levels", "1", "the devices' programmed levels, rows x physical columns", &R::levels, physical_columns},
@@ -79,7 +79,12 @@ const std::vector<CrossbarAttribute>& crossbar_attributes() {
     static const std::vector<CrossbarAttribute> attributes{
         text("scheme", "weight mapping: single, differential or reference", &R::scheme),
         flag("access_transistor", "yes: a select transistor in series with every device (1T1R)", &R::access_transistor),
-        text("readout", "column read-out: ideal or tia", &R::readout),
+        text("readout", "column read-out: ideal, tia or integrator", &R::readout),
+        text("input_encoding",
+             "amplitude (row i held at inputs[i] for the read) or pulse_width (row i at the device's read voltage for "
+             "inputs[i] / that voltage of the read window; the outputs are each column's charge over the window as a mean current)",
+             &R::input_encoding),
+        number("integrator_farad", "the integrator read-out's feedback capacitance (F; 0 with the other read-outs)", &R::integrator_farad),
         text("device", "device model", &R::device),
         text("spice_face", "the device's SPICE face in the crossbar", &Result::face),
         number("max_relative_error", "max over columns of |I_spice - I_compact| / sum_i |I_ij|", &Result::max_relative_error),

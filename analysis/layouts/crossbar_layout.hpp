@@ -22,7 +22,9 @@ namespace cimkit::analysis {
 struct CrossbarRecord {
     std::string device;
     std::string scheme;   // as given: single, differential, reference
-    std::string readout;  // ideal, tia
+    std::string readout;  // ideal, tia, integrator
+    std::string input_encoding = "amplitude";  // amplitude, pulse_width
+    double integrator_farad = 0.0;  // the integrator's feedback capacitance (0 with the other read-outs)
     bool access_transistor = false;
     double wire_segment_ohm = 0.0;
     double wire_segment_farad = 0.0;

@@ -12,6 +12,9 @@ namespace cimkit::circuits {
 // One-shot read (pulse_row_driver.cpp): source vrow_i drives in_i with a trapezoid, 0 V -> inputs_V[i]
 // in edge_s, held for read_s, back to 0 V in edge_s; v(in_i) and i(vrow_i) are saved (read energy).
 std::shared_ptr<const CrossbarStage> make_pulse_row_driver(std::vector<double> inputs_V, ReadTiming timing);
+// The same with pulse-width inputs: every row rises to amplitude_V and holds it for widths_s[i] (each
+// in [0, read_s]) before it falls, so the last pulse ends by 2 edge_s + read_s.
+std::shared_ptr<const CrossbarStage> make_pulse_width_row_driver(std::vector<double> widths_s, double amplitude_V, ReadTiming timing);
 
 // Resident tile (external_row_driver.cpp): source vrow[_p]_i drives in[_p]_i with an EXTERNAL value
 // that C++ sets at every time point (Engine::set_external_voltage), so inputs change without a reload.

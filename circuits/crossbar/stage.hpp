@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "circuits/crossbar/names.hpp"
+#include "circuits/crossbar/waveforms.hpp"
 #include "circuits/netlist.hpp"
 
 namespace cimkit::circuits {
@@ -65,6 +66,24 @@ public:
     // read-out's own sources deliver and the power it dissipates (W). 0 for a virtual ground at 0 V.
     virtual double delivered_power_W(double /*value*/) const { return 0.0; }
     virtual double dissipated_power_W(double /*value*/) const { return 0.0; }
+    // For the read's energy: what the read-out's sources delivered and what it dissipated over the
+    // whole transient (J), from column j's vector `values` at the time points `t`. By default the
+    // integrals of the two powers above; a read-out whose power is not a function of its reading
+    // alone (an integrator's, which follows the reading's rate of change) replaces them.
+    virtual double delivered_energy_J(const std::vector<double>& t, const std::vector<double>& values) const {
+        std::vector<double> power_W(values.size());
+        for (std::size_t k = 0; k < values.size(); ++k) power_W[k] = delivered_power_W(values[k]);
+        return integrate(t, power_W);
+    }
+    virtual double dissipated_energy_J(const std::vector<double>& t, const std::vector<double>& values) const {
+        std::vector<double> power_W(values.size());
+        for (std::size_t k = 0; k < values.size(); ++k) power_W[k] = dissipated_power_W(values[k]);
+        return integrate(t, power_W);
+    }
+    // True when the reading is the charge a column collected over the whole read (an integrator), read
+    // at the end of the transient, after every input pulse; false when it is the column's settled
+    // current at the end of the read plateau.
+    virtual bool integrates_charge() const { return false; }
     // The resistance a column sees into the read-out, in ohm: 0 for a virtual ground at 0 V; the
     // compact engine puts it after each column's last cell, as the twin of this stage.
     virtual double input_ohm() const { return 0.0; }

@@ -11,6 +11,7 @@ namespace cimkit::circuits {
 using StageMaker = std::shared_ptr<const CrossbarStage>(const StageSettings&, const ReadTiming&);
 StageMaker make_virtual_ground_readout;  // virtual_ground_readout.cpp
 StageMaker make_tia_readout;             // tia_readout.cpp
+StageMaker make_integrator_readout;      // integrator_readout.cpp
 StageMaker make_select_transistor;       // select_transistor.cpp
 
 namespace {
@@ -26,6 +27,8 @@ const std::vector<Registration>& registry() {
     static const std::vector<Registration> stages = {
         {"ideal", StagePlace::column_readout, "virtual ground", make_virtual_ground_readout},
         {"tia", StagePlace::column_readout, "op-amp TIA, netlists/peripherals/tia.lib", make_tia_readout},
+        {"integrator", StagePlace::column_readout, "op-amp charge integrator for pulse-width inputs, netlists/peripherals/integrator.lib",
+         make_integrator_readout},
         {"1t1r", StagePlace::select_device, "select transistor in series with every device", make_select_transistor},
     };
     return stages;

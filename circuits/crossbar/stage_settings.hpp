@@ -35,10 +35,21 @@ struct TiaReadout {
     double feedback_ohm = 10e3;
 };
 
+// "integrator": the op-amp charge integrator of netlists/peripherals/integrator.lib per column, for
+// pulse-width inputs. Its output after the read, V_j = -Q_j a0/((1 + a0) cf), is turned back into
+// the charge Q_j the column collected, reported as the mean current Q_j / read_s over the read window.
+// cf sets the output swing: Q/cf should stay near a volt, so that the input's offset -V_out/a0 stays
+// far below the read voltage (it takes about V_out/(a0 V_read) off every device's current).
+struct IntegratorReadout {
+    double open_loop_gain = 1e4;
+    double feedback_farad = 10e-12;
+};
+
 struct StageSettings {
     std::filesystem::path netlist_dir;  // where the peripherals/*.lib subcircuits are (CIMKIT_NETLIST_DIR)
     AccessTransistor access;
     TiaReadout tia;
+    IntegratorReadout integrator;
     // The "ideal" read-out of a resident tile: its column sources are EXTERNAL, their voltage set
     // from C++ (0 V for a forward read), so the same loaded tile can drive its columns for a
     // transposed read (training/spice_array.hpp).

@@ -114,8 +114,31 @@ for readout in ("ideal", "tia"):
         print(f"{readout}: 2 kOhm drivers move every column by at least {moved:.3g}")
         check(moved > 0.01, f"--readout {readout}: 2 kOhm drivers move the currents by only {moved}")
 
+# Pulse-width inputs into charge integrators: the file says so, the outputs are each column's charge over
+# the read as a mean current (ngspice and the compact twin within 1e-3 of the column scale), and the
+# integrator's output voltages are stored beside them.
+out = work / "integrator.h5"
+r = subprocess.run([cimkit, "crossbar", "--device", "mosfet", "--rows", "16", "--cols", "8", "--readout", "integrator",
+                    "--input-encoding", "pulse_width", "--integrator-farad", "2e-12", "-o", str(out)], capture_output=True, text=True)
+check(r.returncode == 0, f"--readout integrator: exit {r.returncode}: {r.stderr}")
+if r.returncode == 0:
+    with h5py.File(out, "r") as f:
+        attrs = f["crossbar"].attrs
+        check(attrs["readout"] == "integrator" and attrs["input_encoding"] == "pulse_width", "integrator: attributes")
+        check(attrs["integrator_farad"] == 2e-12, f"integrator: integrator_farad {attrs['integrator_farad']}")
+        check(attrs["max_relative_error"] < 1e-3, f"integrator: spice vs compact {attrs['max_relative_error']}")
+        # Q = -V_out cf (1 + a0)/a0 with a0 = 1e4, over the 10 ns window.
+        current = f["crossbar/spice/column_current"][:]
+        v_out = f["crossbar/spice/column_output"][:]
+        expected = -v_out * 2e-12 * (1 + 1e4) / 1e4 / 10e-9
+        check(np.allclose(current, expected, rtol=1e-12, atol=0), f"integrator: current {current} against V_out {v_out}")
+
 bad = work / "bad.h5"
 cases = [
+    (["--device", "pcm", "--readout", "integrator"], "--input-encoding amplitude with --readout integrator"),
+    (["--device", "pcm", "--input-encoding", "pulse_width"], "--input-encoding pulse_width with --readout ideal"),
+    (["--device", "pcm", "--readout", "integrator", "--input-encoding", "pulse_width", "--wire-ohm", "1"], "--wire-ohm"),
+    (["--device", "pcm", "--readout", "integrator", "--input-encoding", "pulse_width", "--integrator-farad", "0"], "--integrator-farad"),
     (["--device", "pcm", "--driver-ohm", "-1"], "--driver-ohm"),
     (["--device", "pcm", "--scheme", "triple"], "weight scheme 'triple'"),
     (["--device", "pcm", "--rows", "0"], "rows = 0"),

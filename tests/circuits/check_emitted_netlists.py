@@ -2,7 +2,8 @@
 """Netlists written by `cimkit crossbar --emit-netlist` run as they are (issue 22).
 
 For every device face (mosfet, domain_wall, pcm, gain_cell and its transistor face), ideal and TIA
-read-out, with and without wires (and one case with wire capacitance, one differential mapping):
+read-out, with and without wires (and one case with wire capacitance, one differential mapping, one
+pulse-width read into integrators):
   - the netlist is copied alone into another folder (it must need no file beside it) and run there by
     plain `ngspice -b FILE` (exit 0) and by `cimkit simulate`; both give each column's settled current
     (.meas column_<j>_A) equal to /crossbar/spice/column_current of the HDF5 `cimkit crossbar` wrote,
@@ -71,6 +72,7 @@ def cases():
                 yield device, face, readout, wire_ohm, []
     yield "pcm", "", "ideal", "2.5", ["--wire-farad", "2e-16"]
     yield "domain_wall", "", "tia", "2.5", ["--scheme", "differential", "--1t1r"]
+    yield "mosfet", "", "integrator", "0", ["--input-encoding", "pulse_width"]
 
 
 worst = {"ngspice -b": 0.0, "cimkit simulate": 0.0}

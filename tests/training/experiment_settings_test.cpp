@@ -136,6 +136,7 @@ const std::map<std::vector<std::string>, std::vector<Setting>> rule_examples{
     {{"spice.update_circuit_max_devices", "training.batch_size"}, {{"training.batch_size", "4", "--set"}}},
     {{"array.input_encoding", "run.engine"}, {{"array.input_encoding", "pulse_width", "--set"}}},
     {{"array.two_phase_read", "run.engine"}, {{"array.two_phase_read", "true", "--set"}}},
+    {{"spice.readout", "array.input_encoding"}, {{"spice.readout", "integrator", "--set"}}},
     {{"array.update_mode", "spice.update_circuit_max_devices", "run.engine"}, {{"array.update_mode", "stochastic", "--set"}}},
     {{"evaluate.after_s"}, {{"evaluate.after_s", "[0, 3600]", "--set"}}},
     {{"training.rule", "network.hidden_layers"}, {{"training.rule", "dfa", "--set"}, {"network.hidden_layers", "[]", "--set"}}},

@@ -65,6 +65,11 @@ std::vector<Rule<E>> make_experiment_rules() {
          "array.input_encoding = pulse_width and run.engine = spice",
          [](const E& e) { return on_spice(e) && e.array.input_encoding == InputEncoding::pulse_width; },
          "pulse-width inputs are not drawn in the circuit (one op per read); use array.input_encoding = amplitude or run.engine = compact"},
+        {{"spice.readout", "array.input_encoding"},
+         "spice.readout = integrator and array.input_encoding = amplitude",
+         [](const E& e) { return e.spice.readout == "integrator" && e.array.input_encoding == InputEncoding::amplitude; },
+         "the integrator collects the charge of pulse-width inputs; under amplitude inputs held for the read its output ramps "
+         "with the read's length; use array.input_encoding = pulse_width or spice.readout = ideal or tia"},
         {{"array.wire_ohm", "run.engine"},
          "array.wire_ohm > 0 and run.engine = ideal",
          [](const E& e) { return !on_devices(e) && e.array.wire_ohm > 0.0; },
