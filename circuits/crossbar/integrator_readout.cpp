@@ -3,6 +3,7 @@
 // devices delivered over the whole read, taken from the output after the last input pulse.
 #include <filesystem>
 
+#include "circuits/crossbar/amplifier_readout.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
 #include "devices/core/errors.hpp"
 
@@ -19,14 +20,7 @@ public:
     bool integrates_charge() const override { return true; }
 
     void add_lines(CrossbarBuild& build) const override {
-        const auto library = std::filesystem::absolute(netlist_dir_ / "peripherals" / "integrator.lib");
-        if (!std::filesystem::exists(library)) throw IoError(library.string(), "integrator subcircuit not found");
-        build.netlist.include(library);
-        for (int j = 0; j < build.columns; ++j) {
-            build.netlist.add(Instance{build.names.line("int", j), {build.names.column_output(j), build.names.line("out", j)}, "integrator",
-                                       {{"a0", integrator_.open_loop_gain}, {"cf", integrator_.feedback_farad}}});
-            build.netlist.save(plot_vector_name(column_vector(build.names, j)));
-        }
+        add_column_amplifiers(build, netlist_dir_, "integrator.lib", "int", "integrator", {{"a0", integrator_.open_loop_gain}, {"cf", integrator_.feedback_farad}});
     }
     std::string column_vector(const CrossbarNames& names, int column) const override { return names.line("out", column); }
     // V_out = -Q a0/((1 + a0) cf)  =>  Q = -V_out cf (1 + a0)/a0, reported as the mean current over the read window.

@@ -1,8 +1,8 @@
 // "tia": the op-amp transimpedance amplifier of netlists/peripherals/tia.lib on every column.
 #include <filesystem>
 
+#include "circuits/crossbar/amplifier_readout.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
-#include "devices/core/errors.hpp"
 
 namespace cimkit::circuits {
 namespace {
@@ -13,14 +13,7 @@ public:
     std::string label() const override { return "TIA read-out"; }
 
     void add_lines(CrossbarBuild& build) const override {
-        const auto library = std::filesystem::absolute(netlist_dir_ / "peripherals" / "tia.lib");
-        if (!std::filesystem::exists(library)) throw IoError(library.string(), "TIA subcircuit not found");
-        build.netlist.include(library);
-        for (int j = 0; j < build.columns; ++j) {
-            build.netlist.add(Instance{build.names.line("tia", j), {build.names.column_output(j), build.names.line("out", j)}, "tia",
-                                       {{"a0", tia_.open_loop_gain}, {"rf", tia_.feedback_ohm}}});
-            build.netlist.save(plot_vector_name(column_vector(build.names, j)));
-        }
+        add_column_amplifiers(build, netlist_dir_, "tia.lib", "tia", "tia", {{"a0", tia_.open_loop_gain}, {"rf", tia_.feedback_ohm}});
     }
     std::string column_vector(const CrossbarNames& names, int column) const override { return names.line("out", column); }
     // The input sits at V_out / (-a0) = I rf / (1 + a0).
