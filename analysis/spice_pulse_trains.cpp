@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "analysis/subcircuit_trust.hpp"
 #include "circuits/analysis_size.hpp"
 #include "circuits/netlist_guard.hpp"
 #include "circuits/spice/netlist_text.hpp"
@@ -70,7 +71,9 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
     wrapper.origin = "<device pulses of " + device.file.string() + ">";
     wrapper.directory = file.directory;
     wrapper.lines = {"* device pulses", ".include " + fs::absolute(device.file).string()};
-    circuits::check_untrusted_netlist(wrapper, circuits::NetlistPolicy{});
+    // With --allow-control (subcircuit_trust.hpp) nothing is checked and the file is not read.
+    circuits::check_untrusted_netlist(wrapper, circuits::NetlistPolicy{subcircuit_files_trusted()});
+    note_trusted_subcircuit_file(device.file);
 
     std::vector<std::string> defined;
     for (std::size_t i = 0; i < file.lines.size(); ++i) {
@@ -181,10 +184,10 @@ PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan
 
     spice::WorkerOptions options;
     options.solve_timeout_s = plan.timeout_s;
-    options.sandbox.enabled = true;
+    options.sandbox.enabled = !subcircuit_files_trusted();  // off with --allow-control, as for simulate
     options.sandbox.folder = fs::canonical(fs::absolute(device.file).parent_path());
     options.die_with_parent = true;  // the command's main thread creates it and lives as long as the run
-    spice::warn_when_landlock_is_missing();
+    if (options.sandbox.enabled) spice::warn_when_landlock_is_missing();
     spice::Worker worker(options);
     const PulseWaveform w = pulse_waveform(plan);
     worker.load(pulse_deck(device, plan, parameters), device.file.string());

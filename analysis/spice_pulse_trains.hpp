@@ -4,7 +4,8 @@
 //
 // The device is `spice:FILE:SUBCKT`: a subcircuit with two terminals (p, n) in FILE. FILE is the
 // user's: it passes the netlist guard (circuits/netlist_guard.hpp: no .control, no includes escaping
-// its folder) and ngspice runs in a sandboxed worker confined to FILE's folder, as for `simulate`.
+// its folder) and ngspice runs in a sandboxed worker confined to FILE's folder, as for `simulate`;
+// with --allow-control neither (analysis/subcircuit_trust.hpp).
 //
 // Each device is one instance of the subcircuit driven by its own piecewise-linear source; all its
 // cycles are ONE transient (the state carries from cycle to cycle): a read, then per cycle `up`

@@ -1,5 +1,6 @@
 #include "analysis/subcircuit_runner.hpp"
 
+#include "analysis/subcircuit_trust.hpp"
 #include "devices/core/errors.hpp"
 
 namespace cimkit::analysis {
@@ -9,7 +10,7 @@ namespace {
 spice::WorkerOptions options(const SpiceDeviceName& device, double timeout_s) {
     spice::WorkerOptions o;
     o.solve_timeout_s = timeout_s;
-    o.sandbox.enabled = true;
+    o.sandbox.enabled = !subcircuit_files_trusted();  // off with --allow-control, as for simulate
     o.sandbox.folder = fs::canonical(fs::absolute(device.file).parent_path());
     o.die_with_parent = true;  // created and ended by the thread that characterises
     return o;

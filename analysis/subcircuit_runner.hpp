@@ -1,6 +1,7 @@
 #pragma once
 // Runs decks of a `spice:FILE:SUBCKT` device's instances in ngspice: one sandboxed worker confined
-// to FILE's folder (the user's file is a stranger's, as in `device pulses`), and every failure turned
+// to FILE's folder (the user's file is a stranger's, as in `device pulses`; not sandboxed with
+// --allow-control, analysis/subcircuit_trust.hpp), and every failure turned
 // into a NetlistError naming the file and the subcircuit (exit 2). Shared by the twin's
 // characterisation (analysis/subcircuit_twin.hpp) and the ngspice experiments
 // (analysis/characterization/subcircuit_experiments.hpp).

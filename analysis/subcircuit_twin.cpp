@@ -8,6 +8,7 @@
 #include "analysis/characterization/statistics.hpp"
 #include "analysis/subcircuit_monte_carlo.hpp"
 #include "analysis/subcircuit_runner.hpp"
+#include "analysis/subcircuit_trust.hpp"
 #include "circuits/spice/worker.hpp"
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
@@ -219,7 +220,8 @@ std::shared_ptr<const SubcircuitTwin> subcircuit_twin(const std::string& name) {
     static std::map<std::string, std::shared_ptr<const SubcircuitTwin>> cache;
     const std::lock_guard<std::mutex> lock(mutex);
     if (const auto found = cache.find(key); found != cache.end()) return found->second;
-    spice::warn_when_landlock_is_missing();  // a stranger's file runs in the sandbox, as in device pulses
+    // A stranger's file runs in the sandbox, as in device pulses; not with --allow-control.
+    if (!subcircuit_files_trusted()) spice::warn_when_landlock_is_missing();
     auto twin = characterise(device, interface, std::move(content));
     cache.emplace(key, twin);
     return twin;

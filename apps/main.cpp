@@ -6,7 +6,9 @@
 #include <string>
 
 #include "analysis/provenance.hpp"
+#include "analysis/subcircuit_trust.hpp"
 #include "analysis/subcircuit_twin.hpp"
+#include "apps/allow_control_flag.hpp"
 #include "apps/attention_command.hpp"
 #include "apps/attention_train_command.hpp"
 #include "apps/bench_command.hpp"
@@ -95,6 +97,11 @@ int main(int argc, char** argv) {
     DeviceFitOptions device_fit;
     DevicePulsesOptions device_pulses;
     const DeviceCommands device_cmds = add_device_commands(app, device_fit, device_pulses);
+    // One flag for the commands that accept a spice:FILE:SUBCKT device; only the parsed one sets it.
+    bool allow_subcircuit_control = false;
+    for (CLI::App* cmd : {characterize_cmd, crossbar_cmd, train_cmd, device_cmds.pulses}) {
+        add_allow_control_flag(*cmd, allow_subcircuit_control);
+    }
     AttentionOptions attention;
     CLI::App* attention_cmd = add_attention_command(app, attention);
     AttentionTrainOptions attention_train;
@@ -124,6 +131,7 @@ int main(int argc, char** argv) {
     // SIGINT/SIGTERM delete the temporaries and lock files of outputs being written (train replaces
     // these handlers while it trains, to stop between two samples and keep a checkpoint).
     cimkit::cleanup_on_signal::install();
+    if (allow_subcircuit_control) cimkit::analysis::trust_subcircuit_files();
     // Past a file size limit (ulimit -f) a write then fails with EFBIG and is reported like a full
     // disk, with the file named and its temporary deleted; SIGXFSZ's default action would kill the
     // process and leave the temporary behind.

@@ -20,6 +20,12 @@ const char* const commands[] = {"train", "characterize", "crossbar"};
 // Arguments the sweep itself gives every point; in `args` they would clash with it.
 const char* const reserved_arguments[] = {"-o", "--output", "--resume", "--force", "--quiet", "--seed"};
 
+// Trusting a subcircuit file (analysis/subcircuit_trust.hpp) is the user's decision on their own
+// command line; a sweep file may come from someone else.
+const char* const trust_refusal = "is the user's own decision on the command line (it turns off the netlist guard and the "
+                                  "sandbox for spice:FILE:SUBCKT files); a sweep file cannot give it";
+bool is_allow_control(const std::string& arg) { return arg == "--allow-control" || arg.rfind("--allow-control=", 0) == 0; }
+
 [[noreturn]] void refuse(const SweepSpec& s, const std::string& key, const std::string& what) {
     throw UsageError(s.file.string() + ": " + key + ": " + what);
 }
@@ -111,6 +117,7 @@ SweepSpec read_sweep_file(const std::filesystem::path& file) {
         for (const auto& node : *args) {
             const auto* arg = node.as_string();
             if (arg == nullptr) refuse(s, "args", "expected a list of strings");
+            if (is_allow_control(arg->get())) refuse(s, "args", "'" + arg->get() + "' " + trust_refusal);
             for (const char* r : reserved_arguments) {
                 const std::string a = arg->get();
                 if (a == r || a.rfind(std::string(r) + "=", 0) == 0) refuse(s, "args", "'" + a + "' is given by the sweep to every point; remove it");
@@ -125,6 +132,7 @@ SweepSpec read_sweep_file(const std::filesystem::path& file) {
             GridKey k{std::string(key.str()), {}};
             if (k.key.empty() || k.key.find('/') != std::string::npos) refuse(s, "grid." + k.key, "a key cannot be empty or hold '/'");
             if (k.key == "--seed" || k.key == "run.seed") refuse(s, "grid." + k.key, "seeds go in [monte_carlo] seeds = [...]");
+            if (is_allow_control(k.key)) refuse(s, "grid." + k.key, trust_refusal);
             for (const char* r : reserved_arguments) {
                 if (k.key == r) refuse(s, "grid." + k.key, "is given by the sweep to every point");
             }
