@@ -191,6 +191,7 @@ void DeviceArray::restore(const ArrayCheckpoint& checkpoint) {
     for (const PairSide side : {PairSide::plus, PairSide::minus}) {
         for (DeviceState& state : pairs_.states(side)) model().refresh_derived(state);
     }
+    pairs_.states_changed();
     if (typed.residual) residual_ = std::move(*typed.residual);
     if (typed.since_refresh_s) refresh_.set_since_refresh_s(*typed.since_refresh_s);
     if (typed.streams) {

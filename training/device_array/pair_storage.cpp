@@ -1,7 +1,9 @@
 #include "training/device_array/pair_storage.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
+#include <functional>
 
 namespace cimkit::training {
 
@@ -19,7 +21,8 @@ PairStorage::PairStorage(const DeviceModel& model, const DeviceCalibration& cali
       dw_pulse_(options.w_max * calibration.dg_potentiate_S / calibration.g_range_S()),
       depress_floor_level_(0.5 * calibration.dg_potentiate_S / calibration.g_range_S()),
       potentiate_pulse_(model.nominal_pulse(+1)),
-      depress_pulse_(model.nominal_pulse(-1)) {
+      depress_pulse_(model.nominal_pulse(-1)),
+      cache_(model, rows, cols) {
     const std::size_t count = static_cast<std::size_t>(rows_) * static_cast<std::size_t>(cols_);
     plus_.reserve(count);
     minus_.reserve(count);
@@ -27,6 +30,7 @@ PairStorage::PairStorage(const DeviceModel& model, const DeviceCalibration& cali
         plus_.push_back(model_.make_device(device_rng));
         minus_.push_back(model_.make_device(device_rng));
     }
+    cache_.rebuild(plus_, minus_);
 }
 
 // ---- mapping ----
@@ -120,6 +124,7 @@ void PairStorage::program_to_zero(DeviceState& device, WriteContext& write) { pr
 void PairStorage::program_level(DeviceState& device, double level, WriteContext& write) {
     const DeviceState before = device;
     model_.set_level(device, level, write.program);
+    written(device);
     ++write.counters.programming_writes;
     write.counters.write_energy_J += model_.program_energy_J(before, device);
 }
@@ -129,6 +134,7 @@ void PairStorage::program_level(DeviceState& device, double level, WriteContext&
 void PairStorage::pulse_device(DeviceState& device, const Pulse& pulse, WriteContext& write) {
     const DeviceState before = device;
     model_.apply_pulse(device, pulse, write.update);
+    written(device);
     write.counters.write_energy_J += model_.write_energy_J(before, device, pulse);
 }
 
@@ -157,6 +163,21 @@ void PairStorage::evolve(double dt_s, Rng& rng) {
         model_.evolve(plus_[k], dt_s, rng);
         model_.evolve(minus_[k], dt_s, rng);
     }
+    cache_.rebuild(plus_, minus_);  // drift moves every device
+}
+
+// The writers above take a device by reference (the refresh policy hands them pairs' devices): its
+// side and index follow from its address. std::less orders pointers into different vectors.
+void PairStorage::written(const DeviceState& device) {
+    if (!cache_.active()) return;
+    const std::less<const DeviceState*> before;
+    const DeviceState* at = &device;
+    if (!before(at, plus_.data()) && before(at, plus_.data() + plus_.size())) {
+        cache_.update(PairSide::plus, static_cast<std::size_t>(at - plus_.data()), device);
+        return;
+    }
+    assert(!before(at, minus_.data()) && before(at, minus_.data() + minus_.size()));
+    cache_.update(PairSide::minus, static_cast<std::size_t>(at - minus_.data()), device);
 }
 
 }  // namespace cimkit::training

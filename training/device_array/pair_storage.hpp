@@ -33,7 +33,8 @@
 //
 // Storage: the states live in two contiguous column-major vectors (k = i + m j, Eigen's order;
 // DeviceState is not an Eigen scalar) whose addresses are stable for the array's life, so a circuit
-// may read them live (training/spice_array.hpp).
+// may read them live (training/spice_array.hpp). Every device change goes through this class, which
+// keeps the read cache (training/device_array/read_cache.hpp) equal to the states.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -44,10 +45,10 @@
 #include "devices/device_model.hpp"
 #include "training/array_options.hpp"
 #include "training/device_array/calibration.hpp"
+#include "training/device_array/pair_side.hpp"
+#include "training/device_array/read_cache.hpp"
 
 namespace cimkit::training {
-
-enum class PairSide { plus, minus };
 
 struct DeviceArrayCounters {
     std::uint64_t update_pulses = 0;       // write pulses through apply_pulse (updates and refresh RESETs)
@@ -92,7 +93,12 @@ public:
     double pulse_weight_step() const { return dw_pulse_; }  // dw_pulse
 
     const std::vector<DeviceState>& states(PairSide side) const { return side == PairSide::plus ? plus_ : minus_; }
+    // For writing states directly (a checkpoint's restore): call states_changed() afterwards, so
+    // that the read cache follows. Writes through the methods below keep it up to date themselves.
     std::vector<DeviceState>& states(PairSide side) { return side == PairSide::plus ? plus_ : minus_; }
+    void states_changed() { cache_.rebuild(plus_, minus_); }
+    // The dense conductances (and read noise) of an ohmic model's devices; inactive for other models.
+    const ReadCache& read_cache() const { return cache_; }
 
     double pair_weight(std::size_t k) const;  // (1)
     // G_partner + |w| (G_high - G_low) / w_max: where the device that holds w must be.
@@ -123,6 +129,8 @@ private:
     void pulse_device(DeviceState& device, const Pulse& pulse, WriteContext& write);
     // One set_level, counted as a programming write with its energy.
     void program_level(DeviceState& device, double level, WriteContext& write);
+    // After a write to `device`, one of this storage's states: its read-cache entries.
+    void written(const DeviceState& device);
 
     const DeviceModel& model_;
     DeviceCalibration calibration_;
@@ -135,6 +143,7 @@ private:
     double depress_floor_level_;  // bidirectional: depress the held device only above this level
     Pulse potentiate_pulse_, depress_pulse_;
     std::vector<DeviceState> plus_, minus_;  // column-major m x n, Eigen's order: k = i + m j
+    ReadCache cache_;
 };
 
 }  // namespace cimkit::training

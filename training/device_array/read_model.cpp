@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <utility>
 
 #include "circuits/crossbar_newton.hpp"
 #include "training/device_array/refusal.hpp"
@@ -21,7 +22,8 @@ ReadModel::ReadModel(const DeviceModel& model, const DeviceArrayOptions& options
       wire_farad_(options.wire_farad),
       forward_wires_{options.wire_ohm, options.wire_ohm, options.driver_ohm, options.readout_input_ohm},
       transposed_wires_{options.wire_ohm, options.wire_ohm, 0.0, options.driver_ohm},
-      read_noise_(model.has_read_noise()) {}
+      read_noise_(model.has_read_noise()),
+      v_read_V_(model.read_voltage_V()) {}
 
 double ReadModel::read_scale(const PairStorage& pairs, double input_max) const {
     return drift_gain_ * pairs.w_max() * input_max / (pairs.calibration().g_range_S() * model_.read_voltage_V());
@@ -56,9 +58,9 @@ void ReadModel::drive_voltages(const Eigen::VectorXf& input, double input_max, E
 
 double ReadModel::line_current_A(double v, const DeviceState& device) const {
     if (input_encoding_ == InputEncoding::pulse_width) {
-        const double v_read = model_.read_voltage_V(), duty = std::abs(v) / v_read;
-        if (v >= 0.0) return duty * model_.current_A(v_read, device);
-        return two_phase_read_ ? -duty * model_.current_A(v_read, device) : duty * model_.current_A(-v_read, device);
+        const double duty = std::abs(v) / v_read_V_;
+        if (v >= 0.0) return duty * model_.current_A(v_read_V_, device);
+        return two_phase_read_ ? -duty * model_.current_A(v_read_V_, device) : duty * model_.current_A(-v_read_V_, device);
     }
     if (two_phase_read_ && v < 0.0) return -model_.current_A(-v, device);
     return model_.current_A(v, device);
@@ -71,9 +73,39 @@ double ReadModel::line_voltage_V(double v) const {
     return v;
 }
 
-double ReadModel::noise_variance_A2(double plus_A, const DeviceState& plus, double minus_A, const DeviceState& minus) const {
-    const double plus_sigma_A = plus_A * model_.read_noise_relative(plus), minus_sigma_A = minus_A * model_.read_noise_relative(minus);
+double ReadModel::ohmic_line_current_A(double v, double g_S) const {
+    if (input_encoding_ == InputEncoding::pulse_width) {
+        const double duty = std::abs(v) / v_read_V_;
+        if (v >= 0.0) return duty * (g_S * v_read_V_);
+        return two_phase_read_ ? -duty * (g_S * v_read_V_) : duty * (g_S * -v_read_V_);
+    }
+    if (two_phase_read_ && v < 0.0) return -(g_S * -v);
+    return g_S * v;
+}
+
+double ReadModel::noise_variance_A2(double plus_A, double plus_relative, double minus_A, double minus_relative) {
+    const double plus_sigma_A = plus_A * plus_relative, minus_sigma_A = minus_A * minus_relative;
     return plus_sigma_A * plus_sigma_A + minus_sigma_A * minus_sigma_A;
+}
+
+// The inner loop of the forward read, one column, whichever way the devices are read.
+template <typename Currents, typename Noise>
+double ReadModel::add_column(int rows, const Currents& currents, const Noise& noise, ReadScratch& s) const {
+    double* plus_sum_A = s.plus_A.data();
+    double* minus_sum_A = s.minus_A.data();
+    double* variance_A2 = s.variance_A2.data();
+    double line_A = 0.0;
+    for (int i = 0; i < rows; ++i) {
+        const auto [plus_A, minus_A] = currents(i);
+        plus_sum_A[i] += plus_A;
+        minus_sum_A[i] += minus_A;
+        line_A += std::abs(plus_A) + std::abs(minus_A);
+        if (read_noise_) {
+            const auto [plus_relative, minus_relative] = noise(i);
+            variance_A2[i] += noise_variance_A2(plus_A, plus_relative, minus_A, minus_relative);
+        }
+    }
+    return line_A;
 }
 
 // One draw per output line, in line order: the sum of the line's independent device fluctuations.
@@ -92,18 +124,26 @@ Eigen::VectorXf ReadModel::multiply(const PairStorage& pairs, const Eigen::Vecto
     s.variance_A2.setZero(rows);
     const bool skip_zero = pairs.calibration().zero_current_at_zero_bias;
     double power_W = 0.0;
+    const ReadCache& cache = pairs.read_cache();
     for (int j = 0; j < cols; ++j) {
         const double v = s.volts(j);
         if (v == 0.0 && skip_zero) continue;
-        const DeviceState* plus = &pairs.states(PairSide::plus)[pairs.index(0, j)];
-        const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
+        const std::size_t first = pairs.index(0, j);
         double line_A = 0.0;
-        for (int i = 0; i < rows; ++i) {
-            const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
-            s.plus_A(i) += plus_A;
-            s.minus_A(i) += minus_A;
-            line_A += std::abs(plus_A) + std::abs(minus_A);
-            if (read_noise_) s.variance_A2(i) += noise_variance_A2(plus_A, plus[i], minus_A, minus[i]);
+        if (cache.active()) {
+            const double* g_plus_S = cache.conductances_S(PairSide::plus).data() + first;
+            const double* g_minus_S = cache.conductances_S(PairSide::minus).data() + first;
+            const double* r_plus = cache.has_read_noise() ? cache.read_noise_relative(PairSide::plus).data() + first : nullptr;
+            const double* r_minus = cache.has_read_noise() ? cache.read_noise_relative(PairSide::minus).data() + first : nullptr;
+            line_A = add_column(
+                rows, [&](int i) { return std::pair{ohmic_line_current_A(v, g_plus_S[i]), ohmic_line_current_A(v, g_minus_S[i])}; },
+                [&](int i) { return std::pair{r_plus[i], r_minus[i]}; }, s);
+        } else {
+            const DeviceState* plus = &pairs.states(PairSide::plus)[first];
+            const DeviceState* minus = &pairs.states(PairSide::minus)[first];
+            line_A = add_column(
+                rows, [&](int i) { return std::pair{line_current_A(v, plus[i]), line_current_A(v, minus[i])}; },
+                [&](int i) { return std::pair{model_.read_noise_relative(plus[i]), model_.read_noise_relative(minus[i])}; }, s);
         }
         power_W += model_.read_supply_V(line_voltage_V(v)) * line_A;
     }
@@ -190,7 +230,8 @@ Eigen::VectorXf ReadModel::forward_output(const PairStorage& pairs, const Eigen:
             const DeviceState* plus = &pairs.states(PairSide::plus)[pairs.index(0, j)];
             const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
             for (int i = 0; i < rows; ++i) {
-                variance_A2(i) += noise_variance_A2(line_current_A(v, plus[i]), plus[i], line_current_A(v, minus[i]), minus[i]);
+                variance_A2(i) += noise_variance_A2(line_current_A(v, plus[i]), model_.read_noise_relative(plus[i]),
+                                                    line_current_A(v, minus[i]), model_.read_noise_relative(minus[i]));
             }
         }
         add_noise(variance_A2, net_A, read_rng);
@@ -216,19 +257,33 @@ Eigen::VectorXf ReadModel::multiply_transposed(const PairStorage& pairs, const E
     s.minus_A.setZero(cols);
     s.variance_A2.setZero(cols);
     const bool skip_zero = pairs.calibration().zero_current_at_zero_bias;
+    // Each output line's supply voltage, taken once per read instead of once per device.
+    s.supply_V.resize(rows);
+    for (int i = 0; i < rows; ++i) s.supply_V(i) = model_.read_supply_V(line_voltage_V(s.volts(i)));
+    const ReadCache& cache = pairs.read_cache();
     double power_W = 0.0;
     for (int j = 0; j < cols; ++j) {
-        const DeviceState* plus = &pairs.states(PairSide::plus)[pairs.index(0, j)];
-        const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
+        const std::size_t first = pairs.index(0, j);
+        const DeviceState* plus = &pairs.states(PairSide::plus)[first];
+        const DeviceState* minus = &pairs.states(PairSide::minus)[first];
+        const double* g_plus_S = cache.active() ? cache.conductances_S(PairSide::plus).data() + first : nullptr;
+        const double* g_minus_S = cache.active() ? cache.conductances_S(PairSide::minus).data() + first : nullptr;
+        const double* r_plus = cache.has_read_noise() ? cache.read_noise_relative(PairSide::plus).data() + first : nullptr;
+        const double* r_minus = cache.has_read_noise() ? cache.read_noise_relative(PairSide::minus).data() + first : nullptr;
         double sum_plus = 0.0, sum_minus = 0.0, variance_A2 = 0.0;
         for (int i = 0; i < rows; ++i) {
             const double v = s.volts(i);
             if (v == 0.0 && skip_zero) continue;
-            const double plus_A = line_current_A(v, plus[i]), minus_A = line_current_A(v, minus[i]);
+            const double plus_A = g_plus_S ? ohmic_line_current_A(v, g_plus_S[i]) : line_current_A(v, plus[i]);
+            const double minus_A = g_minus_S ? ohmic_line_current_A(v, g_minus_S[i]) : line_current_A(v, minus[i]);
             sum_plus += plus_A;
             sum_minus += minus_A;
-            power_W += model_.read_supply_V(line_voltage_V(v)) * (std::abs(plus_A) + std::abs(minus_A));
-            if (read_noise_) variance_A2 += noise_variance_A2(plus_A, plus[i], minus_A, minus[i]);
+            power_W += s.supply_V(i) * (std::abs(plus_A) + std::abs(minus_A));
+            if (read_noise_) {
+                const double plus_relative = r_plus ? r_plus[i] : model_.read_noise_relative(plus[i]);
+                const double minus_relative = r_minus ? r_minus[i] : model_.read_noise_relative(minus[i]);
+                variance_A2 += noise_variance_A2(plus_A, plus_relative, minus_A, minus_relative);
+            }
         }
         s.plus_A(j) = sum_plus;
         s.minus_A(j) = sum_minus;
@@ -316,7 +371,8 @@ Eigen::VectorXf ReadModel::backward_output(const PairStorage& pairs, const Backw
             const DeviceState* minus = &pairs.states(PairSide::minus)[pairs.index(0, j)];
             for (int i = 0; i < rows; ++i) {
                 const double v = drive.volts(i);
-                variance_A2(j) += noise_variance_A2(line_current_A(v, plus[i]), plus[i], line_current_A(v, minus[i]), minus[i]);
+                variance_A2(j) += noise_variance_A2(line_current_A(v, plus[i]), model_.read_noise_relative(plus[i]),
+                                                    line_current_A(v, minus[i]), model_.read_noise_relative(minus[i]));
             }
         }
         add_noise(variance_A2, net_A, read_rng);

@@ -43,7 +43,8 @@
 // its I-V between +V and -V; the nonlinearity in |V| remains. Twice the read time on hardware.
 //
 // Cost: reads reuse scratch vectors, so a read allocates only its result and costs 2 m n current_A
-// calls (~2.3 ns each; 0.36 ms for 784 x 100). Lines at 0 V are skipped when the calibration found
+// calls (~2.3 ns each; 0.36 ms for 784 x 100); an ohmic model's devices are read from the dense
+// conductances of the read cache instead (training/device_array/read_cache.hpp), the same bits. Lines at 0 V are skipped when the calibration found
 // current_A(0, s) == 0. Read energy: read_time_s sum_j V_supply(V_j) sum_devices |I|, counted per
 // read (DeviceModel::read_supply_V): for a two-terminal device V_supply = |V_j|, the power its line
 // delivers; for the gain cell, whose signed current comes from its read supplies at +-v_dd
@@ -147,6 +148,9 @@ private:
     // stays as cheap as the device's own current_A (measured: an extra argument cost 8 % of a
     // compact PCM training run).
     double line_current_A(double v, const DeviceState& device) const;
+    // The same for an ohmic model's device of conductance g_S (the read cache's): line_current_A
+    // with current_A(u, device) written g_S u, the same bits (training/device_array/read_cache.hpp).
+    double ohmic_line_current_A(double v, double g_S) const;
     double line_voltage_V(double v) const;
     // sum_j C cells_per_line line_voltage_V(V_j)^2 over the driven lines.
     double wire_charge_J(const Eigen::VectorXd& volts, int cells_per_line) const;
@@ -167,7 +171,7 @@ private:
     void drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts, DeviceArrayCounters& counters) const;
     double calibration_read_A(const PairStorage& pairs) const;
     // The read-noise variance of one pair's two currents, and its draw onto the output lines.
-    double noise_variance_A2(double plus_A, const DeviceState& plus, double minus_A, const DeviceState& minus) const;
+    static double noise_variance_A2(double plus_A, double plus_relative, double minus_A, double minus_relative);
     static void add_noise(const Eigen::VectorXd& variance_A2, Eigen::VectorXd& net_A, Rng& read_rng);
 
     const DeviceModel& model_;
@@ -185,9 +189,16 @@ private:
     bool read_noise_;  // the model has read noise
     double drift_reference_A_ = 0.0;  // calibration read when the reference was recorded
     double drift_gain_ = 1.0;         // read scale correction from compensate_drift()
+    double v_read_V_;                 // the model's read_voltage_V()
     struct ReadScratch {
         Eigen::VectorXd volts, plus_A, minus_A, variance_A2;  // sized on first use, reused by every read
+        Eigen::VectorXd supply_V;  // the transposed read's read_supply_V of each driven line
     };
+    // Adds one column's pairs to the forward read's line sums (and noise variances) and returns the
+    // column's sum_i |I+_i| + |I-_i|: currents(i) gives pair i's two line currents, noise(i) their
+    // devices' read_noise_relative (asked only for a model with read noise).
+    template <typename Currents, typename Noise>
+    double add_column(int rows, const Currents& currents, const Noise& noise, ReadScratch& s) const;
     mutable ReadScratch forward_scratch_, backward_scratch_;
     mutable std::vector<DeviceState> wired_states_;  // the wired read's device layout (models Newton solves), reused
     mutable Eigen::MatrixXd wired_g_S_;                // the same layout's conductances (ohmic models), reused

@@ -77,15 +77,19 @@ public:
 
 // The requested change of weight (i, j), in double: of a training step, dw_ij = -lr delta_i x_j
 // (the products in this order, as every rule has always computed them), or of a given matrix.
+// zero_column(j): every change in column j is +-0 (or NaN, for a non-finite delta_i), known without
+// asking for them: an input x_j = 0 (most pixels of an MNIST image) changes no weight of its line.
 struct OuterProductChange {
     const Eigen::VectorXf& x;
     const Eigen::VectorXf& delta;
     double learning_rate;
     double operator()(int i, int j) const { return -learning_rate * static_cast<double>(delta(i)) * static_cast<double>(x(j)); }
+    bool zero_column(int j) const { return x(j) == 0.0f; }
 };
 struct GivenChange {
     const Eigen::MatrixXf& dw;
     double operator()(int i, int j) const { return static_cast<double>(dw(i, j)); }
+    bool zero_column(int) const { return false; }
 };
 
 // For a rule that writes each weight's change on its own, whatever its origin: Rule defines

@@ -1,0 +1,155 @@
+// The read cache (training/device_array/read_cache.hpp): the compact engine reads an ohmic model's
+// devices from dense copies of their conductances and read noise, and must give the bits the read
+// through the states gives. Reference (second method): the same PCM physics behind a model that does
+// not declare itself ohmic, which the array reads device by device through current_A and
+// read_noise_relative; the two arrays draw the same devices, pulses, drift and read noise, so every
+// read must agree bit for bit, noise included, after pulses, refreshes, drift and a restore.
+// A non-ohmic model (the gain cell's cubic read) gets no cache; its read is checked against (2) of
+// training/device_array/read_model.hpp summed here in the same order, bit for bit.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "devices/gain_cell.hpp"
+#include "devices/pcm.hpp"
+#include "training/device_array.hpp"
+
+namespace cimkit::training {
+namespace {
+
+// PCM behind every virtual call, except that it does not promise an ohmic read: an array reads it
+// through the states.
+class PerDevicePcm final : public DeviceModel {
+public:
+    explicit PerDevicePcm(const PcmDevice& pcm) : pcm_(pcm) {}
+    const std::string& name() const override { return pcm_.name(); }
+    const Parameters& parameters() const override { return pcm_.parameters(); }
+    DeviceState make_device(Rng& rng) const override { return pcm_.make_device(rng); }
+    void set_level(DeviceState& s, double fraction, Rng& rng) const override { pcm_.set_level(s, fraction, rng); }
+    double level(const DeviceState& s) const override { return pcm_.level(s); }
+    double conductance_S(const DeviceState& s) const override { return pcm_.conductance_S(s); }
+    double read_conductance_S(const DeviceState& s, Rng& rng) const override { return pcm_.read_conductance_S(s, rng); }
+    bool has_read_noise() const override { return pcm_.has_read_noise(); }
+    double read_noise_relative(const DeviceState& s) const override { return pcm_.read_noise_relative(s); }
+    double current_A(double v_V, const DeviceState& s) const override { return pcm_.current_A(v_V, s); }
+    double dcurrent_dv_S(double v_V, const DeviceState& s) const override { return pcm_.dcurrent_dv_S(v_V, s); }
+    bool odd_read_current() const override { return pcm_.odd_read_current(); }
+    bool ohmic_read() const override { return false; }
+    double dconductance_dlevel_S(const DeviceState& s) const override { return pcm_.dconductance_dlevel_S(s); }
+    void apply_pulse(DeviceState& s, const Pulse& pulse, Rng& rng) const override { pcm_.apply_pulse(s, pulse, rng); }
+    double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override {
+        return pcm_.write_energy_J(before, after, pulse);
+    }
+    double program_energy_J(const DeviceState& before, const DeviceState& after) const override {
+        return pcm_.program_energy_J(before, after);
+    }
+    void evolve(DeviceState& s, double dt_s, Rng& rng) const override { pcm_.evolve(s, dt_s, rng); }
+    Pulse nominal_pulse(int polarity) const override { return pcm_.nominal_pulse(polarity); }
+    Unit pulse_amplitude_unit() const override { return pcm_.pulse_amplitude_unit(); }
+    double read_voltage_V() const override { return pcm_.read_voltage_V(); }
+    double read_supply_V(double line_V) const override { return pcm_.read_supply_V(line_V); }
+    double iv_sweep_limit_V() const override { return pcm_.iv_sweep_limit_V(); }
+    RetentionKind retention_kind() const override { return pcm_.retention_kind(); }
+    void refresh_derived(DeviceState& s) const override { pcm_.refresh_derived(s); }
+    double saturation_level(const DeviceState& s) const override { return pcm_.saturation_level(s); }
+
+private:
+    const PcmDevice& pcm_;
+};
+
+Eigen::VectorXf uniform_vector(int size, float low, float high, Rng& rng) {
+    Eigen::VectorXf v(size);
+    for (int k = 0; k < size; ++k) v(k) = static_cast<float>(low + (high - low) * rng.uniform());
+    return v;
+}
+
+// The same experiment on two arrays: pulse updates large enough to refresh pairs, drift steps, reads
+// forward and transposed with signed inputs (some clipped, some exactly 0), compared bit for bit.
+void expect_reads_agree(const DeviceArrayOptions& options) {
+    const PcmDevice pcm;  // IBM defaults: programming, step and read noise, drift, d2d spread
+    const PerDevicePcm per_device(pcm);
+    Rng calibration_rng(3);
+    const DeviceCalibration calibration = calibrate_device(pcm, 256, calibration_rng);
+    Rng weight_rng(4);
+    const Eigen::MatrixXf w0 = uniform_vector(12 * 9, -0.8f, 0.8f, weight_rng).reshaped(12, 9);
+    DeviceArray cached(pcm, calibration, w0, options, Rng(5));
+    DeviceArray reference(per_device, calibration, w0, options, Rng(5));
+    Rng data(6);
+    for (int step = 0; step < 40; ++step) {
+        Eigen::VectorXf x = uniform_vector(9, -1.3f, 1.3f, data);
+        x(step % 9) = 0.0f;
+        const Eigen::VectorXf d = uniform_vector(12, -1.0f, 1.0f, data);
+        ASSERT_EQ(cached.multiply(x), reference.multiply(x)) << "step " << step;
+        ASSERT_EQ(cached.multiply_transposed(d), reference.multiply_transposed(d)) << "step " << step;
+        cached.apply_outer_product(x, d, 0.3f);
+        reference.apply_outer_product(x, d, 0.3f);
+        if (step % 10 == 9) {
+            cached.evolve(37.0);
+            reference.evolve(37.0);
+        }
+    }
+    EXPECT_GT(cached.counters().refreshes, 0u);  // the refresh path's writes were exercised
+    EXPECT_EQ(cached.counters().read_energy_J, reference.counters().read_energy_J);
+    EXPECT_EQ(cached.counters().clipped_inputs, reference.counters().clipped_inputs);
+    // A restore writes the states directly: the cache must follow. Restore an early checkpoint into
+    // the cached array and read both against the reference restored the same way.
+    const ArrayCheckpoint early = reference.checkpoint();
+    const Eigen::VectorXf x = uniform_vector(9, -1.0f, 1.0f, data);
+    reference.evolve(1e4);
+    cached.evolve(1e4);
+    cached.restore(early);
+    reference.restore(early);
+    EXPECT_EQ(cached.multiply(x), reference.multiply(x));
+}
+
+TEST(ReadCache, CachedPcmReadEqualsTheReadThroughTheStates) {
+    DeviceArrayOptions options;
+    options.update_mode = "pulse";
+    options.refresh_threshold = 0.3;
+    expect_reads_agree(options);
+}
+
+// Two-phase reads and pulse-width inputs take the other branches of the line current.
+TEST(ReadCache, CachedPcmReadEqualsTheReadThroughTheStatesForEveryEncoding) {
+    DeviceArrayOptions options;
+    options.refresh_threshold = 0.3;
+    options.two_phase_read = true;
+    expect_reads_agree(options);
+    options.input_encoding = InputEncoding::pulse_width;
+    expect_reads_agree(options);
+    options.two_phase_read = false;
+    expect_reads_agree(options);
+}
+
+// Reference: (2) for a device without noise, y_i = s (sum_j I(V_j, G+_ij) - sum_j I(V_j, G-_ij)),
+// s = w_max x_max / ((G_high - G_low) v_read), each sum in j order as the read adds its lines.
+TEST(ReadCache, NonOhmicGainCellIsReadThroughItsOwnCurrents) {
+    const GainCell cell;
+    DeviceArrayOptions options;
+    options.update_mode = "exact";
+    Rng weight_rng(7);
+    const Eigen::MatrixXf w0 = uniform_vector(5 * 8, -0.9f, 0.9f, weight_rng).reshaped(5, 8);
+    const DeviceArray array(cell, w0, options, Rng(8));
+    Rng data(9);
+    const Eigen::VectorXf x = uniform_vector(8, -1.0f, 1.0f, data);
+    const double v_read = cell.read_voltage_V();
+    Eigen::VectorXd plus_A = Eigen::VectorXd::Zero(5), minus_A = Eigen::VectorXd::Zero(5);
+    for (int j = 0; j < 8; ++j) {
+        const double v = v_read * (x(j) / options.x_max);
+        for (int i = 0; i < 5; ++i) {
+            plus_A(i) += cell.current_A(v, array.device(i, j, PairSide::plus));
+            minus_A(i) += cell.current_A(v, array.device(i, j, PairSide::minus));
+        }
+    }
+    const double scale = 1.0 * options.w_max * options.x_max / (array.calibration().g_range_S() * v_read);
+    const Eigen::VectorXf expected = ((plus_A - minus_A) * scale).cast<float>();
+    EXPECT_EQ(array.multiply(x), expected);
+    // Not a constant-conductance read: halving the input does not halve the output.
+    EXPECT_GT((array.multiply(0.5f * x) - 0.5f * expected).cwiseAbs().maxCoeff(), 1e-3f * expected.cwiseAbs().maxCoeff());
+}
+
+}  // namespace
+}  // namespace cimkit::training
