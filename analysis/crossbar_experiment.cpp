@@ -42,8 +42,9 @@ std::vector<double> compact_ideal(const DeviceModel& model, const circuits::Cros
 // integral by 5-point Gauss-Legendre (exact for polynomials of degree 9; the device laws are smooth on
 // [0, V_r]). A row at 0 V before and after its pulse adds I(0) times that idle time up to the end of the
 // transient: 0 for the two-terminal devices, not for a face whose read current at 0 V is not 0 (the gain
-// cell's fitted read law, devices/gain_cell.hpp), which the circuit integrates too. The integrator's input offset, -V_out/a0, is left out: it takes about V_out/(a0 V_r) off
-// each current (circuits/crossbar/stage_settings.hpp).
+// cell's fitted read law, devices/gain_cell.hpp), which the circuit integrates too. The integrator's
+// input offset, -V_out/a0, is left out: it takes about V_out/(a0 V_r) off each current
+// (circuits/crossbar/stage_settings.hpp).
 std::vector<double> compact_pulse_width(const DeviceModel& model, const circuits::CrossbarGeometry& g,
                                         const circuits::CrossbarCircuitOptions& options, const std::vector<DeviceState>& states,
                                         const std::vector<double>& v, std::vector<double>& scale_A) {

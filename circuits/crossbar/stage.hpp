@@ -71,14 +71,10 @@ public:
     // integrals of the two powers above; a read-out whose power is not a function of its reading
     // alone (an integrator's, which follows the reading's rate of change) replaces them.
     virtual double delivered_energy_J(const std::vector<double>& t, const std::vector<double>& values) const {
-        std::vector<double> power_W(values.size());
-        for (std::size_t k = 0; k < values.size(); ++k) power_W[k] = delivered_power_W(values[k]);
-        return integrate(t, power_W);
+        return energy_J(t, values, [this](double v) { return delivered_power_W(v); });
     }
     virtual double dissipated_energy_J(const std::vector<double>& t, const std::vector<double>& values) const {
-        std::vector<double> power_W(values.size());
-        for (std::size_t k = 0; k < values.size(); ++k) power_W[k] = dissipated_power_W(values[k]);
-        return integrate(t, power_W);
+        return energy_J(t, values, [this](double v) { return dissipated_power_W(v); });
     }
     // True when the reading is the charge a column collected over the whole read (an integrator), read
     // at the end of the transient, after every input pulse; false when it is the column's settled
@@ -90,6 +86,15 @@ public:
     // The EXTERNAL voltage source that holds column j, for a transposed read that drives the columns
     // (Engine::set_external_voltage), or "" when this read-out cannot drive them.
     virtual std::string column_drive_source(const CrossbarNames& /*names*/, int /*column*/) const { return ""; }
+
+private:
+    // The integral over t of power(value), a power of the reading alone.
+    template <typename Power>
+    static double energy_J(const std::vector<double>& t, const std::vector<double>& values, const Power& power) {
+        std::vector<double> power_W(values.size());
+        for (std::size_t k = 0; k < values.size(); ++k) power_W[k] = power(values[k]);
+        return integrate(t, power_W);
+    }
 };
 
 using CrossbarStages = std::vector<std::shared_ptr<const CrossbarStage>>;

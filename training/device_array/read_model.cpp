@@ -56,31 +56,28 @@ void ReadModel::drive_voltages(const Eigen::VectorXf& input, double input_max, E
     counters.dac_energy_J += static_cast<double>(input.size()) * dac_energy_per_conversion_J_;
 }
 
-double ReadModel::line_current_A(double v, const DeviceState& device) const {
+template <typename Current>
+double ReadModel::encoded_current_A(double v, const Current& current) const {
     if (input_encoding_ == InputEncoding::pulse_width) {
         const double duty = std::abs(v) / v_read_V_;
-        if (v >= 0.0) return duty * model_.current_A(v_read_V_, device);
-        return two_phase_read_ ? -duty * model_.current_A(v_read_V_, device) : duty * model_.current_A(-v_read_V_, device);
+        if (v >= 0.0) return duty * current(v_read_V_);
+        return two_phase_read_ ? -duty * current(v_read_V_) : duty * current(-v_read_V_);
     }
-    if (two_phase_read_ && v < 0.0) return -model_.current_A(-v, device);
-    return model_.current_A(v, device);
+    if (two_phase_read_ && v < 0.0) return -current(-v);
+    return current(v);
 }
 
-// The voltage across a line's devices while it conducts (read energy): v itself, or +-v_read for
-// pulse-width inputs (whose line currents above are already averaged over the read window).
-double ReadModel::line_voltage_V(double v) const {
-    if (input_encoding_ == InputEncoding::pulse_width && v != 0.0) return std::copysign(model_.read_voltage_V(), v);
-    return v;
+double ReadModel::line_current_A(double v, const DeviceState& device) const {
+    return encoded_current_A(v, [&](double u) { return model_.current_A(u, device); });
 }
 
 double ReadModel::ohmic_line_current_A(double v, double g_S) const {
-    if (input_encoding_ == InputEncoding::pulse_width) {
-        const double duty = std::abs(v) / v_read_V_;
-        if (v >= 0.0) return duty * (g_S * v_read_V_);
-        return two_phase_read_ ? -duty * (g_S * v_read_V_) : duty * (g_S * -v_read_V_);
-    }
-    if (two_phase_read_ && v < 0.0) return -(g_S * -v);
-    return g_S * v;
+    return encoded_current_A(v, [g_S](double u) { return g_S * u; });
+}
+
+double ReadModel::line_voltage_V(double v) const {
+    if (input_encoding_ == InputEncoding::pulse_width && v != 0.0) return std::copysign(model_.read_voltage_V(), v);
+    return v;
 }
 
 double ReadModel::noise_variance_A2(double plus_A, double plus_relative, double minus_A, double minus_relative) {

@@ -151,6 +151,10 @@ private:
     // The same for an ohmic model's device of conductance g_S (the read cache's): line_current_A
     // with current_A(u, device) written g_S u, the same bits (training/device_array/read_cache.hpp).
     double ohmic_line_current_A(double v, double g_S) const;
+    // What both of them do with the input encoding: the current a line at drive v delivers through
+    // a device whose current at u volts is current(u) (inlined: no call per device is added).
+    template <typename Current>
+    double encoded_current_A(double v, const Current& current) const;
     double line_voltage_V(double v) const;
     // sum_j C cells_per_line line_voltage_V(V_j)^2 over the driven lines.
     double wire_charge_J(const Eigen::VectorXd& volts, int cells_per_line) const;
