@@ -19,10 +19,11 @@ CrossbarNames validate_tile(const std::string& prefix, int rows, int columns, co
 }  // namespace
 
 void add_read_tile(Netlist& netlist, const std::string& prefix, int rows, int columns, const DeviceFace& face,
-                   const TileStates& state, const TileWires& wires, const CrossbarPeripherals& peripherals) {
+                   const TileStates& state, const TileWires& wires, const CrossbarPeripherals& peripherals,
+                   std::shared_ptr<const CrossbarStage> row_driver, const ReadTiming& timing) {
     const CrossbarNames names = validate_tile(prefix, rows, columns, wires);
-    CrossbarStages stages = make_peripheral_stages(peripherals);
-    stages.push_back(make_external_row_driver());
+    CrossbarStages stages = make_peripheral_stages(peripherals, timing);
+    stages.push_back(row_driver ? std::move(row_driver) : make_external_row_driver());
     if (wires.row_ohm > 0.0 || wires.column_ohm > 0.0 || wires.driver_ohm > 0.0) {
         stages.push_back(make_segment_wires(wires.row_ohm, wires.column_ohm, 0.0, 0.0, wires.driver_ohm));
     }

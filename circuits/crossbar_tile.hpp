@@ -19,6 +19,7 @@
 //   engine.load(spice::NetlistText::from_string(to_spice(netlist), "layer 0"));
 //   auto currents = engine.run_and_read("op", {tile_column_current_vector("l0t0", 0), ...});
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "circuits/crossbar/builder.hpp"
@@ -52,8 +53,12 @@ struct TileWires {
 // `peripherals` chooses the select device and read-out stages as for a one-shot read (default: the
 // "ideal" read-out, whose column currents tile_column_current_vector names); with another read-out,
 // column j is column_readout(make_peripheral_stages(peripherals)).column_vector(CrossbarNames(prefix), j).
+//
+// `row_driver` replaces the EXTERNAL row sources (e.g. make_pulse_train_row_driver, which keeps their
+// names); `timing` is the read window of a read-out whose reading depends on it (the integrator's).
 void add_read_tile(Netlist& netlist, const std::string& prefix, int rows, int columns, const DeviceFace& face,
-                   const TileStates& state, const TileWires& wires = {}, const CrossbarPeripherals& peripherals = {});
+                   const TileStates& state, const TileWires& wires = {}, const CrossbarPeripherals& peripherals = {},
+                   std::shared_ptr<const CrossbarStage> row_driver = nullptr, const ReadTiming& timing = {});
 
 // A tile of differential pairs of ohmic devices (weight b = G+ on one column line, G- on the next)
 // with ideal wires, drawn as its exact equivalent with a smaller solve (a transformation;

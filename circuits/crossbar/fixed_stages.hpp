@@ -16,6 +16,20 @@ std::shared_ptr<const CrossbarStage> make_pulse_row_driver(std::vector<double> i
 // in [0, read_s]) before it falls, so the last pulse ends by 2 edge_s + read_s.
 std::shared_ptr<const CrossbarStage> make_pulse_width_row_driver(std::vector<double> widths_s, double amplitude_V, ReadTiming timing);
 
+// Many pulse-width reads in one transient (the spice engine's batched pulse-width read): sample k
+// owns the window [k period_s, (k + 1) period_s), and row i's pulse of sample k has the height
+// level_V[i samples + k] (signed; 0: no pulse) and the full width at half maximum width_s[i samples + k],
+// centred on its edges: it rises from k period_s + start_s - e/2 to + e/2 and falls likewise around
+// k period_s + start_s + width, with e = min(edge_s, width). So an ohmic device passes exactly
+// G level width of charge, the compact engine's pulse-width read, whatever the edges. Saved as the
+// one-shot read's driver.
+struct RowPulseTrains {
+    int samples = 0;
+    double period_s = 0.0, start_s = 0.0, edge_s = 0.0;
+    std::vector<double> level_V, width_s;  // rows x samples, row-major
+};
+std::shared_ptr<const CrossbarStage> make_pulse_train_row_driver(RowPulseTrains trains);
+
 // Resident tile (external_row_driver.cpp): source vrow[_p]_i drives in[_p]_i with an EXTERNAL value
 // that C++ sets at every time point (Engine::set_external_voltage), so inputs change without a reload.
 std::shared_ptr<const CrossbarStage> make_external_row_driver();

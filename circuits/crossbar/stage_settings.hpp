@@ -40,9 +40,19 @@ struct TiaReadout {
 // the charge Q_j the column collected, reported as the mean current Q_j / read_s over the read window.
 // cf sets the output swing: Q/cf should stay near a volt, so that the input's offset -V_out/a0 stays
 // far below the read voltage (it takes about V_out/(a0 V_read) off every device's current).
+//
+// Repeated reads in one transient (the spice engine's batched pulse-width read, training/reloaded_read.hpp):
+// with reset_period_s > 0 every column uses the library's integrator_rst, whose switch (reset_ohm)
+// empties cf while its control is high: from t = 0 (through the operating point) to reset_s, then
+// again for reset_s at every multiple of reset_period_s, after a rise of reset_edge_s that ends there.
+// 0: one read that starts empty (uic), the one-shot read.
 struct IntegratorReadout {
     double open_loop_gain = 1e4;
     double feedback_farad = 10e-12;
+    double reset_period_s = 0.0;
+    double reset_s = 0.0;
+    double reset_edge_s = 0.0;
+    double reset_ohm = 1.0;
 };
 
 struct StageSettings {
