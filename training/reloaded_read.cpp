@@ -1,6 +1,7 @@
 #include "training/reloaded_read.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <exception>
 #include <thread>
@@ -64,6 +65,22 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
       stages_(circuits::make_peripheral_stages(peripherals_)),
       readout_(&circuits::column_readout(stages_)) {
     if (options.workers < 1) throw UsageError("spice.workers = " + std::to_string(options.workers) + " must be >= 1");
+    pulse_width_ = devices.options().input_encoding == InputEncoding::pulse_width;
+    if (pulse_width_ != readout_->integrates_charge()) {
+        throw UsageError(name_ + ": pulse-width inputs and the integrator read-out go together (array.input_encoding, spice.readout)");
+    }
+    if (pulse_width_) {
+        // The window of training/reloaded_read.hpp: reset [0, 2e), pulses from 4e, read at read_s + 5.5e.
+        const double read_s = devices.options().read_time_s, edge_s = read_s / 10.0;
+        pulse_timing_ = circuits::ReadTiming{edge_s, read_s};
+        pulse_period_s_ = read_s + 7.0 * edge_s;
+        circuits::IntegratorReadout& integrator = peripherals_.settings.integrator;
+        integrator.reset_period_s = pulse_period_s_;
+        integrator.reset_s = 2.0 * edge_s;
+        integrator.reset_edge_s = edge_s;
+        stages_ = circuits::make_peripheral_stages(peripherals_, pulse_timing_);
+        readout_ = &circuits::column_readout(stages_);
+    }
     const int outputs = devices.rows(), inputs = devices.cols();
     const bool wired = wires_.row_ohm > 0.0 || wires_.driver_ohm > 0.0;
     const int blocks = wired ? 1 : std::min(options.workers, outputs);
@@ -92,6 +109,11 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
             }
         }
         for (const std::string& source : block->sources) block->outputs.push_back(source + "#branch");
+        if (pulse_width_) {
+            for (const Tile& t : block->tiles) {
+                for (int r = 0; r < t.rows; ++r) block->outputs.push_back(circuits::CrossbarNames(t.prefix).row_input(r));
+            }
+        }
         block->worker = std::make_unique<spice::Worker>(worker_options());
         blocks_.push_back(std::move(block));
     }
@@ -136,7 +158,24 @@ void for_each_block(std::size_t blocks, const F& f) {
 
 }  // namespace
 
-void ReloadedLayerRead::load_all() {
+circuits::RowPulseTrains ReloadedLayerRead::pulse_trains(const Eigen::MatrixXd& volts, int row0, int rows) const {
+    const double v_read = devices_.model().read_voltage_V();
+    circuits::RowPulseTrains trains;
+    trains.samples = static_cast<int>(volts.cols());
+    trains.period_s = pulse_period_s_;
+    trains.start_s = 4.0 * pulse_timing_.edge_s;
+    trains.edge_s = pulse_timing_.edge_s;
+    for (int r = 0; r < rows; ++r) {
+        for (Eigen::Index k = 0; k < volts.cols(); ++k) {
+            const double v = volts(row0 + r, k);
+            trains.level_V.push_back(v == 0.0 ? 0.0 : std::copysign(v_read, v));
+            trains.width_s.push_back(std::min(std::abs(v) / v_read, 1.0) * pulse_timing_.read_s);
+        }
+    }
+    return trains;
+}
+
+void ReloadedLayerRead::load_all(const Eigen::MatrixXd* pulse_volts) {
     loaded_ = false;
     // Each block on its own thread: it writes its netlist (about 0.07 s at 55 000 devices) and its
     // worker parses it (about 0.25 s), both blocks at once.
@@ -156,8 +195,11 @@ void ReloadedLayerRead::load_all() {
                     netlist, t.prefix, t.rows, t.outputs, [&](int row, int b) { return model.conductance_S(state(row, 2 * b)); },
                     [&](int row, int b) { return model.conductance_S(state(row, 2 * b + 1)); });
             } else {
-                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state, wires_, peripherals_);
+                circuits::add_read_tile(netlist, t.prefix, t.rows, 2 * t.outputs, *block.face, state, wires_, peripherals_,
+                                        pulse_volts ? circuits::make_pulse_train_row_driver(pulse_trains(*pulse_volts, t.row0, t.rows)) : nullptr,
+                                        pulse_timing_);
             }
+            if (pulse_volts) continue;  // the pulse-train driver saves its own currents and voltages
             for (int r = 0; r < t.rows; ++r) netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // read energy
         }
         block.worker->load(circuits::to_spice(netlist), "<" + block.origin + ">");
@@ -214,6 +256,57 @@ ReloadedLayerRead::Batch ReloadedLayerRead::run_all(const Eigen::MatrixXd& volts
     return out;
 }
 
+ReloadedLayerRead::Batch ReloadedLayerRead::run_pulse_widths(const Eigen::MatrixXd& volts) {
+    const Eigen::Index samples = volts.cols();
+    const double period_s = pulse_period_s_, read_at_s = pulse_timing_.read_s + 5.5 * pulse_timing_.edge_s;
+    Batch out{Eigen::MatrixXd::Zero(devices_.rows(), samples), Eigen::VectorXd::Zero(samples)};
+    std::vector<Eigen::VectorXd> block_energy_J(blocks_.size(), Eigen::VectorXd::Zero(samples));
+    // Steps of at most e/8 between the breakpoints that the pulses' and the resets' corners set. ngspice
+    // takes a backward-Euler step after every corner; with e/2 that left the charges 1.5e-4 of the full
+    // scale off Ohm's law, with e/8 5e-5 (PulseWidthBatchIntegratesTheChargeOfOhmsLaw).
+    const std::string command = "tran " + circuits::spice_number(pulse_timing_.edge_s / 8.0) + " " +
+                                circuits::spice_number(period_s * static_cast<double>(samples));
+    for_each_block(blocks_.size(), [&](std::size_t b) {
+        Block& block = *blocks_[b];
+        const auto values = block.worker->run_and_read(command, circuits::batched_vectors(block.outputs));
+        const std::vector<double>& t = values.front();
+        // The integrators' outputs at sample k's read time; they hold still from the last pulse's end
+        // to the next reset, so linear interpolation between time points is exact there.
+        for (Eigen::Index k = 0; k < samples; ++k) {
+            const double at_s = static_cast<double>(k) * period_s + read_at_s;
+            const auto after = static_cast<std::size_t>(std::lower_bound(t.begin(), t.end(), at_s) - t.begin());
+            const std::size_t p1 = std::min(after, t.size() - 1), p0 = p1 == 0 ? 0 : p1 - 1;
+            const double f = t[p1] > t[p0] ? (at_s - t[p0]) / (t[p1] - t[p0]) : 0.0;
+            const auto at = [&](std::size_t vector) { return values[vector][p0] + f * (values[vector][p1] - values[vector][p0]); };
+            std::size_t v = 1;
+            for (const Tile& tile : block.tiles) {
+                for (int o = 0; o < tile.outputs; ++o, v += 2) {
+                    const double plus = at(v), minus = at(v + 1);
+                    out.net_current_A(tile.output0 + o, k) += readout_->column_current_A(plus) - readout_->column_current_A(minus);
+                    block_energy_J[b](k) += readout_->delivered_energy_J({}, {plus}) + readout_->delivered_energy_J({}, {minus});
+                }
+            }
+        }
+        // The drivers' energy, -V I (ngspice's branch current flows into the source's + terminal), over
+        // each step; a step belongs to the window it starts in (a reset's breakpoint is a time point at
+        // every window's start).
+        const std::size_t sources = block.sources.size(), first_current = values.size() - 2 * sources;
+        for (std::size_t r = 0; r < sources; ++r) {
+            const std::vector<double>& i_A = values[first_current + r];
+            const std::vector<double>& v_V = values[first_current + sources + r];
+            for (std::size_t p = 1; p < t.size(); ++p) {
+                const auto k = std::min<Eigen::Index>(static_cast<Eigen::Index>(t[p - 1] / period_s), samples - 1);
+                // Exact for V and I linear over the step (PWL drives, ohmic devices), where the
+                // trapezoid of V I would count each edge's V^2 t^2 ramp about a tenth too high.
+                block_energy_J[b](k) -= (2.0 * v_V[p - 1] * i_A[p - 1] + v_V[p - 1] * i_A[p] + v_V[p] * i_A[p - 1] + 2.0 * v_V[p] * i_A[p]) *
+                                        (t[p] - t[p - 1]) / 6.0;
+            }
+        }
+    });
+    for (const auto& e : block_energy_J) out.power_W += e / pulse_timing_.read_s;
+    return out;
+}
+
 ReloadedLayerRead::Batch ReloadedLayerRead::read(const Eigen::MatrixXd& volts) {
     if (volts.rows() != devices_.cols() || volts.cols() < 1) {
         throw UsageError(name_ + ": a batch read takes " + std::to_string(devices_.cols()) + " x B input voltages (B >= 1), not " +
@@ -221,7 +314,11 @@ ReloadedLayerRead::Batch ReloadedLayerRead::read(const Eigen::MatrixXd& volts) {
     }
     for (int attempt = 1;; ++attempt) {
         try {
-            if (states_changed()) load_all();
+            if (pulse_width_) {
+                load_all(&volts);  // the pulses are part of the netlist
+                return run_pulse_widths(volts);
+            }
+            if (states_changed()) load_all(nullptr);
             return run_all(volts);
         } catch (const spice::WorkerCrashed&) {
             loaded_ = false;  // the fresh children hold no circuit

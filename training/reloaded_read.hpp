@@ -35,6 +35,17 @@
 // outputs cannot be split. The session refuses a wired layer larger than one tile
 // (spice.max_tile_rows, spice.max_tile_columns).
 //
+// Pulse-width inputs (array.input_encoding = pulse_width) need the integrator read-out (spice.readout =
+// integrator, whose reading is the charge a column collected). Then a batch is one transient of B
+// windows of read_time_s + 7 e each (e = read_time_s/10): the integrators reset for 2 e, input j of
+// sample k is a pulse of height sign(V) V_read and full width at half maximum |V|/V_read read_time_s
+// (circuits/crossbar/fixed_stages.hpp, RowPulseTrains: an ohmic device passes exactly the compact
+// engine's charge), starting at 4 e, and each column's charge is read at read_time_s + 5.5 e, after every
+// pulse and before the next reset. The pulses are written into the netlist (the transient's
+// breakpoints fall on their edges; EXTERNAL sources would be sampled only at ngspice's time points),
+// so every batch reloads. A sample's power is the drivers' energy over its window plus the
+// integrators' (ColumnReadout::delivered_energy_J), over read_time_s.
+//
 // Reload rule: before a read the devices' states are compared with the ones last loaded (bit for
 // bit); any difference reloads every block, so a read always sees exactly the devices' present
 // states. A worker that crashes costs a reload and one retry of the read; a second crash is thrown.
@@ -46,6 +57,7 @@
 #include <Eigen/Core>
 
 #include "circuits/crossbar/builder.hpp"
+#include "circuits/crossbar/fixed_stages.hpp"
 #include "circuits/crossbar/stage_settings.hpp"
 #include "circuits/crossbar_tile.hpp"
 #include "circuits/device_face.hpp"
@@ -85,8 +97,11 @@ private:
     struct Tile;
     struct Block;
     bool states_changed() const;
-    void load_all();
+    // `volts`: the batch's inputs when they are pulse widths (written into the netlist), else null.
+    void load_all(const Eigen::MatrixXd* pulse_volts);
     Batch run_all(const Eigen::MatrixXd& volts);
+    Batch run_pulse_widths(const Eigen::MatrixXd& volts);
+    circuits::RowPulseTrains pulse_trains(const Eigen::MatrixXd& volts, int row0, int rows) const;
 
     const DeviceArray& devices_;
     std::string name_;
@@ -95,6 +110,9 @@ private:
     circuits::CrossbarPeripherals peripherals_;
     circuits::CrossbarStages stages_;       // made from peripherals_
     const circuits::ColumnReadout* readout_;  // the column read-out among stages_
+    bool pulse_width_ = false;             // inputs are pulse widths into the integrator read-out
+    circuits::ReadTiming pulse_timing_;    // its edge e and read window
+    double pulse_period_s_ = 0.0;          // one sample's window in the transient
     std::vector<DeviceState> loaded_plus_, loaded_minus_;  // the states in the loaded netlists
     bool loaded_ = false;
     std::uint64_t loads_ = 0;

@@ -119,6 +119,9 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
         layer->update = std::make_unique<circuits::ResidentUpdateCircuit>(devices.cols(), devices.rows(),
                                                                           options_.update_encoding, options_.netlist_dir);
     }
+    if (options_.read_strategy == SpiceReadStrategy::live && devices.options().input_encoding == InputEncoding::pulse_width) {
+        throw UsageError("spice engine: pulse-width inputs are read in a transient (spice.read_strategy = batched), not by the live strategy's op");
+    }
     layer->volts.assign(static_cast<std::size_t>(devices.cols()), 0.0);
     layer->column_volts.assign(2 * static_cast<std::size_t>(devices.rows()), 0.0);
     const int id = static_cast<int>(layers_.size());

@@ -202,10 +202,10 @@ void ReadModel::wired_forward(const PairStorage& pairs, const Eigen::VectorXd& v
     if (model_.row_supplies_read_current()) power_W = volts.dot(solution.driver_current_A);
 }
 
+// Under pulse-width inputs the drive V_j stands for a pulse of height sign(V_j) V_read and width
+// |V_j|/V_read read_time_s, which only the batched strategy's integrator read draws
+// (training/reloaded_read.hpp; the settings refuse the others).
 Eigen::VectorXd ReadModel::forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const {
-    if (input_encoding_ == InputEncoding::pulse_width) {
-        refuse("input_encoding = pulse_width is not drawn in the spice engine's read circuit (it drives line voltages); use amplitude");
-    }
     Eigen::VectorXd volts;
     drive_voltages(x, x_max_, volts, counters);
     return volts;
@@ -340,7 +340,7 @@ void ReadModel::wired_transposed(const PairStorage& pairs, const Eigen::VectorXd
 
 ReadModel::BackwardDrive ReadModel::backward_drive_V(const Eigen::VectorXf& d, DeviceArrayCounters& counters) const {
     if (input_encoding_ == InputEncoding::pulse_width) {
-        refuse("input_encoding = pulse_width is not drawn in the spice engine's read circuit (it drives line voltages); use amplitude");
+        refuse("input_encoding = pulse_width is not drawn in the spice engine's transposed read (it drives line voltages); use amplitude");
     }
     BackwardDrive drive;
     drive.d_max = backward_range(d);

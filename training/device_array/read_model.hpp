@@ -36,7 +36,8 @@
 // arrays of Leroux et al. (2025) encode inputs; a line then delivers the charge of
 // (|x_j| / x_max) current_A(+-v_read, state) over the read window, so the output is linear in x
 // whatever the device's I-V does between 0 and v_read (the I-V's dependence on the stored state
-// stays). The spice engine drives amplitudes only and refuses it (forward_drive_V).
+// stays). The spice engine draws it as pulses into charge integrators in its batched forward read
+// only (training/reloaded_read.hpp); its transposed read refuses it (backward_drive_V).
 // two_phase_read: lines with negative inputs are driven with +|V| in a second read phase whose
 // output is subtracted, i.e. each device contributes sign(V) current_A(|V|, state). For a device
 // meant for one input polarity (the gain cell's pulse-width inputs) this removes the asymmetry of
@@ -119,7 +120,8 @@ public:
                                         Rng& read_rng) const;
 
     // The forward read split in two, for an engine that sums the line currents itself (ngspice):
-    // the input line voltages (counting clipped inputs; amplitude encoding only) and the outputs (2)
+    // the input line voltages (counting clipped inputs; under pulse widths, the V_j that stands for each
+    // pulse) and the outputs (2)
     // from the summed output line currents I+_i - I-_i under those voltages, with read noise added.
     Eigen::VectorXd forward_drive_V(const Eigen::VectorXf& x, DeviceArrayCounters& counters) const;
     Eigen::VectorXf forward_output(const PairStorage& pairs, const Eigen::VectorXd& volts, const Eigen::VectorXd& net_current_A,

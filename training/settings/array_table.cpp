@@ -28,7 +28,8 @@ std::vector<Field<O>> make_array_fields() {
                "potentiate-only pairs refresh above this fraction of saturation"),
         boolean("array.accumulate_residual", &O::accumulate_residual, "pulse mode: keep each weight's sub-pulse remainder digitally (mixed precision)"),
         choice("array.input_encoding", &O::input_encoding, {InputEncoding::amplitude, InputEncoding::pulse_width}, name, parse_input_encoding,
-               "compact engine: inputs as line voltages, or as pulse widths at the read voltage (gain cells)"),
+               "inputs as line voltages, or as pulse widths at the read voltage (gain cells; in the spice engine only with "
+               "spice.read_strategy = batched and spice.readout = integrator)"),
         integer("array.weight_levels", &O::weight_levels, Range::closed(0, 1e6), "exact mode: weights on a grid of w_max / weight_levels (0: analog)"),
         number("array.refresh_interval_s", &O::refresh_interval_s, Unit::second, Range::non_negative(),
                "exact mode with weight_levels: read, round to the level and re-write every pair this often (0: never)"),

@@ -61,10 +61,18 @@ std::vector<Rule<E>> make_experiment_rules() {
          [](const E& e) { return on_spice(e) && e.spice.update_circuit_max_devices > 0 && e.training.batch_size > 1; },
          "the update circuit draws one sample's rank-1 outer product, a batch writes a dense summed update; "
          "set spice.update_circuit_max_devices = 0 (no update circuit: energy_update_circuit_J is then 0; the devices' write energy is still counted)"},
-        {{"array.input_encoding", "run.engine"},
-         "array.input_encoding = pulse_width and run.engine = spice",
-         [](const E& e) { return on_spice(e) && e.array.input_encoding == InputEncoding::pulse_width; },
-         "pulse-width inputs are not drawn in the circuit (one op per read); use array.input_encoding = amplitude or run.engine = compact"},
+        {{"array.input_encoding", "spice.read_strategy", "run.engine"},
+         "array.input_encoding = pulse_width and spice.read_strategy = live and run.engine = spice",
+         [](const E& e) {
+             return on_spice(e) && e.array.input_encoding == InputEncoding::pulse_width && e.spice.read_strategy == SpiceReadStrategy::live;
+         },
+         "pulse widths are drawn in a transient, not in the live strategy's op; use spice.read_strategy = batched, "
+         "array.input_encoding = amplitude or run.engine = compact"},
+        {{"array.input_encoding", "spice.readout", "run.engine"},
+         "array.input_encoding = pulse_width and spice.readout is not integrator and run.engine = spice",
+         [](const E& e) { return on_spice(e) && e.array.input_encoding == InputEncoding::pulse_width && e.spice.readout != "integrator"; },
+         "the circuit reads pulse widths as the charge its columns collect; use spice.readout = integrator, "
+         "array.input_encoding = amplitude or run.engine = compact"},
         {{"spice.readout", "array.input_encoding"},
          "spice.readout = integrator and array.input_encoding = amplitude",
          [](const E& e) { return e.spice.readout == "integrator" && e.array.input_encoding == InputEncoding::amplitude; },
