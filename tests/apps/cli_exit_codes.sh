@@ -99,7 +99,8 @@ expect "rule levels need exact" 2 'array.weight_levels = 8 with array.update_mod
 expect "rule refresh needs levels" 2 'array.refresh_interval_s = 1e-05 with array.weight_levels = 0' no -- train --quiet --set array.update_mode=exact --set array.refresh_interval_s=1e-5 -o "$work/out.h5"
 # Before the settings tables this batch switched the update circuit off silently.
 expect "rule batch with update circuit" 2 'spice.update_circuit_max_devices = 128 with training.batch_size = 4.*set spice.update_circuit_max_devices = 0' no -- train --quiet --set training.batch_size=4 -o "$work/out.h5"
-expect "rule spice pulse width" 2 'array.input_encoding = pulse_width with run.engine = spice' no -- train --quiet --set array.input_encoding=pulse_width -o "$work/out.h5"
+expect "rule spice pulse width live" 2 'array.input_encoding = pulse_width with spice.read_strategy = live and run.engine = spice' no -- train --quiet --set array.input_encoding=pulse_width -o "$work/out.h5"
+expect "rule spice pulse width readout" 2 'array.input_encoding = pulse_width with spice.readout = ideal and run.engine = spice.*spice.readout = integrator' no -- train --quiet --set array.input_encoding=pulse_width --set spice.read_strategy=batched -o "$work/out.h5"
 expect "rule spice two phase"  2 'array.two_phase_read = true with run.engine = spice' no -- train --quiet --set array.two_phase_read=true -o "$work/out.h5"
 expect "rule spice stochastic circuit" 2 'array.update_mode = stochastic with spice.update_circuit_max_devices = 128 and run.engine = spice' no -- train --quiet --set array.update_mode=stochastic -o "$work/out.h5"
 expect "spice workers range"   2 'spice.workers'             no  -- train --quiet --set spice.workers=0 -o "$work/out.h5"
