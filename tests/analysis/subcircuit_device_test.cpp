@@ -20,7 +20,10 @@
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/rng.hpp"
+#include "devices/forwarding_device.hpp"
 #include "devices/registry.hpp"
+#include "devices/subcircuit_device.hpp"
+#include "training/device_array.hpp"
 
 namespace cimkit::analysis {
 namespace {
@@ -122,6 +125,79 @@ TEST_F(SubcircuitDeviceTest, TwinFollowsTheSubcircuitPulseTrain) {
     std::printf("twin against the subcircuit's pulse train: worst difference %.3g %% of the window (after 50 ON pulses: subcircuit %.6g S, "
                 "twin %.6g S)\n", 100.0 * worst, at_50_spice, at_50_twin);
     EXPECT_LT(worst, 0.02);
+}
+
+// The read cache (training/device_array/read_cache.hpp) takes the subcircuit device: its twin is a
+// table device, whose read is I = G V bit for bit, and the device forwards that declaration. Facts:
+// (1) current_A(v) == conductance_S * v exactly at every state and voltage tried; (2) an array of
+// the device (read from the cache) and one of the same device behind a wrapper that does not declare
+// its read ohmic (read device by device through current_A) give the same bits in every read, over
+// pulse updates with residual accumulation and refreshes (the MNIST runs' settings), and the same
+// read energy; (3) with wire resistance the ohmic read is now a linear network solved by line
+// relaxation, which must agree with Newton's solution of the same devices (the non-ohmic path).
+class PerDeviceSubcircuit final : public ForwardingDevice<SubcircuitDevice> {
+public:
+    explicit PerDeviceSubcircuit(std::shared_ptr<const SubcircuitDevice> model) : ForwardingDevice(std::move(model)) {}
+    bool ohmic_read() const override { return false; }
+};
+
+Eigen::VectorXf uniform_vector(int size, float low, float high, Rng& rng) {
+    Eigen::VectorXf v(size);
+    for (int k = 0; k < size; ++k) v(k) = static_cast<float>(low + (high - low) * rng.uniform());
+    return v;
+}
+
+TEST_F(SubcircuitDeviceTest, CachedReadEqualsTheReadThroughTheStates) {
+    const auto twin = subcircuit_twin(vteam);
+    const auto model = std::make_shared<const SubcircuitDevice>(twin, load_table(twin->table));
+    ASSERT_TRUE(model->ohmic_read());
+    ASSERT_EQ(model->name(), "subcircuit");
+    Rng rng(5);
+    for (const double level : {0.0, 0.2, 0.5, 0.9, 1.0}) {
+        DeviceState s = model->make_device(rng);
+        model->set_level(s, level, rng);
+        for (const double v_V : {0.01, -0.02, 1.0 / 3.0, 0.4}) EXPECT_EQ(model->current_A(v_V, s), model->conductance_S(s) * v_V) << level;
+    }
+    const PerDeviceSubcircuit per_device(model);
+    training::DeviceArrayOptions options;
+    options.update_mode = "pulse";
+    options.accumulate_residual = true;
+    options.pulse_rounding = training::PulseRounding::floor;
+    options.refresh_threshold = 0.5;
+    options.w_max = 4.0;
+    Rng weight_rng(4);
+    const Eigen::MatrixXf w0 = uniform_vector(10 * 12, -2.0f, 2.0f, weight_rng).reshaped(10, 12);
+    training::DeviceArray cached(*model, w0, options, Rng(6));
+    training::DeviceArray reference(per_device, w0, options, Rng(6));
+    Rng data(7);
+    for (int step = 0; step < 60; ++step) {
+        const Eigen::VectorXf x = uniform_vector(12, 0.0f, 1.0f, data);
+        const Eigen::VectorXf d = uniform_vector(10, -1.0f, 1.0f, data);
+        ASSERT_EQ(cached.multiply(x), reference.multiply(x)) << "step " << step;
+        ASSERT_EQ(cached.multiply_transposed(d), reference.multiply_transposed(d)) << "step " << step;
+        cached.apply_outer_product(x, d, 0.5f);
+        reference.apply_outer_product(x, d, 0.5f);
+    }
+    EXPECT_GT(cached.counters().refreshes, 0u);  // the refresh path's writes were exercised
+    EXPECT_EQ(cached.counters().read_energy_J, reference.counters().read_energy_J);
+
+    options.wire_ohm = 0.5;  // 0.5 ohm a segment against the 50 to 1000 ohm devices: a visible IR drop
+    const training::DeviceArray relaxed(*model, w0, options, Rng(6));
+    const training::DeviceArray newton(per_device, w0, options, Rng(6));
+    const training::DeviceArray ideal(*model, w0, [&] {
+        training::DeviceArrayOptions o = options;
+        o.wire_ohm = 0.0;
+        return o;
+    }(), Rng(6));
+    const Eigen::VectorXf x = uniform_vector(12, 0.2f, 1.0f, data);
+    const Eigen::VectorXf y_relaxed = relaxed.multiply(x), y_newton = newton.multiply(x), y_ideal = ideal.multiply(x);
+    const float scale = y_ideal.cwiseAbs().maxCoeff();
+    const float wired_vs_newton = (y_relaxed - y_newton).cwiseAbs().maxCoeff() / scale;
+    const float wires_effect = (y_relaxed - y_ideal).cwiseAbs().maxCoeff() / scale;
+    std::printf("wired read, 0.5 ohm segments: relaxation against Newton %.3g, wires against ideal %.3g (of max |y|)\n",
+                wired_vs_newton, wires_effect);
+    EXPECT_LT(wired_vs_newton, 1e-5f);
+    EXPECT_GT(wires_effect, 1e-3f);  // the wires matter, so the agreement above says something
 }
 
 std::string refusal(const std::string& name) {
