@@ -4,6 +4,8 @@
 // The declared interface of the subcircuit: exactly two terminals (p, n), and its state as the
 // `.param` x0 (a numeric default on the .subckt line; the normalised state, swept over [0, 1]), so
 // that an instance `X... p n SUBCKT x0=<x>` read by a DC operating point is the device at state x.
+// A file may give the state parameter another name with `*cimkit: state NAME` in the subcircuit's
+// block (analysis/subcircuit_spreads.hpp); x0 below stands for it.
 //
 // The compact model is the subcircuit's twin, built from its own ngspice characterisation
 // (analysis/subcircuit_twin.hpp), with no fitting of noisy data:
@@ -27,13 +29,14 @@
 
 namespace cimkit {
 
-// The fixed name of the state parameter of a subcircuit device (the VTEAM example's x0).
+// The name of the state parameter of a subcircuit device when its file declares none (the VTEAM example's x0).
 inline constexpr const char* subcircuit_state_parameter = "x0";
 
 // What the characterisation measured: the twin of one subcircuit.
 struct SubcircuitTwin {
     std::filesystem::path file;  // absolute
     std::string subcircuit;      // as the .subckt line spells it
+    std::string state_parameter = subcircuit_state_parameter;  // x0 or the file's `*cimkit: state NAME`, lower case
     std::string file_content;    // the file as characterised (recorded in output files)
     double read_voltage_V = 0.0;
     std::vector<double> state_x;    // strictly increasing, from 0 to 1

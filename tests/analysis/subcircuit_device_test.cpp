@@ -200,6 +200,84 @@ TEST_F(SubcircuitDeviceTest, CachedReadEqualsTheReadThroughTheStates) {
     EXPECT_GT(wires_effect, 1e-3f);  // the wires matter, so the agreement above says something
 }
 
+// `*cimkit: state NAME`: tests/netlists/vteam_named_state.lib is vteam_memristor.lib with x0 renamed
+// wstate and declared. The same circuit, so the same twin bit for bit (every grid conductance, every
+// step of the pulse table), and its spice face writes `wstate=` where the x0 file's writes `x0=`: the
+// same crossbar read through ngspice gives the same column currents bit for bit.
+TEST_F(SubcircuitDeviceTest, DeclaredStateParameterGivesTheX0TwinBitForBit) {
+    const std::string named = "spice:" CIMKIT_TEST_DATA_DIR "/netlists/vteam_named_state.lib:vteam_memristor";
+    const auto twin_x0 = subcircuit_twin(vteam), twin_named = subcircuit_twin(named);
+    EXPECT_EQ(twin_x0->state_parameter, "x0");
+    EXPECT_EQ(twin_named->state_parameter, "wstate");
+    EXPECT_EQ(twin_named->state_x, twin_x0->state_x);
+    EXPECT_EQ(twin_named->state_g_S, twin_x0->state_g_S);
+    EXPECT_EQ(twin_named->table.g_min_S, twin_x0->table.g_min_S);
+    EXPECT_EQ(twin_named->table.g_max_S, twin_x0->table.g_max_S);
+    for (const auto& [a, b] : {std::pair{&twin_named->table.potentiate, &twin_x0->table.potentiate},
+                               std::pair{&twin_named->table.depress, &twin_x0->table.depress}}) {
+        EXPECT_EQ(a->g_S, b->g_S);
+        EXPECT_EQ(a->mean_step_S, b->mean_step_S);
+    }
+    const circuits::CrossbarGeometry g{6, 4, 0.0, 0.0};
+    std::vector<double> columns[2];
+    for (int f = 0; f < 2; ++f) {
+        const auto model = builtin_devices().find(f == 0 ? vteam : named).make({});
+        const auto face = circuits::make_device_face(*model);
+        Rng rng(13);
+        std::vector<DeviceState> states;
+        for (int k = 0; k < g.rows * g.columns; ++k) {
+            DeviceState s = model->make_device(rng);
+            model->set_level(s, rng.uniform(), rng);
+            states.push_back(s);
+        }
+        const std::vector<double> inputs_V(static_cast<std::size_t>(g.rows), model->read_voltage_V());
+        const std::string text = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, inputs_V));
+        EXPECT_NE(text.find(f == 0 ? "vteam_memristor x0=" : "vteam_memristor wstate="), std::string::npos);
+        spice::Engine engine;
+        engine.load(spice::NetlistText::from_string(text, "crossbar"));
+        engine.run();
+        columns[f] = circuits::read_crossbar(engine.plots().at(0), g).column_current_A;
+    }
+    EXPECT_EQ(columns[0], columns[1]);
+}
+
+// A declared state that is not a parameter with a numeric default of the .subckt line, declared
+// twice, without a name, or given a spread: a NetlistError naming the file and the line.
+TEST_F(SubcircuitDeviceTest, BadStateDeclarationsNameTheFileAndLine) {
+    const fs::path dir = fs::temp_directory_path() / ("cimkit_state_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path file = dir / "states.lib";
+    std::ofstream(file) << "* bad state declarations\n"
+                           ".subckt unknown p n params: w=1\n*cimkit: state q\nR1 p n {100 + 900*w}\n.ends\n"         // line 3
+                           ".subckt expression p n params: w={1/2}\n*cimkit: state w\nR1 p n {100 + 900*w}\n.ends\n"  // line 7
+                           ".subckt twice p n params: w=1 v=1\n*cimkit: state w\n*cimkit: state v\nR1 p n {100 + 900*w}\n.ends\n"  // line 12
+                           ".subckt bare p n params: w=1\n*cimkit: state\nR1 p n {100 + 900*w}\n.ends\n"  // line 16
+                           ".subckt spread p n params: w=1 r=100\n*cimkit: spread W=0.1\n*cimkit: state w\nR1 p n {r + 900*w}\n.ends\n";  // line 20
+    const struct {
+        std::string subcircuit;
+        int line;
+        std::string part;
+    } cases[] = {
+        {"unknown", 3, "no parameter 'q' with a numeric default"}, {"expression", 7, "no parameter 'w' with a numeric default"},
+        {"twice", 12, "a second state declaration (the first at line 11)"}, {"bare", 16, "expected *cimkit: state NAME"},
+        {"spread", 20, "a spread of the state w"},
+    };
+    for (const auto& c : cases) {
+        try {
+            (void)check_spice_device({file, c.subcircuit});
+            ADD_FAILURE() << c.subcircuit << " was accepted";
+        } catch (const NetlistError& e) {
+            EXPECT_EQ(e.line(), c.line) << e.what();
+            EXPECT_NE(std::string(e.what()).find("states.lib"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(c.part), std::string::npos) << e.what();
+        }
+    }
+    // A good declaration: the state is w, and x0 is no longer required.
+    std::ofstream(dir / "good.lib") << "* good\n.subckt cell p n params: W=1\n* CIMKIT: state W\nR1 p n {100 + 900*w}\n.ends\n";
+    EXPECT_EQ(check_spice_device({dir / "good.lib", "cell"}).state_parameter, "w");
+    fs::remove_all(dir);
+}
+
 std::string refusal(const std::string& name) {
     try {
         (void)subcircuit_twin(name);
