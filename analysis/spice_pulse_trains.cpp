@@ -83,7 +83,8 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
         if (tokens.size() < 2) continue;
         defined.push_back(tokens[1]);
         if (!text::iequals(tokens[1], device.subcircuit)) continue;
-        SubcircuitInterface found{tokens[1], {}, {}, {}};
+        SubcircuitInterface found;
+        found.name = tokens[1];
         for (std::size_t k = 2; k < tokens.size(); ++k) {
             const std::string word = text::to_lower(tokens[k]);
             const std::size_t eq = word.find('=');
@@ -99,7 +100,9 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
                                "subcircuit '" + found.name + "' has " + std::to_string(found.ports.size()) +
                                    " terminals; expected 2 (p, n) for a device");
         }
-        found.declared_spreads = declared_spreads(file, i, found.numeric_defaults);
+        SubcircuitDeclarations declared = subcircuit_declarations(file, i, found.numeric_defaults);
+        found.declared_spreads = std::move(declared.spreads);
+        found.state_parameter = std::move(declared.state_parameter);
         return found;
     }
     throw NetlistError(file.origin, 0, "",

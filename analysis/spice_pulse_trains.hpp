@@ -40,6 +40,7 @@ struct SubcircuitInterface {
     std::vector<std::string> ports;
     std::map<std::string, double> numeric_defaults;  // params: NAME=VALUE with a literal number, lower case
     std::vector<ParameterSpread> declared_spreads;   // its `*cimkit: spread` lines (subcircuit_spreads.hpp)
+    std::string state_parameter = subcircuit_state_parameter;  // x0, or its `*cimkit: state NAME` (lower case)
 };
 // Guards the file (NetlistError naming its file and line), then finds the subcircuit: NetlistError
 // naming the file and the subcircuits it does define when there is none of that name, or naming the

@@ -30,7 +30,7 @@ MonteCarloDevices subcircuit_monte_carlo(const SpiceDeviceName& device, const Su
     MonteCarloDevices out;
     out.factors.resize(plan.spreads.size());
     const auto instance = [&](const std::string& id, double x, const std::map<std::string, double>& p) {
-        deck += "x" + id + " n" + id + " 0 " + subcircuit.name + " " + subcircuit_state_parameter + "=" + number(x);
+        deck += "x" + id + " n" + id + " 0 " + subcircuit.name + " " + subcircuit.state_parameter + "=" + number(x);
         for (const auto& [name, value] : p) deck += " " + name + "=" + number(value);
         deck += "\n";
         vectors.push_back("i(v" + id + ")");

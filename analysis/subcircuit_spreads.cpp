@@ -14,6 +14,7 @@ namespace {
 
 constexpr const char* directive_prefix = "cimkit:";
 constexpr const char* declaration_form = "*cimkit: spread NAME=SIGMA [lognormal]";
+constexpr const char* state_form = "*cimkit: state NAME";
 
 bool valid_sigma(double sigma) { return sigma >= 0.0 && sigma <= max_spread_sigma; }  // false for NaN
 
@@ -55,10 +56,16 @@ std::vector<ParameterSpread> parse_spread_options(const std::vector<std::string>
     return out;
 }
 
-std::vector<ParameterSpread> declared_spreads(const spice::NetlistText& file, std::size_t subckt_index,
-                                              const std::map<std::string, double>& numeric_defaults) {
-    std::vector<ParameterSpread> out;
-    std::set<std::string> seen;
+SubcircuitDeclarations subcircuit_declarations(const spice::NetlistText& file, std::size_t subckt_index,
+                                               const std::map<std::string, double>& numeric_defaults) {
+    struct Line {
+        int number;
+        std::string text;
+        std::vector<std::string> words;
+    };
+    std::vector<Line> spread_lines;  // this subcircuit's, checked once its state is known
+    SubcircuitDeclarations out;
+    int state_line = 0;
     constexpr std::size_t no_block = static_cast<std::size_t>(-1);
     std::size_t block = no_block;  // the .subckt line of the block line i is in
     for (std::size_t i = 0; i < file.lines.size(); ++i) {
@@ -71,11 +78,31 @@ std::vector<ParameterSpread> declared_spreads(const spice::NetlistText& file, st
         const auto refusal = [&](const std::string& what) { return NetlistError(file.origin, number, text::trim(line), what); };
         if (block == no_block) throw refusal("a *cimkit: line outside any .subckt ... .ends block; expected it inside the block of the subcircuit it describes");
         const auto words = text::words(*directive, " \t\f\v\r");
-        if (words.empty() || text::to_lower(words[0]) != "spread") {
-            throw refusal("unknown *cimkit: declaration '" + (words.empty() ? std::string() : words[0]) + "'; expected " + declaration_form);
+        const std::string word = words.empty() ? std::string() : text::to_lower(words[0]);
+        if (word != "spread" && word != "state") {
+            throw refusal("unknown *cimkit: declaration '" + (words.empty() ? std::string() : words[0]) + "'; expected " + declaration_form +
+                          " or " + state_form);
         }
         // Only this subcircuit's block is checked against its parameters: the others' are theirs.
         if (block != subckt_index) continue;
+        if (word == "spread") {
+            spread_lines.push_back({number, text::trim(line), words});
+            continue;
+        }
+        if (words.size() != 2) throw refusal("expected " + std::string(state_form));
+        const std::string name = text::to_lower(words[1]);
+        if (!numeric_defaults.count(name)) {
+            throw refusal("no parameter '" + words[1] + "' with a numeric default on the .subckt line; the state must be one (its default " +
+                          "a number, the state in [0, 1])");
+        }
+        if (state_line != 0) throw refusal("a second state declaration (the first at line " + std::to_string(state_line) + "); expected one");
+        state_line = number;
+        out.state_parameter = name;
+    }
+    std::set<std::string> seen;
+    for (const Line& l : spread_lines) {
+        const auto refusal = [&](const std::string& what) { return NetlistError(file.origin, l.number, l.text, what); };
+        const auto& words = l.words;
         if (words.size() < 2 || words.size() > 3) throw refusal("expected " + std::string(declaration_form));
         const auto spread = parse_spread_text(words[1]);
         if (!spread) throw refusal("'" + words[1] + "': expected NAME=SIGMA, e.g. k_on=0.1");
@@ -83,13 +110,13 @@ std::vector<ParameterSpread> declared_spreads(const spice::NetlistText& file, st
             throw refusal("unknown distribution '" + words[2] + "'; expected lognormal (the only one), or nothing");
         }
         const std::string name = text::to_lower(spread->name);
-        if (name == subcircuit_state_parameter) {
-            throw refusal("a spread of the state " + std::string(subcircuit_state_parameter) + "; the experiments set the state, expected a device parameter");
+        if (name == out.state_parameter) {
+            throw refusal("a spread of the state " + out.state_parameter + "; the experiments set the state, expected a device parameter");
         }
         if (!numeric_defaults.count(name)) throw refusal("no parameter '" + spread->name + "' with a numeric default on the .subckt line");
         if (!valid_sigma(spread->sigma)) throw refusal("sigma of '" + spread->name + "' is " + words[1].substr(words[1].find('=') + 1) + "; expected a number in " + sigma_range());
         if (!seen.insert(name).second) throw refusal("a second spread of '" + spread->name + "'; expected each parameter once");
-        out.push_back({name, spread->sigma});
+        out.spreads.push_back({name, spread->sigma});
     }
     return out;
 }

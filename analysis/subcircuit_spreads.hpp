@@ -11,7 +11,7 @@
 // subcircuit's `.subckt ... .ends` block,
 //   *cimkit: spread NAME=SIGMA [lognormal]
 // a SPICE comment to ngspice. NAME is a parameter with a literal numeric default on the .subckt
-// line, not the state x0 (the experiments set it); SIGMA in [0, 1]; each NAME once; `lognormal`,
+// line, not the state (x0 or the declared one below: the experiments set it); SIGMA in [0, 1]; each NAME once; `lognormal`,
 // the only distribution, may be written out. Every other `*cimkit:` line (an unknown word, a line
 // outside any .subckt block, or in the block of this subcircuit with a bad NAME or SIGMA) is a
 // NetlistError naming the file and line (exit 2). `--spread NAME=SIGMA` on the command line
@@ -24,6 +24,7 @@
 
 #include "circuits/spice/netlist_text.hpp"
 #include "devices/core/rng.hpp"
+#include "devices/subcircuit_device.hpp"
 
 namespace cimkit::analysis {
 
@@ -41,11 +42,21 @@ std::optional<ParameterSpread> parse_spread_text(const std::string& text);
 // `--spread NAME=SIGMA` options: UsageError naming the text when one has not that form.
 std::vector<ParameterSpread> parse_spread_options(const std::vector<std::string>& texts);
 
-// The `*cimkit: spread` declarations of the subcircuit whose .subckt card is line index
-// `subckt_index` of `file` (names lower case), after checking every `*cimkit:` line of the file as
-// above. `numeric_defaults` are the subcircuit's (lower-case names).
-std::vector<ParameterSpread> declared_spreads(const spice::NetlistText& file, std::size_t subckt_index,
-                                              const std::map<std::string, double>& numeric_defaults);
+// What a subcircuit's `*cimkit:` lines declare: its spreads and its state parameter.
+//   *cimkit: state NAME
+// names the state parameter (docs/own-devices.md#the-subcircuit-itself-as-a-device): a parameter with
+// a literal numeric default on the .subckt line, at most one such line per block; without one the
+// state is x0 (devices/subcircuit_device.hpp). A spread of the state is refused, whatever its name.
+struct SubcircuitDeclarations {
+    std::vector<ParameterSpread> spreads;
+    std::string state_parameter = subcircuit_state_parameter;  // lower case
+};
+
+// The `*cimkit:` declarations of the subcircuit whose .subckt card is line index `subckt_index` of
+// `file` (names lower case), after checking every `*cimkit:` line of the file as above (NetlistError
+// naming the file and the line). `numeric_defaults` are the subcircuit's (lower-case names).
+SubcircuitDeclarations subcircuit_declarations(const spice::NetlistText& file, std::size_t subckt_index,
+                                               const std::map<std::string, double>& numeric_defaults);
 
 // UsageError when a command-line spread names no parameter with a numeric default of `subcircuit`
 // or its sigma is outside [0, max_spread_sigma].

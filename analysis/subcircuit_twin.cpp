@@ -23,8 +23,8 @@ std::string number(double value) { return circuits::spice_number(value); }
 
 class Characterisation {
 public:
-    Characterisation(const SpiceDeviceName& device, const std::string& subcircuit, const SpicePulsePlan& plan)
-        : device_(device), subcircuit_(subcircuit), plan_(plan), runner_(device, subcircuit) {}
+    Characterisation(const SpiceDeviceName& device, const SubcircuitInterface& interface, const SpicePulsePlan& plan)
+        : device_(device), subcircuit_(interface.name), state_(interface.state_parameter), plan_(plan), runner_(device, interface.name) {}
 
     // G at each state of `x`: one op.
     std::vector<double> read_conductances(const std::vector<double>& x) {
@@ -33,7 +33,7 @@ public:
         for (std::size_t k = 0; k < x.size(); ++k) {
             const std::string node = "n" + std::to_string(k);
             deck += "vr" + std::to_string(k) + " " + node + " 0 dc " + number(plan_.read_voltage_V) + "\n";
-            deck += "xr" + std::to_string(k) + " " + node + " 0 " + subcircuit_ + " " + subcircuit_state_parameter + "=" + number(x[k]) + "\n";
+            deck += "xr" + std::to_string(k) + " " + node + " 0 " + subcircuit_ + " " + state_ + "=" + number(x[k]) + "\n";
             vectors.push_back("i(vr" + std::to_string(k) + ")");
         }
         const auto result = solve(deck + ".options klu\n.end\n", "op", vectors,
@@ -43,7 +43,7 @@ public:
             // ngspice's source current flows into its + terminal: the device's current is its negative.
             g.push_back(-result[k].at(0) / plan_.read_voltage_V);
             if (!std::isfinite(g.back()) || !(g.back() > 0.0)) {
-                refuse("the read conductance at " + std::string(subcircuit_state_parameter) + " = " + number(x[k]) + " is " +
+                refuse("the read conductance at " + state_ + " = " + number(x[k]) + " is " +
                        number(g.back()) + " S; expected a finite positive conductance");
             }
         }
@@ -63,7 +63,7 @@ public:
             for (const auto& [tag, w] : {std::pair<std::string, const PulseWaveform*>{"p", &w_up}, {"d", &w_down}}) {
                 const std::string id = tag + std::to_string(k);
                 deck += "v" + id + " n" + id + " 0 " + pwl_text(*w) + "\n";
-                deck += "x" + id + " n" + id + " 0 " + subcircuit_ + " " + subcircuit_state_parameter + "=" + number(x[k]) + "\n";
+                deck += "x" + id + " n" + id + " 0 " + subcircuit_ + " " + state_ + "=" + number(x[k]) + "\n";
                 vectors.push_back("i(v" + id + ")");
             }
         }
@@ -84,6 +84,7 @@ public:
     }
 
     [[noreturn]] void refuse(const std::string& what) const { runner_.refuse(what); }
+    const std::string& state() const { return state_; }
 
 private:
     std::vector<std::vector<double>> solve(const std::string& deck, const std::string& analysis, const std::vector<std::string>& vectors,
@@ -93,6 +94,7 @@ private:
 
     SpiceDeviceName device_;
     std::string subcircuit_;
+    std::string state_;  // the state parameter's name
     SpicePulsePlan plan_;
     SubcircuitRunner runner_;
 };
@@ -152,9 +154,10 @@ std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device
     auto twin = std::make_shared<SubcircuitTwin>();
     twin->file = fs::absolute(device.file).lexically_normal();
     twin->subcircuit = interface.name;
+    twin->state_parameter = interface.state_parameter;
     twin->file_content = std::move(content);
     twin->read_voltage_V = plan.read_voltage_V;
-    Characterisation c(device, interface.name, plan);
+    Characterisation c(device, interface, plan);
 
     // Three states first: a subcircuit that does not converge fails in ~0.1 s here, where the whole
     // grid's op took 13 s to give up (gmin and source stepping over 1001 instances).
@@ -165,7 +168,7 @@ std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device
     const bool rising = g.back() > g.front();
     for (std::size_t k = 1; k < g.size(); ++k) {
         if (rising ? !(g[k] > g[k - 1]) : !(g[k] < g[k - 1])) {
-            c.refuse("its read conductance G(" + std::string(subcircuit_state_parameter) + ") is not strictly monotone: G(" +
+            c.refuse("its read conductance G(" + c.state() + ") is not strictly monotone: G(" +
                      number(twin->state_x[k - 1]) + ") = " + number(g[k - 1]) + " S, G(" + number(twin->state_x[k]) + ") = " +
                      number(g[k]) + " S; a device needs one state per conductance");
         }
@@ -209,10 +212,12 @@ std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device
 std::shared_ptr<const SubcircuitTwin> subcircuit_twin(const std::string& name) {
     const SpiceDeviceName device = parse_spice_device_name(name);
     const SubcircuitInterface interface = check_spice_device(device);
-    if (!interface.numeric_defaults.count(subcircuit_state_parameter)) {
+    // A declared state (`*cimkit: state NAME`) was checked with its line by check_spice_device.
+    if (!interface.numeric_defaults.count(interface.state_parameter)) {
         throw NetlistError(device.file.string(), 0, "",
-                           "subcircuit '" + interface.name + "' has no state parameter " + subcircuit_state_parameter +
-                               " (a numeric default on its .subckt line, the state in [0, 1]; docs/own-devices.md)");
+                           "subcircuit '" + interface.name + "' has no state parameter " + interface.state_parameter +
+                               " (a numeric default on its .subckt line, the state in [0, 1]; or declare another with '*cimkit: state NAME' " +
+                               "in its block; docs/own-devices.md)");
     }
     std::string content = subcircuit_file_content(device.file);
     const std::string key = fs::absolute(device.file).lexically_normal().string() + '\n' + text::to_lower(interface.name) + '\n' + content;

@@ -2,8 +2,9 @@
 // The compact twin of a `spice:FILE:SUBCKT` device (devices/subcircuit_device.hpp), characterised
 // through ngspice once per process and file content (docs/own-devices.md#a-spice-subcircuit-as-a-device).
 //
-// 1. The interface is checked (check_spice_device: the netlist guard, two terminals) and the state
-//    parameter x0 must have a numeric default on the .subckt line.
+// 1. The interface is checked (check_spice_device: the netlist guard, two terminals, the `*cimkit:`
+//    declarations) and the state parameter, x0 or the file's `*cimkit: state NAME` (x0 below stands
+//    for it), must have a numeric default on the .subckt line.
 // 2. G(x): an `op` of three instances (x0 = 0, 0.5, 1: does it converge?), then one `op` of state_grid_points instances at x0 = 0 .. 1, each driven by its own source at
 //    the read voltage; G = I / V. It must be finite, positive and strictly monotone.
 // 3. The pulse table: pulse_table_states states evenly spaced in G over the window, each one

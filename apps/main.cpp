@@ -97,9 +97,10 @@ int main(int argc, char** argv) {
     DeviceFitOptions device_fit;
     DevicePulsesOptions device_pulses;
     const DeviceCommands device_cmds = add_device_commands(app, device_fit, device_pulses);
-    // One flag for the commands that accept a spice:FILE:SUBCKT device; only the parsed one sets it.
+    // One flag for the commands that accept a spice:FILE:SUBCKT device, and for sweep, which passes it
+    // to every point; only the parsed one sets it.
     bool allow_subcircuit_control = false;
-    for (CLI::App* cmd : {characterize_cmd, crossbar_cmd, train_cmd, device_cmds.pulses}) {
+    for (CLI::App* cmd : {characterize_cmd, crossbar_cmd, train_cmd, device_cmds.pulses, sweep_cmd}) {
         add_allow_control_flag(*cmd, allow_subcircuit_control);
     }
     AttentionOptions attention;
@@ -132,6 +133,7 @@ int main(int argc, char** argv) {
     // these handlers while it trains, to stop between two samples and keep a checkpoint).
     cimkit::cleanup_on_signal::install();
     if (allow_subcircuit_control) cimkit::analysis::trust_subcircuit_files();
+    sweep.allow_control = allow_subcircuit_control;
     // Past a file size limit (ulimit -f) a write then fails with EFBIG and is reported like a full
     // disk, with the file named and its temporary deleted; SIGXFSZ's default action would kill the
     // process and leave the temporary behind.

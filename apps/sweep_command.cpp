@@ -83,14 +83,18 @@ PointState point_state(const std::string& command, const fs::path& file) {
     return PointState::missing;
 }
 
-PointLaunch launch_for(const SweepSpec& spec, const fs::path& folder) {
+PointLaunch launch_for(const SweepSpec& spec, const fs::path& folder, bool allow_control) {
     PointLaunch launch;
     launch.executable = fs::read_symlink("/proc/self/exe");
     launch.command = spec.command;
-    launch.arguments = [&spec, folder](std::size_t i) {
+    launch.arguments = [&spec, folder, allow_control](std::size_t i) {
         const fs::path file = folder / point_name(i, ".h5");
-        if (point_state(spec.command, file) == PointState::interrupted) return std::vector<std::string>{"--resume", file.string(), "--quiet"};
-        return point_arguments(spec, sweep_point(spec, i), file);
+        std::vector<std::string> args = point_state(spec.command, file) == PointState::interrupted
+                                            ? std::vector<std::string>{"--resume", file.string(), "--quiet"}
+                                            : point_arguments(spec, sweep_point(spec, i), file);
+        // A run file does not record the trust: a resumed point needs the flag again.
+        if (allow_control) args.push_back("--allow-control");
+        return args;
     };
     launch.log = [folder](std::size_t i) { return folder / point_name(i, ".log"); };
     return launch;
@@ -112,7 +116,7 @@ void dry_parse_points(const SweepSpec& spec, const fs::path& folder) {
 int run_as_worker(SweepMpi& mpi, const SweepOptions& o) {
     if (!mpi.agree_to_run(false)) return exit_bad_input;  // rank 0 reported why
     const SweepSpec spec = read_sweep_file(o.sweep_path);
-    const PointLaunch launch = launch_for(spec, points_folder(o.output_path));
+    const PointLaunch launch = launch_for(spec, points_folder(o.output_path), o.allow_control);
     // SIGINT/SIGTERM end the running point (its child is sent SIGTERM) and the sweep.
     const StopOnSignal signals;
     mpi.serve([&](std::size_t i) {
@@ -169,7 +173,7 @@ int run_sweep(const SweepOptions& o, const std::string& command_line) {
                      o.output_path.c_str());
     }
     std::vector<std::optional<PointOutcome>> outcomes(n);
-    const PointLaunch launch = launch_for(spec, folder);
+    const PointLaunch launch = launch_for(spec, folder, o.allow_control);
     {
         const auto workers = mpi.workers();
         // SIGINT/SIGTERM end the running points (their children are sent SIGTERM) and the sweep;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "analysis/characterization/experiment.hpp"
+#include "analysis/spice_pulse_trains.hpp"
 #include "apps/crossbar_command.hpp"
 #include "apps/device_commands.hpp"
 #include "apps/train_command.hpp"
@@ -34,7 +35,11 @@ void dry_parse_point(const std::string& command, const std::vector<std::string>&
         TrainOptions o;
         add_train_command(app, o);
         parse_command_line(app, command, arguments);
-        (void)training::resolve_experiment_config(gather_train_settings(o, "").settings);
+        const ConfigValues config = training::resolve_experiment_config(gather_train_settings(o, "").settings);
+        // A subcircuit file passes the netlist guard now (or, with the sweep's --allow-control, is
+        // noted once on its stderr), not in every point; train makes its device only when it runs.
+        const std::string& device = config.text("array.device");
+        if (analysis::is_spice_device_name(device)) (void)analysis::check_spice_device(analysis::parse_spice_device_name(device));
     } else if (command == "characterize") {
         CharacterizeOptions o;
         add_characterize_command(app, o);

@@ -21,9 +21,11 @@ const char* const commands[] = {"train", "characterize", "crossbar"};
 const char* const reserved_arguments[] = {"-o", "--output", "--resume", "--force", "--quiet", "--seed"};
 
 // Trusting a subcircuit file (analysis/subcircuit_trust.hpp) is the user's decision on their own
-// command line; a sweep file may come from someone else.
+// command line (`cimkit sweep --allow-control` passes it to every point); a sweep file may come from
+// someone else.
 const char* const trust_refusal = "is the user's own decision on the command line (it turns off the netlist guard and the "
-                                  "sandbox for spice:FILE:SUBCKT files); a sweep file cannot give it";
+                                  "sandbox for spice:FILE:SUBCKT files); a sweep file cannot give it: give "
+                                  "'cimkit sweep --allow-control' instead";
 bool is_allow_control(const std::string& arg) { return arg == "--allow-control" || arg.rfind("--allow-control=", 0) == 0; }
 
 [[noreturn]] void refuse(const SweepSpec& s, const std::string& key, const std::string& what) {

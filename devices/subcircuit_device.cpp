@@ -49,7 +49,7 @@ const std::vector<Setting>& refuse_settings(const std::vector<Setting>& settings
 
 SubcircuitDevice::SubcircuitDevice(std::shared_ptr<const SubcircuitTwin> twin, std::shared_ptr<const LoadedTable> table,
                                    const std::vector<Setting>& settings)
-    : twin_(std::move(twin)), table_(std::move(table), refuse_settings(settings, *twin_)) {}
+    : ForwardingDevice(std::make_shared<const TableDevice>(std::move(table), refuse_settings(settings, *twin))), twin_(std::move(twin)) {}
 
 const std::string& SubcircuitDevice::name() const {
     static const std::string name = "subcircuit";

@@ -4,6 +4,8 @@
 // The declared interface of the subcircuit: exactly two terminals (p, n), and its state as the
 // `.param` x0 (a numeric default on the .subckt line; the normalised state, swept over [0, 1]), so
 // that an instance `X... p n SUBCKT x0=<x>` read by a DC operating point is the device at state x.
+// A file may give the state parameter another name with `*cimkit: state NAME` in the subcircuit's
+// block (analysis/subcircuit_spreads.hpp); x0 below stands for it.
 //
 // The compact model is the subcircuit's twin, built from its own ngspice characterisation
 // (analysis/subcircuit_twin.hpp), with no fitting of noisy data:
@@ -22,17 +24,19 @@
 #include <string>
 #include <vector>
 
+#include "devices/forwarding_device.hpp"
 #include "devices/table_device.hpp"
 
 namespace cimkit {
 
-// The fixed name of the state parameter of a subcircuit device (the VTEAM example's x0).
+// The name of the state parameter of a subcircuit device when its file declares none (the VTEAM example's x0).
 inline constexpr const char* subcircuit_state_parameter = "x0";
 
 // What the characterisation measured: the twin of one subcircuit.
 struct SubcircuitTwin {
     std::filesystem::path file;  // absolute
     std::string subcircuit;      // as the .subckt line spells it
+    std::string state_parameter = subcircuit_state_parameter;  // x0 or the file's `*cimkit: state NAME`, lower case
     std::string file_content;    // the file as characterised (recorded in output files)
     double read_voltage_V = 0.0;
     std::vector<double> state_x;    // strictly increasing, from 0 to 1
@@ -47,8 +51,11 @@ struct SubcircuitTwin {
 std::string subcircuit_file_content(const std::filesystem::path& file);
 
 // The compact twin: a table device of the twin's table, named "subcircuit" (the name its SPICE
-// faces are registered under), with the twin at hand for the faces.
-class SubcircuitDevice final : public DeviceModel {
+// faces are registered under), with the twin at hand for the faces. Every other call is the table
+// device's (devices/forwarding_device.hpp), its ohmic read included: I = G V exactly, so the compact
+// engine reads it from its read cache (training/device_array/read_cache.hpp) and solves a wired read
+// as a linear network.
+class SubcircuitDevice final : public ForwardingDevice<TableDevice> {
 public:
     // UsageError for any setting: the subcircuit's parameters are its .subckt defaults.
     explicit SubcircuitDevice(std::shared_ptr<const SubcircuitTwin> twin, std::shared_ptr<const LoadedTable> table,
@@ -57,33 +64,9 @@ public:
     const SubcircuitTwin& twin() const { return *twin_; }
 
     const std::string& name() const override;
-    const Parameters& parameters() const override { return table_.parameters(); }
-    DeviceState make_device(Rng& rng) const override { return table_.make_device(rng); }
-    void set_level(DeviceState& state, double fraction, Rng& rng) const override { table_.set_level(state, fraction, rng); }
-    double level(const DeviceState& state) const override { return table_.level(state); }
-    double conductance_S(const DeviceState& state) const override { return table_.conductance_S(state); }
-    double current_A(double v_V, const DeviceState& state) const override { return table_.current_A(v_V, state); }
-    double dcurrent_dv_S(double v_V, const DeviceState& state) const override { return table_.dcurrent_dv_S(v_V, state); }
-    bool odd_read_current() const override { return table_.odd_read_current(); }
-    double dconductance_dlevel_S(const DeviceState& state) const override { return table_.dconductance_dlevel_S(state); }
-    void apply_pulse(DeviceState& state, const Pulse& pulse, Rng& rng) const override { table_.apply_pulse(state, pulse, rng); }
-    double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override {
-        return table_.write_energy_J(before, after, pulse);
-    }
-    double program_energy_J(const DeviceState& before, const DeviceState& after) const override {
-        return table_.program_energy_J(before, after);
-    }
-    void evolve(DeviceState& state, double dt_s, Rng& rng) const override { table_.evolve(state, dt_s, rng); }
-    Pulse nominal_pulse(int polarity) const override { return table_.nominal_pulse(polarity); }
-    Unit pulse_amplitude_unit() const override { return table_.pulse_amplitude_unit(); }
-    double read_voltage_V() const override { return table_.read_voltage_V(); }
-    double iv_sweep_limit_V() const override { return table_.iv_sweep_limit_V(); }
-    RetentionKind retention_kind() const override { return table_.retention_kind(); }
-    void refresh_derived(DeviceState& state) const override { table_.refresh_derived(state); }
 
 private:
     std::shared_ptr<const SubcircuitTwin> twin_;
-    TableDevice table_;
 };
 
 // Characterises `spice:FILE:SUBCKT` (FILE absolute or relative to the current folder). Installed by

@@ -45,18 +45,19 @@ std::string instances(const SubcircuitDevice& model, const std::vector<double>& 
     for (std::size_t k = 0; k < x.size(); ++k) {
         const std::string id = std::to_string(k);
         deck += "vm" + id + " drive m" + id + " dc 0\n";
-        deck += "x" + id + " m" + id + " 0 " + model.twin().subcircuit + " " + subcircuit_state_parameter + "=" + number(x[k]) + "\n";
+        deck += "x" + id + " m" + id + " 0 " + model.twin().subcircuit + " " + model.twin().state_parameter + "=" + number(x[k]) + "\n";
         vectors.push_back("i(vm" + id + ")");
     }
     return deck;
 }
 
-// The experiments set the state x0 of every instance: a spread of it would be overwritten or
-// would replace the level an experiment asks for.
-void check_no_state_spread(const std::vector<ParameterSpread>& spreads) {
+// The experiments set the state x0 (or the file's declared state) of every instance: a spread of it
+// would be overwritten or would replace the level an experiment asks for.
+void check_no_state_spread(const SubcircuitDevice& model, const std::vector<ParameterSpread>& spreads) {
+    const std::string& state = model.twin().state_parameter;
     for (const auto& spread : spreads) {
-        if (text::iequals(spread.name, subcircuit_state_parameter)) {
-            throw UsageError("--spread " + spread.name + ": the experiments set the state " + subcircuit_state_parameter +
+        if (text::iequals(spread.name, state)) {
+            throw UsageError("--spread " + spread.name + ": the experiments set the state " + state +
                              "; expected a spread of a device parameter");
         }
     }
@@ -101,7 +102,7 @@ ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const Experime
     double twin_difference = 0.0;
     for (std::size_t k = 0; k < levels.size(); ++k) {
         const std::vector<double>& i_A = result[k + 1];
-        check_finite(runner, i_A, "the current at " + std::string(subcircuit_state_parameter) + " = " + number(x[k]));
+        check_finite(runner, i_A, "the current at " + model.twin().state_parameter + " = " + number(x[k]));
         current_A.insert(current_A.end(), i_A.begin(), i_A.end());
         // The read: the current at the sweep's top, +V_read.
         conductance_S.push_back(i_A.back() / voltage_V.back());
@@ -121,7 +122,7 @@ ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const Experime
 // has its own parameters (spice_pulse_trains draws them) and d2d_sigma is theirs.
 ExperimentResult run_subcircuit_pulses(const SubcircuitDevice& model, const ExperimentOptions& options) {
     const int devices = options.devices > 0 ? options.devices : 16;
-    check_no_state_spread(options.spreads);
+    check_no_state_spread(model, options.spreads);
     if (devices > max_pulse_devices) {
         throw UsageError("--devices " + std::to_string(devices) + ": the pulses of a subcircuit run its devices in one ngspice transient; expected at most " +
                          std::to_string(max_pulse_devices));
@@ -135,7 +136,7 @@ ExperimentResult run_subcircuit_pulses(const SubcircuitDevice& model, const Expe
     plan.up = p;
     plan.down = p;
     const double x_start = state_at_level(model, 0.0);
-    plan.parameters[subcircuit_state_parameter] = x_start;
+    plan.parameters[model.twin().state_parameter] = x_start;
     plan.spreads = options.spreads;  // merged into the file's declared spreads by spice_pulse_trains
     const PulseData data = spice_pulse_trains({model.twin().file, model.twin().subcircuit}, plan, options.seed);
 
@@ -197,7 +198,7 @@ ExperimentResult run_subcircuit_retention(const SubcircuitDevice& model, const E
     std::vector<double> g_S, level, change;
     for (int d = 0; d < devices; ++d) {
         const std::vector<double>& i_A = result[static_cast<std::size_t>(d) + 1];
-        check_finite(runner, i_A, "the retention current at " + std::string(subcircuit_state_parameter) + " = " + number(x[static_cast<std::size_t>(d)]));
+        check_finite(runner, i_A, "the retention current at " + model.twin().state_parameter + " = " + number(x[static_cast<std::size_t>(d)]));
         for (double t : t_s) {
             g_S.push_back(value_at(time_s, i_A, t) / read_V);
             level.push_back((g_S.back() - g_low_S) / (g_high_S - g_low_S));
@@ -233,7 +234,7 @@ ExperimentResult run_subcircuit_variability(const SubcircuitDevice& model, const
         throw UsageError("--devices " + std::to_string(devices) + ": the variability of a subcircuit runs its devices in one ngspice transient; expected at most " +
                          std::to_string(max_variability_devices));
     }
-    check_no_state_spread(options.spreads);
+    check_no_state_spread(model, options.spreads);
     const SubcircuitInterface subcircuit = check_spice_device({model.twin().file, model.twin().subcircuit});
     check_spread_options(subcircuit.name, subcircuit.numeric_defaults, options.spreads);
     const std::vector<ParameterSpread> spreads = merge_spreads(subcircuit.declared_spreads, options.spreads);

@@ -20,7 +20,7 @@ public:
     void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
                     const DeviceState& state) const override {
         const double x = model_.twin().state_of_conductance(model_.conductance_S(state));
-        netlist.add(Instance{"dev_" + tag, {row, column}, model_.twin().subcircuit, {{subcircuit_state_parameter, x}}});
+        netlist.add(Instance{"dev_" + tag, {row, column}, model_.twin().subcircuit, {{model_.twin().state_parameter, x}}});
     }
 
 private:

@@ -20,7 +20,10 @@
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/rng.hpp"
+#include "devices/forwarding_device.hpp"
 #include "devices/registry.hpp"
+#include "devices/subcircuit_device.hpp"
+#include "training/device_array.hpp"
 
 namespace cimkit::analysis {
 namespace {
@@ -122,6 +125,157 @@ TEST_F(SubcircuitDeviceTest, TwinFollowsTheSubcircuitPulseTrain) {
     std::printf("twin against the subcircuit's pulse train: worst difference %.3g %% of the window (after 50 ON pulses: subcircuit %.6g S, "
                 "twin %.6g S)\n", 100.0 * worst, at_50_spice, at_50_twin);
     EXPECT_LT(worst, 0.02);
+}
+
+// The read cache (training/device_array/read_cache.hpp) takes the subcircuit device: its twin is a
+// table device, whose read is I = G V bit for bit, and the device forwards that declaration. Facts:
+// (1) current_A(v) == conductance_S * v exactly at every state and voltage tried; (2) an array of
+// the device (read from the cache) and one of the same device behind a wrapper that does not declare
+// its read ohmic (read device by device through current_A) give the same bits in every read, over
+// pulse updates with residual accumulation and refreshes (the MNIST runs' settings), and the same
+// read energy; (3) with wire resistance the ohmic read is now a linear network solved by line
+// relaxation, which must agree with Newton's solution of the same devices (the non-ohmic path).
+class PerDeviceSubcircuit final : public ForwardingDevice<SubcircuitDevice> {
+public:
+    explicit PerDeviceSubcircuit(std::shared_ptr<const SubcircuitDevice> model) : ForwardingDevice(std::move(model)) {}
+    bool ohmic_read() const override { return false; }
+};
+
+Eigen::VectorXf uniform_vector(int size, float low, float high, Rng& rng) {
+    Eigen::VectorXf v(size);
+    for (int k = 0; k < size; ++k) v(k) = static_cast<float>(low + (high - low) * rng.uniform());
+    return v;
+}
+
+TEST_F(SubcircuitDeviceTest, CachedReadEqualsTheReadThroughTheStates) {
+    const auto twin = subcircuit_twin(vteam);
+    const auto model = std::make_shared<const SubcircuitDevice>(twin, load_table(twin->table));
+    ASSERT_TRUE(model->ohmic_read());
+    ASSERT_EQ(model->name(), "subcircuit");
+    Rng rng(5);
+    for (const double level : {0.0, 0.2, 0.5, 0.9, 1.0}) {
+        DeviceState s = model->make_device(rng);
+        model->set_level(s, level, rng);
+        for (const double v_V : {0.01, -0.02, 1.0 / 3.0, 0.4}) EXPECT_EQ(model->current_A(v_V, s), model->conductance_S(s) * v_V) << level;
+    }
+    const PerDeviceSubcircuit per_device(model);
+    training::DeviceArrayOptions options;
+    options.update_mode = "pulse";
+    options.accumulate_residual = true;
+    options.pulse_rounding = training::PulseRounding::floor;
+    options.refresh_threshold = 0.5;
+    options.w_max = 4.0;
+    Rng weight_rng(4);
+    const Eigen::MatrixXf w0 = uniform_vector(10 * 12, -2.0f, 2.0f, weight_rng).reshaped(10, 12);
+    training::DeviceArray cached(*model, w0, options, Rng(6));
+    training::DeviceArray reference(per_device, w0, options, Rng(6));
+    Rng data(7);
+    for (int step = 0; step < 60; ++step) {
+        const Eigen::VectorXf x = uniform_vector(12, 0.0f, 1.0f, data);
+        const Eigen::VectorXf d = uniform_vector(10, -1.0f, 1.0f, data);
+        ASSERT_EQ(cached.multiply(x), reference.multiply(x)) << "step " << step;
+        ASSERT_EQ(cached.multiply_transposed(d), reference.multiply_transposed(d)) << "step " << step;
+        cached.apply_outer_product(x, d, 0.5f);
+        reference.apply_outer_product(x, d, 0.5f);
+    }
+    EXPECT_GT(cached.counters().refreshes, 0u);  // the refresh path's writes were exercised
+    EXPECT_EQ(cached.counters().read_energy_J, reference.counters().read_energy_J);
+
+    options.wire_ohm = 0.5;  // 0.5 ohm a segment against the 50 to 1000 ohm devices: a visible IR drop
+    const training::DeviceArray relaxed(*model, w0, options, Rng(6));
+    const training::DeviceArray newton(per_device, w0, options, Rng(6));
+    const training::DeviceArray ideal(*model, w0, [&] {
+        training::DeviceArrayOptions o = options;
+        o.wire_ohm = 0.0;
+        return o;
+    }(), Rng(6));
+    const Eigen::VectorXf x = uniform_vector(12, 0.2f, 1.0f, data);
+    const Eigen::VectorXf y_relaxed = relaxed.multiply(x), y_newton = newton.multiply(x), y_ideal = ideal.multiply(x);
+    const float scale = y_ideal.cwiseAbs().maxCoeff();
+    const float wired_vs_newton = (y_relaxed - y_newton).cwiseAbs().maxCoeff() / scale;
+    const float wires_effect = (y_relaxed - y_ideal).cwiseAbs().maxCoeff() / scale;
+    std::printf("wired read, 0.5 ohm segments: relaxation against Newton %.3g, wires against ideal %.3g (of max |y|)\n",
+                wired_vs_newton, wires_effect);
+    EXPECT_LT(wired_vs_newton, 1e-5f);
+    EXPECT_GT(wires_effect, 1e-3f);  // the wires matter, so the agreement above says something
+}
+
+// `*cimkit: state NAME`: tests/netlists/vteam_named_state.lib is vteam_memristor.lib with x0 renamed
+// wstate and declared. The same circuit, so the same twin bit for bit (every grid conductance, every
+// step of the pulse table), and its spice face writes `wstate=` where the x0 file's writes `x0=`: the
+// same crossbar read through ngspice gives the same column currents bit for bit.
+TEST_F(SubcircuitDeviceTest, DeclaredStateParameterGivesTheX0TwinBitForBit) {
+    const std::string named = "spice:" CIMKIT_TEST_DATA_DIR "/netlists/vteam_named_state.lib:vteam_memristor";
+    const auto twin_x0 = subcircuit_twin(vteam), twin_named = subcircuit_twin(named);
+    EXPECT_EQ(twin_x0->state_parameter, "x0");
+    EXPECT_EQ(twin_named->state_parameter, "wstate");
+    EXPECT_EQ(twin_named->state_x, twin_x0->state_x);
+    EXPECT_EQ(twin_named->state_g_S, twin_x0->state_g_S);
+    EXPECT_EQ(twin_named->table.g_min_S, twin_x0->table.g_min_S);
+    EXPECT_EQ(twin_named->table.g_max_S, twin_x0->table.g_max_S);
+    for (const auto& [a, b] : {std::pair{&twin_named->table.potentiate, &twin_x0->table.potentiate},
+                               std::pair{&twin_named->table.depress, &twin_x0->table.depress}}) {
+        EXPECT_EQ(a->g_S, b->g_S);
+        EXPECT_EQ(a->mean_step_S, b->mean_step_S);
+    }
+    const circuits::CrossbarGeometry g{6, 4, 0.0, 0.0};
+    std::vector<double> columns[2];
+    for (int f = 0; f < 2; ++f) {
+        const auto model = builtin_devices().find(f == 0 ? vteam : named).make({});
+        const auto face = circuits::make_device_face(*model);
+        Rng rng(13);
+        std::vector<DeviceState> states;
+        for (int k = 0; k < g.rows * g.columns; ++k) {
+            DeviceState s = model->make_device(rng);
+            model->set_level(s, rng.uniform(), rng);
+            states.push_back(s);
+        }
+        const std::vector<double> inputs_V(static_cast<std::size_t>(g.rows), model->read_voltage_V());
+        const std::string text = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, inputs_V));
+        EXPECT_NE(text.find(f == 0 ? "vteam_memristor x0=" : "vteam_memristor wstate="), std::string::npos);
+        spice::Engine engine;
+        engine.load(spice::NetlistText::from_string(text, "crossbar"));
+        engine.run();
+        columns[f] = circuits::read_crossbar(engine.plots().at(0), g).column_current_A;
+    }
+    EXPECT_EQ(columns[0], columns[1]);
+}
+
+// A declared state that is not a parameter with a numeric default of the .subckt line, declared
+// twice, without a name, or given a spread: a NetlistError naming the file and the line.
+TEST_F(SubcircuitDeviceTest, BadStateDeclarationsNameTheFileAndLine) {
+    const fs::path dir = fs::temp_directory_path() / ("cimkit_state_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path file = dir / "states.lib";
+    std::ofstream(file) << "* bad state declarations\n"
+                           ".subckt unknown p n params: w=1\n*cimkit: state q\nR1 p n {100 + 900*w}\n.ends\n"         // line 3
+                           ".subckt expression p n params: w={1/2}\n*cimkit: state w\nR1 p n {100 + 900*w}\n.ends\n"  // line 7
+                           ".subckt twice p n params: w=1 v=1\n*cimkit: state w\n*cimkit: state v\nR1 p n {100 + 900*w}\n.ends\n"  // line 12
+                           ".subckt bare p n params: w=1\n*cimkit: state\nR1 p n {100 + 900*w}\n.ends\n"  // line 16
+                           ".subckt spread p n params: w=1 r=100\n*cimkit: spread W=0.1\n*cimkit: state w\nR1 p n {r + 900*w}\n.ends\n";  // line 20
+    const struct {
+        std::string subcircuit;
+        int line;
+        std::string part;
+    } cases[] = {
+        {"unknown", 3, "no parameter 'q' with a numeric default"}, {"expression", 7, "no parameter 'w' with a numeric default"},
+        {"twice", 12, "a second state declaration (the first at line 11)"}, {"bare", 16, "expected *cimkit: state NAME"},
+        {"spread", 20, "a spread of the state w"},
+    };
+    for (const auto& c : cases) {
+        try {
+            (void)check_spice_device({file, c.subcircuit});
+            ADD_FAILURE() << c.subcircuit << " was accepted";
+        } catch (const NetlistError& e) {
+            EXPECT_EQ(e.line(), c.line) << e.what();
+            EXPECT_NE(std::string(e.what()).find("states.lib"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(c.part), std::string::npos) << e.what();
+        }
+    }
+    // A good declaration: the state is w, and x0 is no longer required.
+    std::ofstream(dir / "good.lib") << "* good\n.subckt cell p n params: W=1\n* CIMKIT: state W\nR1 p n {100 + 900*w}\n.ends\n";
+    EXPECT_EQ(check_spice_device({dir / "good.lib", "cell"}).state_parameter, "w");
+    fs::remove_all(dir);
 }
 
 std::string refusal(const std::string& name) {

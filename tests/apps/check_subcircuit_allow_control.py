@@ -3,7 +3,8 @@ a copy of the VTEAM example with a .control block appended is refused by every c
 device, naming the file, the line and the flag; with the flag `device pulses` runs it, says so once on
 stderr, the block runs (ngspice runs the control language of an included file, and the worker is not
 sandboxed: its `shell touch` starts a program), and the CSV is byte for byte the one of the file without the block.
-Neither a config key nor a sweep file can give the flag. Usage: check_subcircuit_allow_control.py CIMKIT NETLIST_DIR"""
+Neither a config key nor a sweep file can give the flag; `sweep --allow-control` passes it to every point
+(a sweep of crossbar and one of train over the file: exit 2 naming it without the flag, run with it, one stderr line). Usage: check_subcircuit_allow_control.py CIMKIT NETLIST_DIR"""
 import sys
 import tempfile
 from pathlib import Path
@@ -70,5 +71,29 @@ with tempfile.TemporaryDirectory() as folder:
     (work / "grid.toml").write_text('command = "crossbar"\n[grid]\n"--allow-control" = [""]\n')
     expect(run("sweep", "grid.toml", "-o", "grid.h5", cwd=work), 2, "grid.toml", "--allow-control", "command line",
            what="--allow-control as a sweep grid key")
+
+    # `sweep --allow-control`: the sweep's own flag, which it passes to every point; a sweep file still cannot give it.
+    marker.unlink(missing_ok=True)  # the block ran above, in device pulses
+    sweeps = {
+        "crossbar": f'command = "crossbar"\nargs = ["--device", "{device}", "--cols", "2"]\n[grid]\n"--rows" = [2, 3]\n',
+        "train": f'command = "train"\nargs = ["--set", "array.device={device}", "--set", "run.engine=compact", "--epochs", "1"]\n[monte_carlo]\nseeds = [1, 2]\n',
+    }
+    for command, text in sweeps.items():
+        (work / f"{command}_sweep.toml").write_text(text)
+        expect(run("sweep", f"{command}_sweep.toml", "-o", f"refused_{command}.h5", cwd=work), 2, where, "--allow-control",
+               what=f"a sweep of {command} over control.lib without --allow-control")
+        if (work / f"refused_{command}.h5").exists() or marker.exists():
+            check.fail(f"a refused {command} sweep left its output behind or ran the .control block")
+        swept = expect(run("sweep", f"{command}_sweep.toml", "-o", f"{command}.h5", "--allow-control", "--jobs", "1", cwd=work), 0,
+                       "2 points: 2 run now, 0 finished earlier, 0 failed", what=f"a sweep of {command} with --allow-control")
+        notes = [line for line in swept.stderr.splitlines() if "--allow-control:" in line]
+        if len(notes) != 1 or "control.lib" not in notes[0]:
+            check.fail(f"sweep {command} --allow-control: expected one stderr line naming control.lib, got {notes}")
+        if not marker.exists():
+            check.fail(f"sweep {command} --allow-control: the points did not run the .control block")
+        marker.unlink(missing_ok=True)
+    # The flag on the sweep's command line does not make a sweep file holding it acceptable.
+    expect(run("sweep", "sweep.toml", "-o", "sweep.h5", "--allow-control", cwd=work), 2, "sweep.toml", "--allow-control", "command line",
+           what="--allow-control in a sweep file's args, with the flag on the sweep's command line too")
 
 sys.exit(check.finish())

@@ -66,6 +66,8 @@ with tempfile.TemporaryDirectory() as folder:
         ".subckt expression p n params: x0=1 r={2*500}\n*cimkit: spread r=0.1\nR1 p n {r*(1 + x0)}\n.ends\n")
     (work / "bad" / "outside.lib").write_text("* a declaration of no subcircuit\n*cimkit: spread r=0.1\n"
                                               ".subckt cell p n params: x0=1 r=1k\nR1 p n {r*(1 + x0)}\n.ends\n")
+    # A declared state (*cimkit: state NAME) that is not a parameter with a numeric default: the line is named.
+    (work / "bad" / "states.lib").write_text("* a bad state declaration\n.subckt cell p n params: w=1\n*cimkit: state q\nR1 p n {100 + 900*w}\n.ends\n")
     (work / "bad" / "escape.lib").write_text("* escapes its folder\n.include ../../etc/passwd\n.subckt cell p n params: x0=1\nR1 p n 1k\n.ends\n")
     bad = {
         "bad.lib:three": ("bad.lib:2", "3 terminals"),
@@ -82,6 +84,7 @@ with tempfile.TemporaryDirectory() as folder:
         "spreads.lib:twice": ("spreads.lib:12", "a second spread of 'r'"),
         "spreads.lib:expression": ("spreads.lib:16", "no parameter 'r' with a numeric default"),
         "outside.lib:cell": ("outside.lib:2", "outside any .subckt"),
+        "states.lib:cell": ("states.lib:3", "no parameter 'q' with a numeric default"),
     }
     for name, parts in bad.items():
         for command in (["crossbar", "--device", "spice:bad/" + name, "-o", "out.h5"],
@@ -94,4 +97,4 @@ with tempfile.TemporaryDirectory() as folder:
 if failures:
     print("\n\n".join(failures))
     sys.exit(1)
-print("subcircuit device: crossbar, train (compact, spice), resume and 14 bad subcircuits checked")
+print("subcircuit device: crossbar, train (compact, spice), resume and 15 bad subcircuits checked")

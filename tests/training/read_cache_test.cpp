@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "devices/forwarding_device.hpp"
 #include "devices/gain_cell.hpp"
 #include "devices/pcm.hpp"
 #include "training/device_array.hpp"
@@ -22,42 +23,10 @@ namespace {
 
 // PCM behind every virtual call, except that it does not promise an ohmic read: an array reads it
 // through the states.
-class PerDevicePcm final : public DeviceModel {
+class PerDevicePcm final : public ForwardingDevice<PcmDevice> {
 public:
-    explicit PerDevicePcm(const PcmDevice& pcm) : pcm_(pcm) {}
-    const std::string& name() const override { return pcm_.name(); }
-    const Parameters& parameters() const override { return pcm_.parameters(); }
-    DeviceState make_device(Rng& rng) const override { return pcm_.make_device(rng); }
-    void set_level(DeviceState& s, double fraction, Rng& rng) const override { pcm_.set_level(s, fraction, rng); }
-    double level(const DeviceState& s) const override { return pcm_.level(s); }
-    double conductance_S(const DeviceState& s) const override { return pcm_.conductance_S(s); }
-    double read_conductance_S(const DeviceState& s, Rng& rng) const override { return pcm_.read_conductance_S(s, rng); }
-    bool has_read_noise() const override { return pcm_.has_read_noise(); }
-    double read_noise_relative(const DeviceState& s) const override { return pcm_.read_noise_relative(s); }
-    double current_A(double v_V, const DeviceState& s) const override { return pcm_.current_A(v_V, s); }
-    double dcurrent_dv_S(double v_V, const DeviceState& s) const override { return pcm_.dcurrent_dv_S(v_V, s); }
-    bool odd_read_current() const override { return pcm_.odd_read_current(); }
+    explicit PerDevicePcm(std::shared_ptr<const PcmDevice> pcm) : ForwardingDevice(std::move(pcm)) {}
     bool ohmic_read() const override { return false; }
-    double dconductance_dlevel_S(const DeviceState& s) const override { return pcm_.dconductance_dlevel_S(s); }
-    void apply_pulse(DeviceState& s, const Pulse& pulse, Rng& rng) const override { pcm_.apply_pulse(s, pulse, rng); }
-    double write_energy_J(const DeviceState& before, const DeviceState& after, const Pulse& pulse) const override {
-        return pcm_.write_energy_J(before, after, pulse);
-    }
-    double program_energy_J(const DeviceState& before, const DeviceState& after) const override {
-        return pcm_.program_energy_J(before, after);
-    }
-    void evolve(DeviceState& s, double dt_s, Rng& rng) const override { pcm_.evolve(s, dt_s, rng); }
-    Pulse nominal_pulse(int polarity) const override { return pcm_.nominal_pulse(polarity); }
-    Unit pulse_amplitude_unit() const override { return pcm_.pulse_amplitude_unit(); }
-    double read_voltage_V() const override { return pcm_.read_voltage_V(); }
-    double read_supply_V(double line_V) const override { return pcm_.read_supply_V(line_V); }
-    double iv_sweep_limit_V() const override { return pcm_.iv_sweep_limit_V(); }
-    RetentionKind retention_kind() const override { return pcm_.retention_kind(); }
-    void refresh_derived(DeviceState& s) const override { pcm_.refresh_derived(s); }
-    double saturation_level(const DeviceState& s) const override { return pcm_.saturation_level(s); }
-
-private:
-    const PcmDevice& pcm_;
 };
 
 Eigen::VectorXf uniform_vector(int size, float low, float high, Rng& rng) {
@@ -69,8 +38,9 @@ Eigen::VectorXf uniform_vector(int size, float low, float high, Rng& rng) {
 // The same experiment on two arrays: pulse updates large enough to refresh pairs, drift steps, reads
 // forward and transposed with signed inputs (some clipped, some exactly 0), compared bit for bit.
 void expect_reads_agree(const DeviceArrayOptions& options) {
-    const PcmDevice pcm;  // IBM defaults: programming, step and read noise, drift, d2d spread
-    const PerDevicePcm per_device(pcm);
+    const auto shared_pcm = std::make_shared<const PcmDevice>();  // IBM defaults: programming, step and read noise, drift, d2d spread
+    const PcmDevice& pcm = *shared_pcm;
+    const PerDevicePcm per_device(shared_pcm);
     Rng calibration_rng(3);
     const DeviceCalibration calibration = calibrate_device(pcm, 256, calibration_rng);
     Rng weight_rng(4);
