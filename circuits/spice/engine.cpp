@@ -247,6 +247,11 @@ void Engine::Impl::load_shared_g() {
     if (dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) == nullptr) {
         throw Error("cannot pin libgomp.so.1, which ngspice's OSDI loader starts threads in");
     }
+    // One thread: that region makes one OpenMP task per device instance, and an instance's eval is
+    // tens of nanoseconds. Measured on a 784x20 array (bench/osdi_load_cost.cpp, 2 vCPUs): a load of
+    // 15 680 MTJ elements took 32 ms with ngspice's default 2 threads and 2.5 ms with 1. ngspice sets
+    // the OpenMP thread count from its variable num_threads at every circuit set-up (cktsetup.c).
+    command("set num_threads=1");
     shared_g_loaded = true;
 }
 
