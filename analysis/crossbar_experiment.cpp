@@ -226,6 +226,12 @@ std::string emitted_crossbar_netlist(const CrossbarCircuit& circuit, const Cross
                          "at every time point, so the netlist would not run in ngspice -b or cimkit simulate; emit the "
                          "device's default face instead (leave out --face)");
     }
+    const auto is_osdi = [](const circuits::Element& e) { return std::holds_alternative<circuits::OsdiDevice>(e); };
+    if (std::any_of(circuit.netlist.elements().begin(), circuit.netlist.elements().end(), is_osdi)) {
+        throw UsageError("--emit-netlist cannot be used with --face " + run.face_variant + ": the " + circuit.drawn.face +
+                         " face's devices read their states from a table in cimkit's own process, so the netlist would "
+                         "not run in ngspice -b or cimkit simulate; emit the device's default face instead (leave out --face)");
+    }
     const CrossbarResult& d = circuit.drawn;
     circuits::StandaloneText text;
     text.include_root = std::filesystem::path(CIMKIT_NETLIST_DIR).parent_path();

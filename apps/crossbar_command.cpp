@@ -60,12 +60,12 @@ CLI::App* add_crossbar_command(CLI::App& app, CrossbarOptions& options) {
         ->check(CLI::IsMember({"amplitude", "pulse_width"}));
     cmd->add_option("--integrator-farad", options.integrator_farad,
                     "The integrator read-out's feedback capacitance (F), default 10e-12: size it so the outputs stay near a volt");
-    cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell) or 'cosim' (pcm, domain_wall, mosfet; EXTERNAL sources, not runnable in ngspice -b)");
+    cmd->add_option("--face", options.face, "SPICE face variant: 'transistor' (gain cell), 'cosim' (pcm, domain_wall, mosfet; EXTERNAL sources) or 'osdi' (pcm, domain_wall; cimkit's compiled OSDI element); the last two not runnable in ngspice -b");
     add_seed_option(*cmd, options.seed, "Random seed for weights, states and inputs (default 1)");
     cmd->add_option("--emit-netlist", options.netlist_path,
                     "Write the SPICE netlist: runs as it is in ngspice -b and cimkit simulate, which print each column's "
                     "current (.meas column_<j>_A); without -o only the netlist is written, nothing is simulated. "
-                    "Refused with --face cosim");
+                    "Refused with --face cosim or osdi");
     cmd->add_option("-o,--output", options.output_path, "HDF5 file to write (run the read); -o, --emit-netlist or both");
     add_device_settings_options(*cmd, options.settings, {"--device"});
     cmd->add_flag("--force", options.force, "Replace existing output files (-o and --emit-netlist)");

@@ -167,12 +167,23 @@ CaseReport dw_per_sample_spice_epoch(const BenchOptions& options) {
     const long samples = options.quick ? 20 : 500, test_samples = options.quick ? 10 : 200, epoch = 60000;
     const std::size_t first = options.quick ? 5 : 50;
     const ProgressMarks spice = marked_run(domain_wall_per_sample("spice", samples, test_samples), first);
+    std::vector<std::string> osdi_overrides = domain_wall_per_sample("spice", samples, test_samples);
+    osdi_overrides.push_back("spice.live_face=osdi");
+    const ProgressMarks osdi = marked_run(osdi_overrides, first);
     const ProgressMarks compact = marked_run(domain_wall_per_sample("compact", samples, test_samples), first);
     const double marked = static_cast<double>(spice.last_done - spice.first_done);
     const double per_sample_s = (spice.last_s - spice.first_s) / marked;
     r.figures.push_back({"784-10 domain wall, per-sample SGD, spice engine", 1.0 / per_sample_s, "samples/s",
                          fmt::format("training samples {}..{} of {}: one ngspice op and one compact update each", spice.first_done,
                                      spice.last_done, samples)});
+    const double osdi_per_sample_s = (osdi.last_s - osdi.first_s) / static_cast<double>(osdi.last_done - osdi.first_done);
+    r.figures.push_back({"the same with spice.live_face = osdi", 1.0 / osdi_per_sample_s, "samples/s",
+                         fmt::format("the MTJ as cimkit's compiled OSDI element instead of the cosim B-source; {:.1f}x, test accuracy "
+                                     "{:.1f} % against {:.1f} %",
+                                     per_sample_s / osdi_per_sample_s, 100.0 * osdi.test_accuracy, 100.0 * spice.test_accuracy)});
+    r.figures.push_back({"projected 60 000-sample epoch, osdi face",
+                         (osdi.first_s + osdi_per_sample_s * static_cast<double>(epoch - osdi.first_done)) / 60.0, "min",
+                         "as the projection below, at the osdi face's rate"});
     r.figures.push_back({"time to the first mark", spice.first_s, "s",
                          fmt::format("netlist set-up and the first {} samples", spice.first_done)});
     r.figures.push_back({"projected 60 000-sample epoch", (spice.first_s + per_sample_s * static_cast<double>(epoch - spice.first_done)) / 60.0,

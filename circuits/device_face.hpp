@@ -17,6 +17,12 @@
 //                                                  supplied by C++ from the live device state at every
 //                                                  time point, and a B-source I = v(row, col) v(st_<tag>)
 //                                                  1e-6: states change between runs without reloading
+//   osdi                   pcm, table              cimkit's compiled OSDI element (circuits/osdi/shared_g.c,
+//    ("osdi")               ohmic_faces.cpp         loaded by the engine with ngspice's `osdi`): I = G[slot] V,
+//                                                  G in a process-global table (spice/osdi_table.hpp) that
+//                                                  the face refreshes from the live states before every
+//                                                  analysis: no reload, no EXTERNAL callback, a load as cheap
+//                                                  as a resistor's; in-process engines only (not the sandbox)
 //   mosfet_native          mosfet                  an ngspice level-1 NMOS whose card is generated from
 //    (default)              mosfet_faces.cpp        the typed compact parameters (netlists/models/
 //                                                  mosfet_synapse.lib is the same card at the defaults),
@@ -45,7 +51,9 @@
 // When to use which: the resistive and behavioural faces reproduce the compact I-V exactly and are
 // the fast path for large arrays; mosfet_native runs ngspice's own transistor equations (and is
 // checked against the compact law within 1 %). The cosim faces are for a circuit read many times
-// with changing states (training): the netlist stays loaded and bind_device feeds the states.
+// with changing states (training): the netlist stays loaded and bind_device feeds the states; the
+// osdi face does the same for ohmic devices at a resistor's cost per load, sampling the states once
+// per analysis (a cosim face reads them at every time point).
 #include <memory>
 #include <string>
 
@@ -92,8 +100,8 @@ void save_read_supplies(Netlist& netlist);
 // The face of `model` registered under its name and `variant` (circuits/faces/face_registry.hpp):
 // "" is the device's default face, "transistor" the gain cell's transistor-level face, "cosim" the
 // EXTERNAL-source face of ohmic devices and of the MOSFET, "shared_gate" the MOSFET face with one gate
-// source per distinct gate voltage. Throws UsageError for a model or variant without a face, naming
-// the faces that exist.
+// source per distinct gate voltage, "osdi" the compiled-element face of ohmic devices. Throws
+// UsageError for a model or variant without a face, naming the faces that exist.
 std::unique_ptr<DeviceFace> make_device_face(const DeviceModel& model, const std::string& variant = "");
 
 }  // namespace cimkit::circuits

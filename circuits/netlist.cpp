@@ -74,7 +74,15 @@ struct ElementChecker {
     void operator()(const Instance& e) const {
         for (const auto& n : e.nodes) check_name(what + " node", n);
         check_name(what + " subcircuit", e.subcircuit);
-        for (const auto& [key, value] : e.parameters) {
+        parameters(e.parameters);
+    }
+    void operator()(const OsdiDevice& e) const {
+        for (const auto& n : e.nodes) check_name(what + " node", n);
+        check_name(what + " model", e.model);
+        parameters(e.parameters);
+    }
+    void parameters(const std::vector<std::pair<std::string, double>>& list) const {
+        for (const auto& [key, value] : list) {
             check_name(what + " parameter", key);
             check_value(what, value, false);
         }
@@ -110,6 +118,7 @@ std::string spice_name(const Element& element) {
         char operator()(const Vcvs&) const { return 'e'; }
         char operator()(const Vccs&) const { return 'g'; }
         char operator()(const Instance&) const { return 'x'; }
+        char operator()(const OsdiDevice&) const { return 'n'; }
     };
     return std::string(1, std::visit(Letter{}, element)) + element_name(element);
 }

@@ -78,7 +78,17 @@ struct Instance {
     std::vector<std::pair<std::string, double>> parameters;
 };
 
-using Element = std::variant<Resistor, Capacitor, Source, Mosfet, Behavioural, Vcvs, Vccs, Instance>;
+// A device of a loaded OSDI library (ngspice's N element): "N<name> <nodes> <model> key=value ...",
+// the model a .model card of the library's device type. cimkit writes only its own device
+// (circuits/spice/osdi_table.hpp), whose library the engine loads itself.
+struct OsdiDevice {
+    std::string name;
+    std::vector<std::string> nodes;
+    std::string model;
+    std::vector<std::pair<std::string, double>> parameters;
+};
+
+using Element = std::variant<Resistor, Capacitor, Source, Mosfet, Behavioural, Vcvs, Vccs, Instance, OsdiDevice>;
 
 struct ModelCard {
     std::string name, type;  // type: nmos, pmos, d, ...

@@ -60,6 +60,11 @@ struct ElementLine {
         for (const auto& node : e.nodes) out += " " + node;
         return out + " " + e.subcircuit + parameters_text(e.parameters);
     }
+    std::string operator()(const OsdiDevice& e) const {
+        std::string out = name;
+        for (const auto& node : e.nodes) out += " " + node;
+        return out + " " + e.model + parameters_text(e.parameters);
+    }
 };
 
 std::string element_line(const Element& element) { return std::visit(ElementLine{spice_name(element)}, element); }

@@ -11,3 +11,6 @@ install(DIRECTORY data/experiments DESTINATION ${CIMKIT_SHARE_INSTALL_DIR}/data 
 install(DIRECTORY data/mnist DESTINATION ${CIMKIT_SHARE_INSTALL_DIR}/data OPTIONAL FILES_MATCHING PATTERN "*-ubyte")
 install(DIRECTORY netlists/ DESTINATION ${CIMKIT_SHARE_INSTALL_DIR}/netlists PATTERN "CMakeLists.txt" EXCLUDE)
 install(DIRECTORY analysis/plot/ DESTINATION ${CIMKIT_SHARE_INSTALL_DIR}/plot FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
+# The OSDI device library that ngspice loads for the `osdi` face (circuits/osdi/); a binary, so under
+# lib/, where devices/core/resource_dirs.cpp looks for it (Resource::osdi).
+install(TARGETS cimkit_shared_g LIBRARY DESTINATION lib/cimkit)

@@ -62,13 +62,15 @@ void validate(const SpiceOptions& o) {
 
 namespace {
 
-// The live strategy draws every device by its "cosim" face: EXTERNAL sources read the live states.
-std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model) {
+// The live strategy draws every device by its spice.live_face face ("cosim": EXTERNAL sources read the
+// live states; "osdi": the face refreshes a shared conductance table before every op).
+std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model, const std::string& variant) {
     try {
-        return circuits::make_device_face(model, "cosim");
+        return circuits::make_device_face(model, variant);
     } catch (const UsageError& e) {
-        throw UsageError(std::string(e.what()) + "; the spice engine's live read strategy needs a face whose state ngspice reads live (" +
-                         text::join(circuits::builtin_faces().devices_with("cosim"), ", ") +
+        throw UsageError(std::string(e.what()) + "; the spice engine's live read strategy with spice.live_face = " + variant +
+                         " needs a face whose state ngspice reads live (" +
+                         text::join(circuits::builtin_faces().devices_with(variant), ", ") +
                          "); use spice.read_strategy = batched or run.engine = compact");
     }
 }
@@ -80,7 +82,7 @@ std::filesystem::path netlist_dir_of(const SpiceOptions& options) {
 }
 
 SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
-    : options_(std::move(options)), face_(options_.read_strategy == SpiceReadStrategy::live ? live_face(model) : nullptr) {
+    : options_(std::move(options)), face_(options_.read_strategy == SpiceReadStrategy::live ? live_face(model, options_.live_face) : nullptr) {
     validate(options_);
     options_.netlist_dir = netlist_dir_of(options_);
     stages_ = circuits::make_peripheral_stages(peripherals());

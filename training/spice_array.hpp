@@ -57,7 +57,9 @@ namespace cimkit::training {
 // circuit solve; they differ in how the states enter the circuit.
 //   live     (default) the resident netlist above: one netlist for the whole network, loaded once,
 //            each device drawn by its "cosim" face (circuits/device_face.hpp), whose EXTERNAL sources
-//            read the live device states; one `op` per read in this process
+//            read the live device states, or by its "osdi" face (spice.live_face), whose compiled
+//            element reads a conductance table refreshed before every op; one `op` per read in this
+//            process
 //   batched  each layer's states written into its netlist as fixed elements and read a batch of
 //            samples per transient on `workers` worker processes, the netlists reloaded after every
 //            update (training/reloaded_read.hpp). The fast path for large layers with mini-batch
@@ -81,6 +83,10 @@ struct SpiceOptions {
     // "ideal" holds each column at 0 V; another read-out's output is read and turned back into the
     // column current by the stage itself, so a new read-out stage needs no change here.
     std::string readout = "ideal";
+    // The live strategy's device face: "cosim" (EXTERNAL sources, any device with a cosim face) or
+    // "osdi" (cimkit's compiled OSDI element reading a shared conductance table: ohmic devices and
+    // the domain wall; docs/performance-notes.md, "A compiled device element").
+    std::string live_face = "cosim";
 };
 
 // Throws ParameterError naming the key, its value and its range.
@@ -91,7 +97,7 @@ std::filesystem::path netlist_dir_of(const SpiceOptions& options);
 class SpiceSession {
 public:
     // Starts the process's ngspice engine. Throws UsageError for the live strategy if `model` has no
-    // "cosim" face.
+    // face of the variant spice.live_face names.
     SpiceSession(const DeviceModel& model, SpiceOptions options);
     ~SpiceSession();
     SpiceSession(const SpiceSession&) = delete;

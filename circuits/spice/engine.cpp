@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <dlfcn.h>
 #include <deque>
 #include <exception>
 #include <map>
@@ -14,6 +15,7 @@
 #include "circuits/spice/convergence_retry.hpp"
 #include "circuits/spice/engine_impl.hpp"
 #include "circuits/spice/ngspice_library.hpp"
+#include "circuits/spice/osdi_table.hpp"
 #include "circuits/spice/spice_messages.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
@@ -45,6 +47,7 @@ void Engine::Impl::start() {
     circuit_loaded = false;
     source_by_name_pointer.clear();
     read_plots.clear();
+    shared_g_loaded = false;
     register_callbacks(*this);
     // Without it ngspice reads /proc/meminfo at every stored point of every analysis (outitf.c checks
     // the memory a plot may need), about 12 us per point: most of a small transient's time.
@@ -74,8 +77,9 @@ void Engine::Impl::throw_if_fatal(SpiceError::Stage stage) {
 }
 
 void Engine::Impl::throw_if_error(SpiceError::Stage stage) {
-    const std::string message = error_message(stderr_lines);
+    std::string message = error_message(stderr_lines);
     if (message.empty()) return;
+    if (!osdi_lines.empty()) message += " (" + text::join(osdi_lines, "; ") + ")";
     if (stage == SpiceError::Stage::run && is_convergence_failure(message)) {
         throw ConvergenceError(netlist.origin + ": analysis did not converge: ngspice: " + message);
     }
@@ -87,8 +91,10 @@ void Engine::Impl::throw_if_error(SpiceError::Stage stage) {
 void Engine::Impl::execute_analysis(const std::string& text) {
     if (!circuit_loaded) throw Error("Engine: no circuit is loaded");
     stderr_lines.clear();
+    osdi_lines.clear();
     callback_error = nullptr;
     breakpoints_armed = !pending_breakpoints_s.empty();
+    for (const auto& [key, prepare] : before_analysis) prepare();
     command(text);
     const bool breakpoints_unset = breakpoints_armed;
     breakpoints_armed = false;
@@ -106,6 +112,14 @@ void Engine::Impl::execute_analysis(const std::string& text) {
                                "' has no unique solution (a floating node, a loop of voltage sources, or an equation "
                                "with none); ngspice: " + text::join(stderr_lines, "; "));
     }
+}
+
+std::vector<std::string> Engine::resource_usage() {
+    std::vector<std::string> lines;
+    impl_->capture = &lines;
+    impl_->command("rusage all");
+    impl_->capture = nullptr;
+    return lines;
 }
 
 std::vector<std::pair<std::string, std::string>> Engine::Impl::option_values(const std::vector<std::string>& names) {
@@ -207,6 +221,40 @@ void Engine::Impl::set_source_path(const std::filesystem::path& directory) {
     command("set sourcepath = ( " + dir + " )");
 }
 
+void Engine::Impl::load_shared_g() {
+    if (shared_g_loaded) return;
+    const std::string path = shared_g_library_path().string();
+    // `osdi` is a command of ngspice's control language: only a plain path may go into it.
+    const bool plain = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("/._+-", c) != nullptr;
+    });
+    if (!plain) throw UsageError("Engine: the OSDI library path '" + path + "' has characters ngspice's command language would interpret; move it (CIMKIT_OSDI_DIR)");
+    // Opening it here first gives a clear error for a missing file (ngspice only prints one) and
+    // the table that the device's instances are checked against.
+    SharedConductanceTable::process();
+    stderr_lines.clear();
+    command("osdi " + path);
+    throw_if_fatal(SpiceError::Stage::load);
+    for (const auto& line : stderr_lines) {
+        if (text::to_lower(line).find("osdi") != std::string::npos) {
+            throw Error("ngspice could not load cimkit's OSDI device library " + path + ": " + line);
+        }
+    }
+    // ngspice loads OSDI devices in an OpenMP parallel region (osdiload.c, built with USE_OMP), which
+    // starts libgomp's thread pool. Those threads outlive the engine; when the engine unloads
+    // libngspice (destruction, restart) libgomp, its dependency, would be unmapped under them and the
+    // process dies (SIGSEGV seen in 1 of ~7 runs of osdi_face_test). RTLD_NODELETE keeps it mapped.
+    if (dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) == nullptr) {
+        throw Error("cannot pin libgomp.so.1, which ngspice's OSDI loader starts threads in");
+    }
+    // One thread: that region makes one OpenMP task per device instance, and an instance's eval is
+    // tens of nanoseconds. Measured on a 784x20 array (bench/osdi_load_cost.cpp, 2 vCPUs): a load of
+    // 15 680 MTJ elements took 32 ms with ngspice's default 2 threads and 2.5 ms with 1. ngspice sets
+    // the OpenMP thread count from its variable num_threads at every circuit set-up (cktsetup.c).
+    command("set num_threads=1");
+    shared_g_loaded = true;
+}
+
 void Engine::Impl::send_netlist(const NetlistText& text) {
     std::vector<std::string> copies = text.lines;
     // ngspice refuses a netlist passed by lines without a final .end; batch ngspice does not. Adding
@@ -261,8 +309,10 @@ void Engine::load(const NetlistText& netlist) {
     clear();
     m.output.clear();
     m.stderr_lines.clear();
+    m.osdi_lines.clear();
     m.netlist = netlist;
     m.set_source_path(netlist.directory);
+    if (uses_shared_g(netlist)) m.load_shared_g();
     m.send_netlist(netlist);
     m.throw_if_fatal(SpiceError::Stage::load);
     try {
@@ -352,6 +402,11 @@ void Engine::clear_external_sources() {
     impl_->source_by_name_pointer.clear();
     impl_->voltage_sources.clear();
     impl_->current_sources.clear();
+    impl_->before_analysis.clear();
+}
+
+void Engine::set_before_analysis(const std::string& key, std::function<void()> prepare) {
+    impl_->before_analysis[key] = std::move(prepare);
 }
 
 const std::deque<std::string>& Engine::output() const { return impl_->output; }

@@ -12,6 +12,9 @@
 // takes its fatal-error path (ControlledExit) the library is unloaded and loaded again, the call
 // throws, and the engine is usable for the next load.
 //
+// A netlist whose .model cards name cimkit's OSDI device (cimkit_shared_g, circuits/spice/osdi_table.hpp)
+// gets that library loaded first (ngspice's `osdi FILE`); no other library is ever loaded.
+//
 // Co-simulation: an `EXTERNAL` voltage or current source (`V1 in 0 external`) takes its value at
 // every time point from a C++ function registered under the source's instance name.
 #include <deque>
@@ -65,10 +68,19 @@ public:
     // Registers the function that drives an EXTERNAL source, by instance name (case-insensitive).
     void set_external_voltage(const std::string& source_name, SourceFunction value_V);
     void set_external_current(const std::string& source_name, SourceFunction value_A);
+    // Clears the EXTERNAL source functions and the before-analysis functions.
     void clear_external_sources();
+    // Registers `prepare`, run before every analysis (op, tran, ..., and each convergence retry)
+    // under `key`, replacing an earlier one of that key: a face whose states live outside the
+    // netlist and are read by no callback (the `osdi` face's conductance table) refreshes them here.
+    void set_before_analysis(const std::string& key, std::function<void()> prepare);
 
     // ngspice's output since the last load, one line per entry, prefixed "stdout " or "stderr ".
     const std::deque<std::string>& output() const;
+    // ngspice's own counters for the loaded circuit (`rusage all`: load time, analysis time, Newton
+    // iterations, ...), one printed line each; CPU time, so other work on the machine hardly moves
+    // them. For benchmarks (bench/osdi_load_cost.cpp).
+    std::vector<std::string> resource_usage();
     // How many times the library was reloaded after a fatal error.
     int restart_count() const;
     // Analysis runs repeated by the convergence retry policy (docs/engine.md) since construction.

@@ -24,6 +24,8 @@ int on_output(char* text, int, void* user) {
     Engine::Impl& impl = self(user);
     std::string line = text ? text : "";
     if (text::starts_with(line, "stderr ")) impl.stderr_lines.push_back(line.substr(7));
+    // OSDI set-up errors go to stdout (osdisetup.c, osdicallbacks.c): the reason an analysis failed.
+    if (text::starts_with(line, "stdout OSDI") || text::starts_with(line, "stdout Parameter ")) impl.osdi_lines.push_back(line.substr(7));
     if (impl.capture) impl.capture->push_back(line);
     if (impl.output.size() >= max_output_lines) impl.output.pop_front();
     impl.output.push_back(std::move(line));

@@ -5,6 +5,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,7 @@ struct Engine::Impl {
     NetlistText netlist;
     std::deque<std::string> output;
     std::vector<std::string> stderr_lines;  // of the current call only
+    std::vector<std::string> osdi_lines;    // OSDI messages ngspice printed on stdout, of the current call only
     std::map<std::string, SourceFunction> voltage_sources;
     std::map<std::string, SourceFunction> current_sources;
     // ngspice passes the same name pointer (its instance name) on every call for a loaded circuit;
@@ -43,6 +45,12 @@ struct Engine::Impl {
     bool breakpoints_armed = false;
     std::vector<std::string>* capture = nullptr;  // when set, receives each output line too
     int retried_runs = 0;
+    // Run before every analysis command (Engine::set_before_analysis), in key order.
+    std::map<std::string, std::function<void()>> before_analysis;
+    // Whether this ngspice library has registered cimkit's OSDI device (load_shared_g); a restart
+    // loads a fresh library, which has not.
+    bool shared_g_loaded = false;
+    void load_shared_g();
 
     void start();
     void restart() {

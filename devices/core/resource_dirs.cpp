@@ -8,26 +8,28 @@ namespace {
 
 struct ResourcePlace {
     const char* variable;          // the environment variable that moves it
-    const char* installed_name;    // its folder under <prefix>/share/cimkit
-    const char* source_tree_path;  // where the build found it (compile definitions, devices/core/CMakeLists.txt)
+    const char* installed_path;    // its folder under <prefix>
+    const char* source_tree_path;  // where the build found (osdi: made) it (compile definitions, devices/core/CMakeLists.txt)
 };
 
 ResourcePlace place_of(Resource resource) {
     switch (resource) {
-        case Resource::data: return {"CIMKIT_DATA_DIR", "data", CIMKIT_SOURCE_DATA_DIR};
-        case Resource::netlists: return {"CIMKIT_NETLIST_DIR", "netlists", CIMKIT_SOURCE_NETLIST_DIR};
-        case Resource::plot: return {"CIMKIT_PLOT_DIR", "plot", CIMKIT_SOURCE_PLOT_DIR};
+        case Resource::data: return {"CIMKIT_DATA_DIR", "share/cimkit/data", CIMKIT_SOURCE_DATA_DIR};
+        case Resource::netlists: return {"CIMKIT_NETLIST_DIR", "share/cimkit/netlists", CIMKIT_SOURCE_NETLIST_DIR};
+        case Resource::plot: return {"CIMKIT_PLOT_DIR", "share/cimkit/plot", CIMKIT_SOURCE_PLOT_DIR};
+        case Resource::osdi: return {"CIMKIT_OSDI_DIR", "lib/cimkit", CIMKIT_BUILD_OSDI_DIR};
     }
-    return {"CIMKIT_DATA_DIR", "data", CIMKIT_SOURCE_DATA_DIR};
+    return {"CIMKIT_DATA_DIR", "share/cimkit/data", CIMKIT_SOURCE_DATA_DIR};
 }
 
-// <prefix>/share/cimkit when this process is an installed executable (<prefix>/bin/cimkit); empty otherwise.
-std::filesystem::path installed_share_dir() {
+// <prefix> when this process is an installed executable (<prefix>/bin/cimkit, with <prefix>/share/cimkit);
+// empty otherwise.
+std::filesystem::path installed_prefix() {
     std::error_code ec;
     const auto executable = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec) return {};
-    const auto share = executable.parent_path().parent_path() / "share" / "cimkit";
-    return std::filesystem::is_directory(share, ec) ? share : std::filesystem::path{};
+    const auto prefix = executable.parent_path().parent_path();
+    return std::filesystem::is_directory(prefix / "share" / "cimkit", ec) ? prefix : std::filesystem::path{};
 }
 
 }  // namespace
@@ -36,8 +38,8 @@ std::filesystem::path resource_dir(Resource resource) {
     const ResourcePlace place = place_of(resource);
     const char* moved = std::getenv(place.variable);
     if (moved != nullptr && *moved != '\0') return moved;
-    static const std::filesystem::path share = installed_share_dir();
-    if (!share.empty()) return share / place.installed_name;
+    static const std::filesystem::path prefix = installed_prefix();
+    if (!prefix.empty()) return prefix / place.installed_path;
     return place.source_tree_path;
 }
 

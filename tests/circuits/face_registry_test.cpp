@@ -71,7 +71,7 @@ TEST(FaceRegistry, AMissingFaceIsAUsageErrorNamingWhatExists) {
         make_device_face(*pcm, "transistor");
         FAIL() << "pcm has no transistor face";
     } catch (const UsageError& e) {
-        EXPECT_STREQ(e.what(), "device 'pcm' has no 'transistor' SPICE face (its faces: the default, 'cosim')");
+        EXPECT_STREQ(e.what(), "device 'pcm' has no 'transistor' SPICE face (its faces: the default, 'cosim', 'osdi')");
     }
     // A device the registry has no face for: a registry holding only the MOSFET's faces.
     FaceRegistry mosfet_only;

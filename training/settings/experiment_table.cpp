@@ -78,6 +78,10 @@ std::vector<Field<SpiceOptions>> make_spice_fields() {
                [](SpiceReadStrategy strategy) { return to_string(strategy); }, parse_read_strategy,
                "live: one resident netlist whose EXTERNAL sources read the live device states, one op per read; batched: "
                      "netlists reloaded after every update, a batch of samples read per transient on worker processes"),
+        text("spice.live_face", &S::live_face, {"cosim", "osdi"},
+             "live reads: each device's face, cosim (EXTERNAL sources read the live states at every time point) or osdi "
+             "(cimkit's compiled OSDI element reads a conductance table refreshed before every op; ohmic devices and the "
+             "domain wall; about 40x faster per read for the domain wall)"),
         integer("spice.workers", &S::workers, Range::closed(1, 64),
                 "batched reads: worker processes per layer, each solving one block of the layer's outputs"),
         integer("spice.max_tile_rows", &S::max_tile_rows, Range::closed(1, 100000), "largest crossbar tile: input lines"),
