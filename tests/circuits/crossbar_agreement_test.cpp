@@ -9,29 +9,13 @@
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
+#include "tests/circuits/random_crossbar.hpp"
 
 namespace cimkit::circuits {
 namespace {
 
-struct Array {
-    std::vector<DeviceState> states;
-    std::vector<double> inputs_V;
-};
-
-Array random_array(const DeviceModel& model, const CrossbarGeometry& g, std::uint64_t seed) {
-    Rng rng(seed);
-    Array a;
-    for (int k = 0; k < g.rows * g.columns; ++k) {
-        DeviceState s = model.make_device(rng);
-        model.set_level(s, rng.uniform(), rng);
-        a.states.push_back(s);
-    }
-    for (int i = 0; i < g.rows; ++i) a.inputs_V.push_back(model.read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
-    return a;
-}
-
 // The compact path with ideal wires: column j = sum_i I(V_i, state_ij); `scale_A` gets sum_i |I_ij|.
-std::vector<double> compact_columns(const DeviceModel& model, const CrossbarGeometry& g, const Array& a,
+std::vector<double> compact_columns(const DeviceModel& model, const CrossbarGeometry& g, const RandomCrossbar& a,
                                     std::vector<double>* scale_A = nullptr) {
     std::vector<double> out(g.columns, 0.0);
     if (scale_A) scale_A->assign(g.columns, 0.0);
@@ -62,7 +46,7 @@ TEST(CrossbarAgreement, SpiceAndCompactColumnCurrentsAgreeWithinOnePercentForEve
         SCOPED_TRACE(entry.name);
         const auto model = entry.make({});
         const auto face = make_device_face(*model);
-        const Array a = random_array(*model, g, 11);
+        const RandomCrossbar a = random_crossbar(*model, g, 11);
         const auto spice = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V), g);
         std::vector<double> scale_A;
         const auto compact_A = compact_columns(*model, g, a, &scale_A);
@@ -82,7 +66,7 @@ TEST(CrossbarAgreement, ResistiveCrossbarObeysSuperposition) {
     const auto model = builtin_devices().find("pcm").make({});
     const auto face = make_device_face(*model);
     const CrossbarGeometry g{12, 6, 0.0, 0.0};
-    const Array a = random_array(*model, g, 3), b = random_array(*model, g, 4);
+    const RandomCrossbar a = random_crossbar(*model, g, 3), b = random_crossbar(*model, g, 4);
     std::vector<double> both(a.inputs_V);
     for (std::size_t i = 0; i < both.size(); ++i) both[i] += b.inputs_V[i];
     const auto ia = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V), g);
@@ -101,7 +85,7 @@ TEST(CrossbarAgreement, ResistiveReadEnergyIsSumOfVSquaredGTimesT) {
     const auto model = builtin_devices().find("domain_wall").make({});
     const auto face = make_device_face(*model);
     const CrossbarGeometry g{16, 8, 0.0, 0.0};
-    const Array a = random_array(*model, g, 5);
+    const RandomCrossbar a = random_crossbar(*model, g, 5);
     const CrossbarCircuitOptions options;
     const ReadTiming& timing = options.timing;
     const auto readout = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V, options), g);
@@ -128,7 +112,7 @@ TEST(CrossbarAgreement, WithWiresNgspiceMatchesEigenNodalSolve) {
     const auto model = builtin_devices().find("pcm").make({});
     const auto face = make_device_face(*model);
     const CrossbarGeometry g{32, 16, 2.0, 3.0};
-    const Array a = random_array(*model, g, 21);
+    const RandomCrossbar a = random_crossbar(*model, g, 21);
     const auto spice = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V), g);
     Eigen::MatrixXd g_S(g.rows, g.columns);
     for (int i = 0; i < g.rows; ++i) {
@@ -156,7 +140,7 @@ TEST(CrossbarAgreement, SelectTransistorsAddTheirOnResistance) {
     const auto model = builtin_devices().find("domain_wall").make({{"tmr_half_bias_V", "1e9", "test"}});
     const auto face = make_device_face(*model);
     const CrossbarGeometry g{8, 4, 0.0, 0.0};
-    const Array a = random_array(*model, g, 9);
+    const RandomCrossbar a = random_crossbar(*model, g, 9);
     CrossbarCircuitOptions options;
     options.peripherals.stages = {"1t1r"};
     const auto with_select = spice_read(engine, build_crossbar_read(g, *face, a.states, a.inputs_V, options), g);
@@ -191,7 +175,7 @@ TEST(CrossbarAgreement, TransistorLevelGainCellFollowsItsReadTransistor) {
     const auto face = make_device_face(*model, "transistor");
     const CrossbarGeometry g{8, 4, 0.0, 0.0};
     Rng rng(2);
-    Array a;
+    RandomCrossbar a;
     for (int k = 0; k < g.rows * g.columns; ++k) {
         DeviceState s = model->make_device(rng);
         model->set_level(s, 0.5 + 0.5 * rng.uniform(), rng);  // V_store 0.45 .. 0.9 V: above V_T
@@ -225,7 +209,7 @@ TEST(CrossbarAgreement, CosimFaceFeedsLiveStatesWithoutReloading) {
     const auto model = builtin_devices().find("domain_wall").make({});
     const auto cosim = make_device_face(*model, "cosim");
     const CrossbarGeometry g{12, 5, 0.0, 0.0};
-    Array a = random_array(*model, g, 13);
+    RandomCrossbar a = random_crossbar(*model, g, 13);
     cosim->bind(engine, a.states, g.rows, g.columns);
     engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *cosim, a.states, a.inputs_V)), "cosim"));
     for (int pass = 0; pass < 2; ++pass) {
@@ -251,7 +235,7 @@ TEST(CrossbarAgreement, TiaReadoutGivesTheColumnCurrentsAsVoltages) {
     const auto model = builtin_devices().find("pcm").make({});
     const auto face = make_device_face(*model);
     const CrossbarGeometry g{16, 4, 0.0, 0.0};
-    const Array a = random_array(*model, g, 17);
+    const RandomCrossbar a = random_crossbar(*model, g, 17);
     CrossbarCircuitOptions options;
     options.peripherals.stages = {"tia"};
     options.peripherals.settings.netlist_dir = CIMKIT_NETLIST_DIR;

@@ -11,29 +11,13 @@
 #include "circuits/spice_writer.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/registry.hpp"
+#include "tests/circuits/random_crossbar.hpp"
 
 namespace cimkit::circuits {
 namespace {
 
-struct Array {
-    std::vector<DeviceState> states;
-    std::vector<double> inputs_V;
-};
-
-Array random_array(const DeviceModel& model, const CrossbarGeometry& g, std::uint64_t seed) {
-    Rng rng(seed);
-    Array a;
-    for (int k = 0; k < g.rows * g.columns; ++k) {
-        DeviceState s = model.make_device(rng);
-        model.set_level(s, rng.uniform(), rng);
-        a.states.push_back(s);
-    }
-    for (int i = 0; i < g.rows; ++i) a.inputs_V.push_back(model.read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
-    return a;
-}
-
 // The closed form of an ideal-wire read of ohmic devices: I_j = sum_i G_ij V_i.
-std::vector<double> closed_form_A(const DeviceModel& model, const CrossbarGeometry& g, const Array& a) {
+std::vector<double> closed_form_A(const DeviceModel& model, const CrossbarGeometry& g, const RandomCrossbar& a) {
     std::vector<double> out(g.columns, 0.0);
     for (int i = 0; i < g.rows; ++i) {
         for (int j = 0; j < g.columns; ++j) out[j] += model.conductance_S(a.states[i * g.columns + j]) * a.inputs_V[i];
@@ -62,7 +46,7 @@ TEST(OsdiFace, CrossbarReadEqualsTheResistiveFaceAndTheClosedForm) {
     spice::Engine engine;
     const auto model = builtin_devices().find("pcm").make({});
     const CrossbarGeometry g{24, 6, 0.0, 0.0};
-    const Array a = random_array(*model, g, 21);
+    const RandomCrossbar a = random_crossbar(*model, g, 21);
     const auto expected_A = closed_form_A(*model, g, a);
 
     const auto resistive = make_device_face(*model);
@@ -87,7 +71,7 @@ TEST(OsdiFace, NewStatesReachTheNextOpWithoutReloading) {
     const auto model = builtin_devices().find("pcm").make({});
     const auto osdi = make_device_face(*model, "osdi");
     const CrossbarGeometry g{10, 4, 0.0, 0.0};
-    Array a = random_array(*model, g, 5);
+    RandomCrossbar a = random_crossbar(*model, g, 5);
     engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *osdi, a.states, a.inputs_V)), "osdi"));
     osdi->bind(engine, a.states, g.rows, g.columns);
     Rng rng(77);
@@ -107,7 +91,7 @@ TEST(OsdiFace, DomainWallReadFollowsTheCompactMtjLawAcrossNewStates) {
     const auto osdi = make_device_face(*model, "osdi");
     EXPECT_EQ(osdi->name(), "mtj_osdi");
     const CrossbarGeometry g{12, 5, 0.0, 0.0};
-    Array a = random_array(*model, g, 13);
+    RandomCrossbar a = random_crossbar(*model, g, 13);
     osdi->bind(engine, a.states, g.rows, g.columns);
     engine.load(spice::NetlistText::from_string(to_spice(build_crossbar_read(g, *osdi, a.states, a.inputs_V)), "mtj osdi"));
     Rng rng(99);
