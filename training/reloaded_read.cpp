@@ -7,7 +7,9 @@
 #include <thread>
 
 #include "circuits/batched_read.hpp"
+#include "circuits/crossbar.hpp"
 #include "circuits/crossbar/stage_factory.hpp"
+#include "circuits/crossbar/waveforms.hpp"
 #include "circuits/crossbar/tiling.hpp"
 #include "circuits/crossbar_tile.hpp"
 #include "circuits/faces/face_registry.hpp"
@@ -169,7 +171,7 @@ circuits::RowPulseTrains ReloadedLayerRead::pulse_trains(const Eigen::MatrixXd& 
         for (Eigen::Index k = 0; k < volts.cols(); ++k) {
             const double v = volts(row0 + r, k);
             trains.level_V.push_back(v == 0.0 ? 0.0 : std::copysign(v_read, v));
-            trains.width_s.push_back(std::min(std::abs(v) / v_read, 1.0) * pulse_timing_.read_s);
+            trains.width_s.push_back(circuits::pulse_width_s(std::abs(v), v_read, pulse_timing_));
         }
     }
     return trains;
@@ -274,14 +276,10 @@ ReloadedLayerRead::Batch ReloadedLayerRead::run_pulse_widths(const Eigen::Matrix
         // to the next reset, so linear interpolation between time points is exact there.
         for (Eigen::Index k = 0; k < samples; ++k) {
             const double at_s = static_cast<double>(k) * period_s + read_at_s;
-            const auto after = static_cast<std::size_t>(std::lower_bound(t.begin(), t.end(), at_s) - t.begin());
-            const std::size_t p1 = std::min(after, t.size() - 1), p0 = p1 == 0 ? 0 : p1 - 1;
-            const double f = t[p1] > t[p0] ? (at_s - t[p0]) / (t[p1] - t[p0]) : 0.0;
-            const auto at = [&](std::size_t vector) { return values[vector][p0] + f * (values[vector][p1] - values[vector][p0]); };
             std::size_t v = 1;
             for (const Tile& tile : block.tiles) {
                 for (int o = 0; o < tile.outputs; ++o, v += 2) {
-                    const double plus = at(v), minus = at(v + 1);
+                    const double plus = circuits::sample(t, values[v], at_s), minus = circuits::sample(t, values[v + 1], at_s);
                     out.net_current_A(tile.output0 + o, k) += readout_->column_current_A(plus) - readout_->column_current_A(minus);
                     block_energy_J[b](k) += readout_->delivered_energy_J({}, {plus}) + readout_->delivered_energy_J({}, {minus});
                 }
