@@ -55,11 +55,15 @@ std::uint32_t SharedConductanceTable::allocate(std::uint32_t count) {
     return first;
 }
 
-void SharedConductanceTable::set(std::uint32_t slot, double g_S) {
+void SharedConductanceTable::check_slot(std::uint32_t slot) const {
     if (slot >= table_->size) {
         throw UsageError("OSDI conductance slot " + std::to_string(slot) + " is outside the table (" +
                          std::to_string(table_->size) + " slots)");
     }
+}
+
+void SharedConductanceTable::set(std::uint32_t slot, double g_S) {
+    check_slot(slot);
     if (!std::isfinite(g_S) || g_S < 0.0) {
         throw UsageError("OSDI conductance for slot " + std::to_string(slot) + " must be finite and >= 0 S, got " +
                          std::to_string(g_S));
@@ -68,10 +72,7 @@ void SharedConductanceTable::set(std::uint32_t slot, double g_S) {
 }
 
 double SharedConductanceTable::get(std::uint32_t slot) const {
-    if (slot >= table_->size) {
-        throw UsageError("OSDI conductance slot " + std::to_string(slot) + " is outside the table (" +
-                         std::to_string(table_->size) + " slots)");
-    }
+    check_slot(slot);
     return table_->g_S[slot];
 }
 

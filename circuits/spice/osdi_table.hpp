@@ -46,6 +46,8 @@ public:
 
 private:
     SharedConductanceTable();
+    // Throws UsageError for a slot outside the table.
+    void check_slot(std::uint32_t slot) const;
     CimkitSharedGTable* (*grow_)(std::uint32_t) = nullptr;
     CimkitSharedGTable* table_ = nullptr;
 };
