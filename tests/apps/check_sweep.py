@@ -115,8 +115,14 @@ def check_resume(work):
     shutil.rmtree(points)
     os.remove(out)
     p = subprocess.Popen([CIMKIT, "sweep", sweep, "-o", out, "--jobs", "1", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = os.path.join(points, "point_0000.h5")
-    while not os.path.exists(first) and p.poll() is None:
+    first_log = os.path.join(points, "point_0000.log")
+
+    def first_point_ended():
+        # Its log's last line, not its file: the file is renamed into place just before the point
+        # prints "wrote", and a SIGINT between the two left a finished point with no "wrote" line.
+        return os.path.exists(first_log) and wrote_lines(points).get("point_0000.log", 0) > 0
+
+    while not first_point_ended() and p.poll() is None:
         time.sleep(0.02)  # interrupt once the first point is finished, the others not all
     p.send_signal(signal.SIGINT)
     _, err = p.communicate()
