@@ -157,6 +157,11 @@ std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device
     twin->state_parameter = interface.state_parameter;
     twin->file_content = std::move(content);
     twin->read_voltage_V = plan.read_voltage_V;
+    twin->potentiate_V = plan.potentiate_V;
+    twin->depress_V = plan.depress_V;
+    twin->pulse_width_s = plan.pulse_width_s;
+    twin->edge_s = plan.edge_s;
+    twin->read_width_s = plan.read_width_s;
     Characterisation c(device, interface, plan);
 
     // Three states first: a subcircuit that does not converge fails in ~0.1 s here, where the whole

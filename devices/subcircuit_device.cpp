@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <sstream>
 
@@ -20,17 +21,22 @@ std::string subcircuit_file_content(const std::filesystem::path& file) {
 }
 
 double SubcircuitTwin::state_of_conductance(double g_S) const {
-    // G(x) is monotone; walk it as increasing in G.
-    std::vector<double> g = state_g_S, x = state_x;
-    if (g.front() > g.back()) {
-        std::reverse(g.begin(), g.end());
-        std::reverse(x.begin(), x.end());
+    // G(x) is monotone: bracket g_S between grid points and interpolate from the one of lower G.
+    const std::vector<double>& g = state_g_S;
+    const bool rising = g.back() > g.front();
+    const std::size_t low_end = rising ? 0 : g.size() - 1, high_end = g.size() - 1 - low_end;
+    if (g_S <= g[low_end]) return state_x[low_end];
+    if (g_S >= g[high_end]) return state_x[high_end];
+    std::size_t low = 0, high = 0;  // g[low] <= g_S < g[high], neighbours
+    if (rising) {
+        high = static_cast<std::size_t>(std::upper_bound(g.begin(), g.end(), g_S) - g.begin());
+        low = high - 1;
+    } else {
+        low = static_cast<std::size_t>(std::lower_bound(g.begin(), g.end(), g_S, std::greater<>()) - g.begin());
+        high = low - 1;
     }
-    if (g_S <= g.front()) return x.front();
-    if (g_S >= g.back()) return x.back();
-    const std::size_t i = static_cast<std::size_t>(std::upper_bound(g.begin(), g.end(), g_S) - g.begin());
-    const double f = (g_S - g[i - 1]) / (g[i] - g[i - 1]);
-    return x[i - 1] + f * (x[i] - x[i - 1]);
+    const double f = (g_S - g[low]) / (g[high] - g[low]);
+    return state_x[low] + f * (state_x[high] - state_x[low]);
 }
 
 namespace {

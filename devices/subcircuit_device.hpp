@@ -39,6 +39,12 @@ struct SubcircuitTwin {
     std::string state_parameter = subcircuit_state_parameter;  // x0 or the file's `*cimkit: state NAME`, lower case
     std::string file_content;    // the file as characterised (recorded in output files)
     double read_voltage_V = 0.0;
+    // The drive of its nominal pulses, as characterised (signed: which terminal goes positive matters
+    // to the subcircuit; the table keeps magnitudes): potentiate_V raises G, depress_V lowers it, each
+    // a plateau of pulse_width_s between linear edges of edge_s, with a read of read_width_s at
+    // read_voltage_V before and after. A circuit that replays a nominal pulse draws this waveform.
+    double potentiate_V = 0.0, depress_V = 0.0;
+    double pulse_width_s = 0.0, edge_s = 0.0, read_width_s = 0.0;
     std::vector<double> state_x;    // strictly increasing, from 0 to 1
     std::vector<double> state_g_S;  // G(state_x), strictly monotone (either way)
     TableDeviceData table;          // the pulse response in conductance space
@@ -62,6 +68,9 @@ public:
                               const std::vector<Setting>& settings = {});
 
     const SubcircuitTwin& twin() const { return *twin_; }
+    const std::shared_ptr<const SubcircuitTwin>& twin_shared() const { return twin_; }
+    // The device at the conductance its subcircuit was read at (TableDevice::set_conductance).
+    void set_conductance(DeviceState& state, double g_S) const { inner().set_conductance(state, g_S); }
 
     const std::string& name() const override;
 

@@ -118,6 +118,9 @@ public:
 
     // The mean step of one nominal pulse of `polarity` for this device at conductance g_S.
     double mean_step_S(const DeviceState& state, double g_S, int polarity) const;
+    // The device at conductance g_S, as a write that ends there leaves it (its drift clock restarts):
+    // for a circuit that moved the device itself (a subcircuit's pulses replayed in ngspice).
+    void set_conductance(DeviceState& state, double g_S) const { program(state, g_S); }
 
 private:
     void update_drift(DeviceState& state) const;
