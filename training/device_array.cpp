@@ -115,26 +115,52 @@ void DeviceArray::remove_drift_compensation() { read_.remove_drift_compensation(
 
 void DeviceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) {
     assert(x.size() == cols() && delta.size() == rows());
-    PairWriter writer(pairs_, refresh_, options_, residual_, writes());
-    rule_->apply_outer_product(writer, x, delta, learning_rate);
+    {
+        PairWriter writer(pairs_, refresh_, options_, residual_, writes());
+        rule_->apply_outer_product(writer, x, delta, learning_rate);
+    }
+    replay_pulses();
 }
 
 void DeviceArray::apply_weight_changes(const Eigen::MatrixXf& dw) {
     assert(dw.rows() == rows() && dw.cols() == cols());
-    PairWriter writer(pairs_, refresh_, options_, residual_, writes());
-    rule_->apply_weight_changes(writer, dw);
+    {
+        PairWriter writer(pairs_, refresh_, options_, residual_, writes());
+        rule_->apply_weight_changes(writer, dw);
+    }
+    replay_pulses();
 }
 
 void DeviceArray::write_pairs(const std::function<void(PairWriter&)>& write) {
-    PairWriter writer(pairs_, refresh_, options_, residual_, writes());
-    write(writer);
+    {
+        PairWriter writer(pairs_, refresh_, options_, residual_, writes());
+        write(writer);
+    }
+    replay_pulses();
+}
+
+void DeviceArray::set_pulse_replay(PulseReplay replay) {
+    replay_ = std::move(replay);
+    pairs_.record_pulses(static_cast<bool>(replay_));
+}
+
+void DeviceArray::replay_pulses() {
+    if (!replay_) return;
+    const std::vector<PulseHistory> histories = pairs_.take_pulse_histories();
+    if (histories.empty()) return;
+    const std::vector<DeviceState> reached = replay_(histories);
+    assert(reached.size() == histories.size());
+    for (std::size_t h = 0; h < histories.size(); ++h) pairs_.replace(histories[h].side, histories[h].index, reached[h]);
 }
 
 // ---- time and epochs ----
 
 void DeviceArray::evolve(double dt_s, Rng& rng) {
-    WriteContext write = writes();
-    refresh_.evolve(pairs_, dt_s, rng, write);
+    {
+        WriteContext write = writes();
+        refresh_.evolve(pairs_, dt_s, rng, write);
+    }
+    replay_pulses();
 }
 
 void DeviceArray::evolve(double dt_s) { evolve(dt_s, evolve_rng_); }

@@ -44,6 +44,7 @@
 #include "training/array_options.hpp"
 #include "training/device_array/calibration.hpp"
 #include "training/device_array/pair_storage.hpp"
+#include "training/device_array/pulse_replay.hpp"
 #include "training/device_array/read_model.hpp"
 #include "training/device_array/refresh_policy.hpp"
 #include "training/weight_array.hpp"
@@ -83,6 +84,11 @@ public:
     // stream, as the update rule gets it: for an engine that delivers the rule's writes from its own
     // circuit (the spice update circuit driven by ESSOP's trains, training/spice_array.cpp).
     void write_pairs(const std::function<void(PairWriter&)>& write);
+
+    // From now on, the pulses of every write (an update, a refresh's RESETs) are replayed by `replay` on
+    // the devices' own circuit once the write is over, and its states replace the model's predictions
+    // (training/device_array/pulse_replay.hpp). An empty function stops it.
+    void set_pulse_replay(PulseReplay replay);
 
     // Drift and leakage of every device over dt_s seconds (no pulse).
     void evolve(double dt_s, Rng& rng);
@@ -132,6 +138,8 @@ public:
 
 private:
     WriteContext writes() { return {program_rng_, update_rng_, counters_}; }
+    // After a write: the replay of its pulses, when there is one.
+    void replay_pulses();
     DeviceArrayCheckpointShape checkpoint_shape() const;
 
     DeviceArrayOptions options_;
@@ -144,6 +152,7 @@ private:
     RefreshPolicy refresh_;
     std::vector<double> residual_;  // accumulate_residual: per-weight remainder, storage order
     std::unique_ptr<UpdateRule> rule_;
+    PulseReplay replay_;
 };
 
 // A Network ArrayFactory that builds every layer on devices of `model` (which must outlive the

@@ -122,6 +122,13 @@ void PairStorage::program_device(DeviceState& device, double g_target_S, WriteCo
 void PairStorage::program_to_zero(DeviceState& device, WriteContext& write) { program_level(device, 0.0, write); }
 
 void PairStorage::program_level(DeviceState& device, double level, WriteContext& write) {
+    if (recording_) {
+        // The state is set absolutely: the pulses before it no longer decide where the device ends.
+        if (const auto open = open_history_.find(&device); open != open_history_.end()) {
+            histories_[open->second].polarities.clear();
+            open_history_.erase(open);
+        }
+    }
     const DeviceState before = device;
     model_.set_level(device, level, write.program);
     written(device);
@@ -132,6 +139,14 @@ void PairStorage::program_level(DeviceState& device, double level, WriteContext&
 // ---- pulses and time ----
 
 void PairStorage::pulse_device(DeviceState& device, const Pulse& pulse, WriteContext& write) {
+    if (recording_) {
+        auto [open, first] = open_history_.emplace(&device, histories_.size());
+        if (first) {
+            const auto [side, index] = locate(device);
+            histories_.push_back({side, index, device, device, {}});
+        }
+        histories_[open->second].polarities.push_back(pulse.polarity);
+    }
     const DeviceState before = device;
     model_.apply_pulse(device, pulse, write.update);
     written(device);
@@ -168,16 +183,44 @@ void PairStorage::evolve(double dt_s, Rng& rng) {
 
 // The writers above take a device by reference (the refresh policy hands them pairs' devices): its
 // side and index follow from its address. std::less orders pointers into different vectors.
-void PairStorage::written(const DeviceState& device) {
-    if (!cache_.active()) return;
+std::pair<PairSide, std::size_t> PairStorage::locate(const DeviceState& device) const {
     const std::less<const DeviceState*> before;
     const DeviceState* at = &device;
-    if (!before(at, plus_.data()) && before(at, plus_.data() + plus_.size())) {
-        cache_.update(PairSide::plus, static_cast<std::size_t>(at - plus_.data()), device);
-        return;
-    }
+    if (!before(at, plus_.data()) && before(at, plus_.data() + plus_.size())) return {PairSide::plus, static_cast<std::size_t>(at - plus_.data())};
     assert(!before(at, minus_.data()) && before(at, minus_.data() + minus_.size()));
-    cache_.update(PairSide::minus, static_cast<std::size_t>(at - minus_.data()), device);
+    return {PairSide::minus, static_cast<std::size_t>(at - minus_.data())};
+}
+
+void PairStorage::written(const DeviceState& device) {
+    if (!cache_.active()) return;
+    const auto [side, index] = locate(device);
+    cache_.update(side, index, device);
+}
+
+// ---- replay ----
+
+void PairStorage::record_pulses(bool on) {
+    recording_ = on;
+    histories_.clear();
+    open_history_.clear();
+}
+
+std::vector<PulseHistory> PairStorage::take_pulse_histories() {
+    std::vector<PulseHistory> taken;
+    for (PulseHistory& h : histories_) {
+        if (h.polarities.empty()) continue;  // programmed after its pulses
+        h.predicted = states(h.side)[h.index];
+        taken.push_back(std::move(h));
+    }
+    histories_.clear();
+    open_history_.clear();
+    return taken;
+}
+
+void PairStorage::replace(PairSide side, std::size_t index, const DeviceState& state) {
+    DeviceState& device = states(side).at(index);
+    device = state;
+    written(device);
 }
 
 }  // namespace cimkit::training

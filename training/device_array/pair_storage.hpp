@@ -37,6 +37,8 @@
 // keeps the read cache (training/device_array/read_cache.hpp) equal to the states.
 #include <cstddef>
 #include <cstdint>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -46,6 +48,7 @@
 #include "training/array_options.hpp"
 #include "training/device_array/calibration.hpp"
 #include "training/device_array/pair_side.hpp"
+#include "training/device_array/pulse_replay.hpp"
 #include "training/device_array/read_cache.hpp"
 
 namespace cimkit::training {
@@ -123,6 +126,15 @@ public:
     // Drift and leakage of every device over dt_s, no pulse.
     void evolve(double dt_s, Rng& rng);
 
+    // Notes for a replay of the pulses on the devices' own circuit (training/device_array/pulse_replay.hpp):
+    // while recording, every pulse is noted, with the device's state before its first one, and still
+    // applied through the model; a programming write drops the device's notes.
+    void record_pulses(bool on);
+    // The notes since the last call, each with the model's predicted state, and a fresh start.
+    std::vector<PulseHistory> take_pulse_histories();
+    // Puts a replay's result in the place of device (side, index); the read cache follows.
+    void replace(PairSide side, std::size_t index, const DeviceState& state);
+
 private:
     double clip_weight(double w, DeviceArrayCounters& counters) const;
     // One pulse through the model, its write energy counted.
@@ -131,6 +143,8 @@ private:
     void program_level(DeviceState& device, double level, WriteContext& write);
     // After a write to `device`, one of this storage's states: its read-cache entries.
     void written(const DeviceState& device);
+    // The side and index of one of this storage's states, from its address.
+    std::pair<PairSide, std::size_t> locate(const DeviceState& device) const;
 
     const DeviceModel& model_;
     DeviceCalibration calibration_;
@@ -144,6 +158,9 @@ private:
     Pulse potentiate_pulse_, depress_pulse_;
     std::vector<DeviceState> plus_, minus_;  // column-major m x n, Eigen's order: k = i + m j
     ReadCache cache_;
+    bool recording_ = false;
+    std::vector<PulseHistory> histories_;
+    std::unordered_map<const DeviceState*, std::size_t> open_history_;  // device -> its entry in histories_
 };
 
 }  // namespace cimkit::training
