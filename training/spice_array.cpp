@@ -15,7 +15,9 @@
 #include "devices/core/errors.hpp"
 #include "devices/core/resource_dirs.hpp"
 #include "devices/core/text.hpp"
+#include "devices/subcircuit_device.hpp"
 #include "training/settings/experiment_settings.hpp"
+#include "training/subcircuit_replay.hpp"
 #include "training/settings/option_tables.hpp"
 #include "training/update_rules/registry.hpp"
 #include "training/update_rules/update_rule.hpp"
@@ -88,6 +90,11 @@ SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
     stages_ = circuits::make_peripheral_stages(peripherals());
     readout_ = &circuits::column_readout(stages_);
     reads_transposed_ = face_ && !readout_->column_drive_source(circuits::CrossbarNames("t"), 0).empty();
+    const auto* subcircuit = dynamic_cast<const SubcircuitDevice*>(&model);
+    if (subcircuit && options_.subcircuit_writes == "ngspice") {
+        subcircuit_writes_ = std::make_unique<circuits::SubcircuitWriteCircuit>(subcircuit->twin_shared());
+        pulse_replay_ = subcircuit_pulse_replay(*subcircuit, *subcircuit_writes_);
+    }
 }
 
 circuits::CrossbarPeripherals SpiceSession::peripherals() const {
@@ -320,7 +327,9 @@ SpiceArray::SpiceArray(SpiceSession& session, const DeviceModel& model, const De
       use_update_circuit_(updated && initial_weights.size() <= session.options().update_circuit_max_devices),
       devices_(model, calibration, initial_weights, spice_checked(options, session.options(), use_update_circuit_), rng),
       layer_id_(session.add_layer(devices_, use_update_circuit_)),
-      drives_slots_(use_update_circuit_ && find_update_rule(options.update_mode).drives_update_circuit) {}
+      drives_slots_(use_update_circuit_ && find_update_rule(options.update_mode).drives_update_circuit) {
+    if (session.pulse_replay()) devices_.set_pulse_replay(session.pulse_replay());
+}
 
 void SpiceArray::require_settled() const {
     if (use_update_circuit_ && session_.update_circuit(layer_id_).running()) {

@@ -46,6 +46,7 @@
 #include "circuits/device_face.hpp"
 #include "circuits/spice/engine.hpp"
 #include "circuits/resident_update.hpp"
+#include "circuits/subcircuit_writes.hpp"
 #include "circuits/update_circuit.hpp"
 #include "training/reloaded_read.hpp"
 #include "training/device_array.hpp"
@@ -87,6 +88,10 @@ struct SpiceOptions {
     // "osdi" (cimkit's compiled OSDI element reading a shared conductance table: ohmic devices and
     // the domain wall; docs/performance-notes.md, "A compiled device element").
     std::string live_face = "cosim";
+    // Where the write pulses of a spice:FILE:SUBCKT device go: "ngspice" (the subcircuit itself, each
+    // update's pulses replayed in one transient, training/subcircuit_replay.hpp) or "twin" (its
+    // compact table only: faster, within the twin's agreement with the subcircuit).
+    std::string subcircuit_writes = "ngspice";
 };
 
 // Throws ParameterError naming the key, its value and its range.
@@ -129,6 +134,9 @@ public:
 
     // Layer `id`'s update circuit (rows: its inputs, columns: its outputs); UsageError if it has none.
     circuits::ResidentUpdateCircuit& update_circuit(int id);
+    // What replays the arrays' write pulses on the devices' own circuit (a subcircuit device with
+    // spice.subcircuit_writes = ngspice); empty otherwise.
+    const PulseReplay& pulse_replay() const { return pulse_replay_; }
 
     const SpiceOptions& options() const { return options_; }
     std::uint64_t solves() const { return solves_; }  // live strategy: `op`s run
@@ -152,6 +160,8 @@ private:
     const circuits::ColumnReadout* readout_ = nullptr;  // the read-out among stages_
     std::vector<std::unique_ptr<Layer>> layers_;  // before engine_: their workers end after it
     std::unique_ptr<spice::Engine> engine_;
+    std::unique_ptr<circuits::SubcircuitWriteCircuit> subcircuit_writes_;  // a fork: made before engine_
+    PulseReplay pulse_replay_;
     bool loaded_ = false;
     bool reads_transposed_ = false;
     struct Driven {

@@ -8,6 +8,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+import h5py
+import numpy
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cli_check import CliCheck, stored_device_definition  # noqa: E402
 
@@ -41,6 +44,28 @@ with tempfile.TemporaryDirectory() as folder:
     expect(run("train", "--set", "run.engine=spice", "--set", "spice.read_strategy=batched", "--set", "array.device=" + device,
                "--set", "dataset.train_limit=30", "--epochs", "1", "-o", "spice.h5", "--quiet", cwd=work), 0, "test accuracy",
            what="train, spice engine")
+    # The same run with the write pulses through the twin's table instead of the subcircuit (the
+    # default replays them in ngspice): the same decisions, the same pulse count, weights apart by
+    # no more than the twin's error (a fraction of a percent of the window: 2 w_max here).
+    expect(run("train", "--set", "run.engine=spice", "--set", "spice.read_strategy=batched", "--set", "array.device=" + device,
+               "--set", "dataset.train_limit=30", "--set", "spice.subcircuit_writes=twin", "--epochs", "1", "-o", "twin_writes.h5",
+               "--quiet", cwd=work), 0, "test accuracy", what="train, spice engine, writes through the twin")
+    with h5py.File(work / "spice.h5") as through_spice, h5py.File(work / "twin_writes.h5") as through_twin:
+        total_pulses = 0
+        for layer in ("layer_0", "layer_1"):
+            a, b = through_spice["training/weights/" + layer][()], through_twin["training/weights/" + layer][()]
+            difference = float(numpy.abs(a - b).max())
+            counters = "training/checkpoint/" + layer + "/counters"
+            pulses = through_spice[counters][0]
+            total_pulses += pulses
+            if pulses != through_twin[counters][0]:
+                failures.append(f"{layer}: {pulses} pulses through ngspice, {through_twin[counters][0]} through the twin")
+            # A layer that got pulses must have moved by ngspice's numbers, not the twin's.
+            if not (difference > 0.0 or pulses == 0) or not difference < 0.01 * 2.0:
+                failures.append(f"{layer}: {pulses:.0f} pulses; weights written through ngspice and through the twin differ by "
+                                f"{difference:.3g}; expected above 0 and below 1 % of 2 w_max")
+        if total_pulses == 0:
+            failures.append("no write pulse in 30 samples: nothing went through ngspice")
     expect(run("train", "--set", "run.engine=spice", "--set", "array.device=" + device, "--epochs", "1", "-o", "live.h5", "--quiet",
                cwd=work), 2, "spice.read_strategy = batched", what="the live read strategy, which needs a cosim face")
 

@@ -82,6 +82,9 @@ std::vector<Field<SpiceOptions>> make_spice_fields() {
              "live reads: each device's face, cosim (EXTERNAL sources read the live states at every time point) or osdi "
              "(cimkit's compiled OSDI element reads a conductance table refreshed before every op; ohmic devices and the "
              "domain wall; about 40x faster per read for the domain wall)"),
+        text("spice.subcircuit_writes", &S::subcircuit_writes, {"ngspice", "twin"},
+             "write pulses of a spice:FILE:SUBCKT device: ngspice (each update's pulses replayed on the subcircuit itself, one "
+             "transient per layer and update) or twin (its compact table only, faster)"),
         integer("spice.workers", &S::workers, Range::closed(1, 64),
                 "batched reads: worker processes per layer, each solving one block of the layer's outputs"),
         integer("spice.max_tile_rows", &S::max_tile_rows, Range::closed(1, 100000), "largest crossbar tile: input lines"),
