@@ -66,7 +66,8 @@ namespace {
 
 // The live strategy draws every device by its spice.live_face face ("cosim": EXTERNAL sources read the
 // live states; "osdi": the face refreshes a shared conductance table before every op).
-std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model, const std::string& variant) {
+std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model, std::string variant) {
+    if (variant == "auto") variant = circuits::builtin_faces().find(model.name(), "osdi") ? "osdi" : "cosim";
     try {
         return circuits::make_device_face(model, variant);
     } catch (const UsageError& e) {

@@ -78,10 +78,10 @@ std::vector<Field<SpiceOptions>> make_spice_fields() {
                [](SpiceReadStrategy strategy) { return to_string(strategy); }, parse_read_strategy,
                "live: one resident netlist whose EXTERNAL sources read the live device states, one op per read; batched: "
                      "netlists reloaded after every update, a batch of samples read per transient on worker processes"),
-        text("spice.live_face", &S::live_face, {"cosim", "osdi"},
-             "live reads: each device's face, cosim (EXTERNAL sources read the live states at every time point) or osdi "
+        text("spice.live_face", &S::live_face, {"auto", "cosim", "osdi"},
+             "live reads: each device's face, cosim (EXTERNAL sources read the live states at every time point), osdi "
              "(cimkit's compiled OSDI element reads a conductance table refreshed before every op; ohmic devices and the "
-             "domain wall; about 40x faster per read for the domain wall)"),
+             "domain wall; about 30x faster per read for the domain wall) or auto (osdi where the device has it, else cosim)"),
         text("spice.subcircuit_writes", &S::subcircuit_writes, {"ngspice", "twin"},
              "write pulses of a spice:FILE:SUBCKT device: ngspice (each update's pulses replayed on the subcircuit itself, one "
              "transient per layer and update) or twin (its compact table only, faster)"),
