@@ -55,7 +55,6 @@ public:
     // worker's errors (ConvergenceError, WorkerTimeout, WorkerCrashed).
     std::vector<double> run(const std::vector<SubcircuitPulseTrain>& trains);
 
-    const SubcircuitTwin& twin() const { return *twin_; }
     long runs() const { return worker_.solves(); }
 
 private:
