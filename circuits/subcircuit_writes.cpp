@@ -1,6 +1,7 @@
 #include "circuits/subcircuit_writes.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 #include <utility>
 
@@ -83,16 +84,23 @@ SubcircuitWriteCircuit::SubcircuitWriteCircuit(std::shared_ptr<const SubcircuitT
     : twin_(std::move(twin)), worker_(worker_options()) {}
 
 std::vector<double> SubcircuitWriteCircuit::run(const std::vector<SubcircuitPulseTrain>& trains) {
-    const SubcircuitWriteDeck deck = build_subcircuit_writes(*twin_, trains);
-    worker_.load(to_spice(deck.netlist), "<" + deck.netlist.title() + ">");
-    std::vector<std::string> vectors;
-    for (std::size_t d = 0; d < trains.size(); ++d) vectors.push_back("i(v" + drive_source(d) + ")");
-    const std::vector<std::vector<double>> currents = worker_.run_and_read(deck.analysis, vectors);
+    if (trains.empty()) throw ParameterError("subcircuit writes: no device to write");
     std::vector<double> g_S;
     g_S.reserve(trains.size());
-    // ngspice's source current flows into its + terminal: the device's current is its negative. The
-    // last time point is inside the final read, where every device sits at the read voltage.
-    for (const std::vector<double>& current : currents) g_S.push_back(-current.back() / twin_->read_voltage_V);
+    for (std::size_t first = 0; first < trains.size(); first += devices_per_transient) {
+        const std::size_t last = std::min(trains.size(), first + devices_per_transient);
+        const std::vector<SubcircuitPulseTrain> part(trains.begin() + static_cast<std::ptrdiff_t>(first),
+                                                     trains.begin() + static_cast<std::ptrdiff_t>(last));
+        const SubcircuitWriteDeck deck = build_subcircuit_writes(*twin_, part);
+        worker_.load(to_spice(deck.netlist), "<" + deck.netlist.title() + ">");
+        std::vector<std::string> vectors;
+        for (std::size_t d = 0; d < part.size(); ++d) vectors.push_back("i(v" + drive_source(d) + ")");
+        // ngspice's source current flows into its + terminal: the device's current is its negative. The
+        // last time point is inside the final read, where every device sits at the read voltage.
+        for (const std::vector<double>& current : worker_.run_and_read(deck.analysis, vectors)) {
+            g_S.push_back(-current.back() / twin_->read_voltage_V);
+        }
+    }
     return g_S;
 }
 
