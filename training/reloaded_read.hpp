@@ -26,6 +26,14 @@
 // tiling as the live strategy, tile partial sums added digitally) and all of the batch's samples. The
 // workers parse and solve at the same time, one thread waiting on each.
 //
+// Tile by tile (a transformation): a face that limits the devices per transient
+// (circuits::DeviceFace::devices_per_transient; the subcircuit face: 160) has each block cut into
+// tiles of at most that many, and a read loads and runs them one after another in the block's worker.
+// Why: ngspice walks a B-source's expression trees at every Newton load, and a block of 7 840 VTEAM
+// instances outgrows the core's cache (17-27 us per instance and load against 3-5 us for 100-200;
+// docs/performance-notes.md#subcircuit-devices-in-the-batched-read). The price is a parse of every tile
+// at every read, even with unchanged states.
+//
 // A read-out other than the ideal virtual ground (ReloadedReadOptions::peripherals, the TIA) has its
 // own input node per line, so the pair equivalent does not hold either: tiles are drawn as they are.
 //
