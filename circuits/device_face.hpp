@@ -84,6 +84,12 @@ public:
     // model.conductance_S(state): a pair of such devices may then be drawn as its exact differential
     // equivalent (circuits/crossbar_tile.hpp, add_differential_equivalent_tile).
     virtual bool draws_linear_conductance() const { return false; }
+    // The most devices the spice engine's batched read (training/reloaded_read.hpp) puts in one
+    // transient; more are cut into tiles that run one netlist at a time. 0: no limit (every face but
+    // the subcircuit's). Why a face would want it: a B-source is evaluated by walking its expression
+    // trees, and once a netlist's trees outgrow the core's cache every walk waits on memory
+    // (docs/performance-notes.md#subcircuit-devices-in-the-batched-read).
+    virtual int devices_per_transient() const { return 0; }
     // Adds device `tag` (e.g. "3_4") between `row` and `column` with the given state.
     virtual void add_device(Netlist& netlist, const std::string& tag, const std::string& row,
                             const std::string& column, const DeviceState& state) const = 0;

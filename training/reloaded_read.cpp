@@ -1,6 +1,7 @@
 #include "training/reloaded_read.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <exception>
@@ -35,9 +36,17 @@ struct ReloadedLayerRead::Block {
     std::vector<std::string> sources;  // every tile's row sources, tile by tile
     std::vector<std::string> outputs;  // every tile's column currents, then its row source currents
     std::string origin;
+    // One netlist per tile, loaded and run one after another (DeviceFace::devices_per_transient), and
+    // their texts, written at load_all from the states it loaded.
+    bool tile_by_tile = false;
+    std::vector<std::string> tile_netlists;
 };
 
 namespace {
+
+long nanoseconds_since(std::chrono::steady_clock::time_point start) {
+    return static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+}
 
 // ngspice slows down with every load-and-run cycle in one process, though its memory stays flat:
 // 150 cycles of a 55 000-element block in one worker took load 0.24 -> 0.61 s and a 100-sample
@@ -93,7 +102,16 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
         block->differential = block->face->draws_linear_conductance() && !wired && !readout_->reads_output_voltage();
         const int first = outputs * b / blocks, last = outputs * (b + 1) / blocks;  // this block's outputs
         block->origin = name_ + ", outputs " + std::to_string(first) + ".." + std::to_string(last - 1);
-        for (const auto& span : circuits::split_into_tiles({0, inputs, first, last - first}, tile_rows, per_tile)) {
+        int block_tile_rows = tile_rows, block_per_tile = per_tile;
+        const int limit = options.devices_per_transient >= 0 ? options.devices_per_transient : block->face->devices_per_transient();
+        const bool limited = limit > 0 && !wired && !pulse_width_ && !block->differential;
+        if (limited) {
+            // Tiles of at most `limit` devices (2 per weight), as many rows as fit under the block's columns.
+            block_per_tile = std::clamp(limit / 2, 1, per_tile);
+            const int lines = 2 * std::min(block_per_tile, last - first);
+            block_tile_rows = std::clamp(limit / lines, 1, tile_rows);
+        }
+        for (const auto& span : circuits::split_into_tiles({0, inputs, first, last - first}, block_tile_rows, block_per_tile)) {
             Tile t;
             t.prefix = "r" + std::to_string(span.row0) + "c" + std::to_string(span.column0);
             t.row0 = span.row0;
@@ -102,6 +120,7 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
             t.outputs = span.columns;
             block->tiles.push_back(t);
         }
+        block->tile_by_tile = limited && block->tiles.size() > 1;
         const int lines_per_output = block->differential ? 1 : 2;
         for (const Tile& t : block->tiles) {
             for (int r = 0; r < t.rows; ++r) block->sources.push_back(circuits::tile_row_source(t.prefix, r));
@@ -183,9 +202,12 @@ void ReloadedLayerRead::load_all(const Eigen::MatrixXd* pulse_volts) {
     // worker parses it (about 0.25 s), both blocks at once.
     for_each_block(blocks_.size(), [&](std::size_t b) {
         Block& block = *blocks_[b];
-        circuits::Netlist netlist("cimkit " + block.origin + ", face " + block.face->name() + " (states as fixed elements)");
-        block.face->add_shared(netlist);
-        for (const Tile& t : block.tiles) {
+        const auto new_netlist = [&] {
+            circuits::Netlist netlist("cimkit " + block.origin + ", face " + block.face->name() + " (states as fixed elements)");
+            block.face->add_shared(netlist);
+            return netlist;
+        };
+        const auto add_tile = [&](circuits::Netlist& netlist, const Tile& t) {
             const auto state = [&](int row, int column) -> const DeviceState& {
                 const std::size_t k = static_cast<std::size_t>(t.output0 + column / 2) +
                                       static_cast<std::size_t>(devices_.rows()) * static_cast<std::size_t>(t.row0 + row);
@@ -201,10 +223,25 @@ void ReloadedLayerRead::load_all(const Eigen::MatrixXd* pulse_volts) {
                                         pulse_volts ? circuits::make_pulse_train_row_driver(pulse_trains(*pulse_volts, t.row0, t.rows)) : nullptr,
                                         pulse_timing_);
             }
-            if (pulse_volts) continue;  // the pulse-train driver saves its own currents and voltages
+            if (pulse_volts) return;  // the pulse-train driver saves its own currents and voltages
             for (int r = 0; r < t.rows; ++r) netlist.save("i(" + circuits::tile_row_source(t.prefix, r) + ")");  // read energy
+        };
+        if (block.tile_by_tile) {
+            // Only written here: run_all loads each tile before its transient.
+            block.tile_netlists.clear();
+            for (const Tile& t : block.tiles) {
+                circuits::Netlist netlist = new_netlist();
+                add_tile(netlist, t);
+                block.tile_netlists.push_back(circuits::to_spice(netlist));
+            }
+            return;
         }
-        block.worker->load(circuits::to_spice(netlist), "<" + block.origin + ">");
+        circuits::Netlist netlist = new_netlist();
+        for (const Tile& t : block.tiles) add_tile(netlist, t);
+        const std::string text = circuits::to_spice(netlist);
+        const auto started = std::chrono::steady_clock::now();
+        block.worker->load(text, "<" + block.origin + ">");
+        last_parse_ns_ += nanoseconds_since(started);
     });
     loaded_plus_ = devices_.states(PairSide::plus);
     loaded_minus_ = devices_.states(PairSide::minus);
@@ -215,24 +252,30 @@ void ReloadedLayerRead::load_all(const Eigen::MatrixXd* pulse_volts) {
 ReloadedLayerRead::Batch ReloadedLayerRead::run_all(const Eigen::MatrixXd& volts) {
     const Eigen::Index samples = volts.cols();
     Batch out{Eigen::MatrixXd::Zero(devices_.rows(), samples), Eigen::VectorXd::Zero(samples)};
+    last_time_points_ = 0;
     std::vector<Eigen::VectorXd> block_power(blocks_.size(), Eigen::VectorXd::Zero(samples));
-    for_each_block(blocks_.size(), [&](std::size_t b) {
+    // One batched transient of `tiles` (loaded in block b's worker) with their outputs `vectors` (every
+    // tile's column currents, then every tile's row source currents), added to out and block_power[b].
+    const auto run = [&](std::size_t b, const Tile* tiles, std::size_t count, const std::vector<std::string>& vectors) {
         Block& block = *blocks_[b];
-        std::size_t s = 0;
-        for (const Tile& t : block.tiles) {
-            for (int r = 0; r < t.rows; ++r) {
-                const Eigen::VectorXd line = volts.row(t.row0 + r).transpose();
-                block.worker->set_external_table(block.sources[s++], std::vector<double>(line.data(), line.data() + line.size()), 1.0);
+        for (const Tile* t = tiles; t != tiles + count; ++t) {
+            for (int r = 0; r < t->rows; ++r) {
+                const Eigen::VectorXd line = volts.row(t->row0 + r).transpose();
+                block.worker->set_external_table(circuits::tile_row_source(t->prefix, r), std::vector<double>(line.data(), line.data() + line.size()),
+                                                 1.0);
             }
         }
-        const Eigen::MatrixXd values = circuits::samples_from_time_points(
-            block.worker->run_and_read(circuits::batched_transient(samples), circuits::batched_vectors(block.outputs)), samples);
+        const auto started = std::chrono::steady_clock::now();
+        const auto points = block.worker->run_and_read(circuits::batched_transient(samples), circuits::batched_vectors(vectors));
+        last_transient_ns_ += nanoseconds_since(started);
+        last_time_points_ += static_cast<long>(points.front().size());
+        const Eigen::MatrixXd values = circuits::samples_from_time_points(points, samples);
         // Blocks own disjoint outputs, so their threads write disjoint rows of net_current_A.
         Eigen::Index v = 0;
-        for (const Tile& t : block.tiles) {
-            for (int o = 0; o < t.outputs; ++o) {
+        for (const Tile* t = tiles; t != tiles + count; ++t) {
+            for (int o = 0; o < t->outputs; ++o) {
                 if (block.differential) {
-                    out.net_current_A.row(t.output0 + o) += values.col(v).transpose();
+                    out.net_current_A.row(t->output0 + o) += values.col(v).transpose();
                     v += 1;
                     continue;
                 }
@@ -240,18 +283,35 @@ ReloadedLayerRead::Batch ReloadedLayerRead::run_all(const Eigen::MatrixXd& volts
                 // sources delivered (a TIA's amplifier; nothing for the virtual ground).
                 for (Eigen::Index k = 0; k < samples; ++k) {
                     const double plus = values(k, v), minus = values(k, v + 1);
-                    out.net_current_A(t.output0 + o, k) += readout_->column_current_A(plus) - readout_->column_current_A(minus);
+                    out.net_current_A(t->output0 + o, k) += readout_->column_current_A(plus) - readout_->column_current_A(minus);
                     block_power[b](k) += readout_->delivered_power_W(plus) + readout_->delivered_power_W(minus);
                 }
                 v += 2;
             }
         }
         // ngspice's branch current flows from + through the source to -: a driver delivers -V I.
-        s = 0;
-        for (const Tile& t : block.tiles) {
-            for (int r = 0; r < t.rows; ++r, ++v, ++s) {
-                block_power[b] -= volts.row(t.row0 + r).transpose().cwiseProduct(values.col(v));
+        for (const Tile* t = tiles; t != tiles + count; ++t) {
+            for (int r = 0; r < t->rows; ++r, ++v) {
+                block_power[b] -= volts.row(t->row0 + r).transpose().cwiseProduct(values.col(v));
             }
+        }
+    };
+    for_each_block(blocks_.size(), [&](std::size_t b) {
+        Block& block = *blocks_[b];
+        if (!block.tile_by_tile) {
+            run(b, block.tiles.data(), block.tiles.size(), block.outputs);
+            return;
+        }
+        for (std::size_t i = 0; i < block.tiles.size(); ++i) {
+            const Tile& t = block.tiles[i];
+            const auto started = std::chrono::steady_clock::now();
+            block.worker->load(block.tile_netlists[i], "<" + block.origin + ", tile " + t.prefix + ">");
+            last_parse_ns_ += nanoseconds_since(started);
+            std::vector<std::string> vectors;
+            const circuits::CrossbarNames names(t.prefix);
+            for (int c = 0; c < 2 * t.outputs; ++c) vectors.push_back(readout_->column_vector(names, c));
+            for (int r = 0; r < t.rows; ++r) vectors.push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
+            run(b, &t, 1, vectors);
         }
     });
     for (const auto& p : block_power) out.power_W += p;
@@ -306,6 +366,8 @@ ReloadedLayerRead::Batch ReloadedLayerRead::run_pulse_widths(const Eigen::Matrix
 }
 
 ReloadedLayerRead::Batch ReloadedLayerRead::read(const Eigen::MatrixXd& volts) {
+    last_parse_ns_ = 0;
+    last_transient_ns_ = 0;
     if (volts.rows() != devices_.cols() || volts.cols() < 1) {
         throw UsageError(name_ + ": a batch read takes " + std::to_string(devices_.cols()) + " x B input voltages (B >= 1), not " +
                          std::to_string(volts.rows()) + " x " + std::to_string(volts.cols()));

@@ -26,6 +26,14 @@
 // tiling as the live strategy, tile partial sums added digitally) and all of the batch's samples. The
 // workers parse and solve at the same time, one thread waiting on each.
 //
+// Tile by tile (a transformation): a face that limits the devices per transient
+// (circuits::DeviceFace::devices_per_transient; the subcircuit face: 160) has each block cut into
+// tiles of at most that many, and a read loads and runs them one after another in the block's worker.
+// Why: ngspice walks a B-source's expression trees at every Newton load, and a block of 7 840 VTEAM
+// instances outgrows the core's cache (17-27 us per instance and load against 3-5 us for 100-200;
+// docs/performance-notes.md#subcircuit-devices-in-the-batched-read). The price is a parse of every tile
+// at every read, even with unchanged states.
+//
 // A read-out other than the ideal virtual ground (ReloadedReadOptions::peripherals, the TIA) has its
 // own input node per line, so the pair equivalent does not hold either: tiles are drawn as they are.
 //
@@ -49,6 +57,7 @@
 // Reload rule: before a read the devices' states are compared with the ones last loaded (bit for
 // bit); any difference reloads every block, so a read always sees exactly the devices' present
 // states. A worker that crashes costs a reload and one retry of the read; a second crash is thrown.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -74,6 +83,12 @@ struct ReloadedReadOptions {
     // (the TIA) draws the tiles as they are, one line per device, and its output is turned back into
     // the column current, and its power added, by the read-out stage itself.
     circuits::CrossbarPeripherals peripherals;
+    // The most devices in one transient: -1, the face's own limit (circuits::DeviceFace::
+    // devices_per_transient; only the subcircuit face has one); 0, none; n > 0, at most n. Under a
+    // limit, a block (one worker) of a layer drawn device by device (not the ohmic pair equivalent,
+    // not wired, not pulse-width) is cut into tiles of at most n devices, and each read loads and runs
+    // them one after another: the same devices at the same voltages, their partial currents added.
+    int devices_per_transient = -1;
 };
 
 class ReloadedLayerRead {
@@ -91,6 +106,13 @@ public:
     Batch read(const Eigen::MatrixXd& volts);
 
     std::uint64_t loads() const { return loads_; }  // reloads of the whole layer (all blocks)
+    // Accepted time points of the last read's transients, summed over every transient it ran (solver
+    // work, for benchmarks: ideally one per sample per transient, plus ngspice's start-up steps).
+    long last_time_points() const { return last_time_points_; }
+    // Seconds the workers spent parsing netlists and running transients during the last read, summed
+    // over the workers (which run at once), for benchmarks.
+    double last_parse_s() const { return 1e-9 * static_cast<double>(last_parse_ns_); }
+    double last_transient_s() const { return 1e-9 * static_cast<double>(last_transient_ns_); }
     std::vector<pid_t> worker_pids() const;         // the workers' current child processes (tests, diagnostics)
 
 private:
@@ -116,6 +138,8 @@ private:
     std::vector<DeviceState> loaded_plus_, loaded_minus_;  // the states in the loaded netlists
     bool loaded_ = false;
     std::uint64_t loads_ = 0;
+    std::atomic<long> last_time_points_{0};
+    std::atomic<long> last_parse_ns_{0}, last_transient_ns_{0};
 };
 
 }  // namespace cimkit::training
