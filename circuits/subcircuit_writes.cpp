@@ -87,8 +87,9 @@ std::vector<double> SubcircuitWriteCircuit::run(const std::vector<SubcircuitPuls
     if (trains.empty()) throw ParameterError("subcircuit writes: no device to write");
     std::vector<double> g_S;
     g_S.reserve(trains.size());
-    for (std::size_t first = 0; first < trains.size(); first += devices_per_transient) {
-        const std::size_t last = std::min(trains.size(), first + devices_per_transient);
+    const auto per_deck = static_cast<std::size_t>(subcircuit_instances_per_transient);
+    for (std::size_t first = 0; first < trains.size(); first += per_deck) {
+        const std::size_t last = std::min(trains.size(), first + per_deck);
         const std::vector<SubcircuitPulseTrain> part(trains.begin() + static_cast<std::ptrdiff_t>(first),
                                                      trains.begin() + static_cast<std::ptrdiff_t>(last));
         const SubcircuitWriteDeck deck = build_subcircuit_writes(*twin_, part);

@@ -15,10 +15,10 @@
 //
 // The state parameter is fixed when the deck is parsed, so every write is a new deck; the worker
 // process is replaced every recycle_runs runs, since ngspice slows with every load in one process
-// (training/reloaded_read.cpp measured it). A write of more than devices_per_transient devices runs
-// as several decks of at most that many, one after another: every device has its own source, so
-// the split changes no device's drive, and small decks keep ngspice's per-instance load cost low
-// (the batched read's tiles, docs/performance-notes.md#subcircuit-devices-in-the-batched-read).
+// (training/reloaded_read.cpp measured it). A write of more than subcircuit_instances_per_transient
+// devices runs as several decks of at most that many, one after another: every device has its own
+// source, so the split changes no device's drive, and small decks keep ngspice's per-instance load
+// cost low (devices/subcircuit_device.hpp), as the batched read's tiles do.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -51,12 +51,11 @@ SubcircuitWriteDeck build_subcircuit_writes(const SubcircuitTwin& twin, const st
 class SubcircuitWriteCircuit {
 public:
     static constexpr long recycle_runs = 25;
-    static constexpr std::size_t devices_per_transient = 160;
     // Forks the worker: construct it before this process starts an in-process spice::Engine.
     explicit SubcircuitWriteCircuit(std::shared_ptr<const SubcircuitTwin> twin);
 
     // Each device's read conductance after its train, in S, in the order of `trains` (one transient
-    // per devices_per_transient of them). Throws the worker's errors (ConvergenceError,
+    // per subcircuit_instances_per_transient of them). Throws the worker's errors (ConvergenceError,
     // WorkerTimeout, WorkerCrashed).
     std::vector<double> run(const std::vector<SubcircuitPulseTrain>& trains);
 

@@ -32,6 +32,14 @@ namespace cimkit {
 // The name of the state parameter of a subcircuit device when its file declares none (the VTEAM example's x0).
 inline constexpr const char* subcircuit_state_parameter = "x0";
 
+// The most instances of a subcircuit device in one ngspice transient, for the batched read's tiles
+// (circuits/faces/subcircuit_faces.cpp) and the replayed writes (circuits/subcircuit_writes.hpp).
+// The VTEAM example's two B-sources per instance cost 17-27 us per instance and Newton load in decks
+// of 300 to 7840 instances, 3 to 5 us in decks of 100 to 200 (ngspice-46, rusage;
+// docs/performance-notes.md#subcircuit-devices-in-the-batched-read); 80 and 160 read a 784 x 10
+// layer equally fast (bench/subcircuit_read_cost.cpp).
+inline constexpr int subcircuit_instances_per_transient = 160;
+
 // What the characterisation measured: the twin of one subcircuit.
 struct SubcircuitTwin {
     std::filesystem::path file;  // absolute

@@ -12,18 +12,12 @@
 namespace cimkit::circuits {
 namespace {
 
-constexpr int subcircuit_devices_per_transient = 160;
-
 class SubcircuitFace final : public DeviceFace {
 public:
     explicit SubcircuitFace(const SubcircuitDevice& model) : model_(model) {}
     std::string name() const override { return "subcircuit"; }
     void add_shared(Netlist& netlist) const override { netlist.include(model_.twin().file); }
-    // The VTEAM example's two B-sources per instance: a Newton load cost 17-27 us per instance in decks
-    // of 300 to 7840 instances, 3 to 5 us in decks of 100 to 200 (ngspice-46, rusage;
-    // docs/performance-notes.md#subcircuit-devices-in-the-batched-read). 80 and 160 read a 784 x 10
-    // layer equally fast (bench/subcircuit_read_cost.cpp).
-    int devices_per_transient() const override { return subcircuit_devices_per_transient; }
+    int devices_per_transient() const override { return subcircuit_instances_per_transient; }  // why: at its definition
     void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
                     const DeviceState& state) const override {
         const double x = model_.twin().state_of_conductance(model_.conductance_S(state));
