@@ -115,20 +115,12 @@ void DeviceArray::remove_drift_compensation() { read_.remove_drift_compensation(
 
 void DeviceArray::apply_outer_product(const Eigen::VectorXf& x, const Eigen::VectorXf& delta, float learning_rate) {
     assert(x.size() == cols() && delta.size() == rows());
-    {
-        PairWriter writer(pairs_, refresh_, options_, residual_, writes());
-        rule_->apply_outer_product(writer, x, delta, learning_rate);
-    }
-    replay_pulses();
+    write_pairs([&](PairWriter& writer) { rule_->apply_outer_product(writer, x, delta, learning_rate); });
 }
 
 void DeviceArray::apply_weight_changes(const Eigen::MatrixXf& dw) {
     assert(dw.rows() == rows() && dw.cols() == cols());
-    {
-        PairWriter writer(pairs_, refresh_, options_, residual_, writes());
-        rule_->apply_weight_changes(writer, dw);
-    }
-    replay_pulses();
+    write_pairs([&](PairWriter& writer) { rule_->apply_weight_changes(writer, dw); });
 }
 
 void DeviceArray::write_pairs(const std::function<void(PairWriter&)>& write) {

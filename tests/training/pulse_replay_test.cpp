@@ -19,6 +19,18 @@ Eigen::VectorXf uniform_vector(int size, float low, float high, Rng& rng) {
     return v;
 }
 
+// A replay whose circuit "reaches" the history's `answer` state, counting the pulses it was given in `noted`.
+PulseReplay stand_in_replay(DeviceState PulseHistory::*answer, std::uint64_t& noted) {
+    return [answer, &noted](const std::vector<PulseHistory>& histories) {
+        std::vector<DeviceState> reached;
+        for (const PulseHistory& h : histories) {
+            noted += h.polarities.size();
+            reached.push_back(h.*answer);
+        }
+        return reached;
+    };
+}
+
 Eigen::MatrixXf initial_weights() {
     Rng rng(4);
     return uniform_vector(7 * 5, -0.8f, 0.8f, rng).reshaped(7, 5);
@@ -33,14 +45,7 @@ TEST(PulseReplay, ReplayingThePredictionsChangesNothing) {
     DeviceArray plain(pcm, w0, options, Rng(5));
     DeviceArray replayed(pcm, w0, options, Rng(5));
     std::uint64_t noted = 0;
-    replayed.set_pulse_replay([&](const std::vector<PulseHistory>& histories) {
-        std::vector<DeviceState> reached;
-        for (const PulseHistory& h : histories) {
-            noted += h.polarities.size();
-            reached.push_back(h.predicted);
-        }
-        return reached;
-    });
+    replayed.set_pulse_replay(stand_in_replay(&PulseHistory::predicted, noted));
     Rng data(6);
     for (int step = 0; step < 40; ++step) {
         const Eigen::VectorXf x = uniform_vector(5, -1.0f, 1.0f, data), d = uniform_vector(7, -1.0f, 1.0f, data);
@@ -67,14 +72,7 @@ TEST(PulseReplay, ReplayToTheStartUndoesEveryPulse) {
     DeviceArray untouched(*table, w0, options, Rng(5));
     DeviceArray undone(*table, w0, options, Rng(5));
     std::uint64_t noted = 0;
-    undone.set_pulse_replay([&](const std::vector<PulseHistory>& histories) {
-        std::vector<DeviceState> reached;
-        for (const PulseHistory& h : histories) {
-            noted += h.polarities.size();
-            reached.push_back(h.before);
-        }
-        return reached;
-    });
+    undone.set_pulse_replay(stand_in_replay(&PulseHistory::before, noted));
     Rng data(6);
     for (int step = 0; step < 20; ++step) {
         const Eigen::VectorXf x = uniform_vector(5, -1.0f, 1.0f, data), d = uniform_vector(7, -1.0f, 1.0f, data);
