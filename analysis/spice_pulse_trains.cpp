@@ -50,6 +50,35 @@ std::string card_at(const spice::NetlistText& file, std::size_t index) {
     return card;
 }
 
+// The roles of `ports` (.subckt order): the declared programming terminal A and its return B, and the
+// other two, in order, p and n. `refusal` makes the error of another count, naming the .subckt line.
+template <class Refusal>
+SubcircuitTerminals read_and_program_terminals(const std::vector<std::string>& ports, const std::vector<std::string>& program, Refusal refusal) {
+    SubcircuitTerminals terminals;
+    terminals.order.clear();
+    for (const std::string& port : ports) {
+        if (!program.empty() && port == program[0]) {
+            terminals.order.push_back(SubcircuitTerminal::program);
+        } else if (program.size() == 2 && port == program[1]) {
+            terminals.order.push_back(SubcircuitTerminal::program_return);
+        } else {
+            const bool first = std::count(terminals.order.begin(), terminals.order.end(), SubcircuitTerminal::read_p) == 0;
+            terminals.order.push_back(first ? SubcircuitTerminal::read_p : SubcircuitTerminal::read_n);
+        }
+    }
+    const auto read = static_cast<std::size_t>(std::count(terminals.order.begin(), terminals.order.end(), SubcircuitTerminal::read_p) +
+                                               std::count(terminals.order.begin(), terminals.order.end(), SubcircuitTerminal::read_n));
+    if (read != 2) {
+        if (program.empty()) {
+            throw refusal("has " + std::to_string(ports.size()) + " terminals; expected 2 (p, n) for a device, or declare its programming " +
+                          "terminal with '*cimkit: program A [B]' in its block (docs/own-devices.md)");
+        }
+        throw refusal("has " + std::to_string(ports.size()) + " terminals, " + std::to_string(ports.size() - read) +
+                      " of them declared for programming (" + text::join(program, ", ") + "); expected 2 others to read it (p, n)");
+    }
+    return terminals;
+}
+
 }  // namespace
 
 bool is_spice_device_name(const std::string& name) { return text::starts_with(text::to_lower(name), prefix); }
@@ -95,12 +124,10 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
                 found.numeric_defaults[word.substr(0, eq)] = *value;
             }
         }
-        if (found.ports.size() != 2) {
-            throw NetlistError(file.origin, static_cast<int>(i + 1), line,
-                               "subcircuit '" + found.name + "' has " + std::to_string(found.ports.size()) +
-                                   " terminals; expected 2 (p, n) for a device");
-        }
-        SubcircuitDeclarations declared = subcircuit_declarations(file, i, found.numeric_defaults);
+        SubcircuitDeclarations declared = subcircuit_declarations(file, i, found.numeric_defaults, found.ports);
+        found.terminals = read_and_program_terminals(found.ports, declared.program_terminals, [&](const std::string& what) {
+            return NetlistError(file.origin, static_cast<int>(i + 1), line, "subcircuit '" + found.name + "' " + what);
+        });
         found.declared_spreads = std::move(declared.spreads);
         found.state_parameter = std::move(declared.state_parameter);
         return found;
@@ -112,23 +139,25 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
 PulseWaveform pulse_waveform(const SpicePulsePlan& plan) {
     PulseWaveform w;
     double t = 0.0;
-    const auto level = [&](double value, double hold_s) {
-        w.times_s.push_back(t);
-        w.values_V.push_back(value);
-        t += hold_s;
-        w.times_s.push_back(t);
-        w.values_V.push_back(value);
+    const auto level = [&](double value, double hold_s, bool is_read) {
+        for (int corner = 0; corner < 2; ++corner) {
+            w.times_s.push_back(t);
+            w.values_V.push_back(value);
+            w.read_V.push_back(is_read ? value : 0.0);
+            w.program_V.push_back(is_read ? 0.0 : value);
+            if (corner == 0) t += hold_s;
+        }
     };
     const auto read = [&] {
         w.read_times_s.push_back(t + 0.5 * plan.read_width_s);
-        level(plan.read_voltage_V, plan.read_width_s);
+        level(plan.read_voltage_V, plan.read_width_s, true);
     };
     for (int c = 0; c < plan.cycles; ++c) {
         if (c > 0) t += plan.edge_s;
         read();
         for (int k = 1; k <= plan.up + plan.down; ++k) {
             t += plan.edge_s;
-            level(k <= plan.up ? plan.potentiate_V : plan.depress_V, plan.pulse_width_s);
+            level(k <= plan.up ? plan.potentiate_V : plan.depress_V, plan.pulse_width_s, false);
             t += plan.edge_s;
             read();
         }
@@ -137,10 +166,29 @@ PulseWaveform pulse_waveform(const SpicePulsePlan& plan) {
     return w;
 }
 
-std::string pwl_text(const PulseWaveform& w) {
+std::string pwl_text(const std::vector<double>& times_s, const std::vector<double>& values_V) {
     std::string pwl = "PWL(";
-    for (std::size_t k = 0; k < w.times_s.size(); ++k) pwl += (k ? " " : "") + number(w.times_s[k]) + " " + number(w.values_V[k]);
+    for (std::size_t k = 0; k < times_s.size(); ++k) pwl += (k ? " " : "") + number(times_s[k]) + " " + number(values_V[k]);
     return pwl + ")";
+}
+
+std::string driven_device_text(const SubcircuitTerminals& terminals, const PulseWaveform& w, const std::string& id,
+                               const std::string& subcircuit, const std::string& parameters) {
+    const std::string p = "n" + id;
+    if (!terminals.separate_programming()) {
+        return "v" + id + " " + p + " 0 " + pwl_text(w.times_s, w.values_V) + "\nx" + id + " " + terminals.nodes_text(p, "0") + " " +
+               subcircuit + " " + parameters + "\n";
+    }
+    const std::string a = "a" + id;
+    return "v" + id + " " + p + " 0 " + pwl_text(w.times_s, w.read_V) + "\nva" + id + " " + a + " 0 " + pwl_text(w.times_s, w.program_V) +
+           "\nx" + id + " " + terminals.nodes_text(p, "0", a) + " " + subcircuit + " " + parameters + "\n";
+}
+
+std::string read_device_text(const SubcircuitTerminals& terminals, double read_voltage_V, const std::string& id,
+                             const std::string& subcircuit, const std::string& parameters) {
+    const std::string p = "n" + id;
+    return "v" + id + " " + p + " 0 dc " + number(read_voltage_V) + "\nx" + id + " " + terminals.nodes_text(p, "0") + " " + subcircuit + " " +
+           parameters + "\n";
 }
 
 double value_at(const std::vector<double>& time_s, const std::vector<double>& series, double t_s) {
@@ -150,16 +198,14 @@ double value_at(const std::vector<double>& time_s, const std::vector<double>& se
     return series[i - 1] + f * (series[i] - series[i - 1]);
 }
 
-std::string pulse_deck(const SpiceDeviceName& device, const SpicePulsePlan& plan,
+std::string pulse_deck(const SpiceDeviceName& device, const SubcircuitTerminals& terminals, const SpicePulsePlan& plan,
                        const std::vector<std::map<std::string, double>>& parameters) {
-    const std::string pwl = pwl_text(pulse_waveform(plan));
+    const PulseWaveform w = pulse_waveform(plan);
     std::string deck = "* cimkit device pulses: " + device.subcircuit + "\n.include " + fs::absolute(device.file).string() + "\n";
     for (std::size_t d = 0; d < parameters.size(); ++d) {
-        const std::string node = "n" + std::to_string(d);
-        deck += "vd" + std::to_string(d) + " " + node + " 0 " + pwl + "\n";
-        deck += "xd" + std::to_string(d) + " " + node + " 0 " + device.subcircuit;
-        for (const auto& [name, value] : parameters[d]) deck += " " + name + "=" + number(value);
-        deck += "\n";
+        std::string assignments;
+        for (const auto& [name, value] : parameters[d]) assignments += (assignments.empty() ? "" : " ") + name + "=" + number(value);
+        deck += driven_device_text(terminals, w, "d" + std::to_string(d), device.subcircuit, assignments);
     }
     return deck + ".options klu\n.end\n";
 }
@@ -193,7 +239,7 @@ PulseData spice_pulse_trains(const SpiceDeviceName& device, const SpicePulsePlan
     if (options.sandbox.enabled) spice::warn_when_landlock_is_missing();
     spice::Worker worker(options);
     const PulseWaveform w = pulse_waveform(plan);
-    worker.load(pulse_deck(device, plan, parameters), device.file.string());
+    worker.load(pulse_deck(device, subcircuit.terminals, plan, parameters), device.file.string());
     std::vector<std::string> vectors = {"time"};
     for (int d = 0; d < plan.devices; ++d) vectors.push_back("i(vd" + std::to_string(d) + ")");
     const double max_step_s = std::min(plan.pulse_width_s, plan.read_width_s) / 5.0;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "analysis/subcircuit_spreads.hpp"
+#include "devices/subcircuit_terminals.hpp"
 #include "devices/table_device_pulses.hpp"
 
 namespace cimkit::analysis {
@@ -41,10 +42,12 @@ struct SubcircuitInterface {
     std::map<std::string, double> numeric_defaults;  // params: NAME=VALUE with a literal number, lower case
     std::vector<ParameterSpread> declared_spreads;   // its `*cimkit: spread` lines (subcircuit_spreads.hpp)
     std::string state_parameter = subcircuit_state_parameter;  // x0, or its `*cimkit: state NAME` (lower case)
+    SubcircuitTerminals terminals;                             // p n, or with its `*cimkit: program A [B]`
 };
 // Guards the file (NetlistError naming its file and line), then finds the subcircuit: NetlistError
 // naming the file and the subcircuits it does define when there is none of that name, or naming the
-// line when it does not have exactly two terminals, or a `*cimkit:` line that is not a good declaration.
+// line when it has not exactly two terminals besides its declared programming ones, or a `*cimkit:`
+// line that is not a good declaration.
 SubcircuitInterface check_spice_device(const SpiceDeviceName& device);
 
 struct SpicePulsePlan {
@@ -67,20 +70,33 @@ struct SpicePulsePlan {
 
 // The drive of one device: a piecewise-linear voltage (corners) and the times of its reads, in the
 // order of the rows (per cycle: pulse 0, then pulses 1..up+down).
+// With separate programming terminals (devices/subcircuit_terminals.hpp) the same corners split in two:
+// p gets the reads (0 V during the plateaus), A the plateaus (0 V during the reads).
 struct PulseWaveform {
-    std::vector<double> times_s, values_V;
+    std::vector<double> times_s, values_V;  // across p and n: the reads and the plateaus
+    std::vector<double> read_V, program_V;  // p's and A's, with separate programming terminals
     std::vector<double> read_times_s;
     double stop_s = 0.0;
 };
 PulseWaveform pulse_waveform(const SpicePulsePlan& plan);
-// The waveform as an ngspice source value, "PWL(t0 v0 t1 v1 ...)".
-std::string pwl_text(const PulseWaveform& waveform);
+// An ngspice source value, "PWL(t0 v0 t1 v1 ...)".
+std::string pwl_text(const std::vector<double>& times_s, const std::vector<double>& values_V);
+
+// The deck lines of one device `x<id>` of `subcircuit` with instance `parameters` ("NAME=VALUE ..."),
+// its read current i(v<id>) from the source v<id> at node n<id>:
+//   driven by `w`: v<id> carries the whole waveform, or, with separate programming terminals, the
+//   reads, and va<id> at node a<id> the plateaus on A;
+//   read at a constant `read_voltage_V`: v<id> at that voltage, A at 0 V.
+std::string driven_device_text(const SubcircuitTerminals& terminals, const PulseWaveform& w, const std::string& id,
+                               const std::string& subcircuit, const std::string& parameters);
+std::string read_device_text(const SubcircuitTerminals& terminals, double read_voltage_V, const std::string& id,
+                             const std::string& subcircuit, const std::string& parameters);
 // The value of `series` (a transient vector over `time_s`) at t_s, linear between time points.
 double value_at(const std::vector<double>& time_s, const std::vector<double>& series, double t_s);
 
-// The deck for ngspice: FILE included by its absolute path, one source and instance per device.
-// `parameters[d]` are device d's instance parameters (NAME=VALUE).
-std::string pulse_deck(const SpiceDeviceName& device, const SpicePulsePlan& plan,
+// The deck for ngspice: FILE included by its absolute path, one driven device per device (its current
+// i(vd<d>)). `parameters[d]` are device d's instance parameters (NAME=VALUE).
+std::string pulse_deck(const SpiceDeviceName& device, const SubcircuitTerminals& terminals, const SpicePulsePlan& plan,
                        const std::vector<std::map<std::string, double>>& parameters);
 
 // Checks the file, draws each device's parameters, runs the transient and returns the reads.

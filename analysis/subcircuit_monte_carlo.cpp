@@ -20,7 +20,6 @@ MonteCarloDevices subcircuit_monte_carlo(const SpiceDeviceName& device, const Su
     one.up = 1;
     one.down = 0;
     const PulseWaveform w = pulse_waveform(one);
-    const std::string pwl = pwl_text(w);
     const double read_V = one.read_voltage_V;
     const auto number = [](double value) { return circuits::spice_number(value); };
 
@@ -29,11 +28,10 @@ MonteCarloDevices subcircuit_monte_carlo(const SpiceDeviceName& device, const Su
     std::vector<std::string> vectors{"time"};
     MonteCarloDevices out;
     out.factors.resize(plan.spreads.size());
-    const auto instance = [&](const std::string& id, double x, const std::map<std::string, double>& p) {
-        deck += "x" + id + " n" + id + " 0 " + subcircuit.name + " " + subcircuit.state_parameter + "=" + number(x);
-        for (const auto& [name, value] : p) deck += " " + name + "=" + number(value);
-        deck += "\n";
-        vectors.push_back("i(v" + id + ")");
+    const auto assignments = [&](double x, const std::map<std::string, double>& p) {
+        std::string text = subcircuit.state_parameter + "=" + number(x);
+        for (const auto& [name, value] : p) text += " " + name + "=" + number(value);
+        return text;
     };
     const Rng root(plan.seed);
     for (int d = 0; d < plan.devices; ++d) {
@@ -44,12 +42,12 @@ MonteCarloDevices subcircuit_monte_carlo(const SpiceDeviceName& device, const Su
             out.factors[k].push_back(p.at(name) / subcircuit.numeric_defaults.at(name));
         }
         const std::string id = std::to_string(d);
-        deck += "vp" + id + " np" + id + " 0 " + pwl + "\n";
-        instance("p" + id, plan.pulse_x, p);
+        deck += driven_device_text(subcircuit.terminals, w, "p" + id, subcircuit.name, assignments(plan.pulse_x, p));
+        vectors.push_back("i(vp" + id + ")");
         for (std::size_t k = 0; k < plan.static_x.size(); ++k) {
             const std::string sid = "s" + std::to_string(k) + "_" + id;
-            deck += "v" + sid + " n" + sid + " 0 dc " + number(read_V) + "\n";
-            instance(sid, plan.static_x[k], p);
+            deck += read_device_text(subcircuit.terminals, read_V, sid, subcircuit.name, assignments(plan.static_x[k], p));
+            vectors.push_back("i(v" + sid + ")");
         }
     }
     const double max_step_s = std::min(one.pulse_width_s, one.read_width_s) / 5.0;

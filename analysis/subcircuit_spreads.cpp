@@ -1,5 +1,6 @@
 #include "analysis/subcircuit_spreads.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,7 @@ namespace {
 constexpr const char* directive_prefix = "cimkit:";
 constexpr const char* declaration_form = "*cimkit: spread NAME=SIGMA [lognormal]";
 constexpr const char* state_form = "*cimkit: state NAME";
+constexpr const char* program_form = "*cimkit: program A [B]";
 
 bool valid_sigma(double sigma) { return sigma >= 0.0 && sigma <= max_spread_sigma; }  // false for NaN
 
@@ -57,7 +59,8 @@ std::vector<ParameterSpread> parse_spread_options(const std::vector<std::string>
 }
 
 SubcircuitDeclarations subcircuit_declarations(const spice::NetlistText& file, std::size_t subckt_index,
-                                               const std::map<std::string, double>& numeric_defaults) {
+                                               const std::map<std::string, double>& numeric_defaults,
+                                               const std::vector<std::string>& terminals) {
     struct Line {
         int number;
         std::string text;
@@ -79,14 +82,32 @@ SubcircuitDeclarations subcircuit_declarations(const spice::NetlistText& file, s
         if (block == no_block) throw refusal("a *cimkit: line outside any .subckt ... .ends block; expected it inside the block of the subcircuit it describes");
         const auto words = text::words(*directive, " \t\f\v\r");
         const std::string word = words.empty() ? std::string() : text::to_lower(words[0]);
-        if (word != "spread" && word != "state") {
+        if (word != "spread" && word != "state" && word != "program") {
             throw refusal("unknown *cimkit: declaration '" + (words.empty() ? std::string() : words[0]) + "'; expected " + declaration_form +
-                          " or " + state_form);
+                          ", " + state_form + " or " + program_form);
         }
         // Only this subcircuit's block is checked against its parameters: the others' are theirs.
         if (block != subckt_index) continue;
         if (word == "spread") {
             spread_lines.push_back({number, text::trim(line), words});
+            continue;
+        }
+        if (word == "program") {
+            if (words.size() < 2 || words.size() > 3) throw refusal("expected " + std::string(program_form));
+            if (out.program_line != 0) {
+                throw refusal("a second program declaration (the first at line " + std::to_string(out.program_line) + "); expected one");
+            }
+            for (std::size_t k = 1; k < words.size(); ++k) {
+                const std::string name = text::to_lower(words[k]);
+                if (std::find(terminals.begin(), terminals.end(), name) == terminals.end()) {
+                    throw refusal("no terminal '" + words[k] + "' on the .subckt line (its terminals: " + text::join(terminals, ", ") + ")");
+                }
+                if (!out.program_terminals.empty() && out.program_terminals.front() == name) {
+                    throw refusal("terminal '" + words[k] + "' twice; expected the programming terminal and, optionally, another as its return");
+                }
+                out.program_terminals.push_back(name);
+            }
+            out.program_line = number;
             continue;
         }
         if (words.size() != 2) throw refusal("expected " + std::string(state_form));

@@ -42,21 +42,27 @@ std::optional<ParameterSpread> parse_spread_text(const std::string& text);
 // `--spread NAME=SIGMA` options: UsageError naming the text when one has not that form.
 std::vector<ParameterSpread> parse_spread_options(const std::vector<std::string>& texts);
 
-// What a subcircuit's `*cimkit:` lines declare: its spreads and its state parameter.
+// What a subcircuit's `*cimkit:` lines declare: its spreads, its state parameter and its programming terminals.
 //   *cimkit: state NAME
 // names the state parameter (docs/own-devices.md#the-subcircuit-itself-as-a-device): a parameter with
 // a literal numeric default on the .subckt line, at most one such line per block; without one the
 // state is x0 (devices/subcircuit_device.hpp). A spread of the state is refused, whatever its name.
+//   *cimkit: program A [B]
+// names its programming terminal A and A's return B (devices/subcircuit_terminals.hpp): terminals on
+// the .subckt line, two different ones, at most one such line per block.
 struct SubcircuitDeclarations {
     std::vector<ParameterSpread> spreads;
     std::string state_parameter = subcircuit_state_parameter;  // lower case
+    std::vector<std::string> program_terminals;                // A [B], lower case; none without the line
+    int program_line = 0;                                      // its line number in the file, 0 without
 };
 
 // The `*cimkit:` declarations of the subcircuit whose .subckt card is line index `subckt_index` of
 // `file` (names lower case), after checking every `*cimkit:` line of the file as above (NetlistError
-// naming the file and the line). `numeric_defaults` are the subcircuit's (lower-case names).
+// naming the file and the line). `numeric_defaults` and `terminals` are the subcircuit's (lower case).
 SubcircuitDeclarations subcircuit_declarations(const spice::NetlistText& file, std::size_t subckt_index,
-                                               const std::map<std::string, double>& numeric_defaults);
+                                               const std::map<std::string, double>& numeric_defaults,
+                                               const std::vector<std::string>& terminals);
 
 // UsageError when a command-line spread names no parameter with a numeric default of `subcircuit`
 // or its sigma is outside [0, max_spread_sigma].

@@ -24,17 +24,17 @@ std::string number(double value) { return circuits::spice_number(value); }
 class Characterisation {
 public:
     Characterisation(const SpiceDeviceName& device, const SubcircuitInterface& interface, const SpicePulsePlan& plan)
-        : device_(device), subcircuit_(interface.name), state_(interface.state_parameter), plan_(plan), runner_(device, interface.name) {}
+        : device_(device), subcircuit_(interface.name), state_(interface.state_parameter), terminals_(interface.terminals), plan_(plan),
+          runner_(device, interface.name) {}
 
     // G at each state of `x`: one op.
     std::vector<double> read_conductances(const std::vector<double>& x) {
         std::string deck = "* cimkit subcircuit read: " + subcircuit_ + "\n.include " + fs::absolute(device_.file).string() + "\n";
         std::vector<std::string> vectors;
         for (std::size_t k = 0; k < x.size(); ++k) {
-            const std::string node = "n" + std::to_string(k);
-            deck += "vr" + std::to_string(k) + " " + node + " 0 dc " + number(plan_.read_voltage_V) + "\n";
-            deck += "xr" + std::to_string(k) + " " + node + " 0 " + subcircuit_ + " " + state_ + "=" + number(x[k]) + "\n";
-            vectors.push_back("i(vr" + std::to_string(k) + ")");
+            const std::string id = "r" + std::to_string(k);
+            deck += read_device_text(terminals_, plan_.read_voltage_V, id, subcircuit_, state_ + "=" + number(x[k]));
+            vectors.push_back("i(v" + id + ")");
         }
         const auto result = solve(deck + ".options klu\n.end\n", "op", vectors,
                                   "the operating point at the read voltage " + number(plan_.read_voltage_V) + " V failed");
@@ -62,8 +62,7 @@ public:
         for (std::size_t k = 0; k < x.size(); ++k) {
             for (const auto& [tag, w] : {std::pair<std::string, const PulseWaveform*>{"p", &w_up}, {"d", &w_down}}) {
                 const std::string id = tag + std::to_string(k);
-                deck += "v" + id + " n" + id + " 0 " + pwl_text(*w) + "\n";
-                deck += "x" + id + " n" + id + " 0 " + subcircuit_ + " " + state_ + "=" + number(x[k]) + "\n";
+                deck += driven_device_text(terminals_, *w, id, subcircuit_, state_ + "=" + number(x[k]));
                 vectors.push_back("i(v" + id + ")");
             }
         }
@@ -95,6 +94,7 @@ private:
     SpiceDeviceName device_;
     std::string subcircuit_;
     std::string state_;  // the state parameter's name
+    SubcircuitTerminals terminals_;
     SpicePulsePlan plan_;
     SubcircuitRunner runner_;
 };
@@ -155,6 +155,7 @@ std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device
     twin->file = fs::absolute(device.file).lexically_normal();
     twin->subcircuit = interface.name;
     twin->state_parameter = interface.state_parameter;
+    twin->terminals = interface.terminals;
     twin->file_content = std::move(content);
     twin->read_voltage_V = plan.read_voltage_V;
     twin->potentiate_V = plan.potentiate_V;

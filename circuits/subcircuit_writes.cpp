@@ -28,24 +28,32 @@ double subcircuit_write_stop_s(const SubcircuitTwin& twin, std::size_t slots) {
     return twin.read_width_s + static_cast<double>(slots) * slot_s(twin);
 }
 
-PiecewiseLinear subcircuit_write_drive(const SubcircuitTwin& twin, const std::vector<int>& polarities, std::size_t slots) {
-    PiecewiseLinear drive;
+SubcircuitWriteDrive subcircuit_write_drive(const SubcircuitTwin& twin, const std::vector<int>& polarities, std::size_t slots) {
+    SubcircuitWriteDrive drive;
     double t = 0.0;
-    const auto hold = [&](double value_V, double hold_s) {
-        drive.points.emplace_back(t, value_V);
-        t += hold_s;
-        drive.points.emplace_back(t, value_V);
+    const auto corner = [&](double value_V, bool is_read) {
+        drive.across.points.emplace_back(t, value_V);
+        drive.read.points.emplace_back(t, is_read ? value_V : 0.0);
+        drive.program.points.emplace_back(t, is_read ? 0.0 : value_V);
     };
-    hold(twin.read_voltage_V, twin.read_width_s);
+    const auto hold = [&](double value_V, double hold_s, bool is_read) {
+        corner(value_V, is_read);
+        t += hold_s;
+        corner(value_V, is_read);
+    };
+    hold(twin.read_voltage_V, twin.read_width_s, true);
     for (int polarity : polarities) {
         t += twin.edge_s;
-        hold(polarity > 0 ? twin.potentiate_V : twin.depress_V, twin.pulse_width_s);
+        hold(polarity > 0 ? twin.potentiate_V : twin.depress_V, twin.pulse_width_s, false);
         t += twin.edge_s;
-        hold(twin.read_voltage_V, twin.read_width_s);
+        hold(twin.read_voltage_V, twin.read_width_s, true);
     }
     // The idle slots: the read level to the common end (one corner; the level is already there).
     const double stop_s = subcircuit_write_stop_s(twin, slots);
-    if (stop_s > t) drive.points.emplace_back(stop_s, twin.read_voltage_V);
+    if (stop_s > t) {
+        t = stop_s;
+        corner(twin.read_voltage_V, true);
+    }
     return drive;
 }
 
@@ -69,8 +77,13 @@ SubcircuitWriteDeck build_subcircuit_writes(const SubcircuitTwin& twin, const st
     Netlist netlist("cimkit subcircuit writes: " + twin.subcircuit);
     netlist.include(twin.file);
     for (std::size_t d = 0; d < trains.size(); ++d) {
-        netlist.add(Source{Source::Kind::voltage, drive_source(d), drive_node(d), "0", subcircuit_write_drive(twin, trains[d].polarities, slots)});
-        netlist.add(Instance{"w" + std::to_string(d), {drive_node(d), "0"}, twin.subcircuit, {{twin.state_parameter, trains[d].start_x}}});
+        SubcircuitWriteDrive drive = subcircuit_write_drive(twin, trains[d].polarities, slots);
+        const bool separate = twin.terminals.separate_programming();
+        const std::string program_node = "p" + drive_node(d);
+        netlist.add(Source{Source::Kind::voltage, drive_source(d), drive_node(d), "0", separate ? std::move(drive.read) : std::move(drive.across)});
+        if (separate) netlist.add(Source{Source::Kind::voltage, "p" + drive_source(d), program_node, "0", std::move(drive.program)});
+        netlist.add(Instance{"w" + std::to_string(d), twin.terminals.nodes(drive_node(d), "0", program_node), twin.subcircuit,
+                             {{twin.state_parameter, trains[d].start_x}}});
         netlist.save("i(v" + drive_source(d) + ")");
     }
     // The step ceiling of the twin's own pulse trains (analysis/spice_pulse_trains.cpp): a fifth of

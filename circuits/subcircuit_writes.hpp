@@ -30,18 +30,25 @@
 
 namespace cimkit::circuits {
 
+// With separate programming terminals (devices/subcircuit_terminals.hpp) the same corners drive two
+// sources: p the reads (0 V during the plateaus) and A the plateaus (0 V during the reads).
+//
 // One device's write: where it starts and its nominal pulses in the order given.
 struct SubcircuitPulseTrain {
     double start_x = 0.0;          // the state parameter of the instance, in [0, 1]
     std::vector<int> polarities;   // +1 potentiate, -1 depress
 };
 
-// The corners of a device's drive for `polarities`, padded at the read voltage to `slots` pulse slots.
-PiecewiseLinear subcircuit_write_drive(const SubcircuitTwin& twin, const std::vector<int>& polarities, std::size_t slots);
+// The corners of a device's drive for `polarities`, padded at the read voltage to `slots` pulse slots:
+// `across` the whole waveform for a two-terminal device; `read` and `program` its two halves.
+struct SubcircuitWriteDrive {
+    PiecewiseLinear across, read, program;
+};
+SubcircuitWriteDrive subcircuit_write_drive(const SubcircuitTwin& twin, const std::vector<int>& polarities, std::size_t slots);
 // The end of a write of `slots` pulse slots: the first read, then per slot two edges, a plateau and a read.
 double subcircuit_write_stop_s(const SubcircuitTwin& twin, std::size_t slots);
 // The deck of one write and the transient that runs it ("tran ... uic"); the current of device d is
-// the vector i(vw<d>). ParameterError for a polarity other than +-1, a start_x outside [0, 1] or no train.
+// the vector i(vw<d>); a programming terminal's source is vpw<d>. ParameterError for a polarity other than +-1, a start_x outside [0, 1] or no train.
 struct SubcircuitWriteDeck {
     Netlist netlist;
     std::string analysis;

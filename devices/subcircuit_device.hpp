@@ -1,9 +1,11 @@
 #pragma once
 // A user's SPICE subcircuit as a device: `spice:FILE:SUBCKT` (docs/own-devices.md#a-spice-subcircuit-as-a-device).
 //
-// The declared interface of the subcircuit: exactly two terminals (p, n), and its state as the
+// The declared interface of the subcircuit: two read terminals (p, n) that also program it, or with
+// separate programming terminals (devices/subcircuit_terminals.hpp), and its state as the
 // `.param` x0 (a numeric default on the .subckt line; the normalised state, swept over [0, 1]), so
-// that an instance `X... p n SUBCKT x0=<x>` read by a DC operating point is the device at state x.
+// that an instance `X... p n SUBCKT x0=<x>` (any programming terminal at 0 V) read by a DC operating
+// point is the device at state x.
 // A file may give the state parameter another name with `*cimkit: state NAME` in the subcircuit's
 // block (analysis/subcircuit_spreads.hpp); x0 below stands for it.
 //
@@ -25,6 +27,7 @@
 #include <vector>
 
 #include "devices/forwarding_device.hpp"
+#include "devices/subcircuit_terminals.hpp"
 #include "devices/table_device.hpp"
 
 namespace cimkit {
@@ -45,6 +48,7 @@ struct SubcircuitTwin {
     std::filesystem::path file;  // absolute
     std::string subcircuit;      // as the .subckt line spells it
     std::string state_parameter = subcircuit_state_parameter;  // x0 or the file's `*cimkit: state NAME`, lower case
+    SubcircuitTerminals terminals;  // p n, or with the file's `*cimkit: program A [B]`
     std::string file_content;    // the file as characterised (recorded in output files)
     double read_voltage_V = 0.0;
     // The drive of its nominal pulses, as characterised (signed: which terminal goes positive matters

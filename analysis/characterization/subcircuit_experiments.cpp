@@ -39,13 +39,15 @@ double state_at_level(const SubcircuitDevice& model, double level) {
     return model.twin().state_of_conductance(nominal_conductance_S(model, level));
 }
 
-// One instance per state, each through its own 0 V source (its current: I(p -> n)) from node `drive`.
+// One instance per state, each through its own 0 V source (its current: I(p -> n)) from node `drive`;
+// a programming terminal at 0 V.
 std::string instances(const SubcircuitDevice& model, const std::vector<double>& x, std::vector<std::string>& vectors) {
     std::string deck;
     for (std::size_t k = 0; k < x.size(); ++k) {
         const std::string id = std::to_string(k);
         deck += "vm" + id + " drive m" + id + " dc 0\n";
-        deck += "x" + id + " m" + id + " 0 " + model.twin().subcircuit + " " + model.twin().state_parameter + "=" + number(x[k]) + "\n";
+        deck += "x" + id + " " + model.twin().terminals.nodes_text("m" + id, "0") + " " + model.twin().subcircuit + " " +
+                model.twin().state_parameter + "=" + number(x[k]) + "\n";
         vectors.push_back("i(vm" + id + ")");
     }
     return deck;

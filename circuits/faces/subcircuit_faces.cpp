@@ -1,6 +1,6 @@
 // The SPICE face of a subcircuit device (devices/subcircuit_device.hpp): the user's subcircuit
-// itself, `X<tag> row column SUBCKT x0=<x>` with x = x(G) of the compact twin's conductance G, its
-// file included once per netlist. The state is an instance parameter, fixed when the netlist is
+// itself, `X<tag> row column SUBCKT x0=<x>` with x = x(G) of the compact twin's conductance G (any
+// programming terminal grounded: a read leaves it idle), its file included once per netlist. The state is an instance parameter, fixed when the netlist is
 // parsed: there is no cosim face (the spice engine reads such devices with spice.read_strategy =
 // batched, which reloads its netlists after every update).
 #include <string>
@@ -21,7 +21,8 @@ public:
     void add_device(Netlist& netlist, const std::string& tag, const std::string& row, const std::string& column,
                     const DeviceState& state) const override {
         const double x = model_.twin().state_of_conductance(model_.conductance_S(state));
-        netlist.add(Instance{"dev_" + tag, {row, column}, model_.twin().subcircuit, {{model_.twin().state_parameter, x}}});
+        const SubcircuitTwin& twin = model_.twin();
+        netlist.add(Instance{"dev_" + tag, twin.terminals.nodes(row, column), twin.subcircuit, {{twin.state_parameter, x}}});
     }
 
 private:

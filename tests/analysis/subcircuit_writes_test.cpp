@@ -17,6 +17,7 @@
 #include "devices/subcircuit_device.hpp"
 #include "training/device_array.hpp"
 #include "training/subcircuit_replay.hpp"
+#include "tests/support/vteam_closed_form.hpp"
 
 namespace cimkit::analysis {
 namespace {
@@ -27,16 +28,8 @@ constexpr double window_S = 1.0 / R_on - 1.0 / R_off;
 
 double conductance_S(double x) { return 1.0 / (R_on + (R_off - R_on) * x); }
 
-// VTEAM with p_win = 1 under the twin's drive (tests/analysis/subcircuit_experiments_test.cpp derives
-// it): an OFF pulse (+0.04 V) adds rate_off to atanh(x), an ON pulse (-0.4 V) rate_on to atanh(1 - x),
-// each the integral of the rate over the 10 ns plateau and the parts of the 0.1 ns edges beyond threshold.
-double closed_form_x(double x, const std::vector<int>& polarities) {
-    const double width_s = 10e-9, edge_s = 0.1e-9;
-    const double rate_on = 3e6 * (width_s + 2.0 * 0.25 * (0.2 / 0.41) * edge_s);
-    const double rate_off = 2e6 * (width_s + 2.0 * 0.5 * (0.02 / 0.03) * edge_s);
-    for (int p : polarities) x = p > 0 ? 1.0 - std::tanh(std::atanh(1.0 - x) + rate_on) : std::tanh(std::atanh(x) + rate_off);
-    return x;
-}
+// Across p and n every edge ramps from the read voltage.
+double closed_form_x(double x, const std::vector<int>& polarities) { return test::vteam_x_after(x, polarities, 0.01); }
 
 std::vector<int> run_of(int count, int polarity) { return std::vector<int>(static_cast<std::size_t>(count), polarity); }
 
