@@ -128,12 +128,29 @@ SubcircuitInterface check_spice_device(const SpiceDeviceName& device) {
         found.terminals = read_and_program_terminals(found.ports, declared.program_terminals, [&](const std::string& what) {
             return NetlistError(file.origin, static_cast<int>(i + 1), line, "subcircuit '" + found.name + "' " + what);
         });
+        found.drive = std::move(declared.drive);
         found.declared_spreads = std::move(declared.spreads);
         found.state_parameter = std::move(declared.state_parameter);
         return found;
     }
     throw NetlistError(file.origin, 0, "",
                        "no subcircuit '" + device.subcircuit + "'; the file defines: " + (defined.empty() ? "none" : text::join(defined, ", ")));
+}
+
+double& drive_value(SpicePulsePlan& plan, const std::string& key) {
+    if (key == "read_voltage_V") return plan.read_voltage_V;
+    if (key == "potentiate_V") return plan.potentiate_V;
+    if (key == "depress_V") return plan.depress_V;
+    if (key == "pulse_width_s") return plan.pulse_width_s;
+    if (key == "read_width_s") return plan.read_width_s;
+    if (key == "edge_s") return plan.edge_s;
+    throw Error("drive_value: no drive key '" + key + "'");
+}
+
+SpicePulsePlan declared_pulse_plan(const SubcircuitInterface& subcircuit) {
+    SpicePulsePlan plan;
+    for (const auto& [key, value] : subcircuit.drive) drive_value(plan, key) = value;
+    return plan;
 }
 
 PulseWaveform pulse_waveform(const SpicePulsePlan& plan) {

@@ -43,6 +43,7 @@ struct SubcircuitInterface {
     std::vector<ParameterSpread> declared_spreads;   // its `*cimkit: spread` lines (subcircuit_spreads.hpp)
     std::string state_parameter = subcircuit_state_parameter;  // x0, or its `*cimkit: state NAME` (lower case)
     SubcircuitTerminals terminals;                             // p n, or with its `*cimkit: program A [B]`
+    std::map<std::string, double> drive;                       // its `*cimkit: drive` (drive_keys' spelling)
 };
 // Guards the file (NetlistError naming its file and line), then finds the subcircuit: NetlistError
 // naming the file and the subcircuits it does define when there is none of that name, or naming the
@@ -67,6 +68,11 @@ struct SpicePulsePlan {
     double read_noise = 0.0;  // relative sigma of each read
     double timeout_s = 600.0;
 };
+// The plan's read and pulses as `subcircuit` declares them (`*cimkit: drive`), the defaults above
+// for the keys it does not declare: what its twin is characterised with.
+SpicePulsePlan declared_pulse_plan(const SubcircuitInterface& subcircuit);
+// The value of drive key `key` (drive_keys) in `plan`.
+double& drive_value(SpicePulsePlan& plan, const std::string& key);
 
 // The drive of one device: a piecewise-linear voltage (corners) and the times of its reads, in the
 // order of the rows (per cycle: pulse 0, then pulses 1..up+down).

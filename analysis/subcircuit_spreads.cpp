@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "circuits/analysis_size.hpp"
 #include "devices/core/errors.hpp"
 #include "devices/core/text.hpp"
 #include "devices/subcircuit_device.hpp"
@@ -17,6 +18,32 @@ constexpr const char* directive_prefix = "cimkit:";
 constexpr const char* declaration_form = "*cimkit: spread NAME=SIGMA [lognormal]";
 constexpr const char* state_form = "*cimkit: state NAME";
 constexpr const char* program_form = "*cimkit: program A [B]";
+constexpr const char* drive_form = "*cimkit: drive KEY=VALUE ...";
+
+// The drive of a `*cimkit: drive` line (words after "drive"); `refusal` makes the error of a bad word.
+template <class Refusal>
+std::map<std::string, double> parse_drive(const std::vector<std::string>& words, Refusal refusal) {
+    std::map<std::string, double> drive;
+    if (words.size() < 2) throw refusal("expected " + std::string(drive_form) + " with KEY one of " + text::join(drive_keys, ", "));
+    for (std::size_t k = 1; k < words.size(); ++k) {
+        const std::size_t eq = words[k].find('=');
+        const std::string key = words[k].substr(0, eq);
+        const auto known = std::find_if(drive_keys.begin(), drive_keys.end(), [&](const std::string& name) { return text::iequals(name, key); });
+        if (eq == std::string::npos || known == drive_keys.end()) {
+            throw refusal("'" + words[k] + "': expected KEY=VALUE with KEY one of " + text::join(drive_keys, ", "));
+        }
+        const auto value = circuits::spice_number(words[k].substr(eq + 1));
+        if (!value || !std::isfinite(*value)) throw refusal("'" + words[k] + "': expected a number after '=' (a SPICE number, e.g. 10n)");
+        if (!drive.emplace(*known, *value).second) throw refusal("'" + *known + "' twice; expected each key once");
+        const bool time = known->compare(known->size() - 2, 2, "_s") == 0;
+        if (time && !(*value > 0.0)) throw refusal("'" + words[k] + "': expected a time above 0 s");
+        if (!time && *value == 0.0) throw refusal("'" + words[k] + "': expected a voltage other than 0 V");
+    }
+    if (drive.count("potentiate_V") && drive.count("depress_V") && drive.at("potentiate_V") == drive.at("depress_V")) {
+        throw refusal("potentiate_V and depress_V are equal; expected two different pulses");
+    }
+    return drive;
+}
 
 bool valid_sigma(double sigma) { return sigma >= 0.0 && sigma <= max_spread_sigma; }  // false for NaN
 
@@ -82,14 +109,20 @@ SubcircuitDeclarations subcircuit_declarations(const spice::NetlistText& file, s
         if (block == no_block) throw refusal("a *cimkit: line outside any .subckt ... .ends block; expected it inside the block of the subcircuit it describes");
         const auto words = text::words(*directive, " \t\f\v\r");
         const std::string word = words.empty() ? std::string() : text::to_lower(words[0]);
-        if (word != "spread" && word != "state" && word != "program") {
+        if (word != "spread" && word != "state" && word != "program" && word != "drive") {
             throw refusal("unknown *cimkit: declaration '" + (words.empty() ? std::string() : words[0]) + "'; expected " + declaration_form +
-                          ", " + state_form + " or " + program_form);
+                          ", " + state_form + ", " + program_form + " or " + drive_form);
         }
         // Only this subcircuit's block is checked against its parameters: the others' are theirs.
         if (block != subckt_index) continue;
         if (word == "spread") {
             spread_lines.push_back({number, text::trim(line), words});
+            continue;
+        }
+        if (word == "drive") {
+            if (out.drive_line != 0) throw refusal("a second drive declaration (the first at line " + std::to_string(out.drive_line) + "); expected one");
+            out.drive = parse_drive(words, refusal);
+            out.drive_line = number;
             continue;
         }
         if (word == "program") {

@@ -50,11 +50,19 @@ std::vector<ParameterSpread> parse_spread_options(const std::vector<std::string>
 //   *cimkit: program A [B]
 // names its programming terminal A and A's return B (devices/subcircuit_terminals.hpp): terminals on
 // the .subckt line, two different ones, at most one such line per block.
+//   *cimkit: drive KEY=VALUE ...
+// the read and the nominal pulses its twin is characterised with, where the defaults (the VTEAM
+// example's) do not fit (docs/own-devices.md#the-drive-of-a-subcircuit-device): keys drive_keys below,
+// each at most once, values SPICE numbers (10n); a read voltage other than 0, pulses other than 0 V
+// and different from each other, times above 0; at most one such line per block.
+inline const std::vector<std::string> drive_keys = {"read_voltage_V", "potentiate_V", "depress_V", "pulse_width_s", "read_width_s", "edge_s"};
 struct SubcircuitDeclarations {
     std::vector<ParameterSpread> spreads;
     std::string state_parameter = subcircuit_state_parameter;  // lower case
     std::vector<std::string> program_terminals;                // A [B], lower case; none without the line
     int program_line = 0;                                      // its line number in the file, 0 without
+    std::map<std::string, double> drive;                       // the declared keys (drive_keys' spelling) and values
+    int drive_line = 0;
 };
 
 // The `*cimkit:` declarations of the subcircuit whose .subckt card is line index `subckt_index` of

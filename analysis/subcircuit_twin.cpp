@@ -126,7 +126,7 @@ void add_declared_spreads(const SpiceDeviceName& device, const SubcircuitInterfa
     plan.static_x = {twin.state_of_conductance(t.g_min_S), twin.state_of_conductance(t.g_max_S)};
     const double g_mid_S = 0.5 * (t.g_min_S + t.g_max_S);
     plan.pulse_x = twin.state_of_conductance(g_mid_S);
-    const MonteCarloDevices mc = subcircuit_monte_carlo(device, interface, plan);
+    const MonteCarloDevices mc = subcircuit_monte_carlo(device, interface, plan, declared_pulse_plan(interface));
     const std::vector<double>&low = mc.static_g_S[0], &high = mc.static_g_S[1];
     std::vector<double> scale;
     const double nominal_step_S = t.potentiate.mean_at(g_mid_S);
@@ -150,7 +150,7 @@ void add_declared_spreads(const SpiceDeviceName& device, const SubcircuitInterfa
 
 std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device, const SubcircuitInterface& interface,
                                                    std::string content) {
-    const SpicePulsePlan plan;  // the read and pulses of `device pulses` (analysis/spice_pulse_trains.hpp)
+    const SpicePulsePlan plan = declared_pulse_plan(interface);  // `device pulses`' defaults, or the file's `*cimkit: drive`
     auto twin = std::make_shared<SubcircuitTwin>();
     twin->file = fs::absolute(device.file).lexically_normal();
     twin->subcircuit = interface.name;
@@ -199,7 +199,8 @@ std::shared_ptr<const SubcircuitTwin> characterise(const SpiceDeviceName& device
     };
     if (!moves(up, +1.0) || !moves(down, -1.0)) {
         c.refuse("the nominal pulses (potentiate " + number(plan.potentiate_V) + " V, depress " + number(plan.depress_V) + " V, " +
-                 number(plan.pulse_width_s) + " s) do not raise and lower its conductance at every state");
+                 number(plan.pulse_width_s) + " s) do not raise and lower its conductance at every state; declare a drive that does with " +
+                 "'*cimkit: drive potentiate_V=V depress_V=V ...' in its block (docs/own-devices.md)");
     }
     t.potentiate = step_law(states_g, up);
     t.depress = step_law(states_g, down);

@@ -31,13 +31,19 @@ CLI::App* add_pulses_command(CLI::App& device, DevicePulsesOptions& o) {
     cmd->add_flag("--force", o.force, "Replace an existing output file");
     analysis::SpicePulsePlan& s = o.spice;
     const std::string spice_only = " (spice: devices only, default ";
+    const std::string declared = " (spice: devices only; default the file's *cimkit: drive, else the VTEAM example's: "
+                                 "read 0.01 V, potentiate -0.4 V, depress 0.04 V, 1e-8 s pulses and reads, 1e-10 s edges)";
     cmd->add_option("--spread", o.spreads, "NAME=SIGMA: the subcircuit's .param NAME times exp(SIGMA z) per device, replacing a spread the file declares for NAME (spice: devices only)");
-    cmd->add_option("--read-voltage-V", s.read_voltage_V, "Read voltage" + spice_only + "0.01)");
-    cmd->add_option("--potentiate-V", s.potentiate_V, "Potentiating pulse amplitude, signed" + spice_only + "-0.4)");
-    cmd->add_option("--depress-V", s.depress_V, "Depressing pulse amplitude, signed" + spice_only + "0.04)");
-    cmd->add_option("--pulse-width-s", s.pulse_width_s, "Pulse width" + spice_only + "1e-8)")->check(CLI::PositiveNumber);
-    cmd->add_option("--read-width-s", s.read_width_s, "Read width between pulses" + spice_only + "1e-8)")->check(CLI::PositiveNumber);
-    cmd->add_option("--edge-s", s.edge_s, "Rise and fall time" + spice_only + "1e-10)")->check(CLI::PositiveNumber);
+    // Each noted when given: the ones not given come from the file's `*cimkit: drive`, else the defaults.
+    const auto drive = [&](const std::string& flag, const std::string& key, double& value, const std::string& what) {
+        return cmd->add_option(flag, value, what + declared)->each([&o, key](const std::string&) { o.drive_given.insert(key); });
+    };
+    drive("--read-voltage-V", "read_voltage_V", s.read_voltage_V, "Read voltage");
+    drive("--potentiate-V", "potentiate_V", s.potentiate_V, "Potentiating pulse amplitude, signed");
+    drive("--depress-V", "depress_V", s.depress_V, "Depressing pulse amplitude, signed");
+    drive("--pulse-width-s", "pulse_width_s", s.pulse_width_s, "Pulse width")->check(CLI::PositiveNumber);
+    drive("--read-width-s", "read_width_s", s.read_width_s, "Read width between pulses")->check(CLI::PositiveNumber);
+    drive("--edge-s", "edge_s", s.edge_s, "Rise and fall time")->check(CLI::PositiveNumber);
     cmd->add_option("--read-noise", s.read_noise, "Relative sigma of each read" + spice_only + "0)")->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--timeout", s.timeout_s, "Seconds ngspice may take" + spice_only + "600)")->check(CLI::PositiveNumber);
     return cmd;
@@ -86,14 +92,18 @@ int run_spice_pulses(const DevicePulsesOptions& o) {
         throw UsageError("device pulses " + o.device + ": --set device.* and [device] parameters are for cimkit's models; a subcircuit's "
                          "parameters are its .subckt defaults (vary them with --spread NAME=SIGMA)");
     }
+    // A bad file, subcircuit name or declaration exits 2 before the output is claimed.
+    const analysis::SubcircuitInterface subcircuit = analysis::check_spice_device(device);
     analysis::SpicePulsePlan plan = o.spice;
+    analysis::SpicePulsePlan declared = analysis::declared_pulse_plan(subcircuit);
+    for (const std::string& key : analysis::drive_keys) {
+        if (!o.drive_given.count(key)) analysis::drive_value(plan, key) = analysis::drive_value(declared, key);
+    }
     plan.devices = o.plan.devices;
     plan.cycles = o.plan.cycles;
     plan.up = o.plan.up;
     plan.down = o.plan.down;
     plan.spreads = analysis::parse_spread_options(o.spreads);
-    // A bad file, subcircuit name or spread declaration exits 2 before the output is claimed.
-    const analysis::SubcircuitInterface subcircuit = analysis::check_spice_device(device);
     const OutputClaim claim(o.output_path, {{device.file.string(), "the subcircuit file"}}, o.force);
     const std::string csv = pulse_csv(analysis::spice_pulse_trains(device, plan, o.seed));
     TemporaryFile file(o.output_path);

@@ -9,6 +9,7 @@
 // spreads the file declares (analysis/subcircuit_spreads.hpp).
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,8 @@ struct DevicePulsesOptions {
     bool force = false;
     // spice:FILE:SUBCKT only (the counts come from `plan`)
     analysis::SpicePulsePlan spice;
-    std::vector<std::string> spreads;  // NAME=SIGMA
+    std::set<std::string> drive_given;  // the drive keys (analysis::drive_keys) given on the command line
+    std::vector<std::string> spreads;   // NAME=SIGMA
 };
 
 struct DeviceCommands {

@@ -33,6 +33,19 @@ double nominal_conductance_S(const SubcircuitDevice& model, double level) {
     return t.g_min_S + level * (t.g_max_S - t.g_min_S);
 }
 
+// The read and nominal pulses the twin was characterised with (the defaults or the file's `*cimkit: drive`).
+SpicePulsePlan twin_drive(const SubcircuitDevice& model) {
+    const SubcircuitTwin& twin = model.twin();
+    SpicePulsePlan plan;
+    plan.read_voltage_V = twin.read_voltage_V;
+    plan.potentiate_V = twin.potentiate_V;
+    plan.depress_V = twin.depress_V;
+    plan.pulse_width_s = twin.pulse_width_s;
+    plan.read_width_s = twin.read_width_s;
+    plan.edge_s = twin.edge_s;
+    return plan;
+}
+
 // The state x0 of the twin's nominal conductance at `level` of its window (the level the built-in
 // experiments program through the compact model).
 double state_at_level(const SubcircuitDevice& model, double level) {
@@ -132,7 +145,7 @@ ExperimentResult run_subcircuit_pulses(const SubcircuitDevice& model, const Expe
     // The branch length the built-in experiment would give the twin (within 0.15 % of the subcircuit's
     // own pulse train: SubcircuitDeviceTest.TwinFollowsTheSubcircuitPulseTrain).
     const int p = pulses_per_branch(model, options.seed);
-    SpicePulsePlan plan;  // its defaults are the twin's read and nominal pulses
+    SpicePulsePlan plan = twin_drive(model);
     plan.devices = devices;
     plan.cycles = 1;
     plan.up = p;
@@ -258,8 +271,7 @@ ExperimentResult run_subcircuit_variability(const SubcircuitDevice& model, const
     for (double level : static_levels) plan.static_x.push_back(state_at_level(model, level));
     plan.pulse_x = state_at_level(model, 0.5);
     plan.timeout_s = variability_timeout_s;
-    // The twin's read and nominal pulses: SpicePulsePlan's defaults.
-    const MonteCarloDevices mc = subcircuit_monte_carlo({model.twin().file, model.twin().subcircuit}, subcircuit, plan);
+    const MonteCarloDevices mc = subcircuit_monte_carlo({model.twin().file, model.twin().subcircuit}, subcircuit, plan, twin_drive(model));
 
     VariabilityDevices v;
     v.g_low_S = mc.static_g_S[0];

@@ -33,6 +33,21 @@ with tempfile.TemporaryDirectory() as folder:
         if len(first) != 3 or max(first) - min(first) < 1e-6 or any(abs(g * 1000.0 - 1.0) > 0.5 for g in first):
             failures.append(f"declared R_off spread: first reads {first} S; expected 3 different values near 1/R_off = 1 mS")
 
+    # A drive the file declares (*cimkit: drive) is the default of the flags it names; a flag given wins.
+    # -0.5 V is an overdrive of 1.5 against the default's 1 past v_on = -0.2 V: VTEAM's ON rate goes as
+    # its cube, so the first ON step from x0 = 1 is larger than the default drive's.
+    (work / "drive.lib").write_text(vteam_text.replace(".ends vteam_memristor", "*cimkit: drive potentiate_V=-0.5\n.ends vteam_memristor"))
+    steps = {}
+    for name, lib, flags in (("default", vteam, []), ("declared", "drive.lib", []), ("flag", "drive.lib", ["--potentiate-V", "-0.4"])):
+        out = run("device", "pulses", f"spice:{lib}:vteam_memristor", "-o", f"{name}.csv", "--devices", "1", "--cycles", "1", "--up", "2",
+                  "--down", "2", *flags, cwd=work)
+        expect(out, 0, "potentiating (-0.5 V)" if name == "declared" else "potentiating (-0.4 V)", what=f"device pulses, {name} drive")
+        if (work / f"{name}.csv").exists():
+            g = [float(line.split(",")[4]) for line in (work / f"{name}.csv").read_text().splitlines()[1:3]]
+            steps[name] = g[1] - g[0]
+    if len(steps) == 3 and not (steps["declared"] > 2.0 * steps["default"] and abs(steps["flag"] / steps["default"] - 1.0) < 1e-9):
+        failures.append(f"first ON steps {steps}: expected the declared -0.5 V more than twice the default's, and the flag's -0.4 V the default's")
+
     (work / "three.lib").write_text("* three terminals\n.subckt three a b c\nR1 a b 1k\nR2 b c 1k\n.ends\n")
     (work / "control.lib").write_text("* runs commands\n.subckt dev p n\nR1 p n 1k\n.ends\n.control\nshell echo hi\n.endc\n")
     (work / "sub").mkdir()
