@@ -33,6 +33,12 @@ double nominal_conductance_S(const SubcircuitDevice& model, double level) {
     return t.g_min_S + level * (t.g_max_S - t.g_min_S);
 }
 
+// The curves of states keep the interface's name (state_x0, docs/hdf5-schema.md); their description
+// names the parameter the file declares.
+std::string state_description(const SubcircuitDevice& model) {
+    return "the subcircuit's state parameter " + model.twin().state_parameter;
+}
+
 // The read and nominal pulses the twin was characterised with (the defaults or the file's `*cimkit: drive`).
 SpicePulsePlan twin_drive(const SubcircuitDevice& model) {
     const SubcircuitTwin& twin = model.twin();
@@ -126,7 +132,7 @@ ExperimentResult run_subcircuit_iv(const SubcircuitDevice& model, const Experime
     ExperimentResult r = iv_result(model.name(), voltage_V, levels, current_A, conductance_S, model.read_voltage_V());
     r.source = "ngspice";
     // After `level`, where the built-in layout would have nothing: the state of each row.
-    r.curves.insert(r.curves.begin() + 2, {"state_x0", x, {x.size()}, "1", "the subcircuit's state parameter x0 at each level"});
+    r.curves.insert(r.curves.begin() + 2, {"state_x0", x, {x.size()}, "1", state_description(model) + " at each level"});
     r.figures.push_back({"twin_g_difference_max", twin_difference, "1", "largest relative difference of the read conductance from the compact twin's"});
     return r;
 }
@@ -170,7 +176,7 @@ ExperimentResult run_subcircuit_pulses(const SubcircuitDevice& model, const Expe
     fill_mean(train);
     ExperimentResult r = pulse_result(model.name(), train);
     r.source = "ngspice";
-    r.curves.push_back({"start_state_x0", {x_start}, {1}, "1", "the subcircuit's state parameter x0 every device starts from (level 0)"});
+    r.curves.push_back({"start_state_x0", {x_start}, {1}, "1", state_description(model) + " every device starts from (level 0)"});
     return r;
 }
 
@@ -228,7 +234,7 @@ ExperimentResult run_subcircuit_retention(const SubcircuitDevice& model, const E
         {"conductance_S", g_S, {static_cast<std::size_t>(devices), points}, "S", "read conductance from ngspice, one row per device"},
         {"level", level, {static_cast<std::size_t>(devices), points}, "1", "state as a fraction of the programmable range"},
         {"start_level", levels, {levels.size()}, "1", "the level each device starts at"},
-        {"state_x0", x, {x.size()}, "1", "the subcircuit's state parameter x0 of each device"},
+        {"state_x0", x, {x.size()}, "1", state_description(model) + " of each device"},
     };
     r.figures = {{"g_change_max", *std::max_element(change.begin(), change.end()), "1", "largest relative change of G over the year"}};
     r.curves.push_back({"fitted", change, {change.size()}, "1", "per-device fit: largest relative change of G over the year"});
@@ -281,7 +287,7 @@ ExperimentResult run_subcircuit_variability(const SubcircuitDevice& model, const
     ExperimentResult r = variability_result(model.name(), v);
     r.source = "ngspice";
     r.curves.push_back({"level_state_x0", {plan.static_x[0], plan.static_x[1], plan.pulse_x}, {3}, "1",
-                        "the subcircuit's state x0 of every device at levels 0, 1 and 0.5 (the step's start)"});
+                        state_description(model) + " of every device at levels 0, 1 and 0.5 (the step's start)"});
     r.figures.push_back({"spread_parameters", static_cast<double>(spreads.size()), "1",
                          spreads.empty() ? "parameters drawn per device: none, every device is the nominal subcircuit (spreads 0 to rounding)"
                                          : "parameters drawn per device: " + spreads_text(spreads)});

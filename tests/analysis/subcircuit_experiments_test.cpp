@@ -185,5 +185,29 @@ TEST_F(SubcircuitExperimentsTest, VteamPulsesFollowTheClosedFormAndTheTwin) {
     EXPECT_LT(r.figure("c2c_sigma").value, 1e-6);
 }
 
+// The gated cell of tests/netlists/gated_vteam.lib (a programming terminal, held at 0 V through the
+// sweep) has VTEAM's read path: its I-V is the two-terminal file's at the same states. A file that
+// names its state (`*cimkit: state wstate`) keeps the curve's name, and its description names wstate.
+TEST_F(SubcircuitExperimentsTest, IvOfAGatedOrRenamedStateCellIsTheVteamIv) {
+    const ExperimentResult two = run_experiment("iv", *builtin_devices().find(vteam).make({}), {});
+    const ExperimentResult gated =
+        run_experiment("iv", *builtin_devices().find("spice:" CIMKIT_TEST_DATA_DIR "/netlists/gated_vteam.lib:gated_vteam").make({}), {});
+    const ExperimentResult named =
+        run_experiment("iv", *builtin_devices().find("spice:" CIMKIT_TEST_DATA_DIR "/netlists/vteam_named_state.lib:vteam_memristor").make({}), {});
+    const auto& i_two = two.curve("current_A").values;
+    for (const ExperimentResult* r : {&gated, &named}) {
+        const auto& i = r->curve("current_A").values;
+        ASSERT_EQ(i.size(), i_two.size());
+        double worst = 0.0, scale = 0.0;
+        for (std::size_t k = 0; k < i.size(); ++k) {
+            worst = std::max(worst, std::abs(i[k] - i_two[k]));
+            scale = std::max(scale, std::abs(i_two[k]));
+        }
+        EXPECT_LT(worst / scale, 1e-9);
+    }
+    EXPECT_NE(two.curve("state_x0").description.find("parameter x0"), std::string::npos);
+    EXPECT_NE(named.curve("state_x0").description.find("parameter wstate"), std::string::npos) << named.curve("state_x0").description;
+}
+
 }  // namespace
 }  // namespace cimkit::analysis
