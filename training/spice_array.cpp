@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdio>
 
 #include "circuits/crossbar/builder.hpp"
 #include "circuits/crossbar/names.hpp"
@@ -78,6 +79,20 @@ std::unique_ptr<circuits::DeviceFace> live_face(const DeviceModel& model, std::s
     }
 }
 
+// The spice faces and the replayed writes draw the nominal subcircuit (one parameter set for every
+// device); a twin with device-to-device spreads draws each device's own window and steps. The two
+// engines then train different arrays, which a user comparing them must know.
+void warn_when_spreads_stay_compact(const SubcircuitDevice& device) {
+    const TableDeviceData& t = device.twin().table;
+    if (t.g_min_spread_d2d == 0.0 && t.g_max_spread_d2d == 0.0 && t.step_spread_d2d == 0.0) return;
+    std::fprintf(stderr,
+                 "cimkit: warning: spice:%s:%s declares device-to-device spreads (*cimkit: spread): its compact twin draws each device's "
+                 "window and steps from them, but the spice engine reads (and, with spice.subcircuit_writes = ngspice, writes) every device as "
+                 "the nominal subcircuit at its twin's conductance, clamped to the nominal window: the spreads act fully in the compact "
+                 "engine only (docs/own-devices.md)\n",
+                 device.twin().file.c_str(), device.twin().subcircuit.c_str());
+}
+
 }  // namespace
 
 std::filesystem::path netlist_dir_of(const SpiceOptions& options) {
@@ -92,6 +107,7 @@ SpiceSession::SpiceSession(const DeviceModel& model, SpiceOptions options)
     readout_ = &circuits::column_readout(stages_);
     reads_transposed_ = face_ && !readout_->column_drive_source(circuits::CrossbarNames("t"), 0).empty();
     const auto* subcircuit = dynamic_cast<const SubcircuitDevice*>(&model);
+    if (subcircuit) warn_when_spreads_stay_compact(*subcircuit);
     if (subcircuit && options_.subcircuit_writes == "ngspice") {
         subcircuit_writes_ = std::make_unique<circuits::SubcircuitWriteCircuit>(subcircuit->twin_shared());
         pulse_replay_ = subcircuit_pulse_replay(*subcircuit, *subcircuit_writes_);

@@ -1,6 +1,7 @@
 """`--device spice:FILE:SUBCKT` from the command line (docs/own-devices.md#a-spice-subcircuit-as-a-device):
 the VTEAM subcircuit read in a crossbar and trained on Iris (compact engine, and one epoch of the spice
-engine, which draws the subcircuit itself); the run file records the subcircuit file and --resume
+engine, which draws the subcircuit itself, and warns that a file's declared spreads act in the compact
+twin only); the run file records the subcircuit file and --resume
 refuses a changed one; subcircuits without the declared interface each exit 2 naming the file and the
 subcircuit, and leave no output behind. Usage: check_subcircuit_device.py CIMKIT NETLIST_DIR"""
 import shutil
@@ -41,9 +42,18 @@ with tempfile.TemporaryDirectory() as folder:
     expect(run("train", "--resume", "../run.h5", "--epochs", "2", "--quiet", cwd=work / "elsewhere"), 0, "after 2 epochs",
            what="resume from another folder with the subcircuit file restored")
     # The spice engine: every read an ngspice solve of crossbars of the subcircuit itself (30 samples).
-    expect(run("train", "--set", "run.engine=spice", "--set", "spice.read_strategy=batched", "--set", "array.device=" + device,
-               "--set", "dataset.train_limit=30", "--epochs", "1", "-o", "spice.h5", "--quiet", cwd=work), 0, "test accuracy",
-           what="train, spice engine")
+    spice_run = expect(run("train", "--set", "run.engine=spice", "--set", "spice.read_strategy=batched", "--set", "array.device=" + device,
+                           "--set", "dataset.train_limit=30", "--epochs", "1", "-o", "spice.h5", "--quiet", cwd=work), 0, "test accuracy",
+                       what="train, spice engine")
+    # The spice engine draws the nominal subcircuit: a file with declared spreads is warned about
+    # (its spreads act in the compact twin only), one without is not.
+    spreads_warning = "declares device-to-device spreads"
+    if spreads_warning in spice_run.stderr:
+        failures.append("the spice engine warned about spreads the file does not declare")
+    (work / "dev" / "spread.lib").write_text(vteam.read_text().replace(".ends vteam_memristor", "*cimkit: spread R_on=0.1\n.ends vteam_memristor"))
+    expect(run("train", "--set", "run.engine=spice", "--set", "spice.read_strategy=batched", "--set", "array.device=spice:dev/spread.lib:vteam_memristor",
+               "--set", "dataset.train_limit=5", "--set", "dataset.test_limit=5", "--epochs", "1", "-o", "spread.h5", "--quiet", cwd=work),
+           0, spreads_warning, "spread.lib", "compact engine only", what="train, spice engine, a file with declared spreads")
     # The same run with the write pulses through the twin's table instead of the subcircuit (the
     # default replays them in ngspice): the same decisions, the same pulse count, weights apart by
     # no more than the twin's error (a fraction of a percent of the window: 2 w_max here).
