@@ -25,6 +25,7 @@
 #include "devices/subcircuit_device.hpp"
 #include "training/device_array.hpp"
 #include "training/reloaded_read.hpp"
+#include "tests/support/subcircuit_checks.hpp"
 
 namespace cimkit::analysis {
 namespace {
@@ -68,34 +69,10 @@ TEST_F(SubcircuitDeviceTest, ReadConductanceFollowsTheVteamClosedForm) {
 // Column j = sum_i I(V_i, state_ij): the subcircuit itself in ngspice against the twin's I = G V.
 TEST_F(SubcircuitDeviceTest, SubcircuitCrossbarAgreesWithItsTwinWithinOnePercent) {
     const auto model = builtin_devices().find(vteam).make({});
-    const auto face = circuits::make_device_face(*model);
-    EXPECT_EQ(face->name(), "subcircuit");
-    const circuits::CrossbarGeometry g{16, 8, 0.0, 0.0};
-    Rng rng(11);
-    std::vector<DeviceState> states;
-    for (int k = 0; k < g.rows * g.columns; ++k) {
-        DeviceState s = model->make_device(rng);
-        model->set_level(s, rng.uniform(), rng);
-        states.push_back(s);
-    }
-    std::vector<double> inputs_V;
-    for (int i = 0; i < g.rows; ++i) inputs_V.push_back(model->read_voltage_V() * (0.1 + 0.9 * rng.uniform()));
-    const std::string text = circuits::to_spice(circuits::build_crossbar_read(g, *face, states, inputs_V));
-    EXPECT_NE(text.find("vteam_memristor x0="), std::string::npos);
-    spice::Engine engine;
-    engine.load(spice::NetlistText::from_string(text, "crossbar"));
-    engine.run();
-    const auto spice = circuits::read_crossbar(engine.plots().at(0), g);
-    double worst = 0.0;
-    for (int j = 0; j < g.columns; ++j) {
-        double compact_A = 0.0, scale_A = 0.0;
-        for (int i = 0; i < g.rows; ++i) {
-            const double current = model->current_A(inputs_V[i], states[i * g.columns + j]);
-            compact_A += current;
-            scale_A += std::abs(current);
-        }
-        worst = std::max(worst, std::abs(spice.column_current_A[j] - compact_A) / scale_A);
-    }
+    EXPECT_EQ(circuits::make_device_face(*model)->name(), "subcircuit");
+    const test::CrossbarComparison c = test::crossbar_against_compact(*model, {16, 8, 0.0, 0.0}, 11, 0.1);
+    EXPECT_NE(c.netlist.find("vteam_memristor x0="), std::string::npos);
+    const double worst = c.worst;
     std::printf("subcircuit face against its twin: max relative column-current difference %.3g\n", worst);
     EXPECT_LT(worst, 0.01);
 }
@@ -297,25 +274,12 @@ TEST_F(SubcircuitDeviceTest, BadStateDeclarationsNameTheFileAndLine) {
                            ".subckt twice p n params: w=1 v=1\n*cimkit: state w\n*cimkit: state v\nR1 p n {100 + 900*w}\n.ends\n"  // line 12
                            ".subckt bare p n params: w=1\n*cimkit: state\nR1 p n {100 + 900*w}\n.ends\n"  // line 16
                            ".subckt spread p n params: w=1 r=100\n*cimkit: spread W=0.1\n*cimkit: state w\nR1 p n {r + 900*w}\n.ends\n";  // line 20
-    const struct {
-        std::string subcircuit;
-        int line;
-        std::string part;
-    } cases[] = {
+    const std::vector<test::ExpectedRefusal> cases = {
         {"unknown", 3, "no parameter 'q' with a numeric default"}, {"expression", 7, "no parameter 'w' with a numeric default"},
         {"twice", 12, "a second state declaration (the first at line 11)"}, {"bare", 16, "expected *cimkit: state NAME"},
         {"spread", 20, "a spread of the state w"},
     };
-    for (const auto& c : cases) {
-        try {
-            (void)check_spice_device({file, c.subcircuit});
-            ADD_FAILURE() << c.subcircuit << " was accepted";
-        } catch (const NetlistError& e) {
-            EXPECT_EQ(e.line(), c.line) << e.what();
-            EXPECT_NE(std::string(e.what()).find("states.lib"), std::string::npos) << e.what();
-            EXPECT_NE(std::string(e.what()).find(c.part), std::string::npos) << e.what();
-        }
-    }
+    test::expect_refusals(file, cases);
     // A good declaration: the state is w, and x0 is no longer required.
     std::ofstream(dir / "good.lib") << "* good\n.subckt cell p n params: W=1\n* CIMKIT: state W\nR1 p n {100 + 900*w}\n.ends\n";
     EXPECT_EQ(check_spice_device({dir / "good.lib", "cell"}).state_parameter, "w");
