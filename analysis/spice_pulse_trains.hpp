@@ -2,7 +2,8 @@
 // Pulse trains of a user's SPICE subcircuit, run through ngspice, as the pulse data `cimkit device
 // fit` reads (devices/table_device_pulses.hpp; docs/own-devices.md#a-spice-subcircuit-as-a-device).
 //
-// The device is `spice:FILE:SUBCKT`: a subcircuit with two terminals (p, n) in FILE. FILE is the
+// The device is `spice:FILE:SUBCKT`: a subcircuit in FILE with two read terminals (p, n) and, when it
+// declares them, separate programming terminals (devices/subcircuit_terminals.hpp). FILE is the
 // user's: it passes the netlist guard (circuits/netlist_guard.hpp: no .control, no includes escaping
 // its folder) and ngspice runs in a sandboxed worker confined to FILE's folder, as for `simulate`;
 // with --allow-control neither (analysis/subcircuit_trust.hpp).
