@@ -22,35 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "analysis/subcircuit_spreads.hpp"
-#include "devices/subcircuit_terminals.hpp"
+#include "analysis/subcircuit_interface.hpp"
 #include "devices/table_device_pulses.hpp"
 
 namespace cimkit::analysis {
-
-struct SpiceDeviceName {
-    std::filesystem::path file;
-    std::string subcircuit;
-};
-// "spice:FILE:SUBCKT" (the last ':' separates the subcircuit). UsageError naming the text otherwise.
-SpiceDeviceName parse_spice_device_name(const std::string& name);
-bool is_spice_device_name(const std::string& name);
-
-// The `.subckt` line of a subcircuit, continuation lines joined.
-struct SubcircuitInterface {
-    std::string name;
-    std::vector<std::string> ports;
-    std::map<std::string, double> numeric_defaults;  // params: NAME=VALUE with a literal number, lower case
-    std::vector<ParameterSpread> declared_spreads;   // its `*cimkit: spread` lines (subcircuit_spreads.hpp)
-    std::string state_parameter = subcircuit_state_parameter;  // x0, or its `*cimkit: state NAME` (lower case)
-    SubcircuitTerminals terminals;                             // p n, or with its `*cimkit: program A [B]`
-    std::map<std::string, double> drive;                       // its `*cimkit: drive` (drive_keys' spelling)
-};
-// Guards the file (NetlistError naming its file and line), then finds the subcircuit: NetlistError
-// naming the file and the subcircuits it does define when there is none of that name, or naming the
-// line when it has not exactly two terminals besides its declared programming ones, or a `*cimkit:`
-// line that is not a good declaration.
-SubcircuitInterface check_spice_device(const SpiceDeviceName& device);
 
 struct SpicePulsePlan {
     int devices = 8, cycles = 2, up = 100, down = 100;
