@@ -10,7 +10,7 @@
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-12}
-targets=(netlist_guard config_toml iris_csv mnist_idx h5_reader pulse_csv)
+targets=(netlist_guard config_toml iris_csv mnist_idx h5_reader pulse_csv subcircuit_interface)
 build="$repo_root/build-fuzz"
 CC=clang CXX=clang++ cmake -S "$repo_root" -B "$build" -DCIMKIT_FUZZ=ON -DCIMKIT_SANITIZE=ON -DCIMKIT_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j "${CIMKIT_FUZZ_JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}" >/dev/null
