@@ -19,6 +19,9 @@
 // devices runs as several decks of at most that many, one after another: every device has its own
 // source, so the split changes no device's drive, and small decks keep ngspice's per-instance load
 // cost low (devices/subcircuit_device.hpp), as the batched read's tiles do.
+//
+// With separate programming terminals (devices/subcircuit_terminals.hpp) the same corners drive two
+// sources: p the reads (0 V during the plateaus) and A the plateaus (0 V during the reads).
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -30,9 +33,6 @@
 
 namespace cimkit::circuits {
 
-// With separate programming terminals (devices/subcircuit_terminals.hpp) the same corners drive two
-// sources: p the reads (0 V during the plateaus) and A the plateaus (0 V during the reads).
-//
 // One device's write: where it starts and its nominal pulses in the order given.
 struct SubcircuitPulseTrain {
     double start_x = 0.0;          // the state parameter of the instance, in [0, 1]
@@ -48,7 +48,8 @@ SubcircuitWriteDrive subcircuit_write_drive(const SubcircuitTwin& twin, const st
 // The end of a write of `slots` pulse slots: the first read, then per slot two edges, a plateau and a read.
 double subcircuit_write_stop_s(const SubcircuitTwin& twin, std::size_t slots);
 // The deck of one write and the transient that runs it ("tran ... uic"); the current of device d is
-// the vector i(vw<d>); a programming terminal's source is vpw<d>. ParameterError for a polarity other than +-1, a start_x outside [0, 1] or no train.
+// the vector i(vw<d>); a programming terminal's source is vpw<d>. ParameterError for a polarity other
+// than +-1, a start_x outside [0, 1] or no train.
 struct SubcircuitWriteDeck {
     Netlist netlist;
     std::string analysis;
