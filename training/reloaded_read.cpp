@@ -40,6 +40,7 @@ struct ReloadedLayerRead::Block {
     // their texts, written at load_all from the states it loaded.
     bool tile_by_tile = false;
     std::vector<std::string> tile_netlists;
+    std::vector<std::vector<std::string>> tile_outputs;  // per tile: its column currents, then its row source currents
 };
 
 namespace {
@@ -122,12 +123,21 @@ ReloadedLayerRead::ReloadedLayerRead(const DeviceArray& devices, const ReloadedR
         }
         block->tile_by_tile = limited && block->tiles.size() > 1;
         const int lines_per_output = block->differential ? 1 : 2;
-        for (const Tile& t : block->tiles) {
-            for (int r = 0; r < t.rows; ++r) block->sources.push_back(circuits::tile_row_source(t.prefix, r));
+        const auto column_vectors = [&](const Tile& t) {
+            std::vector<std::string> vectors;
             const circuits::CrossbarNames names(t.prefix);
             for (int c = 0; c < lines_per_output * t.outputs; ++c) {
-                block->outputs.push_back(block->differential ? circuits::tile_column_current_vector(t.prefix, c) : readout_->column_vector(names, c));
+                vectors.push_back(block->differential ? circuits::tile_column_current_vector(t.prefix, c) : readout_->column_vector(names, c));
             }
+            return vectors;
+        };
+        for (const Tile& t : block->tiles) {
+            for (int r = 0; r < t.rows; ++r) block->sources.push_back(circuits::tile_row_source(t.prefix, r));
+            const std::vector<std::string> columns = column_vectors(t);
+            block->outputs.insert(block->outputs.end(), columns.begin(), columns.end());
+            if (!block->tile_by_tile) continue;
+            block->tile_outputs.push_back(columns);
+            for (int r = 0; r < t.rows; ++r) block->tile_outputs.back().push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
         }
         for (const std::string& source : block->sources) block->outputs.push_back(source + "#branch");
         if (pulse_width_) {
@@ -307,11 +317,7 @@ ReloadedLayerRead::Batch ReloadedLayerRead::run_all(const Eigen::MatrixXd& volts
             const auto started = std::chrono::steady_clock::now();
             block.worker->load(block.tile_netlists[i], "<" + block.origin + ", tile " + t.prefix + ">");
             last_parse_ns_ += nanoseconds_since(started);
-            std::vector<std::string> vectors;
-            const circuits::CrossbarNames names(t.prefix);
-            for (int c = 0; c < 2 * t.outputs; ++c) vectors.push_back(readout_->column_vector(names, c));
-            for (int r = 0; r < t.rows; ++r) vectors.push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
-            run(b, &t, 1, vectors);
+            run(b, &t, 1, block.tile_outputs[i]);
         }
     });
     for (const auto& p : block_power) out.power_W += p;
