@@ -76,14 +76,11 @@ std::string pwl_text(const std::vector<double>& times_s, const std::vector<doubl
 
 std::string driven_device_text(const SubcircuitTerminals& terminals, const PulseWaveform& w, const std::string& id,
                                const std::string& subcircuit, const std::string& parameters) {
-    const std::string p = "n" + id;
-    if (!terminals.separate_programming()) {
-        return "v" + id + " " + p + " 0 " + pwl_text(w.times_s, w.values_V) + "\nx" + id + " " + terminals.nodes_text(p, "0") + " " +
-               subcircuit + " " + parameters + "\n";
-    }
-    const std::string a = "a" + id;
-    return "v" + id + " " + p + " 0 " + pwl_text(w.times_s, w.read_V) + "\nva" + id + " " + a + " 0 " + pwl_text(w.times_s, w.program_V) +
-           "\nx" + id + " " + terminals.nodes_text(p, "0", a) + " " + subcircuit + " " + parameters + "\n";
+    const bool separate = terminals.separate_programming();
+    const std::string p = "n" + id, a = "a" + id;
+    std::string text = "v" + id + " " + p + " 0 " + pwl_text(w.times_s, separate ? w.read_V : w.values_V) + "\n";
+    if (separate) text += "va" + id + " " + a + " 0 " + pwl_text(w.times_s, w.program_V) + "\n";
+    return text + "x" + id + " " + terminals.nodes_text(p, "0", a) + " " + subcircuit + " " + parameters + "\n";
 }
 
 std::string read_device_text(const SubcircuitTerminals& terminals, double read_voltage_V, const std::string& id,

@@ -46,18 +46,16 @@ template <class Refusal>
 SubcircuitTerminals read_and_program_terminals(const std::vector<std::string>& ports, const std::vector<std::string>& program, Refusal refusal) {
     SubcircuitTerminals terminals;
     terminals.order.clear();
+    std::size_t read = 0;  // the ports not declared for programming: p, then n (a third is refused below)
     for (const std::string& port : ports) {
         if (!program.empty() && port == program[0]) {
             terminals.order.push_back(SubcircuitTerminal::program);
         } else if (program.size() == 2 && port == program[1]) {
             terminals.order.push_back(SubcircuitTerminal::program_return);
         } else {
-            const bool first = std::count(terminals.order.begin(), terminals.order.end(), SubcircuitTerminal::read_p) == 0;
-            terminals.order.push_back(first ? SubcircuitTerminal::read_p : SubcircuitTerminal::read_n);
+            terminals.order.push_back(read++ == 0 ? SubcircuitTerminal::read_p : SubcircuitTerminal::read_n);
         }
     }
-    const auto read = static_cast<std::size_t>(std::count(terminals.order.begin(), terminals.order.end(), SubcircuitTerminal::read_p) +
-                                               std::count(terminals.order.begin(), terminals.order.end(), SubcircuitTerminal::read_n));
     if (read != 2) {
         if (program.empty()) {
             throw refusal("has " + std::to_string(ports.size()) + " terminals; expected 2 (p, n) for a device, or declare its programming " +
