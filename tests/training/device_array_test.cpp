@@ -361,6 +361,52 @@ TEST(PulseMode, FloorRoundingTransfersWholePulsesAndKeepsTheRemainderBelowOne) {
     EXPECT_LT(std::abs(with_floor.checkpoint().at("residual").at(0)), step);
 }
 
+// The rule skips its division for changes it can tell are below a pulse. Against the rule written
+// out in full (u = |dw + r| / dw_pulse, n = floor(u) from u >= 1, r <- dw + r - sign n dw_pulse), in
+// the same double arithmetic, on a stream whose running sums land within 1e-12..1e-6 of +-1 pulse on
+// both sides: the same pulse count and the same remainder, bit for bit, after every request.
+TEST(PulseMode, FloorRoundingDecidesEveryChangeNearOnePulseAsTheFullRuleDoes) {
+    const auto model = quiet_domain_wall();
+    const Eigen::MatrixXf w0 = Eigen::MatrixXf::Constant(1, 1, 0.0f);
+    DeviceArrayOptions options = options_with("pulse");
+    options.accumulate_residual = true;
+    options.pulse_rounding = PulseRounding::floor;
+    DeviceArray array(*model, w0, options, Rng(3));
+    const double step = array.pulse_weight_step();
+    const Eigen::VectorXf x = Eigen::VectorXf::Ones(1);
+    Rng rng(11);
+    double remainder = 0.0;
+    std::uint64_t pulses = 0;
+    int below = 0, at_or_above = 0;
+    for (int k = 0; k < 4000; ++k) {
+        // Aim the running sum at +-1 pulse, off by a relative 1e-12..1e-6 on either side; every
+        // fourth request is a small one of either sign instead.
+        const double sign = rng.uniform() < 0.5 ? -1.0 : 1.0;
+        const double aim = k % 4 == 3 ? sign * 0.3 * rng.uniform() * step
+                                      : sign * step * (1.0 + (rng.uniform() < 0.5 ? -1.0 : 1.0) * std::pow(10.0, -6.0 - 6.0 * rng.uniform())) - remainder;
+        const Eigen::VectorXf delta = Eigen::VectorXf::Constant(1, static_cast<float>(-aim));
+        array.apply_outer_product(x, delta, 1.0f);
+
+        const double sum = -1.0 * static_cast<double>(delta(0)) * 1.0 + remainder;  // OuterProductChange's product order
+        const double u = std::abs(sum) / step;
+        if (u >= 1.0) {
+            ASSERT_LT(u, options.max_pulses_per_update) << "request " << k << " would be capped";
+            const double n = std::floor(u);
+            pulses += static_cast<std::uint64_t>(n);
+            remainder = sum - std::copysign(n * step, sum);
+            ++at_or_above;
+        } else {
+            remainder = sum;
+            if (u > 1.0 - 1e-6) ++below;
+        }
+        ASSERT_EQ(array.counters().update_pulses, pulses) << "request " << k;
+        ASSERT_EQ(array.checkpoint().at("residual").at(0), remainder) << "request " << k;
+    }
+    // Both sides of the boundary were probed.
+    EXPECT_GT(below, 100);
+    EXPECT_GT(at_or_above, 100);
+}
+
 // Global drift compensation: after a day of PCM drift (programming and read noise off) every
 // conductance has decayed by (t/t0)^-nu, with nu depending on the state (IBM model), so one common
 // gain cannot undo it exactly; it must undo most of it: the rms output error at least halves

@@ -43,8 +43,13 @@ public:
         const bool use_floor = options.pulse_rounding == PulseRounding::floor;
         const double first = use_floor ? 1.0 : 0.5;  // the smallest u that gives one pulse
         const double dw_pulse = pairs.pulse_weight_step();
-        // Below this a change cannot reach `first` pulses: |dw| / dw_pulse <= first / 2 after rounding.
-        const double surely_below = 0.5 * first * dw_pulse;
+        // Below this a change cannot reach `first` pulses, so write() would only store it as the
+        // remainder. The margin (1e-9 relative, far above the two roundings of this product and of
+        // write()'s division) keeps the quotient of every change below it under `first`, so the
+        // shortcut gives write()'s bits. With floor rounding a remainder lies in [0, 1) dw_pulse, so
+        // the bound must sit just under one pulse, not at a fraction of it: at half a pulse, half of
+        // all weights (the remainders above 1/2) took write()'s division on every update.
+        const double surely_below = first * dw_pulse * (1.0 - 1e-9);
         const int rows = pairs.rows(), cols = pairs.cols();
         // The remainders stay where they are during an update (pulses and refreshes do not touch them).
         double* residual = carry ? &pairs.residual(0) : nullptr;
@@ -86,8 +91,8 @@ public:
             for (int i = 0; i < rows; ++i) {
                 const std::size_t k = first_k + static_cast<std::size_t>(i);
                 const double dw = weight_change(i, j) + (carry ? residual[k] : 0.0);
-                // Most changes are far below a pulse: what write() would do for them, without its
-                // division (|dw| < dw_pulse first / 2 is finite and rounds to 0 pulses).
+                // Most changes are below a pulse: what write() would do for them, without its
+                // division (|dw| < surely_below is finite and gives 0 pulses).
                 if (std::abs(dw) < surely_below) {
                     if (carry) residual[k] = dw;
                     continue;
