@@ -176,8 +176,12 @@ private:
     // The line voltages of `input`; counts the clipped inputs and the DACs' conversions.
     void drive_voltages(const Eigen::VectorXf& input, double input_max, Eigen::VectorXd& volts, DeviceArrayCounters& counters) const;
     double calibration_read_A(const PairStorage& pairs) const;
-    // The read-noise variance of one pair's two currents, and its draw onto the output lines.
-    static double noise_variance_A2(double plus_A, double plus_relative, double minus_A, double minus_relative);
+    // The read-noise variance of one pair's two currents, and its draw onto the output lines. Defined
+    // here so that the forward read's loop inlines it (as a call it was 8 % of a compact PCM run).
+    static double noise_variance_A2(double plus_A, double plus_relative, double minus_A, double minus_relative) {
+        const double plus_sigma_A = plus_A * plus_relative, minus_sigma_A = minus_A * minus_relative;
+        return plus_sigma_A * plus_sigma_A + minus_sigma_A * minus_sigma_A;
+    }
     static void add_noise(const Eigen::VectorXd& variance_A2, Eigen::VectorXd& net_A, Rng& read_rng);
 
     const DeviceModel& model_;
