@@ -408,6 +408,21 @@ void Engine::set_before_analysis(const std::string& key, std::function<void()> p
     impl_->before_analysis[key] = std::move(prepare);
 }
 
+void Engine::set_point_observer(std::vector<std::string> vectors, PointObserver observe) {
+    for (auto& name : vectors) name = text::to_lower(name);
+    impl_->observed_names = std::move(vectors);
+    impl_->observed_index.assign(impl_->observed_names.size(), -1);
+    impl_->observed_values.assign(impl_->observed_names.size(), 0.0);
+    impl_->point_observer = std::move(observe);
+}
+
+void Engine::clear_point_observer() {
+    impl_->point_observer = nullptr;
+    impl_->observed_names.clear();
+    impl_->observed_index.clear();
+    impl_->observed_values.clear();
+}
+
 const std::deque<std::string>& Engine::output() const { return impl_->output; }
 
 int Engine::restart_count() const { return impl_->restarts; }

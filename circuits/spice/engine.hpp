@@ -75,6 +75,18 @@ public:
     // netlist and are read by no callback (the `osdi` face's conductance table) refreshes them here.
     void set_before_analysis(const std::string& key, std::function<void()> prepare);
 
+    // Streaming (bench/stream_read_cost.cpp): `observe` is called on the thread running the analysis
+    // once per ACCEPTED point of every analysis (an op's one point, a transient's t = 0 point and each
+    // accepted time step; never a rejected step), with the values of `vectors` (ngspice names as for
+    // run_and_read, e.g. "time", "vsense_0#branch"; they must be in the plot) at that point, in that
+    // order. ngspice has not yet taken the next step when it is called, so an observer may block,
+    // change states and EXTERNAL inputs, and every solve of the next step sees them; after it returns
+    // the before-analysis functions run again (the osdi face's table picks up changed states).
+    // An exception from the observer is rethrown by the analysis command once it returns.
+    using PointObserver = std::function<void(const std::vector<double>& values)>;
+    void set_point_observer(std::vector<std::string> vectors, PointObserver observe);
+    void clear_point_observer();
+
     // ngspice's output since the last load, one line per entry, prefixed "stdout " or "stderr ".
     const std::deque<std::string>& output() const;
     // ngspice's own counters for the loaded circuit (`rusage all`: load time, analysis time, Newton

@@ -71,6 +71,41 @@ int on_external_current(double* value, double time_s, char* name, int, void* use
     return external_value(self(user).current_sources, "current", value, time_s, name, self(user));
 }
 
+// SendInitData: the vectors of a new plot, just before its analysis starts. Finds the observed ones.
+int on_init_data(pvecinfoall info, int, void* user) {
+    Engine::Impl& impl = self(user);
+    if (!impl.point_observer || !info) return 0;
+    std::fill(impl.observed_index.begin(), impl.observed_index.end(), -1);
+    for (int v = 0; v < info->veccount; ++v) {
+        const std::string name = text::to_lower(info->vecs[v]->vecname ? info->vecs[v]->vecname : "");
+        for (std::size_t k = 0; k < impl.observed_names.size(); ++k) {
+            if (impl.observed_names[k] == name) impl.observed_index[k] = v;
+        }
+    }
+    return 0;
+}
+
+// SendData: called by ngspice's OUTpData after each accepted point was written to the plot
+// (sharedspice.c, sh_ExecutePerLoop), before the next time step is chosen or loaded.
+int on_data(pvecvaluesall values, int, int, void* user) {
+    Engine::Impl& impl = self(user);
+    if (!impl.point_observer || !values || impl.callback_error) return 0;
+    try {
+        for (std::size_t k = 0; k < impl.observed_index.size(); ++k) {
+            const int v = impl.observed_index[k];
+            if (v < 0 || v >= values->veccount) {
+                throw Error("Engine: observed vector '" + impl.observed_names[k] + "' is not in the plot (is it .saved?)");
+            }
+            impl.observed_values[k] = values->vecsa[v]->creal;
+        }
+        impl.point_observer(impl.observed_values);
+        for (const auto& [key, prepare] : impl.before_analysis) prepare();
+    } catch (...) {
+        impl.callback_error = std::current_exception();
+    }
+    return 0;
+}
+
 // ngSpice_Init reads ./.spiceinit (else ~/.spiceinit) and runs its commands, `shell` included, so
 // starting an engine in a folder from a stranger would run that folder's commands. The library starts
 // with the working directory at "/", which holds no .spiceinit a user could have placed, and the
@@ -112,7 +147,8 @@ void register_callbacks(Engine::Impl& impl) {
     }
     {
         const StartedAtRoot no_working_folder_spiceinit;
-        impl.library->init(on_output, nullptr, on_controlled_exit, nullptr, nullptr, nullptr, &impl);
+        // SendData and SendInitData must both be given for either to be called (sharedspice.c).
+        impl.library->init(on_output, nullptr, on_controlled_exit, on_data, on_init_data, nullptr, &impl);
     }
     impl.library->init_sync(on_external_voltage, on_external_current, nullptr, &impl.ident, &impl);
 }

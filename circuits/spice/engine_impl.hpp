@@ -47,6 +47,12 @@ struct Engine::Impl {
     int retried_runs = 0;
     // Run before every analysis command (Engine::set_before_analysis), in key order.
     std::map<std::string, std::function<void()>> before_analysis;
+    // Engine::set_point_observer: the vectors' lower-case names, their places in the current plot
+    // (from ngspice's SendInitData at the start of each plot; -1 until found) and the observer.
+    std::vector<std::string> observed_names;
+    std::vector<int> observed_index;
+    std::vector<double> observed_values;
+    PointObserver point_observer;
     // Whether this ngspice library has registered cimkit's OSDI device (load_shared_g); a restart
     // loads a fresh library, which has not.
     bool shared_g_loaded = false;
