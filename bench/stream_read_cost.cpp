@@ -3,12 +3,12 @@
 // time point of ONE long transient per sample (streamed), with the device states and the row inputs
 // changed between every two samples, and whether both give the same column currents.
 //
-// Streamed: the transient runs (foreground, as always in cimkit) on a thread this program owns.
-// Engine::set_point_observer hands every accepted time point to the trainer (here: main) and blocks
-// until the trainer has read it and written the next sample's states and inputs, so sample k + 1's
-// states may depend on sample k's read, as per-sample SGD needs. Accepted point p is sample p (p = 0:
-// the transient's t = 0 operating point): the row sources return the current sample's inputs whatever
-// the time, and the array has no capacitance, so the step size does not matter. Not a test: run by hand.
+// Streamed: spice::StreamedPoints (the spice engine's spice.live_stream_points) hands every accepted
+// point of the transient to the trainer (here: main) and holds ngspice until the trainer has written
+// the next sample's states and inputs, so sample k + 1's states may depend on sample k's read, as
+// per-sample SGD needs. Accepted point p is sample p (p = 0: the transient's t = 0 operating point):
+// the row sources return the current sample's inputs whatever the time, and the array has no
+// capacitance, so the step size does not matter. Not a test: run by hand.
 //
 //   build/bench/cimkit_stream_read_cost [rows=784] [columns=20] [samples=500] [mode=both|op|stream] [changed=0.05]
 //
@@ -19,23 +19,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdlib>
-#include <exception>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "circuits/crossbar_tile.hpp"
 #include "circuits/device_face.hpp"
 #include "circuits/netlist.hpp"
 #include "circuits/spice/engine.hpp"
+#include "circuits/spice/streamed_points.hpp"
 #include "circuits/spice_writer.hpp"
-#include "devices/core/errors.hpp"
-#include "devices/core/text.hpp"
 #include "devices/registry.hpp"
 
 using namespace cimkit;
@@ -100,60 +95,6 @@ struct SampleSource {
         }
         for (auto& v : inputs_V) v = model.read_voltage_V() * rng.uniform();
     }
-};
-
-// The hand-off between ngspice's thread (deliver, from the point observer) and the trainer.
-class PointHandOff {
-public:
-    // ngspice's thread: publishes one accepted point and waits until the trainer released it
-    // (after writing the next sample) or finished the stream.
-    void deliver(const std::vector<double>& values) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ++delivered_;
-        if (finished_) return;  // points after the last sample: solved, not waited for
-        values_ = values;
-        has_point_ = true;
-        changed_.notify_all();
-        changed_.wait(lock, [this] { return !has_point_ || finished_; });
-    }
-    // ngspice's thread, when the analysis returned (or threw).
-    void analysis_ended(std::exception_ptr error) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        ended_ = true;
-        error_ = error;
-        changed_.notify_all();
-    }
-    // The trainer: the next point's values; throws if the analysis ended without one.
-    std::vector<double> next() {
-        std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [this] { return has_point_ || ended_; });
-        if (!has_point_) {
-            if (error_) std::rethrow_exception(error_);
-            throw std::runtime_error("the streamed transient ended before the last sample");
-        }
-        return values_;
-    }
-    // The trainer, after writing the next sample: ngspice may take the next step.
-    void release() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        has_point_ = false;
-        changed_.notify_all();
-    }
-    // The trainer: no more samples; the transient runs to its end without waiting.
-    void finish() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        finished_ = true;
-        changed_.notify_all();
-    }
-    long delivered() const { return delivered_; }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::vector<double> values_;
-    bool has_point_ = false, finished_ = false, ended_ = false;
-    std::exception_ptr error_;
-    long delivered_ = 0;
 };
 
 struct Setup {
@@ -229,58 +170,25 @@ Currents run_ops(spice::Engine& engine, Setup& s, long samples, double changed, 
 Currents run_stream(spice::Engine& engine, Setup& s, long samples, double changed, Currents& compact) {
     SampleSource source{*s.model, s.states, s.inputs_V, changed, Rng(11)};
     Clock::duration checks{};
-    PointHandOff hand_off;
-    std::vector<std::string> observed{"time"};
-    observed.insert(observed.end(), s.column_vectors.begin(), s.column_vectors.end());
-    // A convergence retry (Engine, docs/engine.md) would run the transient again from t = 0: its points
-    // are not the next samples, so the stream fails instead (the exception ends the analysis' hand-offs).
-    double last_time_s = -1.0;
-    engine.set_point_observer(observed, [&hand_off, &last_time_s](const std::vector<double>& values) {
-        if (values.front() <= last_time_s) throw Error("streamed read: the transient started again (a convergence retry?)");
-        last_time_s = values.front();
-        hand_off.deliver(values);
-    });
     Currents out;
-    std::vector<double> times_s;
     const auto before = rusage(engine);
     const double rss0 = rss_MB();
     const auto t0 = std::chrono::steady_clock::now();
-    source.next();  // sample 0, before the transient's operating point
-    // tstep = tmax = 1 s, tstop = samples: at most 1 s per step, so at least samples + 1 accepted points.
-    const std::string tran = "tran 1 " + std::to_string(samples) + " 0 1";
-    long stored_points = 0;
-    std::thread ngspice_thread([&] {
-        try {
-            stored_points = static_cast<long>(engine.run_and_read(tran, {"time"}).front().size());
-            hand_off.analysis_ended(nullptr);
-        } catch (...) {
-            hand_off.analysis_ended(std::current_exception());
-        }
-    });
-    std::exception_ptr error;
-    try {
-        for (long k = 0; k < samples; ++k) {
-            std::vector<double> values = hand_off.next();
-            times_s.push_back(values.front());
-            out.emplace_back(values.begin() + 1, values.end());
-            compact.push_back(closed_form_A(s, checks));
-            if (k + 1 < samples) source.next();
-            if (k + 1 < samples) hand_off.release();
-        }
-    } catch (...) {
-        error = std::current_exception();
+    // One chunk for all samples: tran 1 `samples` 0 1 has about samples + 8 accepted points.
+    spice::StreamedPoints stream(engine, s.column_vectors, static_cast<int>(samples));
+    for (long k = 0; k < samples; ++k) {
+        source.next();  // sample k's states and inputs, before its point
+        out.push_back(stream.next());
+        compact.push_back(closed_form_A(s, checks));
     }
     const auto t1 = std::chrono::steady_clock::now();
-    hand_off.finish();
-    ngspice_thread.join();
+    stream.finish();
     const auto t2 = std::chrono::steady_clock::now();
-    engine.clear_point_observer();
-    if (error) std::rethrow_exception(error);
     const double ms = std::chrono::duration<double, std::milli>(t1 - t0 - checks).count();
-    fmt::print("streamed transient: {} samples, {:.3f} ms/sample ({:.1f} samples/s), then {:.1f} ms to the transient's end; "
-               "{} accepted points delivered, {} in the plot, sample times {:.3g} .. {:.6g} s; RSS {:.1f} -> {:.1f} MB\n",
-               samples, ms / samples, 1e3 * samples / ms, std::chrono::duration<double, std::milli>(t2 - t1).count(),
-               hand_off.delivered(), stored_points, times_s.front(), times_s.back(), rss0, rss_MB());
+    fmt::print("streamed transient: {} samples in {} chunk(s), {:.3f} ms/sample ({:.1f} samples/s), then {:.1f} ms to the chunk's end; "
+               "RSS {:.1f} -> {:.1f} MB\n",
+               samples, stream.chunks(), ms / samples, 1e3 * samples / ms, std::chrono::duration<double, std::milli>(t2 - t1).count(),
+               rss0, rss_MB());
     print_rusage_delta(before, rusage(engine), samples);
     return out;
 }
