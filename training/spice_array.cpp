@@ -37,6 +37,8 @@ struct SpiceSession::Tile {
 struct SpiceSession::Layer {
     const DeviceArray* devices = nullptr;
     std::vector<Tile> tiles;
+    std::vector<std::string> read_vectors;  // every tile's read_vectors, in tile order
+    std::size_t stream_vector0 = 0;         // where read_vectors start in a streamed point's values
     std::vector<double> volts;  // one per input line, read live by the row sources
     std::vector<double> column_volts;  // one per output line (2 per output), read live by the column sources
     std::unique_ptr<circuits::ResidentUpdateCircuit> update;  // rows: inputs, columns: outputs
@@ -181,6 +183,7 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
             if (reads_transposed_) t.column_sources.push_back(readout_->column_drive_source(names, c));
         }
         for (int r = 0; r < t.rows; ++r) t.read_vectors.push_back(circuits::tile_row_source(t.prefix, r) + "#branch");
+        layer->read_vectors.insert(layer->read_vectors.end(), t.read_vectors.begin(), t.read_vectors.end());
         layer->tiles.push_back(std::move(t));
     }
     layers_.push_back(std::move(layer));
@@ -189,6 +192,7 @@ int SpiceSession::add_layer(const DeviceArray& devices, bool with_update_circuit
 }
 
 void SpiceSession::load() {
+    stream_.reset();  // its transient must end before the engine takes another netlist
     circuits::Netlist netlist("cimkit training network, " + std::to_string(layers_.size()) + " layers, face " + face_->name());
     face_->add_shared(netlist);
     spice::Engine& engine = this->engine();
@@ -214,6 +218,27 @@ void SpiceSession::load() {
     engine.load(spice::NetlistText::from_string(circuits::to_spice(netlist), "<" + netlist.title() + ">"));
     loaded_ = true;
     ++loads_;
+    if (options_.live_stream_points > 0) {
+        std::vector<std::string> vectors;
+        for (const auto& layer : layers_) {
+            layer->stream_vector0 = vectors.size();
+            vectors.insert(vectors.end(), layer->read_vectors.begin(), layer->read_vectors.end());
+        }
+        stream_ = std::make_unique<spice::StreamedPoints>(engine, std::move(vectors), options_.live_stream_points);
+    }
+}
+
+std::vector<double> SpiceSession::solve(const Layer& layer) {
+    ++solves_;
+    if (stream_) {
+        const std::vector<double>& point = stream_->next();
+        const auto first = point.begin() + static_cast<std::ptrdiff_t>(layer.stream_vector0);
+        return {first, first + static_cast<std::ptrdiff_t>(layer.read_vectors.size())};
+    }
+    std::vector<double> out;
+    out.reserve(layer.read_vectors.size());
+    for (const auto& values : engine_->run_and_read("op", layer.read_vectors)) out.push_back(values.at(0));
+    return out;
 }
 
 std::uint64_t SpiceSession::loads() const {
@@ -243,21 +268,18 @@ SpiceSession::LayerRead SpiceSession::read(int id, const Eigen::VectorXd& volts)
 
     LayerRead out;
     out.net_current_A = Eigen::VectorXd::Zero(layer.devices->rows());
-    std::vector<std::string> names;
-    for (const Tile& t : layer.tiles) names.insert(names.end(), t.read_vectors.begin(), t.read_vectors.end());
-    const std::vector<std::vector<double>> values = engine_->run_and_read("op", names);
-    ++solves_;
+    const std::vector<double> values = solve(layer);
     std::size_t v = 0;
     for (const Tile& t : layer.tiles) {
         for (int b = 0; b < t.outputs; ++b) {
-            const double plus = values.at(v).at(0), minus = values.at(v + 1).at(0);
+            const double plus = values.at(v), minus = values.at(v + 1);
             out.net_current_A(t.output0 + b) += readout_->column_current_A(plus) - readout_->column_current_A(minus);
             // The read-out's own sources (a TIA's amplifier; nothing for a virtual ground at 0 V).
             out.power_W += readout_->delivered_power_W(plus) + readout_->delivered_power_W(minus);
             v += 2;
         }
         // ngspice's branch current flows from + through the source to -: a driver delivers -V I.
-        for (int r = 0; r < t.rows; ++r) out.power_W -= layer.volts[static_cast<std::size_t>(t.row0 + r)] * values.at(v++).at(0);
+        for (int r = 0; r < t.rows; ++r) out.power_W -= layer.volts[static_cast<std::size_t>(t.row0 + r)] * values.at(v++);
     }
     return out;
 }
@@ -281,8 +303,6 @@ SpiceSession::LayerRead SpiceSession::read_transposed(int id, const Eigen::Vecto
     }
     if (!loaded_) load();
     std::vector<double>& drive = drive_lines(id, true);
-    std::vector<std::string> names;
-    for (const Tile& t : layer.tiles) names.insert(names.end(), t.read_vectors.begin(), t.read_vectors.end());
     LayerRead out;
     out.net_current_A = Eigen::VectorXd::Zero(layer.devices->cols());
     // One op with G+ lines at plus_sign V_i and G- lines at minus_sign V_i; adds sign times the input
@@ -292,15 +312,14 @@ SpiceSession::LayerRead SpiceSession::read_transposed(int id, const Eigen::Vecto
             drive[2 * static_cast<std::size_t>(i)] = plus_sign * volts(i);
             drive[2 * static_cast<std::size_t>(i) + 1] = minus_sign * volts(i);
         }
-        const std::vector<std::vector<double>> values = engine_->run_and_read("op", names);
-        ++solves_;
+        const std::vector<double> values = solve(layer);
         std::size_t v = 0;
         for (const Tile& t : layer.tiles) {
             // ngspice's branch current flows from + through the source to -: a column source at V
             // delivers -V I, and a row source at 0 V takes in the current its devices send into the row.
             const std::size_t line0 = 2 * static_cast<std::size_t>(t.output0);
-            for (int c = 0; c < 2 * t.outputs; ++c) out.power_W -= drive[line0 + static_cast<std::size_t>(c)] * values.at(v++).at(0);
-            for (int r = 0; r < t.rows; ++r) out.net_current_A(t.row0 + r) += sign * values.at(v++).at(0);
+            for (int c = 0; c < 2 * t.outputs; ++c) out.power_W -= drive[line0 + static_cast<std::size_t>(c)] * values.at(v++);
+            for (int r = 0; r < t.rows; ++r) out.net_current_A(t.row0 + r) += sign * values.at(v++);
         }
     };
     if (layer.devices->model().odd_read_current()) {
@@ -346,6 +365,14 @@ SpiceArray::SpiceArray(SpiceSession& session, const DeviceModel& model, const De
       layer_id_(session.add_layer(devices_, use_update_circuit_)),
       drives_slots_(use_update_circuit_ && find_update_rule(options.update_mode).drives_update_circuit) {
     if (session.pulse_replay()) devices_.set_pulse_replay(session.pulse_replay());
+}
+
+SpiceArray::~SpiceArray() {
+    try {
+        session_.end_stream();
+    } catch (...) {
+        // An error of points no read asked for; a destructor must not throw.
+    }
 }
 
 void SpiceArray::require_settled() const {

@@ -45,6 +45,7 @@
 #include "circuits/crossbar/stage_settings.hpp"
 #include "circuits/device_face.hpp"
 #include "circuits/spice/engine.hpp"
+#include "circuits/spice/streamed_points.hpp"
 #include "circuits/resident_update.hpp"
 #include "circuits/subcircuit_writes.hpp"
 #include "circuits/update_circuit.hpp"
@@ -94,6 +95,10 @@ struct SpiceOptions {
     // update's pulses replayed in one transient, training/subcircuit_replay.hpp) or "twin" (its
     // compact table only: faster, within the twin's agreement with the subcircuit).
     std::string subcircuit_writes = "ngspice";
+    // Live strategy: 0, one `op` per read; N > 0, the reads are the consecutive accepted points of
+    // transients of about N points each (circuits/spice/streamed_points.hpp), which skips ngspice's
+    // per-analysis set-up (16x per read of a 784x20 domain-wall array, docs/performance-notes.md).
+    int live_stream_points = 0;
 };
 
 // Throws ParameterError naming the key, its value and its range.
@@ -140,8 +145,15 @@ public:
     // spice.subcircuit_writes = ngspice); empty otherwise.
     const PulseReplay& pulse_replay() const { return pulse_replay_; }
 
+    // Ends a running stream (spice.live_stream_points): the rest of its chunk is solved, reading the
+    // devices as they are now. A later read starts a new chunk.
+    void end_stream() {
+        if (stream_) stream_->finish();
+    }
+
     const SpiceOptions& options() const { return options_; }
-    std::uint64_t solves() const { return solves_; }  // live strategy: `op`s run
+    std::uint64_t solves() const { return solves_; }  // live strategy: `op`s run, or streamed points taken
+    long stream_chunks() const { return stream_ ? stream_->chunks() : 0; }  // transients the stream started
     std::uint64_t loads() const;                      // netlist loads (batched strategy: of every layer)
 
 private:
@@ -149,6 +161,9 @@ private:
     struct Layer;
     void load();
     spice::Engine& engine();  // started at the first load, after every update circuit's fork
+    // One solve of the loaded network (an `op`, or the stream's next point): the values of
+    // layer.read_vectors, one each.
+    std::vector<double> solve(const Layer& layer);
 
     circuits::CrossbarPeripherals batched_peripherals() const;
     circuits::CrossbarPeripherals peripherals() const;  // the read-out of options_
@@ -162,6 +177,7 @@ private:
     const circuits::ColumnReadout* readout_ = nullptr;  // the read-out among stages_
     std::vector<std::unique_ptr<Layer>> layers_;  // before engine_: their workers end after it
     std::unique_ptr<spice::Engine> engine_;
+    std::unique_ptr<spice::StreamedPoints> stream_;  // after engine_: its transient ends before the engine does
     std::unique_ptr<circuits::SubcircuitWriteCircuit> subcircuit_writes_;  // a fork: made before engine_
     PulseReplay pulse_replay_;
     bool loaded_ = false;
@@ -180,6 +196,8 @@ public:
     // `updated` false: an array that is never written (a feedback array) gets no update circuit.
     SpiceArray(SpiceSession& session, const DeviceModel& model, const DeviceCalibration& calibration,
                const Eigen::MatrixXf& initial_weights, const DeviceArrayOptions& options, Rng rng, bool updated = true);
+
+    ~SpiceArray() override;  // ends the session's stream, whose remaining points still read these devices
 
     Eigen::VectorXf multiply(const Eigen::VectorXf& x) const override;  // through ngspice
     Eigen::MatrixXf multiply_batch(const Eigen::MatrixXf& x) const override;

@@ -224,6 +224,65 @@ TEST(SpiceArray, TransposedReadsAgreeWithTheCompactModel) {
     }
 }
 
+// spice.live_stream_points: the reads as consecutive points of transients (circuits/spice/
+// streamed_points.hpp) against one op per read, with the same devices, forward and transposed reads
+// and updates in between, over several chunks and with and without wires. With
+// ideal wires every node voltage is fixed by a source, so each device's current is an explicit
+// function of the sources and Newton lands on the same bits from any start: equal bit for bit. With
+// wires (nodes between the devices) a point starts from the previous point's solution, an op from
+// its own guess, and each stops where ngspice's convergence test passes: the linear PCM and the
+// domain wall agree within 1e-6, the MOSFET (measured up to 2.8e-4) within ngspice's reltol, 1e-3.
+TEST(SpiceArray, StreamedReadsGiveTheReadsOfOneOpEach) {
+    for (const std::string name : {"domain_wall", "pcm", "mosfet"}) {
+        for (const double wire_ohm : {0.0, 20.0}) {
+            const auto model = builtin_devices().find(name).make(name == "pcm" ? std::vector<Setting>{{"read_noise", "0", "test"}} : std::vector<Setting>{});
+            const Rng rng(5);
+            Rng c = rng.stream(99);
+            const DeviceCalibration calibration = calibrate_device(*model, 256, c);
+            DeviceArrayOptions array_options;
+            array_options.wire_ohm = wire_ohm;
+            const auto reads = [&](int stream_points, std::uint64_t& solves, long& chunks) {
+                SpiceOptions options = wire_ohm > 0.0 ? SpiceOptions{} : small_tiles(0);
+                options.update_circuit_max_devices = 0;
+                options.live_stream_points = stream_points;
+                SpiceSession session(*model, options);
+                SpiceArray array(session, *model, calibration, random_matrix(5, 12, -0.8f, 0.8f, 1), array_options, rng);
+                std::vector<Eigen::VectorXf> out;
+                for (int step = 0; step < 12; ++step) {
+                    const Eigen::VectorXf x = random_matrix(12, 1, 0.0f, 1.0f, 10 + step).col(0);
+                    const Eigen::VectorXf d = random_matrix(5, 1, -1.0f, 1.0f, 40 + step).col(0);
+                    out.push_back(array.multiply(x));
+                    out.push_back(array.multiply_transposed(d));
+                    array.apply_outer_product(x, d, 0.5f);
+                    array.finish_updates();
+                }
+                solves = session.solves();
+                chunks = session.stream_chunks();
+                return out;
+            };
+            std::uint64_t op_solves = 0, streamed_solves = 0;
+            long op_chunks = 0, chunks = 0;
+            // Chunks of `tran 1 2 0 1`: about 10 points each (ngspice's ramp-up adds about 8).
+            const std::vector<Eigen::VectorXf> by_op = reads(0, op_solves, op_chunks), streamed = reads(2, streamed_solves, chunks);
+            const std::string label = name + " with " + std::to_string(wire_ohm) + " Ohm wires";
+            EXPECT_EQ(streamed_solves, op_solves) << label;
+            EXPECT_EQ(op_chunks, 0) << label;
+            EXPECT_GE(chunks, 2) << label << ": the reads must span several chunks";
+            ASSERT_EQ(streamed.size(), by_op.size());
+            for (std::size_t k = 0; k < by_op.size(); ++k) {
+                if (wire_ohm == 0.0) {
+                    EXPECT_EQ(streamed[k], by_op[k]) << label << ", read " << k << "\nstreamed " << streamed[k].transpose() << "\nop       "
+                                                     << by_op[k].transpose();
+                } else {
+                    EXPECT_LT(max_relative_difference(streamed[k], by_op[k]), name == "mosfet" ? 1e-3 : 1e-6) << label << ", read " << k;
+                }
+            }
+            // Consecutive forward reads differ, so a point paired with the wrong read would show.
+            EXPECT_GT(max_relative_difference(by_op[0], by_op[2]), 1e-3) << label;
+        }
+    }
+}
+
 TEST(SpiceArray, RefusesWhatTheCircuitCannotDo) {
     const auto model = builtin_devices().find("domain_wall").make({});
     SpiceSession session(*model, small_tiles(1000));
