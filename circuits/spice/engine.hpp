@@ -75,7 +75,7 @@ public:
     // netlist and are read by no callback (the `osdi` face's conductance table) refreshes them here.
     void set_before_analysis(const std::string& key, std::function<void()> prepare);
 
-    // Streaming (bench/stream_read_cost.cpp): `observe` is called on the thread running the analysis
+    // Streaming (circuits/spice/streamed_points.hpp): `observe` is called on the thread running the analysis
     // once per ACCEPTED point of every analysis (an op's one point, a transient's t = 0 point and each
     // accepted time step; never a rejected step), with the values of `vectors` (ngspice names as for
     // run_and_read, e.g. "time", "vsense_0#branch"; they must be in the plot) at that point, in that
