@@ -63,7 +63,6 @@ const std::vector<double>& StreamedPoints::next() {
         changed_.wait(lock, [this] { return has_point_ || chunk_over_; });
         if (has_point_) {
             has_point_ = false;
-            ++points_;
             // values_ stays as it is until the next call releases the thread.
             return values_;
         }

@@ -42,7 +42,6 @@ public:
     // Ends the stream: the chunk's remaining points are solved without waiting (a few ms each), then
     // the thread ends and the engine is free. The next call of next() starts a new chunk.
     void finish();
-    long points() const { return points_; }  // points handed to next() so far
     long chunks() const { return chunks_; }  // transients started so far
 
 private:
@@ -56,14 +55,14 @@ private:
     std::thread thread_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::vector<double> values_, taken_;
+    std::vector<double> values_;
     bool has_point_ = false;  // a delivered point next() has not taken yet
     bool parked_ = false;     // ngspice's thread waits in deliver() for the next call of next()
     bool released_ = false;   // next() let the parked thread go on
     bool free_run_ = false;   // finish(): solve the rest of the chunk without waiting
     bool chunk_over_ = false;
     std::exception_ptr error_;
-    long points_ = 0, chunks_ = 0;
+    long chunks_ = 0;
 };
 
 }  // namespace cimkit::spice
